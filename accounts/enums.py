@@ -1,0 +1,42 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PRACTITIONER = "practitioner", "L&D practitioner"
+    TEAM_LEAD = "team_lead", "L&D team lead"
+    PROBATION_OFFICER = "probation_officer", "Probation officer"
+    PROVIDER_CLINICIAN = "provider_clinician", "Treatment provider clinician"
+    COMMISSIONER = "commissioner", "Commissioner"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class TeamKind(models.TextChoices):
+    LIAISON_DIVERSION = "liaison_diversion", "Liaison & Diversion service"
+    PROBATION = "probation", "Probation delivery unit"
+    TREATMENT_PROVIDER = "treatment_provider", "Treatment provider"
+    COMMISSIONER = "commissioner", "Commissioner"
+    ADMINISTRATION = "administration", "Administration"
+
+
+class SiteKind(models.TextChoices):
+    CUSTODY_SUITE = "custody_suite", "Police custody suite"
+    POLICE_STATION = "police_station", "Police station (voluntary attendance)"
+    MAGISTRATES_COURT = "magistrates_court", "Magistrates' court"
+    YOUTH_COURT = "youth_court", "Youth court"
+    CROWN_COURT = "crown_court", "Crown Court"
+    PROBATION_OFFICE = "probation_office", "Probation office"
+    COMMUNITY = "community", "Community"
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    CREATE = "create", "Created"
+    CHANGE = "change", "Changed"
+    TRANSITION = "transition", "Status changed"
+    SIGN = "sign", "Signed"
+    EXPORT = "export", "Exported"
+    SEARCH = "search", "Searched"
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+    SIGN_OUT = "sign_out", "Signed out"
+    REFUSED = "refused", "Permission refused"

@@ -1,0 +1,119 @@
+import hashlib
+import json
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from .enums import AuditAction, Role, SiteKind, TeamKind
+
+
+class Team(models.Model):
+    """A service area or organisation: an L&D service, a probation unit, a provider."""
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=32, choices=TeamKind.choices)
+    area = models.CharField(max_length=120, blank=True, help_text="Region or local area served")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Site(models.Model):
+    """A custody suite, court or office where a team takes referrals (reference data)."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=32, choices=SiteKind.choices)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["team__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "name"], name="site_unique_name_per_team")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.PRACTITIONER)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def display_name(self):
+        return self.get_full_name() or self.username
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEvent(models.Model):
+    """One line of the append-only audit trail.
+
+    Holds no personal data beyond ids: the person is referenced by id so the entry
+    survives anonymisation. Each entry carries the hash of the previous one, so an edit
+    made directly in the database breaks the chain (see accounts.audit.verify_chain).
+    """
+
+    at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True)
+    username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=24, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    detail = models.CharField(max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["user", "at"], name="audit_user_at"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries cannot be deleted")
+
+    def compute_hash(self):
+        payload = json.dumps(
+            [
+                self.previous_hash,
+                self.at.isoformat(),
+                self.user_id,
+                self.username,
+                self.action,
+                self.object_type,
+                self.object_id,
+                self.person_id,
+                self.detail,
+                self.ip_address,
+            ],
+            separators=(",", ":"),
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()

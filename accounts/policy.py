@@ -1,0 +1,166 @@
+"""The access policy: one declarative table of role x record kind x action -> scope.
+
+Every view, export and task asks this module. A role with no entry for (kind, action)
+is refused outright (403); a role with a scope sees only the records that scope selects,
+and anything outside it is reported as not found (404) so its existence does not leak.
+
+Scopes are turned into queryset filters by functions each domain app registers for its
+own record kinds (see `register_scope` and the apps' `scopes.py`), so imports stay
+one-way: accounts knows scope names, the apps know their own relations.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .enums import AuditAction, Role
+
+
+class Kind:
+    PERSON = "person"
+    REFERRAL = "referral"
+    ASSESSMENT = "assessment"
+    RECOMMENDATION = "recommendation"
+    ORDER = "order"
+    DASHBOARD = "dashboard"
+    AUDIT = "audit"
+    ACCOUNTS = "accounts"
+
+
+class Action:
+    VIEW = "view"
+    CREATE = "create"
+    CHANGE = "change"
+    SIGN = "sign"
+    EXPORT = "export"
+
+
+class Scope:
+    ALL = "all"  # every record of the kind
+    TEAM = "team"  # records of the user's own L&D team
+    CASELOAD = "caseload"  # orders supervised by the user's probation team
+    CASELOAD_CONSENTED = "caseload_consented"  # ... and only where the person consented to share
+    PROVIDER = "provider"  # orders for which the user's team is the named provider
+    AGGREGATE = "aggregate"  # figures with disclosure control, never rows
+
+
+_LD = {
+    Kind.PERSON: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM, Action.CHANGE: Scope.TEAM},
+    Kind.REFERRAL: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM, Action.CHANGE: Scope.TEAM},
+    Kind.ASSESSMENT: {
+        Action.VIEW: Scope.TEAM,
+        Action.CREATE: Scope.TEAM,
+        Action.CHANGE: Scope.TEAM,
+        Action.SIGN: Scope.TEAM,
+    },
+    Kind.RECOMMENDATION: {
+        Action.VIEW: Scope.TEAM,
+        Action.CREATE: Scope.TEAM,
+        Action.CHANGE: Scope.TEAM,
+    },
+    Kind.ORDER: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM},
+}
+
+POLICY: dict[str, dict[str, dict[str, str]]] = {
+    Role.PRACTITIONER: _LD,
+    Role.TEAM_LEAD: {
+        **_LD,
+        Kind.REFERRAL: {**_LD[Kind.REFERRAL], Action.EXPORT: Scope.TEAM},
+        Kind.DASHBOARD: {Action.VIEW: Scope.TEAM, Action.EXPORT: Scope.TEAM},
+    },
+    Role.PROBATION_OFFICER: {
+        Kind.PERSON: {Action.VIEW: Scope.CASELOAD},
+        Kind.ASSESSMENT: {Action.VIEW: Scope.CASELOAD_CONSENTED},
+        Kind.RECOMMENDATION: {Action.VIEW: Scope.CASELOAD_CONSENTED},
+        Kind.ORDER: {Action.VIEW: Scope.CASELOAD, Action.CHANGE: Scope.CASELOAD},
+    },
+    Role.PROVIDER_CLINICIAN: {
+        Kind.PERSON: {Action.VIEW: Scope.PROVIDER},
+        Kind.ORDER: {Action.VIEW: Scope.PROVIDER, Action.CHANGE: Scope.PROVIDER},
+    },
+    Role.COMMISSIONER: {
+        Kind.DASHBOARD: {Action.VIEW: Scope.AGGREGATE, Action.EXPORT: Scope.AGGREGATE},
+    },
+    Role.ADMINISTRATOR: {
+        Kind.ACCOUNTS: {Action.VIEW: Scope.ALL, Action.CREATE: Scope.ALL, Action.CHANGE: Scope.ALL},
+        Kind.AUDIT: {Action.VIEW: Scope.ALL},
+    },
+}
+
+ScopeFilter = Callable[[object], Q]
+_SCOPE_FILTERS: dict[tuple[str, str], ScopeFilter] = {}
+
+
+def register_scope(kind: str, scope: str):
+    """Decorator: register the Q-builder that selects `kind` records within `scope` for a user."""
+
+    def decorator(func: ScopeFilter) -> ScopeFilter:
+        _SCOPE_FILTERS[(kind, scope)] = func
+        return func
+
+    return decorator
+
+
+def scope_for(user, action: str, kind: str) -> str | None:
+    """The scope `user` has for `action` on `kind`, or None when the role may not."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return POLICY.get(user.role, {}).get(kind, {}).get(action)
+
+
+def permits(user, action: str, kind: str) -> bool:
+    return scope_for(user, action, kind) is not None
+
+
+def scoped(user, action: str, kind: str, queryset: QuerySet) -> QuerySet:
+    """Filter `queryset` to the records `user` may `action`; empty when refused."""
+    scope = scope_for(user, action, kind)
+    if scope is None:
+        return queryset.none()
+    if scope == Scope.ALL:
+        return queryset
+    if (kind, scope) not in _SCOPE_FILTERS:
+        raise LookupError(f"No scope filter registered for {kind}/{scope}")
+    if user.team_id is None:
+        return queryset.none()
+    return queryset.filter(_SCOPE_FILTERS[(kind, scope)](user))
+
+
+def may(user, action: str, kind: str, obj) -> bool:
+    """May `user` do `action` on this particular record?"""
+    if not permits(user, action, kind):
+        return False
+    return scoped(user, action, kind, type(obj)._default_manager.all()).filter(pk=obj.pk).exists()
+
+
+def require(request, action: str, kind: str) -> str:
+    """Refuse with 403 (and an audit entry) unless the role may `action` some `kind` records."""
+    scope = scope_for(request.user, action, kind)
+    if scope is None:
+        _audit_refusal(request, f"{action} {kind}")
+        raise PermissionDenied(f"Your role cannot {action} {kind} records.")
+    return scope
+
+
+def get_for_user_or_404(request, action: str, kind: str, queryset: QuerySet, **lookup):
+    """Load one record through the policy: 403 if the role may not, 404 if out of scope."""
+    require(request, action, kind)
+    try:
+        return scoped(request.user, action, kind, queryset).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        _audit_refusal(request, f"{action} {kind} out of scope or missing")
+        raise Http404("No such record, or it is outside your caseload.") from exc
+
+
+def _audit_refusal(request, detail: str):
+    from .audit import audit_record
+
+    audit_record(
+        action=AuditAction.REFUSED,
+        user=request.user,
+        object_type=request.resolver_match.view_name if request.resolver_match else "",
+        detail=detail,
+        request=request,
+    )

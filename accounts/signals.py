@@ -1,0 +1,28 @@
+"""Sign-in, sign-out and failed sign-in go to the audit trail."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .audit import audit_record
+from .enums import AuditAction
+
+
+@receiver(user_logged_in)
+def _audit_sign_in(sender, request, user, **kwargs):
+    audit_record(action=AuditAction.SIGN_IN, user=user, request=request)
+
+
+@receiver(user_logged_out)
+def _audit_sign_out(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(action=AuditAction.SIGN_OUT, user=user, request=request)
+
+
+@receiver(user_login_failed)
+def _audit_failed_sign_in(sender, credentials, request=None, **kwargs):
+    # The attempted username is a staff identifier, not a patient's: kept for lockout review.
+    audit_record(
+        action=AuditAction.SIGN_IN_FAILED,
+        username=str(credentials.get("username", ""))[:150],
+        request=request,
+    )

@@ -1,0 +1,60 @@
+from django.db import models
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    NON_BINARY_OR_OTHER = "non_binary_or_other", "Non-binary or other"
+    NOT_STATED = "not_stated", "Not stated"
+
+
+class ReferralSource(models.TextChoices):
+    POLICE_CUSTODY = "police_custody", "Police custody suite"
+    VOLUNTARY_ATTENDANCE = "voluntary_attendance", "Voluntary attendance at a police station"
+    MAGISTRATES_COURT = "magistrates_court", "Magistrates' court"
+    YOUTH_COURT = "youth_court", "Youth court"
+    CROWN_COURT = "crown_court", "Crown Court"
+    PROBATION = "probation", "Probation (pre-sentence report)"
+    SELF = "self", "Self-referral"
+    OTHER = "other", "Other"
+
+    @classmethod
+    def court_sources(cls):
+        return {cls.MAGISTRATES_COURT, cls.YOUTH_COURT, cls.CROWN_COURT}
+
+
+class ReferrerRole(models.TextChoices):
+    POLICE_OFFICER = "police_officer", "Police officer"
+    CUSTODY_STAFF = "custody_staff", "Custody sergeant or detention officer"
+    COURT_STAFF = "court_staff", "Court staff or legal adviser"
+    PROBATION = "probation", "Probation officer"
+    DEFENCE = "defence", "Defence solicitor"
+    CPS = "cps", "Crown Prosecution Service"
+    YOUTH_OFFENDING = "youth_offending", "Youth offending team"
+    HEALTHCARE = "healthcare", "Healthcare professional"
+    SELF = "self", "The person themselves"
+    OTHER = "other", "Other"
+
+
+class Urgency(models.TextChoices):
+    ROUTINE = "routine", "Routine"
+    URGENT = "urgent", "Urgent (same episode or court day)"
+    EMERGENCY = "emergency", "Emergency (immediate risk)"
+
+
+class ReferralStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    SCREENED = "screened", "Screened"
+    ASSESSED = "assessed", "Assessed"
+    CLOSED = "closed", "Closed"
+
+
+class ClosureReason(models.TextChoices):
+    NO_FURTHER_ACTION = "no_further_action", "No further action needed"
+    ONWARD_REFERRAL = "onward_referral", "Referred on to other services"
+    PATHWAY_COMPLETE = "pathway_complete", "Assessment and recommendation complete"
+    DECLINED = "declined", "Person declined to engage"
+    UNABLE_TO_ASSESS = "unable_to_assess", "Unable to assess (released, transferred or unfit)"
+    OUT_OF_SCOPE = "out_of_scope", "Not in scope for this service"
+    DUPLICATE = "duplicate", "Duplicate referral"
+    OTHER = "other", "Other"

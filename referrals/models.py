@@ -1,0 +1,240 @@
+import unicodedata
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Site, Team
+from core.models import VersionedModel
+
+from .enums import ClosureReason, Gender, ReferralSource, ReferralStatus, ReferrerRole, Urgency
+from .identifiers import format_nhs_number
+
+
+def name_key(text: str) -> str:
+    """Fold case and accents so "Zoë O'Brien" and "zoe obrien" match."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    letters = "".join(c for c in decomposed if c.isalnum() or c.isspace())
+    return " ".join(letters.casefold().split())
+
+
+class ReferenceData(models.Model):
+    """A coded list administrators can edit (ethnicity, offence groups, vulnerabilities)."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=120)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Ethnicity(ReferenceData):
+    """ONS 2021 census categories for England, with their high-level group."""
+
+    group = models.CharField(max_length=80)
+
+    class Meta(ReferenceData.Meta):
+        verbose_name_plural = "ethnicities"
+
+    def __str__(self):
+        return f"{self.group}: {self.name}" if self.group != self.name else self.name
+
+
+class OffenceCategory(ReferenceData):
+    """Ministry of Justice offence groups."""
+
+    class Meta(ReferenceData.Meta):
+        verbose_name_plural = "offence categories"
+
+
+class Vulnerability(ReferenceData):
+    """A need L&D looks for (DOMAIN.md section 1)."""
+
+    class Meta(ReferenceData.Meta):
+        verbose_name_plural = "vulnerabilities"
+
+
+postcode_district_validator = RegexValidator(
+    r"^[A-Z]{1,2}\d[A-Z\d]?$",
+    "Enter the first half of the postcode only, like CB1 or SW1A",
+)
+
+
+class Person(VersionedModel):
+    """Someone flagged to the L&D service. Identifiers are unique where given."""
+
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    other_names = models.CharField(
+        max_length=200, blank=True, help_text="Aliases or previous names, separated by commas"
+    )
+    date_of_birth = models.DateField()
+    gender = models.CharField(max_length=24, choices=Gender.choices, default=Gender.NOT_STATED)
+    ethnicity = models.ForeignKey(Ethnicity, on_delete=models.PROTECT, null=True, blank=True)
+    nhs_number = models.CharField(max_length=10, null=True, blank=True, unique=True)
+    pnc_id = models.CharField("PNC ID", max_length=13, null=True, blank=True, unique=True)
+    cro_number = models.CharField("CRO number", max_length=12, null=True, blank=True, unique=True)
+    postcode_district = models.CharField(
+        max_length=4, blank=True, validators=[postcode_district_validator]
+    )
+    local_authority = models.CharField(max_length=100, blank=True)
+    is_veteran = models.BooleanField("Veteran of the armed forces", default=False)
+    is_care_leaver = models.BooleanField("Care leaver", default=False)
+    is_no_fixed_abode = models.BooleanField("No fixed abode", default=False)
+    has_dependent_children = models.BooleanField("Has dependent children", default=False)
+    needs_interpreter = models.BooleanField("Needs an interpreter", default=False)
+    # The L&D team that first recorded the person; later referrals widen who can see them.
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="people")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Folded names for duplicate matching and search (see name_key).
+    search_name = models.CharField(max_length=260, editable=False, db_index=True)
+    search_family = models.CharField(max_length=100, editable=False)
+    search_given = models.CharField(max_length=100, editable=False)
+
+    class Meta:
+        verbose_name_plural = "people"
+        ordering = ["family_name", "given_name"]
+        indexes = [
+            models.Index(fields=["search_family", "search_given"], name="person_name_idx"),
+            models.Index(fields=["date_of_birth"], name="person_dob_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_names()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("referrals:person_detail", args=[self.pk])
+
+    def refresh_search_names(self):
+        self.search_given = name_key(self.given_name)
+        self.search_family = name_key(self.family_name)
+        self.search_name = (
+            f"{self.search_given} {self.search_family} {name_key(self.other_names)}".strip()
+        )
+
+    @property
+    def full_name(self):
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def nhs_number_display(self):
+        return format_nhs_number(self.nhs_number or "")
+
+    def age_on(self, day):
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    @property
+    def age(self):
+        return self.age_on(timezone.localdate())
+
+
+class Referral(VersionedModel):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="referrals")
+    source = models.CharField(max_length=32, choices=ReferralSource.choices)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="referrals")
+    received_at = models.DateTimeField()
+    referrer_name = models.CharField(max_length=120)
+    referrer_role = models.CharField(max_length=32, choices=ReferrerRole.choices)
+    referrer_organisation = models.CharField(max_length=120)
+    case_reference = models.CharField(
+        "Custody record or court case number",
+        max_length=40,
+        blank=True,
+        help_text="As printed by the force or court system",
+    )
+    offence_category = models.ForeignKey(
+        OffenceCategory, on_delete=models.PROTECT, null=True, blank=True
+    )
+    reason = models.TextField("Reason for referral", max_length=4000)
+    vulnerabilities = models.ManyToManyField(Vulnerability, blank=True, related_name="referrals")
+    urgency = models.CharField(max_length=16, choices=Urgency.choices, default=Urgency.ROUTINE)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_referrals",
+    )
+    status = models.CharField(
+        max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.RECEIVED
+    )
+    closure_reason = models.CharField(max_length=32, choices=ClosureReason.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Set by the assessments app when screening and assessment are done (timeliness).
+    screened_at = models.DateTimeField(null=True, blank=True)
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "case_reference"],
+                condition=~models.Q(case_reference=""),
+                name="referral_unique_case_reference_per_site",
+                violation_error_message=(
+                    "This custody record or court case number is already used for a referral "
+                    "at this site"
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=ReferralStatus.CLOSED, closure_reason__gt="")
+                | ~models.Q(status=ReferralStatus.CLOSED),
+                name="referral_closed_needs_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "-received_at"], name="referral_team_received"),
+            models.Index(fields=["team", "status", "-received_at"], name="referral_team_status"),
+            models.Index(fields=["assigned_to", "status"], name="referral_assignee_status"),
+            models.Index(fields=["person", "-received_at"], name="referral_person_received"),
+        ]
+
+    def __str__(self):
+        return f"Referral {self.reference}"
+
+    def get_absolute_url(self):
+        return reverse("referrals:referral_detail", args=[self.pk])
+
+    @property
+    def reference(self):
+        return f"R{self.pk:06d}" if self.pk else "new"
+
+    @property
+    def is_open(self):
+        return self.status != ReferralStatus.CLOSED
+
+
+class ReferralStatusChange(models.Model):
+    """History of a referral's status: who moved it, when, from what, to what and why."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=ReferralStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=ReferralStatus.choices)
+    reason = models.CharField(max_length=255, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} -> {self.to_status}"

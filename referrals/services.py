@@ -1,0 +1,174 @@
+"""Writes and workflows for people and referrals. Each one audits what it changed."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from accounts.enums import AuditAction
+from core.concurrency import save_if_current
+
+from .enums import ReferralStatus
+from .models import Person, Referral, ReferralStatusChange
+from .pathway import can_transition
+
+
+@transaction.atomic
+def person_create(*, data: dict, by, request=None) -> Person:
+    """Create a person in the user's team. Side effects: audit entry."""
+    person = Person(**data, team=by.team, created_by=by)
+    person.full_clean()
+    person.save()
+    audit_record(
+        action=AuditAction.CREATE, user=by, obj=person, person_id=person.pk, request=request
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, expected_version: int, by, request=None) -> Person:
+    """Save edits to a person unless someone else saved first (StaleEditError)."""
+    person.full_clean()
+    person.refresh_search_names()
+    save_if_current(person, expected_version=expected_version)
+    audit_record(
+        action=AuditAction.CHANGE, user=by, obj=person, person_id=person.pk, request=request
+    )
+    return person
+
+
+@transaction.atomic
+def referral_create(
+    *, person: Person, data: dict, vulnerabilities=(), by, request=None
+) -> Referral:
+    """Record a new referral for `person` in the user's team.
+
+    Side effects: the first status-history row and an audit entry.
+    """
+    referral = Referral(**data, person=person, team=by.team, created_by=by)
+    referral.full_clean()
+    referral.save()
+    referral.vulnerabilities.set(vulnerabilities)
+    ReferralStatusChange.objects.create(
+        referral=referral,
+        from_status="",
+        to_status=referral.status,
+        changed_by=by,
+        reason="Referral received",
+    )
+    audit_record(
+        action=AuditAction.CREATE, user=by, obj=referral, person_id=person.pk, request=request
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_update(
+    *, referral: Referral, expected_version: int, vulnerabilities=None, by, request=None
+) -> Referral:
+    """Save edits to a referral unless someone else saved first (StaleEditError)."""
+    referral.full_clean()
+    save_if_current(referral, expected_version=expected_version)
+    if vulnerabilities is not None:
+        referral.vulnerabilities.set(vulnerabilities)
+    audit_record(
+        action=AuditAction.CHANGE,
+        user=by,
+        obj=referral,
+        person_id=referral.person_id,
+        request=request,
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_transition(
+    *,
+    referral: Referral,
+    to_status: str,
+    by,
+    reason: str = "",
+    closure_reason: str = "",
+    expected_version: int | None = None,
+    request=None,
+) -> Referral:
+    """Move a referral to `to_status` if the pathway allows it.
+
+    Closing needs a coded closure reason; reopening needs a free-text reason. Side effects:
+    status-history row, audit entry, screened/assessed timestamps.
+    """
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if expected_version is not None and locked.version != expected_version:
+        from core.concurrency import StaleEditError
+
+        raise StaleEditError()
+    from_status = locked.status
+    if not can_transition(from_status, to_status):
+        raise ValidationError(
+            f"A referral that is {locked.get_status_display().lower()} cannot be moved to "
+            f"{ReferralStatus(to_status).label.lower()}."
+        )
+    if to_status == ReferralStatus.CLOSED and not closure_reason:
+        raise ValidationError({"closure_reason": "Select why the referral is being closed"})
+    if from_status == ReferralStatus.CLOSED and not reason.strip():
+        raise ValidationError({"reason": "Enter why the referral is being reopened"})
+    now = timezone.now()
+    locked.status = to_status
+    if to_status == ReferralStatus.CLOSED:
+        locked.closure_reason, locked.closed_at = closure_reason, now
+    else:
+        locked.closure_reason, locked.closed_at = "", None
+    if to_status == ReferralStatus.SCREENED and locked.screened_at is None:
+        locked.screened_at = now
+    if to_status == ReferralStatus.ASSESSED and locked.assessed_at is None:
+        locked.assessed_at = now
+    save_if_current(
+        locked,
+        expected_version=locked.version,
+        update_fields=[
+            "status",
+            "closure_reason",
+            "closed_at",
+            "screened_at",
+            "assessed_at",
+            "updated_at",
+        ],
+    )
+    ReferralStatusChange.objects.create(
+        referral=locked,
+        from_status=from_status,
+        to_status=to_status,
+        changed_by=by,
+        changed_at=now,
+        reason=(reason or closure_reason)[:255],
+    )
+    audit_record(
+        action=AuditAction.TRANSITION,
+        user=by,
+        obj=locked,
+        person_id=locked.person_id,
+        detail=f"{from_status} -> {to_status}",
+        request=request,
+    )
+    referral.refresh_from_db()
+    return referral
+
+
+@transaction.atomic
+def referral_assign(*, referral: Referral, assignee, by, request=None) -> Referral:
+    """Allocate a referral to a practitioner of its team (or unassign with None)."""
+    if assignee is not None and assignee.team_id != referral.team_id:
+        raise ValidationError({"assigned_to": "Choose a practitioner from this referral's team"})
+    referral.assigned_to = assignee
+    save_if_current(
+        referral, expected_version=referral.version, update_fields=["assigned_to", "updated_at"]
+    )
+    audit_record(
+        action=AuditAction.CHANGE,
+        user=by,
+        obj=referral,
+        person_id=referral.person_id,
+        detail="assigned",
+        request=request,
+    )
+    return referral

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class TreatmentRequirementsConfig(AppConfig):
+    name = "treatment_requirements"

@@ -1,0 +1,3 @@
+app_name = "treatment_requirements"
+
+urlpatterns: list = []
