@@ -58,6 +58,29 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class RolePolicy(models.Model):
+    """Sign-in rules an administrator sets per role (edited in the Django admin)."""
+
+    role = models.CharField(max_length=32, choices=Role.choices, unique=True)
+    require_two_factor = models.BooleanField(
+        "Require two-factor sign-in",
+        default=False,
+        help_text="Users with this role must enrol an authenticator app and use it at sign-in",
+    )
+
+    class Meta:
+        ordering = ["role"]
+        verbose_name = "role sign-in policy"
+        verbose_name_plural = "role sign-in policies"
+
+    def __str__(self):
+        return self.get_role_display()
+
+    @classmethod
+    def requires_two_factor(cls, role) -> bool:
+        return cls.objects.filter(role=role, require_two_factor=True).exists()
+
+
 class AppendOnlyError(Exception):
     pass
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core.views import healthz
+
 admin.site.site_header = "L&D and CSTR administration"
 admin.site.site_title = "L&D and CSTR administration"
 
@@ -10,5 +12,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("orders/", include("treatment_requirements.urls")),
     path("reporting/", include("reporting.urls")),
+    path("inbox/", include("notifications.urls")),
     path("admin/", admin.site.urls),
+    path("healthz/", healthz, name="healthz"),
 ]

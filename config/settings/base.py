@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "assessments",
     "treatment_requirements",
     "reporting",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -142,7 +143,10 @@ USE_TZ = True
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d %m %Y"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Collected files are only needed in production (config.settings.production); elsewhere
+# WhiteNoise serves straight from the static/ folders.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,0 +1,531 @@
+"""Forms for people, referrals, intake, search and the referral's actions.
+
+Every text field refuses NUL bytes and control characters with a message, and every
+length or required error names the field, so the GOV.UK error summary reads well.
+"""
+
+import datetime
+import re
+from itertools import groupby
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.utils import timezone
+
+from accounts.enums import Role
+from accounts.models import User
+
+from .enums import ClosureReason, ReferralSource, ReferralStatus
+from .identifiers import validate_cro_number, validate_nhs_number, validate_pnc_id
+from .models import Ethnicity, Person, Referral, Vulnerability
+from .pathway import ALLOWED_TRANSITIONS
+
+MIN_AGE_YEARS = 10
+MAX_AGE_YEARS = 110
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_CHARS_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _no_control_characters(*, multiline: bool):
+    pattern = _CONTROL_CHARS if multiline else _CONTROL_CHARS_SINGLE_LINE
+
+    def validate(value):
+        if value and pattern.search(str(value)):
+            raise ValidationError(
+                "Remove the hidden control characters (they can come from copying and pasting)",
+                code="control_characters",
+            )
+
+    return validate
+
+
+class CleanTextMixin:
+    """Clear messages for required, over-long and control-character errors on text fields."""
+
+    def _tidy_fields(self):
+        for field in self.fields.values():
+            label = str(field.label or "").rstrip("?")
+            if isinstance(field, forms.CharField):
+                multiline = isinstance(field.widget, forms.Textarea)
+                field.validators = [
+                    v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+                ]
+                for v in field.validators:
+                    if isinstance(v, MaxLengthValidator):
+                        v.message = f"{label} must be {v.limit_value} characters or fewer"
+                field.validators.append(_no_control_characters(multiline=multiline))
+                field.error_messages.setdefault("required", f"Enter the {label[:1].lower()}{label[1:]}")
+            elif isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+                field.error_messages["required"] = f"Select the {label[:1].lower()}{label[1:]}"
+
+
+class GovDateField(DateInputField):
+    """The GOV.UK date input with messages that name the date."""
+
+    def __init__(self, *, label, **kwargs):
+        super().__init__(label=label, **kwargs)
+        name = label[:1].lower() + label[1:]
+        self.error_messages["required"] = f"Enter the {name}"
+        self.error_messages["incomplete"] = f"The {name} must include a day, month and year"
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except ValidationError as exc:
+            raise ValidationError(
+                f"The {self.label[:1].lower()}{self.label[1:]} must be a real date",
+                code="invalid",
+            ) from exc
+
+
+def grouped_ethnicity_choices():
+    rows = Ethnicity.objects.filter(is_active=True).order_by("sort_order", "name")
+    choices = [("", "Select an ethnic group")]
+    for group, items in groupby(rows, key=lambda e: e.group):
+        choices.append((group, [(e.pk, e.name) for e in items]))
+    return choices
+
+
+class PersonForm(CleanTextMixin, forms.ModelForm):
+    date_of_birth = GovDateField(label="Date of birth", help_text="For example, 27 3 1990")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "given_name",
+            "family_name",
+            "other_names",
+            "date_of_birth",
+            "gender",
+            "ethnicity",
+            "nhs_number",
+            "pnc_id",
+            "cro_number",
+            "postcode_district",
+            "local_authority",
+            "is_veteran",
+            "is_care_leaver",
+            "is_no_fixed_abode",
+            "has_dependent_children",
+            "needs_interpreter",
+        ]
+        labels = {
+            "given_name": "Given name",
+            "family_name": "Family name",
+            "nhs_number": "NHS number",
+            "pnc_id": "PNC ID",
+            "cro_number": "CRO number",
+        }
+        help_texts = {
+            "nhs_number": "10 digits, like 943 476 5919",
+            "pnc_id": "Like 2008/0056560Z or 08/56560Z",
+            "cro_number": "Like 265416/21G or SF05/482703J",
+        }
+        widgets = {"gender": forms.RadioSelect}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # Set by clean(): people who already hold an identifier typed here.
+        self.identifier_duplicates: list[tuple[str, Person]] = []
+        self.fields["ethnicity"].choices = grouped_ethnicity_choices()
+        self.fields["gender"].choices = [c for c in self.fields["gender"].choices if c[0]]
+        for name in ("nhs_number", "pnc_id", "cro_number", "postcode_district"):
+            self.fields[name].max_length = 20
+            self.fields[name].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
+        self.fields["postcode_district"].help_text = "The first half only, like CB1 or SW1A"
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        self._tidy_fields()
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.text("given_name", field_width=Fluid.ONE_HALF),
+                Field.text("family_name", field_width=Fluid.ONE_HALF),
+                Field.text("other_names", field_width=Fluid.TWO_THIRDS),
+                "date_of_birth",
+                Field.radios("gender", small=True, inline=False),
+                Field.select("ethnicity"),
+                legend="Person",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("nhs_number", field_width=10),
+                Field.text("pnc_id", field_width=10),
+                Field.text("cro_number", field_width=10),
+                Field.text("postcode_district", field_width=5),
+                Field.text("local_authority", field_width=Fluid.ONE_HALF),
+                legend="Identifiers and address",
+                legend_size=Size.SMALL,
+            ),
+            Fieldset(
+                Field.checkbox("is_veteran", small=True),
+                Field.checkbox("is_care_leaver", small=True),
+                Field.checkbox("is_no_fixed_abode", small=True),
+                Field.checkbox("has_dependent_children", small=True),
+                Field.checkbox("needs_interpreter", small=True),
+                legend="Flags",
+                legend_size=Size.SMALL,
+            ),
+            "version",
+        )
+
+    def clean_nhs_number(self):
+        value = self.cleaned_data.get("nhs_number")
+        return validate_nhs_number(value) if value else None
+
+    def clean_pnc_id(self):
+        value = self.cleaned_data.get("pnc_id")
+        return validate_pnc_id(value) if value else None
+
+    def clean_cro_number(self):
+        value = self.cleaned_data.get("cro_number")
+        return validate_cro_number(value) if value else None
+
+    def clean_postcode_district(self):
+        return re.sub(r"\s", "", self.cleaned_data.get("postcode_district") or "").upper()
+
+    def clean_date_of_birth(self):
+        dob = self.cleaned_data.get("date_of_birth")
+        if dob is None:
+            return dob
+        today = timezone.localdate()
+        if dob > today:
+            raise ValidationError("Date of birth must be in the past")
+        age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+        if age < MIN_AGE_YEARS:
+            raise ValidationError(
+                f"Date of birth gives an age under {MIN_AGE_YEARS}: check the year"
+            )
+        if age > MAX_AGE_YEARS:
+            raise ValidationError(
+                f"Date of birth gives an age over {MAX_AGE_YEARS}: check the year"
+            )
+        return dob
+
+    def clean(self):
+        cleaned = super().clean()
+        for field in ("nhs_number", "pnc_id", "cro_number"):
+            value = cleaned.get(field)
+            if not value:
+                continue
+            existing = Person.objects.filter(**{field: value}).exclude(pk=self.instance.pk).first()
+            if existing is not None:
+                label = self.fields[field].label
+                self.add_error(field, f"A person with this {label} is already recorded")
+                self.identifier_duplicates.append((field, existing))
+        return cleaned
+
+    def validate_unique(self):
+        # Identifier clashes are reported by clean() with a link; skip Django's duplicate text.
+        exclude = self._get_validation_exclusions()
+        exclude.update({"nhs_number", "pnc_id", "cro_number"})
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as exc:
+            self._update_errors(exc)
+
+    @property
+    def person_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class ReferralForm(CleanTextMixin, forms.ModelForm):
+    received_date = GovDateField(label="Date received", help_text="For example, 27 3 2026")
+    received_time = forms.TimeField(
+        label="Time received",
+        help_text="24-hour clock, like 14:30",
+        input_formats=["%H:%M", "%H.%M", "%H%M", "%H:%M:%S"],
+        error_messages={"invalid": "Enter the time received like 14:30"},
+    )
+    vulnerabilities = forms.ModelMultipleChoiceField(
+        queryset=Vulnerability.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Vulnerabilities flagged",
+        help_text="Select all that the referrer mentioned",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "source",
+            "site",
+            "referrer_name",
+            "referrer_role",
+            "referrer_organisation",
+            "case_reference",
+            "offence_category",
+            "reason",
+            "urgency",
+            "assigned_to",
+        ]
+        labels = {
+            "site": "Custody suite or court",
+            "referrer_name": "Referrer's name",
+            "referrer_role": "Referrer's role",
+            "referrer_organisation": "Referrer's organisation",
+            "assigned_to": "Assign to",
+        }
+        widgets = {
+            "urgency": forms.RadioSelect,
+            "reason": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        team_id = self.instance.team_id if self.instance.pk else user.team_id
+        self.fields["site"].queryset = user_sites(team_id)
+        self.fields["assigned_to"].queryset = team_practitioners(team_id)
+        self.fields["assigned_to"].required = False
+        self.fields["assigned_to"].empty_label = "Not assigned yet"
+        self.fields["offence_category"].empty_label = "Not known or not applicable"
+        self.fields["urgency"].choices = [c for c in self.fields["urgency"].choices if c[0]]
+        self.fields["source"].choices = [("", "Select a source"), *ReferralSource.choices]
+        self.fields["referrer_role"].choices = [
+            ("", "Select a role"),
+            *self.fields["referrer_role"].choices[1:],
+        ]
+        if self.instance.pk:
+            local = timezone.localtime(self.instance.received_at)
+            self.fields["received_date"].initial = local.date()
+            self.fields["received_time"].initial = local.strftime("%H:%M")
+            self.fields["vulnerabilities"].initial = list(
+                self.instance.vulnerabilities.values_list("pk", flat=True)
+            )
+            self.fields["version"].initial = self.instance.version
+        else:
+            now = timezone.localtime()
+            self.fields["received_date"].initial = now.date()
+            self.fields["received_time"].initial = now.strftime("%H:%M")
+        self._tidy_fields()
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.select("source"),
+                Field.select("site"),
+                "received_date",
+                Field.text("received_time", field_width=5),
+                Field.text("case_reference", field_width=Fluid.ONE_HALF),
+                legend="Where and when",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("referrer_name", field_width=Fluid.ONE_HALF),
+                Field.select("referrer_role"),
+                Field.text("referrer_organisation", field_width=Fluid.ONE_HALF),
+                legend="Who referred",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.select("offence_category"),
+                Field.textarea("reason", max_characters=4000),
+                Field.checkboxes("vulnerabilities", small=True, legend_size=Size.SMALL),
+                Field.radios("urgency", small=True, legend_size=Size.SMALL),
+                Field.select("assigned_to"),
+                legend="The concern",
+                legend_size=Size.MEDIUM,
+            ),
+            "version",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        day, time = cleaned.get("received_date"), cleaned.get("received_time")
+        if day and time:
+            received = timezone.make_aware(datetime.datetime.combine(day, time))
+            if received > timezone.now() + datetime.timedelta(minutes=5):
+                self.add_error("received_date", "Date and time received must not be in the future")
+            else:
+                cleaned["received_at"] = received
+                self.instance.received_at = received
+        site, reference = cleaned.get("site"), (cleaned.get("case_reference") or "").strip()
+        if site and reference:
+            clash = Referral.objects.filter(site=site, case_reference__iexact=reference)
+            if clash.exclude(pk=self.instance.pk).exists():
+                self.add_error(
+                    "case_reference",
+                    "This custody record or court case number is already used for a referral "
+                    "at this site",
+                )
+        return cleaned
+
+    def validate_constraints(self):  # pragma: no cover - reported field by field by clean()
+        pass
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The unique-per-site rule is reported next to the field by clean(); drop the
+        # model's generic copy of it so the summary does not say it twice.
+        generic = "This custody record or court case number is already used"
+        errors = self._errors.get("__all__") if self._errors else None
+        if errors:
+            kept = [e for e in errors if not str(e).startswith(generic)]
+            if kept:
+                self._errors["__all__"] = self.error_class(kept)
+            else:
+                del self._errors["__all__"]
+
+    @property
+    def referral_data(self) -> dict:
+        skip = {"version", "vulnerabilities", "received_date", "received_time"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
+
+
+def user_sites(team_id):
+    from accounts.models import Site
+
+    return Site.objects.filter(team_id=team_id, is_active=True).order_by("name")
+
+
+def team_practitioners(team_id):
+    return User.objects.filter(
+        team_id=team_id, is_active=True, role__in=[Role.PRACTITIONER, Role.TEAM_LEAD]
+    ).order_by("first_name", "last_name")
+
+
+class MatchDecisionForm(forms.Form):
+    """Shown when a likely match is found: use an existing person or confirm a new one."""
+
+    NEW = "new"
+
+    match_decision = forms.ChoiceField(
+        label="Is this the same person?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the existing person, or say this is someone new"},
+    )
+
+    def __init__(self, *args, matches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["match_decision"].choices = [
+            *[(str(p.pk), f"Use {p.full_name}, born {p.date_of_birth:%-d %B %Y}") for p in matches],
+            (self.NEW, "No, this is a different person: record them as new"),
+        ]
+
+
+class ReferralSearchForm(CleanTextMixin, forms.Form):
+    """Name, NHS number or PNC ID. Posted, never put in a URL (see views.referral_list)."""
+
+    q = forms.CharField(
+        label="Search by name, NHS number or PNC ID", max_length=100, required=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
+        self._tidy_fields()
+        self.fields["q"].error_messages["required"] = "Enter a name, NHS number or PNC ID"
+
+    def clean_q(self):
+        text = self.cleaned_data["q"].strip()
+        compact = re.sub(r"[\s\-]", "", text)
+        if re.fullmatch(r"\d{10}", compact):
+            return {"kind": "nhs_number", "value": validate_nhs_number(compact)}
+        if re.fullmatch(r"\d{2,4}/\d{1,7}[A-Za-z]", compact):
+            return {"kind": "pnc_id", "value": validate_pnc_id(compact)}
+        if re.search(r"\d", text):
+            raise ValidationError(
+                "Enter a name, a 10-digit NHS number or a PNC ID like 2008/0056560Z"
+            )
+        return {"kind": "name", "value": text}
+
+
+class ReferralFilterForm(forms.Form):
+    """Filters that hold no personal data, so they can live in the URL."""
+
+    SORTS = [
+        ("-received", "Received (newest first)"),
+        ("received", "Received (oldest first)"),
+        ("status", "Status"),
+        ("name", "Family name"),
+    ]
+
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *ReferralStatus.choices], required=False
+    )
+    source = forms.ChoiceField(
+        choices=[("", "Any source"), *ReferralSource.choices], required=False
+    )
+    site = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any site")
+    received_from = forms.DateField(
+        label="Received from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label="Received to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = forms.ChoiceField(choices=SORTS, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = user_sites(user.team_id)
+        for name in ("received_from", "received_to"):
+            self.fields[name].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("received_from"), cleaned.get("received_to")
+        if start and end and start > end:
+            self.add_error("received_to", "The end date must be on or after the start date")
+        return cleaned
+
+
+class ReferralTransitionForm(CleanTextMixin, forms.Form):
+    to_status = forms.ChoiceField(label="Move to", widget=forms.RadioSelect)
+    closure_reason = forms.ChoiceField(
+        label="Reason for closing",
+        choices=[("", "Select a reason"), *ClosureReason.choices],
+        required=False,
+    )
+    reason = forms.CharField(
+        label="Notes", max_length=255, required=False, help_text="Required when reopening"
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+        allowed = sorted(ALLOWED_TRANSITIONS.get(referral.status, set()))
+        labels = {ReferralStatus.RECEIVED: "Reopen (received)"}
+        self.fields["to_status"].choices = [
+            (s, labels.get(s, ReferralStatus(s).label)) for s in allowed
+        ]
+        self.fields["version"].initial = referral.version
+        self._tidy_fields()
+        self.fields["to_status"].error_messages["required"] = "Select the new status"
+
+    def clean(self):
+        cleaned = super().clean()
+        to_status = cleaned.get("to_status")
+        if to_status == ReferralStatus.CLOSED and not cleaned.get("closure_reason"):
+            self.add_error("closure_reason", "Select why the referral is being closed")
+        if (
+            self.referral.status == ReferralStatus.CLOSED
+            and to_status
+            and not (cleaned.get("reason") or "").strip()
+        ):
+            self.add_error("reason", "Enter why the referral is being reopened")
+        return cleaned
+
+
+class ReferralAssignForm(forms.Form):
+    assigned_to = forms.ModelChoiceField(
+        queryset=None, required=False, label="Assign to", empty_label="Nobody (unassign)"
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = team_practitioners(referral.team_id)
+        self.fields["assigned_to"].initial = referral.assigned_to_id
+        self.fields["version"].initial = referral.version

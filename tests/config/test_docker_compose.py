@@ -1,0 +1,74 @@
+"""docker-compose.yml is validated here: there is no Docker engine on the build machines."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+
+from tests.conftest import missing_service
+
+COMPOSE = Path(settings.BASE_DIR) / "docker-compose.yml"
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+def test_compose_runs_the_whole_stack(compose):
+    assert set(compose["services"]) == {"web", "worker", "beat", "db", "redis"}
+
+
+def test_compose_web_serves_with_gunicorn_after_migrating(compose):
+    command = compose["services"]["web"]["command"]
+    assert "manage.py migrate" in command
+    assert "gunicorn config.wsgi:application" in command
+
+
+def test_compose_worker_and_beat_run_the_celery_app(compose):
+    assert compose["services"]["worker"]["command"].startswith("celery -A config worker")
+    assert compose["services"]["beat"]["command"].startswith("celery -A config beat")
+
+
+def test_compose_app_services_point_at_the_compose_database_and_broker(compose):
+    for name in ("web", "worker", "beat"):
+        env = compose["services"][name]["environment"]
+        assert env["DATABASE_URL"].startswith("postgres://") and "@db:5432/" in env["DATABASE_URL"]
+        assert env["REDIS_URL"] == "redis://redis:6379/0"
+        assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+        assert compose["services"][name]["depends_on"] == {
+            "db": {"condition": "service_healthy"},
+            "redis": {"condition": "service_healthy"},
+        }
+
+
+def test_compose_services_have_health_checks_and_data_volumes(compose):
+    for name in ("web", "worker", "db", "redis"):
+        assert compose["services"][name]["healthcheck"]["test"], name
+    assert compose["services"]["db"]["image"].startswith("postgres:")
+    assert compose["services"]["redis"]["image"].startswith("redis:")
+    assert "pgdata:/var/lib/postgresql/data" in compose["services"]["db"]["volumes"]
+    assert set(compose["volumes"]) == {"pgdata", "redisdata"}
+
+
+def test_compose_web_health_check_url_exists(client, db):
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_compose_file_is_valid_for_docker_compose():
+    tool = shutil.which("docker-compose")
+    if tool is None:
+        missing_service("docker-compose (Debian package docker-compose) is not installed")
+    result = subprocess.run(
+        [tool, "-f", str(COMPOSE), "config", "-q"],
+        capture_output=True,
+        text=True,
+        env={"DJANGO_SECRET_KEY": "only-for-validation", "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
