@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import AuditEvent, Site, Team, User
+from .models import AuditEvent, RolePolicy, Site, Team, User
 
 
 class SiteInline(admin.TabularInline):
@@ -29,6 +29,14 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         ("Role and team", {"fields": ["first_name", "last_name", "email", "role", "team"]}),
     ]
+
+
+@admin.register(RolePolicy)
+class RolePolicyAdmin(admin.ModelAdmin):
+    """Per-role sign-in rules. A change applies from each user's next sign-in."""
+
+    list_display = ["role", "require_two_factor"]
+    list_editable = ["require_two_factor"]
 
 
 @admin.register(AuditEvent)

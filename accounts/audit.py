@@ -4,9 +4,13 @@ Entries are append-only and hash-chained. Record with `audit_record`; check the 
 with `verify_chain` (also `manage.py verify_audit_chain`).
 """
 
+import datetime
+
 from django.db import connection, transaction
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
+from .enums import AuditAction
 from .models import AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -67,3 +71,53 @@ def verify_chain():
             return event.pk
         expected_previous = event.entry_hash
     return None
+
+
+# Actions that count as someone looking at a person's record.
+LOOKED_AT = (AuditAction.VIEW, AuditAction.EXPORT)
+
+
+def audit_search(*, person_id=None, username="", action="", date_from=None, date_to=None):
+    """Audit entries matching the filters, newest first (a lazy queryset, never counted).
+
+    Dates are local calendar days, both ends included.
+    """
+    events = AuditEvent.objects.select_related("user").order_by("-id")
+    if person_id is not None:
+        events = events.filter(person_id=person_id)
+    if username:
+        events = events.filter(username=username)
+    if action:
+        events = events.filter(action=action)
+    if date_from is not None:
+        events = events.filter(at__gte=_start_of_day(date_from))
+    if date_to is not None:
+        events = events.filter(at__lt=_start_of_day(date_to + datetime.timedelta(days=1)))
+    return events
+
+
+def audit_page(events, *, before=None, size=50):
+    """One page of `events` by keyset (ids below `before`), without COUNT(*) on a huge table.
+
+    Returns (entries, next_before): next_before is the id to pass for the next page, or None.
+    """
+    if before is not None:
+        events = events.filter(id__lt=before)
+    entries = list(events[: size + 1])
+    if len(entries) > size:
+        return entries[:size], entries[size - 1].pk
+    return entries, None
+
+
+def viewers_of_person(person_id):
+    """Who looked at this person's record: one row per user with first and last look."""
+    return (
+        AuditEvent.objects.filter(person_id=person_id, action__in=LOOKED_AT)
+        .values("user_id", "username")
+        .annotate(looks=Count("id"), first_at=Min("at"), last_at=Max("at"))
+        .order_by("-last_at")
+    )
+
+
+def _start_of_day(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

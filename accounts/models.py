@@ -85,6 +85,16 @@ class AppendOnlyError(Exception):
     pass
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk UPDATE and DELETE are refused too (PostgreSQL also refuses them by trigger)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit entries cannot be changed")
+
+    def delete(self):
+        raise AppendOnlyError("Audit entries cannot be deleted")
+
+
 class AuditEvent(models.Model):
     """One line of the append-only audit trail.
 
@@ -104,6 +114,8 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

@@ -12,6 +12,20 @@ def _audit_sign_in(sender, request, user, **kwargs):
     audit_record(action=AuditAction.SIGN_IN, user=user, request=request)
 
 
+@receiver(user_logged_in)
+def _note_two_factor_step(sender, request, user, **kwargs):
+    """Decide once, at sign-in, whether this session must pass a second factor."""
+    from .middleware import TWO_FACTOR_SESSION_KEY, two_factor_step
+
+    if request is None or not hasattr(request, "session"):
+        return
+    step = two_factor_step(user)
+    if step:
+        request.session[TWO_FACTOR_SESSION_KEY] = step
+    else:
+        request.session.pop(TWO_FACTOR_SESSION_KEY, None)
+
+
 @receiver(user_logged_out)
 def _audit_sign_out(sender, request, user, **kwargs):
     if user is not None:

@@ -1,12 +1,32 @@
+import base64
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .enums import Role
-from .forms import SignInForm
+from .audit import audit_page, audit_record, audit_search, viewers_of_person
+from .enums import AuditAction, Role
+from .forms import (
+    AuditNhsNumberForm,
+    AuditSearchForm,
+    ChangePasswordForm,
+    SignInForm,
+    TwoFactorTokenForm,
+)
+from .middleware import pending_two_factor_step
+from .policy import Action, Kind, require
 
 # Where each role starts after signing in.
 ROLE_HOME = {
@@ -17,6 +37,7 @@ ROLE_HOME = {
     Role.COMMISSIONER: "reporting:dashboard",
     Role.ADMINISTRATOR: "accounts:audit_search",
 }
+AUDIT_PAGE_SIZE = 50
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -28,6 +49,21 @@ class SignInView(auth_views.LoginView):
     def get_default_redirect_url(self):
         return reverse("accounts:home")
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **kwargs,
+            idle_limit=_idle_limit(),
+            timed_out="timed_out" in self.request.GET,
+        )
+
+
+def _idle_limit():
+    seconds = settings.SESSION_COOKIE_AGE
+    if seconds % 60:
+        return f"{seconds} seconds"
+    minutes = seconds // 60
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
 
 class SignOutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
@@ -36,3 +72,231 @@ class SignOutView(auth_views.LogoutView):
 @require_GET
 def home(request):
     return redirect(ROLE_HOME[request.user.role])
+
+
+@never_cache
+@require_GET
+def keep_alive(request):
+    """Called by session-timeout.js when the user chooses to stay signed in.
+
+    Any request renews the session (SESSION_SAVE_EVERY_REQUEST); this one does nothing else.
+    """
+    return JsonResponse({"idle_timeout_seconds": settings.SESSION_COOKIE_AGE})
+
+
+class ChangePasswordView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = ChangePasswordForm
+    success_url = reverse_lazy("accounts:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(
+            action=AuditAction.CHANGE,
+            user=self.request.user,
+            obj=self.request.user,
+            detail="password changed",
+            request=self.request,
+        )
+        messages.success(self.request, "Your password has been changed")
+        return response
+
+
+# Audit trail (administrators only) ------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def audit_search_view(request):
+    """Search the audit trail by person number, username, action and dates (GET), or find
+    a person's trail by NHS number (POST, so the number never appears in a URL)."""
+    require(request, Action.VIEW, Kind.AUDIT)
+    if request.method == "POST":
+        return _audit_by_nhs_number(request)
+    form = AuditSearchForm(request.GET or None)
+    entries, next_before = [], None
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        events = audit_search(
+            person_id=filters.get("person"),
+            username=filters.get("user", ""),
+            action=filters.get("action", ""),
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+        )
+        entries, next_before = audit_page(
+            events, before=_positive_int(request.GET.get("before")), size=AUDIT_PAGE_SIZE
+        )
+        audit_record(
+            action=AuditAction.SEARCH,
+            user=request.user,
+            object_type="accounts.auditevent",
+            person_id=filters.get("person"),
+            detail="audit search: " + ", ".join(sorted(filters)) if filters else "audit search",
+            request=request,
+        )
+    return render(
+        request,
+        "accounts/audit_search.html",
+        {
+            "form": form,
+            "nhs_form": AuditNhsNumberForm(),
+            "entries": entries,
+            "searched": form.is_bound and form.is_valid(),
+            "next_query": _next_page_query(request, next_before),
+        },
+    )
+
+
+def _audit_by_nhs_number(request):
+    nhs_form = AuditNhsNumberForm(request.POST)
+    if nhs_form.is_valid():
+        person_model = apps.get_model("referrals", "Person")
+        person_id = (
+            person_model.objects.filter(nhs_number=nhs_form.cleaned_data["nhs_number"])
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if person_id is not None:
+            return redirect("accounts:audit_person", person_id=person_id)
+        nhs_form.add_error("nhs_number", "No person with this NHS number is recorded")
+    return render(
+        request,
+        "accounts/audit_search.html",
+        {"form": AuditSearchForm(), "nhs_form": nhs_form, "entries": [], "searched": False},
+        status=200,
+    )
+
+
+@require_GET
+def audit_person(request, person_id):
+    """Who looked at this person's record, and the trail of everything done to it."""
+    require(request, Action.VIEW, Kind.AUDIT)
+    viewers = list(viewers_of_person(person_id))
+    entries, next_before = audit_page(
+        audit_search(person_id=person_id),
+        before=_positive_int(request.GET.get("before")),
+        size=AUDIT_PAGE_SIZE,
+    )
+    audit_record(
+        action=AuditAction.SEARCH,
+        user=request.user,
+        object_type="accounts.auditevent",
+        person_id=person_id,
+        detail="who viewed this person",
+        request=request,
+    )
+    return render(
+        request,
+        "accounts/audit_person.html",
+        {
+            "person_id": person_id,
+            "viewers": viewers,
+            "entries": entries,
+            "next_query": _next_page_query(request, next_before),
+        },
+    )
+
+
+def _positive_int(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def _next_page_query(request, next_before):
+    if next_before is None:
+        return None
+    query = request.GET.copy()
+    query["before"] = next_before
+    return query.urlencode()
+
+
+# Two-factor sign-in ---------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """The second step of sign-in for users with an authenticator app."""
+    if not user_has_device(request.user, confirmed=True):
+        return redirect("accounts:two_factor_enrol")
+    if request.user.is_verified():
+        return redirect("accounts:home")
+    form = TwoFactorTokenForm(request.POST or None)
+    if form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            audit_record(
+                action=AuditAction.SIGN_IN,
+                user=request.user,
+                detail="two-factor code accepted",
+                request=request,
+            )
+            return redirect(_safe_next(request))
+        audit_record(
+            action=AuditAction.SIGN_IN_FAILED,
+            user=request.user,
+            detail="two-factor code rejected",
+            request=request,
+        )
+        form.add_error("token", "The code is not right, or it has expired: enter the new code")
+    return render(request, "accounts/two_factor_verify.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_enrol(request):
+    """Set up an authenticator app: show the secret, confirm with a first code."""
+    if user_has_device(request.user, confirmed=True):
+        if pending_two_factor_step(request):
+            # Signed in with the password only: adding a device now would bypass the code.
+            return redirect("accounts:two_factor_verify")
+        messages.info(request, "Two-factor sign-in is already set up for your account")
+        return redirect("accounts:home")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=request.user, name="Authenticator app", confirmed=False
+        )
+    form = TwoFactorTokenForm(request.POST or None, submit="Confirm and continue")
+    if form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit_record(
+                action=AuditAction.CHANGE,
+                user=request.user,
+                obj=request.user,
+                detail="two-factor sign-in set up",
+                request=request,
+            )
+            messages.success(request, "Two-factor sign-in is set up")
+            return redirect(_safe_next(request))
+        form.add_error("token", "The code is not right: check the app shows this account")
+    return render(
+        request,
+        "accounts/two_factor_enrol.html",
+        {
+            "form": form,
+            "secret": _grouped(base64.b32encode(device.bin_key).decode()),
+            "otpauth_uri": device.config_url,
+            "required": pending_two_factor_step(request) is not None,
+        },
+    )
+
+
+def _grouped(secret):
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def _safe_next(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("accounts:home")

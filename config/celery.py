@@ -1,11 +1,49 @@
-"""The Celery app. Broker is Redis when REDIS_URL is set; otherwise tasks run eagerly."""
+"""The Celery app. Broker is Redis when REDIS_URL is set; otherwise tasks run eagerly.
+
+Settings live in config/settings/base.py (CELERY_*): JSON only, acks_late with
+reject_on_worker_lost (a task whose worker dies is redelivered; tasks are idempotent),
+time limits, and short broker timeouts so a stopped Redis never stalls a web request.
+
+Run locally (with REDIS_URL set):
+    celery -A config worker -l info
+    celery -A config beat -l info -s /tmp/celerybeat-schedule
+"""
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 app = Celery("ld_cstr")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Times are wall-clock Europe/London (CELERY_TIMEZONE): 08:00 stays 08:00 in BST and GMT.
+app.conf.beat_schedule = {
+    "reminders-daily": {
+        "task": "notifications.run_daily_rules",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "reminders-hourly": {
+        "task": "notifications.run_hourly_rules",
+        "schedule": crontab(minute=5),
+    },
+    "reminders-sweep": {
+        "task": "notifications.sweep",
+        "schedule": crontab(minute="*/5"),
+    },
+    "reminders-digest": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "reporting-overnight": {
+        "task": "reporting.overnight_run",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "housekeeping": {
+        "task": "reporting.housekeeping",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}

@@ -1,7 +1,19 @@
-"""Log scrubbing: no personal data leaves the process in a log line."""
+"""Log scrubbing: no personal data leaves the process in a log line.
 
+Two nets: identifier shapes (NHS, PNC and CRO numbers, emails, postcodes) anywhere in the
+message, and the value after any field name the data classification registry marks as
+personal (``family_name='Smith'``, ``"nhs_number": "..."``, ``reason: ...``), so a new
+classified field is scrubbed without touching this module. Free-text names with no field
+name beside them cannot be recognised: code must not log them (see CONVENTIONS.md).
+"""
+
+import functools
 import logging
 import re
+
+from django.apps import apps
+
+REDACTED = "[redacted]"
 
 # Identifier shapes from DOMAIN.md section 5, plus emails, phone numbers and postcodes.
 _PATTERNS = [
@@ -13,9 +25,28 @@ _PATTERNS = [
 ]
 
 
+@functools.cache
+def _field_value_pattern():
+    from accounts.classification import scrubbed_field_names
+
+    names = "|".join(sorted(map(re.escape, scrubbed_field_names()), key=len, reverse=True))
+    return re.compile(
+        rf"""\b(?P<key>{names})(?P<sep>['"]?\)?\s*[:=]\s*\(?)"""
+        r"""(?P<value>'[^']*'|"[^"]*"|[^\s,;)}\]]+)"""
+    )
+
+
+def _redact_value(match):
+    value = match["value"]
+    quote = value[0] if value[0] in "'\"" else ""
+    return f"{match['key']}{match['sep']}{quote}{REDACTED}{quote}"
+
+
 def scrub(text: str) -> str:
+    if apps.ready:  # the registry needs the models; before start-up only shapes apply
+        text = _field_value_pattern().sub(_redact_value, text)
     for pattern in _PATTERNS:
-        text = pattern.sub("[redacted]", text)
+        text = pattern.sub(REDACTED, text)
     return text
 
 
@@ -27,4 +58,12 @@ class ScrubPersonalDataFilter(logging.Filter):
             return True
         record.msg = scrub(message)
         record.args = None
+        # Tracebacks quote values too (an IntegrityError names the duplicate key): format
+        # and scrub them now, so handlers print the scrubbed text instead.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
         return True

@@ -1,6 +1,10 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = "Reminders and notifications"
+
+    def ready(self):
+        if apps.is_installed("treatment_requirements"):
+            from . import rules_tr  # noqa: F401 - registers the order reminder rules

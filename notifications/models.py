@@ -1,1 +1,77 @@
-from django.db import models  # noqa: F401
+"""Reminders as durable rows: the database is the queue, Celery only carries ids.
+
+A reminder is written first (unique per subject, kind, due date and recipient, so a second
+beat or a retried task cannot create a second one), appears in the recipient's inbox at
+once, and its email is delivered by notifications.tasks. See notifications.delivery for
+the email state machine.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .enums import EmailState, ReminderKind
+
+
+class Reminder(models.Model):
+    kind = models.CharField(max_length=32, choices=ReminderKind.choices)
+    # The record the reminder is about, by model label and id ("referrals.referral", 12).
+    subject_type = models.CharField(max_length=64)
+    subject_id = models.BigIntegerField()
+    due_on = models.DateField()
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    # Wording and link hold references (R000123), never names or identifiers: they go by email.
+    title = models.CharField(max_length=200)
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_state = models.CharField(
+        max_length=16, choices=EmailState.choices, default=EmailState.PENDING
+    )
+    by_digest = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "kind", "due_on", "recipient"],
+                name="reminder_unique_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="reminder_inbox"),
+            models.Index(fields=["email_state", "next_attempt_at"], name="reminder_delivery"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.due_on})"
+
+    @property
+    def is_unread(self):
+        return self.read_at is None
+
+
+class NotificationPreference(models.Model):
+    """How a user wants reminder emails: one each, a daily digest, or none (inbox only)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    daily_digest = models.BooleanField(
+        "Send me one email a day listing my reminders",
+        default=False,
+    )
+    email_enabled = models.BooleanField("Email me my reminders", default=True)
+    dashboard_updates = models.BooleanField(
+        "Tell me when the dashboards are updated each morning", default=False
+    )
+
+    def __str__(self):
+        return f"Notification preference of user {self.user_id}"

@@ -21,8 +21,8 @@ from accounts.models import User
 
 from .enums import ClosureReason, ReferralSource, ReferralStatus
 from .identifiers import validate_cro_number, validate_nhs_number, validate_pnc_id
-from .models import Ethnicity, Person, Referral, Vulnerability
-from .pathway import ALLOWED_TRANSITIONS
+from .models import Ethnicity, Person, Referral, Vulnerability, postcode_district_validator
+from .pathway import can_transition
 
 MIN_AGE_YEARS = 10
 MAX_AGE_YEARS = 110
@@ -52,13 +52,15 @@ class CleanTextMixin:
             if isinstance(field, forms.CharField):
                 multiline = isinstance(field.widget, forms.Textarea)
                 field.validators = [
-                    v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+                    v
+                    for v in field.validators
+                    if not isinstance(v, ProhibitNullCharactersValidator)
                 ]
                 for v in field.validators:
                     if isinstance(v, MaxLengthValidator):
                         v.message = f"{label} must be {v.limit_value} characters or fewer"
                 field.validators.append(_no_control_characters(multiline=multiline))
-                field.error_messages.setdefault("required", f"Enter the {label[:1].lower()}{label[1:]}")
+                field.error_messages["required"] = f"Enter the {label[:1].lower()}{label[1:]}"
             elif isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
                 field.error_messages["required"] = f"Select the {label[:1].lower()}{label[1:]}"
 
@@ -136,7 +138,14 @@ class PersonForm(CleanTextMixin, forms.ModelForm):
         self.fields["ethnicity"].choices = grouped_ethnicity_choices()
         self.fields["gender"].choices = [c for c in self.fields["gender"].choices if c[0]]
         for name in ("nhs_number", "pnc_id", "cro_number", "postcode_district"):
-            self.fields[name].max_length = 20
+            # People type spaces and short forms: allow room, the clean_ methods normalise.
+            field = self.fields[name]
+            field.validators = [
+                v for v in field.validators if not isinstance(v, MaxLengthValidator)
+            ]
+            field.validators.append(MaxLengthValidator(20))
+            field.max_length = 20
+            field.widget.attrs["maxlength"] = "20"
             self.fields[name].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
         self.fields["postcode_district"].help_text = "The first half only, like CB1 or SW1A"
         if self.instance.pk:
@@ -190,7 +199,10 @@ class PersonForm(CleanTextMixin, forms.ModelForm):
         return validate_cro_number(value) if value else None
 
     def clean_postcode_district(self):
-        return re.sub(r"\s", "", self.cleaned_data.get("postcode_district") or "").upper()
+        value = re.sub(r"\s", "", self.cleaned_data.get("postcode_district") or "").upper()
+        if value:
+            postcode_district_validator(value)
+        return value
 
     def clean_date_of_birth(self):
         dob = self.cleaned_data.get("date_of_birth")
@@ -243,6 +255,7 @@ class ReferralForm(CleanTextMixin, forms.ModelForm):
         label="Time received",
         help_text="24-hour clock, like 14:30",
         input_formats=["%H:%M", "%H.%M", "%H%M", "%H:%M:%S"],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"invalid": "Enter the time received like 14:30"},
     )
     vulnerabilities = forms.ModelMultipleChoiceField(
@@ -274,6 +287,10 @@ class ReferralForm(CleanTextMixin, forms.ModelForm):
             "referrer_role": "Referrer's role",
             "referrer_organisation": "Referrer's organisation",
             "assigned_to": "Assign to",
+        }
+        help_texts = {
+            # Needed by the character count, which describes itself next to the hint.
+            "reason": "What the referrer saw or was told, in their words where possible",
         }
         widgets = {
             "urgency": forms.RadioSelect,
@@ -361,21 +378,10 @@ class ReferralForm(CleanTextMixin, forms.ModelForm):
                 )
         return cleaned
 
-    def validate_constraints(self):  # pragma: no cover - reported field by field by clean()
-        pass
-
-    def _post_clean(self):
-        super()._post_clean()
-        # The unique-per-site rule is reported next to the field by clean(); drop the
-        # model's generic copy of it so the summary does not say it twice.
-        generic = "This custody record or court case number is already used"
-        errors = self._errors.get("__all__") if self._errors else None
-        if errors:
-            kept = [e for e in errors if not str(e).startswith(generic)]
-            if kept:
-                self._errors["__all__"] = self.error_class(kept)
-            else:
-                del self._errors["__all__"]
+    def _get_validation_exclusions(self):
+        # The unique-per-site rule is reported next to the field by clean(); leaving it to
+        # the model would repeat it as a general error.
+        return {*super()._get_validation_exclusions(), "case_reference"}
 
     @property
     def referral_data(self) -> dict:
@@ -412,14 +418,16 @@ class MatchDecisionForm(forms.Form):
             *[(str(p.pk), f"Use {p.full_name}, born {p.date_of_birth:%-d %B %Y}") for p in matches],
             (self.NEW, "No, this is a different person: record them as new"),
         ]
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(Field.radios("match_decision", legend_size=Size.SMALL))
 
 
 class ReferralSearchForm(CleanTextMixin, forms.Form):
     """Name, NHS number or PNC ID. Posted, never put in a URL (see views.referral_list)."""
 
-    q = forms.CharField(
-        label="Search by name, NHS number or PNC ID", max_length=100, required=True
-    )
+    q = forms.CharField(label="Search by name, NHS number or PNC ID", max_length=100, required=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -495,7 +503,7 @@ class ReferralTransitionForm(CleanTextMixin, forms.Form):
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
         self.referral = referral
-        allowed = sorted(ALLOWED_TRANSITIONS.get(referral.status, set()))
+        allowed = [s for s in ReferralStatus.values if can_transition(referral.status, s)]
         labels = {ReferralStatus.RECEIVED: "Reopen (received)"}
         self.fields["to_status"].choices = [
             (s, labels.get(s, ReferralStatus(s).label)) for s in allowed

@@ -63,6 +63,28 @@ def referral_create(
 
 
 @transaction.atomic
+def referral_intake(
+    *,
+    person: Person | None = None,
+    person_data: dict | None = None,
+    referral_data: dict,
+    vulnerabilities=(),
+    by,
+    request=None,
+) -> Referral:
+    """Record a referral from the intake form, creating the person first unless given.
+
+    One transaction: if the referral is refused, the new person is not kept either.
+    Side effects: those of person_create and referral_create.
+    """
+    if person is None:
+        person = person_create(data=person_data, by=by, request=request)
+    return referral_create(
+        person=person, data=referral_data, vulnerabilities=vulnerabilities, by=by, request=request
+    )
+
+
+@transaction.atomic
 def referral_update(
     *, referral: Referral, expected_version: int, vulnerabilities=None, by, request=None
 ) -> Referral:
@@ -155,13 +177,17 @@ def referral_transition(
 
 
 @transaction.atomic
-def referral_assign(*, referral: Referral, assignee, by, request=None) -> Referral:
+def referral_assign(
+    *, referral: Referral, assignee, by, expected_version: int | None = None, request=None
+) -> Referral:
     """Allocate a referral to a practitioner of its team (or unassign with None)."""
     if assignee is not None and assignee.team_id != referral.team_id:
         raise ValidationError({"assigned_to": "Choose a practitioner from this referral's team"})
     referral.assigned_to = assignee
     save_if_current(
-        referral, expected_version=referral.version, update_fields=["assigned_to", "updated_at"]
+        referral,
+        expected_version=referral.version if expected_version is None else expected_version,
+        update_fields=["assigned_to", "updated_at"],
     )
     audit_record(
         action=AuditAction.CHANGE,

@@ -1,3 +1,17 @@
+from django.urls import path
+
+from . import views
+
 app_name = "referrals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("my-work/", views.my_work, name="my_work"),
+    path("referrals/", views.referral_list, name="referral_list"),
+    path("referrals/new/", views.intake, name="intake"),
+    path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/edit/", views.referral_edit, name="referral_edit"),
+    path("referrals/<int:pk>/status/", views.referral_transition, name="referral_transition"),
+    path("referrals/<int:pk>/assign/", views.referral_assign, name="referral_assign"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+]

@@ -1,1 +1,512 @@
-from django.db import models  # noqa: F401
+"""Recommendations, court outcomes, orders and their community follow-up."""
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from accounts.models import Site, Team
+from core.models import TimeStampedModel, VersionedModel
+from referrals.models import Person, Referral
+
+from .enums import (
+    AppointmentOutcome,
+    BreachOutcome,
+    DrugTestResult,
+    EnforcementAction,
+    HearingOutcome,
+    MeasureStage,
+    OrderStatus,
+    OrderType,
+    RecommendationStatus,
+    ReoffendingKind,
+    RequirementKind,
+    TerminationReason,
+)
+
+MAX_ORDER_YEARS = 3
+MAX_EXTENSION_MONTHS = 6
+REOFFENDING_CHECK_MONTHS = 12
+
+
+class Recommendation(VersionedModel):
+    """The L&D practitioner's proposal to the court, made from a signed assessment."""
+
+    assessment = models.ForeignKey(
+        "assessments.Assessment", on_delete=models.PROTECT, related_name="recommendations"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="recommendations")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="recommendations")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="recommendations")
+    status = models.CharField(
+        max_length=16, choices=RecommendationStatus.choices, default=RecommendationStatus.DRAFT
+    )
+    notes = models.TextField("Summary for the court", max_length=4000, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    ready_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["team", "status"], name="recommendation_team_status")]
+
+    def __str__(self):
+        return f"Recommendation {self.reference}"
+
+    def get_absolute_url(self):
+        return reverse("treatment_requirements:recommendation_detail", args=[self.pk])
+
+    @property
+    def reference(self):
+        return f"TR{self.pk:06d}" if self.pk else "new"
+
+
+class ProposedRequirement(TimeStampedModel):
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="requirements"
+    )
+    kind = models.CharField(max_length=16, choices=RequirementKind.choices)
+    provider = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposed_requirements",
+    )
+    duration_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Proposed length of the requirement, in months"
+    )
+    consent_given = models.BooleanField(
+        "The person is willing to comply with this requirement", default=False
+    )
+    consent_recorded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "kind"], name="proposed_requirement_once_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_months__isnull=True)
+                | Q(duration_months__gte=1, duration_months__lte=36),
+                name="proposed_requirement_duration_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    @property
+    def short_label(self):
+        return RequirementKind.short_labels()[self.kind]
+
+
+class CriterionConfirmation(TimeStampedModel):
+    """One statutory criterion of a proposed requirement: met or not, and the evidence."""
+
+    requirement = models.ForeignKey(
+        ProposedRequirement, on_delete=models.CASCADE, related_name="criteria"
+    )
+    code = models.CharField(max_length=32)
+    met = models.BooleanField(null=True, blank=True)
+    evidence = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requirement", "code"], name="criterion_once_per_requirement"
+            )
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def text(self):
+        from .criteria import criterion_text
+
+        return criterion_text(self.requirement.kind, self.code)
+
+
+class CourtOutcome(TimeStampedModel):
+    """What the court decided at a hearing on a recommendation."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="court_outcomes"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="court_outcomes")
+    hearing_date = models.DateField()
+    court = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="court_outcomes")
+    outcome = models.CharField(max_length=16, choices=HearingOutcome.choices)
+    reason = models.TextField(
+        "Reason or details",
+        max_length=2000,
+        blank=True,
+        help_text="Why no order was made, or what else the court did",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-hearing_date", "-id"]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} on {self.hearing_date:%d/%m/%Y}"
+
+
+class Order(VersionedModel):
+    """A community order or suspended sentence order with treatment requirements."""
+
+    court_outcome = models.OneToOneField(
+        CourtOutcome, on_delete=models.PROTECT, related_name="order"
+    )
+    # Kept so uptake (recommendations that became orders) can be counted.
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="orders"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="orders")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="orders")
+    order_type = models.CharField(max_length=24, choices=OrderType.choices)
+    made_on = models.DateField()
+    start_date = models.DateField()
+    end_date = models.DateField()
+    responsible_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervised_orders"
+    )
+    probation_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(
+        max_length=16, choices=OrderStatus.choices, default=OrderStatus.ACTIVE
+    )
+    extended_months = models.PositiveSmallIntegerField(default=0)
+    termination_reason = models.CharField(
+        max_length=32, choices=TerminationReason.choices, blank=True
+    )
+    termination_notes = models.TextField(max_length=2000, blank=True)
+    terminated_on = models.DateField(null=True, blank=True)
+    reoffending_checked_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-made_on", "-id"]
+        indexes = [
+            models.Index(fields=["probation_team", "status"], name="order_team_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="order_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=OrderStatus.ACTIVE, termination_reason="")
+                | Q(status=OrderStatus.TERMINATED, termination_reason__gt=""),
+                name="order_terminated_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(extended_months__lte=MAX_EXTENSION_MONTHS),
+                name="order_extension_at_most_six_months",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Order {self.reference}"
+
+    def get_absolute_url(self):
+        return reverse("treatment_requirements:order_detail", args=[self.pk])
+
+    @property
+    def reference(self):
+        return f"CO{self.pk:06d}" if self.pk else "new"
+
+    @property
+    def latest_end_date(self):
+        """No order may end more than 3 years after it was made (plus one extension)."""
+        return (
+            self.made_on
+            + relativedelta(years=MAX_ORDER_YEARS)
+            + relativedelta(months=self.extended_months)
+        )
+
+    @property
+    def is_active(self):
+        return self.status == OrderStatus.ACTIVE
+
+    @property
+    def reoffending_check_due(self):
+        received = self.referral.received_at
+        return (received + relativedelta(months=REOFFENDING_CHECK_MONTHS)).date()
+
+    def clean(self):
+        errors = {}
+        if self.made_on and self.start_date and self.start_date < self.made_on:
+            errors["start_date"] = "The order cannot start before the date it was made"
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The order's end date must be after its start date"
+        if self.made_on and self.end_date and self.end_date > self.latest_end_date:
+            errors["end_date"] = (
+                f"An order ends no more than {MAX_ORDER_YEARS} years after it is made: "
+                f"the latest end date is {self.latest_end_date:%d/%m/%Y}"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class OrderRequirement(TimeStampedModel):
+    """A treatment requirement the court made, with its length and provider."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="requirements")
+    kind = models.CharField(max_length=16, choices=RequirementKind.choices)
+    provider = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="order_requirements")
+    length_months = models.PositiveSmallIntegerField()
+    start_date = models.DateField()
+    end_date = models.DateField()
+    proposed = models.ForeignKey(
+        ProposedRequirement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_on_breach = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["provider", "order"], name="requirement_provider")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.length_months} months)"
+
+    @property
+    def short_label(self):
+        return RequirementKind.short_labels()[self.kind]
+
+    @property
+    def needs_reviews(self):
+        """DRR reviews are mandatory when the treatment period exceeds 12 months."""
+        return self.kind == RequirementKind.DRR and self.length_months > 12
+
+
+class Appointment(VersionedModel):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="appointments")
+    requirement = models.ForeignKey(
+        OrderRequirement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+    starts_at = models.DateTimeField()
+    purpose = models.CharField(max_length=120)
+    location = models.CharField(max_length=120, blank=True)
+    outcome = models.CharField(max_length=24, choices=AppointmentOutcome.choices, blank=True)
+    excuse = models.TextField(max_length=2000, blank=True)
+    evidence = models.TextField(max_length=2000, blank=True)
+    outcome_notes = models.TextField(max_length=2000, blank=True)
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rescheduled_to = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rescheduled_from"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["order", "starts_at"], name="appointment_order_start"),
+            models.Index(fields=["starts_at", "outcome"], name="appointment_start_outcome"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome=AppointmentOutcome.ACCEPTABLE_ABSENCE) | Q(excuse__gt=""),
+                name="appointment_acceptable_absence_needs_excuse",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.purpose} at {self.starts_at:%d/%m/%Y %H:%M}"
+
+
+class Failure(TimeStampedModel):
+    """An unacceptable failure to comply, and the enforcement action it calls for."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="failures")
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.PROTECT, null=True, blank=True, related_name="failure"
+    )
+    failure_date = models.DateField()
+    description = models.TextField(max_length=2000)
+    deadline = models.DateField(help_text="Enforcement action due by this date")
+    action = models.CharField(max_length=16, choices=EnforcementAction.choices, blank=True)
+    action_on = models.DateField(null=True, blank=True)
+    action_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["failure_date", "id"]
+        indexes = [models.Index(fields=["order", "action"], name="failure_order_action")]
+
+    def __str__(self):
+        return f"Failure to comply on {self.failure_date:%d/%m/%Y}"
+
+    @property
+    def is_open(self):
+        return not self.action
+
+
+class Warning(TimeStampedModel):
+    """A formal warning, with the letter text given to the person."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="warnings")
+    failure = models.OneToOneField(Failure, on_delete=models.PROTECT, related_name="warning")
+    given_on = models.DateField()
+    letter_text = models.TextField()
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["given_on", "id"]
+
+    def __str__(self):
+        return f"Warning given {self.given_on:%d/%m/%Y}"
+
+
+class BreachReferral(TimeStampedModel):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="breaches")
+    failure = models.OneToOneField(Failure, on_delete=models.PROTECT, related_name="breach")
+    referred_on = models.DateField()
+    details = models.TextField(max_length=4000)
+    outcome = models.CharField(
+        max_length=24, choices=BreachOutcome.choices, default=BreachOutcome.PENDING
+    )
+    outcome_on = models.DateField(null=True, blank=True)
+    outcome_notes = models.TextField(max_length=2000, blank=True)
+    extension_months = models.PositiveSmallIntegerField(default=0)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["referred_on", "id"]
+
+    def __str__(self):
+        return f"Breach referral {self.referred_on:%d/%m/%Y}"
+
+
+class DrugTest(TimeStampedModel):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="drug_tests")
+    requirement = models.ForeignKey(
+        OrderRequirement, on_delete=models.PROTECT, related_name="drug_tests"
+    )
+    tested_on = models.DateField()
+    substances = models.CharField("Substances tested for", max_length=200)
+    result = models.CharField(max_length=16, choices=DrugTestResult.choices)
+    positive_for = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-tested_on", "-id"]
+
+    def __str__(self):
+        return f"Drug test {self.tested_on:%d/%m/%Y}: {self.get_result_display()}"
+
+
+class ReviewHearing(TimeStampedModel):
+    """A court review of a DRR, with the written progress report that goes before it."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="reviews")
+    requirement = models.ForeignKey(
+        OrderRequirement, on_delete=models.PROTECT, related_name="reviews"
+    )
+    review_date = models.DateField()
+    progress_report = models.TextField(max_length=6000, blank=True)
+    report_submitted_on = models.DateField(null=True, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["review_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requirement", "review_date"], name="review_once_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"Review {self.review_date:%d/%m/%Y}"
+
+
+class OutcomeMeasure(TimeStampedModel):
+    """An instrument repeated at the start, middle or end of a requirement."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="outcome_measures")
+    stage = models.CharField(max_length=8, choices=MeasureStage.choices)
+    instrument_code = models.CharField(max_length=16)
+    response = models.OneToOneField(
+        "assessments.InstrumentResponse", on_delete=models.PROTECT, related_name="outcome_measure"
+    )
+    measured_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["instrument_code", "measured_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "instrument_code", "stage"], name="outcome_measure_once_per_stage"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.instrument_code} ({self.get_stage_display()})"
+
+
+class ReoffendingEvent(TimeStampedModel):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="reoffending")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reoffending")
+    kind = models.CharField(max_length=16, choices=ReoffendingKind.choices)
+    occurred_on = models.DateField()
+    notes = models.CharField(max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["occurred_on", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.occurred_on:%d/%m/%Y}"
+
+
+class OrderEvent(models.Model):
+    """History of a recommendation and its order: who did what, when (append only)."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="events"
+    )
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    summary = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return self.summary

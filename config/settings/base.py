@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -84,6 +85,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.service",
+                "notifications.context_processors.inbox",
+                "accounts.context_processors.session_timeout",
             ],
         },
     }
@@ -211,6 +214,31 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
 }
 CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_DEFAULT_QUEUE = _env("CELERY_TASK_DEFAULT_QUEUE", env.str, "celery")
+CELERY_BROKER_POOL_LIMIT = 10
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+
+# Reminder delivery (notifications): "django" sends through EMAIL_BACKEND, "govuk_notify"
+# through GOV.UK Notify with one template whose body is ((body)) and subject ((subject)).
+LD_EMAIL_CHANNEL = _env("LD_EMAIL_CHANNEL", env.str, "django")
+if LD_EMAIL_CHANNEL not in ("django", "govuk_notify"):
+    raise ImproperlyConfigured("Environment variable LD_EMAIL_CHANNEL must be django or govuk_notify")
+GOVUK_NOTIFY_API_KEY = _env("GOVUK_NOTIFY_API_KEY", env.str, "")
+GOVUK_NOTIFY_BASE_URL = _env(
+    "GOVUK_NOTIFY_BASE_URL", env.str, "https://api.notifications.service.gov.uk"
+)
+GOVUK_NOTIFY_EMAIL_TEMPLATE_ID = _env("GOVUK_NOTIFY_EMAIL_TEMPLATE_ID", env.str, "")
+# A reminder claimed ("sending") longer than this is taken to be lost with its worker.
+LD_REMINDER_SENDING_TIMEOUT_SECONDS = _env("LD_REMINDER_SENDING_TIMEOUT_SECONDS", env.int, 600)
+LD_REMINDER_MAX_ATTEMPTS = _env("LD_REMINDER_MAX_ATTEMPTS", env.int, 8)
+# Daily snapshots older than this are pruned, except each month's last day.
+LD_SNAPSHOT_KEEP_DAILY_DAYS = _env("LD_SNAPSHOT_KEEP_DAILY_DAYS", env.int, 62)
+
+# Error reports (emails to ADMINS, the DEBUG page) carry no personal data: core/error_reports.py.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "core.error_reports.PersonalDataSafeReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "core.error_reports.PersonalDataSafeExceptionReporter"
 
 LOGGING = {
     "version": 1,

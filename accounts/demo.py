@@ -1,0 +1,156 @@
+"""Demo teams, sites and users: one user per role, plus a few more practitioners.
+
+Synthetic only. Passwords: the shared DEMO_PASSWORD when asked for (DEBUG or --demo),
+otherwise unusable (set real ones with `manage.py changepassword`).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+
+from .enums import Role, SiteKind, TeamKind
+from .models import Site, Team, User
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - only ever set on demo installs
+
+LD_TEAMS = {
+    "Cambridgeshire & Peterborough L&D": (
+        "East of England",
+        [
+            ("Parkside custody suite", SiteKind.CUSTODY_SUITE),
+            ("Peterborough custody suite", SiteKind.CUSTODY_SUITE),
+            ("Huntingdon police station", SiteKind.POLICE_STATION),
+            ("Cambridge Magistrates' Court", SiteKind.MAGISTRATES_COURT),
+            ("Peterborough Magistrates' Court", SiteKind.MAGISTRATES_COURT),
+            ("Peterborough Youth Court", SiteKind.YOUTH_COURT),
+            ("Cambridge Crown Court", SiteKind.CROWN_COURT),
+        ],
+    ),
+    "Westminster custody L&D": (
+        "London",
+        [
+            ("Charing Cross custody suite", SiteKind.CUSTODY_SUITE),
+            ("Belgravia custody suite", SiteKind.CUSTODY_SUITE),
+            ("Westminster Magistrates' Court", SiteKind.MAGISTRATES_COURT),
+            ("City of London Magistrates' Court", SiteKind.MAGISTRATES_COURT),
+            ("Southwark Crown Court", SiteKind.CROWN_COURT),
+        ],
+    ),
+}
+OTHER_TEAMS = {
+    "Cambridgeshire Probation Delivery Unit": (TeamKind.PROBATION, "East of England"),
+    "Fenland Recovery Partnership": (TeamKind.TREATMENT_PROVIDER, "East of England"),
+    "East of England Health and Justice Commissioning": (
+        TeamKind.COMMISSIONER,
+        "East of England",
+    ),
+    "Service administration": (TeamKind.ADMINISTRATION, ""),
+}
+
+# username, first name, last name, role, team, job title
+DEMO_USERS = [
+    ("practitioner", "Priya", "Shah", Role.PRACTITIONER, "Cambridgeshire & Peterborough L&D",
+     "L&D practitioner (custody)"),
+    ("teamlead", "Tom", "Bennett", Role.TEAM_LEAD, "Cambridgeshire & Peterborough L&D",
+     "L&D team lead"),
+    ("probation", "Olu", "Adeyemi", Role.PROBATION_OFFICER,
+     "Cambridgeshire Probation Delivery Unit", "Probation officer"),
+    ("clinician", "Hannah", "Kowalski", Role.PROVIDER_CLINICIAN, "Fenland Recovery Partnership",
+     "Recovery worker"),
+    ("commissioner", "Grace", "Osei", Role.COMMISSIONER,
+     "East of England Health and Justice Commissioning", "Health and justice commissioner"),
+    ("admin", "Alan", "Murray", Role.ADMINISTRATOR, "Service administration",
+     "Service administrator"),
+    ("practitioner2", "Daniel", "Hughes", Role.PRACTITIONER, "Cambridgeshire & Peterborough L&D",
+     "L&D practitioner (court)"),
+    ("practitioner3", "Aisha", "Rahman", Role.PRACTITIONER, "Cambridgeshire & Peterborough L&D",
+     "L&D nurse"),
+    ("westminster", "Fiona", "Campbell", Role.PRACTITIONER, "Westminster custody L&D",
+     "L&D practitioner (custody)"),
+    ("westminsterlead", "Marcus", "Green", Role.TEAM_LEAD, "Westminster custody L&D",
+     "L&D team lead"),
+    ("westminster2", "Chloe", "Evans", Role.PRACTITIONER, "Westminster custody L&D",
+     "L&D practitioner (court)"),
+]  # fmt: skip
+
+
+@dataclass
+class DemoAccounts:
+    teams: dict[str, Team]
+    users: dict[str, User]
+
+
+def seed_teams_and_users(*, password: str | None = None) -> DemoAccounts:
+    """Create (or find) the demo teams, their sites and one user per role. Idempotent.
+
+    `password` is set on every demo user when given; otherwise new users get an unusable one.
+    """
+    teams = {}
+    for name, (area, sites) in LD_TEAMS.items():
+        team, _ = Team.objects.get_or_create(
+            name=name, defaults={"kind": TeamKind.LIAISON_DIVERSION, "area": area}
+        )
+        teams[name] = team
+        for site_name, kind in sites:
+            Site.objects.get_or_create(team=team, name=site_name, defaults={"kind": kind})
+    for name, (kind, area) in OTHER_TEAMS.items():
+        teams[name], _ = Team.objects.get_or_create(
+            name=name, defaults={"kind": kind, "area": area}
+        )
+    # One hash for all: the demo password is shared anyway, and hashing is slow by design.
+    hashed = make_password(password) if password else None
+    users = {}
+    for username, first, last, role, team_name, title in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@example.nhs.uk",
+                "role": role,
+                "team": teams[team_name],
+                "job_title": title,
+                "is_staff": role == Role.ADMINISTRATOR,
+            },
+        )
+        if hashed:
+            user.password = hashed
+            user.save(update_fields=["password"])
+        elif created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        users[username] = user
+    _grant_administration(users["admin"])
+    return DemoAccounts(teams=teams, users=users)
+
+
+# Administrators manage users, teams and reference data, never clinical records.
+_ADMIN_MODELS = [
+    ("accounts", "user"),
+    ("accounts", "team"),
+    ("accounts", "site"),
+    ("accounts", "rolepolicy"),
+    ("referrals", "ethnicity"),
+    ("referrals", "offencecategory"),
+    ("referrals", "vulnerability"),
+]
+
+
+def _grant_administration(user: User):
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    condition = Q(pk__in=[])
+    for app_label, model in _ADMIN_MODELS:
+        condition |= Q(content_type__app_label=app_label, content_type__model=model)
+    user.user_permissions.add(*Permission.objects.filter(condition))
+
+
+def ld_teams() -> list[Team]:
+    return list(Team.objects.filter(name__in=LD_TEAMS).order_by("name"))
+
+
+def seed_demo_step(*, referrals: int, seed: int, password: str | None) -> str:
+    """seed_demo step: teams, sites and one user per role."""
+    accounts = seed_teams_and_users(password=password)
+    return f"Teams: {len(accounts.teams)}, demo users: {len(accounts.users)}"

@@ -1,0 +1,63 @@
+"""Two-factor sign-in: until a user who must use a second factor has done so, they reach
+only the screens that let them do it (or sign out)."""
+
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp import user_has_device
+
+from .models import RolePolicy
+
+# Set at sign-in (see accounts.signals) so the check costs no query per request.
+TWO_FACTOR_SESSION_KEY = "accounts_two_factor_step"
+VERIFY = "verify"
+ENROL = "enrol"
+
+_STEP_URL = {VERIFY: "accounts:two_factor_verify", ENROL: "accounts:two_factor_enrol"}
+_EXEMPT_VIEWS = {
+    "accounts:two_factor_verify",
+    "accounts:two_factor_enrol",
+    "accounts:logout",
+    "accounts:login",
+    "accounts:keep_alive",
+}
+
+
+def two_factor_step(user) -> str | None:
+    """What a user must do after their password: verify a code, enrol a device, or nothing."""
+    if user_has_device(user, confirmed=True):
+        return VERIFY
+    if RolePolicy.requires_two_factor(user.role):
+        return ENROL
+    return None
+
+
+def pending_two_factor_step(request) -> str | None:
+    """The step this session still owes, or None once the user is verified (or needs none)."""
+    step = request.session.get(TWO_FACTOR_SESSION_KEY)
+    if not step or not request.user.is_authenticated or request.user.is_verified():
+        return None
+    return step
+
+
+class TwoFactorMiddleware:
+    """Place after django_otp's OTPMiddleware and Django's LoginRequiredMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        step = pending_two_factor_step(request)
+        if step is None:
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in _EXEMPT_VIEWS:
+            return None
+        target = reverse(_STEP_URL[step])
+        if request.method == "GET":
+            target = f"{target}?{urlencode({'next': request.get_full_path()})}"
+        return redirect(target)

@@ -1,0 +1,15 @@
+"""How the access policy's scopes select assessments (see accounts.policy).
+
+Probation's CASELOAD_CONSENTED scope is registered by treatment_requirements, which knows
+orders; whatever it selects, probation and court-facing output goes through
+selectors.assessment_for_sharing, which checks consent to share.
+"""
+
+from django.db.models import Q
+
+from accounts.policy import Kind, Scope, register_scope
+
+
+@register_scope(Kind.ASSESSMENT, Scope.TEAM)
+def _assessments_of_team(user) -> Q:
+    return Q(referral__team_id=user.team_id)

@@ -1,0 +1,301 @@
+"""Reads of screenings, assessments, instruments, consent and onward referrals.
+
+Everything is scoped through accounts.policy. Anything shown to probation or the court
+goes through `assessment_for_sharing`, which returns nothing without current consent.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.urls import reverse
+
+from accounts.policy import Action, Kind, Scope, get_for_user_or_404, require, scope_for, scoped
+from referrals.enums import ReferralStatus
+from referrals.models import Person, Referral
+from referrals.selectors import referral_get_for_user
+
+from . import instruments
+from .enums import AssessmentStatus, ConsentKind, ScreeningDecision
+from .models import (
+    Addendum,
+    Assessment,
+    Consent,
+    Disclosure,
+    FormDraft,
+    InstrumentResponse,
+    OnwardReferral,
+    Screening,
+)
+from .sections import SECTIONS, section_state
+
+
+def assessments_visible(user, action: str = Action.VIEW) -> QuerySet:
+    """Assessments `user` may `action`; fails closed if a scope is not registered yet."""
+    try:
+        return scoped(user, action, Kind.ASSESSMENT, Assessment.objects.all())
+    except LookupError:
+        return Assessment.objects.none()
+
+
+def is_team_scope(user, action: str = Action.VIEW) -> bool:
+    """The user works in the L&D team that owns assessments (sees the whole record)."""
+    return scope_for(user, action, Kind.ASSESSMENT) == Scope.TEAM
+
+
+def assessment_get_for_user(request, pk: int, action: str = Action.VIEW) -> Assessment:
+    """The assessment, or 403 (role may not) / 404 (out of scope), audited by the policy."""
+    queryset = Assessment.objects.select_related(
+        "referral", "referral__person", "referral__team", "signed_by", "started_by"
+    )
+    try:
+        return get_for_user_or_404(request, action, Kind.ASSESSMENT, queryset, pk=pk)
+    except LookupError as exc:  # the role's scope is not registered: fail closed
+        raise Http404("No such record, or it is outside your caseload.") from exc
+
+
+def referral_for_work(request, pk: int, action: str = Action.CHANGE) -> Referral:
+    """A referral the user's L&D team may screen, assess or record consent on."""
+    if require(request, action, Kind.ASSESSMENT) != Scope.TEAM:
+        raise PermissionDenied("Only the person's L&D team can do this.")
+    return referral_get_for_user(request, pk, Action.VIEW)
+
+
+# Consent and sharing -----------------------------------------------------------------
+
+
+def current_consent(referral_id: int, kind: str) -> Consent | None:
+    """The latest recorded decision of this kind (which may be a refusal or withdrawn)."""
+    return (
+        Consent.objects.filter(referral_id=referral_id, kind=kind)
+        .order_by("-recorded_at", "-id")
+        .first()
+    )
+
+
+def consent_to_share_given(assessment: Assessment, agency: str | None = None) -> bool:
+    """True when the person's latest decision is consent to share, not withdrawn (and
+    covering `agency` when one is named)."""
+    consent = current_consent(assessment.referral_id, ConsentKind.TO_SHARE)
+    if consent is None or not consent.is_current:
+        return False
+    return agency is None or agency in consent.agencies()
+
+
+def assessment_for_sharing(*, assessment: Assessment, agency: str | None = None):
+    """The signed assessment when it may be shared (with `agency`), otherwise None."""
+    if assessment is None or assessment.status != AssessmentStatus.SIGNED:
+        return None
+    if not consent_to_share_given(assessment, agency):
+        return None
+    return assessment
+
+
+def disclosures_under(consent: Consent) -> list[Disclosure]:
+    return list(consent.disclosures.select_related("disclosed_by").order_by("disclosed_at"))
+
+
+# Instruments -------------------------------------------------------------------------
+
+
+def latest_instrument_results(*, person: Person) -> dict[str, InstrumentResponse]:
+    """The most recent completed response of each instrument for the person."""
+    results: dict[str, InstrumentResponse] = {}
+    responses = InstrumentResponse.objects.filter(person=person, is_complete=True).order_by(
+        "-completed_at", "-id"
+    )
+    for response in responses:
+        results.setdefault(response.code, response)
+    return results
+
+
+def assessment_responses(assessment: Assessment) -> dict[str, InstrumentResponse]:
+    return {response.code: response for response in assessment.instrument_responses.all()}
+
+
+def self_harm_flagged(assessment: Assessment) -> bool:
+    return any(
+        response.has_self_harm_flag for response in assessment_responses(assessment).values()
+    )
+
+
+# The task list -----------------------------------------------------------------------
+
+STATE_LABELS = {
+    "completed": "Completed",
+    "in_progress": "In progress",
+    "not_started": "Not yet started",
+}
+
+
+def task_list(assessment: Assessment, responses: dict | None = None) -> dict:
+    """Sections and instruments with their state, for the GOV.UK task list."""
+    responses = assessment_responses(assessment) if responses is None else responses
+    sections = [
+        {
+            "section": section,
+            "state": (state := section_state(assessment, section)),
+            "label": STATE_LABELS[state],
+            "url": reverse("assessments:section", args=[assessment.pk, section.key]),
+        }
+        for section in SECTIONS
+    ]
+    tools = []
+    for instrument in instruments.INSTRUMENTS.values():
+        response = responses.get(instrument.code)
+        state = (
+            "not_started"
+            if response is None
+            else ("completed" if response.is_complete else "in_progress")
+        )
+        tools.append(
+            {
+                "instrument": instrument,
+                "response": response,
+                "state": state,
+                "label": STATE_LABELS[state] if state != "not_started" else "Not used",
+                "url": reverse("assessments:instrument", args=[assessment.pk, instrument.slug]),
+            }
+        )
+    done = sum(1 for row in sections if row["state"] == "completed")
+    return {"sections": sections, "instruments": tools, "done": done, "total": len(sections)}
+
+
+def draft_for(user, referral_id: int, step: str) -> FormDraft | None:
+    return FormDraft.objects.filter(user=user, referral_id=referral_id, step=step).first()
+
+
+# The referral page panel and the person's timeline -----------------------------------
+
+
+def referral_panel(request, referral: Referral) -> dict | None:
+    """Screening, assessment, consent and onward referrals on the referral page (L&D only)."""
+    user = request.user
+    if not is_team_scope(user):
+        return None
+    screening = (
+        Screening.objects.filter(referral=referral)
+        .select_related("screened_by")
+        .prefetch_related("vulnerabilities")
+        .first()
+    )
+    assessment = (
+        Assessment.objects.filter(referral=referral)
+        .select_related("signed_by")
+        .prefetch_related("instrument_responses")
+        .first()
+    )
+    responses = assessment_responses(assessment) if assessment else {}
+    consents = list(
+        Consent.objects.filter(referral=referral).select_related("recorded_by", "withdrawn_by")
+    )
+    may_change = is_team_scope(user, Action.CHANGE)
+    return {
+        "template": "assessments/_referral_panel.html",
+        "context": {
+            "referral": referral,
+            "screening": screening,
+            "assessment": assessment,
+            "responses": [r for r in responses.values() if r.is_complete],
+            "self_harm": any(r.has_self_harm_flag for r in responses.values()),
+            "consent_assessed": _latest(consents, ConsentKind.TO_BE_ASSESSED),
+            "consent_share": _latest(consents, ConsentKind.TO_SHARE),
+            "onward": list(
+                OnwardReferral.objects.filter(referral=referral).order_by("-referred_on", "-id")
+            ),
+            "may_change": may_change,
+            "may_screen": may_change
+            and screening is None
+            and referral.status == ReferralStatus.RECEIVED,
+            "may_start": may_change
+            and assessment is None
+            and screening is not None
+            and screening.decision == ScreeningDecision.FULL_ASSESSMENT
+            and referral.status == ReferralStatus.SCREENED,
+        },
+    }
+
+
+def _latest(consents: list[Consent], kind: str) -> Consent | None:
+    return next((consent for consent in consents if consent.kind == kind), None)
+
+
+def assessment_events(person: Person, user) -> list[dict]:
+    """Timeline events for the person's screenings, assessments, instruments, consent and
+    onward referrals in the user's team. A fixed number of queries."""
+    if not is_team_scope(user):
+        return []
+    referrals = scoped(user, Action.VIEW, Kind.REFERRAL, Referral.objects.filter(person=person))
+    events = []
+    for screening in Screening.objects.filter(referral__in=referrals).select_related("referral"):
+        events.append(
+            _event(
+                screening.created_at,
+                f"Screened: {screening.get_decision_display().lower()}",
+                f"Risk {screening.get_risk_level_display().lower()}, "
+                f"{screening.get_urgency_display().lower()}",
+                screening.referral.get_absolute_url(),
+            )
+        )
+    assessments = Assessment.objects.filter(referral__in=referrals).prefetch_related(
+        Prefetch("addenda", queryset=Addendum.objects.order_by("added_at"))
+    )
+    for assessment in assessments:
+        events.append(
+            _event(assessment.created_at, "Assessment started", "", assessment.get_absolute_url())
+        )
+        if assessment.signed_at:
+            events.append(
+                _event(
+                    assessment.signed_at,
+                    "Assessment signed",
+                    f"Care threshold: {assessment.get_care_threshold_display().lower()}",
+                    assessment.get_absolute_url(),
+                )
+            )
+        for addendum in assessment.addenda.all():
+            events.append(
+                _event(
+                    addendum.added_at,
+                    "Addendum to the assessment",
+                    addendum.reason,
+                    assessment.get_absolute_url(),
+                )
+            )
+    for response in InstrumentResponse.objects.filter(person=person, is_complete=True).filter(
+        assessment__referral__in=referrals
+    ):
+        flags = "; ".join(response.flag_labels())
+        events.append(
+            _event(
+                response.completed_at,
+                f"{response.code}: {response.total} ({response.band_label.lower()})",
+                flags,
+                "",
+            )
+        )
+    for consent in Consent.objects.filter(referral__in=referrals):
+        verb = "given" if consent.given else "refused"
+        events.append(_event(consent.recorded_at, f"{consent.get_kind_display()} {verb}", "", ""))
+        if consent.withdrawn_recorded_at:
+            events.append(
+                _event(
+                    consent.withdrawn_recorded_at,
+                    f"{consent.get_kind_display()} withdrawn",
+                    consent.withdrawal_reason,
+                    "",
+                )
+            )
+    for onward in OnwardReferral.objects.filter(referral__in=referrals):
+        events.append(
+            _event(
+                onward.created_at,
+                f"Referred on to {onward.get_service_display()}",
+                onward.get_outcome_display(),
+                "",
+            )
+        )
+    return events
+
+
+def _event(when, title, detail, url) -> dict:
+    return {"when": when, "title": title, "detail": detail, "url": url}

@@ -1,0 +1,327 @@
+"""Screening, the full assessment, sign-off, addenda and instruments."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.enums import AuditAction
+from core.concurrency import save_if_current
+from referrals.enums import ClosureReason, ReferralStatus
+from referrals.models import Referral
+from referrals.services import referral_transition
+
+from .. import instruments
+from ..enums import AssessmentStatus, ConsentKind, ScreeningDecision
+from ..models import Addendum, Assessment, Consent, FormDraft, InstrumentResponse, Screening
+from ..sections import BY_KEY, missing_fields
+from .common import audit, check_day, refuse_if_signed
+
+# Screening ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def screening_complete(
+    *, referral: Referral, data: dict, vulnerabilities=(), by, request=None
+) -> Screening:
+    """Record the screening and move the referral on.
+
+    Side effects: referral -> screened (stamps screened_at); with "onward referral only" or
+    "no further action" the referral is then closed with the matching coded reason; audit.
+    """
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if Screening.objects.filter(referral=referral).exists():
+        raise ValidationError("This referral has already been screened.", code="screened")
+    if referral.status != ReferralStatus.RECEIVED:
+        raise ValidationError(
+            f"Only a received referral can be screened; this one is "
+            f"{referral.get_status_display().lower()}.",
+            code="status",
+        )
+    screening = Screening(**data, referral=referral, screened_by=by)
+    if screening.decision != ScreeningDecision.NO_FURTHER_ACTION:
+        screening.no_further_action_reason = ""
+    elif not screening.no_further_action_reason:
+        raise ValidationError(
+            {"no_further_action_reason": "Select why no further action is needed"}
+        )
+    check_day(screening.screened_on, referral=referral, field="screened_on", label="date screened")
+    screening.full_clean(exclude=["referral", "screened_by"])
+    screening.save()
+    screening.vulnerabilities.set(vulnerabilities)
+    referral_transition(
+        referral=referral,
+        to_status=ReferralStatus.SCREENED,
+        by=by,
+        reason="Screened",
+        request=request,
+    )
+    if screening.decision == ScreeningDecision.ONWARD_REFERRAL_ONLY:
+        referral_transition(
+            referral=referral,
+            to_status=ReferralStatus.CLOSED,
+            closure_reason=ClosureReason.ONWARD_REFERRAL,
+            by=by,
+            request=request,
+        )
+    elif screening.decision == ScreeningDecision.NO_FURTHER_ACTION:
+        referral_transition(
+            referral=referral,
+            to_status=ReferralStatus.CLOSED,
+            closure_reason=screening.no_further_action_reason,
+            by=by,
+            request=request,
+        )
+    FormDraft.objects.filter(referral=referral, step="screening").delete()
+    audit(
+        action=AuditAction.CREATE,
+        by=by,
+        obj=screening,
+        person_id=referral.person_id,
+        request=request,
+        detail=f"decision {screening.decision}",
+    )
+    return screening
+
+
+# Assessment --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_start(*, referral: Referral, by, request=None) -> Assessment:
+    """Open the full assessment of a screened referral (returns the existing one if started)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    existing = Assessment.objects.filter(referral=referral).first()
+    if existing is not None:
+        return existing
+    screening = Screening.objects.filter(referral=referral).first()
+    if screening is None or screening.decision != ScreeningDecision.FULL_ASSESSMENT:
+        raise ValidationError(
+            "Complete a screening that decides a full assessment is needed first.",
+            code="not_screened",
+        )
+    if referral.status != ReferralStatus.SCREENED:
+        raise ValidationError(
+            f"This referral is {referral.get_status_display().lower()}: it cannot be assessed.",
+            code="status",
+        )
+    assessment = Assessment.objects.create(
+        referral=referral, started_by=by, assessed_on=timezone.localdate()
+    )
+    audit(
+        action=AuditAction.CREATE,
+        by=by,
+        obj=assessment,
+        person_id=referral.person_id,
+        request=request,
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_section_save(
+    *, assessment: Assessment, section_key: str, data: dict, expected_version: int, by, request=None
+) -> Assessment:
+    """Save one step of a draft assessment (StaleEditError if someone saved it meanwhile).
+
+    Side effects: the user's typed draft of that step is discarded; audit.
+    """
+    refuse_if_signed(assessment)
+    section = BY_KEY[section_key]
+    unknown = set(data) - set(section.fields)
+    if unknown:
+        raise ValueError(f"Fields {sorted(unknown)} are not in section {section_key}")
+    for name, value in data.items():
+        setattr(assessment, name, value)
+    if "assessed_on" in data:
+        check_day(
+            assessment.assessed_on,
+            referral=assessment.referral,
+            field="assessed_on",
+            label="date of assessment",
+        )
+    assessment.full_clean(exclude=["referral", "started_by", "signed_by"])
+    save_if_current(
+        assessment, expected_version=expected_version, update_fields=[*data, "updated_at"]
+    )
+    FormDraft.objects.filter(
+        user=by, referral_id=assessment.referral_id, step=f"section-{section_key}"
+    ).delete()
+    audit(
+        action=AuditAction.CHANGE,
+        by=by,
+        obj=assessment,
+        person_id=assessment.referral.person_id,
+        request=request,
+        detail=f"section {section_key}",
+    )
+    return assessment
+
+
+def sign_problems(assessment: Assessment) -> list[str]:
+    """Everything that stops the assessment being signed, as messages a user can act on."""
+    problems = [
+        f"{section.title}: enter the {Assessment._meta.get_field(name).verbose_name.lower()}"
+        if not Assessment._meta.get_field(name).choices
+        else f"{section.title}: select the {Assessment._meta.get_field(name).verbose_name.lower()}"
+        for section, name in missing_fields(assessment)
+    ]
+    for response in assessment.instrument_responses.filter(is_complete=False):
+        problems.append(
+            f"{response.code} is partly answered ({response.answered_count} of "
+            f"{len(response.answers)} items): finish it or discard it"
+        )
+    consent = (
+        Consent.objects.filter(referral_id=assessment.referral_id, kind=ConsentKind.TO_BE_ASSESSED)
+        .order_by("-recorded_at", "-id")
+        .first()
+    )
+    if consent is None or not consent.is_current:
+        problems.append("Consent: record that the person consents to be assessed")
+    return problems
+
+
+@transaction.atomic
+def assessment_sign(
+    *, assessment: Assessment, by, expected_version: int, request=None
+) -> Assessment:
+    """Sign the assessment, after which it is read-only.
+
+    Refuses with every missing item listed. Side effects: referral -> assessed (stamps
+    assessed_at); all typed drafts of this assessment are discarded; audit.
+    """
+    locked = Assessment.objects.select_for_update().select_related("referral").get(pk=assessment.pk)
+    refuse_if_signed(locked)
+    problems = sign_problems(locked)
+    if problems:
+        raise ValidationError(problems, code="incomplete")
+    if locked.referral.status != ReferralStatus.SCREENED:
+        raise ValidationError(
+            f"The referral is {locked.referral.get_status_display().lower()}: reopen it first.",
+            code="status",
+        )
+    locked.status = AssessmentStatus.SIGNED
+    locked.signed_at = timezone.now()
+    locked.signed_by = by
+    save_if_current(
+        locked,
+        expected_version=expected_version,
+        update_fields=["status", "signed_at", "signed_by", "updated_at"],
+    )
+    referral_transition(
+        referral=locked.referral,
+        to_status=ReferralStatus.ASSESSED,
+        by=by,
+        reason="Assessment signed",
+        request=request,
+    )
+    FormDraft.objects.filter(referral_id=locked.referral_id).exclude(step="screening").delete()
+    audit(
+        action=AuditAction.SIGN,
+        by=by,
+        obj=locked,
+        person_id=locked.referral.person_id,
+        request=request,
+    )
+    assessment.refresh_from_db()
+    return assessment
+
+
+@transaction.atomic
+def addendum_add(
+    *, assessment: Assessment, reason: str, text: str, section: str = "", by, request=None
+) -> Addendum:
+    """Add a correction to a signed assessment; the signed text itself never changes."""
+    if assessment.status != AssessmentStatus.SIGNED:
+        raise ValidationError("Edit the draft directly: addenda are for signed assessments.")
+    if section and section not in BY_KEY:
+        raise ValidationError({"section": "Select a section of the assessment"})
+    addendum = Addendum(
+        assessment=assessment, reason=reason, text=text, section=section, added_by=by
+    )
+    addendum.full_clean()
+    addendum.save()
+    audit(
+        action=AuditAction.CREATE,
+        by=by,
+        obj=addendum,
+        person_id=assessment.referral.person_id,
+        request=request,
+        detail=f"addendum to assessment {assessment.pk}",
+    )
+    return addendum
+
+
+# Instruments -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def instrument_save(
+    *,
+    code: str,
+    answers: list,
+    by,
+    assessment: Assessment | None = None,
+    person=None,
+    request=None,
+) -> InstrumentResponse:
+    """Store an instrument's answers item by item; score it only when every item is answered.
+
+    With an assessment, there is one response per instrument (saved again as it is
+    completed); without one (an outcome measure), each call records a new response.
+    Raises ValidationError naming the item when an answer is not one of its options.
+    """
+    try:
+        instruments.validate(code, answers, allow_missing=True)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="invalid_answer") from exc
+    if assessment is not None:
+        refuse_if_signed(assessment)
+        person = assessment.referral.person
+        response = (
+            InstrumentResponse.objects.select_for_update()
+            .filter(assessment=assessment, code=code)
+            .first()
+        ) or InstrumentResponse(assessment=assessment, code=code, person=person, recorded_by=by)
+    else:
+        response = InstrumentResponse(code=code, person=person, recorded_by=by)
+    created = response.pk is None
+    response.answers = list(answers)
+    response.recorded_by = by
+    if instruments.is_complete(answers):
+        result = instruments.score(code, answers)
+        response.is_complete, response.total, response.band = True, result.total, result.band
+        response.flags = sorted(result.flags)
+        response.completed_at = timezone.now()
+    else:
+        response.is_complete, response.total, response.band = False, None, ""
+        response.flags, response.completed_at = [], None
+    response.save()
+    if assessment is not None:
+        FormDraft.objects.filter(
+            user=by, referral_id=assessment.referral_id, step=f"instrument-{code.lower()}"
+        ).delete()
+    audit(
+        action=AuditAction.CREATE if created else AuditAction.CHANGE,
+        by=by,
+        obj=response,
+        person_id=person.pk,
+        request=request,
+        detail=f"{code} {'scored' if response.is_complete else 'draft'}",
+    )
+    return response
+
+
+@transaction.atomic
+def instrument_discard(*, response: InstrumentResponse, by, request=None):
+    """Remove an instrument from a draft assessment (a signed one keeps everything)."""
+    if response.assessment is not None:
+        refuse_if_signed(response.assessment)
+    audit(
+        action=AuditAction.CHANGE,
+        by=by,
+        obj=response,
+        person_id=response.person_id,
+        request=request,
+        detail=f"{response.code} discarded",
+    )
+    response.delete()

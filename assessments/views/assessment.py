@@ -1,0 +1,380 @@
+"""Screening and the full assessment: task list, steps, instruments, autosave, sign-off,
+addenda."""
+
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.policy import Action
+from core.concurrency import StaleEditError
+from referrals.enums import ReferralStatus
+
+from .. import instruments, selectors, services
+from ..forms import (
+    SECTION_FORMS,
+    AddendumForm,
+    InstrumentForm,
+    ScreeningForm,
+    VersionForm,
+    draft_querydict,
+)
+from ..sections import BY_KEY, SECTIONS
+from .common import AUTOSAVE_STEPS, apply_errors, audit_view, draft_notice_text, restored_draft
+
+# Screening ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def screening(request, referral_pk):
+    referral = selectors.referral_for_work(request, referral_pk, Action.CREATE)
+    existing = getattr(referral, "screening", None)
+    if existing is not None or referral.status != ReferralStatus.RECEIVED:
+        if request.method == "POST":
+            messages.error(request, "This referral has already been screened.")
+        return redirect(referral.get_absolute_url())
+    draft_notice = None
+    if request.method == "POST":
+        form = ScreeningForm(request.POST)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "vulnerabilities"}
+            try:
+                services.screening_complete(
+                    referral=referral,
+                    data=data,
+                    vulnerabilities=form.cleaned_data["vulnerabilities"],
+                    by=request.user,
+                    request=request,
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, "Screening recorded")
+                return redirect(referral.get_absolute_url())
+        status = 400
+    else:
+        draft = restored_draft(request, referral.pk, "screening")
+        if draft:
+            form = ScreeningForm(draft_querydict(draft.data)).restore()
+            draft_notice = draft_notice_text(request, draft)
+        else:
+            form = ScreeningForm(
+                initial={"screened_on": timezone.localdate(), "urgency": referral.urgency}
+            )
+        status = 200
+        audit_view(request, referral, referral.person_id, "screening form")
+    context = {
+        "referral": referral,
+        "person": referral.person,
+        "form": form,
+        "draft_notice": draft_notice,
+        "autosave_url": reverse("assessments:autosave", args=[referral.pk, "screening"]),
+    }
+    return render(request, "assessments/screening.html", context, status=status)
+
+
+# The assessment ----------------------------------------------------------------------
+
+
+@require_POST
+def assessment_start(request, referral_pk):
+    referral = selectors.referral_for_work(request, referral_pk, Action.CREATE)
+    try:
+        assessment = services.assessment_start(referral=referral, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(referral.get_absolute_url())
+    return redirect(assessment.get_absolute_url())
+
+
+def assessment_context(request, assessment, **extra):
+    responses = selectors.assessment_responses(assessment)
+    return {
+        "assessment": assessment,
+        "referral": assessment.referral,
+        "person": assessment.referral.person,
+        "self_harm": any(r.has_self_harm_flag for r in responses.values()),
+        "responses": responses,
+        **extra,
+    }
+
+
+@require_http_methods(["GET"])
+def assessment_detail(request, pk):
+    if not selectors.is_team_scope(request.user):
+        return redirect("assessments:summary", pk=pk)
+    assessment = selectors.assessment_get_for_user(request, pk)
+    audit_view(request, assessment, assessment.referral.person_id)
+    return _render_detail(request, assessment)
+
+
+def _render_detail(request, assessment, *, status=200, error=None):
+    responses = selectors.assessment_responses(assessment)
+    context = assessment_context(request, assessment, error=error)
+    if assessment.is_signed:
+        addenda = list(assessment.addenda.select_related("added_by"))
+        context["sections"] = [
+            {
+                "section": section,
+                "fields": [
+                    (assessment._meta.get_field(name), _display(assessment, name))
+                    for name in section.fields
+                ],
+                "addenda": [a for a in addenda if a.section == section.key],
+            }
+            for section in SECTIONS
+        ]
+        context["general_addenda"] = [a for a in addenda if not a.section]
+        context["completed_responses"] = [r for r in responses.values() if r.is_complete]
+        return render(request, "assessments/assessment_signed.html", context, status=status)
+    context["tasks"] = selectors.task_list(assessment, responses)
+    context["version_form"] = VersionForm(initial={"version": assessment.version})
+    return render(request, "assessments/task_list.html", context, status=status)
+
+
+def _display(obj, name):
+    getter = getattr(obj, f"get_{name}_display", None)
+    value = getter() if getter else getattr(obj, name)
+    if hasattr(value, "strftime"):
+        return date_format(value, "j F Y")
+    return value
+
+
+def _refuse_signed(request, assessment):
+    """Editing a signed assessment: nothing is changed, and the page says why."""
+    message = (
+        "This assessment was signed and cannot be changed. "
+        "Add an addendum with the reason for the correction instead."
+    )
+    return _render_detail(request, assessment, status=409, error=message)
+
+
+@require_http_methods(["GET", "POST"])
+def section(request, pk, key):
+    assessment = selectors.assessment_get_for_user(request, pk, Action.CHANGE)
+    current = BY_KEY.get(key)
+    if current is None:
+        raise Http404("No such section")
+    if assessment.is_signed:
+        if request.method == "POST":
+            return _refuse_signed(request, assessment)
+        return redirect(assessment.get_absolute_url())
+    form_class = SECTION_FORMS[key]
+    step = f"section-{key}"
+    draft_notice = None
+    if request.method == "POST":
+        form = form_class(request.POST, instance=assessment)
+        if form.is_valid():
+            try:
+                services.assessment_section_save(
+                    assessment=assessment,
+                    section_key=key,
+                    data=form.section_data(),
+                    expected_version=form.cleaned_data["version"],
+                    by=request.user,
+                    request=request,
+                )
+            except StaleEditError as exc:
+                apply_errors(form, exc)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                return redirect(_next_step_url(assessment, key))
+        status = 409 if form.has_error(NON_FIELD_ERRORS, "stale") else 400
+    else:
+        draft = restored_draft(request, assessment.referral_id, step, assessment.updated_at)
+        if draft:
+            data = draft_querydict(draft.data)
+            data["version"] = str(assessment.version)
+            form = form_class(data, instance=assessment).restore()
+            draft_notice = draft_notice_text(request, draft)
+        else:
+            form = form_class(instance=assessment, initial={"version": assessment.version})
+        status = 200
+        audit_view(request, assessment, assessment.referral.person_id, f"section {key}")
+    context = assessment_context(
+        request,
+        assessment,
+        form=form,
+        current=current,
+        draft_notice=draft_notice,
+        autosave_url=reverse("assessments:autosave", args=[assessment.referral_id, step]),
+    )
+    return render(request, "assessments/section.html", context, status=status)
+
+
+def _next_step_url(assessment, key):
+    keys = [s.key for s in SECTIONS]
+    index = keys.index(key)
+    if index + 1 < len(keys):
+        return reverse("assessments:section", args=[assessment.pk, keys[index + 1]])
+    return assessment.get_absolute_url()
+
+
+@require_http_methods(["GET", "POST"])
+def instrument(request, pk, slug):
+    assessment = selectors.assessment_get_for_user(request, pk, Action.CHANGE)
+    definition = instruments.BY_SLUG.get(slug)
+    if definition is None:
+        raise Http404("No such instrument")
+    if assessment.is_signed:
+        if request.method == "POST":
+            return _refuse_signed(request, assessment)
+        return redirect(assessment.get_absolute_url())
+    response = selectors.assessment_responses(assessment).get(definition.code)
+    step = f"instrument-{slug}"
+    draft_notice = None
+    if request.method == "POST":
+        form = InstrumentForm(request.POST, instrument=definition)
+        if form.is_valid():
+            try:
+                saved = services.instrument_save(
+                    code=definition.code,
+                    answers=form.answers(),
+                    assessment=assessment,
+                    by=request.user,
+                    request=request,
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _instrument_message(saved))
+                return redirect(assessment.get_absolute_url())
+        status = 400
+    else:
+        draft = restored_draft(
+            request, assessment.referral_id, step, response.updated_at if response else None
+        )
+        if draft:
+            form = InstrumentForm(draft_querydict(draft.data), instrument=definition).restore()
+            draft_notice = draft_notice_text(request, draft)
+        elif response:
+            initial = {f"item_{n}": v for n, v in enumerate(response.answers, start=1)}
+            form = InstrumentForm(instrument=definition, initial=initial)
+        else:
+            form = InstrumentForm(instrument=definition)
+        status = 200
+        audit_view(request, assessment, assessment.referral.person_id, f"instrument {slug}")
+    context = assessment_context(
+        request,
+        assessment,
+        form=form,
+        instrument=definition,
+        response=response,
+        draft_notice=draft_notice,
+        bands=[[b.low, b.high, b.label] for b in definition.bands],
+        autosave_url=reverse("assessments:autosave", args=[assessment.referral_id, step]),
+    )
+    return render(request, "assessments/instrument.html", context, status=status)
+
+
+def _instrument_message(response):
+    if not response.is_complete:
+        return (
+            f"{response.code} saved as a draft ({response.answered_count} of "
+            f"{len(response.answers)} answered): it is not scored until every item is answered"
+        )
+    return f"{response.code} scored {response.total}: {response.band_label}"
+
+
+@require_POST
+def instrument_discard(request, pk, slug):
+    assessment = selectors.assessment_get_for_user(request, pk, Action.CHANGE)
+    definition = instruments.BY_SLUG.get(slug)
+    response = definition and selectors.assessment_responses(assessment).get(definition.code)
+    if response is None:
+        raise Http404("This instrument has not been started")
+    if assessment.is_signed:
+        return _refuse_signed(request, assessment)
+    services.instrument_discard(response=response, by=request.user, request=request)
+    messages.success(request, f"{definition.code} removed from the assessment")
+    return redirect(assessment.get_absolute_url())
+
+
+@require_POST
+def autosave(request, referral_pk, step):
+    """Keep what the user has typed so far (called by assessment-autosave.js)."""
+    referral = selectors.referral_for_work(request, referral_pk, Action.CHANGE)
+    if step not in AUTOSAVE_STEPS:
+        return JsonResponse({"error": "Unknown step"}, status=404)
+    assessment = getattr(referral, "assessment", None)
+    if step != "screening" and (assessment is None or assessment.is_signed):
+        return JsonResponse({"error": "This assessment cannot be changed"}, status=409)
+    data = {
+        key: values
+        for key, values in request.POST.lists()
+        if key not in ("csrfmiddlewaretoken", "version")
+    }
+    try:
+        draft = services.draft_autosave(user=request.user, referral=referral, step=step, data=data)
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=413)
+    when = timezone.localtime(draft.saved_at)
+    return JsonResponse({"saved_at": when.isoformat(), "display": date_format(when, "H:i:s")})
+
+
+@require_http_methods(["GET", "POST"])
+def sign(request, pk):
+    assessment = selectors.assessment_get_for_user(request, pk, Action.SIGN)
+    if assessment.is_signed:
+        if request.method == "POST":
+            return _refuse_signed(request, assessment)
+        return redirect(assessment.get_absolute_url())
+    problems = services.sign_problems(assessment)
+    status = 200
+    if request.method == "POST":
+        form = VersionForm(request.POST)
+        if not form.is_valid():
+            problems = ["Reload the page and try again"]
+            status = 400
+        else:
+            try:
+                services.assessment_sign(
+                    assessment=assessment,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                problems = exc.messages
+                status = 409 if getattr(exc, "code", "") == "stale" else 400
+            else:
+                messages.success(request, "Assessment signed. It can no longer be edited.")
+                return redirect(assessment.get_absolute_url())
+    else:
+        audit_view(request, assessment, assessment.referral.person_id, "sign")
+    context = assessment_context(
+        request,
+        assessment,
+        problems=problems,
+        version_form=VersionForm(initial={"version": assessment.version}),
+    )
+    return render(request, "assessments/sign.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def addendum(request, pk):
+    assessment = selectors.assessment_get_for_user(request, pk, Action.CHANGE)
+    if not assessment.is_signed:
+        messages.error(request, "Edit the draft directly: addenda are for signed assessments.")
+        return redirect(assessment.get_absolute_url())
+    form = AddendumForm(request.POST or None, initial={"section": request.GET.get("section", "")})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.addendum_add(
+                    assessment=assessment, by=request.user, request=request, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, "Addendum added")
+                return redirect(assessment.get_absolute_url())
+    else:
+        audit_view(request, assessment, assessment.referral.person_id, "addendum form")
+    context = assessment_context(request, assessment, form=form)
+    return render(request, "assessments/addendum.html", context, status=400 if form.errors else 200)

@@ -1,0 +1,63 @@
+"""Load synthetic demo data: teams and users, then each app's records.
+
+Seeding is a list of steps (STEPS below), run in order. An app adds its own by appending
+the dotted path of a function with this signature to STEPS:
+
+    def seed_demo_step(*, referrals: int, seed: int, password: str | None) -> str
+        '''Create this app's demo rows; return a one-line summary.'''
+
+Steps run after the referrals exist, so they can read them (e.g. assess some referrals).
+"""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
+
+STEPS = [
+    "accounts.demo.seed_demo_step",
+    "referrals.demo.seed_demo_step",
+    "assessments.demo.seed_demo_step",
+    "treatment_requirements.demo.seed_demo_step",
+]
+
+
+class Command(BaseCommand):
+    help = "Create synthetic demo teams, users, people and referrals (no real data)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--referrals", type=int, default=300, help="How many referrals")
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing if referrals already exist"
+        )
+        parser.add_argument(
+            "--demo",
+            "--demo-passwords",
+            dest="demo",
+            action="store_true",
+            help="Give every demo user the shared demo password (also when DEBUG is on)",
+        )
+
+    def handle(self, *args, referrals, seed, if_empty, demo, **options):
+        from referrals.models import Referral
+
+        if referrals < 0:
+            raise CommandError("--referrals must be 0 or more")
+        if if_empty and Referral.objects.exists():
+            self.stdout.write("Demo data already present: nothing to do.")
+            return
+        from accounts.demo import DEMO_PASSWORD
+
+        password = DEMO_PASSWORD if (demo or settings.DEBUG) else None
+        for path in STEPS:
+            started = time.perf_counter()
+            summary = import_string(path)(referrals=referrals, seed=seed, password=password)
+            elapsed = time.perf_counter() - started
+            self.stdout.write(f"{summary} ({elapsed:.1f} s)")
+        if password is None:
+            self.stdout.write(
+                "Demo users have no password: run with --demo, or set one with "
+                "`manage.py changepassword <username>`."
+            )

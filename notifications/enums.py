@@ -1,0 +1,29 @@
+from django.db import models
+
+
+class ReminderKind(models.TextChoices):
+    APPOINTMENT_TOMORROW = "appointment_tomorrow", "Appointment tomorrow"
+    OUTCOME_NOT_RECORDED = "outcome_not_recorded", "Appointment outcome not recorded"
+    REFERRAL_NOT_SCREENED = "referral_not_screened", "Referral not screened within target"
+    REFERRAL_NOT_ASSESSED = "referral_not_assessed", "Referral not assessed within target"
+    ENFORCEMENT_DUE = "enforcement_due", "Enforcement action due in 2 working days"
+    ENFORCEMENT_OVERDUE = "enforcement_overdue", "Enforcement action overdue"
+    DRR_REVIEW_NO_REPORT = "drr_review_no_report", "DRR review in 7 days without progress report"
+    ORDER_ENDING = "order_ending", "Order ending in 14 days"
+    WARNING_EXPIRING = "warning_expiring", "Warning expiring"
+    REOFFENDING_CHECK_DUE = "reoffending_check_due", "Reoffending check due"
+    DASHBOARD_UPDATED = "dashboard_updated", "Dashboards updated"
+
+
+class EmailState(models.TextChoices):
+    """The email side of a reminder: pending -> sending -> sent (the inbox needs no delivery).
+
+    A row waiting for its recipient's daily digest is `digest`; it is claimed the same way.
+    """
+
+    PENDING = "pending", "Waiting to be sent"
+    DIGEST = "digest", "Waiting for the daily digest"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    NOT_SENT = "not_sent", "Not sent (no email address)"
+    FAILED = "failed", "Failed"

@@ -1,0 +1,263 @@
+"""Reminder rules for orders, appointments, enforcement and reviews (treatment_requirements).
+
+Recipients: the order's responsible officer; for appointments and DRR reviews also the
+clinicians of the requirement's provider team. Nothing is sent to the person: the person
+record holds no contact details or opt-in yet (see the report of issue 5).
+"""
+
+from datetime import datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from accounts.enums import Role
+from accounts.models import User
+from treatment_requirements.enums import OrderStatus, RequirementKind
+from treatment_requirements.models import (
+    REOFFENDING_CHECK_MONTHS,
+    Appointment,
+    Failure,
+    Order,
+    ReviewHearing,
+    Warning,
+)
+from treatment_requirements.working_days import add_working_days
+
+from .enums import ReminderKind
+from .rules import LOOKBACK, link_to, register_rule
+from .services import ReminderSpec
+
+WARNING_MONTHS = 12
+ORDER_ENDING_DAYS = 14
+DRR_REVIEW_DAYS = 7
+REOFFENDING_NOTICE_DAYS = 7
+
+
+def _order_spec(kind, order_id, due_on, recipient_id, title, subject=("order", None)):
+    subject_type, subject_id = subject
+    return ReminderSpec(
+        kind=kind,
+        subject_type=f"treatment_requirements.{subject_type}",
+        subject_id=subject_id or order_id,
+        due_on=due_on,
+        recipient_id=recipient_id,
+        title=title,
+        link=link_to("treatment_requirements:order_detail", order_id),
+    )
+
+
+def _clinicians_by_team(team_ids) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for user_id, team_id in User.objects.filter(
+        team_id__in=set(team_ids), role=Role.PROVIDER_CLINICIAN, is_active=True
+    ).values_list("pk", "team_id"):
+        found.setdefault(team_id, []).append(user_id)
+    return found
+
+
+def _day_bounds(first, last):
+    """Aware datetimes spanning London days first..last."""
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+    return start, end
+
+
+def appointment_tomorrow() -> list[ReminderSpec]:
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    start, end = _day_bounds(tomorrow, tomorrow)
+    rows = list(
+        Appointment.objects.filter(
+            starts_at__gte=start,
+            starts_at__lt=end,
+            outcome="",
+            order__status=OrderStatus.ACTIVE,
+        ).values_list(
+            "pk",
+            "order_id",
+            "starts_at",
+            "order__responsible_officer_id",
+            "requirement__provider_id",
+        )
+    )
+    clinicians = _clinicians_by_team(r[4] for r in rows if r[4])
+    specs = []
+    for pk, order_id, starts_at, officer_id, provider_id in rows:
+        title = (
+            f"Appointment tomorrow at {timezone.localtime(starts_at):%H:%M} "
+            f"for order CO{order_id:06d}"
+        )
+        for recipient in {officer_id, *clinicians.get(provider_id, [])}:
+            specs.append(
+                _order_spec(
+                    ReminderKind.APPOINTMENT_TOMORROW,
+                    order_id,
+                    tomorrow,
+                    recipient,
+                    title,
+                    subject=("appointment", pk),
+                )
+            )
+    return specs
+
+
+def outcome_not_recorded() -> list[ReminderSpec]:
+    now = timezone.now()
+    rows = Appointment.objects.filter(
+        starts_at__lt=now - timedelta(hours=24),
+        starts_at__gte=now - timedelta(hours=24) - LOOKBACK,
+        outcome="",
+    ).values_list("pk", "order_id", "starts_at", "order__responsible_officer_id")
+    return [
+        _order_spec(
+            ReminderKind.OUTCOME_NOT_RECORDED,
+            order_id,
+            timezone.localdate(starts_at + timedelta(hours=24)),
+            officer_id,
+            f"Record the outcome of the appointment on "
+            f"{timezone.localtime(starts_at):%d/%m/%Y at %H:%M} for order CO{order_id:06d}",
+            subject=("appointment", pk),
+        )
+        for pk, order_id, starts_at, officer_id in rows
+    ]
+
+
+def enforcement_deadlines() -> list[ReminderSpec]:
+    """Open failures whose enforcement deadline is within 2 working days, or has passed."""
+    today = timezone.localdate()
+    soon = add_working_days(today, 2)
+    rows = Failure.objects.filter(
+        action="", deadline__lte=soon, deadline__gte=today - LOOKBACK
+    ).values_list("pk", "order_id", "deadline", "order__responsible_officer_id")
+    specs = []
+    for pk, order_id, deadline, officer_id in rows:
+        if deadline < today:
+            kind, title = ReminderKind.ENFORCEMENT_OVERDUE, "is overdue"
+        else:
+            kind, title = ReminderKind.ENFORCEMENT_DUE, f"is due by {deadline:%d/%m/%Y}"
+        specs.append(
+            _order_spec(
+                kind,
+                order_id,
+                deadline,
+                officer_id,
+                f"Enforcement action for order CO{order_id:06d} {title}",
+                subject=("failure", pk),
+            )
+        )
+    return specs
+
+
+def drr_review_without_report() -> list[ReminderSpec]:
+    today = timezone.localdate()
+    rows = list(
+        ReviewHearing.objects.filter(
+            review_date__gte=today,
+            review_date__lte=today + timedelta(days=DRR_REVIEW_DAYS),
+            report_submitted_on__isnull=True,
+            requirement__kind=RequirementKind.DRR,
+        ).values_list(
+            "pk",
+            "order_id",
+            "review_date",
+            "order__responsible_officer_id",
+            "requirement__provider_id",
+        )
+    )
+    clinicians = _clinicians_by_team(r[4] for r in rows)
+    specs = []
+    for pk, order_id, review_date, officer_id, provider_id in rows:
+        title = (
+            f"DRR review for order CO{order_id:06d} on {review_date:%d/%m/%Y}: "
+            "no progress report yet"
+        )
+        for recipient in {officer_id, *clinicians.get(provider_id, [])}:
+            specs.append(
+                _order_spec(
+                    ReminderKind.DRR_REVIEW_NO_REPORT,
+                    order_id,
+                    review_date,
+                    recipient,
+                    title,
+                    subject=("reviewhearing", pk),
+                )
+            )
+    return specs
+
+
+def order_ending() -> list[ReminderSpec]:
+    today = timezone.localdate()
+    rows = Order.objects.filter(
+        status=OrderStatus.ACTIVE,
+        end_date__gte=today,
+        end_date__lte=today + timedelta(days=ORDER_ENDING_DAYS),
+    ).values_list("pk", "end_date", "responsible_officer_id")
+    return [
+        _order_spec(
+            ReminderKind.ORDER_ENDING,
+            pk,
+            end_date,
+            officer_id,
+            f"Order CO{pk:06d} ends on {end_date:%d/%m/%Y}",
+        )
+        for pk, end_date, officer_id in rows
+    ]
+
+
+def warning_expiring() -> list[ReminderSpec]:
+    """A warning stops counting 12 months after it was given (Sentencing Act 2020 Sch. 10)."""
+    today = timezone.localdate()
+    given_from = today - relativedelta(months=WARNING_MONTHS)
+    given_to = today + timedelta(days=7) - relativedelta(months=WARNING_MONTHS)
+    rows = Warning.objects.filter(
+        given_on__gte=given_from, given_on__lte=given_to, order__status=OrderStatus.ACTIVE
+    ).values_list("pk", "order_id", "given_on", "order__responsible_officer_id")
+    specs = []
+    for pk, order_id, given_on, officer_id in rows:
+        expires = given_on + relativedelta(months=WARNING_MONTHS)
+        specs.append(
+            _order_spec(
+                ReminderKind.WARNING_EXPIRING,
+                order_id,
+                expires,
+                officer_id,
+                f"The warning on order CO{order_id:06d} expires on {expires:%d/%m/%Y}",
+                subject=("warning", pk),
+            )
+        )
+    return specs
+
+
+def reoffending_check_due() -> list[ReminderSpec]:
+    """12 months after the referral: check for re-arrest or reconviction."""
+    today = timezone.localdate()
+    months = relativedelta(months=REOFFENDING_CHECK_MONTHS)
+    start, end = _day_bounds(
+        today - LOOKBACK - months, today + timedelta(days=REOFFENDING_NOTICE_DAYS) - months
+    )
+    rows = Order.objects.filter(
+        reoffending_checked_on__isnull=True,
+        referral__received_at__gte=start,
+        referral__received_at__lt=end,
+    ).values_list("pk", "referral__received_at", "responsible_officer_id")
+    specs = []
+    for pk, received_at, officer_id in rows:
+        due = timezone.localdate(received_at) + months
+        specs.append(
+            _order_spec(
+                ReminderKind.REOFFENDING_CHECK_DUE,
+                pk,
+                due,
+                officer_id,
+                f"Reoffending check for order CO{pk:06d} is due on {due:%d/%m/%Y}",
+            )
+        )
+    return specs
+
+
+register_rule(outcome_not_recorded, hourly=True)
+register_rule(appointment_tomorrow)
+register_rule(enforcement_deadlines)
+register_rule(drr_review_without_report)
+register_rule(order_ending)
+register_rule(warning_expiring)
+register_rule(reoffending_check_due)

@@ -1,0 +1,252 @@
+"""Reads of people and referrals, always scoped to the user through accounts.policy.
+
+Extension points for other apps (register from your AppConfig.ready):
+
+- `register_timeline_provider(func)`: func(person, user) returns an iterable of events,
+  each a dict {"when": aware datetime, "title": str, "detail": str, "url": str or ""}.
+  `person_timeline` merges every provider's events, newest first. Providers must run a
+  fixed number of queries whatever the number of rows (select_related/prefetch).
+- `register_referral_panel(func)`: func(request, referral) returns None or a dict
+  {"template": "app/_panel.html", "context": {...}}; the referral page includes each
+  template, in registration order, in its "referral_panels" region.
+"""
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.policy import Action, Kind, get_for_user_or_404, scoped
+
+from .enums import ReferralStatus
+from .models import Person, Referral, ReferralStatusChange, name_key
+from .pathway import is_overdue, timeliness_target
+
+PAGE_SIZE = 25
+MY_WORK_LIMIT = 50
+
+TimelineProvider = Callable[[Person, object], Iterable[dict]]
+ReferralPanel = Callable[[object, Referral], dict | None]
+_TIMELINE_PROVIDERS: list[TimelineProvider] = []
+_REFERRAL_PANELS: list[ReferralPanel] = []
+
+
+def register_timeline_provider(func: TimelineProvider) -> TimelineProvider:
+    if func not in _TIMELINE_PROVIDERS:
+        _TIMELINE_PROVIDERS.append(func)
+    return func
+
+
+def register_referral_panel(func: ReferralPanel) -> ReferralPanel:
+    if func not in _REFERRAL_PANELS:
+        _REFERRAL_PANELS.append(func)
+    return func
+
+
+# Loading single records -------------------------------------------------------------
+
+
+def person_get_for_user(request, pk: int, action: str = Action.VIEW) -> Person:
+    """The person, or 403/404 through the access policy (which audits a refusal)."""
+    queryset = Person.objects.select_related("ethnicity", "team")
+    return get_for_user_or_404(request, action, Kind.PERSON, queryset, pk=pk)
+
+
+def referral_get_for_user(request, pk: int, action: str = Action.VIEW) -> Referral:
+    queryset = Referral.objects.select_related(
+        "person", "person__ethnicity", "site", "team", "offence_category", "assigned_to"
+    ).prefetch_related("vulnerabilities")
+    return get_for_user_or_404(request, action, Kind.REFERRAL, queryset, pk=pk)
+
+
+def person_visible_to(user, person: Person) -> bool:
+    return scoped(user, Action.VIEW, Kind.PERSON, Person.objects.filter(pk=person.pk)).exists()
+
+
+# Lists ------------------------------------------------------------------------------
+
+
+def referrals_visible_to(user) -> QuerySet:
+    return scoped(user, Action.VIEW, Kind.REFERRAL, Referral.objects.all())
+
+
+def _list_columns(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("person", "site", "assigned_to")
+
+
+def overdue_q(now: datetime) -> Q:
+    """Referrals still awaiting screening or assessment past their source's target."""
+    from .enums import ReferralSource
+
+    by_source = Q()
+    for source in ReferralSource.values:
+        by_source |= Q(source=source, received_at__lt=now - timeliness_target(source))
+    return Q(status__in=[ReferralStatus.RECEIVED, ReferralStatus.SCREENED]) & by_source
+
+
+def mark_overdue(referrals: Iterable[Referral], now: datetime | None = None) -> list[Referral]:
+    now = now or timezone.now()
+    rows = list(referrals)
+    for referral in rows:
+        referral.is_overdue = is_overdue(
+            source=referral.source,
+            status=referral.status,
+            received_at=referral.received_at,
+            now=now,
+        )
+    return rows
+
+
+def search_q(search: dict) -> Q:
+    """A stored search (see forms.ReferralSearchForm.clean_q) as a filter on referrals."""
+    kind, value = search["kind"], search["value"]
+    if kind == "nhs_number":
+        return Q(person__nhs_number=value)
+    if kind == "pnc_id":
+        return Q(person__pnc_id=value)
+    condition = Q()
+    for token in name_key(value).split():
+        condition &= Q(person__search_name__contains=token)
+    return condition
+
+
+SORT_ORDERS = {
+    "-received": ["-received_at", "-id"],
+    "received": ["received_at", "id"],
+    "status": ["status", "-received_at", "-id"],
+    "name": ["person__search_family", "person__search_given", "-received_at", "-id"],
+}
+
+
+def referral_list(
+    *,
+    user,
+    filters: dict | None = None,
+    search: dict | None = None,
+    sort: str = "-received",
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> tuple[list[Referral], bool]:
+    """One page of the user's referrals and whether a next page exists.
+
+    Never counts the whole table: fetches page_size + 1 rows to know if there is more.
+    """
+    queryset = _list_columns(referrals_visible_to(user))
+    filters = filters or {}
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("source"):
+        queryset = queryset.filter(source=filters["source"])
+    if filters.get("site"):
+        queryset = queryset.filter(site=filters["site"])
+    if filters.get("received_from"):
+        queryset = queryset.filter(received_at__date__gte=filters["received_from"])
+    if filters.get("received_to"):
+        queryset = queryset.filter(received_at__date__lte=filters["received_to"])
+    if search:
+        queryset = queryset.filter(search_q(search))
+    queryset = queryset.order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["-received"]))
+    offset = (max(page, 1) - 1) * page_size
+    rows = list(queryset[offset : offset + page_size + 1])
+    return mark_overdue(rows[:page_size]), len(rows) > page_size
+
+
+def my_work(*, user, now: datetime | None = None, limit: int = MY_WORK_LIMIT) -> dict:
+    """The three queues of the "My work" page, each {"rows": [...], "count": n}."""
+    now = now or timezone.now()
+    open_referrals = _list_columns(referrals_visible_to(user)).exclude(status=ReferralStatus.CLOSED)
+    queues = {
+        "assigned": open_referrals.filter(assigned_to=user).order_by("received_at", "id"),
+        "unassigned": open_referrals.filter(assigned_to__isnull=True).order_by("received_at", "id"),
+        "overdue": open_referrals.filter(overdue_q(now)).order_by("received_at", "id"),
+    }
+    return {
+        name: {"rows": mark_overdue(queryset[:limit], now), "count": queryset.count()}
+        for name, queryset in queues.items()
+    }
+
+
+def likely_matches(*, user, given_name: str, family_name: str, date_of_birth) -> list[Person]:
+    """People the user may see with the same date of birth and a name that folds the same.
+
+    Allows for case, accents, spaces and punctuation (O'Brien, O Brien, OBRIEN), given and
+    family names swapped, and a shortened given name (Jon / Jonathan). Few people share a
+    date of birth, so the names are compared here rather than in SQL.
+    """
+    given, family = _compact_name(given_name), _compact_name(family_name)
+    if not (given and family and date_of_birth):
+        return []
+    candidates = scoped(
+        user, Action.VIEW, Kind.PERSON, Person.objects.filter(date_of_birth=date_of_birth)
+    ).order_by("pk")
+    matches = []
+    for person in candidates[:500]:
+        their_given = person.search_given.replace(" ", "")
+        their_family = person.search_family.replace(" ", "")
+        same = {given, family} == {their_given, their_family}
+        shortened = their_family == family and _same_start(given, their_given)
+        if same or shortened:
+            matches.append(person)
+    return matches[:10]
+
+
+def _compact_name(text: str) -> str:
+    return name_key(text).replace(" ", "")
+
+
+def _same_start(a: str, b: str) -> bool:
+    shorter = min(len(a), len(b))
+    return shorter >= 3 and a[:shorter] == b[:shorter]
+
+
+# The person's timeline --------------------------------------------------------------
+
+
+def person_referrals(*, user, person: Person) -> list[Referral]:
+    """The person's referrals the user may see, with their status history."""
+    changes = ReferralStatusChange.objects.select_related("changed_by").order_by("changed_at", "id")
+    queryset = (
+        referrals_visible_to(user)
+        .filter(person=person)
+        .select_related("site", "assigned_to", "team")
+        .prefetch_related(Prefetch("status_changes", queryset=changes))
+        .order_by("-received_at", "-id")
+    )
+    rows = mark_overdue(queryset)
+    for referral in rows:
+        referral.person = person  # already loaded: saves one query per row
+    return rows
+
+
+def _referral_events(person: Person, user) -> Iterable[dict]:
+    for referral in getattr(person, "_visible_referrals", None) or person_referrals(
+        user=user, person=person
+    ):
+        url = referral.get_absolute_url()
+        for change in referral.status_changes.all():
+            if not change.from_status:
+                title = f"Referral {referral.reference} received"
+                detail = f"{referral.get_source_display()} at {referral.site.name}"
+                when = referral.received_at
+            else:
+                title = (
+                    f"Referral {referral.reference}: {change.get_from_status_display()} to "
+                    f"{change.get_to_status_display().lower()}"
+                )
+                detail = change.reason
+                when = change.changed_at
+            yield {"when": when, "title": title, "detail": detail, "url": url}
+
+
+register_timeline_provider(_referral_events)
+
+
+def person_timeline(person: Person, user) -> list[dict]:
+    """Every registered provider's events for `person` visible to `user`, newest first."""
+    events = [event for provider in _TIMELINE_PROVIDERS for event in provider(person, user)]
+    return sorted(events, key=lambda event: event["when"], reverse=True)
+
+
+def referral_panels(request, referral: Referral) -> list[dict]:
+    return [panel for func in _REFERRAL_PANELS if (panel := func(request, referral))]

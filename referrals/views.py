@@ -1,0 +1,400 @@
+"""Screens for people and referrals: my work, the list and search, intake, the record pages.
+
+Every page that shows a person's record writes an audit entry (AuditAction.VIEW). Names and
+identifiers never appear in URLs: searches are posted and kept in the session under an
+opaque token (see _store_search).
+"""
+
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.audit import audit_record
+from accounts.enums import AuditAction, Role
+from accounts.policy import Action, Kind, require
+from core.concurrency import StaleEditError
+
+from . import selectors, services
+from .enums import ReferralStatus
+from .forms import (
+    MatchDecisionForm,
+    PersonForm,
+    ReferralAssignForm,
+    ReferralFilterForm,
+    ReferralForm,
+    ReferralSearchForm,
+    ReferralTransitionForm,
+)
+
+SEARCH_SESSION_KEY = "referral_searches"
+MAX_STORED_SEARCHES = 20
+FILTER_PARAMS = ("status", "source", "site", "received_from", "received_to", "sort")
+
+
+def _audit_view(request, obj, person_id):
+    audit_record(
+        action=AuditAction.VIEW, user=request.user, obj=obj, person_id=person_id, request=request
+    )
+
+
+# My work and the list ---------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def my_work(request):
+    require(request, Action.VIEW, Kind.REFERRAL)
+    queues = selectors.my_work(user=request.user)
+    context = {"queues": queues, "limit": selectors.MY_WORK_LIMIT}
+    return render(request, "referrals/my_work.html", context)
+
+
+def _store_search(request, search: dict) -> str:
+    stored = request.session.get(SEARCH_SESSION_KEY, {})
+    while len(stored) >= MAX_STORED_SEARCHES:
+        stored.pop(next(iter(stored)))
+    token = secrets.token_urlsafe(9)
+    stored[token] = search
+    request.session[SEARCH_SESSION_KEY] = stored
+    return token
+
+
+def _filter_query(params, **extra) -> str:
+    kept = {k: params[k] for k in FILTER_PARAMS if params.get(k)}
+    kept.update({k: v for k, v in extra.items() if v})
+    return urlencode(kept)
+
+
+@require_http_methods(["GET", "POST"])
+def referral_list(request):
+    require(request, Action.VIEW, Kind.REFERRAL)
+    token = request.GET.get("search", "")
+    search = request.session.get(SEARCH_SESSION_KEY, {}).get(token) if token else None
+    search_form = ReferralSearchForm(request.POST or None)
+    if request.method == "POST":
+        if search_form.is_valid():
+            search = search_form.cleaned_data["q"]
+            audit_record(
+                action=AuditAction.SEARCH,
+                user=request.user,
+                object_type="referrals.referral",
+                detail=f"referral list search by {search['kind']}",
+                request=request,
+            )
+            query = _filter_query(request.GET, search=_store_search(request, search))
+            return redirect(f"{reverse('referrals:referral_list')}?{query}")
+    elif search:
+        search_form = ReferralSearchForm(initial={"q": search["value"]})
+    filter_form = ReferralFilterForm(request.GET or None, user=request.user)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    sort = filters.get("sort") or "-received"
+    page = _page_number(request.GET.get("page"))
+    rows, has_next = selectors.referral_list(
+        user=request.user, filters=filters, search=search, sort=sort, page=page
+    )
+    base_query = _filter_query(request.GET, search=token if search else "")
+    context = {
+        "search_form": search_form,
+        "filter_form": filter_form,
+        "error_forms": [search_form, filter_form],
+        "search": search,
+        "rows": rows,
+        "page": page,
+        "has_next": has_next,
+        "base_query": base_query,
+        "sort": sort,
+        "sort_links": _sort_links(request.GET, token if search else "", sort),
+        "clear_search_query": _filter_query(request.GET),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "referrals/referral_list.html", context, status=status)
+
+
+def _page_number(value) -> int:
+    try:
+        return min(max(int(value), 1), 10_000)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _sort_links(params, token, current):
+    links = {}
+    for key, default in (("received", "-received"), ("status", "status"), ("name", "name")):
+        target = default
+        if key == "received" and current == "-received":
+            target = "received"
+        query = {k: params[k] for k in FILTER_PARAMS if params.get(k) and k != "sort"}
+        query["sort"] = target
+        if token:
+            query["search"] = token
+        links[key] = {
+            "query": urlencode(query),
+            "active": current.lstrip("-") == key,
+            "direction": "descending" if current.startswith("-") else "ascending",
+        }
+    return links
+
+
+# Intake -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def intake(request):
+    """Record a referral; create the person unless they are already known (find-or-create)."""
+    require(request, Action.CREATE, Kind.REFERRAL)
+    require(request, Action.CREATE, Kind.PERSON)
+    known_person = None
+    person_id = request.POST.get("person") or request.GET.get("person")
+    if person_id and str(person_id).isdigit():
+        known_person = selectors.person_get_for_user(request, int(person_id))
+    data = request.POST if request.method == "POST" else None
+    referral_form = ReferralForm(data, prefix="referral", user=request.user)
+    person_form = None if known_person else PersonForm(data, prefix="person", user=request.user)
+    context = {
+        "known_person": known_person,
+        "person_form": person_form,
+        "referral_form": referral_form,
+        "forms": [f for f in (person_form, referral_form) if f is not None],
+    }
+    if request.method == "GET":
+        return render(request, "referrals/intake.html", context)
+    return _intake_post(request, context)
+
+
+def _intake_post(request, context):
+    person_form, referral_form = context["person_form"], context["referral_form"]
+    person = context["known_person"]
+    decision = request.POST.get("match_decision", "")
+    if person is None and decision.isdigit():
+        # "Use this existing person": only the referral is recorded.
+        person = selectors.person_get_for_user(request, int(decision))
+        person_form = None
+    person_ok = person_form is None or person_form.is_valid()
+    if not (referral_form.is_valid() and person_ok):
+        context["identifier_duplicates"] = _duplicates_for(request.user, person_form)
+        return render(request, "referrals/intake.html", context, status=400)
+    if person is None and decision != MatchDecisionForm.NEW:
+        matches = selectors.likely_matches(
+            user=request.user,
+            given_name=person_form.cleaned_data["given_name"],
+            family_name=person_form.cleaned_data["family_name"],
+            date_of_birth=person_form.cleaned_data["date_of_birth"],
+        )
+        if matches:
+            for match in matches:
+                _audit_view(request, match, match.pk)
+            context["matches"] = matches
+            context["match_form"] = MatchDecisionForm(matches=matches)
+            return render(request, "referrals/intake.html", context)
+    try:
+        referral = services.referral_intake(
+            person=person,
+            person_data=None if person else person_form.person_data,
+            referral_data=referral_form.referral_data,
+            vulnerabilities=referral_form.cleaned_data["vulnerabilities"],
+            by=request.user,
+            request=request,
+        )
+    except ValidationError as exc:
+        _attach_errors(person_form if person is None else None, referral_form, exc)
+        return render(request, "referrals/intake.html", context, status=400)
+    messages.success(request, f"Referral {referral.reference} recorded")
+    return redirect(referral)
+
+
+def _duplicates_for(user, person_form):
+    if person_form is None:
+        return []
+    return [
+        {
+            "field": person_form.fields[field].label,
+            "person": existing,
+            "visible": selectors.person_visible_to(user, existing),
+        }
+        for field, existing in person_form.identifier_duplicates
+    ]
+
+
+def _attach_errors(person_form, other_form, exc: ValidationError):
+    """A clash found at save time (another user was quicker): show it on the right form."""
+    forms = [f for f in (person_form, other_form) if f is not None]
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    for field, field_errors in errors.items():
+        target = next((f for f in forms if field in f.fields), None)
+        for message in field_errors:
+            (target or forms[-1]).add_error(field if target else None, message)
+
+
+# The referral -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def referral_detail(request, pk):
+    referral = selectors.referral_get_for_user(request, pk)
+    _audit_view(request, referral, referral.person_id)
+    return _render_referral(request, referral)
+
+
+def _render_referral(request, referral, *, transition_form=None, assign_form=None, status=200):
+    history = referral.status_changes.select_related("changed_by").order_by("changed_at", "id")
+    transition_form = transition_form or ReferralTransitionForm(referral=referral)
+    assign_form = assign_form or ReferralAssignForm(referral=referral)
+    context = {
+        "referral": referral,
+        "person": referral.person,
+        "history": history,
+        "is_overdue": selectors.mark_overdue([referral])[0].is_overdue,
+        "transition_form": transition_form,
+        "assign_form": assign_form,
+        "action_forms": [transition_form, assign_form],
+        "may_allocate": request.user.role == Role.TEAM_LEAD,
+        "panels": selectors.referral_panels(request, referral),
+    }
+    return render(request, "referrals/referral_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def referral_edit(request, pk):
+    referral = selectors.referral_get_for_user(request, pk, Action.CHANGE)
+    form = ReferralForm(request.POST or None, instance=referral, user=request.user)
+    form.fields["version"].required = True
+    if request.method == "GET":
+        _audit_view(request, referral, referral.person_id)
+    elif form.is_valid():
+        try:
+            services.referral_update(
+                referral=form.save(commit=False),
+                expected_version=form.cleaned_data["version"],
+                vulnerabilities=form.cleaned_data["vulnerabilities"],
+                by=request.user,
+                request=request,
+            )
+        except StaleEditError as exc:
+            form.add_error(None, exc.messages[0])
+            return render(
+                request, "referrals/referral_edit.html", _edit_context(form, referral), status=409
+            )
+        except ValidationError as exc:
+            _attach_errors(None, form, exc)
+        else:
+            messages.success(request, f"Referral {referral.reference} updated")
+            return redirect(referral)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "referrals/referral_edit.html", _edit_context(form, referral), status=status
+    )
+
+
+def _edit_context(form, referral):
+    return {"form": form, "form_list": [form], "referral": referral, "person": referral.person}
+
+
+@require_POST
+def referral_transition(request, pk):
+    referral = selectors.referral_get_for_user(request, pk, Action.CHANGE)
+    form = ReferralTransitionForm(request.POST, referral=referral)
+    if form.is_valid():
+        try:
+            services.referral_transition(
+                referral=referral,
+                to_status=form.cleaned_data["to_status"],
+                closure_reason=form.cleaned_data["closure_reason"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                request=request,
+            )
+        except StaleEditError as exc:
+            form.add_error(None, exc.messages[0])
+            return _render_referral(request, referral, transition_form=form, status=409)
+        except ValidationError as exc:
+            _attach_errors(None, form, exc)
+        else:
+            label = ReferralStatus(form.cleaned_data["to_status"]).label.lower()
+            messages.success(request, f"Referral {referral.reference} is now {label}")
+            return redirect(referral)
+    return _render_referral(request, referral, transition_form=form, status=400)
+
+
+@require_POST
+def referral_assign(request, pk):
+    """A team lead allocates to anyone in the team; a practitioner can only take it."""
+    referral = selectors.referral_get_for_user(request, pk, Action.CHANGE)
+    form = ReferralAssignForm(request.POST, referral=referral)
+    if form.is_valid():
+        assignee = form.cleaned_data["assigned_to"]
+        if request.user.role != Role.TEAM_LEAD and assignee != request.user:
+            raise PermissionDenied("Only a team lead can allocate work to someone else.")
+        try:
+            services.referral_assign(
+                referral=referral,
+                assignee=assignee,
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                request=request,
+            )
+        except StaleEditError as exc:
+            form.add_error(None, exc.messages[0])
+            return _render_referral(request, referral, assign_form=form, status=409)
+        who = "you" if assignee == request.user else (assignee or "nobody")
+        messages.success(request, f"Referral {referral.reference} assigned to {who}")
+        return redirect(referral)
+    return _render_referral(request, referral, assign_form=form, status=400)
+
+
+# The person -------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def person_detail(request, pk):
+    person = selectors.person_get_for_user(request, pk)
+    _audit_view(request, person, person.pk)
+    referrals = selectors.person_referrals(user=request.user, person=person)
+    person._visible_referrals = referrals  # the timeline provider reuses these rows
+    context = {
+        "person": person,
+        "referrals": referrals,
+        "timeline": selectors.person_timeline(person, request.user),
+        "may_refer": _may(request.user, Action.CREATE, Kind.REFERRAL),
+        "may_edit": _may(request.user, Action.CHANGE, Kind.PERSON),
+    }
+    return render(request, "referrals/person_detail.html", context)
+
+
+def _may(user, action, kind):
+    from accounts.policy import permits
+
+    return permits(user, action, kind)
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    person = selectors.person_get_for_user(request, pk, Action.CHANGE)
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    form.fields["version"].required = True
+    context = {"form": form, "form_list": [form], "person": person}
+    if request.method == "GET":
+        _audit_view(request, person, person.pk)
+        return render(request, "referrals/person_edit.html", context)
+    if form.is_valid():
+        try:
+            services.person_update(
+                person=form.save(commit=False),
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                request=request,
+            )
+        except StaleEditError as exc:
+            form.add_error(None, exc.messages[0])
+            return render(request, "referrals/person_edit.html", context, status=409)
+        except ValidationError as exc:
+            _attach_errors(form, None, exc)
+        else:
+            messages.success(request, "Person's details updated")
+            return redirect(person)
+    context["identifier_duplicates"] = _duplicates_for(request.user, form)
+    return render(request, "referrals/person_edit.html", context, status=400)

@@ -1,0 +1,378 @@
+"""Build the dashboard facts (CohortReferralFact, CohortBreakdownFact) for one day.
+
+Set-based like the rest of reporting.snapshots: every figure is one
+``INSERT ... SELECT ... GROUP BY`` (reporting.snapshots.insert_aggregate); no row is loaded
+into Python. Every row is keyed by the referral it belongs to: the month it was received
+(London), its L&D team and source, and the person's cohort flags at referral, so one set of
+filters (period, team, source, cohort) applies to every dashboard figure.
+"""
+
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    ExtractDay,
+    ExtractMonth,
+    ExtractYear,
+    Least,
+    TruncDate,
+)
+
+from referrals.enums import Gender
+from referrals.models import Referral
+
+from .models import AGE_BANDS, CohortBreakdownFact, CohortReferralFact
+from .snapshots import _within_target, insert_aggregate, month_of
+
+HOURS_CAP = 720
+REARREST_WINDOW = timedelta(days=365)
+# Fall in score between the first (start) and last (end) measure on an order that counts
+# as a meaningful improvement. PHQ-9: 5 points, commonly read as a response (DOMAIN.md
+# section 4); GAD-7: 4 points; AUDIT: 5 points. Shown on screen by reporting.selectors.
+OUTCOME_THRESHOLDS = {"PHQ-9": 5, "GAD-7": 4, "AUDIT": 5}
+_AGE_BOUNDS = [18, 25, 35, 45, 55, 65]
+
+
+class WholeHoursBetween(Func):
+    """Whole hours from `earlier` to `later` (rounded down): WholeHoursBetween(later, earlier)."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotImplementedError(f"WholeHoursBetween has no SQL for {connection.vendor}")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="FLOOR(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600)::integer",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # julianday() is fractional days: round to whole seconds before dividing.
+        return super().as_sql(
+            compiler,
+            connection,
+            template="(CAST(ROUND((julianday(%(expressions)s)) * 86400) AS INTEGER) / 3600)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def with_referral_keys(queryset: QuerySet, prefix: str = "") -> QuerySet:
+    """Annotate the referral's month, team, source and cohort flags (`prefix` reaches it)."""
+    received, born = f"{prefix}received_at", f"{prefix}person__date_of_birth"
+    return (
+        queryset.annotate(
+            a_years=ExtractYear(received) - ExtractYear(born),
+            a_referral_md=ExtractMonth(received) * 100 + ExtractDay(received),
+            a_birth_md=ExtractMonth(born) * 100 + ExtractDay(born),
+        )
+        .annotate(
+            a_age=F("a_years")
+            - Case(
+                When(a_referral_md__lt=F("a_birth_md"), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .annotate(
+            f_month=month_of(received),
+            f_team=F(f"{prefix}team_id"),
+            f_source=F(f"{prefix}source"),
+            f_woman=Case(
+                When(**{f"{prefix}person__gender": Gender.FEMALE}, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            f_young=Case(
+                When(a_age__gte=18, a_age__lte=24, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            f_veteran=F(f"{prefix}person__is_veteran"),
+        )
+    )
+
+
+KEY_COLUMNS = {
+    "month": "f_month",
+    "team": "f_team",
+    "source": "f_source",
+    "is_woman": "f_woman",
+    "is_young_adult": "f_young",
+    "is_veteran": "f_veteran",
+}
+KEYS = tuple(KEY_COLUMNS.values())
+
+
+def _breakdown(day: date, queryset: QuerySet, prefix: str, measure: str, category) -> int:
+    """Insert `measure` rows: `queryset` counted by the referral keys and `category`."""
+    grouped = (
+        with_referral_keys(queryset, prefix)
+        .annotate(f_measure=Value(measure, output_field=CharField()), f_category=category)
+        .values(*KEYS, "f_measure", "f_category")
+        .annotate(n=Count("pk"))
+    )
+    columns = {**KEY_COLUMNS, "measure": "f_measure", "category": "f_category", "count": "n"}
+    return insert_aggregate(CohortBreakdownFact, day, grouped, columns)
+
+
+def build_cohort_referral_facts(day: date, cutoff: datetime) -> int:
+    """The pathway counts per referral keys and site (CohortReferralFact)."""
+    from treatment_requirements.enums import ReoffendingKind, TerminationReason
+    from treatment_requirements.models import Order, Recommendation, ReoffendingEvent
+
+    orders = Order.objects.filter(referral=OuterRef("pk"), made_on__lte=day)
+    completed = orders.filter(
+        terminated_on__lte=day,
+        termination_reason__in=[
+            TerminationReason.COMPLETED,
+            TerminationReason.REVOKED_GOOD_PROGRESS,
+        ],
+    )
+    rearrests = ReoffendingEvent.objects.filter(
+        person=OuterRef("person_id"),
+        kind=ReoffendingKind.REARREST,
+        occurred_on__lte=day,
+        occurred_on__gte=OuterRef("a_received_on"),
+    ).filter(occurred_on__lte=OuterRef("a_window_end"))
+    followed_up = Q(received_at__lte=cutoff - relativedelta(months=12))
+    screened, assessed = Q(screened_at__lt=cutoff), Q(assessed_at__lt=cutoff)
+    queryset = (
+        with_referral_keys(Referral.objects.filter(received_at__lt=cutoff))
+        .annotate(
+            a_received_on=TruncDate("received_at"),
+            a_window_end=TruncDate(
+                ExpressionWrapper(F("received_at") + REARREST_WINDOW, output_field=DateTimeField())
+            ),
+        )
+        .annotate(
+            f_site=F("site_id"),
+            a_recommended=Exists(
+                Recommendation.objects.filter(referral=OuterRef("pk"), ready_at__lt=cutoff)
+            ),
+            a_order=Exists(orders),
+            a_completed=Exists(completed),
+            a_rearrested=Exists(rearrests),
+        )
+        .values(*KEYS, "f_site")
+        .annotate(
+            n_referrals=Count("pk"),
+            n_screened=Count("pk", filter=screened),
+            n_screened_in=Count("pk", filter=screened & _within_target("screened_at")),
+            n_assessed=Count("pk", filter=assessed),
+            n_assessed_in=Count("pk", filter=assessed & _within_target("assessed_at")),
+            n_recommended=Count("pk", filter=Q(a_recommended=True)),
+            n_orders=Count("pk", filter=Q(a_order=True)),
+            n_completed=Count("pk", filter=Q(a_completed=True)),
+            n_followed=Count("pk", filter=followed_up),
+            n_rearrested=Count("pk", filter=followed_up & Q(a_rearrested=True)),
+        )
+    )
+    columns = {
+        **KEY_COLUMNS,
+        "site": "f_site",
+        "referrals": "n_referrals",
+        "screened": "n_screened",
+        "screened_within_target": "n_screened_in",
+        "assessed": "n_assessed",
+        "assessed_within_target": "n_assessed_in",
+        "recommended": "n_recommended",
+        "orders_made": "n_orders",
+        "orders_completed": "n_completed",
+        "followed_up_12m": "n_followed",
+        "rearrested_12m": "n_rearrested",
+    }
+    return insert_aggregate(CohortReferralFact, day, queryset, columns)
+
+
+def _who_facts(day: date, cutoff: datetime) -> int:
+    referrals = Referral.objects.filter(received_at__lt=cutoff)
+    age_band = Case(
+        *[
+            When(a_age__lt=bound, then=Value(code))
+            for bound, (code, _label) in zip(_AGE_BOUNDS, AGE_BANDS, strict=False)
+        ],
+        default=Value(AGE_BANDS[-1][0]),
+        output_field=CharField(),
+    )
+    ethnicity = Coalesce(
+        F("person__ethnicity__group"), Value("Not stated"), output_field=CharField()
+    )
+    through = Referral.vulnerabilities.through.objects.filter(referral__received_at__lt=cutoff)
+    return (
+        _breakdown(day, referrals, "", "gender", F("person__gender"))
+        + _breakdown(day, referrals, "", "age_band", age_band)
+        + _breakdown(day, referrals, "", "ethnicity", ethnicity)
+        + _breakdown(day, through, "referral__", "vulnerability", F("vulnerability__code"))
+    )
+
+
+def _timeliness_facts(day: date, cutoff: datetime) -> int:
+    rows = 0
+    for step, field in (("screening", "screened_at"), ("assessment", "assessed_at")):
+        done = Referral.objects.filter(
+            received_at__lt=cutoff, **{f"{field}__lt": cutoff, f"{field}__gte": F("received_at")}
+        )
+        hours = Least(WholeHoursBetween(F(field), F("received_at")), Value(HOURS_CAP))
+        rows += _breakdown(day, done, "", f"hours_to_{step}", Cast(hours, CharField()))
+    return rows
+
+
+def _order_facts(day: date, cutoff: datetime) -> int:
+    from treatment_requirements.models import (
+        Appointment,
+        BreachReferral,
+        Order,
+        OrderRequirement,
+        Warning,
+    )
+
+    orders = Order.objects.filter(made_on__lte=day, referral__received_at__lt=cutoff)
+    requirement_count = Subquery(
+        OrderRequirement.objects.filter(order=OuterRef("pk"))
+        .order_by()
+        .values("order")
+        .annotate(c=Count("pk"))
+        .values("c"),
+        output_field=IntegerField(),
+    )
+    shape = Case(
+        When(a_requirements__gt=1, then=Value("combined")),
+        default=Value("single"),
+        output_field=CharField(),
+    )
+    appointment_outcome = Case(
+        When(outcome_recorded_at__lt=cutoff, then=F("outcome")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    on_order = "order__referral__"
+    return (
+        _breakdown(
+            day,
+            OrderRequirement.objects.filter(order__in=orders),
+            on_order,
+            "requirement",
+            F("kind"),
+        )
+        + _breakdown(
+            day,
+            orders.annotate(a_requirements=Coalesce(requirement_count, 0)),
+            "referral__",
+            "order_shape",
+            shape,
+        )
+        + _breakdown(
+            day,
+            orders.filter(terminated_on__lte=day),
+            "referral__",
+            "order_ended",
+            F("termination_reason"),
+        )
+        + _breakdown(
+            day,
+            Appointment.objects.filter(order__in=orders, starts_at__lt=cutoff),
+            on_order,
+            "appointment",
+            appointment_outcome,
+        )
+        + _breakdown(
+            day,
+            Warning.objects.filter(order__in=orders, given_on__lte=day),
+            on_order,
+            "warning",
+            Value(""),
+        )
+        + _breakdown(
+            day,
+            BreachReferral.objects.filter(order__in=orders, referred_on__lte=day),
+            on_order,
+            "breach",
+            Value(""),
+        )
+    )
+
+
+def _score(instrument: str, stage: str, day: date):
+    from treatment_requirements.models import OutcomeMeasure
+
+    return Subquery(
+        OutcomeMeasure.objects.filter(
+            order=OuterRef("pk"),
+            instrument_code=instrument,
+            stage=stage,
+            measured_on__lte=day,
+            response__total__isnull=False,
+        ).values("response__total")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _outcome_measure_facts(day: date, cutoff: datetime) -> int:
+    from treatment_requirements.enums import MeasureStage
+    from treatment_requirements.models import Order
+
+    orders = Order.objects.filter(made_on__lte=day, referral__received_at__lt=cutoff)
+    rows = 0
+    for instrument, threshold in OUTCOME_THRESHOLDS.items():
+        paired = orders.annotate(
+            a_start=_score(instrument, MeasureStage.START, day),
+            a_end=_score(instrument, MeasureStage.END, day),
+        ).filter(a_start__isnull=False, a_end__isnull=False)
+        improved = paired.filter(a_end__lte=F("a_start") - threshold)
+        rows += _breakdown(day, paired, "referral__", "outcome_paired", Value(instrument))
+        rows += _breakdown(day, improved, "referral__", "outcome_improved", Value(instrument))
+    return rows
+
+
+def _onward_facts(day: date, cutoff: datetime) -> int:
+    from assessments.enums import OnwardOutcome
+    from assessments.models import OnwardReferral
+
+    onward = OnwardReferral.objects.filter(referred_on__lte=day, referral__received_at__lt=cutoff)
+    attended = onward.filter(outcome=OnwardOutcome.ATTENDED, outcome_on__lte=day)
+    return _breakdown(day, onward, "referral__", "onward_referral", F("service")) + _breakdown(
+        day, attended, "referral__", "onward_attended", F("service")
+    )
+
+
+def build_cohort_breakdown_facts(day: date, cutoff: datetime) -> int:
+    """Every CohortBreakdownFact measure for `day`."""
+    return sum(
+        build(day, cutoff)
+        for build in (
+            _who_facts,
+            _timeliness_facts,
+            _order_facts,
+            _outcome_measure_facts,
+            _onward_facts,
+        )
+    )
+
+
+DASHBOARD_BUILDERS = [build_cohort_referral_facts, build_cohort_breakdown_facts]

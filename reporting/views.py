@@ -1,0 +1,117 @@
+"""Commissioner and team-lead dashboards, their exports and the printable board summary.
+
+Every view asks the access policy (Kind.DASHBOARD): commissioners get figures for every
+team with disclosure control, team leads exact figures for their own team, everyone else
+403. No view shows or links to a person's record, and no URL carries personal data: the
+filters are codes and a numeric team id.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts.audit import audit_record
+from accounts.enums import AuditAction
+from accounts.policy import Action, Kind, Scope, require
+
+from .exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, tables_xlsx
+from .forms import DashboardFilterForm
+from .selectors import dashboard_for
+
+BOARD_TABLES = (
+    "funnel",
+    "timeliness",
+    "requirements",
+    "compliance",
+    "outcome-measures",
+    "reoffending",
+)
+
+
+def _load(request, action):
+    """Check the policy and return (form, selection, dashboard) for the request's filters."""
+    scope = require(request, action, Kind.DASHBOARD)
+    fixed_team = None
+    if scope == Scope.TEAM:
+        fixed_team = request.user.team
+        if fixed_team is None:
+            raise PermissionDenied("You are not a member of a team, so there is nothing to show.")
+    form = DashboardFilterForm(request.GET or None, fixed_team=fixed_team)
+    selection = form.selection()
+    return form, selection, dashboard_for(user=request.user, selection=selection)
+
+
+@require_GET
+def dashboard(request):
+    form, selection, figures = _load(request, Action.VIEW)
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "form": form,
+            "selection": selection,
+            "dashboard": figures,
+            "meta": figures.meta,
+            "query_string": selection.query_string(),
+        },
+    )
+
+
+@require_GET
+def board_summary(request):
+    form, selection, figures = _load(request, Action.VIEW)
+    tables = [figures.table(key) for key in BOARD_TABLES]
+    return render(
+        request,
+        "reporting/board_summary.html",
+        {
+            "selection": selection,
+            "dashboard": figures,
+            "meta": figures.meta,
+            "tables": [t for t in tables if t is not None],
+            "printed_on": timezone.localdate(),
+            "query_string": selection.query_string(),
+        },
+    )
+
+
+def _audit_export(request, selection, what):
+    audit_record(
+        action=AuditAction.EXPORT,
+        user=request.user,
+        object_type="reporting.dashboard",
+        detail=f"{what}; {selection.query_string() or 'default filters'}",
+        request=request,
+    )
+
+
+def _attachment(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def export_table(request, key, fmt):
+    form, selection, figures = _load(request, Action.EXPORT)
+    table = figures.table(key)
+    if table is None:
+        raise Http404("There is no dashboard table with that name.")
+    _audit_export(request, selection, f"dashboard table {key} as {fmt}")
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        return _attachment(table_csv(table, figures.meta), CSV_CONTENT_TYPE, f"{key}-{stamp}.csv")
+    return _attachment(tables_xlsx([table], figures.meta), XLSX_CONTENT_TYPE, f"{key}-{stamp}.xlsx")
+
+
+@require_GET
+def export_workbook(request):
+    form, selection, figures = _load(request, Action.EXPORT)
+    _audit_export(request, selection, "all dashboard tables as xlsx")
+    stamp = timezone.localdate().isoformat()
+    return _attachment(
+        tables_xlsx(figures.tables, figures.meta), XLSX_CONTENT_TYPE, f"dashboard-{stamp}.xlsx"
+    )

@@ -1,0 +1,85 @@
+// Draws each dashboard chart from its JSON data block (rendered with Django's json_script,
+// so no inline script runs: CSP). The same figures are in the table beneath each chart.
+// Suppressed figures ("*") arrive as null and are left out of the chart, never drawn as 0.
+(function () {
+  "use strict";
+
+  var PALETTE = ["#1d70b8", "#f47738", "#00703c", "#912b88", "#28a197", "#d4351c", "#5694ca", "#85994b"];
+
+  function readData(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function tooltipLabel(spec) {
+    return function (context) {
+      var dataset = spec.datasets[context.datasetIndex];
+      var shown = dataset.display ? dataset.display[context.dataIndex] : context.formattedValue;
+      return dataset.label + ": " + shown + (spec.unit && shown !== "*" && shown !== "-" ? spec.unit : "");
+    };
+  }
+
+  function config(spec) {
+    var valueAxis = spec.horizontal ? "x" : "y";
+    var scales = { x: { stacked: !!spec.stacked }, y: { stacked: !!spec.stacked } };
+    scales[valueAxis].beginAtZero = true;
+    if (spec.unit === "%") {
+      scales[valueAxis].max = 100;
+      scales[valueAxis].ticks = { callback: function (v) { return v + "%"; } };
+    }
+    return {
+      type: spec.type || "bar",
+      data: {
+        labels: spec.labels,
+        datasets: spec.datasets.map(function (d, i) {
+          var colour = PALETTE[i % PALETTE.length];
+          return {
+            label: d.label,
+            data: d.data,
+            backgroundColor: colour,
+            borderColor: colour,
+            borderWidth: spec.type === "line" ? 3 : 0,
+            spanGaps: false,
+            tension: 0
+          };
+        })
+      },
+      options: {
+        indexAxis: spec.horizontal ? "y" : "x",
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        scales: scales,
+        plugins: {
+          legend: { display: spec.datasets.length > 1, position: "bottom" },
+          tooltip: { callbacks: { label: tooltipLabel(spec) } }
+        }
+      }
+    };
+  }
+
+  function draw() {
+    if (typeof window.Chart === "undefined") {
+      return;
+    }
+    window.Chart.defaults.font.family = '"GDS Transport", arial, sans-serif';
+    window.Chart.defaults.color = "#0b0c0c";
+    document.querySelectorAll("canvas[data-chart-data]").forEach(function (canvas) {
+      var spec = readData(canvas.getAttribute("data-chart-data"));
+      if (spec) {
+        if (spec.horizontal) {
+          // One bar per row: size the chart to its rows (CSSOM, not an inline style attribute).
+          canvas.parentNode.style.height = Math.max(160, spec.labels.length * 34 + 70) + "px";
+        }
+        new window.Chart(canvas, config(spec));
+        canvas.setAttribute("data-chart-ready", "true");
+      }
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();

@@ -1,0 +1,191 @@
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from accounts.enums import AuditAction, Role
+from accounts.models import AuditEvent
+from accounts.views import AUDIT_PAGE_SIZE
+from tests.factories import PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("accounts:audit_search")
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(role=Role.ADMINISTRATOR, username="admin1")
+
+
+@pytest.fixture
+def admin_client(client, administrator):
+    client.force_login(administrator)
+    return client
+
+
+def _views(user, person_id, times=1):
+    for _ in range(times):
+        audit_record(
+            action=AuditAction.VIEW,
+            user=user,
+            object_type="referrals.person",
+            object_id=str(person_id),
+            person_id=person_id,
+        )
+
+
+def test_audit_search_by_person_lists_only_that_persons_entries(admin_client, practitioner):
+    _views(practitioner, 11)
+    _views(practitioner, 12)
+
+    response = admin_client.get(SEARCH, {"person": 11})
+
+    entries = response.context["entries"]
+    assert [e.person_id for e in entries] == [11]
+
+
+def test_audit_search_by_user_action_and_dates(admin_client, practitioner, team_lead):
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)):
+        _views(practitioner, 11)
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 12, tzinfo=datetime.UTC)):
+        _views(practitioner, 11)
+        audit_record(action=AuditAction.CHANGE, user=practitioner, person_id=11)
+        _views(team_lead, 11)
+
+    response = admin_client.get(
+        SEARCH,
+        {"user": "practitioner", "action": "view", "date_from": "5/3/2026", "date_to": "10/3/2026"},
+    )
+
+    entries = response.context["entries"]
+    assert [(e.username, e.action, e.at.date()) for e in entries] == [
+        ("practitioner", "view", datetime.date(2026, 3, 10))
+    ]
+
+
+def test_audit_search_dates_in_wrong_order_shows_error(admin_client):
+    response = admin_client.get(SEARCH, {"date_from": "10/3/2026", "date_to": "1/3/2026"})
+
+    assert "The &#x27;to&#x27; date must be the same as or after" in response.content.decode()
+    assert response.context["entries"] == []
+
+
+def test_audit_search_pages_by_keyset(admin_client, practitioner):
+    _views(practitioner, 11, times=AUDIT_PAGE_SIZE + 5)
+
+    first = admin_client.get(SEARCH, {"person": 11})
+    second = admin_client.get(SEARCH + "?" + first.context["next_query"])
+
+    assert len(first.context["entries"]) == AUDIT_PAGE_SIZE
+    assert len(second.context["entries"]) == 5
+    assert second.context["next_query"] is None
+    first_ids = {e.pk for e in first.context["entries"]}
+    assert first_ids.isdisjoint(e.pk for e in second.context["entries"])
+
+
+def _queries_for(client, params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(SEARCH, params)
+    return response, [q["sql"] for q in queries.captured_queries]
+
+
+def test_audit_search_query_count_is_the_same_for_1_and_3_rows(admin_client, practitioner):
+    _views(practitioner, 11, times=1)
+    one, one_sql = _queries_for(admin_client, {"person": 11, "action": "view"})
+    _views(practitioner, 11, times=2)
+    three, three_sql = _queries_for(admin_client, {"person": 11, "action": "view"})
+
+    assert (len(one.context["entries"]), len(three.context["entries"])) == (1, 3)
+    assert len(one_sql) == len(three_sql)
+    assert not [sql for sql in three_sql if "COUNT(" in sql and "accounts_auditevent" in sql]
+
+
+def test_audit_search_records_that_the_administrator_searched(admin_client, administrator):
+    admin_client.get(SEARCH, {"person": 42, "action": "view"})
+
+    event = AuditEvent.objects.get(action=AuditAction.SEARCH)
+    assert (event.user, event.person_id, event.detail) == (
+        administrator,
+        42,
+        "audit search: action, person",
+    )
+
+
+def test_audit_search_by_nhs_number_posts_and_redirects_to_person_number(admin_client):
+    person = PersonFactory()
+
+    response = admin_client.post(SEARCH, {"nhs_number": person.nhs_number})
+
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:audit_person", args=[person.pk])
+    assert person.nhs_number not in response.url
+
+
+def test_audit_search_by_unknown_or_invalid_nhs_number_shows_error(admin_client):
+    unknown = admin_client.post(SEARCH, {"nhs_number": "943 476 5919"})
+    invalid = admin_client.post(SEARCH, {"nhs_number": "123"})
+
+    assert "No person with this NHS number is recorded" in unknown.content.decode()
+    assert "Enter an NHS number with 10 digits" in invalid.content.decode()
+
+
+def test_audit_person_answers_who_looked_at_the_record(admin_client, practitioner, team_lead):
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)):
+        _views(practitioner, 11, times=2)
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)):
+        _views(team_lead, 11)
+        audit_record(action=AuditAction.EXPORT, user=practitioner, person_id=11)
+        _views(team_lead, 12)
+
+    response = admin_client.get(reverse("accounts:audit_person", args=[11]))
+
+    viewers = [
+        (v["username"], v["looks"], timezone.localtime(v["first_at"]).date())
+        for v in response.context["viewers"]
+    ]
+    assert sorted(viewers) == [
+        ("lead", 1, datetime.date(2026, 3, 2)),
+        ("practitioner", 3, datetime.date(2026, 3, 1)),
+    ]
+    assert "Who looked at person record 11" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "role",
+    [r for r in Role if r != Role.ADMINISTRATOR],
+)
+def test_audit_pages_refuse_every_role_but_administrator(client, role, practitioner):
+    person = PersonFactory(given_name="Quentin", family_name="Zebedee")
+    _views(practitioner, person.pk)
+    client.force_login(UserFactory(role=role))
+
+    responses = [
+        client.get(SEARCH, {"person": person.pk}),
+        client.get(reverse("accounts:audit_person", args=[person.pk])),
+        client.post(SEARCH, {"nhs_number": person.nhs_number}),
+    ]
+
+    assert [r.status_code for r in responses] == [403, 403, 403]
+    assert all(b"practitioner" not in r.content for r in responses)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"person": "Smith"}, "Enter the person record number in digits"),
+        ({"person": "9" * 30}, "this one is too large"),
+        ({"date_from": "31/02/2026"}, "Enter the &#x27;from&#x27; date as a real date"),
+    ],
+)
+def test_audit_search_bad_filters_show_a_reason(admin_client, params, message):
+    response = admin_client.get(SEARCH, params)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert response.context["entries"] == []

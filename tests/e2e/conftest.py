@@ -1,0 +1,87 @@
+"""Browser tests: real headless Chromium (Debian's package) driven by Playwright.
+
+Tests are marked `e2e`, use pytest-django's live_server (transactional database) and save
+a screenshot of every screen to test-artifacts/screenshots/<test>-<step>.png. Without a
+chromium binary they skip on a laptop and fail under REQUIRE_SERVICES=1 (tests/conftest.py).
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from tests.referrals.helpers import ensure_reference_data
+
+# The ORM is used from the test while Playwright's event loop runs in this thread.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's password
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def e2e_db(transactional_db):
+    """The live server sees committed data; reload the coded lists a flush may have emptied."""
+    ensure_reference_data()
+
+
+@pytest.fixture
+def screenshot(page, request):
+    """screenshot("step") saves the whole page as <test name>-<step>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    test_name = re.sub(r"[^\w.-]+", "_", request.node.name)
+
+    def take(step: str) -> Path:
+        path = SCREENSHOTS / f"{test_name}-{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def signed_in_page(page, live_server, e2e_db):
+    """signed_in_page(user) signs `user` in through the real form and returns the page."""
+
+    def sign_in(user, password: str = PASSWORD):
+        page.goto(live_server.url + reverse("accounts:login"))
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        assert "/sign-in/" not in page.url, "sign-in failed"
+        return page
+
+    return sign_in

@@ -1,0 +1,198 @@
+"""Reminder rules for appointments, enforcement, reviews, order ends, warnings, reoffending."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from accounts.enums import Role
+from notifications import rules
+from notifications.enums import ReminderKind
+from notifications.models import Reminder
+from tests.factories import ReferralFactory, UserFactory
+from treatment_requirements.enums import AppointmentOutcome
+from treatment_requirements.models import Appointment, Failure, ReviewHearing, Warning
+
+from .order_records import make_order
+
+pytestmark = pytest.mark.django_db
+
+# A Monday in London, well clear of bank holidays and clock changes.
+MONDAY_8AM = timezone.make_aware(datetime.datetime(2026, 6, 15, 8, 0))
+
+
+def run_all():
+    return rules.run_rules([*rules.DAILY_RULES, *rules.HOURLY_RULES])
+
+
+def reminders():
+    return sorted(Reminder.objects.values_list("kind", "recipient_id", "due_on"))
+
+
+def appointment(order, requirement, starts_at, **kwargs):
+    return Appointment.objects.create(
+        order=order,
+        requirement=requirement,
+        starts_at=starts_at,
+        purpose="Key work session",
+        created_by=order.responsible_officer,
+        **kwargs,
+    )
+
+
+@time_machine.travel(MONDAY_8AM, tick=False)
+def test_appointment_tomorrow_reaches_officer_and_provider_clinicians():
+    order, requirement = make_order()
+    clinician = UserFactory(role=Role.PROVIDER_CLINICIAN, team=requirement.provider)
+    appointment(order, requirement, MONDAY_8AM + datetime.timedelta(days=1, hours=2))
+    appointment(order, requirement, MONDAY_8AM + datetime.timedelta(days=3))  # not tomorrow
+
+    run_all()
+
+    tomorrow = datetime.date(2026, 6, 16)
+    assert reminders() == sorted(
+        [
+            (ReminderKind.APPOINTMENT_TOMORROW, order.responsible_officer_id, tomorrow),
+            (ReminderKind.APPOINTMENT_TOMORROW, clinician.pk, tomorrow),
+        ]
+    )
+    assert Reminder.objects.first().title == (
+        f"Appointment tomorrow at 10:00 for order CO{order.pk:06d}"
+    )
+
+
+@time_machine.travel(MONDAY_8AM, tick=False)
+def test_outcome_not_recorded_after_24_hours_only():
+    order, requirement = make_order()
+    appointment(order, requirement, MONDAY_8AM - datetime.timedelta(hours=25))
+    appointment(order, requirement, MONDAY_8AM - datetime.timedelta(hours=23))
+    appointment(
+        order,
+        requirement,
+        MONDAY_8AM - datetime.timedelta(hours=30),
+        outcome=AppointmentOutcome.ATTENDED_COMPLIED,
+    )
+
+    run_all()
+
+    assert reminders() == [
+        (ReminderKind.OUTCOME_NOT_RECORDED, order.responsible_officer_id, datetime.date(2026, 6, 15))
+    ]
+
+
+def _failure(order, deadline):
+    return Failure.objects.create(
+        order=order,
+        failure_date=deadline - datetime.timedelta(days=14),
+        description="Missed appointment without excuse",
+        deadline=deadline,
+        recorded_by=order.responsible_officer,
+    )
+
+
+@time_machine.travel(MONDAY_8AM, tick=False)
+def test_enforcement_due_in_two_working_days_and_overdue():
+    order, _ = make_order()
+    _failure(order, datetime.date(2026, 6, 17))  # Wednesday: 2 working days away
+    _failure(order, datetime.date(2026, 6, 18))  # Thursday: not yet
+    _failure(order, datetime.date(2026, 6, 12))  # last Friday: overdue
+    done = _failure(order, datetime.date(2026, 6, 11))
+    done.action, done.action_on = "warning", datetime.date(2026, 6, 11)
+    done.save()
+
+    run_all()
+
+    officer = order.responsible_officer_id
+    assert reminders() == [
+        (ReminderKind.ENFORCEMENT_DUE, officer, datetime.date(2026, 6, 17)),
+        (ReminderKind.ENFORCEMENT_OVERDUE, officer, datetime.date(2026, 6, 12)),
+    ]
+
+
+@time_machine.travel(MONDAY_8AM, tick=False)
+def test_drr_review_in_7_days_without_report():
+    order, requirement = make_order()
+    clinician = UserFactory(role=Role.PROVIDER_CLINICIAN, team=requirement.provider)
+    due = datetime.date(2026, 6, 22)
+    ReviewHearing.objects.create(
+        order=order, requirement=requirement, review_date=due, scheduled_by=clinician
+    )
+    ReviewHearing.objects.create(
+        order=order,
+        requirement=requirement,
+        review_date=datetime.date(2026, 6, 19),
+        scheduled_by=clinician,
+        progress_report="Engaging well",
+        report_submitted_on=datetime.date(2026, 6, 12),
+    )
+
+    run_all()
+
+    assert reminders() == sorted(
+        [
+            (ReminderKind.DRR_REVIEW_NO_REPORT, order.responsible_officer_id, due),
+            (ReminderKind.DRR_REVIEW_NO_REPORT, clinician.pk, due),
+        ]
+    )
+
+
+@time_machine.travel(MONDAY_8AM, tick=False)
+def test_order_ending_in_14_days():
+    ending, _ = make_order(end_date=datetime.date(2026, 6, 29))
+    make_order(end_date=datetime.date(2026, 6, 30))
+
+    run_all()
+
+    assert reminders() == [
+        (ReminderKind.ORDER_ENDING, ending.responsible_officer_id, datetime.date(2026, 6, 29))
+    ]
+
+
+@time_machine.travel(MONDAY_8AM, tick=False)
+def test_warning_expiring_12_months_after_it_was_given():
+    order, _ = make_order(made_on=datetime.date(2025, 5, 1))
+    failure = _failure(order, datetime.date(2025, 6, 30))
+    failure.action = "warning"
+    failure.save()
+    Warning.objects.create(
+        order=order,
+        failure=failure,
+        given_on=datetime.date(2025, 6, 18),
+        letter_text="Warning letter",
+        given_by=order.responsible_officer,
+    )
+
+    run_all()
+
+    assert (ReminderKind.WARNING_EXPIRING, order.responsible_officer_id, datetime.date(2026, 6, 18)) in reminders()
+
+
+@time_machine.travel(MONDAY_8AM, tick=False)
+def test_reoffending_check_due_12_months_after_referral():
+    referral = ReferralFactory(
+        received_at=timezone.make_aware(datetime.datetime(2025, 6, 17, 14, 0))
+    )
+    order, _ = make_order(referral=referral, made_on=datetime.date(2025, 8, 1))
+    checked, _ = make_order(
+        referral=ReferralFactory(received_at=referral.received_at),
+        made_on=datetime.date(2025, 8, 1),
+        reoffending_checked_on=datetime.date(2026, 6, 10),
+    )
+
+    run_all()
+
+    assert reminders() == [
+        (ReminderKind.REOFFENDING_CHECK_DUE, order.responsible_officer_id, datetime.date(2026, 6, 17))
+    ]
+
+
+@time_machine.travel(MONDAY_8AM, tick=False)
+def test_order_rules_run_twice_write_nothing_new():
+    order, requirement = make_order(end_date=datetime.date(2026, 6, 20))
+    appointment(order, requirement, MONDAY_8AM + datetime.timedelta(days=1))
+
+    first = run_all()
+    second = run_all()
+
+    assert (first, second) == (2, 0)

@@ -1,0 +1,85 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.enums import Role
+from accounts.models import User
+from referrals.demo import seed_people_and_referrals
+from referrals.identifiers import validate_nhs_number, validate_pnc_id
+from referrals.models import Person, Referral, ReferralStatusChange
+
+
+def _run(*args):
+    from io import StringIO
+
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_every_role_and_valid_referrals():
+    output = _run("seed_demo", "--referrals", "60", "--demo", "--seed", "3")
+
+    assert "referrals: 60" in output
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert Referral.objects.count() == 60
+    for person in Person.objects.exclude(nhs_number=None)[:20]:
+        assert validate_nhs_number(person.nhs_number) == person.nhs_number
+        assert person.nhs_number.startswith("9")
+    for person in Person.objects.exclude(pnc_id=None)[:20]:
+        assert validate_pnc_id(person.pnc_id) == person.pnc_id
+    for referral in Referral.objects.all():
+        referral.full_clean()
+        assert referral.site.team_id == referral.team_id
+        assert referral.status_changes.last().to_status == referral.status
+    assert ReferralStatusChange.objects.filter(from_status="").count() == 60
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_deterministic_for_a_seed():
+    from django.utils import timezone
+
+    from accounts.demo import seed_teams_and_users
+
+    seed_teams_and_users()
+    now = timezone.now()
+    seed_people_and_referrals(20, seed=5, now=now)
+    first = list(
+        Person.objects.order_by("pk").values_list("given_name", "family_name", "date_of_birth")
+    )
+    Referral.vulnerabilities.through.objects.all().delete()
+    ReferralStatusChange.objects.all().delete()
+    Referral.objects.all().delete()
+    Person.objects.all().delete()
+
+    seed_people_and_referrals(20, seed=5, now=now)
+
+    again = list(
+        Person.objects.order_by("pk").values_list("given_name", "family_name", "date_of_birth")
+    )
+    assert again == first
+
+
+@pytest.mark.django_db
+def test_seed_demo_if_empty_does_nothing_the_second_time():
+    _run("seed_demo", "--referrals", "10")
+
+    output = _run("seed_demo", "--referrals", "10", "--if-empty")
+
+    assert "nothing to do" in output
+    assert Referral.objects.count() == 10
+
+
+@pytest.mark.django_db
+def test_demo_password_only_with_demo_flag():
+    _run("seed_demo", "--referrals", "0")
+    without = User.objects.get(username="practitioner").has_usable_password()
+
+    _run("seed_demo", "--referrals", "0", "--demo")
+    logins = _run("demo_logins")
+
+    assert without is False
+    assert User.objects.get(username="practitioner").check_password(DEMO_PASSWORD)
+    assert f"practitioner     {DEMO_PASSWORD}" in logins
+    assert "commissioner" in logins and "admin" in logins

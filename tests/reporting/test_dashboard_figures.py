@@ -1,0 +1,241 @@
+"""Each dashboard figure equals a direct count over the known data set (tests/reporting/conftest.py).
+
+Team leads see exact figures for their own team; commissioners see the same counts through
+the small-number rule, so each of their figures equals suppress(direct count).
+"""
+
+from collections import Counter
+
+from django.urls import reverse
+
+from referrals.enums import Gender, ReferralSource
+from reporting.disclosure import suppress
+
+from .conftest import SNAPSHOT_DAY
+
+
+def _table(client, key, **params):
+    response = client.get(reverse("reporting:dashboard"), params)
+    assert response.status_code == 200
+    return {row[0]: row[1:] for row in response.context["dashboard"].table(key).rows}
+
+
+def _direct(referrals, attribute):
+    return Counter(attribute(r) for r in referrals)
+
+
+def test_referrals_by_team_equal_direct_count_suppressed_for_commissioner(
+    commissioner_client, known_data
+):
+    direct = _direct(known_data.counted(), lambda r: r.team.name)
+
+    shown = _table(commissioner_client, "referrals-by-team")
+
+    assert direct == {"Fenland L&D": 22, "Norwich L&D": 3}
+    assert {team: row[0] for team, row in shown.items()} == {
+        team: suppress(n) for team, n in direct.items()
+    }
+
+
+def test_referrals_by_source_and_site_equal_direct_count(commissioner_client, known_data):
+    counted = known_data.counted()
+    by_source = _direct(counted, lambda r: r.get_source_display())
+    by_site = _direct(counted, lambda r: r.site.name)
+
+    sources = _table(commissioner_client, "referrals-by-source")
+    sites = _table(commissioner_client, "referrals-by-site")
+
+    assert {k: v[0] for k, v in sources.items()} == {k: suppress(n) for k, n in by_source.items()}
+    assert {k: v[1] for k, v in sites.items()} == {k: suppress(n) for k, n in by_site.items()}
+
+
+def test_referrals_by_month_equal_direct_count(fenland_lead_client, known_data):
+    direct = _direct(
+        known_data.counted().filter(team=known_data.team_a),
+        lambda r: r.received_at.strftime("%b %Y"),
+    )
+
+    shown = _table(fenland_lead_client, "referrals-by-month")
+
+    assert {month: row[0] for month, row in shown.items() if row[0]} == direct
+    assert len(shown) == 12  # every month of the period, with 0 where there were none
+
+
+def test_team_lead_sees_exact_figures_for_own_team_only(fenland_lead_client, known_data):
+    shown = _table(fenland_lead_client, "referrals-by-team", team=known_data.team_b.pk)
+
+    assert {team: row[0] for team, row in shown.items()} == {"Fenland L&D": 22}
+
+
+def test_who_is_reached_equals_direct_count(fenland_lead_client, known_data):
+    fenland = known_data.counted().filter(team=known_data.team_a)
+
+    genders = _table(fenland_lead_client, "gender")
+    ages = _table(fenland_lead_client, "age-band")
+    ethnicity = _table(fenland_lead_client, "ethnicity")
+    needs = _table(fenland_lead_client, "vulnerabilities")
+
+    assert genders["Female"][0] == fenland.filter(person__gender=Gender.FEMALE).count() == 13
+    assert genders["Male"][0] == 9
+    assert genders["Female"][1] == 59  # 13 of 22, from unrounded counts
+    assert (ages["18 to 24"][0], ages["25 to 34"][0]) == (9, 13)
+    assert (ethnicity["White"][0], ethnicity["Not stated"][0]) == (13, 9)
+    assert (needs["Mental health"][0], needs["Substance misuse"][0]) == (13, 9)
+
+
+def test_cohort_women_in_one_team_counts_only_them(commissioner_client, known_data):
+    direct = known_data.counted().filter(team=known_data.team_a, person__gender=Gender.FEMALE)
+
+    shown = _table(
+        commissioner_client, "referrals-by-team", cohort="women", team=known_data.team_a.pk
+    )
+
+    assert direct.count() == 13
+    assert shown == {"Fenland L&D": [15, 100]}
+
+
+def test_cohorts_young_adults_and_veterans(fenland_lead_client, commissioner_client, known_data):
+    young = _table(fenland_lead_client, "referrals-by-source", cohort="18_24")
+    veterans = _table(commissioner_client, "referrals-by-team", cohort="veterans")
+
+    assert {k: v[0] for k, v in young.items()} == {"Magistrates' court": 9}
+    assert {k: v[0] for k, v in veterans.items()} == {"Norwich L&D": "*"}
+
+
+def test_source_filter_limits_every_figure(fenland_lead_client, known_data):
+    shown = _table(fenland_lead_client, "funnel", source=ReferralSource.POLICE_CUSTODY)
+
+    assert shown["Referred"][0] == 13
+    assert shown["Assessed"][0] == 0
+
+
+def test_timeliness_equals_direct_count(fenland_lead_client, known_data):
+    fenland = list(known_data.counted().filter(team=known_data.team_a))
+    screened_hours = sorted(
+        int((r.screened_at - r.received_at).total_seconds() // 3600) for r in fenland
+    )
+    assessed = [r for r in fenland if r.assessed_at]
+
+    shown = _table(fenland_lead_client, "timeliness")
+
+    assert shown["Referral to screening"] == [22, 4.0, 13, 59]
+    assert screened_hours[10] == screened_hours[11] == 4
+    assert shown["Referral to assessment"] == [len(assessed), 40.0, 0, 0]
+
+
+def test_timeliness_median_over_few_people_is_hidden_from_commissioner(
+    commissioner_client, known_data
+):
+    shown = _table(commissioner_client, "timeliness")
+
+    assert shown["Referral to screening"] == [20, 4.0, 15, 59]
+    assert shown["Referral to assessment"] == ["*", "*", 0, "*"]
+
+
+def test_funnel_equals_direct_count(commissioner_client, known_data):
+    counted = known_data.counted()
+
+    shown = _table(commissioner_client, "funnel")
+
+    assert shown["Referred"] == [suppress(counted.count()), 100]
+    assert shown["Screened"] == [suppress(counted.filter(screened_at__isnull=False).count()), 88]
+    assert shown["Assessed"] == ["*", "*"]  # 5 of 25 = 20% would reveal the 5
+
+
+def test_headlines_and_refresh_time_shown(commissioner_client, known_data):
+    response = commissioner_client.get(reverse("reporting:dashboard"))
+
+    headlines = {h.label: h.value for h in response.context["dashboard"].headlines}
+    assert headlines["referrals received"] == 25
+    assert "data last refreshed" in response.text
+    assert f"{SNAPSHOT_DAY:%B %Y}" in response.text
+
+
+def test_dashboard_query_count_is_constant(
+    commissioner_client, known_data, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(14):
+        commissioner_client.get(reverse("reporting:dashboard"))
+
+
+def test_pathway_funnel_equals_direct_count(fenland_lead_client, pathway_data):
+    from treatment_requirements.models import Order, Recommendation
+
+    in_period = pathway_data.counted().filter(
+        team=pathway_data.team_a, received_at__date__gte="2025-12-01"
+    )
+
+    shown = _table(fenland_lead_client, "funnel")
+
+    assert shown["Recommended for a treatment requirement"][0] == (
+        Recommendation.objects.filter(referral__in=in_period).count()
+    ) == 3
+    assert shown["Order made with a treatment requirement"] == [
+        Order.objects.filter(referral__in=in_period).count(), 9
+    ]
+    assert shown["Order completed"] == [1, 5]
+
+
+def test_requirements_by_type_equal_direct_count(fenland_lead_client, pathway_data):
+    from treatment_requirements.models import OrderRequirement
+
+    direct = Counter(
+        OrderRequirement.objects.filter(
+            order__referral__received_at__date__gte="2025-12-01"
+        ).values_list("kind", flat=True)
+    )
+
+    shown = _table(fenland_lead_client, "requirements")
+
+    assert direct == {"mhtr_primary": 1, "atr": 1, "drr": 1}
+    assert shown["Mental health treatment requirement (primary care)"] == [1]
+    assert shown["Alcohol treatment requirement"] == [1]
+    assert shown["Drug rehabilitation requirement"] == [1]
+    assert shown["Mental health treatment requirement (secondary care)"] == [0]
+    assert shown["Orders combining two or more treatment requirements"] == [1]
+
+
+def test_compliance_and_endings_equal_direct_count(fenland_lead_client, pathway_data):
+    compliance = _table(fenland_lead_client, "compliance")
+    endings = _table(fenland_lead_client, "order-endings")
+
+    # 4 appointments with an outcome before the snapshot (rescheduled and unrecorded left out).
+    assert compliance["Appointments with an outcome recorded"] == [4]
+    assert compliance["Appointments kept (attended and complied)"] == [3]
+    assert compliance["Share of appointments kept (%)"] == [75]
+    assert compliance["Unacceptable absence"] == [1]
+    assert compliance["Warnings given"] == [1]
+    assert compliance["Breach referrals"] == [0]
+    assert endings["Completed"] == [1, 100]
+
+
+def test_outcome_measures_use_stated_thresholds(fenland_lead_client, pathway_data):
+    response = fenland_lead_client.get(reverse("reporting:dashboard"))
+    shown = {r[0]: r[1:] for r in response.context["dashboard"].table("outcome-measures").rows}
+
+    assert shown["PHQ-9"] == ["Fall of 5 or more points", 1, 1, 100]  # 17 -> 8
+    assert shown["GAD-7"] == ["Fall of 4 or more points", 1, 0, 0]  # 10 -> 8
+    assert shown["AUDIT"] == ["Fall of 5 or more points", 0, 0, "-"]
+    assert "Fall of 5 or more points" in response.text
+
+
+def test_reoffending_counts_rearrest_within_12_months(fenland_lead_client, pathway_data):
+    shown = _table(fenland_lead_client, "reoffending", period="last-24-months")
+
+    assert shown["Referrals followed up for 12 months"] == [2]
+    assert shown["Re-arrested within 12 months of referral"] == [1]
+    assert shown["Share re-arrested within 12 months (%)"] == [50]
+
+
+def test_onward_referrals_equal_direct_count(fenland_lead_client, pathway_data):
+    shown = _table(fenland_lead_client, "onward-referrals")
+
+    assert shown == {"GP": [1, 1, 100], "Housing": [1, 0, 0]}
+
+
+def test_commissioner_sees_pathway_figures_suppressed(commissioner_client, pathway_data):
+    funnel = _table(commissioner_client, "funnel")
+    outcomes = _table(commissioner_client, "outcome-measures")
+
+    assert funnel["Order made with a treatment requirement"] == ["*", "*"]
+    assert outcomes["PHQ-9"] == ["Fall of 5 or more points", "*", "*", "*"]

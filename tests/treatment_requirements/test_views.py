@@ -1,0 +1,397 @@
+import datetime
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.assessments.factories import ConsentFactory, InstrumentResponseFactory, signed_assessment
+from tests.factories import ReferralFactory
+from treatment_requirements import services
+from treatment_requirements.models import Appointment, Order, Recommendation, Warning
+
+from .factories import (
+    AppointmentFactory,
+    CourtFactory,
+    FailureFactory,
+    OrderFactory,
+    OrderRequirementFactory,
+    RecommendationFactory,
+    WarningFactory,
+    days,
+    propose,
+    ready_recommendation,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _ago(n_days, hour=10):
+    return timezone.make_aware(datetime.datetime.combine(days(-n_days), datetime.time(hour)))
+
+
+def errors_of(response) -> str:
+    html = response.content.decode()
+    start = html.find("govuk-error-summary")
+    return html[start : start + 3000] if start >= 0 else ""
+
+
+# Recommendation screens --------------------------------------------------------------------
+
+
+def test_recommendation_new_creates_and_offers_instrument_evidence(
+    practitioner_client, practitioner
+):
+    referral = ReferralFactory(person__team=practitioner.team)
+    assessment = signed_assessment(referral=referral)
+    InstrumentResponseFactory(
+        assessment=assessment,
+        code="AUDIT",
+        total=24,
+        band="possible_dependence",
+        answers=[4, 4, 4, 4, 2, 2, 2, 2, 0, 0],
+    )
+    url = reverse("treatment_requirements:recommendation_new", args=[assessment.pk])
+    response = practitioner_client.post(url, {"kinds": ["mhtr_primary", "atr"]})
+    recommendation = Recommendation.objects.get()
+    assert response.status_code == 302
+    atr = recommendation.requirements.get(kind="atr")
+    page = practitioner_client.get(
+        reverse("treatment_requirements:requirement_checklist", args=[recommendation.pk, atr.pk])
+    ).content.decode()
+    assert "AUDIT total 24 (Possible dependence)" in page
+    mhtr = recommendation.requirements.get(kind="mhtr_primary")
+    page = practitioner_client.get(
+        reverse("treatment_requirements:requirement_checklist", args=[recommendation.pk, mhtr.pk])
+    ).content.decode()
+    assert "Care threshold in the signed assessment: Primary care" in page
+
+
+def test_recommendation_new_refused_to_another_team(outsider_client, practitioner):
+    assessment = signed_assessment(referral=ReferralFactory(person__team=practitioner.team))
+    url = reverse("treatment_requirements:recommendation_new", args=[assessment.pk])
+    assert outsider_client.post(url, {"kinds": ["atr"]}).status_code == 404
+    assert not Recommendation.objects.exists()
+
+
+def test_checklist_met_without_evidence_is_shown_next_to_the_field(
+    practitioner_client, practitioner, provider_team
+):
+    recommendation = RecommendationFactory(
+        assessment=signed_assessment(referral=ReferralFactory(person__team=practitioner.team))
+    )
+    proposed = propose(recommendation, "atr", all_met=False, consent_given=False)
+    url = reverse(
+        "treatment_requirements:requirement_checklist", args=[recommendation.pk, proposed.pk]
+    )
+    response = practitioner_client.post(
+        url,
+        {
+            "version": recommendation.version,
+            "met_alcohol_dependency": "yes",
+            "evidence_alcohol_dependency": "",
+            "provider": provider_team.pk,
+            "duration_months": "6",
+        },
+    )
+    assert response.status_code == 400
+    assert "Give the evidence that this criterion is met" in errors_of(response)
+
+
+def test_checklist_saves_then_gate_passes(practitioner_client, practitioner, provider_team):
+    recommendation = RecommendationFactory(
+        assessment=signed_assessment(referral=ReferralFactory(person__team=practitioner.team))
+    )
+    proposed = propose(recommendation, "atr", all_met=False, consent_given=False)
+    detail = reverse("treatment_requirements:recommendation_detail", args=[recommendation.pk])
+    ready = reverse("treatment_requirements:recommendation_ready", args=[recommendation.pk])
+    response = practitioner_client.post(ready, {"version": 1}, follow=True)
+    page = response.content.decode()
+    assert "not ready for court" in page
+    assert "ATR: The person is dependent on alcohol (not yet confirmed)" in page
+    assert "willingness to comply is not recorded" in page
+
+    data = {
+        "version": 1,
+        "provider": provider_team.pk,
+        "duration_months": "6",
+        "consent_given": "on",
+    }
+    for code in ("alcohol_dependency", "alcohol_treatable", "arrangements"):
+        data[f"met_{code}"] = "yes"
+        data[f"evidence_{code}"] = "AUDIT 24, SADQ 34"
+    url = reverse(
+        "treatment_requirements:requirement_checklist", args=[recommendation.pk, proposed.pk]
+    )
+    assert practitioner_client.post(url, data).status_code == 302
+    response = practitioner_client.post(ready, {"version": 2}, follow=True)
+    assert "The recommendation is ready for court." in response.content.decode()
+    recommendation.refresh_from_db()
+    assert recommendation.status == "ready"
+    assert practitioner_client.get(detail).status_code == 200
+
+
+def test_print_summary_withholds_evidence_without_consent_to_share(
+    practitioner_client, practitioner
+):
+    recommendation = ready_recommendation(
+        kinds=["atr"],
+        assessment=signed_assessment(referral=ReferralFactory(person__team=practitioner.team)),
+    )
+    url = reverse("treatment_requirements:recommendation_print", args=[recommendation.pk])
+    page = practitioner_client.get(url).content.decode()
+    assert "Withheld (no consent to share)" in page
+    assert "Seen at assessment" not in page
+    ConsentFactory(referral=recommendation.referral, share_with_court=True)
+    page = practitioner_client.get(url).content.decode()
+    assert "Seen at assessment" in page
+    assert "The person is dependent on alcohol" in page
+
+
+# Court outcome -------------------------------------------------------------------------
+
+
+def _court_post(recommendation, officer, provider, **overrides):
+    made = days(-1)
+    data = {
+        "hearing_date": made.strftime("%d/%m/%Y"),
+        "court": CourtFactory().pk,
+        "outcome": "order_made",
+        "order_type": "community_order",
+        "start_date": made.strftime("%d/%m/%Y"),
+        "end_date": (made + relativedelta(months=18)).strftime("%d/%m/%Y"),
+        "responsible_officer": officer.pk,
+    }
+    for proposed in recommendation.requirements.all():
+        data[f"made_{proposed.kind}"] = "on"
+        data[f"length_{proposed.kind}"] = "12"
+        data[f"provider_{proposed.kind}"] = provider.pk
+    data.update(overrides)
+    return data
+
+
+def test_court_outcome_form_creates_order(
+    practitioner_client, practitioner, officer, provider_team
+):
+    recommendation = ready_recommendation(
+        assessment=signed_assessment(referral=ReferralFactory(person__team=practitioner.team))
+    )
+    url = reverse("treatment_requirements:court_outcome_new", args=[recommendation.pk])
+    response = practitioner_client.post(url, _court_post(recommendation, officer, provider_team))
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert response.url == order.get_absolute_url()
+    assert order.requirements.count() == 2
+
+
+def test_court_outcome_form_order_beyond_3_years_is_refused(
+    practitioner_client, practitioner, officer, provider_team
+):
+    recommendation = ready_recommendation(
+        assessment=signed_assessment(referral=ReferralFactory(person__team=practitioner.team))
+    )
+    end = days(-1) + relativedelta(years=3, months=1)
+    data = _court_post(recommendation, officer, provider_team, end_date=end.strftime("%d/%m/%Y"))
+    url = reverse("treatment_requirements:court_outcome_new", args=[recommendation.pk])
+    response = practitioner_client.post(url, data)
+    assert response.status_code == 400
+    assert "no more than 3 years after it is made" in errors_of(response)
+    assert not Order.objects.exists()
+
+
+def test_court_outcome_form_requirement_longer_than_order_is_refused(
+    practitioner_client, practitioner, officer, provider_team
+):
+    recommendation = ready_recommendation(
+        kinds=["atr"],
+        assessment=signed_assessment(referral=ReferralFactory(person__team=practitioner.team)),
+    )
+    data = _court_post(recommendation, officer, provider_team, length_atr="24")
+    url = reverse("treatment_requirements:court_outcome_new", args=[recommendation.pk])
+    response = practitioner_client.post(url, data)
+    assert response.status_code == 400
+    assert "after the order ends" in errors_of(response)
+
+
+# Appointments and enforcement screens ---------------------------------------------------
+
+
+def test_appointment_outcome_for_future_appointment_is_refused_on_screen(client, order, officer):
+    appointment = AppointmentFactory(
+        order=order, starts_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    client.force_login(officer)
+    url = reverse("treatment_requirements:appointment_outcome", args=[order.pk, appointment.pk])
+    response = client.post(url, {"version": 1, "outcome": "attended_complied"})
+    assert response.status_code == 400
+    assert "has not happened yet" in errors_of(response)
+
+
+def test_appointment_outcome_second_person_is_told(client, order, officer, clinician):
+    appointment = AppointmentFactory(order=order, starts_at=_ago(1))
+    url = reverse("treatment_requirements:appointment_outcome", args=[order.pk, appointment.pk])
+    client.force_login(clinician)
+    assert client.post(url, {"version": 1, "outcome": "attended_complied"}).status_code == 302
+    client.force_login(officer)
+    response = client.post(url, {"version": 1, "outcome": "unacceptable_absence"})
+    assert response.status_code == 400
+    assert "Someone else recorded this appointment" in errors_of(response)
+    appointment.refresh_from_db()
+    assert appointment.outcome == "attended_complied"
+
+
+def test_appointment_booking_outside_order_shows_message(client, order, officer):
+    client.force_login(officer)
+    url = reverse("treatment_requirements:appointment_new", args=[order.pk])
+    late = order.end_date + datetime.timedelta(days=1)
+    response = client.post(
+        url,
+        {
+            "date": late.strftime("%d/%m/%Y"),
+            "time": "10:00",
+            "purpose": "Therapy",
+            "recurrence": "none",
+        },
+    )
+    assert response.status_code == 400
+    assert "Appointments must fall within the order" in errors_of(response)
+    assert not Appointment.objects.exists()
+
+
+def test_unacceptable_absence_leads_officer_to_the_enforcement_decision(client, order, officer):
+    appointment = AppointmentFactory(order=order, starts_at=_ago(1))
+    client.force_login(officer)
+    url = reverse("treatment_requirements:appointment_outcome", args=[order.pk, appointment.pk])
+    response = client.post(url, {"version": 1, "outcome": "unacceptable_absence"})
+    failure = appointment.failure
+    assert response.url == reverse(
+        "treatment_requirements:failure_action", args=[order.pk, failure.pk]
+    )
+    page = client.get(response.url).content.decode()
+    assert 'value="warning"' in page and 'value="breach"' in page
+    response = client.post(
+        response.url, {"action": "warning", "action_on": days(0).strftime("%d/%m/%Y")}
+    )
+    warning = Warning.objects.get()
+    assert response.url == reverse(
+        "treatment_requirements:warning_letter", args=[order.pk, warning.pk]
+    )
+    letter = client.get(response.url).content.decode()
+    assert "liable to be brought back before the court" in letter
+
+
+def test_enforcement_screen_offers_only_breach_and_refuses_posted_warning(client, order, officer):
+    WarningFactory(failure__order=order, failure__failure_date=days(-30), given_on=days(-30))
+    failure = FailureFactory(order=order, failure_date=days(-1))
+    client.force_login(officer)
+    url = reverse("treatment_requirements:failure_action", args=[order.pk, failure.pk])
+    page = client.get(url).content.decode()
+    assert 'value="warning"' not in page
+    assert "You must refer for breach proceedings" in page
+    response = client.post(url, {"action": "warning", "action_on": days(0).strftime("%d/%m/%Y")})
+    assert response.status_code == 400
+    assert "you must refer for breach" in errors_of(response)
+    failure.refresh_from_db()
+    assert failure.action == ""
+
+
+def test_drr_review_too_soon_is_refused_on_screen(client, order, officer):
+    drr = OrderRequirementFactory(order=order, kind="drr", end_date=order.end_date)
+    services.review_schedule(requirement=drr, review_date=days(10), by=officer)
+    client.force_login(officer)
+    url = reverse("treatment_requirements:review_new", args=[order.pk])
+    response = client.post(
+        url, {"requirement": drr.pk, "review_date": days(20).strftime("%d/%m/%Y")}
+    )
+    assert response.status_code == 400
+    assert "at least one month apart" in errors_of(response)
+
+
+def test_outcome_measure_screen_shows_change(client, order, clinician):
+    client.force_login(clinician)
+    url = reverse("treatment_requirements:measure_new", args=[order.pk]) + "?instrument=PHQ-9"
+    for stage, answers, day in [("start", [2] * 8 + [1], -50), ("end", [1] * 8 + [0], -1)]:
+        data = {"stage": stage, "measured_on": days(day).strftime("%d/%m/%Y")}
+        data.update({f"item_{n}": str(v) for n, v in enumerate(answers, start=1)})
+        assert client.post(url, data).status_code == 302
+    page = client.get(
+        reverse("treatment_requirements:order_detail", args=[order.pk])
+    ).content.decode()
+    assert "17 to 8 (-9)" in page
+
+
+def test_outcome_measure_screen_refuses_missing_answers(client, order, clinician):
+    client.force_login(clinician)
+    url = reverse("treatment_requirements:measure_new", args=[order.pk]) + "?instrument=PHQ-9"
+    data = {"stage": "start", "measured_on": days(-1).strftime("%d/%m/%Y"), "item_1": "1"}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "are not answered" in errors_of(response)
+
+
+def test_termination_screen_ends_order(client, order, officer):
+    client.force_login(officer)
+    url = reverse("treatment_requirements:order_terminate", args=[order.pk])
+    response = client.post(
+        url,
+        {
+            "version": order.version,
+            "reason": "completed",
+            "terminated_on": days(0).strftime("%d/%m/%Y"),
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "Ended: Completed" in page
+
+
+def test_termination_refused_to_provider_clinician(client, order, clinician):
+    client.force_login(clinician)
+    url = reverse("treatment_requirements:order_terminate", args=[order.pk])
+    assert client.get(url).status_code == 403
+
+
+# Caseload -----------------------------------------------------------------------------------
+
+
+def _caseload_rows(officer, n):
+    for _ in range(n):
+        order = OrderFactory(responsible_officer=officer)
+        OrderRequirementFactory(order=order, kind="drr", length_months=13, end_date=order.end_date)
+        AppointmentFactory(order=order, starts_at=timezone.now() - datetime.timedelta(minutes=5))
+        AppointmentFactory(order=order, starts_at=_ago(3))
+        FailureFactory(order=order)
+        services.failure_take_action(
+            failure=FailureFactory(order=order), action="breach", by=officer
+        )
+
+
+def _caseload_queries(client, officer):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("treatment_requirements:caseload"))
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+def test_caseload_query_count_is_constant(client, officer):
+    client.force_login(officer)
+    _caseload_rows(officer, 1)
+    one, page = _caseload_queries(client, officer)
+    assert "Open non-compliance: enforcement action due (1)" in page
+    _caseload_rows(officer, 2)
+    three, page = _caseload_queries(client, officer)
+    assert "Open non-compliance: enforcement action due (3)" in page
+    assert "Active orders (3)" in page
+    assert one == three
+
+
+def test_caseload_lists_due_outcomes_and_unbooked_reviews(client, order, officer):
+    AppointmentFactory(order=order, starts_at=_ago(2), purpose="ATR group")
+    OrderRequirementFactory(order=order, kind="drr", length_months=13, end_date=order.end_date)
+    client.force_login(officer)
+    page = client.get(reverse("treatment_requirements:caseload")).content.decode()
+    assert "Outcomes not yet recorded (1)" in page
+    assert "ATR group" in page
+    assert "DRR over 12 months with no review booked" in page

@@ -1,0 +1,308 @@
+"""Reads of recommendations and orders, scoped through accounts.policy."""
+
+import datetime
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.enums import Role
+from accounts.policy import Action, Kind, Scope, get_for_user_or_404, scoped
+
+from .criteria import criteria_for
+from .enums import (
+    AppointmentOutcome,
+    BreachOutcome,
+    MeasureStage,
+    OrderStatus,
+    RequirementKind,
+)
+from .models import (
+    Appointment,
+    BreachReferral,
+    Failure,
+    Order,
+    OrderRequirement,
+    OutcomeMeasure,
+    ProposedRequirement,
+    Recommendation,
+    ReviewHearing,
+)
+
+REVIEW_LOOKAHEAD_DAYS = 14
+RESPONSE_THRESHOLD = 5  # a fall of 5 or more points is commonly read as a response (PHQ-9)
+
+
+# Loaders ---------------------------------------------------------------------------------
+
+
+def recommendation_get_for_user(request, pk: int, action: str = Action.VIEW) -> Recommendation:
+    queryset = Recommendation.objects.select_related(
+        "person", "referral", "team", "assessment", "created_by", "ready_by"
+    ).prefetch_related(
+        Prefetch(
+            "requirements",
+            queryset=ProposedRequirement.objects.select_related("provider").prefetch_related(
+                "criteria"
+            ),
+        )
+    )
+    return get_for_user_or_404(request, action, Kind.RECOMMENDATION, queryset, pk=pk)
+
+
+def order_get_for_user(request, pk: int, action: str = Action.VIEW) -> Order:
+    queryset = Order.objects.select_related(
+        "person",
+        "referral",
+        "referral__team",
+        "recommendation",
+        "court_outcome",
+        "court_outcome__court",
+        "responsible_officer",
+        "probation_team",
+    )
+    return get_for_user_or_404(request, action, Kind.ORDER, queryset, pk=pk)
+
+
+def order_for_enforcement(request, pk: int) -> Order:
+    """Warnings and breach are the responsible officer's: probation officers only."""
+    order = order_get_for_user(request, pk, Action.CHANGE)
+    if request.user.role != Role.PROBATION_OFFICER:
+        raise PermissionDenied("Only the probation team can take enforcement action.")
+    return order
+
+
+def orders_visible(user, action: str = Action.VIEW) -> QuerySet:
+    return scoped(user, action, Kind.ORDER, Order.objects.all())
+
+
+def recommendations_for_assessment(user, assessment) -> list[Recommendation]:
+    return list(
+        scoped(
+            user,
+            Action.VIEW,
+            Kind.RECOMMENDATION,
+            Recommendation.objects.filter(assessment=assessment),
+        ).prefetch_related("requirements")
+    )
+
+
+# The order page --------------------------------------------------------------------------
+
+
+def order_detail(order: Order) -> dict:
+    """Everything shown on the order page, in a fixed number of queries."""
+    requirements = list(order.requirements.select_related("provider"))
+    appointments = list(
+        order.appointments.select_related("requirement", "outcome_recorded_by").order_by(
+            "starts_at", "id"
+        )
+    )
+    failures = list(
+        order.failures.select_related("appointment", "warning", "breach").order_by(
+            "failure_date", "id"
+        )
+    )
+    return {
+        "requirements": requirements,
+        "appointments": appointments,
+        "failures": failures,
+        "open_failures": [f for f in failures if f.is_open],
+        "warnings": list(order.warnings.order_by("given_on")),
+        "breaches": list(order.breaches.select_related("failure").order_by("referred_on")),
+        "drug_tests": list(order.drug_tests.all()),
+        "reviews": list(order.reviews.select_related("requirement").order_by("review_date")),
+        "measure_changes": outcome_measure_changes(order),
+        "reoffending": list(order.reoffending.all()),
+        "events": list(order.events.select_related("by").order_by("-at", "-id")[:30]),
+        "drr_requirements": [r for r in requirements if r.kind == RequirementKind.DRR],
+        "reviews_required": [r for r in requirements if r.needs_reviews],
+    }
+
+
+@dataclass
+class MeasureChange:
+    code: str
+    points: list  # (stage label, total, band label, measured on)
+    first: int | None
+    last: int | None
+
+    @property
+    def change(self):
+        if self.first is None or self.last is None or len(self.points) < 2:
+            return None
+        return self.last - self.first
+
+    @property
+    def is_response(self):
+        return self.change is not None and -self.change >= RESPONSE_THRESHOLD
+
+
+def outcome_measure_changes(order: Order) -> list[MeasureChange]:
+    """Per instrument, the totals at start, middle and end, and the change from first to last."""
+    stage_order = {stage: i for i, stage in enumerate(MeasureStage.values)}
+    measures = sorted(
+        OutcomeMeasure.objects.filter(order=order).select_related("response"),
+        key=lambda m: (m.instrument_code, stage_order[m.stage]),
+    )
+    changes: dict[str, MeasureChange] = {}
+    for measure in measures:
+        change = changes.setdefault(
+            measure.instrument_code, MeasureChange(measure.instrument_code, [], None, None)
+        )
+        total = measure.response.total
+        change.points.append(
+            (measure.get_stage_display(), total, measure.response.band_label, measure.measured_on)
+        )
+        change.first = total if change.first is None else change.first
+        change.last = total
+    return list(changes.values())
+
+
+def evidence_for(recommendation: Recommendation) -> dict[str, list[str]]:
+    """Instrument results and the care threshold offered as evidence, by criterion source."""
+    from assessments.selectors import latest_instrument_results
+
+    results = latest_instrument_results(person=recommendation.person)
+    offered: dict[str, list[str]] = {}
+    for code, response in results.items():
+        offered[code] = [
+            f"{code} total {response.total} ({response.band_label}) on "
+            f"{timezone.localtime(response.completed_at):%d/%m/%Y}"
+        ]
+    threshold = recommendation.assessment.get_care_threshold_display()
+    if threshold:
+        offered["care_threshold"] = [f"Care threshold in the signed assessment: {threshold}"]
+    return offered
+
+
+def checklist(recommendation: Recommendation) -> list[dict]:
+    """Each proposed requirement with its criteria (in statutory order) and offered evidence."""
+    offered = evidence_for(recommendation)
+    rows = []
+    for requirement in recommendation.requirements.all():
+        stored = {c.code: c for c in requirement.criteria.all()}
+        criteria = []
+        for criterion in criteria_for(requirement.kind):
+            suggestions = [s for src in criterion.evidence_from for s in offered.get(src, [])]
+            criteria.append(
+                {
+                    "criterion": criterion,
+                    "row": stored.get(criterion.code),
+                    "suggestions": suggestions,
+                }
+            )
+        rows.append({"requirement": requirement, "criteria": criteria})
+    return rows
+
+
+def uptake(recommendation: Recommendation) -> list[Order]:
+    return list(recommendation.orders.all())
+
+
+# Caseload --------------------------------------------------------------------------------
+
+
+def _caseload_orders(user) -> QuerySet:
+    return orders_visible(user).filter(status=OrderStatus.ACTIVE)
+
+
+def caseload(*, user, today: datetime.date | None = None) -> dict:
+    """The probation officer's (or provider clinician's) working list, in constant queries.
+
+    - today: appointments today on the caseload;
+    - outcomes_due: past appointments with no outcome recorded;
+    - non_compliance: failures with no enforcement action yet, by deadline;
+    - breaches: breach referrals awaiting the court;
+    - reviews_due: DRR reviews in the next 14 days, and DRRs over 12 months with none booked;
+    - reoffending_due: reoffending checks due (12 months after referral) and not done.
+    """
+    today = today or timezone.localdate()
+    orders = _caseload_orders(user)
+    now = timezone.now()
+    start_of_day = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    end_of_day = start_of_day + datetime.timedelta(days=1)
+    appointments = Appointment.objects.filter(order__in=orders).select_related(
+        "order", "order__person", "requirement"
+    )
+    future_reviews = ReviewHearing.objects.filter(
+        requirement=OuterRef("pk"), review_date__gte=today
+    )
+    return {
+        "today": list(
+            appointments.filter(starts_at__gte=start_of_day, starts_at__lt=end_of_day).order_by(
+                "starts_at"
+            )
+        ),
+        "outcomes_due": list(
+            appointments.filter(starts_at__lt=min(now, end_of_day), outcome="").order_by(
+                "starts_at"
+            )[:100]
+        ),
+        "non_compliance": list(
+            Failure.objects.filter(order__in=orders, action="")
+            .select_related("order", "order__person")
+            .order_by("deadline", "id")
+        ),
+        "breaches": list(
+            BreachReferral.objects.filter(order__in=orders, outcome=BreachOutcome.PENDING)
+            .select_related("order", "order__person")
+            .order_by("referred_on")
+        ),
+        "reviews_due": list(
+            ReviewHearing.objects.filter(
+                order__in=orders,
+                review_date__gte=today,
+                review_date__lte=today + datetime.timedelta(days=REVIEW_LOOKAHEAD_DAYS),
+            )
+            .select_related("order", "order__person")
+            .order_by("review_date")
+        ),
+        "reviews_unbooked": list(
+            OrderRequirement.objects.filter(
+                order__in=orders, kind=RequirementKind.DRR, length_months__gt=12
+            )
+            .filter(~Q(Exists(future_reviews)), end_date__gte=today)
+            .select_related("order", "order__person")
+        ),
+        "reoffending_due": list(
+            orders.filter(
+                reoffending_checked_on__isnull=True,
+                referral__received_at__lte=timezone.make_aware(
+                    datetime.datetime.combine(today - relativedelta(months=12), datetime.time.max)
+                ),
+            ).select_related("person", "referral")
+        )
+        if _may_see_reoffending(user)
+        else [],
+        "is_provider": orders_scope(user) == Scope.PROVIDER,
+        "today_date": today,
+    }
+
+
+def orders_scope(user):
+    from accounts.policy import scope_for
+
+    return scope_for(user, Action.VIEW, Kind.ORDER)
+
+
+def _may_see_reoffending(user) -> bool:
+    return user.role == Role.PROBATION_OFFICER
+
+
+def caseload_orders(*, user) -> list[Order]:
+    """Active orders on the caseload, with the person and requirements, in 2 queries."""
+    return list(
+        _caseload_orders(user)
+        .select_related("person", "responsible_officer")
+        .prefetch_related(
+            Prefetch("requirements", queryset=OrderRequirement.objects.select_related("provider"))
+        )
+        .order_by("end_date", "id")
+    )
+
+
+def appointment_outcome_is_failure(outcome: str) -> bool:
+    return outcome in AppointmentOutcome.unacceptable_failures()
