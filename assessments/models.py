@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -89,6 +91,9 @@ class Assessment(VersionedModel):
     care_threshold = models.CharField(
         "Mental-health care threshold", max_length=16, choices=CareThreshold.choices, blank=True
     )
+    # When each section was last saved (section key -> ISO time), so a practitioner's
+    # typed draft can be told apart from a colleague's later save of the same section.
+    section_saved_at = models.JSONField(default=dict, blank=True, editable=False)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -115,6 +120,11 @@ class Assessment(VersionedModel):
     @property
     def is_signed(self):
         return self.status == AssessmentStatus.SIGNED
+
+    def section_saved(self, key: str):
+        """When the section was last saved, or None."""
+        value = (self.section_saved_at or {}).get(key)
+        return datetime.datetime.fromisoformat(value) if value else None
 
 
 class InstrumentResponse(TimeStampedModel):

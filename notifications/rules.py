@@ -118,7 +118,8 @@ def dashboard_updated_reminders(*, run) -> list[ReminderSpec]:
     return [
         ReminderSpec(
             kind=ReminderKind.DASHBOARD_UPDATED,
-            subject_type="reporting.reportingrun",
+            # One per snapshot day, however many runs rebuilt it.
+            subject_type="reporting.snapshot",
             subject_id=run.snapshot_date.toordinal(),
             due_on=run.snapshot_date,
             recipient_id=user_id,

@@ -302,6 +302,7 @@ class ReferralForm(CleanTextMixin, forms.ModelForm):
         self.user = user
         team_id = self.instance.team_id if self.instance.pk else user.team_id
         self.fields["site"].queryset = user_sites(team_id)
+        self.fields["site"].empty_label = "Select a custody suite or court"
         self.fields["assigned_to"].queryset = team_practitioners(team_id)
         self.fields["assigned_to"].required = False
         self.fields["assigned_to"].empty_label = "Not assigned yet"

@@ -60,10 +60,17 @@ class DateRange:
     @property
     def label(self) -> str:
         first = self.start.strftime("%B %Y")
+        month_end = self.end + relativedelta(day=31)
         last = self.end.strftime("%B %Y")
-        if self.end >= timezone.localdate():
+        if self.end != month_end:
             last = f"{self.end.day} {last}"
         return first if first == last else f"{first} to {last}"
+
+    def until(self, day: datetime.date | None) -> "DateRange":
+        """The range cut at `day` (the snapshot date: no data exists after it)."""
+        if day is None or day >= self.end:
+            return self
+        return DateRange(self.start, max(day, self.start))
 
     def months(self) -> list[datetime.date]:
         months, month = [], self.start.replace(day=1)
@@ -129,7 +136,8 @@ class DashboardFilterForm(forms.Form):
 
     def selection(self) -> "DashboardFilter":
         """The validated filters (defaults where a value was missing or invalid)."""
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})  # the fields that did validate
         team = self.fixed_team or data.get("team")
         period = data.get("period") or Period.LAST_12_MONTHS
         return DashboardFilter(

@@ -242,14 +242,14 @@ def _month_label(month) -> str:
     return month.strftime("%b %Y")
 
 
-def _referral_tables(rows, selection, d, names) -> list[FigureTable]:
+def _referral_tables(rows, dates, d, names) -> list[FigureTable]:
     by_month, by_source, by_site, by_team = (defaultdict(int) for _ in range(4))
     for row in rows:
         by_month[row["month"]] += row["referrals"]
         by_source[row["source"]] += row["referrals"]
         by_site[row["site_id"]] += row["referrals"]
         by_team[row["team_id"]] += row["referrals"]
-    months = [(_month_label(m), by_month.get(m, 0)) for m in selection.dates.months()]
+    months = [(_month_label(m), by_month.get(m, 0)) for m in dates.months()]
     sources = [(lbl, by_source[code]) for code, lbl in ReferralSource.choices if code in by_source]
     sites = sorted(((names["sites"].get(pk, ("Unknown site", ""))), n) for pk, n in by_site.items())
     teams = sorted((names["teams"].get(pk, "Unknown team"), n) for pk, n in by_team.items())
@@ -582,14 +582,15 @@ def dashboard_for(*, user, selection) -> Dashboard:
     totals = {name: sum(row[name] or 0 for row in referral_rows) for name in _REFERRAL_SUMS}
     breakdowns = _breakdowns(run, selection)
     names = _names(referral_rows)
+    dates = selection.dates.until(run.snapshot_date if run else None)
     meta = DashboardMeta(
-        period_label=selection.dates.label,
+        period_label=dates.label,
         filter_label=selection.label,
         refreshed_label=refreshed_label(run),
         footnote=d.footnote,
     )
     sections = [
-        Section("referrals", "Referrals", _referral_tables(referral_rows, selection, d, names)),
+        Section("referrals", "Referrals", _referral_tables(referral_rows, dates, d, names)),
         Section("who", "Who is reached", _who_tables(breakdowns, totals["referrals"], d, names)),
         Section(
             "timeliness",

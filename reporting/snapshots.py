@@ -59,6 +59,7 @@ from .models import (
 # Extra builders registered by other modules (treatment requirements, outcomes): each
 # takes (day, cutoff) and returns the number of rows it inserted.
 EXTRA_BUILDERS: list[Callable[[date, datetime], int]] = []
+SNAPSHOT_LOCK_KEY = 5_020_611  # any constant: serialises snapshot builds on PostgreSQL
 
 
 def cutoff_for(day: date) -> datetime:
@@ -437,6 +438,11 @@ BUILDERS = [
 def rebuild_day(day: date) -> int:
     """Replace `day`'s snapshot in every fact table; return the rows written."""
     cutoff = cutoff_for(day)
+    if connection.vendor == "postgresql":
+        # Two runs at once (a second beat, a manual command) take turns, so neither
+        # inserts alongside the other's rows; SQLite serialises writers anyway.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SNAPSHOT_LOCK_KEY])
     for model in FACT_TABLES:
         model.objects.filter(snapshot_date=day).delete()
     return sum(build(day, cutoff) for build in [*BUILDERS, *EXTRA_BUILDERS])

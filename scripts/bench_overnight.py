@@ -27,20 +27,34 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 SEED_CHUNK = 100_000
 
 
-def seed_up_to(size: int) -> None:
-    from django.core.management import call_command
+def seed_up_to(size: int, *, full_until: int) -> None:
+    """Seed in chunks with seed_demo's steps until `size` referrals exist.
 
+    Up to `full_until` referrals every step runs (assessments, recommendations, orders,
+    appointments...); beyond it only the teams and the referrals with their pathway
+    (status history, screening/assessment/closure times, vulnerabilities), because the
+    other steps build their rows one by one and would take most of an hour per million.
+    """
+    from django.utils.module_loading import import_string
+
+    from core.management.commands.seed_demo import STEPS
     from referrals.models import Referral
 
     have = Referral.objects.count()
     chunk_no = have // SEED_CHUNK
     while have < size:
         chunk = min(SEED_CHUNK, size - have)
+        steps = STEPS if have < full_until else STEPS[:2]
         started = time.perf_counter()
-        call_command("seed_demo", referrals=chunk, seed=2026 + chunk_no, verbosity=0)
+        for path in steps:
+            import_string(path)(referrals=chunk, seed=2026 + chunk_no, password=None)
         chunk_no += 1
         have = Referral.objects.count()
-        print(f"  seeded to {have:,} referrals ({time.perf_counter() - started:.1f} s)")
+        print(
+            f"  seeded to {have:,} referrals with {len(steps)} steps "
+            f"({time.perf_counter() - started:.1f} s)",
+            flush=True,
+        )
 
 
 def analyse() -> None:
@@ -82,6 +96,12 @@ def timed_build(day):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000", help="comma-separated referral counts")
+    parser.add_argument(
+        "--full-until",
+        type=int,
+        default=200_000,
+        help="run every seed_demo step (orders, appointments...) up to this many referrals",
+    )
     args = parser.parse_args()
     import django
 
@@ -97,16 +117,18 @@ def main():
     day = timezone.localdate() - timedelta(days=1)
     results = []
     for size in [int(s) for s in args.sizes.split(",")]:
-        print(f"\n== {size:,} referrals ==")
-        seed_up_to(size)
+        print(f"\n== {size:,} referrals ==", flush=True)
+        seed_up_to(size, full_until=args.full_until)
         analyse()
         first, timings = timed_build(day)
         again, _ = timed_build(day)
         for name, (seconds, rows) in timings.items():
             print(f"  {name:<28} {seconds:7.2f} s  {rows:>9,} rows")
-        print(f"  first build {first:.2f} s; rebuild of the same day {again:.2f} s")
+        print(f"  first build {first:.2f} s; rebuild of the same day {again:.2f} s", flush=True)
         results.append((size, first, again))
-    print(f"\nPostgreSQL {connection.pg_version}, CPUs: {os.cpu_count()}, DB {settings.DATABASES['default']['NAME']}")
+    print(
+        f"\nPostgreSQL {connection.pg_version}, CPUs: {os.cpu_count()}, DB {settings.DATABASES['default']['NAME']}"
+    )
     print(f"{'referrals':>12} {'build s':>9} {'rebuild s':>10} {'s per 100k':>11}")
     for size, first, again in results:
         print(f"{size:>12,} {first:>9.2f} {again:>10.2f} {first / size * 100_000:>11.2f}")

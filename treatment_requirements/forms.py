@@ -373,6 +373,7 @@ class AppointmentForm(GdsForm):
     def __init__(self, *args, order, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["requirement"].queryset = order.requirements.all()
+        self.fields["requirement"].empty_label = "General supervision (not for one requirement)"
         self.fields["count"].widget.attrs["class"] = "govuk-input govuk-input--width-3"
         self.fields["count"].error_messages.update(
             {

@@ -277,7 +277,8 @@ def caseload(*, user, today: datetime.date | None = None) -> dict:
         )
         if _may_see_reoffending(user)
         else [],
-        "is_provider": orders_scope(user) == Scope.PROVIDER,
+        "scope": orders_scope(user),
+        "can_enforce": user.role == Role.PROBATION_OFFICER,
         "today_date": today,
     }
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import audit_record
-from accounts.enums import AuditAction
+from accounts.enums import AuditAction, Role
 from accounts.policy import Action, Kind, Scope, require, scope_for
 from assessments import instruments
 from assessments.forms import InstrumentForm
@@ -20,7 +20,7 @@ from core.concurrency import StaleEditError
 
 from . import forms, selectors, services
 from .enforcement import BREACH, required_action
-from .enums import AppointmentOutcome, BreachOutcome, RecommendationStatus
+from .enums import AppointmentOutcome, BreachOutcome, HearingOutcome, RecommendationStatus
 from .models import (
     Appointment,
     BreachReferral,
@@ -240,7 +240,9 @@ def recommendation_ready(request, pk):
 def recommendation_print(request, pk):
     """The court/PSR summary: criteria and evidence, only as far as consent to share allows."""
     recommendation = selectors.recommendation_get_for_user(request, pk)
-    shareable = assessment_for_sharing(assessment=recommendation.assessment, agency="court")
+    # Probation reads it for the pre-sentence report; everyone else prepares it for the court.
+    agency = "probation" if request.user.role == Role.PROBATION_OFFICER else "court"
+    shareable = assessment_for_sharing(assessment=recommendation.assessment, agency=agency)
     context = {
         "recommendation": recommendation,
         "person": recommendation.person,
@@ -278,7 +280,7 @@ def court_outcome_new(request, pk):
                 outcome=form.cleaned_data["outcome"],
                 reason=form.cleaned_data["reason"],
                 order_data=form.order_data()
-                if form.cleaned_data["outcome"] == "order_made"
+                if form.cleaned_data["outcome"] == HearingOutcome.ORDER_MADE
                 else None,
                 requirements=form.requirements(),
                 by=request.user,
@@ -309,7 +311,9 @@ def order_detail(request, pk):
         "person": order.person,
         **selectors.order_detail(order),
         "can_change": order.is_active and scope_for(user, Action.CHANGE, Kind.ORDER) is not None,
-        "can_enforce": order.is_active and user.role == "probation_officer",
+        "can_enforce": order.is_active and user.role == Role.PROBATION_OFFICER,
+        # Reoffending is followed up after the order too (12 months from the referral).
+        "can_follow_up": user.role == Role.PROBATION_OFFICER,
         "version_form": forms.VersionForm(initial={"version": order.version}),
         "recommendation_visible": scope_for(user, Action.VIEW, Kind.RECOMMENDATION) is not None,
     }
@@ -425,7 +429,7 @@ def appointment_outcome(request, pk, appointment_pk):
             messages.success(
                 request, f"Outcome recorded: {AppointmentOutcome(data['outcome']).label}."
             )
-            if failure is not None and request.user.role == "probation_officer":
+            if failure is not None and request.user.role == Role.PROBATION_OFFICER:
                 return redirect("treatment_requirements:failure_action", order.pk, failure.pk)
             return redirect(order)
     when = appointment.starts_at
@@ -710,7 +714,7 @@ def measure_new(request, pk):
                 raise ValidationError(
                     f"Answer every question: item(s) {', '.join(missing)} are not answered"
                 )
-            services.outcome_measure_record(
+            measure = services.outcome_measure_record(
                 order=order,
                 stage=form.cleaned_data["stage"],
                 code=code,
@@ -722,7 +726,13 @@ def measure_new(request, pk):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, f"{code} recorded.")
+            messages.success(request, f"{code} recorded: total {measure.response.total}.")
+            if measure.response.has_self_harm_flag:
+                messages.error(
+                    request,
+                    "Self-harm risk: PHQ-9 question 9 is above 'Not at all'. Assess the risk to "
+                    "self now and follow your service's safety procedure.",
+                )
             return redirect(order)
     context = {
         "order": order,
@@ -739,7 +749,7 @@ def measure_new(request, pk):
 @require_http_methods(["GET", "POST"])
 def order_terminate(request, pk):
     order = _order_for_change(request, pk)
-    if request.user.role != "probation_officer":
+    if request.user.role != Role.PROBATION_OFFICER:
         raise PermissionDenied("Only the probation team can end an order.")
     form = forms.TerminationForm(request.POST or None, initial={"version": order.version})
     if request.method == "POST" and form.is_valid():

@@ -140,8 +140,14 @@ def assessment_section_save(
             label="date of assessment",
         )
     assessment.full_clean(exclude=["referral", "started_by", "signed_by"])
+    assessment.section_saved_at = {
+        **(assessment.section_saved_at or {}),
+        section_key: timezone.now().isoformat(),
+    }
     save_if_current(
-        assessment, expected_version=expected_version, update_fields=[*data, "updated_at"]
+        assessment,
+        expected_version=expected_version,
+        update_fields=[*data, "section_saved_at", "updated_at"],
     )
     FormDraft.objects.filter(
         user=by, referral_id=assessment.referral_id, step=f"section-{section_key}"

@@ -60,7 +60,7 @@ def screening(request, referral_pk):
         draft = restored_draft(request, referral.pk, "screening")
         if draft:
             form = ScreeningForm(draft_querydict(draft.data)).restore()
-            draft_notice = draft_notice_text(request, draft)
+            draft_notice = draft_notice_text(draft)
         else:
             form = ScreeningForm(
                 initial={"screened_on": timezone.localdate(), "urgency": referral.urgency}
@@ -186,12 +186,9 @@ def section(request, pk, key):
                 return redirect(_next_step_url(assessment, key))
         status = 409 if form.has_error(NON_FIELD_ERRORS, "stale") else 400
     else:
-        draft = restored_draft(request, assessment.referral_id, step, assessment.updated_at)
+        draft = restored_draft(request, assessment.referral_id, step)
         if draft:
-            data = draft_querydict(draft.data)
-            data["version"] = str(assessment.version)
-            form = form_class(data, instance=assessment).restore()
-            draft_notice = draft_notice_text(request, draft)
+            form, draft_notice = _restored_section_form(form_class, assessment, key, draft)
         else:
             form = form_class(instance=assessment, initial={"version": assessment.version})
         status = 200
@@ -205,6 +202,24 @@ def section(request, pk, key):
         autosave_url=reverse("assessments:autosave", args=[assessment.referral_id, step]),
     )
     return render(request, "assessments/section.html", context, status=status)
+
+
+def _restored_section_form(form_class, assessment, key, draft):
+    """The step as the user left it. If the section was saved since they typed (by someone
+    else: saving discards one's own draft), saving the draft is refused as a stale edit,
+    so a colleague's work is never overwritten unseen."""
+    data = draft_querydict(draft.data)
+    notice = draft_notice_text(draft)
+    saved = assessment.section_saved(key)
+    if saved is not None and saved > draft.saved_at and data.get("version"):
+        notice += (
+            f" This section was saved by someone else at "
+            f"{date_format(timezone.localtime(saved), 'H:i')}, after you typed this: "
+            "check their changes before saving yours."
+        )
+    else:
+        data["version"] = str(assessment.version)
+    return form_class(data, instance=assessment).restore(), notice
 
 
 def _next_step_url(assessment, key):
@@ -251,7 +266,7 @@ def instrument(request, pk, slug):
         )
         if draft:
             form = InstrumentForm(draft_querydict(draft.data), instrument=definition).restore()
-            draft_notice = draft_notice_text(request, draft)
+            draft_notice = draft_notice_text(draft)
         elif response:
             initial = {f"item_{n}": v for n, v in enumerate(response.answers, start=1)}
             form = InstrumentForm(instrument=definition, initial=initial)
@@ -302,13 +317,11 @@ def autosave(request, referral_pk, step):
     if step not in AUTOSAVE_STEPS:
         return JsonResponse({"error": "Unknown step"}, status=404)
     assessment = getattr(referral, "assessment", None)
+    if step == "screening" and hasattr(referral, "screening"):
+        return JsonResponse({"error": "This referral has already been screened"}, status=409)
     if step != "screening" and (assessment is None or assessment.is_signed):
         return JsonResponse({"error": "This assessment cannot be changed"}, status=409)
-    data = {
-        key: values
-        for key, values in request.POST.lists()
-        if key not in ("csrfmiddlewaretoken", "version")
-    }
+    data = {key: values for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"}
     try:
         draft = services.draft_autosave(user=request.user, referral=referral, step=step, data=data)
     except ValidationError as exc:

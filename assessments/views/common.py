@@ -44,7 +44,7 @@ def restored_draft(request, referral_id, step, newer_than=None):
     return draft
 
 
-def draft_notice_text(request, draft):
+def draft_notice_text(draft):
     when = timezone.localtime(draft.saved_at)
     return (
         f"What you typed at {date_format(when, 'H:i')} on "

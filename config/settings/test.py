@@ -1,8 +1,13 @@
 """Test settings: the base settings with a fast hasher and in-memory email."""
 
+import os
+
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
 DEBUG = False
+# Each pytest-xdist worker process gets its own Celery queue, so the real worker a test
+# starts never picks up tasks published by another test process.
+CELERY_TASK_DEFAULT_QUEUE = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"

@@ -39,6 +39,7 @@
             backgroundColor: colour,
             borderColor: colour,
             borderWidth: spec.type === "line" ? 3 : 0,
+            maxBarThickness: 48,
             spanGaps: false,
             tension: 0
           };

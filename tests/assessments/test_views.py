@@ -645,3 +645,113 @@ def test_every_view_of_an_assessment_is_audited(practitioner_client, practitione
     assert AuditEvent.objects.filter(
         action=AuditAction.VIEW, person_id=assessment.referral.person_id
     ).exists()
+
+
+def test_instrument_draft_is_restored_with_its_answers(client, practitioner):
+    assessment = _team_assessment(practitioner)
+    client.force_login(practitioner)
+    client.post(
+        reverse("assessments:autosave", args=[assessment.referral_id, "instrument-gad-7"]),
+        {"item_1": "2", "item_2": "3"},
+    )
+    client.post(reverse("accounts:logout"))
+    client.force_login(practitioner)
+
+    page = client.get(reverse("assessments:instrument", args=[assessment.pk, "gad-7"]))
+
+    form = page.context["form"]
+    assert [row["field"].value() for row in form.rows()][:3] == ["2", "3", None]
+    assert "Draft restored" in page.content.decode()
+    assert not InstrumentResponse.objects.exists()
+
+
+def test_screening_draft_is_restored(client, practitioner, referral):
+    client.force_login(practitioner)
+    client.post(
+        reverse("assessments:autosave", args=[referral.pk, "screening"]),
+        {"risk_notes": "Said he wants to end it all", "decision": "full_assessment"},
+    )
+    client.post(reverse("accounts:logout"))
+    client.force_login(practitioner)
+
+    html = client.get(reverse("assessments:screening", args=[referral.pk])).content.decode()
+
+    assert "Said he wants to end it all" in html
+    assert "Draft restored" in html
+
+
+def test_autosave_after_signing_is_refused(practitioner_client, practitioner):
+    assessment = signed_assessment(
+        referral__person__team=practitioner.team, referral__person__created_by=practitioner
+    )
+
+    response = practitioner_client.post(
+        reverse("assessments:autosave", args=[assessment.referral_id, "section-formulation"]),
+        {"formulation": "Rewritten"},
+    )
+
+    assert response.status_code == 409
+    assert not FormDraft.objects.exists()
+
+
+def test_drafts_are_kept_per_user(client, practitioner, team):
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(team=team)
+    assessment = _team_assessment(practitioner)
+    client.force_login(practitioner)
+    client.post(
+        reverse("assessments:autosave", args=[assessment.referral_id, "section-physical_health"]),
+        {"physical_health": "Practitioner's notes"},
+    )
+    client.force_login(colleague)
+
+    html = client.get(
+        reverse("assessments:section", args=[assessment.pk, "physical_health"])
+    ).content.decode()
+
+    assert "Practitioner&#x27;s notes" not in html and "Practitioner's notes" not in html
+    assert "Draft restored" not in html
+
+
+def test_draft_survives_saving_another_section(practitioner_client, practitioner):
+    assessment = _team_assessment(practitioner)
+    practitioner_client.post(
+        reverse("assessments:autosave", args=[assessment.referral_id, "section-mental_health"]),
+        {"mental_health_history": "Seen by CMHT in 2019", "version": assessment.version},
+    )
+    practitioner_client.post(
+        reverse("assessments:section", args=[assessment.pk, "physical_health"]),
+        {"physical_health": "Asthma", "version": assessment.version},
+    )
+
+    html = practitioner_client.get(
+        reverse("assessments:section", args=[assessment.pk, "mental_health"])
+    ).content.decode()
+
+    assert "Seen by CMHT in 2019" in html
+
+
+def test_draft_older_than_a_colleagues_save_cannot_overwrite_it(client, practitioner, team):
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(team=team)
+    assessment = _team_assessment(practitioner)
+    section = reverse("assessments:section", args=[assessment.pk, "physical_health"])
+    client.force_login(practitioner)
+    client.post(
+        reverse("assessments:autosave", args=[assessment.referral_id, "section-physical_health"]),
+        {"physical_health": "Asthma", "version": assessment.version},
+    )
+    client.force_login(colleague)
+    client.post(section, {"physical_health": "Asthma and COPD", "version": assessment.version})
+    client.force_login(practitioner)
+
+    page = client.get(section)
+    form_version = page.context["form"]["version"].value()
+    refused = client.post(section, {"physical_health": "Asthma", "version": form_version})
+
+    assert "saved by someone else" in page.content.decode()
+    assert refused.status_code == 409
+    assessment.refresh_from_db()
+    assert assessment.physical_health == "Asthma and COPD"

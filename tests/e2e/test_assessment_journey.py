@@ -49,6 +49,8 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
         site=site,
     )
     page = signed_in_page(practitioner)
+    console_errors = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
 
     # Screening, from the referral page.
     page.goto(live_server.url + referral.get_absolute_url())
@@ -95,6 +97,7 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     page = signed_in_page(practitioner)
+    assert console_errors == [], console_errors
     page.goto(live_server.url + assessment.get_absolute_url())
     page.get_by_role("link", name="Mental health").click()
     expect(page.get_by_text("Draft restored")).to_be_visible()
@@ -179,3 +182,4 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     page.goto(live_server.url + referral.get_absolute_url())
     expect(page.locator("[data-self-harm-banner]")).to_be_visible()
     screenshot("13-referral-page")
+    assert console_errors == [], console_errors  # no CSP refusals or script errors

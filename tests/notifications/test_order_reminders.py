@@ -77,7 +77,11 @@ def test_outcome_not_recorded_after_24_hours_only():
     run_all()
 
     assert reminders() == [
-        (ReminderKind.OUTCOME_NOT_RECORDED, order.responsible_officer_id, datetime.date(2026, 6, 15))
+        (
+            ReminderKind.OUTCOME_NOT_RECORDED,
+            order.responsible_officer_id,
+            datetime.date(2026, 6, 15),
+        )
     ]
 
 
@@ -165,7 +169,11 @@ def test_warning_expiring_12_months_after_it_was_given():
 
     run_all()
 
-    assert (ReminderKind.WARNING_EXPIRING, order.responsible_officer_id, datetime.date(2026, 6, 18)) in reminders()
+    assert (
+        ReminderKind.WARNING_EXPIRING,
+        order.responsible_officer_id,
+        datetime.date(2026, 6, 18),
+    ) in reminders()
 
 
 @time_machine.travel(MONDAY_8AM, tick=False)
@@ -183,7 +191,11 @@ def test_reoffending_check_due_12_months_after_referral():
     run_all()
 
     assert reminders() == [
-        (ReminderKind.REOFFENDING_CHECK_DUE, order.responsible_officer_id, datetime.date(2026, 6, 17))
+        (
+            ReminderKind.REOFFENDING_CHECK_DUE,
+            order.responsible_officer_id,
+            datetime.date(2026, 6, 17),
+        )
     ]
 
 

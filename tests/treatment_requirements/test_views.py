@@ -395,3 +395,170 @@ def test_caseload_lists_due_outcomes_and_unbooked_reviews(client, order, officer
     assert "Outcomes not yet recorded (1)" in page
     assert "ATR group" in page
     assert "DRR over 12 months with no review booked" in page
+
+
+def test_caseload_for_provider_clinician_shows_their_orders_without_enforcement_links(
+    client, order, clinician
+):
+    FailureFactory(order=order)
+    client.force_login(clinician)
+    page = client.get(reverse("treatment_requirements:caseload")).content.decode()
+    assert "Orders for which your team is the named treatment provider" in page
+    assert order.person.full_name in page
+    assert "Decide action" not in page
+
+
+def test_order_detail_query_count_is_constant(client, order, officer):
+    client.force_login(officer)
+    url = reverse("treatment_requirements:order_detail", args=[order.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    AppointmentFactory(order=order, starts_at=_ago(3))
+    WarningFactory(failure__order=order)
+    one = count()
+    for n in (4, 5):
+        AppointmentFactory(order=order, starts_at=_ago(n))
+        WarningFactory(failure__order=order)
+    assert count() == one
+
+
+def test_drug_test_screen_records_a_positive_test(client, order, officer):
+    drr = OrderRequirementFactory(order=order, kind="drr", end_date=order.end_date)
+    client.force_login(officer)
+    url = reverse("treatment_requirements:drug_test_new", args=[order.pk])
+    data = {
+        "requirement": drr.pk,
+        "tested_on": days(-1).strftime("%d/%m/%Y"),
+        "substances": "opiates, cocaine",
+        "result": "positive",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Enter the substances the test was positive for" in errors_of(response)
+    response = client.post(url, {**data, "positive_for": "cocaine"})
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "opiates, cocaine, <strong>positive</strong> (cocaine)" in page
+
+
+def test_drug_test_screen_not_found_without_a_drr(client, order, officer):
+    client.force_login(officer)
+    assert (
+        client.get(reverse("treatment_requirements:drug_test_new", args=[order.pk])).status_code
+        == 404
+    )
+
+
+def test_review_report_screen_saves_the_report(client, order, officer):
+    drr = OrderRequirementFactory(order=order, kind="drr", end_date=order.end_date)
+    review = services.review_schedule(requirement=drr, review_date=days(5), by=officer)
+    client.force_login(officer)
+    url = reverse("treatment_requirements:review_report", args=[order.pk, review.pk])
+    response = client.post(url, {"progress_report": "Three negative tests; engaging well."})
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.progress_report == "Three negative tests; engaging well."
+
+
+def test_reschedule_screen_moves_the_appointment(client, order, officer):
+    appointment = AppointmentFactory(
+        order=order, starts_at=timezone.now() + datetime.timedelta(days=2)
+    )
+    client.force_login(officer)
+    url = reverse("treatment_requirements:appointment_reschedule", args=[order.pk, appointment.pk])
+    response = client.post(
+        url,
+        {
+            "version": 1,
+            "date": days(4).strftime("%d/%m/%Y"),
+            "time": "11:30",
+            "reason": "Clinic closed",
+        },
+    )
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.outcome == "rescheduled"
+    assert timezone.localtime(appointment.rescheduled_to.starts_at).time() == datetime.time(11, 30)
+
+
+def test_breach_outcome_screen_extension_over_six_months_is_refused(client, order, officer):
+    breach = services.failure_take_action(
+        failure=FailureFactory(order=order), action="breach", by=officer
+    )
+    client.force_login(officer)
+    url = reverse("treatment_requirements:breach_outcome", args=[order.pk, breach.pk])
+    data = {
+        "outcome": "extended",
+        "outcome_on": days(0).strftime("%d/%m/%Y"),
+        "extension_months": "7",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "An extension is between 1 and 6 months" in errors_of(response)
+    response = client.post(url, {**data, "extension_months": "3"})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.extended_months == 3
+
+
+def test_reoffending_screens_record_event_and_check(client, order, officer):
+    client.force_login(officer)
+    url = reverse("treatment_requirements:reoffending_new", args=[order.pk])
+    response = client.post(
+        url, {"kind": "reconviction", "occurred_on": days(0).strftime("%d/%m/%Y")}
+    )
+    assert response.status_code == 302
+    url = reverse("treatment_requirements:reoffending_check", args=[order.pk])
+    assert client.post(url, {"checked_on": days(0).strftime("%d/%m/%Y")}).status_code == 302
+    page = client.get(
+        reverse("treatment_requirements:order_detail", args=[order.pk])
+    ).content.decode()
+    assert "Reconviction on" in page
+    assert f"done {days(0):%-d %B %Y}" in page
+
+
+def test_outcome_measure_with_self_harm_answer_warns(client, order, clinician):
+    client.force_login(clinician)
+    url = reverse("treatment_requirements:measure_new", args=[order.pk]) + "?instrument=PHQ-9"
+    data = {"stage": "start", "measured_on": days(-1).strftime("%d/%m/%Y")}
+    data.update({f"item_{n}": "1" for n in range(1, 10)})
+    response = client.post(url, data, follow=True)
+    assert "Self-harm risk" in response.content.decode()
+
+
+def test_ended_order_cannot_take_new_appointments(client, order, officer):
+    services.order_terminate(
+        order=order,
+        reason="completed",
+        terminated_on=days(0),
+        expected_version=order.version,
+        by=officer,
+    )
+    client.force_login(officer)
+    response = client.get(
+        reverse("treatment_requirements:appointment_new", args=[order.pk]), follow=True
+    )
+    assert "This order has ended: it cannot be changed." in response.content.decode()
+
+
+def test_reoffending_can_be_recorded_after_the_order_ended(client, order, officer):
+    services.order_terminate(
+        order=order,
+        reason="completed",
+        terminated_on=days(0),
+        expected_version=order.version,
+        by=officer,
+    )
+    client.force_login(officer)
+    page = client.get(
+        reverse("treatment_requirements:order_detail", args=[order.pk])
+    ).content.decode()
+    assert "Record a re-arrest or reconviction" in page
+    url = reverse("treatment_requirements:reoffending_new", args=[order.pk])
+    response = client.post(url, {"kind": "rearrest", "occurred_on": days(0).strftime("%d/%m/%Y")})
+    assert response.status_code == 302
+    assert order.reoffending.count() == 1

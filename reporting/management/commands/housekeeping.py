@@ -9,6 +9,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = run_housekeeping()
         self.stdout.write(
-            f"Drafts expired: {result['drafts_expired']}; "
-            f"people anonymised: {result['anonymised']}"
+            f"Drafts expired: {result['drafts_expired']}; people anonymised: {result['anonymised']}"
         )

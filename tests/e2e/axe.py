@@ -1,0 +1,60 @@
+"""Accessibility check with axe-core (vendored in static/vendor/axe-core, from the npm registry).
+
+    from tests.e2e.axe import assert_no_serious_violations
+    assert_no_serious_violations(page, "referral list")
+
+Injects axe.min.js into the page (evaluated through Playwright, so the page's
+Content-Security-Policy does not apply), runs it against WCAG 2.0/2.1/2.2 A and AA plus axe's best-practice rules,
+and fails on any violation whose impact is serious or critical, listing each rule, its help
+text and the offending elements so the failure can be fixed without rerunning anything.
+"""
+
+from pathlib import Path
+
+AXE_JS = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+_RUN = """async (tags) => {
+  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return results.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200),
+                              summary: n.failureSummary}))
+  }));
+}"""
+
+
+def axe_violations(page) -> list[dict]:
+    """Every axe violation on the page as it is now (all impacts)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # Evaluated through the DevTools protocol, so the page's CSP (no inline scripts)
+        # does not block it and the app needs no exception for the test.
+        page.evaluate(f"() => {{ {AXE_JS.read_text(encoding='utf-8')} }}")
+    return page.evaluate(_RUN, TAGS)
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"[{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})"
+        )
+        for node in violation["nodes"][:10]:
+            lines.append(f"    at {node['target']}: {node['html']}")
+            for summary_line in (node["summary"] or "").splitlines():
+                lines.append(f"        {summary_line}")
+        if len(violation["nodes"]) > 10:
+            lines.append(f"    ... and {len(violation['nodes']) - 10} more elements")
+    return "\n".join(lines)
+
+
+def assert_no_serious_violations(page, name: str) -> list[dict]:
+    """Fail if axe finds a serious or critical violation; return the lesser ones."""
+    violations = axe_violations(page)
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, (
+        f"Accessibility: {len(blocking)} serious/critical axe violation(s) on {name} "
+        f"({page.url}):\n{format_violations(blocking)}"
+    )
+    return [v for v in violations if v["impact"] not in BLOCKING_IMPACTS]
