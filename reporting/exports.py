@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .disclosure import NOT_APPLICABLE
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -21,8 +23,12 @@ _SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
 
 def neutralise(value):
-    """A cell value safe to open in a spreadsheet: formula-like text gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """A cell value safe to open in a spreadsheet: formula-like text gets a leading '.
+
+    The disclosure marker "-" on its own (nothing to measure) is left as it is: a lone
+    minus sign cannot be a formula, and the file should match the screen.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and value != NOT_APPLICABLE:
         return "'" + value
     return value
 

@@ -378,7 +378,8 @@ def _timeliness_table(totals, histograms, d) -> FigureTable:
         ["Step", "Referrals", "Median hours", "Within target", "Share within target (%)"],
         rows,
         note="Targets depend on where the referral came from (for example 12 hours for "
-        "police custody, 8 hours for a magistrates' court). Hours are whole hours.",
+        "police custody, 8 hours for a magistrates' court). Medians are in whole hours "
+        "(after 3 days, to the nearest 6 hours, and after a week to the day).",
         chart=_chart(
             [r[0] for r in rows], [("Share within target", [r[4] for r in rows])], unit="%"
         ),

@@ -443,6 +443,8 @@ def rebuild_day(day: date) -> int:
         # inserts alongside the other's rows; SQLite serialises writers anyway.
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SNAPSHOT_LOCK_KEY])
+            # JIT compiling these wide CASE expressions costs more than it saves.
+            cursor.execute("SET LOCAL jit = off")
     for model in FACT_TABLES:
         model.objects.filter(snapshot_date=day).delete()
     return sum(build(day, cutoff) for build in [*BUILDERS, *EXTRA_BUILDERS])

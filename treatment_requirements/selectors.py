@@ -9,11 +9,10 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.enums import Role
-from accounts.policy import Action, Kind, Scope, get_for_user_or_404, scoped
+from accounts.policy import Action, Kind, get_for_user_or_404, scope_for, scoped
 
 from .criteria import criteria_for
 from .enums import (
-    AppointmentOutcome,
     BreachOutcome,
     MeasureStage,
     OrderStatus,
@@ -198,10 +197,6 @@ def checklist(recommendation: Recommendation) -> list[dict]:
     return rows
 
 
-def uptake(recommendation: Recommendation) -> list[Order]:
-    return list(recommendation.orders.all())
-
-
 # Caseload --------------------------------------------------------------------------------
 
 
@@ -284,8 +279,6 @@ def caseload(*, user, today: datetime.date | None = None) -> dict:
 
 
 def orders_scope(user):
-    from accounts.policy import scope_for
-
     return scope_for(user, Action.VIEW, Kind.ORDER)
 
 
@@ -303,7 +296,3 @@ def caseload_orders(*, user) -> list[Order]:
         )
         .order_by("end_date", "id")
     )
-
-
-def appointment_outcome_is_failure(outcome: str) -> bool:
-    return outcome in AppointmentOutcome.unacceptable_failures()

@@ -132,7 +132,6 @@ def _render_detail(request, assessment, *, status=200, error=None):
         context["completed_responses"] = [r for r in responses.values() if r.is_complete]
         return render(request, "assessments/assessment_signed.html", context, status=status)
     context["tasks"] = selectors.task_list(assessment, responses)
-    context["version_form"] = VersionForm(initial={"version": assessment.version})
     return render(request, "assessments/task_list.html", context, status=status)
 
 

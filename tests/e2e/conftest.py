@@ -5,7 +5,6 @@ a screenshot of every screen to test-artifacts/screenshots/<test>-<step>.png. Wi
 chromium binary they skip on a laptop and fail under REQUIRE_SERVICES=1 (tests/conftest.py).
 """
 
-import os
 import re
 from pathlib import Path
 
@@ -13,9 +12,6 @@ import pytest
 from django.urls import reverse
 
 from tests.referrals.helpers import ensure_reference_data
-
-# The ORM is used from the test while Playwright's event loop runs in this thread.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's password
@@ -30,10 +26,15 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def browser(chromium_path):
+@pytest.fixture
+def browser(chromium_path, monkeypatch):
+    """A fresh Chromium per test. Not session-wide: a Playwright loop left running would
+    break any other test in the worker that starts its own, and the environment variable
+    below must not leak into later tests (manage.py check --deploy refuses it)."""
     from playwright.sync_api import sync_playwright
 
+    # The ORM is used from the test while Playwright's event loop runs in this thread.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.models import Assessment, FormDraft, InstrumentResponse
+from tests.e2e.axe import assert_no_serious_violations
 from tests.factories import ReferralFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -61,6 +62,7 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     page.get_by_label("Urgent (same episode or court day)").check()
     page.get_by_label("Full assessment needed").check()
     screenshot("1-screening")
+    assert_no_serious_violations(page, "screening")
     page.get_by_role("button", name="Record the screening").click()
     expect(page.get_by_text("Screening recorded")).to_be_visible()
 
@@ -76,12 +78,14 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     page.get_by_label("Court").check()
     page.get_by_label("Probation").check()
     screenshot("2-consent")
+    assert_no_serious_violations(page, "consent")
     page.get_by_role("button", name="Record the decision").click()
 
     # The full assessment: task list, then the sections as steps.
     page.get_by_role("button", name="Start the full assessment").click()
     expect(page.get_by_role("heading", name="Full assessment")).to_be_visible()
     screenshot("3-task-list")
+    assert_no_serious_violations(page, "task list")
     page.get_by_role("link", name="Presenting needs").click()
     _fill_section(page, ["presenting_needs"])
     _save_and_continue(page)
@@ -103,6 +107,7 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     expect(page.get_by_text("Draft restored")).to_be_visible()
     expect(page.locator("#id_mental_health_presentation")).to_have_value(TYPED_BEFORE_SIGN_OUT)
     screenshot("4-draft-restored")
+    assert_no_serious_violations(page, "section step with restored draft")
     _save_and_continue(page)
 
     _fill_section(page, ["drug_use", "alcohol_use"])
@@ -141,6 +146,7 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     expect(page.locator("[data-score-band]")).to_have_text("Moderate depression")
     expect(page.locator(".app-self-harm-banner[data-flag=self_harm]")).to_be_visible()
     screenshot("6-phq9-live-score")
+    assert_no_serious_violations(page, "PHQ-9 with live score")
     _save_and_continue(page)
     expect(page.get_by_text("PHQ-9 scored 12: Moderate depression")).to_be_visible()
     expect(page.locator("[data-self-harm-banner]")).to_be_visible()
@@ -160,10 +166,12 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     # Sign: read-only afterwards.
     page.get_by_role("link", name="Check and sign").click()
     screenshot("9-check-and-sign")
+    assert_no_serious_violations(page, "check and sign")
     page.get_by_role("button", name="Sign the assessment").click()
     expect(page.get_by_text("Assessment signed. It can no longer be edited.")).to_be_visible()
     expect(page.get_by_text(TYPED_BEFORE_SIGN_OUT)).to_be_visible()
     screenshot("10-signed")
+    assert_no_serious_violations(page, "signed assessment")
     assessment.refresh_from_db()
     referral.refresh_from_db()
     assert (assessment.status, referral.status) == ("signed", "assessed")
@@ -174,6 +182,7 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     expect(page.get_by_text(SECTION_TEXT["formulation"])).to_be_visible()
     expect(page.get_by_text(SECTION_TEXT["trauma"])).to_have_count(0)
     screenshot("11-printable-summary")
+    assert_no_serious_violations(page, "printable summary")
     page.emulate_media(media="print")
     expect(page.locator(".govuk-header")).to_be_hidden()
     screenshot("12-summary-print-media")
@@ -182,4 +191,9 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     page.goto(live_server.url + referral.get_absolute_url())
     expect(page.locator("[data-self-harm-banner]")).to_be_visible()
     screenshot("13-referral-page")
+
+    page.goto(live_server.url + referral.person.get_absolute_url())
+    expect(page.get_by_role("link", name="Assessment signed")).to_be_visible()
+    expect(page.get_by_text("PHQ-9: 12 (moderate depression)")).to_be_visible()
+    screenshot("14-person-timeline")
     assert console_errors == [], console_errors  # no CSP refusals or script errors

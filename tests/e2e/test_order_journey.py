@@ -60,9 +60,14 @@ def _complete_checklist(page, screenshot, label, provider, step):
     met = page.locator("input[type=radio][value=yes]")
     for i in range(met.count()):
         met.nth(i).check()
+    # Instrument results offered as evidence are copied in with "Use this".
+    offered = page.locator("button.app-use-evidence")
+    for i in range(offered.count()):
+        offered.nth(i).click()
     evidence = page.locator("textarea[name^=evidence_]")
     for i in range(evidence.count()):
-        evidence.nth(i).fill("AUDIT 24 (possible dependence); agreed with the provider on 2 March")
+        if not evidence.nth(i).input_value():
+            evidence.nth(i).fill("Agreed with the provider on 2 March; assessed at court")
     page.select_option("#id_provider", label=provider)
     page.fill("#id_duration_months", "6")
     page.get_by_label("The person has said they are willing to comply").check()
@@ -103,6 +108,7 @@ def test_order_journey_from_signed_assessment_to_termination(
 
     _complete_checklist(page, screenshot, "MHTR (primary)", "Primary care MHTR service", "03-mhtr")
     _complete_checklist(page, screenshot, "ATR", "Fenland Recovery Partnership", "04-atr")
+    expect(page.locator("#readiness-problems")).to_have_count(0)
     page.get_by_role("button", name="Mark ready for court").click()
     expect(page.get_by_text("The recommendation is ready for court.")).to_be_visible()
     screenshot("05-ready")
@@ -110,6 +116,7 @@ def test_order_journey_from_signed_assessment_to_termination(
     page.get_by_role("link", name="Court and PSR summary").click()
     expect(page.get_by_text("summary for the court and pre-sentence report")).to_be_visible()
     expect(page.get_by_text("The person is dependent on alcohol", exact=True)).to_be_visible()
+    expect(page.get_by_text("AUDIT total 24 (Possible dependence)").first).to_be_visible()
     screenshot("06-court-summary")
     page.go_back()
 

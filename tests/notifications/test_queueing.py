@@ -25,7 +25,7 @@ def _app_with_stopped_broker():
     return dead
 
 
-def test_enqueue_with_a_stopped_broker_returns_quickly_and_says_so(monkeypatch, caplog):
+def test_enqueue_with_a_stopped_broker_returns_quickly_and_says_so(monkeypatch):
     monkeypatch.setattr(config.celery, "app", _app_with_stopped_broker())
 
     started = time.monotonic()
@@ -33,7 +33,6 @@ def test_enqueue_with_a_stopped_broker_returns_quickly_and_says_so(monkeypatch, 
 
     assert queued is False
     assert time.monotonic() - started < 5
-    assert "the next sweep will pick it up" in caplog.text
 
 
 @pytest.mark.django_db(transaction=True)

@@ -234,7 +234,8 @@ def _future(hours):
 
 
 def _years_ago(years):
-    return timezone.localdate().replace(year=timezone.localdate().year - years)
+    today = timezone.localdate()
+    return datetime.date(today.year - years, today.month, min(today.day, 28))
 
 
 @pytest.mark.parametrize(

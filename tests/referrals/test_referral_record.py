@@ -384,3 +384,31 @@ def test_referral_edit_without_version_is_refused(practitioner_client, referral)
 
     assert response.status_code == 400
     assert Referral.objects.get(pk=referral.pk).referrer_name == "PC Jordan Reed"
+
+
+@pytest.mark.parametrize("page", ["person_edit", "referral_edit"])
+@pytest.mark.django_db
+def test_opening_an_edit_page_is_audited_as_a_view(practitioner_client, referral, page):
+    obj = referral.person if page == "person_edit" else referral
+
+    response = practitioner_client.get(_url(page, obj))
+
+    assert response.status_code == 200
+    assert (
+        AuditEvent.objects.filter(action=AuditAction.VIEW, person_id=referral.person_id).count()
+        == 1
+    )
+
+
+@pytest.mark.django_db
+def test_referral_edit_change_is_audited(practitioner_client, referral, practitioner):
+    practitioner_client.post(
+        _url("referral_edit", referral), _referral_post(referral, referrer_name="DS Lee")
+    )
+
+    event = AuditEvent.objects.get(action=AuditAction.CHANGE)
+    assert (event.user, event.object_type, event.person_id) == (
+        practitioner,
+        "referrals.referral",
+        referral.person_id,
+    )

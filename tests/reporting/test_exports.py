@@ -25,12 +25,12 @@ def _table():
     )
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@A1", "\tx", "\rx"])
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "--", "@A1", "\tx", "\rx"])
 def test_neutralise_prefixes_formula_like_text(text):
     assert neutralise(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", ["Norfolk", "*", 10, 12.5, 0])
+@pytest.mark.parametrize("value", ["Norfolk", "*", "-", 10, 12.5, 0, -3])
 def test_neutralise_leaves_ordinary_values(value):
     assert neutralise(value) == value
 

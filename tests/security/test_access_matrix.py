@@ -44,6 +44,12 @@ class Rule:
     obj: Callable[[SimpleNamespace], object] | None = None  # record whose scope decides
     method: str = "get"
     ends_signed_out: bool = False  # signing out rightly lands on the sign-in page
+    # The policy cell that decides whether `obj` is in the visitor's scope (default: needs[0]).
+    scope_check: tuple[str, str] | None = None
+    # A narrower rule a view adds on top of the policy (e.g. enforcement is for probation
+    # officers only, though providers may change an order). Listed here so it is reviewed.
+    roles: frozenset[str] | None = None
+    owner: Callable[[SimpleNamespace], object] | None = None  # a record only its owner sees
 
 
 def _referral(seed):
@@ -56,6 +62,38 @@ def _person(seed):
 
 def rule(kind, action, **extra):
     return Rule(needs=((kind, action),), **extra)
+
+
+LD_TEAM = frozenset({Role.PRACTITIONER, Role.TEAM_LEAD})
+PROBATION = frozenset({Role.PROBATION_OFFICER})
+
+
+def _pk(attribute):
+    return lambda seed: {"pk": getattr(seed, attribute).pk}
+
+
+def _on_referral(get_referral):
+    """Work on a referral: the referral must be one the visitor may see."""
+    return {
+        "kwargs": lambda seed: {"referral_pk": get_referral(seed).pk},
+        "obj": get_referral,
+        "scope_check": (Kind.REFERRAL, Action.VIEW),
+    }
+
+
+def _on_recommendation():
+    return {"kwargs": _pk("recommendation"), "obj": lambda seed: seed.recommendation}
+
+
+def _on_order(**related):
+    """An order's page; `related` maps URL kwargs to seed attributes (appointment_pk=...)."""
+
+    def kwargs(seed):
+        return {"pk": seed.order.pk} | {
+            name: getattr(seed, attribute).pk for name, attribute in related.items()
+        }
+
+    return {"kwargs": kwargs, "obj": lambda seed: seed.order}
 
 
 URL_RULES: dict[str, Rule] = {
@@ -94,6 +132,161 @@ URL_RULES: dict[str, Rule] = {
     "referrals:person_edit": rule(
         Kind.PERSON, Action.CHANGE, kwargs=_person, obj=lambda s: s.person
     ),
+    # assessments: work on a referral is for the person's own L&D team only
+    "assessments:screening": rule(
+        Kind.ASSESSMENT, Action.CREATE, roles=LD_TEAM, **_on_referral(lambda s: s.referral)
+    ),
+    "assessments:assessment_start": rule(
+        Kind.ASSESSMENT,
+        Action.CREATE,
+        roles=LD_TEAM,
+        method="post",
+        **_on_referral(lambda s: s.referral),
+    ),
+    "assessments:autosave": rule(
+        Kind.ASSESSMENT,
+        Action.CHANGE,
+        roles=LD_TEAM,
+        method="post",
+        kwargs=lambda s: {"referral_pk": s.referral.pk, "step": "screening"},
+        obj=lambda s: s.referral,
+        scope_check=(Kind.REFERRAL, Action.VIEW),
+    ),
+    "assessments:consent_record": rule(
+        Kind.ASSESSMENT, Action.CHANGE, roles=LD_TEAM, **_on_referral(lambda s: s.signed.referral)
+    ),
+    "assessments:onward_record": rule(
+        Kind.ASSESSMENT, Action.CHANGE, roles=LD_TEAM, **_on_referral(lambda s: s.signed.referral)
+    ),
+    "assessments:consent_withdraw": rule(
+        Kind.ASSESSMENT,
+        Action.CHANGE,
+        roles=LD_TEAM,
+        kwargs=lambda s: {"pk": s.consent.pk},
+        obj=lambda s: s.signed.referral,
+        scope_check=(Kind.REFERRAL, Action.VIEW),
+    ),
+    "assessments:onward_outcome": rule(
+        Kind.ASSESSMENT,
+        Action.CHANGE,
+        roles=LD_TEAM,
+        kwargs=lambda s: {"pk": s.onward.pk},
+        obj=lambda s: s.signed.referral,
+        scope_check=(Kind.REFERRAL, Action.VIEW),
+    ),
+    "assessments:assessment_detail": rule(
+        Kind.ASSESSMENT, Action.VIEW, kwargs=_pk("signed"), obj=lambda s: s.signed
+    ),
+    "assessments:section": rule(
+        Kind.ASSESSMENT,
+        Action.CHANGE,
+        kwargs=lambda s: {"pk": s.draft.pk, "key": "presenting"},
+        obj=lambda s: s.draft,
+    ),
+    "assessments:instrument": rule(
+        Kind.ASSESSMENT,
+        Action.CHANGE,
+        kwargs=lambda s: {"pk": s.draft.pk, "slug": "phq-9"},
+        obj=lambda s: s.draft,
+    ),
+    "assessments:instrument_discard": rule(
+        Kind.ASSESSMENT,
+        Action.CHANGE,
+        kwargs=lambda s: {"pk": s.draft.pk, "slug": "phq-9"},
+        obj=lambda s: s.draft,
+        method="post",
+    ),
+    "assessments:sign": rule(
+        Kind.ASSESSMENT, Action.SIGN, kwargs=_pk("draft"), obj=lambda s: s.draft
+    ),
+    "assessments:addendum": rule(
+        Kind.ASSESSMENT, Action.CHANGE, kwargs=_pk("signed"), obj=lambda s: s.signed
+    ),
+    "assessments:summary": rule(
+        Kind.ASSESSMENT, Action.VIEW, kwargs=_pk("signed"), obj=lambda s: s.signed
+    ),
+    # treatment requirements
+    "treatment_requirements:caseload": rule(Kind.ORDER, Action.VIEW),
+    "treatment_requirements:recommendation_new": rule(
+        Kind.RECOMMENDATION,
+        Action.CREATE,
+        roles=LD_TEAM,
+        kwargs=lambda s: {"assessment_pk": s.signed.pk},
+        obj=lambda s: s.signed,
+        scope_check=(Kind.ASSESSMENT, Action.VIEW),
+    ),
+    "treatment_requirements:recommendation_detail": rule(
+        Kind.RECOMMENDATION, Action.VIEW, **_on_recommendation()
+    ),
+    "treatment_requirements:requirement_checklist": rule(
+        Kind.RECOMMENDATION,
+        Action.CHANGE,
+        roles=LD_TEAM,
+        kwargs=lambda s: {"pk": s.recommendation.pk, "requirement_pk": s.proposed.pk},
+        obj=lambda s: s.recommendation,
+    ),
+    "treatment_requirements:recommendation_ready": rule(
+        Kind.RECOMMENDATION, Action.CHANGE, roles=LD_TEAM, method="post", **_on_recommendation()
+    ),
+    "treatment_requirements:recommendation_print": rule(
+        Kind.RECOMMENDATION, Action.VIEW, **_on_recommendation()
+    ),
+    "treatment_requirements:court_outcome_new": rule(
+        Kind.ORDER,
+        Action.CREATE,
+        roles=LD_TEAM,
+        scope_check=(Kind.RECOMMENDATION, Action.VIEW),
+        **_on_recommendation(),
+    ),
+    "treatment_requirements:order_detail": rule(Kind.ORDER, Action.VIEW, **_on_order()),
+    "treatment_requirements:appointment_new": rule(Kind.ORDER, Action.CHANGE, **_on_order()),
+    "treatment_requirements:appointment_outcome": rule(
+        Kind.ORDER, Action.CHANGE, **_on_order(appointment_pk="appointment")
+    ),
+    "treatment_requirements:appointment_reschedule": rule(
+        Kind.ORDER, Action.CHANGE, **_on_order(appointment_pk="appointment")
+    ),
+    "treatment_requirements:failure_action": rule(
+        Kind.ORDER, Action.CHANGE, roles=PROBATION, **_on_order(failure_pk="failure")
+    ),
+    "treatment_requirements:warning_letter": rule(
+        Kind.ORDER, Action.VIEW, **_on_order(warning_pk="warning")
+    ),
+    "treatment_requirements:breach_outcome": rule(
+        Kind.ORDER, Action.CHANGE, roles=PROBATION, **_on_order(breach_pk="breach")
+    ),
+    "treatment_requirements:drug_test_new": rule(Kind.ORDER, Action.CHANGE, **_on_order()),
+    "treatment_requirements:review_new": rule(Kind.ORDER, Action.CHANGE, **_on_order()),
+    "treatment_requirements:review_report": rule(
+        Kind.ORDER, Action.CHANGE, **_on_order(review_pk="review")
+    ),
+    "treatment_requirements:measure_new": rule(Kind.ORDER, Action.CHANGE, **_on_order()),
+    "treatment_requirements:order_terminate": rule(
+        Kind.ORDER, Action.CHANGE, roles=PROBATION, **_on_order()
+    ),
+    "treatment_requirements:reoffending_new": rule(
+        Kind.ORDER, Action.CHANGE, roles=PROBATION, **_on_order()
+    ),
+    "treatment_requirements:reoffending_check": rule(
+        Kind.ORDER, Action.CHANGE, roles=PROBATION, **_on_order()
+    ),
+    # reporting: aggregate figures only
+    "reporting:dashboard": rule(Kind.DASHBOARD, Action.VIEW),
+    "reporting:board_summary": rule(Kind.DASHBOARD, Action.VIEW),
+    "reporting:export_workbook": rule(Kind.DASHBOARD, Action.EXPORT),
+    "reporting:export_table": rule(
+        Kind.DASHBOARD, Action.EXPORT, kwargs=lambda s: {"key": "funnel", "fmt": "csv"}
+    ),
+    # notifications: each user's own inbox
+    "notifications:inbox": Rule(access=SIGNED_IN),
+    "notifications:reminder_read": Rule(
+        access=SIGNED_IN,
+        method="post",
+        kwargs=lambda s: {"pk": s.reminder.pk},
+        owner=lambda s: s.reminder.recipient,
+    ),
+    "notifications:read_all": Rule(access=SIGNED_IN, method="post"),
+    "notifications:preference": Rule(access=SIGNED_IN, method="post"),
 }
 
 # The Django admin enforces is_staff and per-model permissions itself; only administrators
@@ -135,12 +328,16 @@ def expected_outcome(url_rule, user, seed):
         return ALLOWED
     if user is None:
         return TO_SIGN_IN
+    if url_rule.owner is not None and user != url_rule.owner(seed):
+        return REFUSED
     if url_rule.access == SIGNED_IN:
         return ALLOWED
     if not all(permits(user, action, kind) for kind, action in url_rule.needs):
         return REFUSED
+    if url_rule.roles is not None and user.role not in url_rule.roles:
+        return REFUSED
     if url_rule.obj is not None:
-        kind, action = url_rule.needs[0]
+        kind, action = url_rule.scope_check or url_rule.needs[0]
         if not may(user, action, kind, url_rule.obj(seed)):
             return REFUSED
     return ALLOWED

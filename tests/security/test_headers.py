@@ -73,6 +73,7 @@ def _production_python(code):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests, never in deployment
     return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, *code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
@@ -106,6 +107,7 @@ def test_production_settings_refuse_the_development_secret_key():
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DJANGO_SECRET_KEY": env_key,
+            "DJANGO_ALLOW_ASYNC_UNSAFE": "",
         },
         capture_output=True,
         text=True,

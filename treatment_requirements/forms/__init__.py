@@ -1,0 +1,46 @@
+"""Forms for recommendations, court outcomes and the order's follow-up.
+
+Messages name the field, so the GOV.UK error summary reads well. Rules that need the
+database (the enforcement rule, dates against the order) are checked again by the services.
+"""
+
+from ._common import GdsForm, VersionForm
+from .follow_up import (
+    DrugTestForm,
+    OutcomeMeasureForm,
+    ProgressReportForm,
+    ReoffendingCheckForm,
+    ReoffendingForm,
+    ReviewForm,
+    TerminationForm,
+)
+from .orders import (
+    BREACH_REQUIRED_MESSAGE,
+    AppointmentForm,
+    AppointmentOutcomeForm,
+    BreachOutcomeForm,
+    EnforcementForm,
+    RescheduleForm,
+)
+from .recommendations import ChecklistForm, CourtOutcomeForm, RecommendationCreateForm
+
+__all__ = [
+    "BREACH_REQUIRED_MESSAGE",
+    "AppointmentForm",
+    "AppointmentOutcomeForm",
+    "BreachOutcomeForm",
+    "ChecklistForm",
+    "CourtOutcomeForm",
+    "DrugTestForm",
+    "EnforcementForm",
+    "GdsForm",
+    "OutcomeMeasureForm",
+    "ProgressReportForm",
+    "RecommendationCreateForm",
+    "ReoffendingCheckForm",
+    "ReoffendingForm",
+    "RescheduleForm",
+    "ReviewForm",
+    "TerminationForm",
+    "VersionForm",
+]

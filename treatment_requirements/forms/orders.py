@@ -1,0 +1,243 @@
+"""Forms for appointments and enforcement."""
+
+import datetime
+
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from ..enums import (
+    AppointmentOutcome,
+    BreachOutcome,
+    EnforcementAction,
+    Recurrence,
+    RequirementKind,
+)
+from ._common import (
+    GdsForm,
+    date_field,
+    providers,
+    time_field,
+)
+
+BREACH_REQUIRED_MESSAGE = (
+    "A warning cannot be given: the person already had a warning on this order in the 12 "
+    "months before this failure, so you must refer for breach"
+)
+
+
+class AppointmentForm(GdsForm):
+    date = date_field("Date")
+    time = time_field("Time")
+    purpose = forms.CharField(label="What the appointment is for", max_length=120)
+    location = forms.CharField(label="Where (optional)", max_length=120, required=False)
+    requirement = forms.ModelChoiceField(
+        label="Requirement (optional)", queryset=None, required=False
+    )
+    recurrence = forms.ChoiceField(
+        label="Repeat",
+        choices=Recurrence.choices,
+        initial=Recurrence.NONE,
+        widget=forms.RadioSelect,
+    )
+    count = forms.IntegerField(
+        label="How many appointments in the series",
+        min_value=1,
+        max_value=52,
+        initial=1,
+        required=False,
+        help_text="Including the first one",
+    )
+    layout = (
+        Field("date"),
+        Field("time"),
+        Field.text("purpose"),
+        Field.text("location"),
+        Field.select("requirement"),
+        Field.radios("recurrence", legend_size=Size.SMALL),
+        Field("count"),
+    )
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].queryset = order.requirements.all()
+        self.fields["requirement"].empty_label = "General supervision (not for one requirement)"
+        self.fields["count"].widget.attrs["class"] = "govuk-input govuk-input--width-3"
+        self.fields["count"].error_messages.update(
+            {
+                "min_value": "Book between 1 and 52 appointments",
+                "max_value": "Book between 1 and 52 appointments",
+            }
+        )
+
+    def starts_at(self):
+        return timezone.make_aware(
+            datetime.datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"])
+        )
+
+
+class RescheduleForm(GdsForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    date = date_field("New date")
+    time = time_field("New time")
+    reason = forms.CharField(
+        label="Why it is being moved", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    layout = (Field("version"), Field("date"), Field("time"), Field.textarea("reason"))
+
+    def starts_at(self):
+        return timezone.make_aware(
+            datetime.datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"])
+        )
+
+
+class AppointmentOutcomeForm(GdsForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(
+        label="What happened?",
+        choices=[c for c in AppointmentOutcome.choices if c[0] != AppointmentOutcome.RESCHEDULED],
+        widget=forms.RadioSelect,
+    )
+    excuse = forms.CharField(
+        label="The person's excuse (for an acceptable absence)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    evidence = forms.CharField(
+        label="Evidence supporting the excuse",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, a fit note or hospital letter seen",
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    layout = (
+        Field("version"),
+        Field.radios("outcome", legend_size=Size.MEDIUM),
+        Field.textarea("excuse"),
+        Field.textarea("evidence"),
+        Field.textarea("notes"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == AppointmentOutcome.ACCEPTABLE_ABSENCE:
+            if not cleaned.get("excuse", "").strip():
+                self.add_error("excuse", "Enter the person's excuse for the absence")
+            if not cleaned.get("evidence", "").strip():
+                self.add_error("evidence", "Enter the evidence that supports the excuse")
+        return cleaned
+
+
+class EnforcementForm(GdsForm):
+    action = forms.ChoiceField(
+        label="What action are you taking?",
+        choices=EnforcementAction.choices,
+        widget=forms.RadioSelect,
+    )
+    action_on = date_field("Date of the action")
+    details = forms.CharField(
+        label="Details for the breach report (optional)",
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, allowed: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allowed = allowed
+        # Only the actions the rule allows are offered; a posted warning is refused clearly.
+        self.fields["action"].choices = [c for c in EnforcementAction.choices if c[0] in allowed]
+        self.fields["action"].error_messages["invalid_choice"] = BREACH_REQUIRED_MESSAGE
+        self.helper.layout = Layout(
+            Field.radios("action", legend_size=Size.MEDIUM),
+            Field("action_on"),
+            Field.textarea("details"),
+        )
+
+    def clean_action(self):
+        action = self.cleaned_data["action"]
+        if action not in self.allowed:
+            raise ValidationError(BREACH_REQUIRED_MESSAGE)
+        return action
+
+
+class BreachOutcomeForm(GdsForm):
+    outcome = forms.ChoiceField(
+        label="What did the court decide?",
+        choices=[c for c in BreachOutcome.choices if c[0] != BreachOutcome.PENDING],
+        widget=forms.RadioSelect,
+    )
+    outcome_on = date_field("Date of the decision")
+    extension_months = forms.IntegerField(
+        label="Extension in months (if extended)",
+        min_value=1,
+        max_value=6,
+        required=False,
+        help_text="An order can be extended once, by up to 6 months",
+    )
+    kind = forms.ChoiceField(
+        label="Requirement added (if requirements were added)",
+        choices=[("", "None"), *RequirementKind.choices],
+        required=False,
+    )
+    provider = forms.ModelChoiceField(
+        label="Provider of the added requirement", queryset=None, required=False
+    )
+    length_months = forms.IntegerField(
+        label="Length of the added requirement in months", min_value=1, max_value=36, required=False
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    layout = (
+        Field.radios("outcome", legend_size=Size.MEDIUM),
+        Field("outcome_on"),
+        Field("extension_months"),
+        Field.select("kind"),
+        Field.select("provider"),
+        Field("length_months"),
+        Field.textarea("notes"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers()
+        for name in ("extension_months", "length_months"):
+            self.fields[name].widget.attrs["class"] = "govuk-input govuk-input--width-3"
+        self.fields["extension_months"].error_messages.update(
+            {
+                "min_value": "An extension is between 1 and 6 months",
+                "max_value": "An extension is between 1 and 6 months",
+            }
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        missing_extension = not cleaned.get("extension_months")
+        if (
+            outcome == BreachOutcome.EXTENDED
+            and missing_extension
+            and "extension_months" not in self.errors
+        ):
+            self.add_error("extension_months", "Enter how many months the order was extended by")
+        if outcome == BreachOutcome.REQUIREMENTS_ADDED:
+            for name, message in [
+                ("kind", "Select the requirement the court added"),
+                ("provider", "Select the provider of the added requirement"),
+                ("length_months", "Enter the length of the added requirement"),
+            ]:
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, message)
+        return cleaned

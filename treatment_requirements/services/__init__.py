@@ -1,0 +1,62 @@
+"""Writes and workflows for recommendations, court outcomes and orders.
+
+Every function validates before it writes, runs in one transaction (nothing half-saved),
+and leaves an OrderEvent history row and an audit entry naming the person by id only.
+"""
+
+from .appointments import (
+    MAX_RECURRING_APPOINTMENTS,
+    appointment_record_outcome,
+    appointment_reschedule,
+    appointment_schedule,
+)
+from .compliance import (
+    allowed_actions,
+    breach_record_outcome,
+    failure_take_action,
+    warning_letter_text,
+)
+from .court import COURT_SITE_KINDS, court_outcome_record
+from .follow_up import (
+    drug_test_record,
+    order_terminate,
+    outcome_measure_record,
+    reoffending_check_complete,
+    reoffending_record,
+    review_date_problem,
+    review_schedule,
+    review_submit_report,
+)
+from .recommendations import (
+    NotReadyError,
+    recommendation_create,
+    recommendation_mark_ready,
+    recommendation_problems,
+    recommendation_record_criteria,
+)
+
+__all__ = [
+    "COURT_SITE_KINDS",
+    "MAX_RECURRING_APPOINTMENTS",
+    "NotReadyError",
+    "allowed_actions",
+    "appointment_record_outcome",
+    "appointment_reschedule",
+    "appointment_schedule",
+    "breach_record_outcome",
+    "court_outcome_record",
+    "drug_test_record",
+    "failure_take_action",
+    "order_terminate",
+    "outcome_measure_record",
+    "recommendation_create",
+    "recommendation_mark_ready",
+    "recommendation_problems",
+    "recommendation_record_criteria",
+    "reoffending_check_complete",
+    "reoffending_record",
+    "review_date_problem",
+    "review_schedule",
+    "review_submit_report",
+    "warning_letter_text",
+]

@@ -1,0 +1,205 @@
+"""Appointments: booking, rescheduling and coded outcomes."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.concurrency import StaleEditError, save_if_current
+
+from .. import enforcement
+from ..enums import (
+    AppointmentOutcome,
+    Recurrence,
+)
+from ..models import (
+    Appointment,
+    Failure,
+    Order,
+    OrderRequirement,
+)
+from ._common import (
+    _bump,
+    _check_active,
+    _lock_order,
+    _order_history,
+)
+
+MAX_RECURRING_APPOINTMENTS = 52
+
+
+def _check_within_order(order: Order, starts_at: datetime.datetime):
+    day = timezone.localtime(starts_at).date()
+    if not order.start_date <= day <= order.end_date:
+        raise ValidationError(
+            {
+                "starts_at": (
+                    f"Appointments must fall within the order, from {order.start_date:%d/%m/%Y} "
+                    f"to {order.end_date:%d/%m/%Y}: {day:%d/%m/%Y} is outside it"
+                )
+            }
+        )
+
+
+@transaction.atomic
+def appointment_schedule(
+    *,
+    order: Order,
+    starts_at: datetime.datetime,
+    purpose: str,
+    location: str = "",
+    requirement: OrderRequirement | None = None,
+    recurrence: str = Recurrence.NONE,
+    count: int = 1,
+    by,
+    request=None,
+) -> list[Appointment]:
+    """Book one appointment, or a weekly or fortnightly series of `count`.
+
+    Every one must fall within the order's dates, or none is booked.
+    """
+    order = _lock_order(order)
+    _check_active(order)
+    if requirement is not None and requirement.order_id != order.pk:
+        raise ValidationError({"requirement": "Choose a requirement of this order"})
+    if recurrence == Recurrence.NONE:
+        count = 1
+    if not 1 <= count <= MAX_RECURRING_APPOINTMENTS:
+        raise ValidationError(
+            {"count": f"Book between 1 and {MAX_RECURRING_APPOINTMENTS} appointments at once"}
+        )
+    step = datetime.timedelta(weeks=2 if recurrence == Recurrence.FORTNIGHTLY else 1)
+    times = [starts_at + step * i for i in range(count)]
+    for when in times:
+        _check_within_order(order, when)
+    booked = Appointment.objects.bulk_create(
+        Appointment(
+            order=order,
+            requirement=requirement,
+            starts_at=when,
+            purpose=purpose,
+            location=location,
+            created_by=by,
+        )
+        for when in times
+    )
+    _bump(order)
+    first = timezone.localtime(times[0])
+    _order_history(
+        order,
+        by=by,
+        summary=f"{count} appointment(s) booked from {first:%d/%m/%Y %H:%M}",
+        request=request,
+    )
+    return booked
+
+
+@transaction.atomic
+def appointment_reschedule(
+    *,
+    appointment: Appointment,
+    starts_at: datetime.datetime,
+    reason: str,
+    expected_version: int,
+    by,
+    request=None,
+) -> Appointment:
+    """Move an appointment: the old one is coded as rescheduled and linked to the new one."""
+    order = _lock_order(appointment.order)
+    _check_active(order)
+    current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if current.version != expected_version:
+        raise StaleEditError()
+    if current.outcome:
+        raise ValidationError("This appointment already has an outcome: it cannot be moved.")
+    _check_within_order(order, starts_at)
+    new = Appointment.objects.create(
+        order=order,
+        requirement=current.requirement,
+        starts_at=starts_at,
+        purpose=current.purpose,
+        location=current.location,
+        created_by=by,
+    )
+    current.outcome = AppointmentOutcome.RESCHEDULED
+    current.outcome_notes = reason
+    current.outcome_recorded_at, current.outcome_recorded_by = timezone.now(), by
+    current.rescheduled_to = new
+    save_if_current(current, expected_version=expected_version)
+    _order_history(
+        order,
+        by=by,
+        summary=f"Appointment rescheduled to {timezone.localtime(starts_at):%d/%m/%Y %H:%M}",
+        obj=current,
+        request=request,
+    )
+    return new
+
+
+@transaction.atomic
+def appointment_record_outcome(
+    *,
+    appointment: Appointment,
+    outcome: str,
+    expected_version: int,
+    excuse: str = "",
+    evidence: str = "",
+    notes: str = "",
+    by,
+    request=None,
+) -> Failure | None:
+    """Code what happened at an appointment that has taken place.
+
+    An unacceptable failure (unacceptable absence, or attended but failed to comply) opens
+    a Failure with its enforcement deadline, which is returned. A second person recording
+    the same appointment at the same time is refused (StaleEditError).
+    """
+    current = Appointment.objects.select_for_update().select_related("order").get(pk=appointment.pk)
+    if current.version != expected_version or current.outcome:
+        raise StaleEditError()
+    _check_active(current.order)
+    if outcome == AppointmentOutcome.RESCHEDULED:
+        raise ValidationError({"outcome": "Use 'Reschedule' to move an appointment"})
+    if current.starts_at > timezone.now() and outcome != AppointmentOutcome.WITHDRAWN:
+        raise ValidationError(
+            {"outcome": "This appointment has not happened yet: record its outcome afterwards"}
+        )
+    if outcome == AppointmentOutcome.ACCEPTABLE_ABSENCE and not excuse.strip():
+        raise ValidationError({"excuse": "Enter the person's excuse for the absence"})
+    if outcome == AppointmentOutcome.ACCEPTABLE_ABSENCE and not evidence.strip():
+        raise ValidationError({"evidence": "Enter the evidence that supports the excuse"})
+    current.outcome, current.excuse, current.evidence = outcome, excuse, evidence
+    current.outcome_notes = notes
+    current.outcome_recorded_at, current.outcome_recorded_by = timezone.now(), by
+    save_if_current(current, expected_version=expected_version)
+    failure = None
+    if outcome in AppointmentOutcome.unacceptable_failures():
+        failure_date = timezone.localtime(current.starts_at).date()
+        failure = Failure.objects.create(
+            order=current.order,
+            appointment=current,
+            failure_date=failure_date,
+            description=_failure_description(current, outcome, notes),
+            deadline=enforcement.enforcement_deadline(failure_date),
+            recorded_by=by,
+        )
+    _order_history(
+        current.order,
+        by=by,
+        summary=f"Appointment outcome: {AppointmentOutcome(outcome).label}",
+        obj=current,
+        request=request,
+    )
+    return failure
+
+
+def _failure_description(appointment, outcome, notes):
+    when = timezone.localtime(appointment.starts_at)
+    what = (
+        "did not attend"
+        if outcome == AppointmentOutcome.UNACCEPTABLE_ABSENCE
+        else "attended but did not comply with the requirements of"
+    )
+    text = f"You {what} your {appointment.purpose} appointment on {when:%d/%m/%Y} at {when:%H:%M}"
+    return f"{text}. {notes}".strip() if notes else f"{text}."

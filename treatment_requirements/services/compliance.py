@@ -1,0 +1,191 @@
+"""Enforcement: warnings and breach referrals as the rule allows, and breach outcomes."""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.enums import AuditAction
+from core.concurrency import save_if_current
+
+from .. import enforcement
+from ..enums import (
+    BreachOutcome,
+    EnforcementAction,
+    OrderStatus,
+    TerminationReason,
+)
+from ..models import (
+    MAX_EXTENSION_MONTHS,
+    BreachReferral,
+    Failure,
+    Order,
+    Warning,
+)
+from ._common import (
+    _bump,
+    _check_active,
+    _lock_order,
+    _order_history,
+)
+from .court import _requirement_add
+
+
+def allowed_actions(failure: Failure) -> list[str]:
+    """The enforcement actions the rule allows for this failure (DOMAIN.md section 3)."""
+    warning_dates = (
+        Warning.objects.filter(order_id=failure.order_id)
+        .exclude(failure=failure)
+        .values_list("given_on", flat=True)
+    )
+    rule = enforcement.required_action(failure.failure_date, list(warning_dates))
+    if rule == enforcement.BREACH:
+        return [EnforcementAction.BREACH]
+    return [EnforcementAction.WARNING, EnforcementAction.BREACH]
+
+
+def warning_letter_text(*, failure: Failure, given_on: datetime.date, officer) -> str:
+    """The warning letter: the failure, that it is unacceptable, and the 12-month consequence."""
+    person = failure.order.person
+    until = given_on + relativedelta(months=12)
+    return (
+        f"Dear {person.full_name},\n\n"
+        f"Formal warning: {failure.order.get_order_type_display().lower()} made on "
+        f"{failure.order.made_on:%d/%m/%Y}.\n\n"
+        f"{failure.description}\n\n"
+        "I consider this a failure to comply with your order, and that you did not have an "
+        "acceptable reason. It is unacceptable.\n\n"
+        "This is a formal warning. If you fail again without an acceptable reason within "
+        f"12 months of this warning (that is, on or before {until:%d/%m/%Y}), you will be "
+        "liable to be brought back before the court, which may add to your order or "
+        "revoke it and sentence you again for the original offence.\n\n"
+        f"Given on {given_on:%d/%m/%Y} by {officer.display_name}, responsible officer."
+    )
+
+
+@transaction.atomic
+def failure_take_action(
+    *,
+    failure: Failure,
+    action: str,
+    action_on: datetime.date | None = None,
+    details: str = "",
+    by,
+    request=None,
+) -> Warning | BreachReferral:
+    """Give a warning or refer for breach, as the enforcement rule allows.
+
+    A warning where the rule requires breach is refused. Side effects: the Warning (with
+    its letter text) or BreachReferral, history, audit entry.
+    """
+    order = _lock_order(failure.order)
+    current = Failure.objects.select_for_update().get(pk=failure.pk)
+    if current.action:
+        raise ValidationError("Enforcement action has already been recorded for this failure.")
+    action_on = action_on or timezone.localdate()
+    if action_on < current.failure_date or action_on > timezone.localdate():
+        raise ValidationError({"action_on": "The date must be between the failure and today"})
+    if action not in allowed_actions(current):
+        raise ValidationError(
+            {
+                "action": (
+                    "A warning cannot be given: the person already had a warning on this "
+                    "order in the 12 months before this failure, so you must refer for breach"
+                )
+            },
+            code="breach_required",
+        )
+    current.action, current.action_on, current.action_by = action, action_on, by
+    current.save(update_fields=["action", "action_on", "action_by", "updated_at"])
+    if action == EnforcementAction.WARNING:
+        record = Warning.objects.create(
+            order=order,
+            failure=current,
+            given_on=action_on,
+            letter_text=warning_letter_text(failure=current, given_on=action_on, officer=by),
+            given_by=by,
+        )
+    else:
+        record = BreachReferral.objects.create(
+            order=order,
+            failure=current,
+            referred_on=action_on,
+            details=details or current.description,
+            referred_by=by,
+        )
+    _bump(order)
+    _order_history(
+        order,
+        by=by,
+        summary=f"Enforcement: {EnforcementAction(action).label.lower()}",
+        obj=record,
+        action=AuditAction.CREATE,
+        request=request,
+    )
+    return record
+
+
+@transaction.atomic
+def breach_record_outcome(
+    *,
+    breach: BreachReferral,
+    outcome: str,
+    outcome_on: datetime.date,
+    notes: str = "",
+    extension_months: int = 0,
+    added_requirement: dict | None = None,
+    by,
+    request=None,
+) -> BreachReferral:
+    """Record what the court did on breach: continue, add requirements, extend (once, up to
+    6 months), or revoke and resentence (which ends the order)."""
+    order = _lock_order(breach.order)
+    current = BreachReferral.objects.select_for_update().get(pk=breach.pk)
+    if current.outcome != BreachOutcome.PENDING:
+        raise ValidationError("The outcome of this breach has already been recorded.")
+    if outcome == BreachOutcome.PENDING:
+        raise ValidationError({"outcome": "Select what the court decided"})
+    if outcome_on < current.referred_on or outcome_on > timezone.localdate():
+        raise ValidationError(
+            {"outcome_on": "The date must be between the breach referral and today"}
+        )
+    _check_active(order)
+    if outcome == BreachOutcome.EXTENDED:
+        _extend(order, extension_months)
+    elif outcome == BreachOutcome.REQUIREMENTS_ADDED:
+        if not added_requirement or not added_requirement.get("kind"):
+            raise ValidationError({"kind": "Select the requirement the court added"})
+        _requirement_add(
+            order, added_requirement, added_on_breach=True, start=max(outcome_on, order.start_date)
+        )
+    current.outcome, current.outcome_on, current.outcome_notes = outcome, outcome_on, notes
+    current.extension_months = extension_months if outcome == BreachOutcome.EXTENDED else 0
+    current.save()
+    if outcome == BreachOutcome.REVOKED_RESENTENCED:
+        order.status, order.terminated_on = OrderStatus.TERMINATED, outcome_on
+        order.termination_reason = TerminationReason.REVOKED_BREACH
+        order.termination_notes = notes
+    save_if_current(order, expected_version=order.version)
+    _order_history(
+        order,
+        by=by,
+        summary=f"Breach outcome: {BreachOutcome(outcome).label}",
+        obj=current,
+        request=request,
+    )
+    return current
+
+
+def _extend(order: Order, months: int):
+    if order.extended_months:
+        raise ValidationError(
+            {"extension_months": "This order has already been extended once: it cannot be again"}
+        )
+    if not 1 <= (months or 0) <= MAX_EXTENSION_MONTHS:
+        raise ValidationError(
+            {"extension_months": f"An extension is between 1 and {MAX_EXTENSION_MONTHS} months"}
+        )
+    order.extended_months = months
+    order.end_date = order.end_date + relativedelta(months=months)

@@ -1,0 +1,152 @@
+"""Court outcomes, and the order and requirements the court made."""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.enums import AuditAction, Role, SiteKind
+
+from ..enums import (
+    HearingOutcome,
+    RecommendationStatus,
+    RequirementKind,
+)
+from ..models import (
+    CourtOutcome,
+    Order,
+    OrderRequirement,
+    Recommendation,
+)
+from ._common import (
+    _check_combination,
+    _check_provider,
+    _history,
+)
+
+COURT_SITE_KINDS = {SiteKind.MAGISTRATES_COURT, SiteKind.CROWN_COURT}
+
+
+def _check_officer(officer):
+    if officer is None or officer.role != Role.PROBATION_OFFICER or officer.team_id is None:
+        raise ValidationError(
+            {"responsible_officer": "Choose a probation officer who belongs to a probation team"}
+        )
+
+
+def _requirement_end(start: datetime.date, months: int) -> datetime.date:
+    return start + relativedelta(months=months) - datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def court_outcome_record(
+    *,
+    recommendation: Recommendation,
+    hearing_date: datetime.date,
+    court,
+    outcome: str,
+    reason: str = "",
+    order_data: dict | None = None,
+    requirements: list[dict] = (),
+    by,
+    request=None,
+) -> CourtOutcome:
+    """Record the court's decision; when an order is made, create it with its requirements.
+
+    order_data: order_type, made_on, start_date, end_date, responsible_officer. Each
+    requirement: kind, provider, length_months (and optionally proposed). A requirement
+    runs from the order's start for its length and must end by the order's end date.
+    """
+    if recommendation.status != RecommendationStatus.READY:
+        raise ValidationError("Only a recommendation marked ready for court can have an outcome.")
+    if court is None or court.kind not in COURT_SITE_KINDS:
+        raise ValidationError({"court": "Choose a magistrates' court or the Crown Court"})
+    if hearing_date > timezone.localdate():
+        raise ValidationError({"hearing_date": "The hearing date cannot be in the future"})
+    if outcome in (HearingOutcome.NOT_MADE, HearingOutcome.OTHER_DISPOSAL) and not reason.strip():
+        raise ValidationError({"reason": "Give the reason the court gave"})
+    if (
+        outcome == HearingOutcome.ORDER_MADE
+        and Order.objects.filter(recommendation=recommendation).exists()
+    ):
+        raise ValidationError("An order has already been recorded for this recommendation.")
+    court_outcome = CourtOutcome.objects.create(
+        recommendation=recommendation,
+        person_id=recommendation.person_id,
+        hearing_date=hearing_date,
+        court=court,
+        outcome=outcome,
+        reason=reason,
+        recorded_by=by,
+    )
+    order = None
+    if outcome == HearingOutcome.ORDER_MADE:
+        order = _order_create(court_outcome, order_data or {}, list(requirements))
+    _history(
+        recommendation=recommendation,
+        order=order,
+        by=by,
+        summary=f"Court outcome recorded: {court_outcome.get_outcome_display()}",
+        obj=court_outcome,
+        action=AuditAction.CREATE,
+        request=request,
+    )
+    return court_outcome
+
+
+def _order_create(court_outcome, data, requirements) -> Order:
+    officer = data.get("responsible_officer")
+    _check_officer(officer)
+    recommendation = court_outcome.recommendation
+    order = Order(
+        court_outcome=court_outcome,
+        recommendation=recommendation,
+        person_id=recommendation.person_id,
+        referral_id=recommendation.referral_id,
+        order_type=data.get("order_type"),
+        made_on=data.get("made_on") or court_outcome.hearing_date,
+        start_date=data.get("start_date"),
+        end_date=data.get("end_date"),
+        responsible_officer=officer,
+        probation_team_id=officer.team_id,
+    )
+    order.full_clean(exclude=["court_outcome", "recommendation", "person", "referral"])
+    order.save()
+    if not requirements:
+        raise ValidationError({"requirements": "Record at least one requirement the court made"})
+    _check_combination([r["kind"] for r in requirements])
+    proposed = {p.kind: p for p in recommendation.requirements.all()}
+    for data in requirements:
+        _requirement_add(order, data, proposed=proposed.get(data["kind"]))
+    return order
+
+
+def _requirement_add(order, data, *, proposed=None, added_on_breach=False, start=None):
+    _check_provider(data.get("provider"))
+    months = data.get("length_months") or 0
+    start = start or order.start_date
+    if months < 1:
+        raise ValidationError({"length_months": "Enter the requirement's length in months"})
+    end = _requirement_end(start, months)
+    if end > order.end_date:
+        raise ValidationError(
+            {
+                "length_months": (
+                    f"The {RequirementKind.short_labels()[data['kind']]} of {months} months "
+                    f"would end on {end:%d/%m/%Y}, after the order ends on "
+                    f"{order.end_date:%d/%m/%Y}"
+                )
+            }
+        )
+    return OrderRequirement.objects.create(
+        order=order,
+        kind=data["kind"],
+        provider=data["provider"],
+        length_months=months,
+        start_date=start,
+        end_date=end,
+        proposed=proposed,
+        added_on_breach=added_on_breach,
+    )

@@ -1,0 +1,55 @@
+"""Screens for recommendations, court outcomes and the order's community follow-up.
+
+Thin views: load through an access-checked selector, validate with a form, call one
+service, redirect. Every page showing a person's record writes an audit entry.
+"""
+
+from .compliance import breach_outcome, failure_action, warning_letter
+from .follow_up import (
+    drug_test_new,
+    measure_new,
+    order_terminate,
+    reoffending_check,
+    reoffending_new,
+    review_new,
+    review_report,
+)
+from .orders import (
+    appointment_new,
+    appointment_outcome,
+    appointment_reschedule,
+    caseload,
+    order_detail,
+)
+from .recommendations import (
+    court_outcome_new,
+    recommendation_detail,
+    recommendation_new,
+    recommendation_print,
+    recommendation_ready,
+    requirement_checklist,
+)
+
+__all__ = [
+    "appointment_new",
+    "appointment_outcome",
+    "appointment_reschedule",
+    "breach_outcome",
+    "caseload",
+    "court_outcome_new",
+    "drug_test_new",
+    "failure_action",
+    "measure_new",
+    "order_detail",
+    "order_terminate",
+    "recommendation_detail",
+    "recommendation_new",
+    "recommendation_print",
+    "recommendation_ready",
+    "reoffending_check",
+    "reoffending_new",
+    "requirement_checklist",
+    "review_new",
+    "review_report",
+    "warning_letter",
+]
