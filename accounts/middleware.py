@@ -1,12 +1,20 @@
-"""Two-factor sign-in: until a user who must use a second factor has done so, they reach
-only the screens that let them do it (or sign out)."""
+"""Two-factor sign-in, and an audit entry for every permission refusal.
+
+TwoFactorMiddleware: until a user who must use a second factor has done so, they reach only
+the screens that let them do it (or sign out).
+RefusalAuditMiddleware: a view that refuses with PermissionDenied outside accounts.policy
+(a rule narrower than the policy, such as "only probation officers take enforcement
+action") is audited too, so the trail holds every 403.
+"""
 
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
+from .enums import AuditAction
 from .models import RolePolicy
 
 # Set at sign-in (see accounts.signals) so the check costs no query per request.
@@ -61,3 +69,31 @@ class TwoFactorMiddleware:
         if request.method == "GET":
             target = f"{target}?{urlencode({'next': request.get_full_path()})}"
         return redirect(target)
+
+
+class RefusalAuditMiddleware:
+    """Record a REFUSED audit entry for a PermissionDenied the access policy did not audit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, PermissionDenied):
+            return None
+        if getattr(request, "refusal_audited", False):
+            return None
+        from .audit import audit_record
+
+        request.refusal_audited = True
+        match = request.resolver_match
+        audit_record(
+            action=AuditAction.REFUSED,
+            user=request.user,
+            object_type=match.view_name if match else "",
+            detail=str(exception)[:255] or "permission denied",
+            request=request,
+        )
+        return None  # Django still answers 403 as usual

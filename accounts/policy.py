@@ -157,6 +157,8 @@ def get_for_user_or_404(request, action: str, kind: str, queryset: QuerySet, **l
 def _audit_refusal(request, detail: str):
     from .audit import audit_record
 
+    # accounts.middleware.RefusalAuditMiddleware audits other 403s; this one is done.
+    request.refusal_audited = True
     audit_record(
         action=AuditAction.REFUSED,
         user=request.user,

@@ -129,16 +129,112 @@ KEY_COLUMNS = {
 KEYS = tuple(KEY_COLUMNS.values())
 
 
-def _breakdown(day: date, queryset: QuerySet, prefix: str, measure: str, category) -> int:
-    """Insert `measure` rows: `queryset` counted by the referral keys and `category`."""
-    grouped = (
-        with_referral_keys(queryset, prefix)
-        .annotate(f_measure=Value(measure, output_field=CharField()), f_category=category)
-        .values(*KEYS, "f_measure", "f_category")
-        .annotate(n=Count("pk"))
+# One row per referral with its keys, built once per run: the breakdowns join to it rather
+# than recomputing the London month and the age at referral for every measure.
+KEYS_TABLE = "reporting_dashboard_referral_keys"
+
+
+def _create_keys_table(cutoff: datetime):
+    """One row per referral: its keys and the per-referral categories counted below."""
+    referrals = with_referral_keys(Referral.objects.filter(received_at__lt=cutoff)).annotate(
+        a_screen=WholeHoursBetween(F("screened_at"), F("received_at")),
+        a_assess=WholeHoursBetween(F("assessed_at"), F("received_at")),
     )
-    columns = {**KEY_COLUMNS, "measure": "f_measure", "category": "f_category", "count": "n"}
-    return insert_aggregate(CohortBreakdownFact, day, grouped, columns)
+    keyed = referrals.annotate(
+        f_id=F("pk"),
+        f_age_band=_age_band(),
+        f_gender=F("person__gender"),
+        f_ethnicity=Coalesce(
+            F("person__ethnicity__group"), Value("Not stated"), output_field=CharField()
+        ),
+        f_hours_screening=_hours_bucket("screened_at", "a_screen", cutoff),
+        f_hours_assessment=_hours_bucket("assessed_at", "a_assess", cutoff),
+    ).values("f_id", *KEYS, *PER_REFERRAL.values())
+    sql, params = keyed.order_by().query.sql_with_params()
+    table = connection.ops.quote_name(KEYS_TABLE)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", params)
+        cursor.execute(
+            f"CREATE INDEX {connection.ops.quote_name(KEYS_TABLE + '_id')} ON {table} (f_id)"
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {table}")
+
+
+# Breakdowns of one category per referral, counted straight from the keys table.
+PER_REFERRAL = {
+    "gender": "f_gender",
+    "age_band": "f_age_band",
+    "ethnicity": "f_ethnicity",
+    "hours_to_screening": "f_hours_screening",
+    "hours_to_assessment": "f_hours_assessment",
+}
+
+
+def _per_referral_facts(day: date, cutoff: datetime) -> int:
+    qn = connection.ops.quote_name
+    keys = ", ".join(qn(alias) for alias in KEYS)
+    fields = ["snapshot_date", *KEY_COLUMNS, "measure", "category", "count"]
+    targets = ", ".join(qn(CohortBreakdownFact._meta.get_field(f).column) for f in fields)
+    rows = 0
+    with connection.cursor() as cursor:
+        for measure, column in PER_REFERRAL.items():
+            cursor.execute(
+                f"INSERT INTO {qn(CohortBreakdownFact._meta.db_table)} ({targets}) "  # noqa: S608
+                f"SELECT %s, {keys}, %s, {qn(column)}, COUNT(*) FROM {qn(KEYS_TABLE)} "
+                f"WHERE {qn(column)} IS NOT NULL GROUP BY {keys}, {qn(column)}",
+                [day, measure],
+            )
+            rows += max(cursor.rowcount, 0)
+    return rows
+
+
+def _drop_keys_table():
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(KEYS_TABLE)}")
+
+
+def _breakdown(day: date, queryset: QuerySet, prefix: str, measure: str, category) -> int:
+    """Insert `measure` rows: `queryset` counted by its referral's keys and `category`.
+
+    `prefix` reaches the referral from the queryset's model ("" for referrals themselves);
+    `category` is an expression over the queryset, or the name of a keys-table column.
+    """
+    from_keys = isinstance(category, str)
+    inner = queryset.annotate(f_ref=F(f"{prefix}id" if prefix else "pk"))
+    inner = (
+        inner.values("f_ref")
+        if from_keys
+        else inner.annotate(f_category=category).values("f_ref", "f_category")
+    )
+    inner_sql, inner_params = inner.order_by().query.sql_with_params()
+    qn = connection.ops.quote_name
+    keys = ", ".join(f"k.{qn(alias)}" for alias in KEYS)
+    category_sql = f"k.{qn(category)}" if from_keys else "agg.f_category"
+    fields = ["snapshot_date", *KEY_COLUMNS, "measure", "category", "count"]
+    targets = ", ".join(qn(CohortBreakdownFact._meta.get_field(f).column) for f in fields)
+    # Only quoted identifiers and Django-compiled SQL are interpolated; values are params.
+    sql = (
+        f"INSERT INTO {qn(CohortBreakdownFact._meta.db_table)} ({targets}) "  # noqa: S608
+        f"SELECT %s, {keys}, %s, {category_sql}, COUNT(*) "
+        f"FROM ({inner_sql}) agg INNER JOIN {qn(KEYS_TABLE)} k ON k.f_id = agg.f_ref "
+        f"GROUP BY {keys}, {category_sql}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [day, measure, *inner_params])
+        return max(cursor.rowcount, 0)
+
+
+def _age_band():
+    return Case(
+        *[
+            When(a_age__lt=bound, then=Value(code))
+            for bound, (code, _label) in zip(_AGE_BOUNDS, AGE_BANDS, strict=False)
+        ],
+        default=Value(AGE_BANDS[-1][0]),
+        output_field=CharField(),
+    )
 
 
 def build_cohort_referral_facts(day: date, cutoff: datetime) -> int:
@@ -210,53 +306,28 @@ def build_cohort_referral_facts(day: date, cutoff: datetime) -> int:
     return insert_aggregate(CohortReferralFact, day, queryset, columns)
 
 
-def _who_facts(day: date, cutoff: datetime) -> int:
-    referrals = Referral.objects.filter(received_at__lt=cutoff)
-    age_band = Case(
-        *[
-            When(a_age__lt=bound, then=Value(code))
-            for bound, (code, _label) in zip(_AGE_BOUNDS, AGE_BANDS, strict=False)
-        ],
-        default=Value(AGE_BANDS[-1][0]),
-        output_field=CharField(),
-    )
-    ethnicity = Coalesce(
-        F("person__ethnicity__group"), Value("Not stated"), output_field=CharField()
-    )
+def _vulnerability_facts(day: date, cutoff: datetime) -> int:
     through = Referral.vulnerabilities.through.objects.filter(referral__received_at__lt=cutoff)
-    return (
-        _breakdown(day, referrals, "", "gender", F("person__gender"))
-        + _breakdown(day, referrals, "", "age_band", age_band)
-        + _breakdown(day, referrals, "", "ethnicity", ethnicity)
-        + _breakdown(day, through, "referral__", "vulnerability", F("vulnerability__code"))
-    )
+    return _breakdown(day, through, "referral__", "vulnerability", F("vulnerability__code"))
 
 
-def _timeliness_facts(day: date, cutoff: datetime) -> int:
-    rows = 0
-    for step, field in (("screening", "screened_at"), ("assessment", "assessed_at")):
-        done = Referral.objects.filter(
-            received_at__lt=cutoff, **{f"{field}__lt": cutoff, f"{field}__gte": F("received_at")}
-        )
-        done = done.annotate(a_hours=WholeHoursBetween(F(field), F("received_at")))
-        rows += _breakdown(day, done, "", f"hours_to_{step}", Cast(_hours_bucket(), CharField()))
-    return rows
+def _hours_bucket(field: str, hours_alias: str, cutoff: datetime):
+    """Hours from referral to `field` as text, or NULL when not done by the cutoff.
 
-
-def _hours_bucket():
-    """Whole hours up to 3 days; then 6-hour steps to a week, then days to 30 days (720+).
-
-    Keeps the histogram small (about 110 buckets) while the median stays exact to the
-    hour for everything seen within 3 days.
+    Whole hours up to 3 days; then 6-hour steps to a week, then days to 30 days (720 =
+    720 or more). Keeps the histogram to about 110 buckets while the median stays exact
+    to the hour for everything done within 3 days.
     """
-    hours = F("a_hours")
-    return Case(
-        When(a_hours__lt=72, then=hours),
-        When(a_hours__lt=168, then=hours / 6 * 6),
-        When(a_hours__lt=HOURS_CAP, then=hours / 24 * 24),
+    hours = F(hours_alias)
+    done = Q(**{f"{field}__lt": cutoff, f"{field}__gte": F("received_at")})
+    bucket = Case(
+        When(**{f"{hours_alias}__lt": 72}, then=hours),
+        When(**{f"{hours_alias}__lt": 168}, then=hours / 6 * 6),
+        When(**{f"{hours_alias}__lt": HOURS_CAP}, then=hours / 24 * 24),
         default=Value(HOURS_CAP),
         output_field=IntegerField(),
     )
+    return Case(When(done, then=Cast(bucket, CharField())), default=None, output_field=CharField())
 
 
 def _order_facts(day: date, cutoff: datetime) -> int:
@@ -379,16 +450,20 @@ def _onward_facts(day: date, cutoff: datetime) -> int:
 
 def build_cohort_breakdown_facts(day: date, cutoff: datetime) -> int:
     """Every CohortBreakdownFact measure for `day`."""
-    rows = sum(
-        build(day, cutoff)
-        for build in (
-            _who_facts,
-            _timeliness_facts,
-            _order_facts,
-            _outcome_measure_facts,
-            _onward_facts,
+    _create_keys_table(cutoff)
+    try:
+        rows = sum(
+            build(day, cutoff)
+            for build in (
+                _per_referral_facts,
+                _vulnerability_facts,
+                _order_facts,
+                _outcome_measure_facts,
+                _onward_facts,
+            )
         )
-    )
+    finally:
+        _drop_keys_table()
     _analyse(CohortReferralFact, CohortBreakdownFact)
     return rows
 

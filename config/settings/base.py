@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
+    "accounts.middleware.RefusalAuditMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

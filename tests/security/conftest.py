@@ -75,6 +75,7 @@ def _seed_pathway(data, team_a):
     from tests.assessments.factories import (
         AssessmentFactory,
         ConsentFactory,
+        InstrumentResponseFactory,
         OnwardReferralFactory,
         signed_assessment,
     )
@@ -103,6 +104,9 @@ def _seed_pathway(data, team_a):
         )
 
     data.draft = AssessmentFactory(referral=another_referral(), started_by=practitioner)
+    data.instrument = InstrumentResponseFactory(
+        assessment=data.draft, is_complete=False, total=None, band="", recorded_by=practitioner
+    )
     data.signed = signed_assessment(referral=another_referral(), started_by=practitioner)
     data.consent = ConsentFactory(
         referral=data.signed.referral,
