@@ -92,6 +92,21 @@ def grouped_ethnicity_choices():
     return choices
 
 
+class SiteSelect(forms.Select):
+    """Each option carries its site kind, so static/js/intake.js can offer the right sites."""
+
+    def __init__(self, attrs=None, choices=()):
+        # crispy-forms-gds styles widgets by class name; this one is not "Select".
+        super().__init__({"class": "govuk-select", **(attrs or {})}, choices)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-kind"] = instance.kind
+        return option
+
+
 class PersonForm(CleanTextMixin, forms.ModelForm):
     date_of_birth = GovDateField(label="Date of birth", help_text="For example, 27 3 1990")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -293,6 +308,7 @@ class ReferralForm(CleanTextMixin, forms.ModelForm):
             "reason": "What the referrer saw or was told, in their words where possible",
         }
         widgets = {
+            "site": SiteSelect,
             "urgency": forms.RadioSelect,
             "reason": forms.Textarea(attrs={"rows": 5}),
         }

@@ -12,7 +12,7 @@ Extension points for other apps (register from your AppConfig.ready):
 """
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -111,6 +111,10 @@ def search_q(search: dict) -> Q:
     return condition
 
 
+def _start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 SORT_ORDERS = {
     "-received": ["-received_at", "-id"],
     "received": ["received_at", "id"],
@@ -140,10 +144,12 @@ def referral_list(
         queryset = queryset.filter(source=filters["source"])
     if filters.get("site"):
         queryset = queryset.filter(site=filters["site"])
+    # Whole local days as datetime bounds, so the (team, received_at) index is used.
     if filters.get("received_from"):
-        queryset = queryset.filter(received_at__date__gte=filters["received_from"])
+        queryset = queryset.filter(received_at__gte=_start_of_day(filters["received_from"]))
     if filters.get("received_to"):
-        queryset = queryset.filter(received_at__date__lte=filters["received_to"])
+        next_day = filters["received_to"] + timedelta(days=1)
+        queryset = queryset.filter(received_at__lt=_start_of_day(next_day))
     if search:
         queryset = queryset.filter(search_q(search))
     queryset = queryset.order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["-received"]))

@@ -311,18 +311,25 @@ def start_gunicorn(port: int, workers: int, env) -> subprocess.Popen:
         "--backlog",
         "2048",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+    log_file = open(tempfile.gettempdir() + f"/ld-bench-gunicorn-{port}.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(  # noqa: S603 - fixed command, our own arguments
+        command, cwd=ROOT, env=env, start_new_session=True, stdout=log_file, stderr=log_file
+    )
     import requests
 
-    for _ in range(100):
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz/", timeout=1).status_code == 200:
-                return process
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.2)
+    try:
+        for _ in range(150):
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz/", timeout=5).status_code == 200:
+                    return process
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+    except BaseException:
+        stop(process)
+        raise
     stop(process)
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit(f"gunicorn did not start: see {log_file.name}")
 
 
 def stop(process: subprocess.Popen):

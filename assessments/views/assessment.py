@@ -11,7 +11,6 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.policy import Action
-from core.concurrency import StaleEditError
 from referrals.enums import ReferralStatus
 
 from .. import instruments, selectors, services
@@ -177,9 +176,7 @@ def section(request, pk, key):
                     by=request.user,
                     request=request,
                 )
-            except StaleEditError as exc:
-                apply_errors(form, exc)
-            except ValidationError as exc:
+            except ValidationError as exc:  # StaleEditError included
                 apply_errors(form, exc)
             else:
                 return redirect(_next_step_url(assessment, key))

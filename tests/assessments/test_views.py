@@ -755,3 +755,29 @@ def test_draft_older_than_a_colleagues_save_cannot_overwrite_it(client, practiti
     assert refused.status_code == 409
     assessment.refresh_from_db()
     assert assessment.physical_health == "Asthma and COPD"
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [
+        (5, "The date of assessment cannot be in the future"),
+        (-400, "The date of assessment cannot be before the referral was received"),
+    ],
+)
+def test_assessment_date_out_of_range_is_refused(practitioner_client, practitioner, days, message):
+    assessment = _team_assessment(practitioner)
+    day = timezone.localdate() + datetime.timedelta(days=days)
+
+    response = practitioner_client.post(
+        reverse("assessments:section", args=[assessment.pk, "presenting"]),
+        {
+            **_date("assessed_on", day),
+            "presenting_needs": "Low mood",
+            "version": assessment.version,
+        },
+    )
+
+    assert response.status_code == 400
+    assert message in errors_of(response)
+    assessment.refresh_from_db()
+    assert (assessment.assessed_on, assessment.presenting_needs) == (timezone.localdate(), "")

@@ -53,15 +53,8 @@ def page(browser):
 
 
 @pytest.fixture
-def e2e_db(transactional_db, monkeypatch):
-    """The live server sees committed data; reload the coded lists a flush may have emptied.
-
-    The server thread closes its connection after each request (CONN_MAX_AGE 0), so the
-    test database can be dropped at the end of the session.
-    """
-    from django.db import connections
-
-    monkeypatch.setitem(connections["default"].settings_dict, "CONN_MAX_AGE", 0)
+def e2e_db(transactional_db):
+    """The live server sees committed data; reload the coded lists a flush may have emptied."""
     ensure_reference_data()
 
 

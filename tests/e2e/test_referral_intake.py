@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from referrals.models import Person, Referral
+from tests.factories import SiteFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -11,6 +12,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_practitioner_records_a_referral_finds_it_and_opens_the_person(
     signed_in_page, practitioner, site, screenshot, live_server
 ):
+    court = SiteFactory(
+        team=site.team, name="Cambridge Magistrates' Court", kind="magistrates_court"
+    )
     page = signed_in_page(practitioner)
     expect(page.get_by_role("heading", name="My work")).to_be_visible()
     screenshot("1-my-work")
@@ -28,6 +32,12 @@ def test_practitioner_records_a_referral_finds_it_and_opens_the_person(
     page.fill("#id_person-pnc_id", "79/163001B")
     page.fill("#id_person-postcode_district", "cb1")
     page.select_option("#id_referral-source", value="police_custody")
+    # intake.js offers the sites that fit the source and names the reference accordingly.
+    court_hidden = f"#id_referral-site option[value='{court.pk}']"
+    assert page.eval_on_selector(court_hidden, "option => option.hidden") is True
+    expect(page.locator("label[for='id_referral-case_reference']")).to_have_text(
+        "Custody record number"
+    )
     page.select_option("#id_referral-site", label=site.name)
     page.fill("#id_referral-case_reference", "CUST/26/004411")
     page.fill("#id_referral-referrer_name", "Sgt Amy Fox")

@@ -244,3 +244,22 @@ def test_my_work_lists_assigned_unassigned_and_overdue(
     assert [r.pk for r in queues["assigned"]["rows"]] == [mine.pk]
     assert {r.pk for r in queues["unassigned"]["rows"]} == {free.pk, late.pk}
     assert [r.pk for r in queues["overdue"]["rows"]] == [late.pk]
+
+
+@pytest.mark.django_db
+def test_date_range_includes_whole_local_days(practitioner_client, team, site):
+    import zoneinfo
+
+    london = zoneinfo.ZoneInfo("Europe/London")
+    late = datetime.datetime(2026, 7, 1, 23, 30, tzinfo=london)  # 22:30 UTC
+    ReferralFactory(
+        person=PersonFactory(team=team, family_name="Lateevening"), site=site, received_at=late
+    )
+
+    same_day = practitioner_client.get(
+        LIST, {"received_from": "2026-07-01", "received_to": "2026-07-01"}
+    ).content.decode()
+    next_day = practitioner_client.get(LIST, {"received_from": "2026-07-02"}).content.decode()
+
+    assert "LATEEVENING" in same_day
+    assert "LATEEVENING" not in next_day
