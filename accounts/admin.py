@@ -21,6 +21,11 @@ class TeamAdmin(admin.ModelAdmin):
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "team", "is_active"]
     list_filter = ["role", "team", "is_active"]
+    # Accessibility (axe, WCAG 2.2): Django's split date/time inputs have no labels and the
+    # filter_horizontal widget puts aria-label on bare spans. Sign-in and joining dates are
+    # facts, not settings; plain labelled multi-selects work with every assistive technology.
+    readonly_fields = ["last_login", "date_joined"]
+    filter_horizontal = ()
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         ("Role and team", {"fields": ["role", "team", "job_title"]}),

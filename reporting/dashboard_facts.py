@@ -172,21 +172,43 @@ PER_REFERRAL = {
 }
 
 
+# Every keys-table row joins "all" and each priority cohort the referral belongs to.
+_COHORTS_SQL = (
+    "(SELECT 'all' AS cohort UNION ALL SELECT 'women' UNION ALL SELECT '18_24' "
+    "UNION ALL SELECT 'veterans') c ON (c.cohort = 'all' OR (c.cohort = 'women' AND "
+    "k.f_woman) OR (c.cohort = '18_24' AND k.f_young) OR (c.cohort = 'veterans' AND "
+    "k.f_veteran))"
+)
+_BREAKDOWN_KEYS = ("k.f_month", "k.f_team", "k.f_source", "c.cohort")
+_BREAKDOWN_FIELDS = ("snapshot_date", "month", "team", "source", "cohort", "measure", "category")
+
+
+def _insert_breakdown(day: date, measure: str, category_sql: str, source_sql: str, params):
+    """INSERT one measure's rows: referrals' keys x cohorts x category, counted.
+
+    `source_sql` is a FROM clause with the keys table aliased k; only quoted identifiers
+    and Django-compiled SQL are interpolated, every value is a parameter.
+    """
+    qn = connection.ops.quote_name
+    fields = [*_BREAKDOWN_FIELDS, "count"]
+    targets = ", ".join(qn(CohortBreakdownFact._meta.get_field(f).column) for f in fields)
+    keys = ", ".join(_BREAKDOWN_KEYS)
+    sql = (
+        f"INSERT INTO {qn(CohortBreakdownFact._meta.db_table)} ({targets}) "  # noqa: S608
+        f"SELECT %s, {keys}, %s, {category_sql}, COUNT(*) FROM {source_sql} "
+        f"INNER JOIN {_COHORTS_SQL} GROUP BY {keys}, {category_sql}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [day, measure, *params])
+        return max(cursor.rowcount, 0)
+
+
 def _per_referral_facts(day: date, cutoff: datetime) -> int:
     qn = connection.ops.quote_name
-    keys = ", ".join(qn(alias) for alias in KEYS)
-    fields = ["snapshot_date", *KEY_COLUMNS, "measure", "category", "count"]
-    targets = ", ".join(qn(CohortBreakdownFact._meta.get_field(f).column) for f in fields)
     rows = 0
-    with connection.cursor() as cursor:
-        for measure, column in PER_REFERRAL.items():
-            cursor.execute(
-                f"INSERT INTO {qn(CohortBreakdownFact._meta.db_table)} ({targets}) "  # noqa: S608
-                f"SELECT %s, {keys}, %s, {qn(column)}, COUNT(*) FROM {qn(KEYS_TABLE)} "
-                f"WHERE {qn(column)} IS NOT NULL GROUP BY {keys}, {qn(column)}",
-                [day, measure],
-            )
-            rows += max(cursor.rowcount, 0)
+    for measure, column in PER_REFERRAL.items():
+        source = f"(SELECT * FROM {qn(KEYS_TABLE)} WHERE {qn(column)} IS NOT NULL) k"  # noqa: S608
+        rows += _insert_breakdown(day, measure, f"k.{qn(column)}", source, [])
     return rows
 
 
@@ -198,32 +220,13 @@ def _drop_keys_table():
 def _breakdown(day: date, queryset: QuerySet, prefix: str, measure: str, category) -> int:
     """Insert `measure` rows: `queryset` counted by its referral's keys and `category`.
 
-    `prefix` reaches the referral from the queryset's model ("" for referrals themselves);
-    `category` is an expression over the queryset, or the name of a keys-table column.
+    `prefix` reaches the referral from the queryset's model ("" for referrals themselves).
     """
-    from_keys = isinstance(category, str)
-    inner = queryset.annotate(f_ref=F(f"{prefix}id" if prefix else "pk"))
-    inner = (
-        inner.values("f_ref")
-        if from_keys
-        else inner.annotate(f_category=category).values("f_ref", "f_category")
-    )
-    inner_sql, inner_params = inner.order_by().query.sql_with_params()
+    inner = queryset.annotate(f_ref=F(f"{prefix}id" if prefix else "pk"), f_category=category)
+    inner_sql, inner_params = inner.values("f_ref", "f_category").order_by().query.sql_with_params()
     qn = connection.ops.quote_name
-    keys = ", ".join(f"k.{qn(alias)}" for alias in KEYS)
-    category_sql = f"k.{qn(category)}" if from_keys else "agg.f_category"
-    fields = ["snapshot_date", *KEY_COLUMNS, "measure", "category", "count"]
-    targets = ", ".join(qn(CohortBreakdownFact._meta.get_field(f).column) for f in fields)
-    # Only quoted identifiers and Django-compiled SQL are interpolated; values are params.
-    sql = (
-        f"INSERT INTO {qn(CohortBreakdownFact._meta.db_table)} ({targets}) "  # noqa: S608
-        f"SELECT %s, {keys}, %s, {category_sql}, COUNT(*) "
-        f"FROM ({inner_sql}) agg INNER JOIN {qn(KEYS_TABLE)} k ON k.f_id = agg.f_ref "
-        f"GROUP BY {keys}, {category_sql}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [day, measure, *inner_params])
-        return max(cursor.rowcount, 0)
+    source = f"({inner_sql}) agg INNER JOIN {qn(KEYS_TABLE)} k ON k.f_id = agg.f_ref"
+    return _insert_breakdown(day, measure, "agg.f_category", source, inner_params)
 
 
 def _age_band():

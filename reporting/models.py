@@ -254,7 +254,7 @@ FACT_TABLES = [ReferralFact, DemographicFact, VulnerabilityFact, RequirementFact
 # --- Dashboard facts (added by the dashboards work, issue 6; built by reporting.dashboard_facts)
 #
 # Everything here is keyed by the REFERRAL: the month it was received, its L&D team, source
-# (and site), and three cohort flags of the person at referral (woman, aged 18-24, veteran),
+# (and site), and the person's priority cohorts at referral (woman, aged 18-24, veteran),
 # so every dashboard figure can be filtered the same way (period, team, source, cohort).
 # Orders, appointments, outcome measures and re-arrests count under the referral they grew
 # from. Counts are unrounded; the dashboards apply disclosure control.
@@ -267,16 +267,13 @@ class _CohortFact(models.Model):
         "accounts.Team", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     source = models.CharField(max_length=32)
-    is_woman = models.BooleanField()
-    is_young_adult = models.BooleanField()
-    is_veteran = models.BooleanField()
 
     class Meta:
         abstract = True
 
 
 class CohortReferralFact(_CohortFact):
-    """Referral counts along the pathway, with the referral's site.
+    """Referral counts along the pathway, with the referral's site and cohort flags.
 
     referrals, screened(_within_target), assessed(_within_target) as in ReferralFact;
     recommended: a recommendation was ready for court by the day; orders_made: an order
@@ -288,6 +285,9 @@ class CohortReferralFact(_CohortFact):
     site = models.ForeignKey(
         "accounts.Site", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
+    is_woman = models.BooleanField()
+    is_young_adult = models.BooleanField()
+    is_veteran = models.BooleanField()
     referrals = models.PositiveIntegerField()
     screened = models.PositiveIntegerField()
     screened_within_target = models.PositiveIntegerField()
@@ -317,14 +317,21 @@ class CohortBreakdownFact(_CohortFact):
     outcome_paired / outcome_improved (instrument code): orders with a start and an end
     score / whose score fell by the meaningful amount; onward_referral / onward_attended
     (OnwardService): onward referrals made / first appointment attended.
+
+    `cohort` is "all", "women", "18_24" or "veterans": each count appears once under
+    "all" and again under every priority cohort it belongs to, so a dashboard reads only
+    the rows of the one cohort it shows.
     """
 
+    cohort = models.CharField(max_length=16)
     measure = models.CharField(max_length=32)
     category = models.CharField(max_length=64, blank=True)
     count = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["snapshot_date", "month"], name="cohortbreak_day_month")]
+        indexes = [
+            models.Index(fields=["snapshot_date", "cohort", "month"], name="cohortbreak_day_month")
+        ]
 
     def __str__(self):
         return f"{self.snapshot_date} {self.measure} {self.category}: {self.count}"

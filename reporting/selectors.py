@@ -153,7 +153,9 @@ def _facts(model, run, selection):
         "month__gte": selection.dates.start.replace(day=1),
         "month__lte": selection.dates.end,
     }
-    if selection.cohort in COHORT_FLAGS:
+    if model is CohortBreakdownFact:
+        filters["cohort"] = selection.cohort
+    elif selection.cohort in COHORT_FLAGS:
         filters[COHORT_FLAGS[selection.cohort]] = True
     if selection.team is not None:
         filters["team_id"] = selection.team.pk

@@ -16,11 +16,11 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
     DateField,
-    Exists,
     F,
     Func,
     IntegerField,
@@ -78,18 +78,30 @@ def insert_aggregate(model, day: date, queryset: QuerySet, columns: dict[str, st
     """
     inner_sql, inner_params = queryset.order_by().query.sql_with_params()
     qn = connection.ops.quote_name
-    targets = ", ".join(
-        qn(model._meta.get_field(c).column) for c in ["snapshot_date", *columns.keys()]
-    )
     picks = ", ".join(f"agg.{qn(alias)}" for alias in columns.values())
-    # Only quoted identifiers are formatted in; every value is a query parameter.
-    sql = (
-        f"INSERT INTO {qn(model._meta.db_table)} ({targets}) "  # noqa: S608
-        f"SELECT %s, {picks} FROM ({inner_sql}) agg"
-    )
+    select = f"SELECT %s, {picks} FROM ({inner_sql}) agg"  # noqa: S608
+    return insert_rows(model, ["snapshot_date", *columns.keys()], select, [day, *inner_params])
+
+
+def insert_rows(model, fields: list[str], select_sql: str, params: list) -> int:
+    """INSERT INTO the model's table the rows of `select_sql` (its columns in `fields` order).
+
+    On PostgreSQL the SELECT first fills a temporary table: INSERT ... SELECT never runs
+    in parallel there, CREATE TABLE ... AS SELECT does (both cores count the million rows).
+    Only quoted identifiers are formatted into the SQL; every value is a query parameter.
+    """
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    targets = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [day, *inner_params])
-        return max(cursor.rowcount, 0)
+        if connection.vendor != "postgresql":
+            cursor.execute(f"INSERT INTO {table} ({targets}) {select_sql}", params)  # noqa: S608
+            return max(cursor.rowcount, 0)
+        cursor.execute(f"CREATE TEMPORARY TABLE snapshot_rows ({targets}) AS {select_sql}", params)
+        cursor.execute(f"INSERT INTO {table} ({targets}) SELECT * FROM snapshot_rows")  # noqa: S608
+        inserted = cursor.rowcount
+        cursor.execute("DROP TABLE snapshot_rows")
+        return max(inserted, 0)
 
 
 def _within_target(done_field: str) -> Q:
@@ -185,49 +197,77 @@ def age_on_referral():
     return ExtractYear("received_at") - ExtractYear("person__date_of_birth") - before_birthday
 
 
+AGE_BAND_BOUNDS = [18, 25, 35, 45, 55, 65]
+
+
 def build_demographic_facts(day: date, cutoff: datetime) -> int:
-    has_vulnerability = Exists(
-        Referral.vulnerabilities.through.objects.filter(referral_id=OuterRef("pk"))
+    """Who was referred, by gender, age band and ethnic group.
+
+    Two levels, so the (costly) age is computed once per referral: the inner query gives
+    one row per referral with its age; the outer one bands and counts them.
+    """
+    # IN (subquery) is planned as one hashed set, not one index probe per referral.
+    vulnerable = Referral.vulnerabilities.through.objects.values("referral_id")
+    has_vulnerability = Case(
+        When(pk__in=vulnerable, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
     )
-    bounds = [18, 25, 35, 45, 55, 65]
-    queryset = (
+    rows = (
         referrals_as_at(cutoff)
-        .annotate(a_age=age_on_referral())
         .annotate(
+            a_age=age_on_referral(),
             f_gender=F("person__gender"),
-            f_age_band=Case(
-                *[
-                    When(a_age__lt=bound, then=Value(code))
-                    for bound, (code, _label) in zip(bounds, AGE_BANDS, strict=False)
-                ],
-                default=Value(AGE_BANDS[-1][0]),
-                output_field=CharField(),
-            ),
             f_ethnicity=Coalesce(
                 F("person__ethnicity__group"), Value("Not stated"), output_field=CharField()
             ),
-            f_has_vulnerability=has_vulnerability,
+            f_person=F("person_id"),
+            f_veteran=F("person__is_veteran"),
+            f_vulnerable=has_vulnerability,
         )
-        .values("f_month", "f_team", "f_gender", "f_age_band", "f_ethnicity")
-        .annotate(
-            n_referrals=Count("pk"),
-            n_people=Count("person_id", distinct=True),
-            n_veterans=Count("pk", filter=Q(person__is_veteran=True)),
-            n_vulnerable=Count("pk", filter=Q(f_has_vulnerability=True)),
+        .values(
+            "f_month",
+            "f_team",
+            "f_gender",
+            "a_age",
+            "f_ethnicity",
+            "f_person",
+            "f_veteran",
+            "f_vulnerable",
         )
+        .order_by()
     )
-    columns = {
-        "month": "f_month",
-        "team": "f_team",
-        "gender": "f_gender",
-        "age_band": "f_age_band",
-        "ethnicity_group": "f_ethnicity",
-        "referrals": "n_referrals",
-        "people": "n_people",
-        "veterans": "n_veterans",
-        "with_vulnerability": "n_vulnerable",
-    }
-    return insert_aggregate(DemographicFact, day, queryset, columns)
+    inner_sql, inner_params = rows.query.sql_with_params()
+    qn = connection.ops.quote_name
+    whens = " ".join(f"WHEN r.{qn('a_age')} < %s THEN %s" for _ in AGE_BAND_BOUNDS)
+    band_params = [
+        value
+        for bound, (code, _label) in zip(AGE_BAND_BOUNDS, AGE_BANDS, strict=False)
+        for value in (bound, code)
+    ]
+    dims = ["f_month", "f_team", "f_gender", "f_band", "f_ethnicity"]
+    picks = ", ".join(f"b.{qn(d)}" for d in dims)
+    select = (
+        f"SELECT %s, {picks}, COUNT(*), COUNT(DISTINCT b.{qn('f_person')}), "  # noqa: S608
+        f"SUM(CASE WHEN b.{qn('f_veteran')} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN b.{qn('f_vulnerable')} THEN 1 ELSE 0 END) "
+        f"FROM (SELECT r.*, CASE {whens} ELSE %s END AS {qn('f_band')} "
+        f"FROM ({inner_sql}) r) b GROUP BY {picks}"
+    )
+    fields = [
+        "snapshot_date",
+        "month",
+        "team",
+        "gender",
+        "age_band",
+        "ethnicity_group",
+        "referrals",
+        "people",
+        "veterans",
+        "with_vulnerability",
+    ]
+    params = [day, *band_params, AGE_BANDS[-1][0], *inner_params]
+    return insert_rows(DemographicFact, fields, select, params)
 
 
 def build_vulnerability_facts(day: date, cutoff: datetime) -> int:
@@ -443,8 +483,10 @@ def rebuild_day(day: date) -> int:
         # inserts alongside the other's rows; SQLite serialises writers anyway.
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SNAPSHOT_LOCK_KEY])
-            # JIT compiling these wide CASE expressions costs more than it saves.
+            # JIT compiling these wide CASE expressions costs more than it saves; the
+            # sorts and hashes of a million rows fit in memory with a larger work_mem.
             cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
     for model in FACT_TABLES:
         model.objects.filter(snapshot_date=day).delete()
     return sum(build(day, cutoff) for build in [*BUILDERS, *EXTRA_BUILDERS])

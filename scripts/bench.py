@@ -22,6 +22,7 @@ What it does (a script that prints figures, never part of the test suite or CI):
 import argparse
 import datetime
 import json
+import math
 import os
 import platform
 import random
@@ -55,7 +56,7 @@ def percentile(samples, fraction):
     ordered = sorted(samples)
     if not ordered:
         return float("nan")
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    index = min(len(ordered), max(1, math.ceil(fraction * len(ordered)))) - 1
     return ordered[index]
 
 
@@ -144,6 +145,7 @@ class Page:
     queries: list[int] = field(default_factory=list)
     floor_ms: float = float("nan")
     load: dict = field(default_factory=dict)  # concurrency -> wrk result
+    skipped: str = ""
 
 
 def log(message):
@@ -209,9 +211,10 @@ def time_overnight_run() -> dict:
     run = build_day(day, trigger="benchmark")
     seconds = time.perf_counter() - started
     if run.error:
-        raise SystemExit(f"The overnight run failed: {run.error}")
-    log(f"Overnight run for {day}: {run.rows_written:,} rows in {seconds:.1f} s")
-    return {"day": day, "seconds": seconds, "rows": run.rows_written}
+        log(f"The overnight run FAILED after {seconds:.1f} s: {run.error}")
+    else:
+        log(f"Overnight run for {day}: {run.rows_written:,} rows in {seconds:.1f} s")
+    return {"day": day, "seconds": seconds, "rows": run.rows_written, "error": run.error}
 
 
 def demo_users():
@@ -280,6 +283,7 @@ def search_terms(users, rng) -> tuple[list[str], list[str]]:
     people = list(
         Person.objects.filter(team=users["practitioner"].team)
         .exclude(nhs_number="")
+        .exclude(nhs_number__isnull=True)
         .order_by("pk")
         .values_list("nhs_number", "given_name", "family_name")[:2000]
     )
@@ -374,7 +378,7 @@ def search_paths(base: str, session, terms: list[str]) -> list[str]:
             timeout=60,
         )
         if response.status_code != 302:
-            raise SystemExit(f"Search failed (HTTP {response.status_code})")
+            raise SystemExit(f"Search for a term failed (HTTP {response.status_code})")
         location = urlsplit(response.headers["Location"])
         paths.append(f"{location.path}?{location.query}")
     return paths
@@ -385,10 +389,13 @@ def cookie_header(session) -> str:
 
 
 def check_paths(base: str, session, page: Page):
+    """Every path must answer 200 (not a redirect to sign-in); otherwise skip the page."""
     for path in page.paths:
         response = session.get(base + path, allow_redirects=False, timeout=120)
         if response.status_code != 200:
-            raise SystemExit(f"{page.name}: {path} answered HTTP {response.status_code}")
+            page.skipped = f"{path} answered HTTP {response.status_code}"
+            log(f"NOT MEASURED: {page.name}: {page.skipped}")
+            return
 
 
 def run_wrk(base: str, page: Page, cookie: str, connections: int, duration: int) -> dict:
@@ -445,24 +452,37 @@ def capture_queries(page: Page, user, password: str) -> list[list[str]]:
     return captured
 
 
-def time_floor(database_url: str, statements: list[str], repeat: int) -> float:
-    """p50 in ms of running the page's SELECTs directly with psycopg2."""
+def time_floor(database_url: str, statements: list[str], repeat: int, explain: bool = False):
+    """p50 in ms of running the page's SELECTs directly with psycopg2.
+
+    With `explain`, also prints the slowest statements (to find what to index or reshape).
+    """
     import psycopg2
 
     selects = [sql for sql in statements if replayable(sql)]
     connection = psycopg2.connect(database_url)
     connection.autocommit = True
     samples = []
+    per_statement = [[] for _ in selects]
     try:
         with connection.cursor() as cursor:
             for _ in range(repeat + 2):
                 started = time.perf_counter()
-                for sql in selects:
+                for index, sql in enumerate(selects):
+                    begun = time.perf_counter()
                     cursor.execute(sql)
                     cursor.fetchall()
+                    per_statement[index].append((time.perf_counter() - begun) * 1000)
                 samples.append((time.perf_counter() - started) * 1000)
     finally:
         connection.close()
+    if explain:
+        slowest = sorted(
+            ((statistics.median(t), sql) for t, sql in zip(per_statement, selects, strict=True)),
+            reverse=True,
+        )
+        for ms, sql in slowest[:3]:
+            log(f"    {ms:8.1f} ms  {sql[:600]}")
     return statistics.median(samples[2:])
 
 
@@ -505,6 +525,9 @@ def report(pages, *, referrals, counts, overnight, seeded_seconds, info, args) -
     header += ["Page/floor"]
     rows = []
     for page in pages:
+        if page.skipped:
+            rows.append([page.name, f"not measured: {page.skipped}"] + [""] * (len(header) - 2))
+            continue
         counts_text = "-".join(sorted({str(n) for n in page.queries}, key=int))
         row = [page.name, counts_text, f"{page.floor_ms:.1f}"]
         for c in args.users:
@@ -535,9 +558,13 @@ def report(pages, *, referrals, counts, overnight, seeded_seconds, info, args) -
     ]
     if seeded_seconds is not None:
         lines += [f"Seeding (`seed_demo --referrals {referrals}`): {seeded_seconds:.0f} s.", ""]
+    outcome = (
+        f"FAILED after {overnight['seconds']:.1f} s ({overnight['error']})"
+        if overnight["error"]
+        else f"**{overnight['seconds']:.1f} s**, {overnight['rows']:,} rows written"
+    )
     lines += [
-        f"Overnight reporting run (snapshot for {overnight['day']}): "
-        f"**{overnight['seconds']:.1f} s**, {overnight['rows']:,} rows written.",
+        f"Overnight reporting run (snapshot for {overnight['day']}): {outcome}.",
         "",
         f"Each cell: {args.duration} s of wrk at that many concurrent connections. ✗ marks a "
         f"miss of the targets (p95 < {TARGET_P95_MS} ms at 10 users; page/floor < "
@@ -587,6 +614,9 @@ def main(argv=None):
     parser.add_argument("--floor-repeat", type=int, default=15)
     parser.add_argument("--only", help="Measure only pages whose name contains this text")
     parser.add_argument("--no-write", action="store_true", help="Do not update the docs")
+    parser.add_argument(
+        "--explain", action="store_true", help="Print each page's slowest SQL statements"
+    )
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk")
@@ -628,11 +658,13 @@ def main(argv=None):
                 page.paths = search_paths(base, session, page.terms)
             check_paths(base, session, page)
 
-        for page in pages:
+        for page in [p for p in pages if not p.skipped]:
             log(f"\n{page.name}: {len(page.paths)} path(s)")
             captured = capture_queries_for(page, users, password)
             page.queries = [len(statements) for statements in captured]
-            page.floor_ms = time_floor(database_url, captured[0], args.floor_repeat)
+            page.floor_ms = time_floor(
+                database_url, captured[0], args.floor_repeat, explain=args.explain
+            )
             log(f"  SQL queries {page.queries}, floor p50 {page.floor_ms:.1f} ms")
             if page.method == "POST":
                 cookie = f"csrftoken={CSRF_SECRET}"

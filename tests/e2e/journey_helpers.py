@@ -1,5 +1,8 @@
 """What every whole-pathway journey does on each screen: wait for it, check it with axe-core
-and save a screenshot (test-artifacts/screenshots/<test>-<step>.png)."""
+and save a screenshot (test-artifacts/screenshots/<test>-<step>.png).
+
+A journey module imports `journey_checkpoint` (the fixture, named `checkpoint`) to use it.
+"""
 
 import datetime
 
@@ -9,8 +12,8 @@ from django.utils import timezone
 from .axe import assert_no_serious_violations
 
 
-@pytest.fixture
-def checkpoint(page, screenshot):
+@pytest.fixture(name="checkpoint")
+def journey_checkpoint(page, screenshot):
     """checkpoint("03-screening") checks the current screen for accessibility and saves it."""
 
     def check(step: str):

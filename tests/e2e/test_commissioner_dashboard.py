@@ -42,6 +42,10 @@ def test_commissioner_filters_to_women_in_one_team_and_downloads_csv(
     commissioner = UserFactory(role=Role.COMMISSIONER, team=team, first_name="Grace")
 
     page = signed_in_page(commissioner)
+    errors = []  # a CSP violation or a script error would show here
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.reload()
     expect(
         page.get_by_role("heading", name="Liaison & Diversion and treatment requirements")
     ).to_be_visible()
@@ -84,5 +88,6 @@ def test_commissioner_filters_to_women_in_one_team_and_downloads_csv(
     expect(page.get_by_role("table").first).to_be_visible()
     assert_no_serious_violations(page, "board summary")
     screenshot("4-board-summary")
+    assert errors == []
     page.emulate_media(media="print")
     screenshot("5-board-summary-print")

@@ -11,7 +11,7 @@ from accounts.enums import AuditAction, Role, TeamKind
 from accounts.models import User
 from tests.factories import PersonFactory, TeamFactory, UserFactory
 
-from .journey_helpers import checkpoint  # noqa: F401 - fixture
+from .journey_helpers import journey_checkpoint  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +50,9 @@ def test_administrator_audit_search_users_and_teams(
 
     page.fill("#id_nhs_number", "943 476 5919")
     page.get_by_role("button", name="Find").click()
-    expect(page.get_by_role("heading", name=f"Who looked at person record {person.pk}")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=f"Who looked at person record {person.pk}")
+    ).to_be_visible()
     expect(page.locator("main table").first).to_contain_text(practitioner.username)
     assert "9434765919" not in page.url and "943 476 5919" not in page.url
     checkpoint("03-who-viewed-the-person")

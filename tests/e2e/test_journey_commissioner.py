@@ -2,6 +2,8 @@
 dashboards with disclosure control, filters, the printable board summary and the exports.
 Every screen is checked with axe-core and saved as a screenshot."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
@@ -9,7 +11,7 @@ from playwright.sync_api import expect
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
 
-from .journey_helpers import checkpoint  # noqa: F401 - fixture
+from .journey_helpers import journey_checkpoint  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +22,9 @@ def test_commissioner_dashboards_filters_and_exports(signed_in_page, checkpoint,
     commissioner = User.objects.get(username="commissioner")
 
     page = signed_in_page(commissioner, password=DEMO_PASSWORD)
-    expect(page.get_by_role("heading", name="Liaison & Diversion and treatment requirements")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Liaison & Diversion and treatment requirements")
+    ).to_be_visible()
     expect(page.locator("#dashboard-scope")).to_contain_text("Data last refreshed")
     checkpoint("01-dashboard")
 
@@ -40,7 +44,7 @@ def test_commissioner_dashboards_filters_and_exports(signed_in_page, checkpoint,
     # Exports: one table as CSV, and every table as a workbook.
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="CSV").first.click()
-    csv_text = open(csv_download.value.path(), encoding="utf-8-sig").read()
+    csv_text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
     assert csv_text.strip(), "the CSV export is empty"
     with page.expect_download() as workbook:
         page.get_by_role("link", name="Download all tables (Excel)").click()

@@ -20,7 +20,7 @@ from tests.treatment_requirements.factories import (
 )
 from treatment_requirements.models import Order
 
-from .journey_helpers import checkpoint, day  # noqa: F401 - checkpoint is a fixture
+from .journey_helpers import day, journey_checkpoint  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -108,8 +108,7 @@ def test_court_practitioner_referral_to_court_outcome(
 
     # The recommendation, criterion by criterion.
     page.goto(
-        live_server.url
-        + reverse("treatment_requirements:recommendation_new", args=[assessment.pk])
+        live_server.url + reverse("treatment_requirements:recommendation_new", args=[assessment.pk])
     )
     page.get_by_label("Alcohol treatment requirement").check()
     checkpoint("06-propose")

@@ -11,7 +11,7 @@ from referrals.models import Referral
 from tests.treatment_requirements.factories import ProviderTeamFactory
 from treatment_requirements.models import Recommendation
 
-from .journey_helpers import checkpoint  # noqa: F401 - fixture
+from .journey_helpers import journey_checkpoint  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -21,7 +21,7 @@ from tests.treatment_requirements.factories import (
 from treatment_requirements.enums import RequirementKind
 from treatment_requirements.models import BreachReferral, Warning
 
-from .journey_helpers import checkpoint, day  # noqa: F401 - checkpoint is a fixture
+from .journey_helpers import day, journey_checkpoint  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -1,6 +1,6 @@
 """From a signed assessment to the end of an order, as the L&D practitioner and then the
 probation officer would do it: recommendation, court outcome (MHTR + ATR), appointments,
-a warning, a breach referral and termination."""
+a warning, a breach referral and termination. Every screenshot is also checked with axe."""
 
 import datetime
 import re
@@ -19,6 +19,8 @@ from tests.treatment_requirements.factories import (
     ProviderTeamFactory,
 )
 from treatment_requirements.models import BreachReferral, Order, Warning
+
+from .axe import assert_no_serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -83,9 +85,15 @@ def _record_outcome(page, outcome):
 
 
 def test_order_journey_from_signed_assessment_to_termination(
-    signed_in_page, practitioner, screenshot, live_server
+    signed_in_page, practitioner, screenshot, page, live_server
 ):
     assessment, officer = _arrange(practitioner)
+    take_screenshot = screenshot
+
+    def screenshot(step):
+        """Save the screen and check it with axe-core."""
+        take_screenshot(step)
+        assert_no_serious_violations(page, step)
 
     # The L&D practitioner proposes MHTR (primary care) + ATR.
     page = signed_in_page(practitioner)

@@ -562,3 +562,12 @@ def test_reoffending_can_be_recorded_after_the_order_ended(client, order, office
     response = client.post(url, {"kind": "rearrest", "occurred_on": days(0).strftime("%d/%m/%Y")})
     assert response.status_code == 302
     assert order.reoffending.count() == 1
+
+
+def test_order_form_pages_are_audited_as_views_of_the_person(client, order, officer):
+    from accounts.models import AuditEvent
+
+    client.force_login(officer)
+    client.get(reverse("treatment_requirements:appointment_new", args=[order.pk]))
+    event = AuditEvent.objects.filter(person_id=order.person_id, action="view").latest("id")
+    assert (event.user, event.detail) == (officer, "appointment_new")

@@ -55,10 +55,14 @@ def _invalid_status(form):
 
 
 def _order_for_change(request, pk):
+    """The order, if the user may change it and it is active; the form page is audited."""
     order = selectors.order_get_for_user(request, pk, Action.CHANGE)
     if not order.is_active:
         messages.error(request, "This order has ended: it cannot be changed.")
         raise _Redirect(order.get_absolute_url())
+    if request.method == "GET":
+        view_name = request.resolver_match.url_name if request.resolver_match else ""
+        _audit_view(request, order, order.person_id, view_name)
     return order
 
 

@@ -1,0 +1,63 @@
+"""The benchmark script's pure helpers (the benchmark itself is never run by the tests)."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+_PATH = Path(__file__).resolve().parents[2] / "scripts" / "bench.py"
+_spec = importlib.util.spec_from_file_location("bench_script", _PATH)
+bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench)
+
+
+def test_percentile_nearest_rank():
+    samples = list(range(1, 101))
+    assert (bench.percentile(samples, 0.5), bench.percentile(samples, 0.95)) == (50, 95)
+
+
+def test_database_url_for_keeps_the_server_and_names_the_database_by_size():
+    url = bench.database_url_for("postgres://postgres@127.0.0.1:5432/ldcstr", 1_000_000)
+    assert url == "postgres://postgres@127.0.0.1:5432/ld_bench_1000000"
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ('SELECT "referrals_person"."id" FROM "referrals_person"', True),
+        ("  WITH x AS (SELECT 1) SELECT * FROM x", True),
+        ('UPDATE "django_session" SET "expire_date" = now()', False),
+        ('INSERT INTO "accounts_auditevent" VALUES (1)', False),
+        ('SAVEPOINT "s1"', False),
+        ('SELECT * FROM "referrals_referral" FOR UPDATE', False),
+    ],
+)
+def test_replayable_keeps_reads_only(sql, expected):
+    assert bench.replayable(sql) is expected
+
+
+def test_parse_wrk_reads_the_json_line_the_lua_script_prints():
+    output = 'Running 3s test\nBENCH_JSON {"requests": 10, "p50_us": 1500, "p95_us": 4000}\n'
+    assert bench.parse_wrk(output) == {"requests": 10, "p50_us": 1500, "p95_us": 4000}
+
+
+def test_lua_script_rotates_the_paths_and_carries_the_cookie():
+    script = bench.lua_script(["/a/", "/b/?x=1"], cookie="sessionid=abc")
+    assert '"/a/", "/b/?x=1"' in script
+    assert '["Cookie"] = "sessionid=abc"' in script
+    assert 'wrk.format("GET"' in script
+
+
+def test_replace_section_replaces_only_its_own_size():
+    document = "# Performance\n\n<!-- bench:results -->\n"
+    document = bench.replace_section(document, "100000", "first 100k")
+    document = bench.replace_section(document, "1000000", "first 1M")
+    document = bench.replace_section(document, "100000", "second 100k")
+    assert "second 100k" in document and "first 1M" in document
+    assert "first 100k" not in document
+    assert document.index("# Performance") < document.index("<!-- bench:results -->")
+
+
+def test_markdown_table_has_a_header_rule_and_one_line_per_row():
+    table = bench.markdown_table([["a", "1"], ["b", "2"]], ["Page", "n"])
+    assert table.splitlines() == ["| Page | n |", "|---|---|", "| a | 1 |", "| b | 2 |"]
