@@ -35,7 +35,9 @@ def _navigation(request):
             url = reverse(url_name)
         except NoReverseMatch:  # an app whose screens are not installed in this deployment
             continue
-        items.append(
-            {"label": label, "url": url, "active": request.path.startswith(url) and url != "/"}
-        )
+        items.append({"label": label, "url": url, "active": False})
+    # Only the closest match is current: /referrals/new/ is "New referral", not "Referrals" too.
+    matches = [i for i in items if request.path.startswith(i["url"]) and i["url"] != "/"]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items

@@ -25,6 +25,9 @@ from .pathway import is_overdue, timeliness_target
 
 PAGE_SIZE = 25
 MY_WORK_LIMIT = 50
+# My work counts stop here ("1,000+"): counting every open referral of a large team costs a
+# scan that grows with the table, and nobody acts on the exact figure above this.
+MY_WORK_COUNT_CAP = 1000
 
 TimelineProvider = Callable[[Person, object], Iterable[dict]]
 ReferralPanel = Callable[[object, Referral], dict | None]
@@ -159,7 +162,7 @@ def referral_list(
 
 
 def my_work(*, user, now: datetime | None = None, limit: int = MY_WORK_LIMIT) -> dict:
-    """The three queues of the "My work" page, each {"rows": [...], "count": n}."""
+    """The three queues of the "My work" page, each {"rows", "count", "count_label"}."""
     now = now or timezone.now()
     open_referrals = _list_columns(referrals_visible_to(user)).exclude(status=ReferralStatus.CLOSED)
     queues = {
@@ -167,10 +170,14 @@ def my_work(*, user, now: datetime | None = None, limit: int = MY_WORK_LIMIT) ->
         "unassigned": open_referrals.filter(assigned_to__isnull=True).order_by("received_at", "id"),
         "overdue": open_referrals.filter(overdue_q(now)).order_by("received_at", "id"),
     }
-    return {
-        name: {"rows": mark_overdue(queryset[:limit], now), "count": queryset.count()}
-        for name, queryset in queues.items()
-    }
+    return {name: _queue(queryset, limit, now) for name, queryset in queues.items()}
+
+
+def _queue(queryset, limit: int, now: datetime) -> dict:
+    """Rows and a count that stops at MY_WORK_COUNT_CAP (count_label shows "1,000+")."""
+    count = queryset.order_by().values("pk")[: MY_WORK_COUNT_CAP + 1].count()
+    label = f"{MY_WORK_COUNT_CAP:,}+" if count > MY_WORK_COUNT_CAP else f"{count:,}"
+    return {"rows": mark_overdue(queryset[:limit], now), "count": count, "count_label": label}
 
 
 def likely_matches(*, user, given_name: str, family_name: str, date_of_birth) -> list[Person]:

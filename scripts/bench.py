@@ -20,6 +20,7 @@ What it does (a script that prints figures, never part of the test suite or CI):
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import math
@@ -187,16 +188,20 @@ def seed(referrals: int, env) -> float | None:
 
     manage("migrate", "--noinput", "-v", "0", env=env)
     existing = Referral.objects.count()
+    seconds = None
     if existing:
         log(f"Database already holds {existing:,} referrals: not seeding again.")
-        return None
-    log(f"Seeding {referrals:,} referrals with their whole pathway (seed_demo) ...")
-    started = time.perf_counter()
-    manage("seed_demo", "--referrals", str(referrals), "--demo", env=env)
-    seconds = time.perf_counter() - started
-    log(f"  seeded in {seconds:.0f} s")
-    manage("migrate", "--noinput", "-v", "0", env=env)
-    with __import__("django.db").db.connection.cursor() as cursor:
+    else:
+        log(f"Seeding {referrals:,} referrals with their whole pathway (seed_demo) ...")
+        started = time.perf_counter()
+        manage("seed_demo", "--referrals", str(referrals), "--demo", env=env)
+        seconds = time.perf_counter() - started
+        log(f"  seeded in {seconds:.0f} s")
+    # Fresh planner statistics, as autovacuum would give a live database after a bulk load
+    # (and the servers here run with autovacuum off).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return seconds
 
@@ -398,6 +403,21 @@ def check_paths(base: str, session, page: Page):
             return
 
 
+def wait_until_idle(base: str, limit_seconds: int = 300):
+    """Let gunicorn finish the requests wrk left queued (e.g. slow sign-ins) before the next
+    cell, so one page's backlog is not measured as the next page's latency."""
+    import requests
+
+    deadline = time.monotonic() + limit_seconds
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        with contextlib.suppress(requests.RequestException):
+            requests.get(f"{base}/healthz/", timeout=limit_seconds)
+        if time.perf_counter() - started < 0.1:
+            return
+        time.sleep(0.5)
+
+
 def run_wrk(base: str, page: Page, cookie: str, connections: int, duration: int) -> dict:
     script = lua_script(page.paths, cookie=cookie, method=page.method, body=page.body)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
@@ -535,6 +555,9 @@ def report(pages, *, referrals, counts, overnight, seeded_seconds, info, args) -
             if result is None:
                 row += ["-", "-"]
                 continue
+            if not result["requests"]:
+                row += [f"no response within {args.duration} s ✗", "0"]
+                continue
             flag = " ✗" if c == 10 and result["p95_us"] / 1000 > TARGET_P95_MS else ""
             errors = f" ({result['errors']} errors)" if result["errors"] else ""
             row += [
@@ -542,7 +565,11 @@ def report(pages, *, referrals, counts, overnight, seeded_seconds, info, args) -
                 f"{result['rps']:.0f}",
             ]
         single = page.load.get(args.users[0])
-        ratio = (single["p50_us"] / 1000) / page.floor_ms if single and page.floor_ms else 0
+        if not single or not single["requests"]:
+            row.append("-")
+            rows.append(row)
+            continue
+        ratio = (single["p50_us"] / 1000) / page.floor_ms if page.floor_ms else 0
         row.append(f"{ratio:.1f}{' ✗' if ratio > TARGET_RATIO else ''}")
         rows.append(row)
     when = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
@@ -621,6 +648,8 @@ def main(argv=None):
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk")
 
+    # A plain `kill` still stops gunicorn (the finally below) instead of orphaning it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     database_url = database_url_for(args.database_url, args.referrals)
     ensure_database(database_url)
     setup_django(database_url)
@@ -671,6 +700,7 @@ def main(argv=None):
             else:
                 cookie = cookie_header(sessions[page.user])
             for connections in args.users:
+                wait_until_idle(base)
                 result = run_wrk(base, page, cookie, connections, args.duration)
                 page.load[connections] = result
                 log(

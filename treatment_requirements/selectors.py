@@ -31,6 +31,9 @@ from .models import (
 )
 
 REVIEW_LOOKAHEAD_DAYS = 14
+# Caseload lists show at most this many rows (ending soonest / longest overdue first) with the
+# full count beside them: a whole unit's caseload must not be fetched and rendered per view.
+CASELOAD_LIST_LIMIT = 200
 RESPONSE_THRESHOLD = 5  # a fall of 5 or more points is commonly read as a response (PHQ-9)
 
 
@@ -268,7 +271,9 @@ def caseload(*, user, today: datetime.date | None = None) -> dict:
                 referral__received_at__lte=timezone.make_aware(
                     datetime.datetime.combine(today - relativedelta(months=12), datetime.time.max)
                 ),
-            ).select_related("person", "referral")
+            )
+            .select_related("person", "referral")
+            .order_by("referral__received_at", "id")[:CASELOAD_LIST_LIMIT]
         )
         if _may_see_reoffending(user)
         else [],
@@ -286,13 +291,17 @@ def _may_see_reoffending(user) -> bool:
     return user.role == Role.PROBATION_OFFICER
 
 
-def caseload_orders(*, user) -> list[Order]:
-    """Active orders on the caseload, with the person and requirements, in 2 queries."""
+def caseload_orders_count(*, user) -> int:
+    return _caseload_orders(user).count()
+
+
+def caseload_orders(*, user, limit: int = CASELOAD_LIST_LIMIT) -> list[Order]:
+    """Active orders on the caseload ending soonest, with people and requirements, in 2 queries."""
     return list(
         _caseload_orders(user)
         .select_related("person", "responsible_officer")
         .prefetch_related(
             Prefetch("requirements", queryset=OrderRequirement.objects.select_related("provider"))
         )
-        .order_by("end_date", "id")
+        .order_by("end_date", "id")[:limit]
     )

@@ -3,6 +3,7 @@ its table, downloads the figures as CSV and opens the printable board summary.""
 
 import csv
 import io
+import re
 
 import pytest
 import time_machine
@@ -91,3 +92,5 @@ def test_commissioner_filters_to_women_in_one_team_and_downloads_csv(
     assert errors == []
     page.emulate_media(media="print")
     screenshot("5-board-summary-print")
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1  # fits one A4 page

@@ -25,9 +25,11 @@ def _fill_section(page):
     threshold = page.locator("input[name=care_threshold][value=primary]")
     if threshold.count():
         threshold.check()  # mild-moderate need: fits the primary-care MHTR recommended below
-    groups = page.locator("main .govuk-radios:not(:has(input:checked))")
-    for i in range(groups.count()):
-        groups.nth(i).locator("input[type=radio]").first.check()
+    unanswered = page.locator("main .govuk-radios:not(:has(input:checked))")
+    for _ in range(10):  # the locator is live: each answered group drops out of it
+        if not unanswered.count():
+            break
+        unanswered.first.locator("input[type=radio]").first.check()
     # Leaving a field saves a draft in the background: let it finish before submitting
     # (SQLite, in the tests, locks a table against a concurrent write).
     page.locator("h1").click()
@@ -50,6 +52,7 @@ def test_custody_practitioner_referral_to_recommendation(
     # Referral from the custody suite.
     page.get_by_role("link", name="Record a new referral").click()
     checkpoint("02-intake-empty")
+    expect(page.locator("nav [aria-current=page]")).to_have_text("New referral")
     page.fill("#id_person-given_name", "Kerry")
     page.fill("#id_person-family_name", "Whitfield")
     page.fill("#id_person-date_of_birth_0", "3")

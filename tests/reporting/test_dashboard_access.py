@@ -1,3 +1,6 @@
+import re
+from collections import Counter
+
 import pytest
 from django.urls import reverse
 
@@ -61,3 +64,10 @@ def test_export_of_unknown_table_is_not_found(client, commissioner):
     response = client.get(reverse("reporting:export_table", args=["no-such-table", "csv"]))
 
     assert response.status_code == 404
+
+
+def test_dashboard_page_has_unique_element_ids(client, commissioner):
+    client.force_login(commissioner)
+    ids = Counter(re.findall(r'\bid="([^"]+)"', client.get(reverse("reporting:dashboard")).text))
+
+    assert [name for name, n in ids.items() if n > 1] == []

@@ -1,4 +1,4 @@
-"""Each dashboard figure equals a direct count over the known data set (tests/reporting/conftest.py).
+"""Each dashboard figure equals a direct count over the known data set (known_data.py).
 
 Team leads see exact figures for their own team; commissioners see the same counts through
 the small-number rule, so each of their figures equals suppress(direct count).
@@ -6,10 +6,13 @@ the small-number rule, so each of their figures equals suppress(direct count).
 
 from collections import Counter
 
+from django.test import Client
 from django.urls import reverse
 
+from accounts.enums import Role
 from referrals.enums import Gender, ReferralSource
 from reporting.disclosure import suppress
+from tests.factories import UserFactory
 
 from .known_data import SNAPSHOT_DAY, build_pathway_data
 
@@ -254,3 +257,19 @@ def test_dashboard_query_count_does_not_grow_with_the_data(
 
     with django_assert_num_queries(QUERIES_PER_PAGE):
         commissioner_client.get(url, {"cohort": "women"})
+
+
+def test_team_lead_of_another_team_sees_none_of_this_teams_figures(known_data):
+    client = Client()
+    client.force_login(UserFactory(role=Role.TEAM_LEAD, team=known_data.team_b))
+
+    response = client.get(reverse("reporting:dashboard"), {"team": known_data.team_a.pk})
+    export = client.get(reverse("reporting:export_workbook"), {"team": known_data.team_a.pk})
+
+    teams = {
+        row[0]: row[1] for row in response.context["dashboard"].table("referrals-by-team").rows
+    }
+    assert teams == {"Norwich L&D": 3}
+    assert "Wisbech custody suite" not in response.text
+    assert response.context["dashboard"].headlines[0].value == 3
+    assert export.status_code == 200

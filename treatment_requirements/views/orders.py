@@ -32,6 +32,7 @@ def caseload(request):
     require(request, Action.VIEW, Kind.ORDER)
     context = selectors.caseload(user=request.user)
     context["orders"] = selectors.caseload_orders(user=request.user)
+    context["orders_count"] = selectors.caseload_orders_count(user=request.user)
     audit_record(
         action=AuditAction.VIEW,
         user=request.user,
