@@ -530,7 +530,8 @@ def machine() -> dict:
         "memory_gb": round(memory_kb / 1024 / 1024, 1),
         "postgres": pg_version,
         "python": platform.python_version(),
-        "wrk": (wrk.stdout or wrk.stderr).split("\n")[0].strip(),
+        "wrk": " ".join((wrk.stdout or wrk.stderr).split()[:2]),
+        "load": ", ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
 
 
@@ -580,7 +581,9 @@ def report(pages, *, referrals, counts, overnight, seeded_seconds, info, args) -
         "",
         f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory_gb']} GB memory, "
         f"PostgreSQL {info['postgres']}, Python {info['python']}, {info['wrk']}; "
-        f"gunicorn with {args.workers} sync workers, load generator on the same machine.",
+        f"gunicorn with {args.workers} sync workers, load generator on the same machine. "
+        f"Load average when the run ended: {info['load']} (other work on the machine shows "
+        "here: the figures are only comparable between quiet runs).",
         "",
     ]
     if seeded_seconds is not None:

@@ -242,12 +242,12 @@ def caseload(*, user, today: datetime.date | None = None) -> dict:
         "non_compliance": list(
             Failure.objects.filter(order__in=orders, action="")
             .select_related("order", "order__person")
-            .order_by("deadline", "id")
+            .order_by("deadline", "id")[:CASELOAD_LIST_LIMIT]
         ),
         "breaches": list(
             BreachReferral.objects.filter(order__in=orders, outcome=BreachOutcome.PENDING)
             .select_related("order", "order__person")
-            .order_by("referred_on")
+            .order_by("referred_on")[:CASELOAD_LIST_LIMIT]
         ),
         "reviews_due": list(
             ReviewHearing.objects.filter(
