@@ -198,6 +198,10 @@ class Order(VersionedModel):
         ordering = ["-made_on", "-id"]
         indexes = [
             models.Index(fields=["probation_team", "status"], name="order_team_status"),
+            # The caseload lists its active orders ending soonest (benchmark, issue 8).
+            models.Index(
+                fields=["probation_team", "status", "end_date", "id"], name="order_caseload_ending"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

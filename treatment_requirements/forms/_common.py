@@ -66,7 +66,7 @@ class GdsForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for name, value in cleaned.items():
+        for name, value in list(cleaned.items()):
             if isinstance(value, str) and _CONTROL_CHARS.search(value):
                 self.add_error(
                     name,
