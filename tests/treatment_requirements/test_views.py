@@ -571,3 +571,11 @@ def test_order_form_pages_are_audited_as_views_of_the_person(client, order, offi
     client.get(reverse("treatment_requirements:appointment_new", args=[order.pk]))
     event = AuditEvent.objects.filter(person_id=order.person_id, action="view").latest("id")
     assert (event.user, event.detail) == (officer, "appointment_new")
+
+
+def test_control_characters_in_several_fields_are_refused_without_error(client, order, officer):
+    client.force_login(officer)
+    url = reverse("treatment_requirements:appointment_new", args=[order.pk])
+    response = client.post(url, {"location": "\x08", "purpose": "\x01", "count": "1"})
+    assert response.status_code == 400
+    assert "Remove the hidden control characters" in errors_of(response)
