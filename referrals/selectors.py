@@ -3,7 +3,8 @@
 Extension points for other apps (register from your AppConfig.ready):
 
 - `register_timeline_provider(func)`: func(person, user) returns an iterable of events,
-  each a dict {"when": aware datetime, "title": str, "detail": str, "url": str or ""}.
+  each a dict {"when": aware datetime, "title": str, "detail": str, "url": str or ""}
+  (optionally "all_day": True for an event known only by its date: shown without a time).
   `person_timeline` merges every provider's events, newest first. Providers must run a
   fixed number of queries whatever the number of rows (select_related/prefetch).
 - `register_referral_panel(func)`: func(request, referral) returns None or a dict

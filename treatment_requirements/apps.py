@@ -6,4 +6,10 @@ class TreatmentRequirementsConfig(AppConfig):
     verbose_name = "Treatment requirements"
 
     def ready(self):
+        from referrals.selectors import register_referral_panel, register_timeline_provider
+
         from . import scopes  # noqa: F401  (registers the access-policy scopes)
+        from .panels import referral_panel, treatment_events
+
+        register_referral_panel(referral_panel)
+        register_timeline_provider(treatment_events)

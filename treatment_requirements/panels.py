@@ -1,0 +1,240 @@
+"""How recommendations and orders show on the referral page and the person's timeline.
+
+Registered from TreatmentRequirementsConfig.ready through the referrals extension points:
+
+- `referral_panel(request, referral)`: the "Treatment requirements" panel (recommendations
+  made from the referral's assessment, any order, and the next step), or None when the user
+  may see neither recommendations nor orders. At most 6 queries, whatever the row count.
+- `treatment_events(person, user)`: timeline events (recommendation made / ready, court
+  outcomes, orders made, warnings, breach referrals and their outcomes, orders ended),
+  each scoped through the access policy. 6 queries whatever the row count.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.policy import Action, Kind, Scope, permits, scope_for, scoped
+from referrals.models import Person, Referral
+
+from .enums import BreachOutcome, OrderStatus, RecommendationStatus, RequirementKind
+from .models import (
+    CourtOutcome,
+    Failure,
+    Order,
+    OrderRequirement,
+    ProposedRequirement,
+    Recommendation,
+)
+
+# The referral page ------------------------------------------------------------------------
+
+
+def referral_panel(request, referral: Referral) -> dict | None:
+    """Recommendations and orders of this referral that the user may see, and what next."""
+    user = request.user
+    may_see_recommendations = permits(user, Action.VIEW, Kind.RECOMMENDATION)
+    may_see_orders = permits(user, Action.VIEW, Kind.ORDER)
+    if not (may_see_recommendations or may_see_orders):
+        return None
+    assessment = _assessment(user, referral)
+    recommendations = list(
+        scoped(
+            user,
+            Action.VIEW,
+            Kind.RECOMMENDATION,
+            Recommendation.objects.filter(referral=referral),
+        )
+        .prefetch_related(
+            Prefetch("requirements", queryset=ProposedRequirement.objects.order_by("id"))
+        )
+        .order_by("-created_at", "-id")
+    )
+    orders = list(
+        scoped(user, Action.VIEW, Kind.ORDER, Order.objects.filter(referral=referral))
+        .select_related("responsible_officer", "probation_team")
+        .prefetch_related(
+            Prefetch("requirements", queryset=OrderRequirement.objects.select_related("provider"))
+        )
+        .order_by("-made_on", "-id")
+    )
+    ordered = {order.recommendation_id for order in orders}
+    may_record_outcome = scope_for(user, Action.CREATE, Kind.ORDER) == Scope.TEAM
+    for recommendation in recommendations:
+        recommendation.awaits_outcome = (
+            may_record_outcome
+            and recommendation.status == RecommendationStatus.READY
+            and recommendation.pk not in ordered
+        )
+    may_recommend = scope_for(user, Action.CREATE, Kind.RECOMMENDATION) == Scope.TEAM
+    if not (recommendations or orders or (may_recommend and assessment is not None)):
+        return None  # nothing this user may see or do here
+    return {
+        "template": "treatment_requirements/_referral_panel.html",
+        "context": {
+            "referral": referral,
+            "assessment": assessment,
+            "recommendations": recommendations,
+            "orders": orders,
+            "may_recommend": may_recommend and assessment is not None and assessment.is_signed,
+            "may_recommend_later": may_recommend
+            and assessment is not None
+            and not assessment.is_signed,
+        },
+    }
+
+
+def _assessment(user, referral: Referral):
+    from assessments.models import Assessment
+
+    if scope_for(user, Action.VIEW, Kind.ASSESSMENT) is None:
+        return None
+    return scoped(
+        user, Action.VIEW, Kind.ASSESSMENT, Assessment.objects.filter(referral=referral)
+    ).first()
+
+
+# The person's timeline --------------------------------------------------------------------
+
+
+def treatment_events(person: Person, user) -> list[dict]:
+    """Recommendation, court, order and enforcement events for `person` the user may see."""
+    events: list[dict] = []
+    if permits(user, Action.VIEW, Kind.RECOMMENDATION):
+        events += _recommendation_events(person, user)
+    if permits(user, Action.VIEW, Kind.ORDER):
+        events += _order_events(person, user)
+    return events
+
+
+def _recommendation_events(person: Person, user) -> list[dict]:
+    visible = scoped(
+        user, Action.VIEW, Kind.RECOMMENDATION, Recommendation.objects.filter(person=person)
+    )
+    recommendations = list(visible)
+    kinds: dict[int, list[str]] = defaultdict(list)
+    for proposed in ProposedRequirement.objects.filter(recommendation__in=visible).order_by("id"):
+        kinds[proposed.recommendation_id].append(RequirementKind.short_labels()[proposed.kind])
+    events = []
+    for recommendation in recommendations:
+        url = recommendation.get_absolute_url()
+        proposed = ", ".join(kinds[recommendation.pk]) or "No requirements proposed yet"
+        events.append(
+            _event(
+                recommendation.created_at,
+                f"Recommendation {recommendation.reference} made",
+                proposed,
+                url,
+            )
+        )
+        if recommendation.ready_at:
+            events.append(
+                _event(
+                    recommendation.ready_at,
+                    f"Recommendation {recommendation.reference} ready for court",
+                    proposed,
+                    url,
+                )
+            )
+    outcomes = CourtOutcome.objects.filter(recommendation__in=visible).select_related("court")
+    for outcome in outcomes:
+        events.append(
+            _event(
+                outcome.created_at,
+                f"Court outcome: {outcome.get_outcome_display().lower()}",
+                f"{outcome.court.name}" + (f": {outcome.reason}" if outcome.reason else ""),
+                reverse(
+                    "treatment_requirements:recommendation_detail", args=[outcome.recommendation_id]
+                ),
+                day=outcome.hearing_date,
+            )
+        )
+    return events
+
+
+def _order_events(person: Person, user) -> list[dict]:
+    visible = scoped(user, Action.VIEW, Kind.ORDER, Order.objects.filter(person=person))
+    orders = list(visible)
+    kinds: dict[int, list[str]] = defaultdict(list)
+    for requirement in OrderRequirement.objects.filter(order__in=visible).order_by("id"):
+        kinds[requirement.order_id].append(
+            f"{RequirementKind.short_labels()[requirement.kind]} {requirement.length_months} months"
+        )
+    events = []
+    urls = {}
+    for order in orders:
+        url = urls[order.pk] = order.get_absolute_url()
+        requirements = ", ".join(kinds[order.pk]) or "No requirements"
+        events.append(
+            _event(
+                order.created_at,
+                f"{order.get_order_type_display()} {order.reference} made",
+                f"{requirements}; ends {order.end_date:%d/%m/%Y}",
+                url,
+                day=order.made_on,
+            )
+        )
+        if order.status == OrderStatus.TERMINATED and order.terminated_on:
+            events.append(
+                _event(
+                    order.updated_at,
+                    f"Order {order.reference} ended: {order.get_termination_reason_display()}",
+                    order.termination_notes,
+                    url,
+                    day=order.terminated_on,
+                )
+            )
+    failures = (
+        Failure.objects.filter(order__in=visible)
+        .exclude(action="")
+        .select_related("warning", "breach")
+        .order_by("failure_date", "id")
+    )
+    for failure in failures:
+        url = urls.get(failure.order_id, "")
+        warning = getattr(failure, "warning", None)
+        if warning is not None:
+            events.append(
+                _event(
+                    warning.created_at,
+                    "Formal warning given",
+                    f"For the failure to comply on {failure.failure_date:%d/%m/%Y}",
+                    url,
+                    day=warning.given_on,
+                )
+            )
+        breach = getattr(failure, "breach", None)
+        if breach is not None:
+            events.append(
+                _event(
+                    breach.created_at,
+                    "Referred for breach proceedings",
+                    f"For the failure to comply on {failure.failure_date:%d/%m/%Y}",
+                    url,
+                    day=breach.referred_on,
+                )
+            )
+            if breach.outcome != BreachOutcome.PENDING and breach.outcome_on:
+                events.append(
+                    _event(
+                        breach.updated_at,
+                        f"Breach outcome: {breach.get_outcome_display().lower()}",
+                        breach.outcome_notes,
+                        url,
+                        day=breach.outcome_on,
+                    )
+                )
+    return events
+
+
+def _event(when, title, detail, url, *, day: datetime.date | None = None) -> dict:
+    """A timeline event. For an event known by its date (`day`), `when` is the time it was
+    recorded: used when that was the same day, otherwise the start of the day, marked
+    all_day so the timeline shows the date without a made-up time."""
+    all_day = day is not None and timezone.localtime(when).date() != day
+    if all_day:
+        when = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return {"when": when, "all_day": all_day, "title": title, "detail": detail, "url": url}
