@@ -491,7 +491,7 @@ class _Generator:
             else:
                 referral.closure_reason = _pick(rng, CLOSURE_WEIGHTS)
                 referral.closed_at = when
-                reason = referral.closure_reason
+                reason = ClosureReason(referral.closure_reason).label
             steps.append((previous, status, when, reason))
             previous = status
         referral.status = previous

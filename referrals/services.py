@@ -8,7 +8,7 @@ from accounts.audit import audit_record
 from accounts.enums import AuditAction
 from core.concurrency import save_if_current
 
-from .enums import ReferralStatus
+from .enums import ClosureReason, ReferralStatus
 from .models import Person, Referral, ReferralStatusChange
 from .pathway import can_transition
 
@@ -162,7 +162,7 @@ def referral_transition(
         to_status=to_status,
         changed_by=by,
         changed_at=now,
-        reason=(reason or closure_reason)[:255],
+        reason=(reason or (ClosureReason(closure_reason).label if closure_reason else ""))[:255],
     )
     audit_record(
         action=AuditAction.TRANSITION,

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Site, Team
 from core.models import TimeStampedModel, VersionedModel
@@ -334,6 +335,11 @@ class Appointment(VersionedModel):
 
     def __str__(self):
         return f"{self.purpose} at {self.starts_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def has_started(self):
+        """An outcome can only be recorded once the appointment's time has come."""
+        return self.starts_at <= timezone.now()
 
 
 class Failure(TimeStampedModel):

@@ -79,7 +79,11 @@ def referral_panel(request, referral: Referral) -> dict | None:
             "assessment": assessment,
             "recommendations": recommendations,
             "orders": orders,
-            "may_recommend": may_recommend and assessment is not None and assessment.is_signed,
+            # A draft in progress is continued from its own page, not started again.
+            "may_recommend": may_recommend
+            and assessment is not None
+            and assessment.is_signed
+            and not any(r.status == RecommendationStatus.DRAFT for r in recommendations),
             "may_recommend_later": may_recommend
             and assessment is not None
             and not assessment.is_signed,

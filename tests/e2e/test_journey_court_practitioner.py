@@ -5,7 +5,6 @@ summary and records the court's outcome, a community order with the ATR. Every s
 checked with axe-core and saved as a screenshot."""
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.enums import Role
@@ -106,10 +105,9 @@ def test_court_practitioner_referral_to_court_outcome(
     page.goto(live_server.url + assessment.get_absolute_url())
     checkpoint("05-signed-assessment")
 
-    # The recommendation, criterion by criterion.
-    page.goto(
-        live_server.url + reverse("treatment_requirements:recommendation_new", args=[assessment.pk])
-    )
+    # The recommendation, criterion by criterion, from the referral page.
+    page.goto(live_server.url + referral.get_absolute_url())
+    page.get_by_role("link", name="Make a recommendation").click()
     page.get_by_label("Alcohol treatment requirement").check()
     checkpoint("06-propose")
     page.get_by_role("button", name="Continue").click()

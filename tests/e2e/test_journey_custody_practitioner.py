@@ -3,7 +3,6 @@ records consent, completes a full assessment with PHQ-9 and AUDIT, signs it and 
 treatment requirements. Every screen is checked with axe-core and saved as a screenshot."""
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from assessments.models import Assessment
@@ -136,14 +135,8 @@ def test_custody_practitioner_referral_to_recommendation(
     assert assessment.status == "signed"
 
     # Recommendation: MHTR in primary care, with its checklist.
-    recommend = page.get_by_role("link", name="Recommend treatment requirements")
-    if recommend.count():
-        recommend.first.click()
-    else:  # no link from the signed assessment yet: go to the recommendation screen directly
-        page.goto(
-            live_server.url
-            + reverse("treatment_requirements:recommendation_new", args=[assessment.pk])
-        )
+    page.goto(live_server.url + referral.get_absolute_url())
+    page.get_by_role("link", name="Make a recommendation").click()
     checkpoint("14-recommendation-propose")
     page.get_by_label("Mental health treatment requirement (primary care)").check()
     page.get_by_role("button", name="Continue").click()

@@ -105,6 +105,7 @@ def test_panel_lists_recommendations_and_order_with_links(
 
     assert draft.get_absolute_url() in html
     assert "Draft" in html
+    assert "Make a recommendation" not in html  # the draft is continued instead
     assert "DRR" in html
     assert order.get_absolute_url() in html
     assert order.reference in html
@@ -209,6 +210,9 @@ def test_timeline_shows_order_events_to_the_ld_team(practitioner, officer):
     made = titles[f"Community order {order.reference} made"]
     assert made["url"] == order.get_absolute_url()
     assert "MHTR (primary) 6 months" in made["detail"]
+    # Known by its date only: on that day, shown without a made-up time.
+    assert timezone.localtime(made["when"]).date() == order.made_on
+    assert made["all_day"] is True
     ready = titles[f"Recommendation {order.recommendation.reference} ready for court"]
     assert ready["url"] == order.recommendation.get_absolute_url()
     assert f"Recommendation {order.recommendation.reference} made" in titles
