@@ -225,7 +225,9 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # through GOV.UK Notify with one template whose body is ((body)) and subject ((subject)).
 LD_EMAIL_CHANNEL = _env("LD_EMAIL_CHANNEL", env.str, "django")
 if LD_EMAIL_CHANNEL not in ("django", "govuk_notify"):
-    raise ImproperlyConfigured("Environment variable LD_EMAIL_CHANNEL must be django or govuk_notify")
+    raise ImproperlyConfigured(
+        "Environment variable LD_EMAIL_CHANNEL must be django or govuk_notify"
+    )
 GOVUK_NOTIFY_API_KEY = _env("GOVUK_NOTIFY_API_KEY", env.str, "")
 GOVUK_NOTIFY_BASE_URL = _env(
     "GOVUK_NOTIFY_BASE_URL", env.str, "https://api.notifications.service.gov.uk"
