@@ -67,6 +67,7 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
     Role.PRACTITIONER: _LD,
     Role.TEAM_LEAD: {
         **_LD,
+        Kind.PERSON: {**_LD[Kind.PERSON], Action.EXPORT: Scope.TEAM},
         Kind.REFERRAL: {**_LD[Kind.REFERRAL], Action.EXPORT: Scope.TEAM},
         Kind.DASHBOARD: {Action.VIEW: Scope.TEAM, Action.EXPORT: Scope.TEAM},
     },

@@ -14,4 +14,10 @@ urlpatterns = [
     path("referrals/<int:pk>/assign/", views.referral_assign, name="referral_assign"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/subject-access/", views.subject_access, name="subject_access"),
+    path(
+        "people/<int:pk>/subject-access/json/",
+        views.subject_access_json,
+        name="subject_access_json",
+    ),
 ]

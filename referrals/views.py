@@ -361,6 +361,7 @@ def person_detail(request, pk):
         "timeline": selectors.person_timeline(person, request.user),
         "may_refer": _may(request.user, Action.CREATE, Kind.REFERRAL),
         "may_edit": _may(request.user, Action.CHANGE, Kind.PERSON),
+        "may_export": _may(request.user, Action.EXPORT, Kind.PERSON),
     }
     return render(request, "referrals/person_detail.html", context)
 
@@ -398,3 +399,42 @@ def person_edit(request, pk):
             return redirect(person)
     context["identifier_duplicates"] = _duplicates_for(request.user, form)
     return render(request, "referrals/person_edit.html", context, status=400)
+
+
+# Subject access (issue 7, section 6) -----------------------------------------------------
+
+
+def _subject_access(request, pk):
+    from .subject_access import subject_access_export
+
+    person = selectors.person_get_for_user(request, pk, Action.EXPORT)
+    audit_record(
+        action=AuditAction.EXPORT,
+        user=request.user,
+        obj=person,
+        person_id=person.pk,
+        detail="subject access export",
+        request=request,
+    )
+    return person, subject_access_export(person=person)
+
+
+@require_http_methods(["GET"])
+def subject_access(request, pk):
+    """Printable page of everything held about one person (team leads of their team)."""
+    person, export = _subject_access(request, pk)
+    return render(
+        request, "referrals/subject_access.html", {"person": person, "export": export}
+    )
+
+
+@require_http_methods(["GET"])
+def subject_access_json(request, pk):
+    """The same export as a machine-readable JSON download."""
+    from django.http import JsonResponse
+
+    _person, export = _subject_access(request, pk)
+    response = JsonResponse(export, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response

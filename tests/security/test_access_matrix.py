@@ -133,6 +133,12 @@ URL_RULES: dict[str, Rule] = {
     "referrals:person_edit": rule(
         Kind.PERSON, Action.CHANGE, kwargs=_person, obj=lambda s: s.person
     ),
+    "referrals:subject_access": rule(
+        Kind.PERSON, Action.EXPORT, kwargs=_person, obj=lambda s: s.person
+    ),
+    "referrals:subject_access_json": rule(
+        Kind.PERSON, Action.EXPORT, kwargs=_person, obj=lambda s: s.person
+    ),
     # assessments: work on a referral is for the person's own L&D team only
     "assessments:screening": rule(
         Kind.ASSESSMENT, Action.CREATE, roles=LD_TEAM, **_on_referral(lambda s: s.referral)

@@ -1,0 +1,163 @@
+"""Subject access: everything held about one person, driven by the data classification.
+
+`person_linked_models` finds every model of the project's apps that has a chain of foreign
+keys leading to referrals.Person (a referral, its assessments, an order's appointments...)
+and the queryset lookup that selects one person's rows. The subject access export and the
+retention rule (reporting.housekeeping) both walk it, so a new model linked to a person is
+exported and anonymised without anyone remembering to add it.
+
+`subject_access_export` returns a plain dict (JSON-ready): for each linked model, its rows
+with every classified field except SECRET ones; a foreign key to a member of staff is shown
+as the staff member's name ("recorded by"), other foreign keys as their id, plus audit
+entries summarised as counts per month, action and role (never raw entries or addresses).
+"""
+
+import datetime
+from collections import Counter, deque
+from decimal import Decimal
+from functools import cache
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from accounts.classification import PROJECT_APPS, DataClass, fields_of_class
+from accounts.models import AuditEvent
+
+from .models import Person
+
+# Apps whose models are never part of a person's record (staff accounts, the audit trail,
+# stored snapshots and their own retention log are reported separately or not at all).
+_NOT_PERSON_RECORD_APPS = frozenset({"accounts", "core", "reporting"})
+_MAX_DEPTH = 5
+_EXPORTED = tuple(cls for cls in DataClass if cls != DataClass.SECRET)
+
+
+@cache
+def person_linked_models() -> tuple[tuple[type[models.Model], tuple[str, ...]], ...]:
+    """(model, lookups) for every model whose rows belong to one person; each lookup is an
+    ORM path to the person, e.g. ``referral__person`` (a row matching any of them belongs
+    to the person). Person itself comes first, with ("pk",)."""
+    found: dict[type[models.Model], str] = {Person: "pk"}
+    queue = deque([(Person, "")])
+    candidates = [
+        model
+        for label in PROJECT_APPS
+        if label not in _NOT_PERSON_RECORD_APPS
+        for model in apps.get_app_config(label).get_models()
+    ]
+    # Breadth first from Person: a model is linked when one of its foreign keys points at a
+    # model already linked; the shortest path wins.
+    while queue:
+        target, path = queue.popleft()
+        if path.count("__") >= _MAX_DEPTH:
+            continue
+        for model in candidates:
+            if model in found:
+                continue
+            for field in model._meta.concrete_fields:
+                if _points_at(field, target):
+                    lookup = f"{field.name}__{path}" if path else field.name
+                    found[model] = lookup
+                    queue.append((model, lookup))
+                    break
+    # Every foreign key to any linked model counts (an event with a nullable link to a
+    # recommendation and another to the order is the person's through either).
+    linked = {}
+    for model, lookup in found.items():
+        paths = [lookup]
+        for field in model._meta.concrete_fields:
+            for target, target_lookup in found.items():
+                if target is not model and _points_at(field, target):
+                    path = field.name if target is Person else f"{field.name}__{target_lookup}"
+                    if path not in paths:
+                        paths.append(path)
+        linked[model] = tuple(paths)
+    return tuple(linked.items())
+
+
+def _points_at(field, target) -> bool:
+    return bool(
+        field.is_relation
+        and (field.many_to_one or field.one_to_one)
+        and field.related_model is target
+    )
+
+
+def person_rows(model, lookups, person_ids):
+    """A plain queryset (no app manager rules) of `model` rows belonging to `person_ids`."""
+    ids = person_ids if isinstance(person_ids, models.QuerySet) else list(person_ids)
+    condition = Q()
+    for lookup in lookups:
+        condition |= Q(**{f"{lookup}__in": ids})
+    return models.QuerySet(model=model).filter(condition)
+
+
+def _value(obj, field, staff_model):
+    if field.many_to_many:
+        return sorted(str(item) for item in getattr(obj, field.name).all())
+    if field.is_relation:
+        if field.related_model is staff_model:
+            user = getattr(obj, field.name)
+            return (user.get_full_name() or user.get_username()) if user else None
+        return getattr(obj, field.attname)
+    value = getattr(obj, field.attname)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    if isinstance(value, bytes | memoryview):
+        return None
+    return value
+
+
+def _section(model, lookup, person_id, staff_model):
+    names = fields_of_class(model, *_EXPORTED)
+    fields = [model._meta.get_field(name) for name in names]
+    staff_fks = [f.name for f in fields if f.is_relation and f.related_model is staff_model]
+    m2m = [f.name for f in fields if f.many_to_many]
+    queryset = person_rows(model, lookup, [person_id]).select_related(*staff_fks)
+    queryset = queryset.prefetch_related(*m2m).order_by("pk")
+    rows = [
+        {field.name: _value(obj, field, staff_model) for field in fields} for obj in queryset
+    ]
+    return {
+        "model": model._meta.label,
+        "title": str(model._meta.verbose_name_plural).capitalize(),
+        "fields": names,
+        "rows": rows,
+    }
+
+
+def audit_summary(person_id):
+    """Audit entries about the person: counts per month, action and the user's role."""
+    counts = Counter(
+        (month.strftime("%Y-%m"), action, role or "system")
+        for month, action, role in AuditEvent.objects.filter(person_id=person_id)
+        .annotate(month=TruncMonth("at"))
+        .values_list("month", "action", "user__role")
+    )
+    return [
+        {"month": month, "action": action, "role": role, "count": count}
+        for (month, action, role), count in sorted(counts.items())
+    ]
+
+
+def subject_access_export(*, person: Person) -> dict:
+    """Everything held about `person`, section by section (see the module docstring)."""
+    staff_model = get_user_model()
+    sections = [
+        _section(model, lookup, person.pk, staff_model)
+        for model, lookup in person_linked_models()
+    ]
+    return {
+        "person_id": person.pk,
+        "generated_at": timezone.now().isoformat(),
+        "sections": [section for section in sections if section["rows"]],
+        "audit_summary": audit_summary(person.pk),
+    }
