@@ -123,9 +123,7 @@ def _section(model, lookup, person_id, staff_model):
     m2m = [f.name for f in fields if f.many_to_many]
     queryset = person_rows(model, lookup, [person_id]).select_related(*staff_fks)
     queryset = queryset.prefetch_related(*m2m).order_by("pk")
-    rows = [
-        {field.name: _value(obj, field, staff_model) for field in fields} for obj in queryset
-    ]
+    rows = [{field.name: _value(obj, field, staff_model) for field in fields} for obj in queryset]
     return {
         "model": model._meta.label,
         "title": str(model._meta.verbose_name_plural).capitalize(),
@@ -152,8 +150,7 @@ def subject_access_export(*, person: Person) -> dict:
     """Everything held about `person`, section by section (see the module docstring)."""
     staff_model = get_user_model()
     sections = [
-        _section(model, lookup, person.pk, staff_model)
-        for model, lookup in person_linked_models()
+        _section(model, lookup, person.pk, staff_model) for model, lookup in person_linked_models()
     ]
     return {
         "person_id": person.pk,

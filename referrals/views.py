@@ -423,9 +423,7 @@ def _subject_access(request, pk):
 def subject_access(request, pk):
     """Printable page of everything held about one person (team leads of their team)."""
     person, export = _subject_access(request, pk)
-    return render(
-        request, "referrals/subject_access.html", {"person": person, "export": export}
-    )
+    return render(request, "referrals/subject_access.html", {"person": person, "export": export})
 
 
 @require_http_methods(["GET"])
