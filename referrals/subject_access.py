@@ -96,6 +96,31 @@ def person_rows(model, lookups, person_ids):
     return models.QuerySet(model=model).filter(condition)
 
 
+def reminders_about(person_ids):
+    """Staff reminders (notifications.Reminder) about any of the people's records."""
+    try:
+        reminder = apps.get_model("notifications", "Reminder")
+    except LookupError:
+        return None
+    condition = Q()
+    for model, lookups in person_linked_models():
+        condition |= Q(
+            subject_type=model._meta.label_lower,
+            subject_id__in=person_rows(model, lookups, person_ids).values("pk"),
+        )
+    return models.QuerySet(model=reminder).filter(condition)
+
+
+def person_record_querysets(person_ids):
+    """(model, queryset) for every kind of record held about the people in `person_ids`:
+    the linked models' rows, then the reminders about them."""
+    for model, lookups in person_linked_models():
+        yield model, person_rows(model, lookups, person_ids)
+    reminders = reminders_about(person_ids)
+    if reminders is not None:
+        yield reminders.model, reminders
+
+
 def _value(obj, field, staff_model):
     if field.many_to_many:
         return sorted(str(item) for item in getattr(obj, field.name).all())
@@ -116,12 +141,12 @@ def _value(obj, field, staff_model):
     return value
 
 
-def _section(model, lookup, person_id, staff_model):
+def _section(model, queryset, staff_model):
     names = fields_of_class(model, *_EXPORTED)
     fields = [model._meta.get_field(name) for name in names]
     staff_fks = [f.name for f in fields if f.is_relation and f.related_model is staff_model]
     m2m = [f.name for f in fields if f.many_to_many]
-    queryset = person_rows(model, lookup, [person_id]).select_related(*staff_fks)
+    queryset = queryset.select_related(*staff_fks)
     queryset = queryset.prefetch_related(*m2m).order_by("pk")
     rows = [{field.name: _value(obj, field, staff_model) for field in fields} for obj in queryset]
     return {

@@ -11,3 +11,7 @@ DEBUG = False
 # Each pytest-xdist worker process gets its own Celery queue, so the real worker a test
 # starts never picks up tasks published by another test process.
 CELERY_TASK_DEFAULT_QUEUE = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+# Live-server and worker threads must not keep connections open past their request, or the
+# test database cannot be dropped at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

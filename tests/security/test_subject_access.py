@@ -139,3 +139,17 @@ def test_person_page_links_to_export_for_team_lead_only(lead_client, client, cas
     page = client.get(reverse("referrals:person_detail", args=[person.pk]))
     assert page.status_code == 200
     assert url not in page.content.decode()
+
+
+def test_export_includes_reminders_about_the_persons_records(case):
+    from tests.notifications.factories import ReminderFactory
+
+    person, assessment = case
+    referral = assessment.referral
+    ReminderFactory(subject_type="referrals.referral", subject_id=referral.pk, title="Mine")
+    other = ReferralFactory(person__team=person.team)
+    ReminderFactory(subject_type="referrals.referral", subject_id=other.pk, title="Not mine")
+    export = subject_access_export(person=person)
+    sections = {section["model"]: section for section in export["sections"]}
+    titles = [row["title"] for row in sections["notifications.Reminder"]["rows"]]
+    assert titles == ["Mine"]

@@ -13,6 +13,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils.module_loading import import_string
 
 STEPS = [
@@ -56,6 +57,11 @@ class Command(BaseCommand):
             summary = import_string(path)(referrals=referrals, seed=seed, password=password)
             elapsed = time.perf_counter() - started
             self.stdout.write(f"{summary} ({elapsed:.1f} s)")
+        if connection.vendor == "postgresql":
+            # Bulk loads leave the planner without statistics until autovacuum runs (and it
+            # may be off): gather them now so the first pages do not plan for empty tables.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         if password is None:
             self.stdout.write(
                 "Demo users have no password: run with --demo, or set one with "
