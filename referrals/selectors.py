@@ -25,7 +25,7 @@ from .models import Person, Referral, ReferralStatusChange, name_key
 from .pathway import is_overdue, timeliness_target
 
 PAGE_SIZE = 25
-MY_WORK_LIMIT = 50
+MY_WORK_LIMIT = 25  # per queue: the oldest first; the referral list has the rest
 # My work counts stop here ("1,000+"): counting every open referral of a large team costs a
 # scan that grows with the table, and nobody acts on the exact figure above this.
 MY_WORK_COUNT_CAP = 1000
