@@ -175,7 +175,8 @@ def subject_access_export(*, person: Person) -> dict:
     """Everything held about `person`, section by section (see the module docstring)."""
     staff_model = get_user_model()
     sections = [
-        _section(model, lookup, person.pk, staff_model) for model, lookup in person_linked_models()
+        _section(model, queryset, staff_model)
+        for model, queryset in person_record_querysets([person.pk])
     ]
     return {
         "person_id": person.pk,

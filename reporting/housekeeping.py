@@ -4,8 +4,8 @@ Retention rule (settings.LD_RETENTION_YEARS): a person whose every referral has 
 for longer than the period, and who has no order still active or ended within it, is
 anonymised: names, identifiers, postcode and free text are removed, the date of birth
 keeps only its year (so the published age bands of old snapshots stay right). Every other
-record linked to the person (referrals.subject_access.person_record_querysets: assessments,
-consents, orders, appointments, reminders...) has each DIRECT_IDENTIFIER and FREE_TEXT field blanked
+record linked to the person (referrals.subject_access.person_linked_models: assessments,
+consents, orders, appointments...) has each DIRECT_IDENTIFIER and FREE_TEXT field blanked
 with accounts.classification.anonymise_values. `retention_dry_run` reports the counts
 without changing anything (manage.py housekeeping --dry-run). Each
 person anonymised gets an AnonymisationLog row and an audit entry (ids only). It works on
@@ -28,7 +28,7 @@ from accounts.classification import anonymise_values
 from accounts.enums import AuditAction
 from referrals.enums import ReferralStatus
 from referrals.models import Person, Referral
-from referrals.subject_access import person_record_querysets
+from referrals.subject_access import person_linked_models, person_rows
 
 from .models import AnonymisationLog
 
@@ -93,10 +93,10 @@ def _anonymise_batch(rows) -> None:
         search_family=ANONYMISED.casefold(),
         search_given=ANONYMISED.casefold(),
     )
-    for model, rows in person_record_querysets(ids):
+    for model, lookups in person_linked_models():
         values = anonymise_values(model) if model is not Person else {}
         if values:
-            rows.update(**values)
+            person_rows(model, lookups, ids).update(**values)
     Referral.objects.filter(person_id__in=ids).update(
         referrer_name="", case_reference="", reason="Removed under the retention rule"
     )
@@ -149,8 +149,8 @@ def retention_dry_run() -> dict:
     return {
         "people": due.count(),
         "records": {
-            model._meta.label: rows.count()
-            for model, rows in person_record_querysets(due_ids)
+            model._meta.label: person_rows(model, lookups, due_ids).count()
+            for model, lookups in person_linked_models()
             if model in (Person, Referral) or anonymise_values(model)
         },
     }

@@ -88,20 +88,3 @@ def test_retention_blanks_linked_free_text_of_old_case_only(settings):
     )
     assert AuditEvent.objects.filter(person_id=old.pk, detail__contains="retention").exists()
     assert verify_chain() is None
-
-
-def test_retention_blanks_reminders_about_the_old_case(settings):
-    from notifications.models import Reminder
-    from tests.notifications.factories import ReminderFactory
-
-    settings.LD_RETENTION_YEARS = 8
-    _old, old_assessment, _ = _case(9)
-    _recent, recent_assessment, _ = _case(2)
-    old = ReminderFactory(subject_id=old_assessment.referral_id, title="Chase Tregarthen9")
-    kept = ReminderFactory(subject_id=recent_assessment.referral_id, title="Chase Tregarthen2")
-
-    assert retention_dry_run()["records"]["notifications.Reminder"] == 1
-    assert apply_retention() == 1
-
-    assert Reminder.objects.get(pk=old.pk).title == anonymise_values(Reminder)["title"]
-    assert Reminder.objects.get(pk=kept.pk).title == "Chase Tregarthen2"
