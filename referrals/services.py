@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.enums import AuditAction
-from core.concurrency import save_if_current
+from core.concurrency import StaleEditError, save_if_current
 
 from .enums import ClosureReason, ReferralStatus
 from .models import Person, Referral, ReferralStatusChange
@@ -121,8 +121,6 @@ def referral_transition(
     """
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if expected_version is not None and locked.version != expected_version:
-        from core.concurrency import StaleEditError
-
         raise StaleEditError()
     from_status = locked.status
     if not can_transition(from_status, to_status):
