@@ -14,7 +14,6 @@ from accounts.enums import Role
 from accounts.models import User
 from treatment_requirements.enums import OrderStatus, RequirementKind
 from treatment_requirements.models import (
-    REOFFENDING_CHECK_MONTHS,
     Appointment,
     Failure,
     Order,
@@ -228,20 +227,16 @@ def warning_expiring() -> list[ReminderSpec]:
 
 
 def reoffending_check_due() -> list[ReminderSpec]:
-    """12 months after the referral: check for re-arrest or reconviction."""
+    """12 months after the referral (Order.reoffending_check_due_on): check for re-arrest or
+    reconviction."""
     today = timezone.localdate()
-    months = relativedelta(months=REOFFENDING_CHECK_MONTHS)
-    start, end = _day_bounds(
-        today - LOOKBACK - months, today + timedelta(days=REOFFENDING_NOTICE_DAYS) - months
-    )
     rows = Order.objects.filter(
         reoffending_checked_on__isnull=True,
-        referral__received_at__gte=start,
-        referral__received_at__lt=end,
-    ).values_list("pk", "referral__received_at", "responsible_officer_id")
+        reoffending_check_due_on__gte=today - LOOKBACK,
+        reoffending_check_due_on__lte=today + timedelta(days=REOFFENDING_NOTICE_DAYS),
+    ).values_list("pk", "reoffending_check_due_on", "responsible_officer_id")
     specs = []
-    for pk, received_at, officer_id in rows:
-        due = timezone.localdate(received_at) + months
+    for pk, due, officer_id in rows:
         specs.append(
             _order_spec(
                 ReminderKind.REOFFENDING_CHECK_DUE,

@@ -19,6 +19,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.policy import Action, Kind, get_for_user_or_404, scoped
+from core.queries import capped_count
 
 from .enums import ReferralStatus
 from .models import Person, Referral, ReferralStatusChange, name_key
@@ -176,7 +177,7 @@ def my_work(*, user, now: datetime | None = None, limit: int = MY_WORK_LIMIT) ->
 
 def _queue(queryset, limit: int, now: datetime) -> dict:
     """Rows and a count that stops at MY_WORK_COUNT_CAP (count_label shows "1,000+")."""
-    count = queryset.order_by().values("pk")[: MY_WORK_COUNT_CAP + 1].count()
+    count = capped_count(queryset, MY_WORK_COUNT_CAP)
     label = f"{MY_WORK_COUNT_CAP:,}+" if count > MY_WORK_COUNT_CAP else f"{count:,}"
     return {"rows": mark_overdue(queryset[:limit], now), "count": count, "count_label": label}
 

@@ -1,5 +1,7 @@
 """Recommendations, court outcomes, orders and their community follow-up."""
 
+import datetime
+
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,6 +32,11 @@ from .enums import (
 MAX_ORDER_YEARS = 3
 MAX_EXTENSION_MONTHS = 6
 REOFFENDING_CHECK_MONTHS = 12
+
+
+def reoffending_check_due(received_at) -> datetime.date:
+    """The reoffending check is due 12 months after the referral (its local date)."""
+    return timezone.localdate(received_at) + relativedelta(months=REOFFENDING_CHECK_MONTHS)
 
 
 class Recommendation(VersionedModel):
@@ -194,6 +201,9 @@ class Order(VersionedModel):
     termination_notes = models.TextField(max_length=2000, blank=True)
     terminated_on = models.DateField(null=True, blank=True)
     reoffending_checked_on = models.DateField(null=True, blank=True)
+    # Stored (set on save from the referral) so the caseload and the reminders can find the
+    # checks due through an index instead of joining every order to its referral.
+    reoffending_check_due_on = models.DateField(editable=False)
 
     class Meta:
         ordering = ["-made_on", "-id"]
@@ -202,6 +212,11 @@ class Order(VersionedModel):
             # The caseload lists its active orders ending soonest (benchmark, issue 8).
             models.Index(
                 fields=["probation_team", "status", "end_date", "id"], name="order_caseload_ending"
+            ),
+            models.Index(
+                fields=["probation_team", "reoffending_check_due_on", "id"],
+                condition=Q(status=OrderStatus.ACTIVE, reoffending_checked_on__isnull=True),
+                name="order_reoffending_due",
             ),
         ]
         constraints = [
@@ -242,10 +257,10 @@ class Order(VersionedModel):
     def is_active(self):
         return self.status == OrderStatus.ACTIVE
 
-    @property
-    def reoffending_check_due(self):
-        received = self.referral.received_at
-        return (received + relativedelta(months=REOFFENDING_CHECK_MONTHS)).date()
+    def save(self, *args, **kwargs):
+        if self.reoffending_check_due_on is None and self.referral_id:
+            self.reoffending_check_due_on = reoffending_check_due(self.referral.received_at)
+        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}
@@ -324,7 +339,12 @@ class Appointment(VersionedModel):
         ordering = ["starts_at", "id"]
         indexes = [
             models.Index(fields=["order", "starts_at"], name="appointment_order_start"),
-            models.Index(fields=["starts_at", "outcome"], name="appointment_start_outcome"),
+            # Today's appointments in time order, and the reminders' time windows.
+            models.Index(fields=["starts_at", "id"], name="appointment_start"),
+            # The caseload's "outcomes not yet recorded", oldest first (issue 8).
+            models.Index(
+                fields=["starts_at", "id"], condition=Q(outcome=""), name="appointment_outcome_due"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -363,7 +383,11 @@ class Failure(TimeStampedModel):
 
     class Meta:
         ordering = ["failure_date", "id"]
-        indexes = [models.Index(fields=["order", "action"], name="failure_order_action")]
+        indexes = [
+            models.Index(fields=["order", "action"], name="failure_order_action"),
+            # The caseload's open non-compliance, by enforcement deadline (issue 8).
+            models.Index(fields=["deadline", "id"], condition=Q(action=""), name="failure_open"),
+        ]
 
     def __str__(self):
         return f"Failure to comply on {self.failure_date:%d/%m/%Y}"
@@ -408,6 +432,14 @@ class BreachReferral(TimeStampedModel):
 
     class Meta:
         ordering = ["referred_on", "id"]
+        indexes = [
+            # The caseload's breaches awaiting the court (issue 8).
+            models.Index(
+                fields=["referred_on", "id"],
+                condition=Q(outcome=BreachOutcome.PENDING),
+                name="breach_pending",
+            )
+        ]
 
     def __str__(self):
         return f"Breach referral {self.referred_on:%d/%m/%Y}"

@@ -3,13 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.policy import Action, Kind, get_for_user_or_404, scope_for, scoped
+from core.queries import capped_count
 
 from .criteria import criteria_for
 from .enums import (
@@ -31,9 +31,11 @@ from .models import (
 )
 
 REVIEW_LOOKAHEAD_DAYS = 14
-# Caseload lists show at most this many rows (ending soonest / longest overdue first) with the
-# full count beside them: a whole unit's caseload must not be fetched and rendered per view.
-CASELOAD_LIST_LIMIT = 200
+# Caseload lists show at most this many rows, most urgent first, and say when there are more:
+# a whole unit's caseload must not be fetched and rendered per view. An officer's own list
+# rarely reaches it; a large unit's team view does (see the "Whose cases" filter).
+CASELOAD_LIST_LIMIT = 50
+CASELOAD_COUNT_CAP = 1000  # "1,000+": an exact count would scan the whole unit's orders
 RESPONSE_THRESHOLD = 5  # a fall of 5 or more points is commonly read as a response (PHQ-9)
 
 
@@ -203,22 +205,33 @@ def checklist(recommendation: Recommendation) -> list[dict]:
 # Caseload --------------------------------------------------------------------------------
 
 
-def _caseload_orders(user) -> QuerySet:
-    return orders_visible(user).filter(status=OrderStatus.ACTIVE)
+def _caseload_orders(user, *, mine: bool = False) -> QuerySet:
+    orders = orders_visible(user).filter(status=OrderStatus.ACTIVE)
+    return orders.filter(responsible_officer=user) if mine else orders
 
 
-def caseload(*, user, today: datetime.date | None = None) -> dict:
+def may_choose_own_cases(user) -> bool:
+    """Probation officers supervise their own cases within the unit's caseload."""
+    return user.role == Role.PROBATION_OFFICER
+
+
+def caseload(*, user, mine: bool = False, today: datetime.date | None = None) -> dict:
     """The probation officer's (or provider clinician's) working list, in constant queries.
 
+    Each list is a CaseloadList of at most CASELOAD_LIST_LIMIT rows, most urgent first, read
+    through its own index (migration 0003), so its cost follows the rows shown, not the size
+    of the unit:
     - today: appointments today on the caseload;
     - outcomes_due: past appointments with no outcome recorded;
     - non_compliance: failures with no enforcement action yet, by deadline;
     - breaches: breach referrals awaiting the court;
     - reviews_due: DRR reviews in the next 14 days, and DRRs over 12 months with none booked;
-    - reoffending_due: reoffending checks due (12 months after referral) and not done.
+    - reoffending_due: reoffending checks due (12 months after referral) and not done;
+    - orders: active orders ending soonest, with their count (capped like My work's).
+    `mine` narrows every list to the orders the user is responsible officer for.
     """
     today = today or timezone.localdate()
-    orders = _caseload_orders(user)
+    orders = _caseload_orders(user, mine=mine)
     now = timezone.now()
     start_of_day = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     end_of_day = start_of_day + datetime.timedelta(days=1)
@@ -229,58 +242,81 @@ def caseload(*, user, today: datetime.date | None = None) -> dict:
         requirement=OuterRef("pk"), review_date__gte=today
     )
     return {
-        "today": list(
+        "today": _bounded(
             appointments.filter(starts_at__gte=start_of_day, starts_at__lt=end_of_day).order_by(
-                "starts_at"
+                "starts_at", "id"
             )
         ),
-        "outcomes_due": list(
+        "outcomes_due": _bounded(
             appointments.filter(starts_at__lt=min(now, end_of_day), outcome="").order_by(
-                "starts_at"
-            )[:100]
+                "starts_at", "id"
+            )
         ),
-        "non_compliance": list(
+        "non_compliance": _bounded(
             Failure.objects.filter(order__in=orders, action="")
             .select_related("order", "order__person")
-            .order_by("deadline", "id")[:CASELOAD_LIST_LIMIT]
+            .order_by("deadline", "id")
         ),
-        "breaches": list(
+        "breaches": _bounded(
             BreachReferral.objects.filter(order__in=orders, outcome=BreachOutcome.PENDING)
             .select_related("order", "order__person")
-            .order_by("referred_on")[:CASELOAD_LIST_LIMIT]
+            .order_by("referred_on", "id")
         ),
-        "reviews_due": list(
+        "reviews_due": _bounded(
             ReviewHearing.objects.filter(
                 order__in=orders,
                 review_date__gte=today,
                 review_date__lte=today + datetime.timedelta(days=REVIEW_LOOKAHEAD_DAYS),
             )
             .select_related("order", "order__person")
-            .order_by("review_date")
+            .order_by("review_date", "id")
         ),
-        "reviews_unbooked": list(
+        "reviews_unbooked": _bounded(
             OrderRequirement.objects.filter(
                 order__in=orders, kind=RequirementKind.DRR, length_months__gt=12
             )
             .filter(~Q(Exists(future_reviews)), end_date__gte=today)
             .select_related("order", "order__person")
+            .order_by("end_date", "id")
         ),
-        "reoffending_due": list(
-            orders.filter(
-                reoffending_checked_on__isnull=True,
-                referral__received_at__lte=timezone.make_aware(
-                    datetime.datetime.combine(today - relativedelta(months=12), datetime.time.max)
-                ),
-            )
-            .select_related("person", "referral")
-            .order_by("referral__received_at", "id")[:CASELOAD_LIST_LIMIT]
+        "reoffending_due": _bounded(
+            orders.filter(reoffending_checked_on__isnull=True, reoffending_check_due_on__lte=today)
+            .select_related("person")
+            .order_by("reoffending_check_due_on", "id")
         )
         if _may_see_reoffending(user)
-        else [],
+        else CaseloadList([], more=False),
+        "orders": _bounded(
+            orders.select_related("person", "responsible_officer")
+            .prefetch_related(
+                Prefetch(
+                    "requirements", queryset=OrderRequirement.objects.select_related("provider")
+                )
+            )
+            .order_by("end_date", "id")
+        ),
+        "orders_count": capped_count(orders, CASELOAD_COUNT_CAP),
+        "orders_count_cap": CASELOAD_COUNT_CAP,
         "scope": orders_scope(user),
         "can_enforce": user.role == Role.PROBATION_OFFICER,
         "today_date": today,
+        "list_limit": CASELOAD_LIST_LIMIT,
     }
+
+
+class CaseloadList(list):
+    """The first rows of a caseload list; `more` says whether rows beyond them exist."""
+
+    def __init__(self, rows, *, more: bool):
+        super().__init__(rows)
+        self.more = more
+
+
+def _bounded(queryset: QuerySet) -> CaseloadList:
+    """At most CASELOAD_LIST_LIMIT rows, fetching one more to know if there are others."""
+    limit = CASELOAD_LIST_LIMIT
+    rows = list(queryset[: limit + 1])
+    return CaseloadList(rows[:limit], more=len(rows) > limit)
 
 
 def orders_scope(user):
@@ -289,19 +325,3 @@ def orders_scope(user):
 
 def _may_see_reoffending(user) -> bool:
     return user.role == Role.PROBATION_OFFICER
-
-
-def caseload_orders_count(*, user) -> int:
-    return _caseload_orders(user).count()
-
-
-def caseload_orders(*, user, limit: int = CASELOAD_LIST_LIMIT) -> list[Order]:
-    """Active orders on the caseload ending soonest, with people and requirements, in 2 queries."""
-    return list(
-        _caseload_orders(user)
-        .select_related("person", "responsible_officer")
-        .prefetch_related(
-            Prefetch("requirements", queryset=OrderRequirement.objects.select_related("provider"))
-        )
-        .order_by("end_date", "id")[:limit]
-    )

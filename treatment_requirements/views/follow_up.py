@@ -258,7 +258,7 @@ def reoffending_check(request, pk):
         title="Record the 12-month reoffending check",
         caption=f"{order.person.full_name}, order {order.reference}",
         cancel_url=order.get_absolute_url(),
-        intro=f"Due {order.reoffending_check_due:%d/%m/%Y}, 12 months after the referral. "
+        intro=f"Due {order.reoffending_check_due_on:%d/%m/%Y}, 12 months after the referral. "
         "Record any re-arrests or reconvictions found first.",
         status=_invalid_status(form),
     )

@@ -30,9 +30,11 @@ from ._common import (
 @require_http_methods(["GET"])
 def caseload(request):
     require(request, Action.VIEW, Kind.ORDER)
-    context = selectors.caseload(user=request.user)
-    context["orders"] = selectors.caseload_orders(user=request.user)
-    context["orders_count"] = selectors.caseload_orders_count(user=request.user)
+    may_choose = selectors.may_choose_own_cases(request.user)
+    # Probation officers start from their own cases; "team" shows the whole unit's caseload.
+    mine = may_choose and request.GET.get("cases", "mine") != "team"
+    context = selectors.caseload(user=request.user, mine=mine)
+    context.update(may_choose_own_cases=may_choose, mine=mine)
     audit_record(
         action=AuditAction.VIEW,
         user=request.user,
