@@ -49,6 +49,12 @@ class ReferralStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# Open referrals (on someone's work list), and those still awaiting screening or assessment
+# (the ones that can be overdue).
+OPEN_STATUSES = (ReferralStatus.RECEIVED, ReferralStatus.SCREENED, ReferralStatus.ASSESSED)
+AWAITING_STATUSES = (ReferralStatus.RECEIVED, ReferralStatus.SCREENED)
+
+
 class ClosureReason(models.TextChoices):
     NO_FURTHER_ACTION = "no_further_action", "No further action needed"
     ONWARD_REFERRAL = "onward_referral", "Referred on to other services"

@@ -9,7 +9,16 @@ from django.utils import timezone
 from accounts.models import Site, Team
 from core.models import VersionedModel
 
-from .enums import ClosureReason, Gender, ReferralSource, ReferralStatus, ReferrerRole, Urgency
+from .enums import (
+    AWAITING_STATUSES,
+    OPEN_STATUSES,
+    ClosureReason,
+    Gender,
+    ReferralSource,
+    ReferralStatus,
+    ReferrerRole,
+    Urgency,
+)
 from .identifiers import format_nhs_number
 
 
@@ -206,6 +215,23 @@ class Referral(VersionedModel):
             models.Index(fields=["team", "status", "-received_at"], name="referral_team_status"),
             models.Index(fields=["assigned_to", "status"], name="referral_assignee_status"),
             models.Index(fields=["person", "-received_at"], name="referral_person_received"),
+            # My work's queues, oldest first, each read through its own index (issue 8).
+            models.Index(
+                fields=["team", "received_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES, assigned_to__isnull=True),
+                name="referral_unassigned",
+            ),
+            models.Index(
+                fields=["assigned_to", "team", "received_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="referral_open_assigned",
+            ),
+            models.Index(
+                fields=["team", "received_at", "id"],
+                condition=models.Q(status__in=AWAITING_STATUSES),
+                include=["source"],  # each source has its own target: no heap visit to test it
+                name="referral_awaiting",
+            ),
         ]
 
     def __str__(self):

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
+from .enums import AWAITING_STATUSES
 from .enums import ReferralStatus as S
 
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
@@ -24,5 +25,5 @@ def timeliness_target(source: str) -> timedelta:
 
 
 def is_overdue(*, source: str, status: str, received_at: datetime, now: datetime) -> bool:
-    awaiting = status in (S.RECEIVED, S.SCREENED)
+    awaiting = status in AWAITING_STATUSES
     return awaiting and now > received_at + timeliness_target(source)

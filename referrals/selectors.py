@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.policy import Action, Kind, get_for_user_or_404, scoped
 from core.queries import capped_count
 
-from .enums import ReferralStatus
+from .enums import AWAITING_STATUSES, OPEN_STATUSES
 from .models import Person, Referral, ReferralStatusChange, name_key
 from .pathway import is_overdue, timeliness_target
 
@@ -87,7 +87,7 @@ def overdue_q(now: datetime) -> Q:
     by_source = Q()
     for source in ReferralSource.values:
         by_source |= Q(source=source, received_at__lt=now - timeliness_target(source))
-    return Q(status__in=[ReferralStatus.RECEIVED, ReferralStatus.SCREENED]) & by_source
+    return Q(status__in=AWAITING_STATUSES) & by_source
 
 
 def mark_overdue(referrals: Iterable[Referral], now: datetime | None = None) -> list[Referral]:
@@ -166,7 +166,7 @@ def referral_list(
 def my_work(*, user, now: datetime | None = None, limit: int = MY_WORK_LIMIT) -> dict:
     """The three queues of the "My work" page, each {"rows", "count", "count_label"}."""
     now = now or timezone.now()
-    open_referrals = _list_columns(referrals_visible_to(user)).exclude(status=ReferralStatus.CLOSED)
+    open_referrals = _list_columns(referrals_visible_to(user)).filter(status__in=OPEN_STATUSES)
     queues = {
         "assigned": open_referrals.filter(assigned_to=user).order_by("received_at", "id"),
         "unassigned": open_referrals.filter(assigned_to__isnull=True).order_by("received_at", "id"),

@@ -58,10 +58,11 @@ class Command(BaseCommand):
             elapsed = time.perf_counter() - started
             self.stdout.write(f"{summary} ({elapsed:.1f} s)")
         if connection.vendor == "postgresql":
-            # Bulk loads leave the planner without statistics until autovacuum runs (and it
-            # may be off): gather them now so the first pages do not plan for empty tables.
+            # Bulk loads leave the planner without statistics, and the visibility map empty
+            # (no index-only scans), until autovacuum runs (and it may be off): do its work
+            # now. VACUUM cannot run inside a transaction (as in tests): ANALYZE only there.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         if password is None:
             self.stdout.write(
                 "Demo users have no password: run with --demo, or set one with "
