@@ -11,6 +11,7 @@ ever reaches a commissioner's browser. The number of queries is fixed (one per s
 table plus reference-data names), whatever the data volume or filters.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -111,11 +112,26 @@ def disclosure_for(user) -> Disclosure:
     return Disclosure(suppressed=scope_for(user, Action.VIEW, Kind.DASHBOARD) != Scope.TEAM)
 
 
+_LATEST = object()  # dashboard_for's default: look the latest run up
+
+
+def dashboard_cache_key(*, user, selection, run: ReportingRun | None) -> str:
+    """What a rendered dashboard depends on: the snapshot run (a new run is a new key), the
+    disclosure rule for the user, and the filters with the dates they stand for today."""
+    parts = [
+        f"{run.pk}.{run.finished_at.timestamp() if run.finished_at else ''}" if run else "none",
+        "suppressed" if disclosure_for(user).suppressed else "exact",
+        selection.query_string(),
+        f"{selection.dates.start}:{selection.dates.end}",
+    ]
+    return "reporting:dashboard:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
 def latest_run() -> ReportingRun | None:
     """The newest successful snapshot build (its date is what the dashboards show)."""
     return (
         ReportingRun.objects.filter(status=RunStatus.SUCCEEDED)
-        .order_by("-snapshot_date", "-finished_at")
+        .order_by("-snapshot_date", "-finished_at", "-pk")
         .first()
     )
 
@@ -573,14 +589,14 @@ def _histograms(breakdowns) -> dict[str, dict[int, int]]:
     }
 
 
-def dashboard_for(*, user, selection) -> Dashboard:
+def dashboard_for(*, user, selection, run: ReportingRun | None = _LATEST) -> Dashboard:
     """Every dashboard figure for `selection`, disclosure-controlled for `user`.
 
     Reads only the dashboard snapshot tables and reference-data names: six queries,
-    whatever the data volume or filters.
+    whatever the data volume or filters. `run` saves a query when the caller has it.
     """
     d = disclosure_for(user)
-    run = latest_run()
+    run = latest_run() if run is _LATEST else run
     referral_rows = _referral_rows(run, selection)
     totals = {name: sum(row[name] or 0 for row in referral_rows) for name in _REFERRAL_SUMS}
     breakdowns = _breakdowns(run, selection)

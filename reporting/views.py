@@ -6,9 +6,11 @@ team with disclosure control, team leads exact figures for their own team, every
 filters are codes and a numeric team id.
 """
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -18,7 +20,9 @@ from accounts.policy import Action, Kind, Scope, require
 
 from .exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, tables_xlsx
 from .forms import DashboardFilterForm
-from .selectors import dashboard_for
+from .selectors import dashboard_cache_key, dashboard_for, disclosure_for, latest_run
+
+DASHBOARD_CACHE_SECONDS = 6 * 60 * 60  # a new run makes a new key well before this
 
 BOARD_TABLES = (
     "funnel",
@@ -30,8 +34,8 @@ BOARD_TABLES = (
 )
 
 
-def _load(request, action):
-    """Check the policy and return (form, selection, dashboard) for the request's filters."""
+def _filters(request, action):
+    """Check the policy and return (form, selection) for the request's filters."""
     scope = require(request, action, Kind.DASHBOARD)
     fixed_team = None
     if scope == Scope.TEAM:
@@ -39,22 +43,43 @@ def _load(request, action):
         if fixed_team is None:
             raise PermissionDenied("You are not a member of a team, so there is nothing to show.")
     form = DashboardFilterForm(request.GET or None, fixed_team=fixed_team)
-    selection = form.selection()
+    return form, form.selection()
+
+
+def _load(request, action):
+    """Check the policy and return (form, selection, dashboard) for the request's filters."""
+    form, selection = _filters(request, action)
     return form, selection, dashboard_for(user=request.user, selection=selection)
 
 
 @require_GET
 def dashboard(request):
-    form, selection, figures = _load(request, Action.VIEW)
+    form, selection = _filters(request, Action.VIEW)
+    # The figures change only when the overnight run does, and the key names that run: every
+    # user with the same disclosure rule and filters is served the same rendered figures.
+    run = latest_run()
+    key = dashboard_cache_key(user=request.user, selection=selection, run=run)
+    body = cache.get(key)
+    if body is None:
+        figures = dashboard_for(user=request.user, selection=selection, run=run)
+        body = render_to_string(
+            "reporting/_dashboard_body.html",
+            {
+                "dashboard": figures,
+                "meta": figures.meta,
+                "query_string": selection.query_string(),
+            },
+            request=request,
+        )
+        cache.set(key, body, DASHBOARD_CACHE_SECONDS)
     return render(
         request,
         "reporting/dashboard.html",
         {
             "form": form,
             "selection": selection,
-            "dashboard": figures,
-            "meta": figures.meta,
-            "query_string": selection.query_string(),
+            "suppressed": disclosure_for(request.user).suppressed,
+            "body": body,  # a SafeString from our own template (pickling keeps it so)
         },
     )
 

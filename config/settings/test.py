@@ -15,3 +15,6 @@ CELERY_TASK_DEFAULT_QUEUE = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main'
 # Live-server and worker threads must not keep connections open past their request, or the
 # test database cannot be dropped at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# Tests start from an empty cache; the tests of caching itself switch a real one on.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
