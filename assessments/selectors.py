@@ -191,6 +191,7 @@ def referral_panel(request, referral: Referral) -> dict | None:
     may_change = is_team_scope(user, Action.CHANGE)
     return {
         "template": "assessments/_referral_panel.html",
+        "alert_template": "assessments/_referral_alert.html",
         "context": {
             "referral": referral,
             "screening": screening,

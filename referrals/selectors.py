@@ -9,7 +9,9 @@ Extension points for other apps (register from your AppConfig.ready):
   fixed number of queries whatever the number of rows (select_related/prefetch).
 - `register_referral_panel(func)`: func(request, referral) returns None or a dict
   {"template": "app/_panel.html", "context": {...}}; the referral page includes each
-  template, in registration order, in its "referral_panels" region.
+  template, in registration order, in its "referral_panels" region. An optional
+  "alert_template" (same context) is included at the very top of the page, for warnings
+  such as a self-harm flag that must not wait below the fold.
 """
 
 from collections.abc import Callable, Iterable

@@ -93,13 +93,15 @@ def test_referral_page_shows_start_button_after_screening(practitioner_client, s
     assert "Start the full assessment" in response.content.decode()
 
 
-def test_referral_page_shows_self_harm_banner(practitioner_client, practitioner):
+def test_referral_page_shows_self_harm_banner_first(practitioner_client, practitioner):
     assessment = _team_assessment(practitioner)
     InstrumentResponseFactory(assessment=assessment, answers=[0] * 8 + [2], flags=["self_harm"])
 
-    response = practitioner_client.get(assessment.referral.get_absolute_url())
+    page = practitioner_client.get(assessment.referral.get_absolute_url()).content.decode()
 
-    assert "Self-harm risk" in response.content.decode()
+    assert page.count("Self-harm risk") == 1
+    # Above the page heading, not below the referral's details with the assessment panel.
+    assert page.index("Self-harm risk") < page.index('<h1 class="govuk-heading-l">Referral')
 
 
 def test_start_assessment_then_task_list(practitioner_client, screened_referral):
