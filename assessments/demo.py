@@ -3,15 +3,20 @@
 Follows what the referrals demo step already decided: a referral with screened_at gets a
 screening, one with assessed_at a signed assessment (with scored instruments, consent and
 often an onward referral); some screened referrals get a draft assessment. Everything is
-generated from one seeded random generator and written with bulk_create.
+generated from one seeded random generator and written with core.bulk (COPY on PostgreSQL,
+else bulk_create) from plain value tuples, a chunk of referrals at a time: a million
+referrals give about a million instrument responses, too many for model instances.
 """
 
 import datetime
+import functools
+import itertools
 import random
 
 from django.db import transaction
 from django.utils import timezone
 
+from core.bulk import indexes_built_after, insert_rows, reserve_ids
 from referrals.enums import ClosureReason, ReferralStatus, Urgency
 from referrals.models import Referral
 
@@ -28,7 +33,7 @@ from .enums import (
 )
 from .models import Assessment, Consent, InstrumentResponse, OnwardReferral, Screening
 
-BATCH_SIZE = 2000
+CHUNK = 50_000  # referrals (then assessments) generated and written at a time
 
 TEXTS = {
     "presenting_needs": [
@@ -108,87 +113,164 @@ OUTCOMES = [
 NFA_REASONS = [ClosureReason.NO_FURTHER_ACTION, ClosureReason.DECLINED, ClosureReason.OUT_OF_SCOPE]
 
 
-def _weighted(rng, pairs):
+def _weighted_picker(pairs):
+    """A weighted choice among (value, weight) pairs, with the cumulative weights worked
+    out once (the same draws as rng.choices(values, weights=...))."""
     values, weights = zip(*pairs, strict=True)
-    return rng.choices(values, weights=weights)[0]
+    values, cumulative = list(values), list(itertools.accumulate(weights))
+    return lambda rng: rng.choices(values, cum_weights=cumulative)[0]
+
+
+RISK = _weighted_picker([(RiskLevel.LOW, 4), (RiskLevel.MEDIUM, 4), (RiskLevel.HIGH, 2)])
+LEARNING_DISABILITY = _weighted_picker([(Indicator.NO, 8), (Indicator.POSSIBLE, 2)])
+AUTISM = _weighted_picker([(Indicator.NO, 8), (Indicator.POSSIBLE, 1), (Indicator.DIAGNOSED, 1)])
+ADHD = _weighted_picker([(Indicator.NO, 7), (Indicator.POSSIBLE, 2), (Indicator.DIAGNOSED, 1)])
+THRESHOLD = _weighted_picker(
+    [(CareThreshold.NONE, 3), (CareThreshold.PRIMARY, 4), (CareThreshold.SECONDARY, 2)]
+)
+SERVICE = _weighted_picker(SERVICES)
+OUTCOME = _weighted_picker(OUTCOMES)
+
+REFERRAL_COLUMNS = [
+    "pk",
+    "person_id",
+    "status",
+    "urgency",
+    "closure_reason",
+    "screened_at",
+    "assessed_at",
+    "assigned_to_id",
+    "created_by_id",
+]
+SCREENING_FIELDS = [
+    "referral_id",
+    "screened_on",
+    "risk_level",
+    "urgency",
+    "decision",
+    "no_further_action_reason",
+    "screened_by_id",
+]
+ASSESSMENT_FIELDS = [
+    "id",
+    "referral_id",
+    "status",
+    "assessed_on",
+    "learning_disability",
+    "autism",
+    "adhd",
+    "risk_level",
+    "care_threshold",
+    "started_by_id",
+    "signed_at",
+    "signed_by_id",
+    *TEXTS,
+]
+RESPONSE_FIELDS = [
+    "person_id",
+    "assessment_id",
+    "code",
+    "answers",
+    "is_complete",
+    "total",
+    "band",
+    "flags",
+    "completed_at",
+    "recorded_by_id",
+]
+CONSENT_FIELDS = [
+    "referral_id",
+    "kind",
+    "given",
+    "given_on",
+    "recorded_by_id",
+    "recorded_at",
+    "share_with_court",
+    "share_with_probation",
+    "share_with_cps",
+]
+ONWARD_FIELDS = [
+    "referral_id",
+    "service",
+    "referred_on",
+    "reason",
+    "outcome",
+    "outcome_on",
+    "outcome_recorded_by_id",
+    "recorded_by_id",
+]
 
 
 def _answers(rng, code: str, severity: float) -> list[int]:
     """Plausible answers: each item near `severity` (0-1) of its range."""
     result = []
-    for item in instruments.get(code).items:
-        values = item.values
-        index = min(len(values) - 1, max(0, round(rng.gauss(severity, 0.25) * (len(values) - 1))))
+    gauss = rng.gauss
+    for values in _ITEM_VALUES[code]:
+        last = len(values) - 1
+        index = min(last, max(0, round(gauss(severity, 0.25) * last)))
         result.append(values[index])
     return result
 
 
-def _response(rng, referral, assessment_pk, code, severity, when, by_id):
-    answers = _answers(rng, code, severity)
+_ITEM_VALUES = {
+    code: [item.values for item in instruments.get(code).items]
+    for code in ("PHQ-9", "AUDIT", "GAD-7", "DAST-10")
+}
+
+
+@functools.lru_cache(maxsize=100_000)
+def _score(code: str, answers: tuple[int, ...]) -> tuple:
+    """(total, band, sorted flags); the same answers recur, so most are scored once."""
     result = instruments.score(code, answers)
-    return InstrumentResponse(
-        person_id=referral.person_id,
-        assessment_id=assessment_pk,
-        code=code,
-        answers=answers,
-        is_complete=True,
-        total=result.total,
-        band=result.band,
-        flags=sorted(result.flags),
-        completed_at=when,
-        recorded_by_id=by_id,
-    )
+    return result.total, result.band, sorted(result.flags)
 
 
-def _day(moment) -> datetime.date:
-    return timezone.localtime(moment).date()
+def _response(rng, person_id, assessment_pk, code, severity, when, by_id) -> tuple:
+    answers = _answers(rng, code, severity)
+    total, band, flags = _score(code, tuple(answers))
+    return (person_id, assessment_pk, code, answers, True, total, band, flags, when, by_id)
 
 
-def _screening(rng, referral, by_id) -> Screening:
-    if referral.assessed_at or referral.status == ReferralStatus.SCREENED:
+def _local_date(moment) -> datetime.date:
+    """The date in the service's time zone (timezone.localtime(), without its overhead)."""
+    return moment.astimezone(timezone.get_default_timezone()).date()
+
+
+def _screening(rng, referral, by_id) -> tuple:
+    pk, _, status, urgency, closure_reason, screened_at, assessed_at, *_ = referral
+    if assessed_at or status == ReferralStatus.SCREENED:
         decision = ScreeningDecision.FULL_ASSESSMENT
-    elif referral.closure_reason == ClosureReason.ONWARD_REFERRAL:
+    elif closure_reason == ClosureReason.ONWARD_REFERRAL:
         decision = ScreeningDecision.ONWARD_REFERRAL_ONLY
     else:
         decision = ScreeningDecision.NO_FURTHER_ACTION
-    return Screening(
-        referral_id=referral.pk,
-        screened_on=_day(referral.screened_at),
-        risk_level=_weighted(rng, [(RiskLevel.LOW, 4), (RiskLevel.MEDIUM, 4), (RiskLevel.HIGH, 2)]),
-        urgency=referral.urgency or Urgency.ROUTINE,
-        decision=decision,
-        no_further_action_reason=(
-            ""
-            if decision != ScreeningDecision.NO_FURTHER_ACTION
-            else referral.closure_reason
-            if referral.closure_reason in NFA_REASONS
-            else rng.choice(NFA_REASONS)
-        ),
-        screened_by_id=by_id,
-    )
+    risk_level = RISK(rng)
+    reason = ""
+    if decision == ScreeningDecision.NO_FURTHER_ACTION:
+        reason = closure_reason if closure_reason in NFA_REASONS else rng.choice(NFA_REASONS)
+    day = _local_date(screened_at)
+    return (pk, day, risk_level, urgency or Urgency.ROUTINE, decision, reason, by_id)
 
 
-def _assessment(rng, referral, by_id, *, signed: bool) -> Assessment:
-    fields = {name: rng.choice(options) for name, options in TEXTS.items()}
-    when = referral.assessed_at if signed else None
-    return Assessment(
-        referral_id=referral.pk,
-        status=AssessmentStatus.SIGNED if signed else AssessmentStatus.DRAFT,
-        assessed_on=_day(referral.assessed_at or referral.screened_at),
-        learning_disability=_weighted(rng, [(Indicator.NO, 8), (Indicator.POSSIBLE, 2)]),
-        autism=_weighted(
-            rng, [(Indicator.NO, 8), (Indicator.POSSIBLE, 1), (Indicator.DIAGNOSED, 1)]
-        ),
-        adhd=_weighted(rng, [(Indicator.NO, 7), (Indicator.POSSIBLE, 2), (Indicator.DIAGNOSED, 1)]),
-        risk_level=_weighted(rng, [(RiskLevel.LOW, 4), (RiskLevel.MEDIUM, 4), (RiskLevel.HIGH, 2)]),
-        care_threshold=_weighted(
-            rng,
-            [(CareThreshold.NONE, 3), (CareThreshold.PRIMARY, 4), (CareThreshold.SECONDARY, 2)],
-        ),
-        started_by_id=by_id,
-        signed_at=when,
-        signed_by_id=by_id if signed else None,
-        **(fields if signed else {"presenting_needs": fields["presenting_needs"]}),
+def _assessment(rng, referral, by_id, *, signed: bool) -> tuple:
+    """An assessment's row, without its id (ASSESSMENT_FIELDS[1:])."""
+    texts = [rng.choice(options) for options in TEXTS.values()]
+    if not signed:
+        texts = [texts[0]] + [""] * (len(texts) - 1)
+    screened_at, assessed_at = referral[5], referral[6]
+    return (
+        referral[0],
+        AssessmentStatus.SIGNED if signed else AssessmentStatus.DRAFT,
+        _local_date(assessed_at or screened_at),
+        LEARNING_DISABILITY(rng),
+        AUTISM(rng),
+        ADHD(rng),
+        RISK(rng),
+        THRESHOLD(rng),
+        by_id,
+        assessed_at if signed else None,
+        by_id if signed else None,
+        *texts,
     )
 
 
@@ -200,35 +282,57 @@ def seed_assessments(*, seed: int = 2026, referrals=None, draft_share: float = 0
     queryset = referrals if referrals is not None else Referral.objects.all()
     rows = list(
         queryset.filter(screened_at__isnull=False, screening__isnull=True)
-        .only(
-            "pk",
-            "person_id",
-            "status",
-            "urgency",
-            "closure_reason",
-            "screened_at",
-            "assessed_at",
-            "assigned_to_id",
-            "created_by_id",
-        )
         .order_by("pk")
+        .values_list(*REFERRAL_COLUMNS)
     )
+    counts = dict.fromkeys(
+        ["screenings", "assessments", "instruments", "consents", "onward_referrals"], 0
+    )
+    assessed = []  # what the second pass needs of each assessment
+    with indexes_built_after(Screening, Assessment, InstrumentResponse, Consent, OnwardReferral):
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            counts["screenings"] += len(chunk)
+            assessed += _screen_and_assess(rng, chunk, draft_share)
+        del rows
+        counts["assessments"] = len(assessed)
+        for start in range(0, len(assessed), CHUNK):
+            chunk = assessed[start : start + CHUNK]
+            for name, count in _instruments_and_consents(rng, chunk).items():
+                counts[name] += count
+    return counts
+
+
+def _screen_and_assess(rng, referrals, draft_share) -> list[tuple]:
+    """Write the screenings and assessments of a chunk of referrals; return, for each
+    assessment, (id, referral id, person id, by, assessed on, signed at)."""
     screenings, assessments = [], []
-    for referral in rows:
-        by_id = referral.assigned_to_id or referral.created_by_id
+    for referral in referrals:
+        by_id = referral[7] or referral[8]
         screenings.append(_screening(rng, referral, by_id))
-        if referral.assessed_at:
+        if referral[6]:
             assessments.append((referral, _assessment(rng, referral, by_id, signed=True)))
-        elif referral.status == ReferralStatus.SCREENED and rng.random() < draft_share:
+        elif referral[2] == ReferralStatus.SCREENED and rng.random() < draft_share:
             assessments.append((referral, _assessment(rng, referral, by_id, signed=False)))
-    Screening.objects.bulk_create(screenings, batch_size=BATCH_SIZE)
-    Assessment.objects.bulk_create([a for _, a in assessments], batch_size=BATCH_SIZE)
+    insert_rows(Screening, SCREENING_FIELDS, screenings)
+    ids = reserve_ids(Assessment, len(assessments))
+    insert_rows(
+        Assessment,
+        ASSESSMENT_FIELDS,
+        [(pk, *row) for pk, (_, row) in zip(ids, assessments, strict=True)],
+    )
+    return [
+        (pk, referral[0], referral[1], row[8], row[2], row[9])
+        for pk, (referral, row) in zip(ids, assessments, strict=True)
+    ]
+
+
+def _instruments_and_consents(rng, assessed) -> dict:
+    today = timezone.localdate()
     responses, consents, onward = [], [], []
-    for referral, assessment in assessments:
-        by_id = assessment.started_by_id
-        day = assessment.assessed_on
-        consents.append(_consent(referral, ConsentKind.TO_BE_ASSESSED, day, by_id, given=True))
-        if not assessment.signed_at:
+    for pk, referral_id, person_id, by_id, day, signed_at in assessed:
+        consents.append(_consent(referral_id, ConsentKind.TO_BE_ASSESSED, day, by_id))
+        if not signed_at:
             continue
         severity = rng.random()
         for code in (
@@ -236,54 +340,43 @@ def seed_assessments(*, seed: int = 2026, referrals=None, draft_share: float = 0
             + (("GAD-7",) if rng.random() < 0.5 else ())
             + (("DAST-10",) if rng.random() < 0.5 else ())
         ):
-            responses.append(
-                _response(rng, referral, assessment.pk, code, severity, assessment.signed_at, by_id)
-            )
+            responses.append(_response(rng, person_id, pk, code, severity, signed_at, by_id))
         if rng.random() < 0.8:
-            consent = _consent(referral, ConsentKind.TO_SHARE, day, by_id, given=True)
-            consent.share_with_court = consent.share_with_probation = True
-            consent.share_with_cps = rng.random() < 0.5
-            consents.append(consent)
+            consents.append(
+                _consent(referral_id, ConsentKind.TO_SHARE, day, by_id, share=rng.random() < 0.5)
+            )
         if rng.random() < 0.7:
-            onward.append(_onward(rng, referral, day, by_id))
-    InstrumentResponse.objects.bulk_create(responses, batch_size=BATCH_SIZE)
-    Consent.objects.bulk_create(consents, batch_size=BATCH_SIZE)
-    OnwardReferral.objects.bulk_create(onward, batch_size=BATCH_SIZE)
+            onward.append(_onward(rng, referral_id, day, by_id, today))
     return {
-        "screenings": len(screenings),
-        "assessments": len(assessments),
-        "instruments": len(responses),
-        "consents": len(consents),
-        "onward_referrals": len(onward),
+        "instruments": insert_rows(InstrumentResponse, RESPONSE_FIELDS, responses),
+        "consents": insert_rows(Consent, CONSENT_FIELDS, consents),
+        "onward_referrals": insert_rows(OnwardReferral, ONWARD_FIELDS, onward),
     }
 
 
-def _consent(referral, kind, day, by_id, *, given) -> Consent:
-    return Consent(
-        referral_id=referral.pk,
-        kind=kind,
-        given=given,
-        given_on=day,
-        recorded_by_id=by_id,
-        recorded_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(12))),
+def _consent(referral_id, kind, day, by_id, *, share=None) -> tuple:
+    """Consent given on `day` (to share: with court and probation, with the CPS if `share`)."""
+    recorded_at = datetime.datetime.combine(
+        day, datetime.time(12), tzinfo=timezone.get_default_timezone()
     )
+    sharing = share is not None
+    return (referral_id, kind, True, day, by_id, recorded_at, sharing, sharing, bool(share))
 
 
-def _onward(rng, referral, day, by_id) -> OnwardReferral:
-    outcome = _weighted(rng, OUTCOMES)
-    today = timezone.localdate()
+def _onward(rng, referral_id, day, by_id, today) -> tuple:
+    outcome = OUTCOME(rng)
     outcome_on = None
     if outcome != OnwardOutcome.PENDING:
         outcome_on = min(today, day + datetime.timedelta(days=rng.randint(3, 28)))
-    return OnwardReferral(
-        referral_id=referral.pk,
-        service=_weighted(rng, SERVICES),
-        referred_on=day,
-        reason="Support identified at assessment.",
-        outcome=outcome,
-        outcome_on=outcome_on,
-        outcome_recorded_by_id=by_id if outcome_on else None,
-        recorded_by_id=by_id,
+    return (
+        referral_id,
+        SERVICE(rng),
+        day,
+        "Support identified at assessment.",
+        outcome,
+        outcome_on,
+        by_id if outcome_on else None,
+        by_id,
     )
 
 

@@ -1,23 +1,23 @@
 """Synthetic people and referrals for demos and benchmarks (never a real person's data).
 
 Fast: everything is generated in memory from one seeded random generator, then written
-with bulk_create in batches (people, referrals, status history, vulnerabilities through
-rows). The same seed on the same day gives the same data.
+with core.bulk (COPY on PostgreSQL, else bulk_create): people, referrals, status history,
+vulnerabilities through rows. The same seed on the same day gives the same data.
 """
 
 import datetime
-import io
 import itertools
 import random
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from accounts.enums import Role, SiteKind
 from accounts.models import Team, User
+from core.bulk import bulk_insert, indexes_built_after, insert_rows
 
 from .enums import ClosureReason, Gender, ReferralSource, ReferralStatus, ReferrerRole, Urgency
 from .identifiers import cro_check_letter, nhs_check_digit, pnc_check_letter
@@ -30,7 +30,6 @@ from .models import (
     Vulnerability,
 )
 
-BATCH_SIZE = 2000
 PEOPLE_PER_REFERRAL = 0.75  # about one person in four is referred more than once
 
 MALE_NAMES = [
@@ -527,77 +526,6 @@ def _team_infos() -> list[_TeamInfo]:
     return infos
 
 
-def _bulk_insert(model, objects: list, now) -> None:
-    """bulk_create, or on PostgreSQL COPY with the ids reserved from the sequence up front.
-
-    Django's bulk_create spends most of its time preparing each value; for a demo of
-    100,000 referrals (about 620,000 rows in all) COPY is several times faster.
-    """
-    if connection.vendor != "postgresql" or not objects:
-        model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
-        return
-    meta = model._meta
-    fields = meta.concrete_fields
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objects)],
-        )
-        for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
-            obj.pk = pk
-        stamped = [
-            f.attname
-            for f in fields
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        ]
-        for obj in objects:
-            for attname in stamped:
-                setattr(obj, attname, now)
-    attnames = [f.attname for f in fields]
-    rows = ([getattr(obj, a) for a in attnames] for obj in objects)
-    _copy(model, [f.column for f in fields], rows)
-
-
-def _insert_rows(model, attnames: list[str], rows: list[tuple]) -> None:
-    """Insert plain value tuples (no ids needed back): COPY on PostgreSQL, else bulk_create."""
-    if connection.vendor != "postgresql":
-        objects = [model(**dict(zip(attnames, row, strict=True))) for row in rows]
-        model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
-        return
-    _copy(model, [model._meta.get_field(a.removesuffix("_id")).column for a in attnames], rows)
-
-
-def _copy(model, columns: list[str], rows) -> None:
-    quote = connection.ops.quote_name
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join(_copy_value(value) for value in row))
-        buffer.write("\n")
-    buffer.seek(0)
-    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(sql, buffer)
-
-
-def _copy_value(value) -> str:
-    """One value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = (
-            text.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return text
-
-
 @transaction.atomic
 def seed_people_and_referrals(n: int, *, seed: int = 2026, now=None) -> dict:
     """Create about 0.75 * n people and n referrals across the demo L&D teams.
@@ -610,43 +538,45 @@ def seed_people_and_referrals(n: int, *, seed: int = 2026, now=None) -> dict:
     now = now or timezone.now().replace(minute=0, second=0, microsecond=0)
     gen = _Generator(seed=seed, now=now)
     team_weights = [3, 2][: len(infos)] + [1] * max(0, len(infos) - 2)
-    people, owners = [], []
-    for _ in range(max(1, int(n * PEOPLE_PER_REFERRAL))):
-        info = gen.rng.choices(infos, weights=team_weights)[0]
-        people.append(gen.person(info))
-        owners.append(info)
-    _bulk_insert(Person, people, now)
-    referrals, histories, vulnerabilities = [], [], []
-    for index in range(n):
-        slot = index if index < len(people) else gen.rng.randrange(len(people))
-        referral, history = gen.referral(people[slot], owners[slot])
-        referrals.append(referral)
-        histories.append(history)
-        vulnerabilities.append(gen.vulnerability_ids())
-    _bulk_insert(Referral, referrals, now)
-    changes = [
-        (
-            referral.pk,
-            from_status,
-            to_status,
-            reason,
-            referral.assigned_to_id or referral.created_by_id,
-            when,
+    tables = [Person, Referral, ReferralStatusChange, Referral.vulnerabilities.through]
+    with indexes_built_after(*tables):
+        people, owners = [], []
+        for _ in range(max(1, int(n * PEOPLE_PER_REFERRAL))):
+            info = gen.rng.choices(infos, weights=team_weights)[0]
+            people.append(gen.person(info))
+            owners.append(info)
+        bulk_insert(Person, people, now)
+        referrals, histories, vulnerabilities = [], [], []
+        for index in range(n):
+            slot = index if index < len(people) else gen.rng.randrange(len(people))
+            referral, history = gen.referral(people[slot], owners[slot])
+            referrals.append(referral)
+            histories.append(history)
+            vulnerabilities.append(gen.vulnerability_ids())
+        bulk_insert(Referral, referrals, now)
+        changes = [
+            (
+                referral.pk,
+                from_status,
+                to_status,
+                reason,
+                referral.assigned_to_id or referral.created_by_id,
+                when,
+            )
+            for referral, history in zip(referrals, histories, strict=True)
+            for from_status, to_status, when, reason in history
+        ]
+        insert_rows(
+            ReferralStatusChange,
+            ["referral_id", "from_status", "to_status", "reason", "changed_by_id", "changed_at"],
+            changes,
         )
-        for referral, history in zip(referrals, histories, strict=True)
-        for from_status, to_status, when, reason in history
-    ]
-    _insert_rows(
-        ReferralStatusChange,
-        ["referral_id", "from_status", "to_status", "reason", "changed_by_id", "changed_at"],
-        changes,
-    )
-    links = [
-        (referral.pk, vulnerability_id)
-        for referral, ids in zip(referrals, vulnerabilities, strict=True)
-        for vulnerability_id in ids
-    ]
-    _insert_rows(Referral.vulnerabilities.through, ["referral_id", "vulnerability_id"], links)
+        links = [
+            (referral.pk, vulnerability_id)
+            for referral, ids in zip(referrals, vulnerabilities, strict=True)
+            for vulnerability_id in ids
+        ]
+        insert_rows(Referral.vulnerabilities.through, ["referral_id", "vulnerability_id"], links)
     return {"people": len(people), "referrals": len(referrals), "status_changes": len(changes)}
 
 

@@ -3,10 +3,13 @@
 Takes a share of the signed assessments the assessments step made: each gets a
 recommendation ready for court, most of those a court outcome, and orders get weekly
 appointments with coded outcomes, failures, warnings and the odd breach. Everything comes
-from one seeded random generator and is written with bulk_create.
+from one seeded random generator and is written with core.bulk (COPY on PostgreSQL, else
+bulk_create) from plain value tuples: a million referrals give over a million appointments,
+too many for model instances.
 """
 
 import datetime
+import itertools
 import random
 
 from dateutil.relativedelta import relativedelta
@@ -15,6 +18,7 @@ from django.utils import timezone
 
 from accounts.enums import Role, SiteKind, TeamKind
 from accounts.models import Site, Team, User
+from core.bulk import indexes_built_after, insert_rows, reserve_ids
 
 from .criteria import criteria_for
 from .enforcement import enforcement_deadline, required_action
@@ -38,6 +42,7 @@ from .models import (
     ProposedRequirement,
     Recommendation,
     Warning,
+    reoffending_check_due,
 )
 
 SHARE_RECOMMENDED = 0.6
@@ -61,16 +66,124 @@ EVIDENCE = {
 }
 
 
-def _weighted(rng, pairs):
+TABLES = [
+    Recommendation,
+    ProposedRequirement,
+    CriterionConfirmation,
+    CourtOutcome,
+    Order,
+    OrderRequirement,
+    Appointment,
+    Failure,
+    Warning,
+    BreachReferral,
+    OrderEvent,
+]
+ORDER_CHUNK = 20_000  # orders whose appointments are generated and written at a time
+
+
+def _weighted_picker(pairs):
+    """A weighted choice among (value, weight) pairs, with the cumulative weights worked
+    out once (the same draws as rng.choices(values, weights=...))."""
     values, weights = zip(*pairs, strict=True)
-    return rng.choices(values, weights=weights)[0]
+    values, cumulative = list(values), list(itertools.accumulate(weights))
+    return lambda rng: rng.choices(values, cum_weights=cumulative)[0]
 
 
-def _kinds(rng, assessment) -> list[str]:
+HEARING_OUTCOME = _weighted_picker(OUTCOMES)
+APPOINTMENT_OUTCOME = _weighted_picker(APPOINTMENT_OUTCOMES)
+UNACCEPTABLE = AppointmentOutcome.unacceptable_failures()
+
+RECOMMENDATION_FIELDS = [
+    "id",
+    "assessment_id",
+    "person_id",
+    "referral_id",
+    "team_id",
+    "status",
+    "ready_at",
+    "ready_by_id",
+    "created_by_id",
+]
+PROPOSED_FIELDS = [
+    "id",
+    "recommendation_id",
+    "kind",
+    "provider_id",
+    "duration_months",
+    "consent_given",
+    "consent_recorded_on",
+]
+CRITERION_FIELDS = ["requirement_id", "code", "met", "evidence"]
+HEARING_FIELDS = [
+    "id",
+    "recommendation_id",
+    "person_id",
+    "hearing_date",
+    "court_id",
+    "outcome",
+    "reason",
+    "recorded_by_id",
+]
+ORDER_FIELDS = [
+    "id",
+    "court_outcome_id",
+    "recommendation_id",
+    "person_id",
+    "referral_id",
+    "order_type",
+    "made_on",
+    "start_date",
+    "end_date",
+    "responsible_officer_id",
+    "probation_team_id",
+    "reoffending_check_due_on",
+]
+REQUIREMENT_FIELDS = [
+    "id",
+    "order_id",
+    "kind",
+    "provider_id",
+    "length_months",
+    "start_date",
+    "end_date",
+    "proposed_id",
+]
+APPOINTMENT_FIELDS = [
+    "id",
+    "order_id",
+    "requirement_id",
+    "starts_at",
+    "purpose",
+    "outcome",
+    "excuse",
+    "evidence",
+    "outcome_recorded_at",
+    "outcome_recorded_by_id",
+    "created_by_id",
+]
+FAILURE_FIELDS = [
+    "id",
+    "order_id",
+    "appointment_id",
+    "failure_date",
+    "description",
+    "deadline",
+    "action",
+    "action_on",
+    "action_by_id",
+    "recorded_by_id",
+]
+WARNING_FIELDS = ["order_id", "failure_id", "given_on", "letter_text", "given_by_id"]
+BREACH_FIELDS = ["order_id", "failure_id", "referred_on", "details", "referred_by_id"]
+ORDER_EVENT_FIELDS = ["recommendation_id", "order_id", "by_id", "summary"]
+
+
+def _kinds(rng, care_threshold) -> list[str]:
     kinds = []
-    if assessment.care_threshold == "secondary":
+    if care_threshold == "secondary":
         kinds.append(RequirementKind.MHTR_SECONDARY)
-    elif assessment.care_threshold == "primary" or rng.random() < 0.5:
+    elif care_threshold == "primary" or rng.random() < 0.5:
         kinds.append(RequirementKind.MHTR_PRIMARY)
     extra = rng.choice([None, RequirementKind.ATR, RequirementKind.DRR])
     if extra or not kinds:
@@ -84,24 +197,51 @@ def _evidence(criterion) -> str:
     return "; ".join(sources) or "Confirmed with the provider and the person at assessment"
 
 
+def _local_date(moment) -> datetime.date:
+    """The date in the service's time zone (timezone.localtime(), without its overhead)."""
+    return moment.astimezone(timezone.get_default_timezone()).date()
+
+
 def seed_demo_step(*, referrals: int, seed: int, password: str | None) -> str:
     """Recommendations, court outcomes and orders for a share of the signed assessments."""
     from assessments.enums import AssessmentStatus
     from assessments.models import Assessment
 
-    officers = list(User.objects.filter(role=Role.PROBATION_OFFICER, team__isnull=False))
-    providers = list(Team.objects.filter(kind=TeamKind.TREATMENT_PROVIDER, is_active=True))
-    courts = list(Site.objects.filter(kind=SiteKind.MAGISTRATES_COURT, is_active=True))
+    officers = list(
+        User.objects.filter(role=Role.PROBATION_OFFICER, team__isnull=False).values_list(
+            "pk", "team_id"
+        )
+    )
+    providers = list(
+        Team.objects.filter(kind=TeamKind.TREATMENT_PROVIDER, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    courts = list(
+        Site.objects.filter(kind=SiteKind.MAGISTRATES_COURT, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
     if not (officers and providers and courts):
         return "Treatment requirements: no probation officer, provider or court: skipped"
     assessments = list(
         Assessment.objects.filter(status=AssessmentStatus.SIGNED, recommendations__isnull=True)
-        .select_related("referral")
         .order_by("pk")
+        .values_list(
+            "pk",
+            "care_threshold",
+            "signed_at",
+            "signed_by_id",
+            "referral_id",
+            "referral__person_id",
+            "referral__team_id",
+            "referral__received_at",
+        )
     )
     rng = random.Random(seed + 4)
     chosen = [a for a in assessments if rng.random() < SHARE_RECOMMENDED]
-    with transaction.atomic():
+    del assessments
+    with transaction.atomic(), indexes_built_after(*TABLES):
         counts = _seed(rng, chosen, officers, providers, courts)
     return (
         f"Treatment requirements: {counts['recommendations']} recommendations, "
@@ -111,209 +251,251 @@ def seed_demo_step(*, referrals: int, seed: int, password: str | None) -> str:
 
 
 def _seed(rng, assessments, officers, providers, courts) -> dict:
+    """Write recommendations, proposals, hearings and orders for the chosen assessments
+    (tuples from seed_demo_step), then their appointments and enforcement."""
     today = timezone.localdate()
-    recommendations = Recommendation.objects.bulk_create(
-        Recommendation(
-            assessment=a,
-            person_id=a.referral.person_id,
-            referral=a.referral,
-            team_id=a.referral.team_id,
-            status=RecommendationStatus.READY,
-            ready_at=a.signed_at,
-            ready_by_id=a.signed_by_id,
-            created_by_id=a.signed_by_id,
+    recommendations = [
+        (pk, a_pk, person_id, referral_id, team_id, RecommendationStatus.READY, at, by, by)
+        for pk, (a_pk, _, at, by, referral_id, person_id, team_id, _) in zip(
+            reserve_ids(Recommendation, len(assessments)), assessments, strict=True
         )
-        for a in assessments
-    )
-    proposed = []
-    for recommendation in recommendations:
-        for kind in _kinds(rng, recommendation.assessment):
-            proposed.append(
-                ProposedRequirement(
-                    recommendation=recommendation,
-                    kind=kind,
-                    provider=rng.choice(providers),
-                    duration_months=rng.choice([6, 9, 12]),
-                    consent_given=True,
-                    consent_recorded_on=timezone.localtime(recommendation.ready_at).date(),
-                )
-            )
-    proposed = ProposedRequirement.objects.bulk_create(proposed)
-    CriterionConfirmation.objects.bulk_create(
-        CriterionConfirmation(requirement=p, code=c.code, met=True, evidence=_evidence(c))
-        for p in proposed
-        for c in criteria_for(p.kind)
-    )
+    ]
+    insert_rows(Recommendation, RECOMMENDATION_FIELDS, recommendations)
+    proposed = _proposed(rng, recommendations, [a[1] for a in assessments], providers)
     by_recommendation = {}
     for p in proposed:
-        by_recommendation.setdefault(p.recommendation_id, []).append(p)
-    hearings = []
-    for recommendation in recommendations:
-        hearing_date = timezone.localtime(recommendation.ready_at).date() + datetime.timedelta(
-            days=rng.randint(7, 28)
-        )
-        if hearing_date > today:
-            continue
-        outcome = _weighted(rng, OUTCOMES)
-        hearings.append(
-            CourtOutcome(
-                recommendation=recommendation,
-                person_id=recommendation.person_id,
-                hearing_date=hearing_date,
-                court=rng.choice(courts),
-                outcome=outcome,
-                reason=""
-                if outcome == HearingOutcome.ORDER_MADE
-                else "Recorded from the court list",
-                recorded_by_id=recommendation.created_by_id,
-            )
-        )
-    hearings = CourtOutcome.objects.bulk_create(hearings)
-    orders = []
-    for hearing in hearings:
-        if hearing.outcome != HearingOutcome.ORDER_MADE:
-            continue
-        officer = rng.choice(officers)
-        longest = max(p.duration_months for p in by_recommendation[hearing.recommendation_id])
-        orders.append(
-            Order(
-                court_outcome=hearing,
-                recommendation_id=hearing.recommendation_id,
-                person_id=hearing.person_id,
-                referral_id=hearing.recommendation.referral_id,
-                order_type=rng.choice(OrderType.values),
-                made_on=hearing.hearing_date,
-                start_date=hearing.hearing_date,
-                end_date=hearing.hearing_date + relativedelta(months=longest + 6),
-                responsible_officer=officer,
-                probation_team_id=officer.team_id,
-            )
-        )
-    orders = Order.objects.bulk_create(orders)
-    requirements = OrderRequirement.objects.bulk_create(
-        OrderRequirement(
-            order=order,
-            kind=p.kind,
-            provider=p.provider,
-            length_months=p.duration_months,
-            start_date=order.start_date,
-            end_date=order.start_date
-            + relativedelta(months=p.duration_months)
-            - datetime.timedelta(days=1),
-            proposed=p,
-        )
-        for order in orders
-        for p in by_recommendation[order.recommendation_id]
-    )
+        by_recommendation.setdefault(p[1], []).append(p)
+    hearings = _hearings(rng, recommendations, courts, today)
+    referral_of = {  # recommendation id -> (referral id, received at)
+        r[0]: (a[4], a[7]) for r, a in zip(recommendations, assessments, strict=True)
+    }
+    orders, requirements = _orders(rng, hearings, by_recommendation, officers, referral_of)
     first_requirement = {}
     for requirement in requirements:
-        first_requirement.setdefault(requirement.order_id, requirement)
+        first_requirement.setdefault(requirement[1], requirement)
     counts = {"recommendations": len(recommendations), "orders": len(orders)}
     counts.update(_follow_up(rng, orders, first_requirement, today))
-    OrderEvent.objects.bulk_create(
-        OrderEvent(
-            recommendation_id=o.recommendation_id,
-            order=o,
-            by=o.responsible_officer,
-            summary="Order recorded (demo data)",
-        )
-        for o in orders
+    insert_rows(
+        OrderEvent,
+        ORDER_EVENT_FIELDS,
+        ((o[2], o[0], o[9], "Order recorded (demo data)") for o in orders),
     )
     return counts
+
+
+def _proposed(rng, recommendations, care_thresholds, providers) -> list[tuple]:
+    proposed = []
+    for recommendation, care_threshold in zip(recommendations, care_thresholds, strict=True):
+        recorded_on = _local_date(recommendation[6])
+        for kind in _kinds(rng, care_threshold):
+            provider = rng.choice(providers)
+            proposed.append(
+                [recommendation[0], kind, provider, rng.choice([6, 9, 12]), True, recorded_on]
+            )
+    proposed = [
+        (pk, *row)
+        for pk, row in zip(reserve_ids(ProposedRequirement, len(proposed)), proposed, strict=True)
+    ]
+    insert_rows(ProposedRequirement, PROPOSED_FIELDS, proposed)
+    evidence = {}  # the same few texts for every requirement of a kind
+    insert_rows(
+        CriterionConfirmation,
+        CRITERION_FIELDS,
+        (
+            (p[0], c.code, True, evidence.get(c) or evidence.setdefault(c, _evidence(c)))
+            for p in proposed
+            for c in criteria_for(p[2])
+        ),
+    )
+    return proposed
+
+
+def _hearings(rng, recommendations, courts, today) -> list[tuple]:
+    hearings = []
+    for recommendation in recommendations:
+        hearing_date = _local_date(recommendation[6]) + datetime.timedelta(days=rng.randint(7, 28))
+        if hearing_date > today:
+            continue
+        outcome = HEARING_OUTCOME(rng)
+        reason = "" if outcome == HearingOutcome.ORDER_MADE else "Recorded from the court list"
+        hearings.append(
+            [
+                recommendation[0],
+                recommendation[2],
+                hearing_date,
+                rng.choice(courts),
+                outcome,
+                reason,
+                recommendation[8],
+            ]
+        )
+    hearings = [
+        (pk, *row)
+        for pk, row in zip(reserve_ids(CourtOutcome, len(hearings)), hearings, strict=True)
+    ]
+    insert_rows(CourtOutcome, HEARING_FIELDS, hearings)
+    return hearings
+
+
+def _orders(rng, hearings, by_recommendation, officers, referral_of):
+    """Orders for the hearings that made one, with the requirements proposed for them."""
+    orders = []
+    for pk, recommendation_id, person_id, hearing_date, _, outcome, _, _ in hearings:
+        if outcome != HearingOutcome.ORDER_MADE:
+            continue
+        officer_id, team_id = rng.choice(officers)
+        longest = max(p[4] for p in by_recommendation[recommendation_id])
+        referral_id, received_at = referral_of[recommendation_id]
+        orders.append(
+            [
+                pk,
+                recommendation_id,
+                person_id,
+                referral_id,
+                rng.choice(OrderType.values),
+                hearing_date,
+                hearing_date,
+                hearing_date + relativedelta(months=longest + 6),
+                officer_id,
+                team_id,
+                reoffending_check_due(received_at),
+            ]
+        )
+    orders = [(pk, *row) for pk, row in zip(reserve_ids(Order, len(orders)), orders, strict=True)]
+    insert_rows(Order, ORDER_FIELDS, orders)
+    requirements = [
+        [order[0], p[2], p[3], p[4], order[7], _requirement_end(order[7], p[4]), p[0]]
+        for order in orders
+        for p in by_recommendation[order[2]]
+    ]
+    requirements = [
+        (pk, *row)
+        for pk, row in zip(
+            reserve_ids(OrderRequirement, len(requirements)), requirements, strict=True
+        )
+    ]
+    insert_rows(OrderRequirement, REQUIREMENT_FIELDS, requirements)
+    return orders, requirements
+
+
+def _requirement_end(start: datetime.date, months: int) -> datetime.date:
+    return start + relativedelta(months=months) - datetime.timedelta(days=1)
 
 
 def _follow_up(rng, orders, first_requirement, today) -> dict:
     """Weekly appointments for the first 12 weeks; past ones get outcomes and enforcement."""
     now = timezone.now()
-    appointments = []
+    missed = []  # (appointment id, order id, officer id, starts at, purpose)
+    appointments = 0
+    for start in range(0, len(orders), ORDER_CHUNK):
+        rows = _appointments(rng, orders[start : start + ORDER_CHUNK], first_requirement, now)
+        rows = [
+            (pk, *row) for pk, row in zip(reserve_ids(Appointment, len(rows)), rows, strict=True)
+        ]
+        appointments += insert_rows(Appointment, APPOINTMENT_FIELDS, rows)
+        missed += [(r[0], r[1], r[10], r[3], r[4]) for r in rows if r[5] in UNACCEPTABLE]
+    failures = _failures(rng, missed, today)
+    warnings = [
+        (
+            f[1],
+            f[0],
+            f[7],
+            f"{f[4]} This failure is unacceptable. Another failure within 12 "
+            "months of this warning makes you liable to be brought back before the court.",
+            f[9],
+        )
+        for f in failures
+        if f[6] == EnforcementAction.WARNING
+    ]
+    breaches = [
+        (f[1], f[0], f[7], f[4], f[9]) for f in failures if f[6] == EnforcementAction.BREACH
+    ]
+    return {
+        "appointments": appointments,
+        "warnings": insert_rows(Warning, WARNING_FIELDS, warnings),
+        "breaches": insert_rows(BreachReferral, BREACH_FIELDS, breaches),
+    }
+
+
+# Office hours in half-hour slots (chosen by order id, so no random draw moves).
+APPOINTMENT_SLOTS = [datetime.time(hour, minute) for hour in range(9, 17) for minute in (0, 30)]
+
+
+def _appointments(rng, orders, first_requirement, now) -> list[list]:
+    """Appointment rows (APPOINTMENT_FIELDS without the id) for a chunk of orders."""
+    rows = []
+    recent = now - datetime.timedelta(days=3)
+    zone = timezone.get_default_timezone()
+    short_labels = RequirementKind.short_labels()
     for order in orders:
-        start = timezone.make_aware(
-            datetime.datetime.combine(
-                order.start_date + datetime.timedelta(days=7), datetime.time(10)
-            )
+        order_id, end_date, officer_id = order[0], order[8], order[9]
+        requirement = first_requirement[order_id]
+        purpose = f"{short_labels[requirement[2]]} session"
+        start = datetime.datetime.combine(
+            order[7] + datetime.timedelta(days=7),
+            APPOINTMENT_SLOTS[order_id % len(APPOINTMENT_SLOTS)],  # same slot every week
+            tzinfo=zone,
         )
         for week in range(12):
             when = start + datetime.timedelta(weeks=week)
-            if timezone.localtime(when).date() > order.end_date:
+            if when.date() > end_date:
                 break
-            outcome = _weighted(rng, APPOINTMENT_OUTCOMES) if when < now else ""
-            if when < now and when > now - datetime.timedelta(days=3) and rng.random() < 0.5:
+            past = when < now
+            outcome = APPOINTMENT_OUTCOME(rng) if past else ""
+            if past and when > recent and rng.random() < 0.5:
                 outcome = ""  # due, not yet recorded: shows on the caseload
             acceptable = outcome == AppointmentOutcome.ACCEPTABLE_ABSENCE
-            appointments.append(
-                Appointment(
-                    order=order,
-                    requirement=first_requirement[order.pk],
-                    starts_at=when,
-                    purpose=f"{first_requirement[order.pk].short_label} session",
-                    outcome=outcome,
-                    excuse="Unwell" if acceptable else "",
-                    evidence="GP fit note seen" if acceptable else "",
-                    outcome_recorded_at=when + datetime.timedelta(hours=2) if outcome else None,
-                    outcome_recorded_by=order.responsible_officer if outcome else None,
-                    created_by=order.responsible_officer,
-                )
+            rows.append(
+                [
+                    order_id,
+                    requirement[0],
+                    when,
+                    purpose,
+                    outcome,
+                    "Unwell" if acceptable else "",
+                    "GP fit note seen" if acceptable else "",
+                    when + datetime.timedelta(hours=2) if outcome else None,
+                    officer_id if outcome else None,
+                    officer_id,
+                ]
             )
-    appointments = Appointment.objects.bulk_create(appointments)
-    failures = []
+    return rows
+
+
+def _failures(rng, missed, today) -> list[tuple]:
+    """Failure rows for the unacceptable appointments, each decided by the enforcement
+    rule: a warning unless one was given on the same order in the previous 12 months."""
+    rows = []
     warned: dict[int, list[datetime.date]] = {}
-    for appointment in appointments:
-        if appointment.outcome not in AppointmentOutcome.unacceptable_failures():
-            continue
-        order = appointment.order
-        day = timezone.localtime(appointment.starts_at).date()
-        deadline = enforcement_deadline(day)
+    deadlines = {}
+    for appointment_id, order_id, officer_id, starts_at, purpose in missed:
+        day = _local_date(starts_at)
+        if day not in deadlines:
+            deadlines[day] = enforcement_deadline(day)
+        deadline = deadlines[day]
         decided = deadline < today or rng.random() < 0.6
         if not decided:
             action = ""
-        elif required_action(day, warned.get(order.pk, [])) == "breach":
+        elif required_action(day, warned.get(order_id, [])) == "breach":
             action = EnforcementAction.BREACH
         else:
             action = EnforcementAction.WARNING if rng.random() < 0.85 else EnforcementAction.BREACH
-        failure = Failure(
-            order=order,
-            appointment=appointment,
-            failure_date=day,
-            description=f"You did not keep your {appointment.purpose} appointment on {day:%d/%m/%Y}.",
-            deadline=deadline,
-            action=action,
-            action_on=min(day + datetime.timedelta(days=2), today) if action else None,
-            action_by=order.responsible_officer if action else None,
-            recorded_by=order.responsible_officer,
+        action_on = min(day + datetime.timedelta(days=2), today) if action else None
+        rows.append(
+            [
+                order_id,
+                appointment_id,
+                day,
+                f"You did not keep your {purpose} appointment on {day:%d/%m/%Y}.",
+                deadline,
+                action,
+                action_on,
+                officer_id if action else None,
+                officer_id,
+            ]
         )
-        failures.append(failure)
         if action == EnforcementAction.WARNING:
-            warned.setdefault(order.pk, []).append(failure.action_on)
-    failures = Failure.objects.bulk_create(failures)
-    warnings = [
-        Warning(
-            order=f.order,
-            failure=f,
-            given_on=f.action_on,
-            letter_text=(
-                f"{f.description} This failure is unacceptable. Another failure within 12 "
-                "months of this warning makes you liable to be brought back before the court."
-            ),
-            given_by=f.order.responsible_officer,
-        )
-        for f in failures
-        if f.action == EnforcementAction.WARNING
-    ]
-    breaches = [
-        BreachReferral(
-            order=f.order,
-            failure=f,
-            referred_on=f.action_on,
-            details=f.description,
-            referred_by=f.order.responsible_officer,
-        )
-        for f in failures
-        if f.action == EnforcementAction.BREACH
-    ]
-    Warning.objects.bulk_create(warnings)
-    BreachReferral.objects.bulk_create(breaches)
-    return {
-        "appointments": len(appointments),
-        "warnings": len(warnings),
-        "breaches": len(breaches),
-    }
+            warned.setdefault(order_id, []).append(action_on)
+    rows = [(pk, *row) for pk, row in zip(reserve_ids(Failure, len(rows)), rows, strict=True)]
+    insert_rows(Failure, FAILURE_FIELDS, rows)
+    return rows

@@ -1,0 +1,260 @@
+"""Bulk loading for demo and benchmark data: COPY on PostgreSQL, bulk_create elsewhere.
+
+Django's bulk_create spends most of its time building model instances and preparing each
+value; seeding a million referrals' pathway (tens of millions of values) that way takes
+over an hour. On PostgreSQL these helpers write rows with COPY instead, ids reserved from
+the table's sequence up front so that rows referring to them can be built before writing.
+On any other database (SQLite on a laptop) they fall back to bulk_create.
+
+Rows are plain tuples of attribute values (`referral_id`, not `referral`). Every concrete
+field a caller leaves out gets its default, and auto_now/auto_now_add fields get `now`, as
+Model.save() would have given them.
+"""
+
+import contextlib
+import io
+import itertools
+import json
+
+from django.db import connection
+from django.db.models import Max
+from django.utils import timezone
+
+BATCH_SIZE = 2000
+COPY_CHUNK = 50_000
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@contextlib.contextmanager
+def indexes_built_after(*models):
+    """Load empty tables without maintaining their indexes and constraints row by row.
+
+    On PostgreSQL, for each of `models` whose table is empty: drop its foreign keys, unique
+    constraints and secondary indexes (not the primary key), and once the block is done
+    create them again. That is PostgreSQL's advice for populating a database: building an
+    index once is several times faster than updating it for every row, and one validating
+    join per foreign key replaces a lookup (and row lock) per row. A table that already
+    holds rows is left alone. Must run inside a transaction: if loading fails, the dropped
+    constraints and indexes come back with the rollback.
+    """
+    if not is_postgresql():
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("indexes_built_after() must run inside transaction.atomic()")
+    empty = [m._meta.db_table for m in models if _is_empty(m)]
+    if not empty:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        # A table with deferred foreign-key checks still pending cannot be altered: run the
+        # checks now (Django makes every foreign key DEFERRABLE INITIALLY DEFERRED, so
+        # deferring all of them again afterwards restores the transaction's behaviour).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        dropped = [_drop_indexes(cursor, table) for table in empty]
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for statements in dropped:
+            for statement in statements["indexes"] + statements["unique"]:
+                cursor.execute(statement)
+        for statements in dropped:
+            for statement in statements["foreign_keys"]:
+                cursor.execute(statement)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _is_empty(model) -> bool:
+    return not model._base_manager.exists()
+
+
+def _drop_indexes(cursor, table: str) -> dict[str, list[str]]:
+    """Drop a table's foreign keys, unique constraints and secondary indexes; return the
+    statements that create them again. Indexes a foreign key elsewhere relies on stay."""
+    quoted = connection.ops.quote_name(table)
+    cursor.execute(
+        """
+        SELECT c.conname, c.contype, pg_get_constraintdef(c.oid)
+        FROM pg_constraint c
+        WHERE c.conrelid = %s::regclass AND (
+            c.contype = 'f' OR (c.contype = 'u' AND NOT EXISTS (
+                SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid
+            ))
+        )
+        ORDER BY c.conname
+        """,
+        [table],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        """
+        SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+        FROM pg_index i
+        WHERE i.indrelid = %s::regclass AND NOT i.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+        ORDER BY 1
+        """,
+        [table],
+    )
+    indexes = cursor.fetchall()
+    statements = {"foreign_keys": [], "unique": [], "indexes": []}
+    for name, kind, definition in constraints:
+        cursor.execute(f"ALTER TABLE {quoted} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+        add = f"ALTER TABLE {quoted} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
+        statements["foreign_keys" if kind == "f" else "unique"].append(add)
+    for name, definition in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+        statements["indexes"].append(definition)
+    return statements
+
+
+def reserve_ids(model, count: int) -> list[int]:
+    """`count` new primary keys for `model`, to give rows before they are written.
+
+    PostgreSQL: taken from the table's sequence, so concurrent inserts never collide.
+    Elsewhere: the next ones after the highest id (seeding is the only writer).
+    """
+    if count <= 0:
+        return []
+    meta = model._meta
+    if is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, count],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+    highest = model._base_manager.aggregate(m=Max("pk"))["m"] or 0
+    return list(range(highest + 1, highest + 1 + count))
+
+
+def bulk_insert(model, objects: list, now=None) -> None:
+    """Insert model instances, setting each one's pk (bulk_create, or COPY on PostgreSQL)."""
+    if not objects:
+        return
+    if not is_postgresql():
+        model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+        return
+    now = now or timezone.now()
+    for obj, pk in zip(objects, reserve_ids(model, len(objects)), strict=True):
+        obj.pk = pk
+    fields = model._meta.concrete_fields
+    for obj in objects:
+        for field in fields:
+            if _is_stamped(field):
+                setattr(obj, field.attname, now)
+    attnames = [f.attname for f in fields]
+    insert_rows(model, attnames, ([getattr(obj, a) for a in attnames] for obj in objects))
+
+
+def insert_rows(model, attnames: list[str], rows, *, now=None) -> int:
+    """Insert value tuples in `attnames` order; return how many were written.
+
+    `rows` may be a generator: it is consumed in chunks, so memory stays bounded. Include
+    "id" in `attnames` (from reserve_ids) when other rows must refer to these.
+    """
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    missing = [f for f in by_attname.values() if f.attname not in attnames and not f.primary_key]
+    written = 0
+    if not is_postgresql():
+        for chunk in _chunks(rows, BATCH_SIZE):
+            objects = [model(**dict(zip(attnames, row, strict=True))) for row in chunk]
+            model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+            written += len(objects)
+        return written
+    now = now or timezone.now()
+    fields = [by_attname[a] for a in attnames]
+    defaults = [[now if _is_stamped(f) else f.get_default()] for f in missing]
+    # The columns left out are the same on every line: encode them once.
+    tail = "".join("\t" + encode_column(f, v)[0] for f, v in zip(missing, defaults, strict=True))
+    columns = [f.column for f in fields + missing]
+    for chunk in _chunks(rows, COPY_CHUNK):
+        encoded = [
+            encode_column(field, values)
+            for field, values in zip(fields, zip(*chunk, strict=True), strict=True)
+        ]
+        lines = map("\t".join, zip(*encoded, strict=True))
+        copy(model, columns, io.StringIO((tail + "\n").join(lines) + tail + "\n"))
+        written += len(chunk)
+    return written
+
+
+def copy(model, columns: list[str], buffer) -> None:
+    """COPY a buffer of lines in PostgreSQL's text format into `model`'s table."""
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(sql, buffer)
+
+
+NULL = "\\N"
+# Columns whose values never hold a tab, newline or backslash once written as text.
+_PLAIN_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+    "DateField",
+    "DateTimeField",
+    "FloatField",
+    "DecimalField",
+}
+
+
+def encode_column(field, values) -> list[str]:
+    """One column's values in PostgreSQL's COPY text format.
+
+    Column by column rather than value by value: a comprehension per column costs a
+    fraction of a function call per value, which dominates at millions of rows. Booleans
+    are t/f, dates and times ISO 8601 (str() of a date or an aware datetime), JSONField
+    values JSON, ArrayField values array literals, anything else its str().
+    """
+    kind = field.get_internal_type()
+    if kind == "ForeignKey" or kind == "OneToOneField":
+        kind = field.target_field.get_internal_type()
+    if kind == "BooleanField":
+        return [NULL if v is None else ("t" if v else "f") for v in values]
+    if kind in _PLAIN_TYPES:
+        return [NULL if v is None else str(v) for v in values]
+    if kind == "JSONField":
+        texts = [None if v is None else json.dumps(v, cls=field.encoder) for v in values]
+    elif kind == "ArrayField":
+        texts = [None if v is None else _array_literal(v) for v in values]
+    else:
+        texts = [None if v is None else str(v) for v in values]
+    joined = "".join(t for t in texts if t is not None)
+    if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
+        texts = [None if t is None else _escape(t) for t in texts]
+    return [NULL if t is None else t for t in texts]
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _array_literal(items) -> str:
+    quoted = (
+        "NULL" if item is None else '"' + str(item).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        for item in items
+    )
+    return "{" + ",".join(quoted) + "}"
+
+
+def _is_stamped(field) -> bool:
+    return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+
+
+def _chunks(rows, size: int):
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk

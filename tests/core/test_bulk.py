@@ -1,0 +1,172 @@
+"""Bulk loading for the demo and benchmark data (core.bulk).
+
+The COPY path runs on PostgreSQL (CI sets DATABASE_URL); the bulk_create path is the one
+SQLite takes, forced here on any database by pretending not to be on PostgreSQL.
+"""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Assessment, Consent, InstrumentResponse, OnwardReferral
+from core import bulk
+from tests.assessments.factories import signed_assessment
+from treatment_requirements.models import Order
+
+pytestmark = pytest.mark.django_db
+
+AWKWARD_TEXT = 'Said "no" twice.\tThen: C:\\Users\\x\nsecond line; Siân, Łukasz \\N'
+
+
+@pytest.fixture(params=["copy", "bulk_create"])
+def load_path(request, monkeypatch):
+    if request.param == "copy":
+        request.getfixturevalue("postgres")
+    else:
+        monkeypatch.setattr(bulk, "is_postgresql", lambda: False)
+    return request.param
+
+
+def test_insert_rows_values_read_back_unchanged(load_path):
+    assessment = signed_assessment()
+    by = assessment.started_by
+    when = timezone.now().replace(microsecond=0)
+    [response_id] = bulk.reserve_ids(InstrumentResponse, 1)
+    [consent_id] = bulk.reserve_ids(Consent, 1)
+
+    written = bulk.insert_rows(
+        InstrumentResponse,
+        ["id", "person_id", "assessment_id", "code", "answers", "is_complete", "total", "band"]
+        + ["flags", "completed_at", "recorded_by_id"],
+        [
+            (response_id, assessment.referral.person_id, assessment.pk, "DAST-10")
+            + ([1, 0, 1, 1, 0, 0, 1, 0, 0, 1], True, 5, "moderate", ["injecting"], when, by.pk)
+        ],
+    )
+    bulk.insert_rows(
+        Consent,
+        ["id", "referral_id", "kind", "given", "given_on", "notes", "recorded_by_id"]
+        + ["withdrawn_on"],
+        [
+            (
+                consent_id,
+                assessment.referral_id,
+                "to_share",
+                True,
+                datetime.date(2026, 3, 1),
+                AWKWARD_TEXT,
+                by.pk,
+                None,
+            )
+        ],
+    )
+
+    response = InstrumentResponse.objects.get(pk=response_id)
+    consent = Consent.objects.get(pk=consent_id)
+    assert written == 1
+    assert response.answers == [1, 0, 1, 1, 0, 0, 1, 0, 0, 1]
+    assert response.flags == ["injecting"]
+    assert (response.code, response.total, response.completed_at) == ("DAST-10", 5, when)
+    assert response.created_at is not None and response.updated_at is not None
+    assert consent.notes == AWKWARD_TEXT
+    assert consent.withdrawn_on is None
+    # Fields left out get their defaults, as a model save would give them.
+    assert consent.share_with_police is False
+    assert consent.recorded_at is not None
+
+
+def test_bulk_insert_gives_each_instance_its_id(load_path):
+    assessment = signed_assessment()
+    consents = [
+        Consent(
+            referral=assessment.referral,
+            kind=kind,
+            given=True,
+            given_on=datetime.date(2026, 3, 1),
+            recorded_by=assessment.started_by,
+        )
+        for kind in ["to_be_assessed", "to_share"]
+    ]
+
+    bulk.bulk_insert(Consent, consents)
+
+    kinds = dict(Consent.objects.filter(pk__in=[c.pk for c in consents]).values_list("pk", "kind"))
+    assert [kinds[c.pk] for c in consents] == ["to_be_assessed", "to_share"]
+
+
+def _schema(table: str) -> tuple[list, list]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1", [table])
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass ORDER BY 1",
+            [table],
+        )
+        return indexes, cursor.fetchall()
+
+
+def _onward_row(assessment, referral_id):
+    day = datetime.date(2026, 3, 1)
+    by = assessment.started_by_id
+    return (referral_id, "gp", day, "Support identified at assessment.", "pending", by)
+
+
+ONWARD_FIELDS = ["referral_id", "service", "referred_on", "reason", "outcome", "recorded_by_id"]
+
+
+def test_indexes_built_after_loading_are_the_same_indexes_and_constraints(postgres):
+    assessment = signed_assessment()
+    table = OnwardReferral._meta.db_table
+    before = _schema(table)
+
+    with transaction.atomic(), bulk.indexes_built_after(OnwardReferral, Assessment):
+        during = _schema(table)
+        bulk.insert_rows(
+            OnwardReferral, ONWARD_FIELDS, [_onward_row(assessment, assessment.referral_id)]
+        )
+
+    assert _schema(table) == before
+    assert during != before  # the empty table was loaded without its indexes
+    assert OnwardReferral.objects.get().referral == assessment.referral
+
+
+def test_indexes_built_after_still_rejects_a_row_with_no_parent(postgres):
+    assessment = signed_assessment()
+    table = OnwardReferral._meta.db_table
+    before = _schema(table)
+    missing_referral = assessment.referral_id + 1000
+
+    rows = [_onward_row(assessment, missing_referral)]
+
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        bulk.indexes_built_after(OnwardReferral),
+    ):
+        bulk.insert_rows(OnwardReferral, ONWARD_FIELDS, rows)
+
+    assert not OnwardReferral.objects.exists()
+    assert _schema(table) == before
+
+
+def test_seeded_assessment_and_order_pages_render(postgres, client):
+    call_command("seed_demo", referrals=150, seed=7, verbosity=0)
+    order = Order.objects.filter(appointments__isnull=False).first()
+    assessment = order.recommendation.assessment
+    response = assessment.instrument_responses.first()
+
+    client.force_login(assessment.started_by)
+    assessment_page = client.get(reverse("assessments:assessment_detail", args=[assessment.pk]))
+    client.force_login(order.responsible_officer)
+    order_page = client.get(reverse("treatment_requirements:order_detail", args=[order.pk]))
+
+    assert assessment_page.status_code == 200
+    assert f"{response.total} of" in assessment_page.content.decode()
+    assert order_page.status_code == 200
+    assert order.reference in order_page.content.decode()
+    assert f"Appointments ({order.appointments.count()})" in order_page.content.decode()
