@@ -374,6 +374,7 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "referral",
         "responsible_officer",
         "reoffending_checked_on",
+        "reoffending_check_due_on",
     ),
     **_fields(
         "treatment_requirements.Order",

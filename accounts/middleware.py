@@ -1,4 +1,7 @@
-"""Two-factor sign-in, and an audit entry for every permission refusal.
+"""Idle-timeout renewal, two-factor sign-in, and an audit entry for every permission refusal.
+
+SessionTouchMiddleware: renews the signed-in session's idle limit (SESSION_COOKIE_AGE) at most
+once per SESSION_TOUCH_INTERVAL_SECONDS instead of rewriting the session row on every request.
 
 TwoFactorMiddleware: until a user who must use a second factor has done so, they reach only
 the screens that let them do it (or sign out).
@@ -7,8 +10,10 @@ RefusalAuditMiddleware: a view that refuses with PermissionDenied outside accoun
 action") is audited too, so the trail holds every 403.
 """
 
+import time
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,6 +21,9 @@ from django_otp import user_has_device
 
 from .enums import AuditAction
 from .models import RolePolicy
+
+# When the session's idle limit was last renewed (Unix seconds): the row's expiry counts from it.
+SESSION_TOUCHED_KEY = "accounts_session_touched_at"
 
 # Set at sign-in (see accounts.signals) so the check costs no query per request.
 TWO_FACTOR_SESSION_KEY = "accounts_two_factor_step"
@@ -47,6 +55,39 @@ def pending_two_factor_step(request) -> str | None:
     if not step or not request.user.is_authenticated or request.user.is_verified():
         return None
     return step
+
+
+def session_touch(request, *, force: bool = False) -> None:
+    """Renew the idle limit if the last renewal is older than the interval (or if forced).
+
+    Marks the session modified, so SessionMiddleware saves it (a new expiry) with the response.
+    A request without a session cookie, or whose session has expired, creates nothing.
+    """
+    session = request.session
+    if session.session_key is None:  # no cookie: nothing to load
+        return
+    touched = session.get(SESSION_TOUCHED_KEY)  # loads the session
+    if session.is_empty():  # the cookie of an expired or unknown session
+        return
+    now = int(time.time())
+    if force or touched is None or now - touched >= settings.SESSION_TOUCH_INTERVAL_SECONDS:
+        session[SESSION_TOUCHED_KEY] = now
+
+
+class SessionTouchMiddleware:
+    """Place straight after Django's SessionMiddleware (with SESSION_SAVE_EVERY_REQUEST off).
+
+    Saving the session on every request costs a row update and a commit per page. Renewing it
+    once per interval ends an idle session between (limit - interval) and (limit) after the
+    last request: never later than the limit.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session_touch(request)
+        return self.get_response(request)
 
 
 class TwoFactorMiddleware:

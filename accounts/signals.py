@@ -1,5 +1,7 @@
 """Sign-in, sign-out and failed sign-in go to the audit trail."""
 
+import time
+
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -24,6 +26,15 @@ def _note_two_factor_step(sender, request, user, **kwargs):
         request.session[TWO_FACTOR_SESSION_KEY] = step
     else:
         request.session.pop(TWO_FACTOR_SESSION_KEY, None)
+
+
+@receiver(user_logged_in)
+def _start_idle_limit(sender, request, user, **kwargs):
+    """Signing in saves the session: its idle limit counts from now, not from the next page."""
+    from .middleware import SESSION_TOUCHED_KEY
+
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_TOUCHED_KEY] = int(time.time())
 
 
 @receiver(user_logged_out)

@@ -25,7 +25,7 @@ from .forms import (
     SignInForm,
     TwoFactorTokenForm,
 )
-from .middleware import pending_two_factor_step
+from .middleware import pending_two_factor_step, session_touch
 from .policy import Action, Kind, require
 
 # Where each role starts after signing in.
@@ -79,8 +79,9 @@ def home(request):
 def keep_alive(request):
     """Called by session-timeout.js when the user chooses to stay signed in.
 
-    Any request renews the session (SESSION_SAVE_EVERY_REQUEST); this one does nothing else.
+    Renews the session's idle limit now, even within SESSION_TOUCH_INTERVAL_SECONDS.
     """
+    session_touch(request, force=True)
     return JsonResponse({"idle_timeout_seconds": settings.SESSION_COOKIE_AGE})
 
 

@@ -1,5 +1,7 @@
+from functools import cache
+
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from accounts.enums import Role
 
@@ -23,15 +25,22 @@ def service(request):
     return {"service_name": settings.LD_SERVICE_NAME, "navigation": _navigation(request)}
 
 
+@cache
+def _role_links(role, script_prefix) -> tuple[tuple[str, str], ...]:
+    """(label, url) of the items a role sees: reversed once per role, not on every page."""
+    return tuple(
+        (label, reverse(url_name)) for label, url_name, roles in NAVIGATION if role in roles
+    )
+
+
 def _navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    items = []
-    for label, url_name, roles in NAVIGATION:
-        if user.role not in roles:
-            continue
-        items.append({"label": label, "url": reverse(url_name), "active": False})
+    items = [
+        {"label": label, "url": url, "active": False}
+        for label, url in _role_links(user.role, get_script_prefix())
+    ]
     # Only the closest match is current: /referrals/new/ is "New referral", not "Referrals" too.
     matches = [i for i in items if request.path.startswith(i["url"]) and i["url"] != "/"]
     if matches:

@@ -112,8 +112,8 @@ def assessment_detail(request, pk):
 
 
 def _render_detail(request, assessment, *, status=200, error=None):
-    responses = selectors.assessment_responses(assessment)
     context = assessment_context(request, assessment, error=error)
+    responses = context["responses"]  # read once, for the banner and the tables
     if assessment.is_signed:
         addenda = list(assessment.addenda.select_related("added_by"))
         context["sections"] = [

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.SessionTouchMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -106,7 +107,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.ModelBackend",  # the user with their team, in one query
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "referrals:my_work"
@@ -124,7 +125,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Shared terminals in custody suites: sessions end after a short idle period.
 SESSION_COOKIE_AGE = _env("SESSION_IDLE_TIMEOUT_SECONDS", env.int, 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# accounts.middleware.SessionTouchMiddleware renews the idle limit at most once per interval
+# instead of rewriting the session row on every request. Keep the interval well under the
+# two minutes of warning the idle-timeout script gives (accounts.context_processors).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_INTERVAL_SECONDS = _env("SESSION_TOUCH_INTERVAL_SECONDS", env.int, 30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -184,6 +189,16 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Per-process memory cache: it holds only rendered dashboard figures (aggregates, keyed by the
+# snapshot run), so a request never waits on another service for it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ld-cstr",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+}
 
 # Email
 EMAIL_BACKEND = _env("EMAIL_BACKEND", env.str, "django.core.mail.backends.console.EmailBackend")

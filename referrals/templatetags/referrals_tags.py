@@ -1,8 +1,20 @@
+from functools import cache
+
 from django import template
+from django.urls import get_script_prefix, reverse
 
 from referrals.identifiers import format_nhs_number
 
 register = template.Library()
+
+# Any id the URL patterns accept, unlikely to appear elsewhere in a path.
+_ID_MARKER = 987_654_321_012
+
+STATUS_TAG_CLASSES = {
+    "received": "govuk-tag--blue",
+    "screened": "govuk-tag--purple",
+    "assessed": "govuk-tag--green",
+}
 
 
 @register.filter
@@ -15,3 +27,35 @@ def any_errors(forms) -> bool:
 def nhs_number(value) -> str:
     """An NHS number shown 3-3-4, as people read it aloud."""
     return format_nhs_number(value or "")
+
+
+@cache
+def _url_around_id(url_name: str, script_prefix: str) -> tuple[str, str]:
+    head, tail = reverse(url_name, args=[_ID_MARKER]).split(str(_ID_MARKER))
+    return head, tail
+
+
+@register.filter
+def url_for_id(pk, url_name: str) -> str:
+    """The URL of `url_name` for one id, e.g. {{ referral.pk|url_for_id:"referrals:referral_detail" }}.
+
+    Same result as {% url url_name pk %}, reversed once per URL name instead of once per row.
+    """
+    head, tail = _url_around_id(url_name, get_script_prefix())
+    return f"{head}{int(pk)}{tail}"
+
+
+@register.filter
+def status_tag_class(status) -> str:
+    """The GOV.UK tag colour for a referral status (closed and anything else: grey)."""
+    return STATUS_TAG_CLASSES.get(status, "govuk-tag--grey")
+
+
+@register.filter
+def select_options(field):
+    """(value, label, selected) for each choice of a bound select field.
+
+    The field's current value is read once, not once per option.
+    """
+    current = str(field.value())
+    return [(str(value), label, str(value) == current) for value, label in field.field.choices]

@@ -189,3 +189,100 @@ def test_sign_in_with_over_long_username_shows_error_and_records_no_attempt(clie
     assert response.status_code == 200
     assert "Enter a username of 150 characters or fewer" in response.content.decode()
     assert AccessAttempt.objects.count() == 0
+
+
+def _session_expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+@override_settings(SESSION_COOKIE_AGE=600, SESSION_TOUCH_INTERVAL_SECONDS=60)
+def test_session_not_rewritten_by_a_request_within_the_touch_interval(client, practitioner):
+    page = reverse("accounts:password_change")
+    with time_machine.travel(START, tick=False) as clock:
+        client.force_login(practitioner)
+        client.get(page)
+        renewed = _session_expiry(client)
+
+        clock.shift(datetime.timedelta(seconds=30))
+        client.get(page)
+        within_interval = _session_expiry(client)
+
+        clock.shift(datetime.timedelta(seconds=31))
+        client.get(page)
+        after_interval = _session_expiry(client)
+
+    assert renewed == START + datetime.timedelta(seconds=600)
+    assert within_interval == renewed
+    assert after_interval == START + datetime.timedelta(seconds=661)
+
+
+@override_settings(SESSION_COOKIE_AGE=600, SESSION_TOUCH_INTERVAL_SECONDS=60)
+def test_idle_limit_counts_from_the_last_renewal_not_later(client, practitioner):
+    page = reverse("accounts:password_change")
+    with time_machine.travel(START, tick=False) as clock:
+        client.force_login(practitioner)
+        client.get(page)
+        clock.shift(datetime.timedelta(seconds=30))
+        client.get(page)  # within the interval: no renewal
+
+        clock.shift(datetime.timedelta(seconds=571))  # 601 s after the renewal
+        response = client.get(page)
+
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN)
+
+
+@override_settings(SESSION_COOKIE_AGE=600, SESSION_TOUCH_INTERVAL_SECONDS=60)
+def test_steady_activity_keeps_the_session_beyond_the_idle_limit(client, practitioner):
+    page = reverse("accounts:password_change")
+    with time_machine.travel(START, tick=False) as clock:
+        client.force_login(practitioner)
+        for _ in range(30):  # a page every 50 s for 25 minutes
+            client.get(page)
+            clock.shift(datetime.timedelta(seconds=50))
+        response = client.get(page)
+
+    assert response.status_code == 200
+
+
+@override_settings(SESSION_COOKIE_AGE=600, SESSION_TOUCH_INTERVAL_SECONDS=60)
+def test_keep_alive_renews_even_within_the_touch_interval(client, practitioner):
+    page = reverse("accounts:password_change")
+    with time_machine.travel(START, tick=False) as clock:
+        client.force_login(practitioner)
+        client.get(page)
+        clock.shift(datetime.timedelta(seconds=20))
+        client.get(reverse("accounts:keep_alive"))
+        renewed = _session_expiry(client)
+
+    assert renewed == START + datetime.timedelta(seconds=620)
+
+
+def test_page_header_names_the_team_without_a_query_of_its_own(practitioner_client, practitioner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils.html import escape
+
+    with CaptureQueriesContext(connection) as queries:
+        body = practitioner_client.get(reverse("accounts:password_change")).content.decode()
+
+    assert f"({escape(practitioner.team.name)})" in body
+    team_only = [q["sql"] for q in queries if q["sql"].startswith('SELECT "accounts_team"')]
+    assert team_only == []
+
+
+@override_settings(SESSION_COOKIE_AGE=600, SESSION_TOUCH_INTERVAL_SECONDS=60)
+def test_request_after_expiry_does_not_start_a_new_session(client, practitioner):
+    from django.contrib.sessions.models import Session
+
+    page = reverse("accounts:password_change")
+    with time_machine.travel(START, tick=False) as clock:
+        client.force_login(practitioner)
+        Session.objects.all().delete()  # as the housekeeping of expired sessions would
+        clock.shift(datetime.timedelta(seconds=601))
+        response = client.get(page)
+
+    assert response.status_code == 302
+    assert Session.objects.count() == 0

@@ -55,7 +55,7 @@ def test_inbox_query_count_is_fixed(
     practitioner_client.get(reverse("notifications:inbox"))  # warm the session
 
     # The same count whatever the number of rows (no query per row).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(6):
         response = practitioner_client.get(reverse("notifications:inbox"))
 
     assert response.text.count("Mark as read</button>") == rows

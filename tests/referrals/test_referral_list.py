@@ -263,3 +263,28 @@ def test_date_range_includes_whole_local_days(practitioner_client, team, site):
 
     assert "LATEEVENING" in same_day
     assert "LATEEVENING" not in next_day
+
+
+@pytest.mark.django_db
+def test_filters_chosen_stay_selected_on_the_results(practitioner_client, team, site):
+    _referral(team, site, family_name="Shown")
+
+    body = practitioner_client.get(
+        LIST, {"status": "closed", "site": site.pk, "sort": "name"}
+    ).content.decode()
+
+    assert '<option value="closed" selected>' in body
+    assert f'<option value="{site.pk}" selected>' in body
+    assert '<option value="name" selected>' in body
+    assert body.count(" selected>") == 3
+
+
+@pytest.mark.django_db
+def test_rows_link_to_the_referral_and_the_person(practitioner_client, team, site):
+    referral = _referral(team, site, family_name="Linked")
+
+    body = practitioner_client.get(LIST).content.decode()
+
+    assert f'href="{reverse("referrals:referral_detail", args=[referral.pk])}"' in body
+    assert f'href="{reverse("referrals:person_detail", args=[referral.person_id])}"' in body
+    assert '<strong class="govuk-tag govuk-tag--blue">Received</strong>' in body
