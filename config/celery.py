@@ -13,12 +13,23 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 app = Celery("ld_cstr")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _keep_django_logging(**kwargs):
+    """Workers keep Django's LOGGING (core.logging scrubs personal data from every record).
+
+    Without a receiver here, Celery replaces the root logger's handlers with its own when a
+    worker starts, and worker logs would no longer be scrubbed.
+    """
+
 
 # Times are wall-clock Europe/London (CELERY_TIMEZONE): 08:00 stays 08:00 in BST and GMT.
 app.conf.beat_schedule = {

@@ -466,6 +466,14 @@ class ReferralSearchForm(CleanTextMixin, forms.Form):
         return {"kind": "name", "value": text}
 
 
+# My work's queues, also a filter of the referral list (referrals.selectors.queue_q).
+WORK_QUEUES = [
+    ("assigned", "Assigned to me"),
+    ("unassigned", "Unassigned in my team"),
+    ("overdue", "Overdue for screening or assessment"),
+]
+
+
 class ReferralFilterForm(forms.Form):
     """Filters that hold no personal data, so they can live in the URL."""
 
@@ -476,6 +484,11 @@ class ReferralFilterForm(forms.Form):
         ("name", "Family name"),
     ]
 
+    queue = forms.ChoiceField(
+        label="Work queue",
+        choices=[("", "All referrals"), *WORK_QUEUES],
+        required=False,
+    )
     status = forms.ChoiceField(
         choices=[("", "Any status"), *ReferralStatus.choices], required=False
     )

@@ -28,7 +28,7 @@ from .models import Person, Referral, ReferralStatusChange, name_key
 from .pathway import is_overdue, timeliness_target
 
 PAGE_SIZE = 25
-MY_WORK_LIMIT = 25  # per queue: the oldest first; the referral list has the rest
+MY_WORK_LIMIT = 10  # per queue: the oldest first; each links to the whole queue in the list
 # My work counts stop here ("1,000+"): counting every open referral of a large team costs a
 # scan that grows with the table, and nobody acts on the exact figure above this.
 MY_WORK_COUNT_CAP = 1000
@@ -145,6 +145,8 @@ def referral_list(
     """
     queryset = _list_columns(referrals_visible_to(user))
     filters = filters or {}
+    if filters.get("queue"):
+        queryset = queryset.filter(queue_q(filters["queue"], user=user, now=timezone.now()))
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
     if filters.get("source"):
@@ -165,16 +167,34 @@ def referral_list(
     return mark_overdue(rows[:page_size]), len(rows) > page_size
 
 
-def my_work(*, user, now: datetime | None = None, limit: int = MY_WORK_LIMIT) -> dict:
-    """The three queues of the "My work" page, each {"rows", "count", "count_label"}."""
+def queue_q(queue: str, *, user, now: datetime) -> Q:
+    """One of My work's queues (forms.WORK_QUEUES) as a filter on the user's referrals.
+
+    Each matches a partial index on Referral (oldest first), so a queue is read in order.
+    """
+    if queue == "assigned":
+        return Q(status__in=OPEN_STATUSES, assigned_to=user)
+    if queue == "unassigned":
+        return Q(status__in=OPEN_STATUSES, assigned_to__isnull=True)
+    if queue == "overdue":
+        return overdue_q(now)
+    raise ValueError(f"Unknown work queue {queue!r}")
+
+
+def my_work(*, user, now: datetime | None = None, limit: int | None = None) -> dict:
+    """The three queues of the "My work" page, each {"rows", "count", "count_label"}: the
+    oldest MY_WORK_LIMIT rows, the rest in the referral list (its `queue` filter)."""
     now = now or timezone.now()
-    open_referrals = _list_columns(referrals_visible_to(user)).filter(status__in=OPEN_STATUSES)
-    queues = {
-        "assigned": open_referrals.filter(assigned_to=user).order_by("received_at", "id"),
-        "unassigned": open_referrals.filter(assigned_to__isnull=True).order_by("received_at", "id"),
-        "overdue": open_referrals.filter(overdue_q(now)).order_by("received_at", "id"),
+    limit = limit or MY_WORK_LIMIT
+    referrals = _list_columns(referrals_visible_to(user))
+    return {
+        name: _queue(
+            referrals.filter(queue_q(name, user=user, now=now)).order_by("received_at", "id"),
+            limit,
+            now,
+        )
+        for name in ("assigned", "unassigned", "overdue")
     }
-    return {name: _queue(queryset, limit, now) for name, queryset in queues.items()}
 
 
 def _queue(queryset, limit: int, now: datetime) -> dict:

@@ -33,7 +33,7 @@ from .forms import (
 
 SEARCH_SESSION_KEY = "referral_searches"
 MAX_STORED_SEARCHES = 20
-FILTER_PARAMS = ("status", "source", "site", "received_from", "received_to", "sort")
+FILTER_PARAMS = ("queue", "status", "source", "site", "received_from", "received_to", "sort")
 
 
 def _audit_view(request, obj, person_id):
@@ -49,7 +49,7 @@ def _audit_view(request, obj, person_id):
 def my_work(request):
     require(request, Action.VIEW, Kind.REFERRAL)
     queues = selectors.my_work(user=request.user)
-    context = {"queues": queues, "limit": selectors.MY_WORK_LIMIT}
+    context = {"queues": queues}
     return render(request, "referrals/my_work.html", context)
 
 

@@ -293,7 +293,15 @@ class OrderRequirement(TimeStampedModel):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["provider", "order"], name="requirement_provider")]
+        indexes = [
+            models.Index(fields=["provider", "order"], name="requirement_provider"),
+            # The caseload's DRRs over 12 months, which must have reviews (issue 8).
+            models.Index(
+                fields=["end_date", "id"],
+                condition=Q(kind=RequirementKind.DRR, length_months__gt=12),
+                name="requirement_long_drr",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.length_months} months)"

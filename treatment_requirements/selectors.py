@@ -34,7 +34,7 @@ REVIEW_LOOKAHEAD_DAYS = 14
 # Caseload lists show at most this many rows, most urgent first, and say when there are more:
 # a whole unit's caseload must not be fetched and rendered per view. An officer's own list
 # rarely reaches it; a large unit's team view does (see the "Whose cases" filter).
-CASELOAD_LIST_LIMIT = 50
+CASELOAD_LIST_LIMIT = 25
 CASELOAD_COUNT_CAP = 1000  # "1,000+": an exact count would scan the whole unit's orders
 RESPONSE_THRESHOLD = 5  # a fall of 5 or more points is commonly read as a response (PHQ-9)
 

@@ -288,3 +288,49 @@ def test_rows_link_to_the_referral_and_the_person(practitioner_client, team, sit
     assert f'href="{reverse("referrals:referral_detail", args=[referral.pk])}"' in body
     assert f'href="{reverse("referrals:person_detail", args=[referral.person_id])}"' in body
     assert '<strong class="govuk-tag govuk-tag--blue">Received</strong>' in body
+
+
+@pytest.mark.django_db
+def test_each_my_work_queue_links_to_the_whole_queue_in_the_list(
+    practitioner_client, practitioner, team, site, monkeypatch
+):
+    from referrals import selectors
+
+    monkeypatch.setattr(selectors, "MY_WORK_LIMIT", 2)
+    now = timezone.now()
+    oldest_first = [
+        ReferralFactory(
+            person=PersonFactory(team=team),
+            site=site,
+            assigned_to=practitioner,
+            received_at=now - datetime.timedelta(hours=n),
+        )
+        for n in (30, 20, 10)
+    ]
+    ReferralFactory(person=PersonFactory(team=team), site=site)  # unassigned: not in the queue
+
+    page = practitioner_client.get(reverse("referrals:my_work")).content.decode()
+    link = f"{LIST}?queue=assigned&amp;sort=received"
+    assert f'<a class="govuk-link" href="{link}">See all 3 assigned to me</a>' in page
+    assert "See all" not in page.split('id="unassigned"')[1].split('id="overdue"')[0]
+
+    listed = practitioner_client.get(LIST, {"queue": "assigned", "sort": "received"})
+    assert [r.pk for r in listed.context["rows"]] == [r.pk for r in oldest_first]
+
+
+@pytest.mark.django_db
+def test_work_queue_filter_shows_only_that_queue(practitioner_client, practitioner, team, site):
+    late = ReferralFactory(
+        person=PersonFactory(team=team),
+        site=site,
+        received_at=timezone.now() - datetime.timedelta(days=5),
+    )
+    ReferralFactory(person=PersonFactory(team=team), site=site, assigned_to=practitioner)
+
+    unassigned = practitioner_client.get(LIST, {"queue": "unassigned"}).context["rows"]
+    overdue = practitioner_client.get(LIST, {"queue": "overdue"}).context["rows"]
+    unknown = practitioner_client.get(LIST, {"queue": "someone-else"})
+
+    assert [r.pk for r in unassigned] == [late.pk]
+    assert [r.pk for r in overdue] == [late.pk]
+    assert "Select a valid choice" in unknown.content.decode()

@@ -70,3 +70,17 @@ def test_logging_config_scrubs_console_output(caplog):
     handler = logging.getLogger().handlers[0]
 
     assert any(isinstance(f, ScrubPersonalDataFilter) for f in handler.filters)
+
+
+def test_a_starting_celery_worker_keeps_the_scrubbing_handlers():
+    from config.celery import app
+
+    root = logging.getLogger()
+    before = list(root.handlers)
+    assert any(
+        isinstance(f, ScrubPersonalDataFilter) for handler in before for f in handler.filters
+    )
+    type(app.log)._setup = False  # as celery.contrib.testing.worker does for each worker
+    app.log.setup(loglevel="INFO")
+
+    assert root.handlers == before
