@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
+from core.forms import ShortModelChoiceField
 
 from .enums import ClosureReason, ReferralSource, ReferralStatus
 from .identifiers import validate_cro_number, validate_nhs_number, validate_pnc_id
@@ -495,7 +496,7 @@ class ReferralFilterForm(forms.Form):
     source = forms.ChoiceField(
         choices=[("", "Any source"), *ReferralSource.choices], required=False
     )
-    site = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any site")
+    site = ShortModelChoiceField(queryset=None, required=False, empty_label="Any site")
     received_from = forms.DateField(
         label="Received from", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
