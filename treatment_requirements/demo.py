@@ -417,6 +417,14 @@ def _follow_up(rng, orders, first_requirement, today) -> dict:
     }
 
 
+# What the weekly appointment is for, by the order's first requirement.
+APPOINTMENT_PURPOSES = {
+    RequirementKind.MHTR_PRIMARY: "Talking therapy session",
+    RequirementKind.MHTR_SECONDARY: "Community mental health team review",
+    RequirementKind.DRR: "Drug treatment key work",
+    RequirementKind.ATR: "Alcohol treatment key work",
+}
+
 # Office hours in half-hour slots (chosen by order id, so no random draw moves).
 APPOINTMENT_SLOTS = [datetime.time(hour, minute) for hour in range(9, 17) for minute in (0, 30)]
 
@@ -426,11 +434,10 @@ def _appointments(rng, orders, first_requirement, now) -> list[list]:
     rows = []
     recent = now - datetime.timedelta(days=3)
     zone = timezone.get_default_timezone()
-    short_labels = RequirementKind.short_labels()
     for order in orders:
         order_id, end_date, officer_id = order[0], order[8], order[9]
         requirement = first_requirement[order_id]
-        purpose = f"{short_labels[requirement[2]]} session"
+        purpose = APPOINTMENT_PURPOSES[requirement[2]]
         start = datetime.datetime.combine(
             order[7] + datetime.timedelta(days=7),
             APPOINTMENT_SLOTS[order_id % len(APPOINTMENT_SLOTS)],  # same slot every week
