@@ -35,6 +35,8 @@ class Action:
     CHANGE = "change"
     SIGN = "sign"
     EXPORT = "export"
+    # Warnings, breach, ending an order and reoffending follow-up: the supervising officer's.
+    ENFORCE = "enforce"
 
 
 class Scope:
@@ -75,7 +77,11 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
         Kind.PERSON: {Action.VIEW: Scope.CASELOAD},
         Kind.ASSESSMENT: {Action.VIEW: Scope.CASELOAD_CONSENTED},
         Kind.RECOMMENDATION: {Action.VIEW: Scope.CASELOAD_CONSENTED},
-        Kind.ORDER: {Action.VIEW: Scope.CASELOAD, Action.CHANGE: Scope.CASELOAD},
+        Kind.ORDER: {
+            Action.VIEW: Scope.CASELOAD,
+            Action.CHANGE: Scope.CASELOAD,
+            Action.ENFORCE: Scope.CASELOAD,
+        },
     },
     Role.PROVIDER_CLINICIAN: {
         Kind.PERSON: {Action.VIEW: Scope.PROVIDER},

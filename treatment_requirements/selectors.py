@@ -3,12 +3,10 @@
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accounts.enums import Role
-from accounts.policy import Action, Kind, get_for_user_or_404, scope_for, scoped
+from accounts.policy import Action, Kind, get_for_user_or_404, permits, scope_for, scoped
 from core.queries import capped_count
 
 from .criteria import criteria_for
@@ -71,11 +69,12 @@ def order_get_for_user(request, pk: int, action: str = Action.VIEW) -> Order:
 
 
 def order_for_enforcement(request, pk: int) -> Order:
-    """Warnings and breach are the responsible officer's: probation officers only."""
-    order = order_get_for_user(request, pk, Action.CHANGE)
-    if request.user.role != Role.PROBATION_OFFICER:
-        raise PermissionDenied("Only the probation team can take enforcement action.")
-    return order
+    """Warnings, breach, ending and reoffending follow-up: Action.ENFORCE in the policy."""
+    return order_get_for_user(request, pk, Action.ENFORCE)
+
+
+def may_enforce(user) -> bool:
+    return permits(user, Action.ENFORCE, Kind.ORDER)
 
 
 def orders_visible(user, action: str = Action.VIEW) -> QuerySet:
@@ -211,8 +210,8 @@ def _caseload_orders(user, *, mine: bool = False) -> QuerySet:
 
 
 def may_choose_own_cases(user) -> bool:
-    """Probation officers supervise their own cases within the unit's caseload."""
-    return user.role == Role.PROBATION_OFFICER
+    """Supervising officers have their own cases within the unit's caseload."""
+    return may_enforce(user)
 
 
 def caseload(*, user, mine: bool = False, today: datetime.date | None = None) -> dict:
@@ -284,7 +283,7 @@ def caseload(*, user, mine: bool = False, today: datetime.date | None = None) ->
             .select_related("person")
             .order_by("reoffending_check_due_on", "id")
         )
-        if _may_see_reoffending(user)
+        if may_enforce(user)
         else CaseloadList([], more=False),
         "orders": _bounded(
             orders.select_related("person", "responsible_officer")
@@ -298,7 +297,7 @@ def caseload(*, user, mine: bool = False, today: datetime.date | None = None) ->
         "orders_count": capped_count(orders, CASELOAD_COUNT_CAP),
         "orders_count_cap": CASELOAD_COUNT_CAP,
         "scope": orders_scope(user),
-        "can_enforce": user.role == Role.PROBATION_OFFICER,
+        "can_enforce": may_enforce(user),
         "today_date": today,
         "list_limit": CASELOAD_LIST_LIMIT,
     }
@@ -321,7 +320,3 @@ def _bounded(queryset: QuerySet) -> CaseloadList:
 
 def orders_scope(user):
     return scope_for(user, Action.VIEW, Kind.ORDER)
-
-
-def _may_see_reoffending(user) -> bool:
-    return user.role == Role.PROBATION_OFFICER

@@ -47,8 +47,8 @@ class Rule:
     ends_signed_out: bool = False  # signing out rightly lands on the sign-in page
     # The policy cell that decides whether `obj` is in the visitor's scope (default: needs[0]).
     scope_check: tuple[str, str] | None = None
-    # A narrower rule a view adds on top of the policy (e.g. enforcement is for probation
-    # officers only, though providers may change an order). Listed here so it is reviewed.
+    # A narrower rule a view adds on top of the policy (e.g. assessments are written by the
+    # L&D team only, whatever else a role may do). Listed here so it is reviewed.
     roles: frozenset[str] | None = None
     owner: Callable[[SimpleNamespace], object] | None = None  # a record only its owner sees
 
@@ -66,7 +66,6 @@ def rule(kind, action, **extra):
 
 
 LD_TEAM = frozenset({Role.PRACTITIONER, Role.TEAM_LEAD})
-PROBATION = frozenset({Role.PROBATION_OFFICER})
 
 
 def _pk(attribute):
@@ -254,13 +253,13 @@ URL_RULES: dict[str, Rule] = {
         Kind.ORDER, Action.CHANGE, **_on_order(appointment_pk="appointment")
     ),
     "treatment_requirements:failure_action": rule(
-        Kind.ORDER, Action.CHANGE, roles=PROBATION, **_on_order(failure_pk="failure")
+        Kind.ORDER, Action.ENFORCE, **_on_order(failure_pk="failure")
     ),
     "treatment_requirements:warning_letter": rule(
         Kind.ORDER, Action.VIEW, **_on_order(warning_pk="warning")
     ),
     "treatment_requirements:breach_outcome": rule(
-        Kind.ORDER, Action.CHANGE, roles=PROBATION, **_on_order(breach_pk="breach")
+        Kind.ORDER, Action.ENFORCE, **_on_order(breach_pk="breach")
     ),
     "treatment_requirements:drug_test_new": rule(Kind.ORDER, Action.CHANGE, **_on_order()),
     "treatment_requirements:review_new": rule(Kind.ORDER, Action.CHANGE, **_on_order()),
@@ -268,15 +267,9 @@ URL_RULES: dict[str, Rule] = {
         Kind.ORDER, Action.CHANGE, **_on_order(review_pk="review")
     ),
     "treatment_requirements:measure_new": rule(Kind.ORDER, Action.CHANGE, **_on_order()),
-    "treatment_requirements:order_terminate": rule(
-        Kind.ORDER, Action.CHANGE, roles=PROBATION, **_on_order()
-    ),
-    "treatment_requirements:reoffending_new": rule(
-        Kind.ORDER, Action.CHANGE, roles=PROBATION, **_on_order()
-    ),
-    "treatment_requirements:reoffending_check": rule(
-        Kind.ORDER, Action.CHANGE, roles=PROBATION, **_on_order()
-    ),
+    "treatment_requirements:order_terminate": rule(Kind.ORDER, Action.ENFORCE, **_on_order()),
+    "treatment_requirements:reoffending_new": rule(Kind.ORDER, Action.ENFORCE, **_on_order()),
+    "treatment_requirements:reoffending_check": rule(Kind.ORDER, Action.ENFORCE, **_on_order()),
     # reporting: aggregate figures only
     "reporting:dashboard": rule(Kind.DASHBOARD, Action.VIEW),
     "reporting:board_summary": rule(Kind.DASHBOARD, Action.VIEW),

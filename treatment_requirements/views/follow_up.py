@@ -1,12 +1,12 @@
 """DRR tests and reviews, outcome measures, ending the order and reoffending follow-up."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.enums import Role
+from accounts.policy import Action, Kind, require
 from assessments import instruments
 from assessments.forms import InstrumentForm
 
@@ -179,9 +179,8 @@ def measure_new(request, pk):
 @_redirecting
 @require_http_methods(["GET", "POST"])
 def order_terminate(request, pk):
+    require(request, Action.ENFORCE, Kind.ORDER)  # ending an order: the supervising officer
     order = _order_for_change(request, pk)
-    if request.user.role != Role.PROBATION_OFFICER:
-        raise PermissionDenied("Only the probation team can end an order.")
     form = forms.TerminationForm(request.POST or None, initial={"version": order.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.audit import audit_record
-from accounts.enums import AuditAction, Role
+from accounts.enums import AuditAction
 from accounts.policy import Action, Kind, require, scope_for
 from core.concurrency import StaleEditError
 
@@ -54,9 +54,9 @@ def order_detail(request, pk):
         "person": order.person,
         **selectors.order_detail(order),
         "can_change": order.is_active and scope_for(user, Action.CHANGE, Kind.ORDER) is not None,
-        "can_enforce": order.is_active and user.role == Role.PROBATION_OFFICER,
+        "can_enforce": order.is_active and selectors.may_enforce(user),
         # Reoffending is followed up after the order too (12 months from the referral).
-        "can_follow_up": user.role == Role.PROBATION_OFFICER,
+        "can_follow_up": selectors.may_enforce(user),
         "version_form": forms.VersionForm(initial={"version": order.version}),
         "recommendation_visible": scope_for(user, Action.VIEW, Kind.RECOMMENDATION) is not None,
     }
@@ -141,7 +141,7 @@ def appointment_outcome(request, pk, appointment_pk):
             messages.success(
                 request, f"Outcome recorded: {AppointmentOutcome(data['outcome']).label}."
             )
-            if failure is not None and request.user.role == Role.PROBATION_OFFICER:
+            if failure is not None and selectors.may_enforce(request.user):
                 return redirect("treatment_requirements:failure_action", order.pk, failure.pk)
             return redirect(order)
     when = appointment.starts_at
