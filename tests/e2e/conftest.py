@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from tests.referrals.helpers import ensure_reference_data
@@ -41,6 +42,9 @@ def browser(chromium_path, monkeypatch):
         )
         yield browser
         browser.close()
+        # While Playwright's loop runs, the ORM's per-thread connections are per context:
+        # close the ones this test opened, or the test database cannot be dropped at the end.
+        connections.close_all()
 
 
 @pytest.fixture
