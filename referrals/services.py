@@ -11,6 +11,7 @@ from core.concurrency import StaleEditError, save_if_current
 from .enums import ClosureReason, ReferralStatus
 from .models import Person, Referral, ReferralStatusChange
 from .pathway import can_transition
+from .signals import referral_changed
 
 
 @transaction.atomic
@@ -100,6 +101,7 @@ def referral_update(
         person_id=referral.person_id,
         request=request,
     )
+    referral_changed.send(sender=Referral, referral=referral)
     return referral
 
 

@@ -104,3 +104,21 @@ def test_an_order_stores_when_its_reoffending_check_falls_due(officer):
     order.refresh_from_db()
     assert order.reoffending_check_due_on == datetime.date(2027, 4, 1)
     assert Order.objects.filter(reoffending_check_due_on=datetime.date(2027, 4, 1)).exists()
+
+
+def test_correcting_the_referral_time_moves_the_reoffending_check(officer, practitioner):
+    from referrals import services as referral_services
+
+    received = datetime.datetime(2026, 1, 10, 12, 0, tzinfo=datetime.UTC)
+    order = OrderFactory(
+        responsible_officer=officer, referral=ReferralFactory(received_at=received)
+    )
+    referral = order.referral
+    referral.received_at = received - datetime.timedelta(days=5)
+
+    referral_services.referral_update(
+        referral=referral, expected_version=referral.version, by=practitioner
+    )
+
+    order.refresh_from_db()
+    assert order.reoffending_check_due_on == datetime.date(2027, 1, 5)

@@ -25,6 +25,7 @@ from ..models import (
     OutcomeMeasure,
     ReoffendingEvent,
     ReviewHearing,
+    reoffending_check_due,
 )
 from ._common import (
     _bump,
@@ -267,3 +268,11 @@ def reoffending_check_complete(
     save_if_current(order, expected_version=order.version)
     _order_history(order, by=by, summary="12-month reoffending check done", request=request)
     return order
+
+
+def reoffending_due_follows_referral(sender, referral, **kwargs):
+    """A corrected referral time moves its orders' reoffending check (stored on the order)."""
+    due = reoffending_check_due(referral.received_at)
+    Order.objects.filter(referral=referral).exclude(reoffending_check_due_on=due).update(
+        reoffending_check_due_on=due
+    )
