@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.enums import TeamKind
 from accounts.models import Team
+from core.forms import ShortModelChoiceField
 from referrals.enums import ReferralSource
 
 
@@ -104,7 +105,7 @@ class DashboardFilterForm(forms.Form):
     period = forms.ChoiceField(
         choices=PERIOD_CHOICES, required=False, initial=Period.LAST_12_MONTHS
     )
-    team = forms.ModelChoiceField(
+    team = ShortModelChoiceField(
         queryset=Team.objects.none(), required=False, empty_label="All teams"
     )
     source = forms.ChoiceField(

@@ -122,3 +122,17 @@ def test_correcting_the_referral_time_moves_the_reoffending_check(officer, pract
 
     order.refresh_from_db()
     assert order.reoffending_check_due_on == datetime.date(2027, 1, 5)
+
+
+def test_reviews_list_says_when_more_are_due_than_shown(client, order, officer, monkeypatch):
+    from .factories import OrderRequirementFactory
+
+    monkeypatch.setattr(selectors, "CASELOAD_LIST_LIMIT", 1)
+    for _ in range(2):
+        OrderRequirementFactory(order=order, kind="drr", length_months=13, end_date=order.end_date)
+    client.force_login(officer)
+
+    page = _page(client)
+    section = page[page.index('id="reviews"') : page.index('id="orders"')]
+    assert section.count("DRR over 12 months with no review booked") == 1
+    assert "Showing the 1 soonest of each kind: there are more." in section
