@@ -1,8 +1,8 @@
 """How the access policy's scopes select assessments (see accounts.policy).
 
 Probation's CASELOAD_CONSENTED scope is registered by treatment_requirements, which knows
-orders; whatever it selects, probation and court-facing output goes through
-selectors.assessment_for_sharing, which checks consent to share.
+orders; it asks selectors.consent_to_share_current for the consent rule, and probation and
+court-facing output also goes through selectors.assessment_for_sharing (the same rule).
 """
 
 from django.db.models import Q

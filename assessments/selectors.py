@@ -5,7 +5,7 @@ goes through `assessment_for_sharing`, which returns nothing without current con
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 
@@ -15,7 +15,7 @@ from referrals.models import Person, Referral
 from referrals.selectors import referral_get_for_user
 
 from . import instruments
-from .enums import AssessmentStatus, ConsentKind, ScreeningDecision
+from .enums import Agency, AssessmentStatus, ConsentKind, ScreeningDecision
 from .models import (
     Addendum,
     Assessment,
@@ -63,22 +63,48 @@ def referral_for_work(request, pk: int, action: str = Action.CHANGE) -> Referral
 # Consent and sharing -----------------------------------------------------------------
 
 
+LATEST_FIRST = ("-recorded_at", "-id")  # the decision that stands is the last recorded
+
+
 def current_consent(referral_id: int, kind: str) -> Consent | None:
     """The latest recorded decision of this kind (which may be a refusal or withdrawn)."""
     return (
-        Consent.objects.filter(referral_id=referral_id, kind=kind)
-        .order_by("-recorded_at", "-id")
-        .first()
+        Consent.objects.filter(referral_id=referral_id, kind=kind).order_by(*LATEST_FIRST).first()
     )
 
 
+def consent_to_share_current(referral_ref: str, agency: str | None = None) -> Exists:
+    """The consent-to-share rule as a query, for filters on any model with a referral.
+
+    True for a row whose referral (the field `referral_ref` of that row) has, as its latest
+    consent-to-share decision, one that was given, is not withdrawn and (when `agency` is
+    named) covers that agency. Only that referral's decisions count: consent given on
+    another referral of the same person opens nothing here, and a later refusal or a
+    withdrawal on this referral closes it. Access scopes (treatment_requirements.scopes)
+    and `consent_to_share_given` both use it, so the rule is written once.
+    """
+    # Two levels out: `latest` runs inside `decision`, which runs inside the caller's query.
+    latest = Consent.objects.filter(
+        referral_id=OuterRef(OuterRef(referral_ref)), kind=ConsentKind.TO_SHARE
+    ).order_by(*LATEST_FIRST)
+    decision = Consent.objects.filter(
+        pk=Subquery(latest.values("pk")[:1]), given=True, withdrawn_on__isnull=True
+    )
+    if agency is not None:
+        if agency not in Agency.values:
+            raise ValueError(f"Unknown agency {agency!r}")
+        decision = decision.filter(**{f"share_with_{agency}": True})
+    return Exists(decision)
+
+
 def consent_to_share_given(assessment: Assessment, agency: str | None = None) -> bool:
-    """True when the person's latest decision is consent to share, not withdrawn (and
-    covering `agency` when one is named)."""
-    consent = current_consent(assessment.referral_id, ConsentKind.TO_SHARE)
-    if consent is None or not consent.is_current:
-        return False
-    return agency is None or agency in consent.agencies()
+    """True when the person's latest decision on the assessment's referral is consent to
+    share, not withdrawn (and covering `agency` when one is named)."""
+    return (
+        Referral.objects.filter(pk=assessment.referral_id)
+        .filter(consent_to_share_current("pk", agency))
+        .exists()
+    )
 
 
 def assessment_for_sharing(*, assessment: Assessment, agency: str | None = None):

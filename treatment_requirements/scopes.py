@@ -3,11 +3,13 @@
 - CASELOAD: orders supervised by the user's probation team.
 - PROVIDER: orders with a requirement for which the user's team is the named provider.
 - TEAM: orders and recommendations of the L&D team that assessed the person.
-- CASELOAD_CONSENTED: assessments and recommendations of people on the team's caseload,
-  and only while the person's latest consent to share is given and includes probation.
+- CASELOAD_CONSENTED: signed assessments and recommendations of people on the team's
+  caseload, and only while the latest consent-to-share decision on the record's own
+  referral is given, not withdrawn, and includes probation. A person with several
+  referrals decides on each separately.
 """
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.policy import Kind, Scope, register_scope
 
@@ -51,35 +53,34 @@ def _recommendations_of_team(user) -> Q:
     return Q(team_id=user.team_id)
 
 
-def _consent_to_share_with_probation(referral_ref: str):
-    """The referral's latest consent-to-share decision is current and includes probation."""
-    from assessments.enums import ConsentKind
-    from assessments.models import Consent
+def _on_caseload(user, person_ref: str) -> Q:
+    """The person (at `person_ref`) has an order supervised by the user's probation team."""
+    orders = Order.objects.filter(person_id=OuterRef(person_ref), probation_team_id=user.team_id)
+    return Q(Exists(orders))
 
-    latest = Consent.objects.filter(
-        referral=OuterRef(referral_ref), kind=ConsentKind.TO_SHARE
-    ).order_by("-recorded_at", "-id")
-    return Exists(
-        Consent.objects.filter(
-            pk=Subquery(latest.values("pk")[:1]),
-            given=True,
-            withdrawn_on__isnull=True,
-            share_with_probation=True,
-        )
-    )
+
+def _consented_for_probation(referral_ref: str) -> Q:
+    """The latest consent-to-share decision on this record's own referral is given, not
+    withdrawn, and covers probation (the rule: assessments.selectors)."""
+    from assessments.enums import Agency
+    from assessments.selectors import consent_to_share_current
+
+    return Q(consent_to_share_current(referral_ref, Agency.PROBATION))
 
 
 @register_scope(Kind.ASSESSMENT, Scope.CASELOAD_CONSENTED)
 def _assessments_on_caseload_consented(user) -> Q:
-    on_caseload = Order.objects.filter(
-        person_id=OuterRef("referral__person_id"), probation_team_id=user.team_id
+    from assessments.enums import AssessmentStatus
+
+    # A draft is never shared (assessments.selectors.assessment_for_sharing).
+    return (
+        Q(status=AssessmentStatus.SIGNED)
+        & _on_caseload(user, "referral__person_id")
+        & _consented_for_probation("referral_id")
     )
-    return Q(Exists(on_caseload)) & Q(_consent_to_share_with_probation("referral_id"))
 
 
 @register_scope(Kind.RECOMMENDATION, Scope.CASELOAD_CONSENTED)
 def _recommendations_on_caseload_consented(user) -> Q:
-    on_caseload = Order.objects.filter(
-        person_id=OuterRef("person_id"), probation_team_id=user.team_id
-    )
-    return Q(Exists(on_caseload)) & Q(_consent_to_share_with_probation("referral_id"))
+    # A recommendation's referral is its assessment's (recommendation_create sets both).
+    return _on_caseload(user, "person_id") & _consented_for_probation("referral_id")

@@ -181,9 +181,11 @@ def evidence_for(recommendation: Recommendation) -> dict[str, list[str]]:
     return offered
 
 
-def checklist(recommendation: Recommendation) -> list[dict]:
-    """Each proposed requirement with its criteria (in statutory order) and offered evidence."""
-    offered = evidence_for(recommendation)
+def checklist(recommendation: Recommendation, *, suggest: bool = False) -> list[dict]:
+    """Each proposed requirement with its criteria (in statutory order); with `suggest`, the
+    instrument results offered as evidence (the L&D team's checklist form only: pages that
+    probation or the court read show what was confirmed, nothing more)."""
+    offered = evidence_for(recommendation) if suggest else {}
     rows = []
     for requirement in recommendation.requirements.all():
         stored = {c.code: c for c in requirement.criteria.all()}

@@ -1,6 +1,8 @@
 """A probation officer sees an assessment only through the consent-gated summary, and
 only for people on their caseload who consented to share with probation."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -80,3 +82,58 @@ def test_probation_sees_nothing_after_consent_is_withdrawn(officer_client, order
     )
 
     assert FORMULATION not in _summary(officer_client, order).content.decode()
+
+
+# The rule, over several referrals of one person -------------------------------------------
+
+
+def _decide(referral, at, **fields):
+    return ConsentFactory(referral=referral, recorded_at=at, **fields)
+
+
+def test_consent_rule_reads_each_referrals_own_latest_decision(order):
+    from assessments.models import Assessment
+    from assessments.selectors import consent_to_share_given
+    from tests.assessments.factories import signed_assessment
+    from tests.factories import ReferralFactory
+
+    first = order.recommendation.assessment
+    second = signed_assessment(referral=ReferralFactory(person=first.referral.person))
+    third = signed_assessment(referral=ReferralFactory(person=first.referral.person))
+    start = timezone.now() - datetime.timedelta(days=3)
+    _decide(first.referral, start, share_with_probation=True)
+    _decide(second.referral, start, share_with_probation=True)
+    _decide(second.referral, start + datetime.timedelta(hours=1), given=False)
+    _decide(third.referral, start, given=False)
+    _decide(third.referral, start + datetime.timedelta(hours=1), share_with_probation=True)
+
+    assessments = Assessment.objects.filter(pk__in=[first.pk, second.pk, third.pk])
+    given = {a.pk: consent_to_share_given(a, "probation") for a in assessments}
+
+    assert given == {first.pk: True, second.pk: False, third.pk: True}
+
+
+def test_consent_rule_with_decisions_at_one_moment_takes_the_later_row(order):
+    from assessments.selectors import consent_to_share_given
+
+    assessment = order.recommendation.assessment
+    at = timezone.now()
+    _decide(assessment.referral, at, share_with_probation=True)
+    refusal = _decide(assessment.referral, at, given=False)
+
+    assert consent_to_share_given(assessment, "probation") is False
+    refusal.delete()
+    assert consent_to_share_given(assessment, "probation") is True
+
+
+def test_consent_rule_names_the_agency(order):
+    from assessments.selectors import consent_to_share_given
+
+    assessment = order.recommendation.assessment
+    _decide(assessment.referral, timezone.now(), share_with_court=True)
+
+    assert [consent_to_share_given(assessment, a) for a in (None, "court", "probation")] == [
+        True,
+        True,
+        False,
+    ]

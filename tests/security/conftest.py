@@ -1,7 +1,11 @@
 """Shared seed for the security tests: one person with a referral in L&D team A, and a
 user of every role. Extend `seed` when new record kinds need URLs built from them (add the
-objects as attributes, and their personal data to `secrets`)."""
+objects as attributes, and their personal data to `secrets`).
 
+`CONSENT_STATES` and `apply_consent_state` change the seeded consent to share the signed
+assessment, so the matrix can try each consent-gated cell under each decision."""
+
+import datetime
 from types import SimpleNamespace
 
 import pytest
@@ -32,6 +36,11 @@ def seed(db):
       active order supervised by the seeded probation officer with requirements provided
       by the seeded clinician's team: appointments, a failure, a warning, a breach referral
       and a review hearing.
+
+    Consent given on other records must never open this one, so the draft's referral (the
+    same person's) and a second person on the same probation caseload each have consent to
+    share with probation too. `evidence` holds clinical text from the signed assessment and
+    its recommendation, and `recommended` the timeline's line saying what was recommended.
     """
     team_a = TeamFactory(name="Matrix L&D team A")
     users = {
@@ -107,7 +116,19 @@ def _seed_pathway(data, team_a):
     data.instrument = InstrumentResponseFactory(
         assessment=data.draft, is_complete=False, total=None, band="", recorded_by=practitioner
     )
-    data.signed = signed_assessment(referral=another_referral(), started_by=practitioner)
+    data.signed = signed_assessment(
+        referral=another_referral(),
+        started_by=practitioner,
+        formulation="Matrix formulation: opiate dependency since a bereavement.",
+    )
+    InstrumentResponseFactory(
+        assessment=data.signed,
+        code="DAST-10",
+        answers=[1, 1, 0, 1, 1, 1, 1, 1, 0, 0],
+        total=7,
+        band="substantial",
+        recorded_by=practitioner,
+    )
     data.consent = ConsentFactory(
         referral=data.signed.referral,
         kind=ConsentKind.TO_SHARE,
@@ -120,6 +141,7 @@ def _seed_pathway(data, team_a):
         assessment=data.signed, status=RecommendationStatus.READY, created_by=practitioner
     )
     data.proposed = propose(data.recommendation, RequirementKind.DRR, provider=provider)
+    data.proposed.criteria.update(evidence="Matrix evidence: DAST-10 total 7, substantial.")
     data.court_outcome = CourtOutcomeFactory(
         recommendation=data.recommendation,
         court=CourtFactory(team=team_a),
@@ -152,3 +174,73 @@ def _seed_pathway(data, team_a):
         scheduled_by=officer,
     )
     data.reminder = ReminderFactory(recipient=practitioner)
+    data.evidence = [data.signed.formulation, "Matrix evidence: DAST-10 total 7, substantial."]
+    data.recommended = f"Recommendation {data.recommendation.reference} made"
+    _seed_consent_elsewhere(data, team_a)
+
+
+def _seed_consent_elsewhere(data, team_a):
+    """Consent to share with probation on records other than the signed assessment's."""
+    from tests.assessments.factories import ConsentFactory, signed_assessment
+    from tests.treatment_requirements.factories import OrderFactory, ready_recommendation
+
+    practitioner = data.users[Role.PRACTITIONER]
+    officer = data.users[Role.PROBATION_OFFICER]
+    ConsentFactory(
+        referral=data.draft.referral, share_with_probation=True, recorded_by=practitioner
+    )
+    neighbour = signed_assessment(
+        referral=ReferralFactory(
+            person__team=team_a,
+            person__created_by=practitioner,
+            team=team_a,
+            created_by=practitioner,
+        )
+    )
+    ConsentFactory(referral=neighbour.referral, share_with_probation=True, recorded_by=practitioner)
+    data.neighbour_order = OrderFactory(
+        court_outcome__recommendation=ready_recommendation(assessment=neighbour),
+        responsible_officer=officer,
+        probation_team=officer.team,
+    )
+
+
+# How the person's latest decision on the signed assessment's referral stands; True where
+# it lets probation see the assessment and what was recommended from it.
+CONSENT_STATES = {
+    "given": True,
+    "given_without_probation": False,
+    "refused": False,
+    "withdrawn": False,
+    "given_again_after_refusal": True,
+}
+
+
+def apply_consent_state(seed, state):
+    """Record decisions after the seeded consent (given, probation and court) so that the
+    latest one on the signed assessment's referral is in `state`."""
+    from assessments.services import consent_withdraw
+    from tests.assessments.factories import ConsentFactory
+
+    practitioner = seed.users[Role.PRACTITIONER]
+    referral = seed.consent.referral
+    later = seed.consent.recorded_at
+
+    def decide(**fields):
+        nonlocal later
+        later += datetime.timedelta(minutes=5)
+        return ConsentFactory(
+            referral=referral, recorded_by=practitioner, recorded_at=later, **fields
+        )
+
+    if state == "given_without_probation":
+        decide(share_with_court=True)
+    elif state == "refused":
+        decide(given=False)
+    elif state == "withdrawn":
+        consent_withdraw(consent=seed.consent, withdrawn_on=seed.consent.given_on, by=practitioner)
+    elif state == "given_again_after_refusal":
+        decide(given=False)
+        decide(share_with_probation=True)
+    elif state != "given":
+        raise ValueError(state)

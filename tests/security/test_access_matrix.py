@@ -12,6 +12,12 @@ its URL from seeded data. Each role then requests it:
 
 `test_every_url_has_an_access_rule` fails for a URL with no entry in URL_RULES: map each
 new URL here with the policy cell its view enforces (that is the review of the view).
+
+Consent-gated cells (a role whose scope for the record is CASELOAD_CONSENTED) are tried
+again under each consent decision of conftest.CONSENT_STATES, with expectations that do not
+ask the scope being tested: under a decision that does not share with probation the page
+is refused, or shows none of the assessment's evidence; under one that does, it shows it.
+Every other page a supervising role can open is checked never to show that evidence.
 """
 
 import logging
@@ -25,9 +31,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.audit import LOOKED_AT
 from accounts.enums import AuditAction, Role
 from accounts.models import AuditEvent
-from accounts.policy import POLICY, Action, Kind, may, permits
+from accounts.policy import POLICY, Action, Kind, Scope, may, permits
 
-from .conftest import VISITORS
+from .conftest import CONSENT_STATES, VISITORS, apply_consent_state
 
 PUBLIC = "public"  # reachable signed out (sign-in page, health check)
 SIGNED_IN = "signed_in"  # any signed-in user; shows only their own account data
@@ -455,3 +461,105 @@ def test_access_matrix_catches_a_missing_scope_check(client, seed, monkeypatch):
 
     with pytest.raises(AssertionError, match="expected refused, got 200"):
         check_cell(client, seed, "referrals:referral_detail", "outsider")
+
+
+# Consent-gated cells -----------------------------------------------------------------------
+
+CONSENT_KINDS = {Kind.ASSESSMENT, Kind.RECOMMENDATION}
+
+
+def _policy_cells(url_rule):
+    return [*url_rule.needs, *([url_rule.scope_check] if url_rule.scope_check else [])]
+
+
+def is_consent_gated(url_rule, role) -> bool:
+    """The role may use the URL, and whether it sees the record rests on consent to share."""
+    if url_rule.access != POLICY_RULE or url_rule.obj is None:
+        return False
+    if url_rule.roles is not None and role not in url_rule.roles:
+        return False
+    grants = POLICY.get(role, {})
+    if not all(action in grants.get(kind, {}) for kind, action in url_rule.needs):
+        return False
+    return any(
+        kind in CONSENT_KINDS and grants[kind].get(action) == Scope.CASELOAD_CONSENTED
+        for kind, action in _policy_cells(url_rule)
+        if kind in grants
+    )
+
+
+CONSENT_GATED_CELLS = sorted(
+    (url_name, role)
+    for url_name, url_rule in URL_RULES.items()
+    for role in Role.values
+    if is_consent_gated(url_rule, role)
+)
+# Pages a role with a consent-gated scope opens whatever the consent: none may show evidence.
+SUPERVISING_ROLES = sorted(
+    {
+        role
+        for role, grants in POLICY.items()
+        if any(Scope.CASELOAD_CONSENTED in acts.values() for acts in grants.values())
+    }
+    | {Role.PROVIDER_CLINICIAN}
+)
+OTHER_CELLS = sorted(
+    (url_name, role)
+    for url_name, url_rule in URL_RULES.items()
+    for role in SUPERVISING_ROLES
+    if url_rule.access == POLICY_RULE
+    and url_rule.method == "get"
+    and not is_consent_gated(url_rule, role)
+)
+
+
+def test_consent_gated_cells_are_the_probation_evidence_pages():
+    assert CONSENT_GATED_CELLS == [
+        ("assessments:assessment_detail", Role.PROBATION_OFFICER),
+        ("assessments:summary", Role.PROBATION_OFFICER),
+        ("treatment_requirements:recommendation_detail", Role.PROBATION_OFFICER),
+        ("treatment_requirements:recommendation_print", Role.PROBATION_OFFICER),
+    ]
+
+
+def _shown(body, texts):
+    return [text for text in texts if text in body]
+
+
+@pytest.mark.parametrize("consent_state", sorted(CONSENT_STATES))
+@pytest.mark.parametrize(("url_name", "role"), CONSENT_GATED_CELLS)
+def test_consent_gated_cell_under_each_consent_decision(
+    client, seed, url_name, role, consent_state
+):
+    apply_consent_state(seed, consent_state)
+    url_rule = URL_RULES[url_name]
+
+    check_cell(client, seed, url_name, role)  # headers, audit, no leak when refused
+    response = client.get(reverse(url_name, kwargs=url_rule.kwargs(seed)), follow=True)
+
+    body = response.content.decode(errors="replace")
+    cell = f"{role} {url_name} with consent {consent_state}: got {response.status_code}"
+    if CONSENT_STATES[consent_state]:
+        assert response.status_code == 200, cell
+        assert _shown(body, seed.evidence), f"{cell}: the shared evidence is missing"
+    else:
+        assert response.status_code in REFUSED_CODES | {200}, cell
+        assert _shown(body, seed.evidence) == [], f"{cell}: shows {_shown(body, seed.evidence)}"
+        if response.status_code != 200:
+            assert _shown(body, seed.secrets) == [], cell
+
+
+@pytest.mark.parametrize("consent_state", ["given", "refused", "withdrawn"])
+@pytest.mark.parametrize(("url_name", "role"), OTHER_CELLS)
+def test_page_shows_no_evidence_beyond_consent(client, seed, url_name, role, consent_state):
+    url_rule = URL_RULES[url_name]
+    apply_consent_state(seed, consent_state)
+    client.force_login(seed.users[role])
+
+    response = client.get(reverse(url_name, kwargs=url_rule.kwargs(seed)), follow=True)
+
+    body = response.content.decode(errors="replace")
+    assert _shown(body, seed.evidence) == [], f"{role} {url_name} ({consent_state})"
+    sees_recommendation = role == Role.PROBATION_OFFICER and CONSENT_STATES[consent_state]
+    if not sees_recommendation:
+        assert seed.recommended not in body, f"{role} {url_name} ({consent_state})"

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.audit import audit_record
 from accounts.enums import AuditAction
-from accounts.policy import Action, Kind, require, scope_for
+from accounts.policy import Action, Kind, may, require, scope_for
 from core.concurrency import StaleEditError
 
 from .. import forms, selectors, services
@@ -58,7 +58,8 @@ def order_detail(request, pk):
         # Reoffending is followed up after the order too (12 months from the referral).
         "can_follow_up": selectors.may_enforce(user),
         "version_form": forms.VersionForm(initial={"version": order.version}),
-        "recommendation_visible": scope_for(user, Action.VIEW, Kind.RECOMMENDATION) is not None,
+        # Probation may supervise an order without consent to see what led to it.
+        "recommendation_visible": may(user, Action.VIEW, Kind.RECOMMENDATION, order.recommendation),
     }
     _audit_view(request, order, order.person_id)
     return render(request, "treatment_requirements/order_detail.html", context)

@@ -98,7 +98,9 @@ def requirement_checklist(request, pk, requirement_pk):
         recommendation=recommendation,
     )
     row = next(
-        r for r in selectors.checklist(recommendation) if r["requirement"].pk == requirement.pk
+        r
+        for r in selectors.checklist(recommendation, suggest=True)
+        if r["requirement"].pk == requirement.pk
     )
     initial = {
         "version": recommendation.version,
