@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.audit import audit_record
@@ -58,6 +59,7 @@ def order_detail(request, pk):
         # Reoffending is followed up after the order too (12 months from the referral).
         "can_follow_up": selectors.may_enforce(user),
         "version_form": forms.VersionForm(initial={"version": order.version}),
+        "today": timezone.localdate(),
         "recommendation_visible": scope_for(user, Action.VIEW, Kind.RECOMMENDATION) is not None,
     }
     _audit_view(request, order, order.person_id)
