@@ -388,6 +388,7 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "extended_months",
         "termination_reason",
         "terminated_on",
+        "operational_period_end",
     ),
     "treatment_requirements.Order.termination_notes": TEXT,
     **_fields(
@@ -398,7 +399,9 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "updated_at",
         "order",
         "proposed",
+        "willing_on",
     ),
+    "treatment_requirements.OrderRequirement.not_proposed_reason": TEXT,
     **_fields(
         "treatment_requirements.OrderRequirement",
         AGG,
@@ -500,9 +503,17 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "order",
         "requirement",
         "scheduled_by",
+        "held_recorded_by",
     ),
-    **_fields("treatment_requirements.ReviewHearing", AGG, "review_date", "report_submitted_on"),
+    **_fields(
+        "treatment_requirements.ReviewHearing",
+        AGG,
+        "review_date",
+        "report_submitted_on",
+        "held_on",
+    ),
     "treatment_requirements.ReviewHearing.progress_report": TEXT,
+    "treatment_requirements.ReviewHearing.no_report_reason": TEXT,
     **_fields(
         "treatment_requirements.OutcomeMeasure",
         OPS,

@@ -32,6 +32,23 @@ from .enums import (
 MAX_ORDER_YEARS = 3
 MAX_EXTENSION_MONTHS = 6
 REOFFENDING_CHECK_MONTHS = 12
+# A suspended sentence order's operational period: 6 months to 2 years from the order.
+SSO_MIN_OPERATIONAL_MONTHS = 6
+SSO_MAX_OPERATIONAL_MONTHS = 24
+
+
+def period_end(start: datetime.date, months: int) -> datetime.date:
+    """The last day of the period of `months` months beginning with `start`.
+
+    The corresponding-date rule: the day before the same day of the month `months` later;
+    when that month has no such day (a start on the 29th-31st, or 29 February), the period
+    runs to the last day of that month. Orders and their requirements both use this, so a
+    requirement as long as its order ends on the same day.
+    """
+    later = start + relativedelta(months=months)
+    if later.day != start.day:  # no corresponding day: relativedelta stopped at month end
+        return later
+    return later - datetime.timedelta(days=1)
 
 
 def reoffending_check_due(received_at) -> datetime.date:
@@ -195,6 +212,9 @@ class Order(VersionedModel):
         max_length=16, choices=OrderStatus.choices, default=OrderStatus.ACTIVE
     )
     extended_months = models.PositiveSmallIntegerField(default=0)
+    # Suspended sentence orders only: the custodial term is suspended until this date, and
+    # no requirement (the supervision period) may run past it.
+    operational_period_end = models.DateField("Operational period ends", null=True, blank=True)
     termination_reason = models.CharField(
         max_length=32, choices=TerminationReason.choices, blank=True
     )
@@ -232,6 +252,11 @@ class Order(VersionedModel):
                 condition=Q(extended_months__lte=MAX_EXTENSION_MONTHS),
                 name="order_extension_at_most_six_months",
             ),
+            models.CheckConstraint(
+                condition=Q(order_type=OrderType.SUSPENDED_SENTENCE)
+                | Q(operational_period_end__isnull=True),
+                name="order_operational_period_only_on_sso",
+            ),
         ]
 
     def __str__(self):
@@ -246,12 +271,22 @@ class Order(VersionedModel):
 
     @property
     def latest_end_date(self):
-        """No order may end more than 3 years after it was made (plus one extension)."""
-        return (
-            self.made_on
-            + relativedelta(years=MAX_ORDER_YEARS)
-            + relativedelta(months=self.extended_months)
-        )
+        """No order may end more than 3 years after it was made (plus one extension): the
+        day after the 3-year period beginning with the date of the order."""
+        months = MAX_ORDER_YEARS * 12 + self.extended_months
+        return period_end(self.made_on, months) + datetime.timedelta(days=1)
+
+    @property
+    def is_suspended_sentence(self):
+        return self.order_type == OrderType.SUSPENDED_SENTENCE
+
+    @property
+    def requirements_must_end_by(self):
+        """The last day a requirement may run: the order's end, and for a suspended
+        sentence order no later than its operational period."""
+        if self.is_suspended_sentence and self.operational_period_end:
+            return min(self.end_date, self.operational_period_end)
+        return self.end_date
 
     @property
     def is_active(self):
@@ -273,8 +308,38 @@ class Order(VersionedModel):
                 f"An order ends no more than {MAX_ORDER_YEARS} years after it is made: "
                 f"the latest end date is {self.latest_end_date:%d/%m/%Y}"
             )
+        errors.update(self._operational_period_errors(errors))
         if errors:
             raise ValidationError(errors)
+
+    def _operational_period_errors(self, errors) -> dict:
+        if not self.is_suspended_sentence:
+            if self.operational_period_end:
+                return {
+                    "operational_period_end": "Only a suspended sentence order has an "
+                    "operational period: leave the operational period end date empty"
+                }
+            return {}
+        if not self.operational_period_end:
+            return {
+                "operational_period_end": "Enter the date the suspended sentence order's "
+                "operational period ends"
+            }
+        if not self.made_on:
+            return {}
+        earliest = period_end(self.made_on, SSO_MIN_OPERATIONAL_MONTHS)
+        latest = period_end(self.made_on, SSO_MAX_OPERATIONAL_MONTHS)
+        if not earliest <= self.operational_period_end <= latest:
+            return {
+                "operational_period_end": "The operational period must be between 6 months "
+                f"and 2 years: it must end between {earliest:%d/%m/%Y} and {latest:%d/%m/%Y}"
+            }
+        if self.end_date and self.end_date > self.operational_period_end and not errors:
+            return {
+                "end_date": "The supervision period cannot run past the operational period: "
+                f"the order must end by {self.operational_period_end:%d/%m/%Y}"
+            }
+        return {}
 
 
 class OrderRequirement(TimeStampedModel):
@@ -290,6 +355,15 @@ class OrderRequirement(TimeStampedModel):
         ProposedRequirement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     added_on_breach = models.BooleanField(default=False)
+    # Why the court made a requirement that was not on the recommendation (shown on the order).
+    not_proposed_reason = models.TextField(
+        "Why the court made a requirement that was not recommended", max_length=2000, blank=True
+    )
+    # The person's willingness to comply, recorded before sentence (the proposed
+    # requirement's consent date, or the date recorded when the court added it).
+    willing_on = models.DateField(
+        "Date the person said they were willing to comply", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["id"]
@@ -486,6 +560,14 @@ class ReviewHearing(TimeStampedModel):
     scheduled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    held_on = models.DateField(null=True, blank=True)
+    # Why no written progress report went to the court before the review, when none did.
+    no_report_reason = models.TextField(
+        "Why there was no progress report before the review", max_length=2000, blank=True
+    )
+    held_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["review_date", "id"]
@@ -497,6 +579,15 @@ class ReviewHearing(TimeStampedModel):
 
     def __str__(self):
         return f"Review {self.review_date:%d/%m/%Y}"
+
+    @property
+    def report_before_hearing(self):
+        """The written progress report reached the court on or before the review date."""
+        return bool(
+            self.progress_report.strip()
+            and self.report_submitted_on
+            and self.report_submitted_on <= self.review_date
+        )
 
 
 class OutcomeMeasure(TimeStampedModel):

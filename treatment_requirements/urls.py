@@ -46,8 +46,10 @@ urlpatterns = [
     path("<int:pk>/drug-tests/new/", views.drug_test_new, name="drug_test_new"),
     path("<int:pk>/reviews/new/", views.review_new, name="review_new"),
     path("<int:pk>/reviews/<int:review_pk>/report/", views.review_report, name="review_report"),
+    path("<int:pk>/reviews/<int:review_pk>/held/", views.review_held, name="review_held"),
     path("<int:pk>/measures/new/", views.measure_new, name="measure_new"),
     path("<int:pk>/end/", views.order_terminate, name="order_terminate"),
+    path("<int:pk>/end/check/", views.order_terminate_confirm, name="order_terminate_confirm"),
     path("<int:pk>/reoffending/new/", views.reoffending_new, name="reoffending_new"),
     path("<int:pk>/reoffending/check/", views.reoffending_check, name="reoffending_check"),
 ]

@@ -1,7 +1,8 @@
 """Probation officer, end to end: from the caseload to an order with a drug rehabilitation
 requirement, books appointments, records their outcomes, gives a warning, refers a breach,
-records drug tests, books a DRR review and writes its progress report, and ends the order as
-completed. Every screen is checked with axe-core and saved as a screenshot."""
+records drug tests, books a DRR review and writes its progress report, and ends the order
+(revoked for good progress, after a check page). Every screen is checked with axe-core and
+saved as a screenshot."""
 
 import re
 
@@ -150,13 +151,23 @@ def test_probation_officer_supervises_an_order_to_completion(
     page.get_by_role("button", name=re.compile("^(Save|Submit)")).click()
     expect(page.get_by_text("Progress report saved.")).to_be_visible()
 
-    # Completion.
+    # Before its end date the court revokes the order for good progress: "Completed" is
+    # refused, then the ending is checked on its own page before it is made.
     page.get_by_role("link", name="End the order").click()
     page.get_by_label("Completed", exact=True).check()
     page.fill("#id_terminated_on", day(0))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "To end it earlier, the court revokes it for good progress"
+    )
+    page.get_by_label("Revoked for good progress", exact=True).check()
     checkpoint("14-end-the-order")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Check before you end this order")).to_be_visible()
+    expect(page.locator("#ending-reason")).to_have_text("Revoked for good progress")
+    checkpoint("14b-check-the-ending")
     page.get_by_role("button", name="End the order").click()
-    expect(page.locator("#order-ended")).to_have_text("Ended: Completed")
-    checkpoint("15-order-completed")
+    expect(page.locator("#order-ended")).to_have_text("Ended: Revoked for good progress")
+    checkpoint("15-order-ended")
     order.refresh_from_db()
-    assert order.termination_reason == "completed"
+    assert order.termination_reason == "revoked_good_progress"

@@ -213,10 +213,12 @@ def test_order_journey_from_signed_assessment_to_termination(
     expect(page.get_by_text("Breach outcome recorded.")).to_be_visible()
 
     page.get_by_role("link", name="End the order").click()
-    page.get_by_label("Completed", exact=True).check()
+    page.get_by_label("Revoked for good progress", exact=True).check()
     page.fill("#id_terminated_on", _day(0))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Check before you end this order")).to_be_visible()
     page.get_by_role("button", name="End the order").click()
-    expect(page.locator("#order-ended")).to_have_text("Ended: Completed")
+    expect(page.locator("#order-ended")).to_have_text("Ended: Revoked for good progress")
     screenshot("15-order-ended")
     order.refresh_from_db()
-    assert order.termination_reason == "completed"
+    assert order.termination_reason == "revoked_good_progress"

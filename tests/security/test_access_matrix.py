@@ -272,8 +272,14 @@ URL_RULES: dict[str, Rule] = {
     "treatment_requirements:review_report": rule(
         Kind.ORDER, Action.CHANGE, **_on_order(review_pk="review")
     ),
+    "treatment_requirements:review_held": rule(
+        Kind.ORDER, Action.CHANGE, **_on_order(review_pk="review")
+    ),
     "treatment_requirements:measure_new": rule(Kind.ORDER, Action.CHANGE, **_on_order()),
     "treatment_requirements:order_terminate": rule(Kind.ORDER, Action.ENFORCE, **_on_order()),
+    "treatment_requirements:order_terminate_confirm": rule(
+        Kind.ORDER, Action.ENFORCE, **_on_order()
+    ),
     "treatment_requirements:reoffending_new": rule(Kind.ORDER, Action.ENFORCE, **_on_order()),
     "treatment_requirements:reoffending_check": rule(Kind.ORDER, Action.ENFORCE, **_on_order()),
     # reporting: aggregate figures only

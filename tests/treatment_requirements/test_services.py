@@ -513,7 +513,12 @@ def test_breach_outcome_requirements_added(order, officer, provider_team):
         breach=breach,
         outcome="requirements_added",
         outcome_on=days(0),
-        added_requirement={"kind": "drr", "provider": provider_team, "length_months": 3},
+        added_requirement={
+            "kind": "drr",
+            "provider": provider_team,
+            "length_months": 3,
+            "willing_on": days(0),
+        },
         by=officer,
     )
     added = order.requirements.get(kind="drr")
@@ -637,7 +642,7 @@ def test_order_terminate_withdraws_later_appointments(order, officer):
     later = AppointmentFactory(order=order, starts_at=timezone.now() + datetime.timedelta(days=5))
     services.order_terminate(
         order=order,
-        reason="completed",
+        reason="revoked_good_progress",
         terminated_on=days(0),
         expected_version=order.version,
         by=officer,

@@ -331,20 +331,26 @@ def test_outcome_measure_screen_refuses_missing_answers(client, order, clinician
     assert "are not answered" in errors_of(response)
 
 
-def test_termination_screen_ends_order(client, order, officer):
+def test_termination_screen_ends_order_after_the_check_page(client, order, officer):
+    # The order runs for another 10 months: before its end date the court revokes it.
     client.force_login(officer)
     url = reverse("treatment_requirements:order_terminate", args=[order.pk])
     response = client.post(
         url,
         {
             "version": order.version,
-            "reason": "completed",
+            "reason": "revoked_good_progress",
             "terminated_on": days(0).strftime("%d/%m/%Y"),
         },
     )
+    check_url = reverse("treatment_requirements:order_terminate_confirm", args=[order.pk])
+    assert (response.status_code, response.url) == (302, check_url)
+    order.refresh_from_db()
+    assert order.is_active
+    response = client.post(check_url, {"version": order.version})
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
-    assert "Ended: Completed" in page
+    assert "Ended: Revoked for good progress" in page
 
 
 def test_termination_refused_to_provider_clinician(client, order, clinician):
@@ -533,7 +539,7 @@ def test_outcome_measure_with_self_harm_answer_warns(client, order, clinician):
 def test_ended_order_cannot_take_new_appointments(client, order, officer):
     services.order_terminate(
         order=order,
-        reason="completed",
+        reason="revoked_good_progress",
         terminated_on=days(0),
         expected_version=order.version,
         by=officer,
@@ -548,7 +554,7 @@ def test_ended_order_cannot_take_new_appointments(client, order, officer):
 def test_reoffending_can_be_recorded_after_the_order_ended(client, order, officer):
     services.order_terminate(
         order=order,
-        reason="completed",
+        reason="revoked_good_progress",
         terminated_on=days(0),
         expected_version=order.version,
         by=officer,

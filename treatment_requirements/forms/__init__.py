@@ -12,6 +12,8 @@ from .follow_up import (
     ReoffendingCheckForm,
     ReoffendingForm,
     ReviewForm,
+    ReviewHeldForm,
+    TerminationConfirmForm,
     TerminationForm,
 )
 from .orders import (
@@ -41,6 +43,8 @@ __all__ = [
     "ReoffendingForm",
     "RescheduleForm",
     "ReviewForm",
+    "ReviewHeldForm",
+    "TerminationConfirmForm",
     "TerminationForm",
     "VersionForm",
 ]

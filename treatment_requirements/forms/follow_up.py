@@ -69,6 +69,18 @@ class ProgressReportForm(GdsForm):
     layout = (Field.textarea("progress_report"),)
 
 
+class ReviewHeldForm(GdsForm):
+    no_report_reason = forms.CharField(
+        label="Why was there no progress report before the review?",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Needed only when no written report went to the court on or before the "
+        "review date",
+    )
+    layout = (Field.textarea("no_report_reason"),)
+
+
 class OutcomeMeasureForm(GdsForm):
     stage = forms.ChoiceField(
         label="Stage of the order", choices=MeasureStage.choices, widget=forms.RadioSelect
@@ -108,6 +120,11 @@ class TerminationForm(GdsForm):
         ):
             self.add_error("notes", "Describe why the order ended")
         return cleaned
+
+
+class TerminationConfirmForm(GdsForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    layout = (Field("version"),)
 
 
 class ReoffendingForm(GdsForm):

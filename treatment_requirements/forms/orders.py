@@ -194,6 +194,10 @@ class BreachOutcomeForm(GdsForm):
     length_months = forms.IntegerField(
         label="Length of the added requirement in months", min_value=1, max_value=36, required=False
     )
+    willing_on = date_field(
+        "Date the person said they were willing to comply with the added requirement",
+        required=False,
+    )
     notes = forms.CharField(
         label="Notes (optional)",
         max_length=2000,
@@ -207,6 +211,7 @@ class BreachOutcomeForm(GdsForm):
         Field.select("kind"),
         Field.select("provider"),
         Field("length_months"),
+        Field("willing_on"),
         Field.textarea("notes"),
     )
 
@@ -237,6 +242,11 @@ class BreachOutcomeForm(GdsForm):
                 ("kind", "Select the requirement the court added"),
                 ("provider", "Select the provider of the added requirement"),
                 ("length_months", "Enter the length of the added requirement"),
+                (
+                    "willing_on",
+                    "Enter the date the person said they were willing to comply with the "
+                    "added requirement",
+                ),
             ]:
                 if not cleaned.get(name) and name not in self.errors:
                     self.add_error(name, message)

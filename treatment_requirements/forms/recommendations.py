@@ -145,7 +145,15 @@ class CourtOutcomeForm(GdsForm):
     )
     start_date = date_field("Order start date", required=False)
     end_date = date_field(
-        "Order end date", required=False, hint="No more than 3 years after the order is made"
+        "Order end date",
+        required=False,
+        hint="No more than 3 years after the order is made. For a suspended sentence order, "
+        "the end of the supervision period",
+    )
+    operational_period_end = date_field(
+        "Operational period end date",
+        required=False,
+        hint="Suspended sentence orders only: between 6 months and 2 years after the order is made",
     )
     responsible_officer = forms.ModelChoiceField(
         label="Responsible probation officer", queryset=User.objects.none(), required=False
@@ -162,35 +170,66 @@ class CourtOutcomeForm(GdsForm):
         self.fields["responsible_officer"].label_from_instance = lambda u: (
             f"{u.display_name} ({u.team})"
         )
-        self.requirement_rows = []
-        for proposed_requirement in proposed:
-            kind = proposed_requirement.kind
-            self.fields[f"made_{kind}"] = forms.BooleanField(
-                label=f"The court made the {_lower_first(proposed_requirement.get_kind_display())}",
+        self.requirement_rows = [self._row(p.kind, p) for p in proposed]
+        proposed_kinds = {p.kind for p in proposed}
+        # The court can make a requirement that was not recommended: the officer says why,
+        # and records when the person said they were willing to comply.
+        self.unproposed_rows = [
+            self._row(kind, None) for kind in RequirementKind.values if kind not in proposed_kinds
+        ]
+
+    def _row(self, kind, proposed_requirement):
+        label = RequirementKind(kind).label
+        short = RequirementKind.short_labels()[kind]
+        recommended = proposed_requirement is not None
+        self.fields[f"made_{kind}"] = forms.BooleanField(
+            label=f"The court made the {_lower_first(label)}"
+            + ("" if recommended else " (not recommended)"),
+            required=False,
+        )
+        self.fields[f"length_{kind}"] = forms.IntegerField(
+            label=f"{short} length in months",
+            min_value=1,
+            max_value=36,
+            required=False,
+            initial=proposed_requirement.duration_months if recommended else None,
+        )
+        self.fields[f"length_{kind}"].widget.attrs["class"] = "govuk-input govuk-input--width-3"
+        self.fields[f"length_{kind}"].error_messages.update(
+            {
+                "min_value": f"The {short} length must be between 1 and 36 months",
+                "max_value": f"The {short} length must be between 1 and 36 months",
+                "invalid": f"Enter the {short} length as a whole number of months",
+            }
+        )
+        self.fields[f"provider_{kind}"] = forms.ModelChoiceField(
+            label=f"{short} treatment provider",
+            queryset=providers(),
+            required=False,
+            initial=proposed_requirement.provider_id if recommended else None,
+        )
+        row = {
+            "kind": kind,
+            "short_label": short,
+            "proposed": proposed_requirement,
+            "made": self[f"made_{kind}"],
+            "length": self[f"length_{kind}"],
+            "provider": self[f"provider_{kind}"],
+        }
+        if not recommended:
+            self.fields[f"not_proposed_reason_{kind}"] = forms.CharField(
+                label=f"Why the court made the {short} although it was not recommended",
+                max_length=2000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"willing_on_{kind}"] = date_field(
+                f"Date the person said they were willing to comply with the {short}",
                 required=False,
             )
-            self.fields[f"length_{kind}"] = forms.IntegerField(
-                label=f"{proposed_requirement.short_label} length in months",
-                min_value=1,
-                max_value=36,
-                required=False,
-                initial=proposed_requirement.duration_months,
-            )
-            self.fields[f"length_{kind}"].widget.attrs["class"] = "govuk-input govuk-input--width-3"
-            self.fields[f"provider_{kind}"] = forms.ModelChoiceField(
-                label=f"{proposed_requirement.short_label} treatment provider",
-                queryset=providers(),
-                required=False,
-                initial=proposed_requirement.provider_id,
-            )
-            self.requirement_rows.append(
-                {
-                    "proposed": proposed_requirement,
-                    "made": self[f"made_{kind}"],
-                    "length": self[f"length_{kind}"],
-                    "provider": self[f"provider_{kind}"],
-                }
-            )
+            row["reason"] = self[f"not_proposed_reason_{kind}"]
+            row["willing_on"] = self[f"willing_on_{kind}"]
+        return row
 
     def clean_hearing_date(self):
         return _not_future(self.cleaned_data["hearing_date"], "hearing date")
@@ -207,21 +246,43 @@ class CourtOutcomeForm(GdsForm):
         ]:
             if not cleaned.get(name) and name not in self.errors:
                 self.add_error(name, message)
-        made = [row for row in self.requirement_rows if cleaned.get(row["made"].name)]
-        if not made and self.requirement_rows:
-            self.add_error(
-                self.requirement_rows[0]["made"].name,
-                "Select at least one requirement the court made",
-            )
+        if (
+            cleaned.get("order_type") == OrderType.SUSPENDED_SENTENCE
+            and not cleaned.get("operational_period_end")
+            and "operational_period_end" not in self.errors
+        ):
+            self.add_error("operational_period_end", "Enter the operational period end date")
+        rows = self.requirement_rows + self.unproposed_rows
+        made = [row for row in rows if cleaned.get(row["made"].name)]
+        if not made and rows:
+            self.add_error(rows[0]["made"].name, "Select at least one requirement the court made")
         for row in made:
-            kind = row["proposed"].kind
-            if not cleaned.get(f"length_{kind}") and f"length_{kind}" not in self.errors:
-                self.add_error(f"length_{kind}", f"Enter the {row['proposed'].short_label} length")
-            if not cleaned.get(f"provider_{kind}"):
-                self.add_error(
-                    f"provider_{kind}", f"Select the {row['proposed'].short_label} provider"
-                )
+            self._clean_row(cleaned, row)
         return cleaned
+
+    def _clean_row(self, cleaned, row):
+        kind, short = row["kind"], row["short_label"]
+        required = [
+            (f"length_{kind}", f"Enter the {short} length"),
+            (f"provider_{kind}", f"Select the {short} provider"),
+        ]
+        if row["proposed"] is None:
+            required += [
+                (
+                    f"not_proposed_reason_{kind}",
+                    f"Enter why the court made the {short}: it was not on the recommendation",
+                ),
+                (
+                    f"willing_on_{kind}",
+                    f"Enter the date the person said they were willing to comply with the {short}",
+                ),
+            ]
+        for name, message in required:
+            value = cleaned.get(name)
+            if (not value or (isinstance(value, str) and not value.strip())) and (
+                name not in self.errors
+            ):
+                self.add_error(name, message)
 
     def order_data(self):
         data = self.cleaned_data
@@ -230,16 +291,23 @@ class CourtOutcomeForm(GdsForm):
             "made_on": data["hearing_date"],
             "start_date": data["start_date"],
             "end_date": data["end_date"],
+            "operational_period_end": data["operational_period_end"],
             "responsible_officer": data["responsible_officer"],
         }
 
     def requirements(self):
-        return [
-            {
-                "kind": row["proposed"].kind,
-                "length_months": self.cleaned_data[f"length_{row['proposed'].kind}"],
-                "provider": self.cleaned_data[f"provider_{row['proposed'].kind}"],
+        made = []
+        for row in self.requirement_rows + self.unproposed_rows:
+            kind = row["kind"]
+            if not self.cleaned_data.get(row["made"].name):
+                continue
+            data = {
+                "kind": kind,
+                "length_months": self.cleaned_data[f"length_{kind}"],
+                "provider": self.cleaned_data[f"provider_{kind}"],
             }
-            for row in self.requirement_rows
-            if self.cleaned_data.get(row["made"].name)
-        ]
+            if row["proposed"] is None:
+                data["not_proposed_reason"] = self.cleaned_data[f"not_proposed_reason_{kind}"]
+                data["willing_on"] = self.cleaned_data[f"willing_on_{kind}"]
+            made.append(data)
+        return made

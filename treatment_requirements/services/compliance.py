@@ -158,7 +158,11 @@ def breach_record_outcome(
         if not added_requirement or not added_requirement.get("kind"):
             raise ValidationError({"kind": "Select the requirement the court added"})
         _requirement_add(
-            order, added_requirement, added_on_breach=True, start=max(outcome_on, order.start_date)
+            order,
+            added_requirement,
+            added_on_breach=True,
+            start=max(outcome_on, order.start_date),
+            sentenced_on=outcome_on,
         )
     current.outcome, current.outcome_on, current.outcome_notes = outcome, outcome_on, notes
     current.extension_months = extension_months if outcome == BreachOutcome.EXTENDED else 0

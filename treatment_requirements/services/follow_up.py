@@ -12,6 +12,7 @@ from core.concurrency import save_if_current
 
 from ..enums import (
     AppointmentOutcome,
+    BreachOutcome,
     MeasureStage,
     OrderStatus,
     RequirementKind,
@@ -19,6 +20,7 @@ from ..enums import (
 )
 from ..models import (
     Appointment,
+    BreachReferral,
     DrugTest,
     Order,
     OrderRequirement,
@@ -127,6 +129,56 @@ def review_submit_report(*, review: ReviewHearing, report: str, by, request=None
     return review
 
 
+def review_report_problem(review: ReviewHearing) -> str:
+    """Why the review has no written progress report that went to the court before it
+    ("" when it has one, submitted on or before the review date)."""
+    if review.report_before_hearing:
+        return ""
+    if review.progress_report.strip() and review.report_submitted_on:
+        return (
+            f"The progress report was submitted on {review.report_submitted_on:%d/%m/%Y}, "
+            f"after the review on {review.review_date:%d/%m/%Y}: enter why no report went to "
+            "the court before the review"
+        )
+    return (
+        "No written progress report went to the court before this review: enter why there was none"
+    )
+
+
+@transaction.atomic
+def review_record_held(
+    *, review: ReviewHearing, no_report_reason: str = "", by, request=None
+) -> ReviewHearing:
+    """Record that a DRR review hearing was held on its date.
+
+    A review is held on the written progress report the court had before it (DOMAIN.md
+    section 2): without one submitted on or before the review date, the officer must say
+    why there was none (stored on the review). Side effects: history, audit entry.
+    """
+    order = _lock_order(review.order)
+    review = ReviewHearing.objects.select_for_update().get(pk=review.pk)
+    if review.held_on:
+        raise ValidationError("This review has already been recorded as held.")
+    if review.review_date > timezone.localdate():
+        raise ValidationError(
+            f"The review is on {review.review_date:%d/%m/%Y}: record it as held on or after "
+            "that date"
+        )
+    problem = review_report_problem(review)
+    reason = no_report_reason.strip()
+    if problem and not reason:
+        raise ValidationError({"no_report_reason": problem})
+    review.held_on, review.held_recorded_by = review.review_date, by
+    review.no_report_reason = reason if problem else ""
+    review.save(update_fields=["held_on", "held_recorded_by", "no_report_reason", "updated_at"])
+    _bump(order)
+    summary = f"DRR review held on {review.held_on:%d/%m/%Y}"
+    if problem:
+        summary += " without a progress report before it (reason recorded)"
+    _order_history(order, by=by, summary=summary, obj=review, request=request)
+    return review
+
+
 @transaction.atomic
 def outcome_measure_record(
     *,
@@ -178,6 +230,46 @@ def outcome_measure_record(
     return measure
 
 
+def order_terminate_check(
+    *, order: Order, reason: str, terminated_on: datetime.date, notes: str = ""
+) -> None:
+    """Refuse (ValidationError) an ending the rules do not allow; writes nothing.
+
+    No ending while a breach referral awaits the court's outcome; "Completed" only on or
+    after the order's end date (an earlier end is the court revoking it for good progress).
+    """
+    pending = (
+        BreachReferral.objects.filter(order=order, outcome=BreachOutcome.PENDING)
+        .order_by("referred_on")
+        .first()
+    )
+    if pending is not None:
+        raise ValidationError(
+            "This order cannot be ended while a breach referral awaits the court: record the "
+            f"outcome of the breach referral made on {pending.referred_on:%d/%m/%Y} first",
+            code="breach_pending",
+        )
+    if reason not in TerminationReason.values:
+        raise ValidationError({"reason": "Select why the order ended"})
+    if reason == TerminationReason.OTHER and not notes.strip():
+        raise ValidationError({"notes": "Describe why the order ended"})
+    if not order.start_date <= terminated_on <= timezone.localdate():
+        raise ValidationError(
+            {"terminated_on": "The end date must be within the order and not in the future"}
+        )
+    if reason == TerminationReason.COMPLETED and terminated_on < order.end_date:
+        raise ValidationError(
+            {
+                "terminated_on": (
+                    f"An order is completed on or after its end date, {order.end_date:%d/%m/%Y}. "
+                    "To end it earlier, the court revokes it for good progress: select "
+                    "'Revoked for good progress'"
+                )
+            },
+            code="completed_early",
+        )
+
+
 @transaction.atomic
 def order_terminate(
     *,
@@ -189,17 +281,11 @@ def order_terminate(
     by,
     request=None,
 ) -> Order:
-    """End an order with a coded reason. Open appointments after the end are withdrawn."""
+    """End an order with a coded reason, as `order_terminate_check` allows. Open
+    appointments after the end are withdrawn. Side effects: history, audit entry."""
     order = _lock_order(order, expected_version)
     _check_active(order)
-    if reason not in TerminationReason.values:
-        raise ValidationError({"reason": "Select why the order ended"})
-    if reason == TerminationReason.OTHER and not notes.strip():
-        raise ValidationError({"notes": "Describe why the order ended"})
-    if not order.start_date <= terminated_on <= timezone.localdate():
-        raise ValidationError(
-            {"terminated_on": "The end date must be within the order and not in the future"}
-        )
+    order_terminate_check(order=order, reason=reason, terminated_on=terminated_on, notes=notes)
     order.status, order.termination_reason = OrderStatus.TERMINATED, reason
     order.terminated_on, order.termination_notes = terminated_on, notes
     save_if_current(order, expected_version=expected_version)

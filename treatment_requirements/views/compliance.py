@@ -104,6 +104,7 @@ def breach_outcome(request, pk, breach_pk):
                     "kind": data["kind"],
                     "provider": data["provider"],
                     "length_months": data["length_months"],
+                    "willing_on": data["willing_on"],
                 },
                 by=request.user,
                 request=request,

@@ -1,9 +1,12 @@
 """DRR tests and reviews, outcome measures, ending the order and reoffending follow-up."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.policy import Action, Kind, require
@@ -11,6 +14,7 @@ from assessments import instruments
 from assessments.forms import InstrumentForm
 
 from .. import forms, selectors, services
+from ..enums import TerminationReason
 from ..models import (
     ReviewHearing,
 )
@@ -128,6 +132,39 @@ def review_report(request, pk, review_pk):
 
 @_redirecting
 @require_http_methods(["GET", "POST"])
+def review_held(request, pk, review_pk):
+    order = _order_for_change(request, pk)
+    review = get_object_or_404(ReviewHearing, pk=review_pk, order=order)
+    form = forms.ReviewHeldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_record_held(
+                review=review,
+                no_report_reason=form.cleaned_data["no_report_reason"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Review recorded as held.")
+            return redirect(order)
+    problem = services.review_report_problem(review)
+    return _form_page(
+        request,
+        form,
+        title=f"Record the review on {review.review_date:%d/%m/%Y} as held",
+        caption=f"{order.person.full_name}, order {order.reference}",
+        cancel_url=order.get_absolute_url(),
+        submit="Record as held",
+        intro=problem
+        or f"The progress report went to the court on {review.report_submitted_on:%d/%m/%Y}.",
+        status=_invalid_status(form),
+    )
+
+
+@_redirecting
+@require_http_methods(["GET", "POST"])
 def measure_new(request, pk):
     order = _order_for_change(request, pk)
     code = request.GET.get("instrument", "")
@@ -176,36 +213,106 @@ def measure_new(request, pk):
     return render(request, "treatment_requirements/measure_form.html", context, status=status)
 
 
+def _ending_key(order):
+    return f"order_end:{order.pk}"
+
+
+def _pending_ending(request, order):
+    """The ending typed on the form, kept in the session (free-text notes stay out of URLs)."""
+    pending = request.session.get(_ending_key(order))
+    if not pending:
+        return None
+    return pending | {"terminated_on": datetime.date.fromisoformat(pending["terminated_on"])}
+
+
 @_redirecting
 @require_http_methods(["GET", "POST"])
 def order_terminate(request, pk):
+    """Step 1 of ending an order: the reason and date, checked against the rules."""
     require(request, Action.ENFORCE, Kind.ORDER)  # ending an order: the supervising officer
     order = _order_for_change(request, pk)
-    form = forms.TerminationForm(request.POST or None, initial={"version": order.version})
+    pending = _pending_ending(request, order) if request.GET.get("change") else None
+    initial = pending or {"version": order.version}
+    form = forms.TerminationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.order_terminate(
+            services.order_terminate_check(
                 order=order,
                 reason=data["reason"],
                 terminated_on=data["terminated_on"],
                 notes=data["notes"],
-                expected_version=data["version"],
-                by=request.user,
-                request=request,
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "The order has ended.")
-            return redirect(order)
+            request.session[_ending_key(order)] = {
+                "reason": data["reason"],
+                "terminated_on": data["terminated_on"].isoformat(),
+                "notes": data["notes"],
+                "version": data["version"],
+            }
+            return redirect("treatment_requirements:order_terminate_confirm", order.pk)
     return _form_page(
         request,
         form,
         title="End the order",
         caption=f"{order.person.full_name}, order {order.reference}",
         cancel_url=order.get_absolute_url(),
-        submit="End the order",
+        submit="Continue",
+        intro=f"The order's end date is {order.end_date:%d/%m/%Y}. Before then it can only be "
+        "ended by the court, for example revoked for good progress.",
+        status=_invalid_status(form),
+    )
+
+
+@_redirecting
+@require_http_methods(["GET", "POST"])
+def order_terminate_confirm(request, pk):
+    """Step 2: the check page. GET shows what will happen; only the confirming POST ends it."""
+    require(request, Action.ENFORCE, Kind.ORDER)
+    order = _order_for_change(request, pk)
+    pending = _pending_ending(request, order)
+    if pending is None:
+        return redirect("treatment_requirements:order_terminate", order.pk)
+    form = forms.TerminationConfirmForm(
+        request.POST or None, initial={"version": pending["version"]}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_terminate(
+                order=order,
+                reason=pending["reason"],
+                terminated_on=pending["terminated_on"],
+                notes=pending["notes"],
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            request.session.pop(_ending_key(order), None)
+            messages.success(request, "The order has ended.")
+            return redirect(order)
+    withdrawn = order.appointments.filter(
+        outcome="", starts_at__date__gt=pending["terminated_on"]
+    ).count()
+    context = {
+        "order": order,
+        "person": order.person,
+        "form": form,
+        "reason": TerminationReason(pending["reason"]).label,
+        "terminated_on": pending["terminated_on"],
+        "notes": pending["notes"],
+        "withdrawn": withdrawn,
+        "change_url": reverse("treatment_requirements:order_terminate", args=[order.pk])
+        + "?change=1",
+    }
+    return render(
+        request,
+        "treatment_requirements/order_terminate_check.html",
+        context,
         status=_invalid_status(form),
     )
 

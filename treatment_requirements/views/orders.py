@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.audit import audit_record
@@ -60,6 +61,7 @@ def order_detail(request, pk):
         "version_form": forms.VersionForm(initial={"version": order.version}),
         # Probation may supervise an order without consent to see what led to it.
         "recommendation_visible": may(user, Action.VIEW, Kind.RECOMMENDATION, order.recommendation),
+        "today": timezone.localdate(),
     }
     _audit_view(request, order, order.person_id)
     return render(request, "treatment_requirements/order_detail.html", context)
