@@ -14,6 +14,7 @@ from accounts.models import Site, Team
 from core.models import TimeStampedModel, VersionedModel
 from referrals.models import Person, Referral
 
+from .enforcement import warning_period_last_day
 from .enums import (
     AppointmentOutcome,
     BreachOutcome,
@@ -421,6 +422,12 @@ class Warning(TimeStampedModel):
 
     def __str__(self):
         return f"Warning given {self.given_on:%d/%m/%Y}"
+
+    @property
+    def period_last_day(self) -> datetime.date:
+        """The last day a further failure counts against this warning (the day before the
+        anniversary of the day it was given)."""
+        return warning_period_last_day(self.given_on)
 
 
 class BreachReferral(TimeStampedModel):

@@ -33,23 +33,32 @@ from ._common import (
 from .court import _requirement_add
 
 
+def warnings_in_force(failure: Failure) -> list[Warning]:
+    """The warnings given earlier on this failure's order whose 12-month period covers the
+    failure's date (`enforcement.warning_counts_against`). Warnings on the person's other
+    orders never count: the rule is about "this order"."""
+    others = (
+        Warning.objects.filter(order_id=failure.order_id)
+        .exclude(failure_id=failure.pk)
+        .order_by("given_on", "id")
+    )
+    return [w for w in others if enforcement.warning_counts_against(w.given_on, failure.failure_date)]
+
+
 def allowed_actions(failure: Failure) -> list[str]:
     """The enforcement actions the rule allows for this failure (DOMAIN.md section 3)."""
-    warning_dates = (
-        Warning.objects.filter(order_id=failure.order_id)
-        .exclude(failure=failure)
-        .values_list("given_on", flat=True)
-    )
-    rule = enforcement.required_action(failure.failure_date, list(warning_dates))
+    warning_dates = [w.given_on for w in warnings_in_force(failure)]
+    rule = enforcement.required_action(failure.failure_date, warning_dates)
     if rule == enforcement.BREACH:
         return [EnforcementAction.BREACH]
     return [EnforcementAction.WARNING, EnforcementAction.BREACH]
 
 
 def warning_letter_text(*, failure: Failure, given_on: datetime.date, officer) -> str:
-    """The warning letter: the failure, that it is unacceptable, and the 12-month consequence."""
+    """The warning letter: the failure, that it is unacceptable, and the 12-month consequence
+    with the period's last day (the day before the anniversary of the warning)."""
     person = failure.order.person
-    until = given_on + relativedelta(months=12)
+    last_day = enforcement.warning_period_last_day(given_on)
     return (
         f"Dear {person.full_name},\n\n"
         f"Formal warning: {failure.order.get_order_type_display().lower()} made on "
@@ -58,9 +67,10 @@ def warning_letter_text(*, failure: Failure, given_on: datetime.date, officer) -
         "I consider this a failure to comply with your order, and that you did not have an "
         "acceptable reason. It is unacceptable.\n\n"
         "This is a formal warning. If you fail again without an acceptable reason within "
-        f"12 months of this warning (that is, on or before {until:%d/%m/%Y}), you will be "
-        "liable to be brought back before the court, which may add to your order or "
-        "revoke it and sentence you again for the original offence.\n\n"
+        f"12 months of this warning (that is, from {given_on:%d/%m/%Y} up to and including "
+        f"{last_day:%d/%m/%Y}), you will be liable to be brought back before the court, which "
+        "may add to your order or revoke it and sentence you again for the original "
+        "offence.\n\n"
         f"Given on {given_on:%d/%m/%Y} by {officer.display_name}, responsible officer."
     )
 
