@@ -86,9 +86,17 @@ def test_outcome_not_recorded_after_24_hours_only():
 
 
 def _failure(order, deadline):
+    failure_date = deadline - datetime.timedelta(days=14)
+    missed = appointment(
+        order,
+        None,
+        timezone.make_aware(datetime.datetime.combine(failure_date, datetime.time(10))),
+        outcome=AppointmentOutcome.UNACCEPTABLE_ABSENCE,
+    )
     return Failure.objects.create(
         order=order,
-        failure_date=deadline - datetime.timedelta(days=14),
+        appointment=missed,
+        failure_date=failure_date,
         description="Missed appointment without excuse",
         deadline=deadline,
         recorded_by=order.responsible_officer,
@@ -225,7 +233,7 @@ def test_enforcement_deadline_reminder_for_a_refused_drug_test():
     from treatment_requirements.models import DrugTest
 
     order, requirement = make_order()
-    tested_on = datetime.date(2026, 6, 4)
+    tested_on = datetime.date(2026, 6, 3)  # deadline Wednesday 17 June: 2 working days away
     test = DrugTest.objects.create(
         order=order,
         requirement=requirement,
@@ -239,7 +247,7 @@ def test_enforcement_deadline_reminder_for_a_refused_drug_test():
         order=order,
         drug_test=test,
         failure_date=tested_on,
-        description="You refused to give a sample for a drug test on 04/06/2026.",
+        description="You refused to give a sample for a drug test on 03/06/2026.",
         deadline=enforcement_deadline(tested_on),
         recorded_by=order.responsible_officer,
     )
@@ -247,7 +255,7 @@ def test_enforcement_deadline_reminder_for_a_refused_drug_test():
     run_all()
 
     assert reminders() == [
-        (ReminderKind.ENFORCEMENT_DUE, order.responsible_officer_id, datetime.date(2026, 6, 18))
+        (ReminderKind.ENFORCEMENT_DUE, order.responsible_officer_id, datetime.date(2026, 6, 17))
     ]
 
 

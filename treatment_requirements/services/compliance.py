@@ -19,7 +19,9 @@ from ..enums import (
 )
 from ..models import (
     MAX_EXTENSION_MONTHS,
+    Appointment,
     BreachReferral,
+    DrugTest,
     Failure,
     Order,
     Warning,
@@ -31,6 +33,32 @@ from ._common import (
     _order_history,
 )
 from .court import _requirement_add
+
+
+def failure_open(
+    *,
+    order: Order,
+    failure_date: datetime.date,
+    description: str,
+    by,
+    appointment: Appointment | None = None,
+    drug_test: DrugTest | None = None,
+) -> Failure:
+    """Open an unacceptable failure to comply from its one source (an appointment or a drug
+    test), with the enforcement deadline N working days after it.
+
+    Called inside the transaction of the service that recorded the source, which writes the
+    history and audit entries.
+    """
+    return Failure.objects.create(
+        order=order,
+        appointment=appointment,
+        drug_test=drug_test,
+        failure_date=failure_date,
+        description=description,
+        deadline=enforcement.enforcement_deadline(failure_date),
+        recorded_by=by,
+    )
 
 
 def warnings_in_force(failure: Failure) -> list[Warning]:
