@@ -33,6 +33,10 @@ def link_failures_to_their_appointment(apps, schema_editor):
             failure.save(update_fields=["appointment"])
         else:
             unresolved += 1
+    if schema_editor.connection.vendor == "postgresql":
+        # Run the deferred foreign-key checks of the rows linked above now: PostgreSQL
+        # refuses to ALTER a table with pending trigger events in the same transaction.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     if unresolved:
         raise RuntimeError(
             f"{unresolved} failure(s) to comply have no appointment or drug test, and no single "
