@@ -16,6 +16,7 @@ from ..enums import (
     RequirementKind,
 )
 from ..services.appointments import ATTENDED_FAILED_NOTES_MESSAGE
+from ..services.compliance import BREACH_REQUIRED_MESSAGE
 from ._common import (
     GdsForm,
     date_field,
@@ -31,10 +32,6 @@ OUTCOME_HINTS = {
     ),
     AppointmentOutcome.UNACCEPTABLE_ABSENCE: "Opens enforcement action",
 }
-BREACH_REQUIRED_MESSAGE = (
-    "A warning cannot be given: the person already had a warning on this order in the 12 "
-    "months before this failure, so you must refer for breach"
-)
 
 
 class AppointmentForm(GdsForm):

@@ -34,6 +34,11 @@ from ._common import (
 )
 from .court import _requirement_add
 
+BREACH_REQUIRED_MESSAGE = (
+    "A warning cannot be given: this failure falls within the 12-month period of a warning "
+    "already given on this order, so you must refer for breach"
+)
+
 
 def failure_open(
     *,
@@ -126,15 +131,7 @@ def failure_take_action(
     if action_on < current.failure_date or action_on > timezone.localdate():
         raise ValidationError({"action_on": "The date must be between the failure and today"})
     if action not in allowed_actions(current):
-        raise ValidationError(
-            {
-                "action": (
-                    "A warning cannot be given: the person already had a warning on this "
-                    "order in the 12 months before this failure, so you must refer for breach"
-                )
-            },
-            code="breach_required",
-        )
+        raise ValidationError({"action": BREACH_REQUIRED_MESSAGE}, code="breach_required")
     current.action, current.action_on, current.action_by = action, action_on, by
     current.save(update_fields=["action", "action_on", "action_by", "updated_at"])
     if action == EnforcementAction.WARNING:
