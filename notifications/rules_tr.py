@@ -7,11 +7,11 @@ record holds no contact details or opt-in yet (see the report of issue 5).
 
 from datetime import datetime, time, timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
+from treatment_requirements.enforcement import warning_period_last_day, warning_window_start
 from treatment_requirements.enums import OrderStatus, RequirementKind
 from treatment_requirements.models import (
     Appointment,
@@ -26,7 +26,7 @@ from .enums import ReminderKind
 from .rules import LOOKBACK, link_to, register_rule
 from .services import ReminderSpec
 
-WARNING_MONTHS = 12
+WARNING_NOTICE_DAYS = 7
 ORDER_ENDING_DAYS = 14
 DRR_REVIEW_DAYS = 7
 REOFFENDING_NOTICE_DAYS = 7
@@ -203,23 +203,29 @@ def order_ending() -> list[ReminderSpec]:
 
 
 def warning_expiring() -> list[ReminderSpec]:
-    """A warning stops counting 12 months after it was given (Sentencing Act 2020 Sch. 10)."""
+    """A warning's 12-month period ends within 7 days: from the day after its last day
+    (`treatment_requirements.enforcement.warning_period_last_day`, the day before the
+    anniversary) a further failure no longer requires a breach referral (Sentencing Act
+    2020 Sch. 10). Due on that last day."""
     today = timezone.localdate()
-    given_from = today - relativedelta(months=WARNING_MONTHS)
-    given_to = today + timedelta(days=7) - relativedelta(months=WARNING_MONTHS)
+    # The last day never moves earlier as the warning date moves later, so the warnings whose
+    # last day is today..today+7 are those given in one range of dates.
+    given_from = warning_window_start(today)
+    given_before = warning_window_start(today + timedelta(days=WARNING_NOTICE_DAYS + 1))
     rows = Warning.objects.filter(
-        given_on__gte=given_from, given_on__lte=given_to, order__status=OrderStatus.ACTIVE
+        given_on__gte=given_from, given_on__lt=given_before, order__status=OrderStatus.ACTIVE
     ).values_list("pk", "order_id", "given_on", "order__responsible_officer_id")
     specs = []
     for pk, order_id, given_on, officer_id in rows:
-        expires = given_on + relativedelta(months=WARNING_MONTHS)
+        last_day = warning_period_last_day(given_on)
         specs.append(
             _order_spec(
                 ReminderKind.WARNING_EXPIRING,
                 order_id,
-                expires,
+                last_day,
                 officer_id,
-                f"The warning on order CO{order_id:06d} expires on {expires:%d/%m/%Y}",
+                f"The warning given on {given_on:%d/%m/%Y} on order CO{order_id:06d} counts "
+                f"for failures up to and including {last_day:%d/%m/%Y}",
                 subject=("warning", pk),
             )
         )

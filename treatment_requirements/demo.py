@@ -21,7 +21,7 @@ from accounts.models import Site, Team, User
 from core.bulk import indexes_built_after, insert_rows, reserve_ids
 
 from .criteria import criteria_for
-from .enforcement import enforcement_deadline, required_action
+from .enforcement import enforcement_deadline, required_action, warning_period_last_day
 from .enums import (
     AppointmentOutcome,
     EnforcementAction,
@@ -400,8 +400,10 @@ def _follow_up(rng, orders, first_requirement, today) -> dict:
             f[1],
             f[0],
             f[7],
-            f"{f[4]} This failure is unacceptable. Another failure within 12 "
-            "months of this warning makes you liable to be brought back before the court.",
+            f"{f[4]} This failure is unacceptable. Another failure within 12 months of this "
+            f"warning (that is, from {f[7]:%d/%m/%Y} up to and including "
+            f"{warning_period_last_day(f[7]):%d/%m/%Y}) makes you liable to be brought back "
+            "before the court.",
             f[9],
         )
         for f in failures

@@ -92,6 +92,13 @@ class DrugTestResult(models.TextChoices):
     NEGATIVE = "negative", "Negative"
     POSITIVE = "positive", "Positive"
     REFUSED = "refused", "Refused"
+    TAMPERED = "tampered", "Tampered with or substituted"
+
+    @classmethod
+    def failures(cls):
+        """Results that are a failure to comply with the testing requirement: the officer
+        judges each acceptable or unacceptable, and an unacceptable one opens a Failure."""
+        return {cls.REFUSED, cls.TAMPERED}
 
 
 class MeasureStage(models.TextChoices):

@@ -14,6 +14,7 @@ from accounts.models import Site, Team
 from core.models import TimeStampedModel, VersionedModel
 from referrals.models import Person, Referral
 
+from .enforcement import warning_period_last_day
 from .enums import (
     AppointmentOutcome,
     BreachOutcome,
@@ -445,11 +446,20 @@ class Appointment(VersionedModel):
 
 
 class Failure(TimeStampedModel):
-    """An unacceptable failure to comply, and the enforcement action it calls for."""
+    """An unacceptable failure to comply, and the enforcement action it calls for.
+
+    It comes from exactly one record: an appointment coded as an unacceptable absence or as
+    attended but failed to comply (conduct that ended the session), or a drug test refused
+    or tampered with and judged unacceptable. The same warning/breach rule and deadline apply
+    to every kind.
+    """
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="failures")
     appointment = models.OneToOneField(
         Appointment, on_delete=models.PROTECT, null=True, blank=True, related_name="failure"
+    )
+    drug_test = models.OneToOneField(
+        "DrugTest", on_delete=models.PROTECT, null=True, blank=True, related_name="failure"
     )
     failure_date = models.DateField()
     description = models.TextField(max_length=2000)
@@ -470,6 +480,13 @@ class Failure(TimeStampedModel):
             # The caseload's open non-compliance, by enforcement deadline (issue 8).
             models.Index(fields=["deadline", "id"], condition=Q(action=""), name="failure_open"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(appointment__isnull=False, drug_test__isnull=True)
+                | Q(appointment__isnull=True, drug_test__isnull=False),
+                name="failure_has_one_source",
+            )
+        ]
 
     def __str__(self):
         return f"Failure to comply on {self.failure_date:%d/%m/%Y}"
@@ -477,6 +494,11 @@ class Failure(TimeStampedModel):
     @property
     def is_open(self):
         return not self.action
+
+    @property
+    def source_label(self) -> str:
+        """What the failure came from, for lists ("Appointment" or "Drug test")."""
+        return "Drug test" if self.drug_test_id else "Appointment"
 
 
 class Warning(TimeStampedModel):
@@ -495,6 +517,12 @@ class Warning(TimeStampedModel):
 
     def __str__(self):
         return f"Warning given {self.given_on:%d/%m/%Y}"
+
+    @property
+    def period_last_day(self) -> datetime.date:
+        """The last day a further failure counts against this warning (the day before the
+        anniversary of the day it was given)."""
+        return warning_period_last_day(self.given_on)
 
 
 class BreachReferral(TimeStampedModel):
@@ -536,12 +564,29 @@ class DrugTest(TimeStampedModel):
     substances = models.CharField("Substances tested for", max_length=200)
     result = models.CharField(max_length=16, choices=DrugTestResult.choices)
     positive_for = models.CharField(max_length=200, blank=True)
+    # A refused or tampered test is a failure to comply, judged like any other: acceptable
+    # (a reasonable excuse, with evidence) or not (None for the other results, and for
+    # refusals recorded before issue 12, which were never judged).
+    excuse_accepted = models.BooleanField(null=True, blank=True)
+    excuse = models.TextField(max_length=2000, blank=True)
+    evidence = models.TextField(max_length=2000, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
         ordering = ["-tested_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result__in=sorted(DrugTestResult.failures()))
+                | Q(excuse_accepted__isnull=True),
+                name="drug_test_only_failures_judged",
+            ),
+            models.CheckConstraint(
+                condition=~Q(excuse_accepted=True) | Q(excuse__gt="", evidence__gt=""),
+                name="drug_test_acceptable_needs_excuse_and_evidence",
+            ),
+        ]
 
     def __str__(self):
         return f"Drug test {self.tested_on:%d/%m/%Y}: {self.get_result_display()}"

@@ -86,9 +86,17 @@ def test_outcome_not_recorded_after_24_hours_only():
 
 
 def _failure(order, deadline):
+    failure_date = deadline - datetime.timedelta(days=14)
+    missed = appointment(
+        order,
+        None,
+        timezone.make_aware(datetime.datetime.combine(failure_date, datetime.time(10))),
+        outcome=AppointmentOutcome.UNACCEPTABLE_ABSENCE,
+    )
     return Failure.objects.create(
         order=order,
-        failure_date=deadline - datetime.timedelta(days=14),
+        appointment=missed,
+        failure_date=failure_date,
         description="Missed appointment without excuse",
         deadline=deadline,
         recorded_by=order.responsible_officer,
@@ -153,27 +161,102 @@ def test_order_ending_in_14_days():
     ]
 
 
-@time_machine.travel(MONDAY_8AM, tick=False)
-def test_warning_expiring_12_months_after_it_was_given():
-    order, _ = make_order(made_on=datetime.date(2025, 5, 1))
-    failure = _failure(order, datetime.date(2025, 6, 30))
-    failure.action = "warning"
+def _warning(order, given_on):
+    failure = _failure(order, given_on + datetime.timedelta(days=10))
+    failure.failure_date, failure.action, failure.action_on = given_on, "warning", given_on
     failure.save()
-    Warning.objects.create(
+    return Warning.objects.create(
         order=order,
         failure=failure,
-        given_on=datetime.date(2025, 6, 18),
+        given_on=given_on,
         letter_text="Warning letter",
         given_by=order.responsible_officer,
     )
 
+
+@time_machine.travel(MONDAY_8AM, tick=False)
+def test_warning_expiring_due_on_the_day_before_the_anniversary():
+    order, _ = make_order(made_on=datetime.date(2025, 5, 1))
+    warning = _warning(order, datetime.date(2025, 6, 18))
+
     run_all()
 
-    assert (
-        ReminderKind.WARNING_EXPIRING,
-        order.responsible_officer_id,
-        datetime.date(2026, 6, 18),
-    ) in reminders()
+    assert reminders() == [
+        (
+            ReminderKind.WARNING_EXPIRING,
+            order.responsible_officer_id,
+            datetime.date(2026, 6, 17),
+        )
+    ]
+    assert Reminder.objects.get().title == (
+        f"The warning given on 18/06/2025 on order CO{order.pk:06d} counts for failures up "
+        "to and including 17/06/2026"
+    )
+    assert Reminder.objects.get().subject_id == warning.pk
+
+
+@time_machine.travel(MONDAY_8AM, tick=False)
+def test_warning_expiring_from_the_last_day_today_to_7_days_ahead():
+    # Today is 15/06/2026: a warning of 15/06/2025 counted up to yesterday (14/06/2026).
+    officer = make_order(made_on=datetime.date(2025, 5, 1))[0].responsible_officer
+    given = {
+        datetime.date(2025, 6, 15): None,  # period ended yesterday
+        datetime.date(2025, 6, 16): datetime.date(2026, 6, 15),  # last day today
+        datetime.date(2025, 6, 23): datetime.date(2026, 6, 22),  # last day in 7 days
+        datetime.date(2025, 6, 24): None,  # last day in 8 days
+    }
+    for given_on in given:
+        _warning(make_order(officer=officer, made_on=datetime.date(2025, 5, 1))[0], given_on)
+
+    run_all()
+
+    assert reminders() == [
+        (ReminderKind.WARNING_EXPIRING, officer.pk, due) for due in given.values() if due
+    ]
+
+
+@time_machine.travel(timezone.make_aware(datetime.datetime(2029, 2, 26, 8, 0)), tick=False)
+def test_warning_expiring_given_on_29_february_ends_on_28_february():
+    order, _ = make_order(made_on=datetime.date(2028, 1, 10))
+    _warning(order, datetime.date(2028, 2, 29))
+
+    run_all()
+
+    assert reminders() == [
+        (ReminderKind.WARNING_EXPIRING, order.responsible_officer_id, datetime.date(2029, 2, 28))
+    ]
+
+
+@time_machine.travel(MONDAY_8AM, tick=False)
+def test_enforcement_deadline_reminder_for_a_refused_drug_test():
+    from treatment_requirements.enforcement import enforcement_deadline
+    from treatment_requirements.models import DrugTest
+
+    order, requirement = make_order()
+    tested_on = datetime.date(2026, 6, 3)  # deadline Wednesday 17 June: 2 working days away
+    test = DrugTest.objects.create(
+        order=order,
+        requirement=requirement,
+        tested_on=tested_on,
+        substances="Opiates",
+        result="refused",
+        excuse_accepted=False,
+        recorded_by=order.responsible_officer,
+    )
+    Failure.objects.create(
+        order=order,
+        drug_test=test,
+        failure_date=tested_on,
+        description="You refused to give a sample for a drug test on 03/06/2026.",
+        deadline=enforcement_deadline(tested_on),
+        recorded_by=order.responsible_officer,
+    )
+
+    run_all()
+
+    assert reminders() == [
+        (ReminderKind.ENFORCEMENT_DUE, order.responsible_officer_id, datetime.date(2026, 6, 17))
+    ]
 
 
 @time_machine.travel(MONDAY_8AM, tick=False)

@@ -314,7 +314,11 @@ def build_pathway_data(known_data: KnownData) -> KnownData:
         ],
     )
     failure = FailureFactory(
-        order=order13, failure_date=d(2026, 10, 19), action="warning", deadline=d(2026, 11, 2)
+        order=order13,
+        appointment=order13.appointments.get(outcome="unacceptable_absence"),
+        failure_date=d(2026, 10, 19),
+        action="warning",
+        deadline=d(2026, 11, 2),
     )
     WarningFactory(failure=failure, order=order13, given_on=d(2026, 10, 20))
     _measure(order13, "PHQ-9", "start", 17, d(2026, 10, 2))

@@ -57,6 +57,9 @@ def orders():
     )
     failure = Failure.objects.create(
         order=first,
+        appointment=Appointment.objects.get(
+            order=first, outcome=AppointmentOutcome.UNACCEPTABLE_ABSENCE
+        ),
         failure_date=datetime.date(2026, 4, 2),
         description="Missed",
         deadline=datetime.date(2026, 4, 16),

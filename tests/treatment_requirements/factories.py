@@ -10,6 +10,7 @@ from tests.assessments.factories import signed_assessment
 from tests.factories import SiteFactory, TeamFactory, UserFactory
 from treatment_requirements.criteria import criteria_for
 from treatment_requirements.enums import (
+    AppointmentOutcome,
     HearingOutcome,
     OrderType,
     RecommendationStatus,
@@ -154,6 +155,18 @@ class FailureFactory(factory.django.DjangoModelFactory):
 
     order = factory.SubFactory(OrderFactory)
     failure_date = factory.LazyFunction(lambda: days(-2))
+    # Every failure has one source: by default the appointment missed on the failure's date
+    # (pass appointment=None with a drug_test for a failed drug test).
+    appointment = factory.SubFactory(
+        "tests.treatment_requirements.factories.AppointmentFactory",
+        order=factory.SelfAttribute("..order"),
+        starts_at=factory.LazyAttribute(
+            lambda a: timezone.make_aware(
+                datetime.datetime.combine(a.factory_parent.failure_date, datetime.time(10))
+            )
+        ),
+        outcome=AppointmentOutcome.UNACCEPTABLE_ABSENCE,
+    )
     description = "You did not attend your appointment."
     deadline = factory.LazyFunction(lambda: days(8))
     recorded_by = factory.SelfAttribute("order.responsible_officer")

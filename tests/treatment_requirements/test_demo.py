@@ -23,3 +23,6 @@ def test_demo_step_seeds_orders_that_follow_the_enforcement_rule():
         earlier = Warning.objects.filter(order=warning.order, given_on__lt=warning.given_on)
         dates = list(earlier.values_list("given_on", flat=True))
         assert required_action(warning.failure.failure_date, dates) != BREACH
+        assert (
+            f"up to and including {warning.period_last_day:%d/%m/%Y})" in warning.letter_text
+        )

@@ -7,6 +7,7 @@ from treatment_requirements.enforcement import (
     WARNING_OR_BREACH,
     enforcement_deadline,
     required_action,
+    warning_period_last_day,
     warning_window_start,
 )
 from treatment_requirements.working_days import add_working_days, is_working_day
@@ -18,8 +19,18 @@ def test_required_action_no_warnings_allows_warning():
     assert required_action(D(2026, 3, 10), []) == WARNING_OR_BREACH
 
 
-def test_required_action_warning_exactly_12_months_before_requires_breach():
-    assert required_action(D(2026, 3, 10), [D(2025, 3, 10)]) == BREACH
+def test_required_action_failure_on_the_day_before_the_anniversary_requires_breach():
+    # A warning on 10 March 2025 covers failures up to 9 March 2026 (DOMAIN.md section 3).
+    assert required_action(D(2026, 3, 9), [D(2025, 3, 10)]) == BREACH
+
+
+def test_required_action_failure_on_the_anniversary_allows_warning():
+    # "The period of 12 months beginning with" 10 March 2025 ends on 9 March 2026.
+    assert required_action(D(2026, 3, 10), [D(2025, 3, 10)]) == WARNING_OR_BREACH
+
+
+def test_required_action_failure_the_day_after_the_anniversary_allows_warning():
+    assert required_action(D(2026, 3, 11), [D(2025, 3, 10)]) == WARNING_OR_BREACH
 
 
 def test_required_action_warning_one_day_more_than_12_months_before_allows_warning():
@@ -31,13 +42,46 @@ def test_required_action_warning_on_the_failure_date_requires_breach():
 
 
 def test_required_action_warning_after_the_failure_is_ignored():
+    # A failure dated before a later warning (dealt with after it) does not count against
+    # that warning: flagged in the issue 12 report for a legal/policy decision.
     assert required_action(D(2026, 3, 10), [D(2026, 3, 11)]) == WARNING_OR_BREACH
 
 
-def test_required_action_failure_on_leap_day_counts_back_to_28_february():
-    assert warning_window_start(D(2028, 2, 29)) == D(2027, 2, 28)
-    assert required_action(D(2028, 2, 29), [D(2027, 2, 28)]) == BREACH
-    assert required_action(D(2028, 2, 29), [D(2027, 2, 27)]) == WARNING_OR_BREACH
+@pytest.mark.parametrize(
+    ("given_on", "last_day"),
+    [
+        (D(2025, 3, 10), D(2026, 3, 9)),
+        (D(2025, 1, 1), D(2025, 12, 31)),
+        (D(2025, 12, 31), D(2026, 12, 30)),
+        # The period beginning with 1 March 2027 runs to the day before 1 March 2028: 29 Feb.
+        (D(2027, 3, 1), D(2028, 2, 29)),
+        (D(2028, 2, 28), D(2029, 2, 27)),
+        # No 29 February in 2029: the period ends on the last day of February 2029 (the day
+        # before 1 March), a whole year of 366 days, not on 27 February.
+        (D(2028, 2, 29), D(2029, 2, 28)),
+        (D(2028, 3, 1), D(2029, 2, 28)),
+    ],
+)
+def test_warning_period_last_day_is_the_day_before_the_anniversary(given_on, last_day):
+    assert warning_period_last_day(given_on) == last_day
+
+
+def test_required_action_warning_on_29_february_counts_until_28_february():
+    assert required_action(D(2029, 2, 27), [D(2028, 2, 29)]) == BREACH
+    assert required_action(D(2029, 2, 28), [D(2028, 2, 29)]) == BREACH
+    assert required_action(D(2029, 3, 1), [D(2028, 2, 29)]) == WARNING_OR_BREACH
+
+
+def test_required_action_warning_on_28_february_before_a_leap_day_ends_the_day_before():
+    assert required_action(D(2029, 2, 27), [D(2028, 2, 28)]) == BREACH
+    assert required_action(D(2029, 2, 28), [D(2028, 2, 28)]) == WARNING_OR_BREACH
+
+
+def test_required_action_failure_on_leap_day_counts_back_to_1_march():
+    # Warnings of 28 Feb 2027 ended on 27 Feb 2028; from 1 Mar 2027 they reach 29 Feb 2028.
+    assert warning_window_start(D(2028, 2, 29)) == D(2027, 3, 1)
+    assert required_action(D(2028, 2, 29), [D(2027, 3, 1)]) == BREACH
+    assert required_action(D(2028, 2, 29), [D(2027, 2, 28)]) == WARNING_OR_BREACH
 
 
 def test_required_action_warning_on_leap_day_counts_until_the_next_year():
@@ -46,9 +90,22 @@ def test_required_action_warning_on_leap_day_counts_until_the_next_year():
     assert required_action(D(2025, 3, 1), [D(2024, 2, 29)]) == WARNING_OR_BREACH
 
 
+def test_warning_window_start_agrees_with_the_warning_period_every_day():
+    # Every failure date over two years with a leap day, against every warning date before it.
+    first = D(2027, 1, 1)
+    for offset in range(0, 800, 3):
+        failure = first + datetime.timedelta(days=offset)
+        start = warning_window_start(failure)
+        for back in range(0, 400):
+            given_on = failure - datetime.timedelta(days=back)
+            counts = given_on <= failure <= warning_period_last_day(given_on)
+            assert counts == (given_on >= start), (failure, given_on)
+
+
 def test_required_action_several_warnings_any_one_in_window_requires_breach():
     warnings = [D(2023, 1, 5), D(2024, 6, 1), D(2025, 9, 30)]
     assert required_action(D(2026, 9, 29), warnings) == BREACH
+    assert required_action(D(2026, 9, 30), warnings) == WARNING_OR_BREACH
     assert required_action(D(2026, 10, 1), warnings) == WARNING_OR_BREACH
 
 

@@ -342,7 +342,11 @@ def test_appointment_outcome_without_failure(order, officer, outcome):
 def test_appointment_unacceptable_failure_opens_enforcement_with_deadline(order, officer, outcome):
     appointment = AppointmentFactory(order=order, starts_at=_ago(1))
     failure = services.appointment_record_outcome(
-        appointment=appointment, outcome=outcome, expected_version=1, by=officer
+        appointment=appointment,
+        outcome=outcome,
+        notes="Asked to leave after shouting at staff.",
+        expected_version=1,
+        by=officer,
     )
     from treatment_requirements.enforcement import enforcement_deadline
 

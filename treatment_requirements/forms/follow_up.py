@@ -30,12 +30,37 @@ class DrugTestForm(GdsForm):
     positive_for = forms.CharField(
         label="Positive for (if positive)", max_length=200, required=False
     )
+    excuse_accepted = forms.ChoiceField(
+        label="If refused or tampered with: did the person have an acceptable reason?",
+        choices=[
+            ("no", "No: it is an unacceptable failure to comply"),
+            ("yes", "Yes: they had a reasonable excuse, with evidence"),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="An unacceptable refusal or tampering opens enforcement action",
+    )
+    excuse = forms.CharField(
+        label="The person's excuse (if acceptable)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    evidence = forms.CharField(
+        label="Evidence supporting the excuse",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     layout = (
         Field.select("requirement"),
         Field("tested_on"),
         Field.text("substances"),
         Field.radios("result", legend_size=Size.SMALL, inline=True),
         Field.text("positive_for"),
+        Field.radios("excuse_accepted", legend_size=Size.SMALL),
+        Field.textarea("excuse"),
+        Field.textarea("evidence"),
     )
 
     def __init__(self, *args, drr_requirements, **kwargs):
@@ -44,8 +69,20 @@ class DrugTestForm(GdsForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("result") == DrugTestResult.POSITIVE and not cleaned.get("positive_for"):
+        result = cleaned.get("result")
+        if result == DrugTestResult.POSITIVE and not cleaned.get("positive_for"):
             self.add_error("positive_for", "Enter the substances the test was positive for")
+        judged = {"yes": True, "no": False}.get(cleaned.get("excuse_accepted"))
+        cleaned["excuse_accepted"] = judged if result in DrugTestResult.failures() else None
+        if result in DrugTestResult.failures():
+            if judged is None:
+                self.add_error(
+                    "excuse_accepted", "Select whether the person had an acceptable reason"
+                )
+            elif judged and not cleaned.get("excuse", "").strip():
+                self.add_error("excuse", "Enter the person's excuse")
+            elif judged and not cleaned.get("evidence", "").strip():
+                self.add_error("evidence", "Enter the evidence that supports the excuse")
         return cleaned
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,6 +15,8 @@ from ..enums import (
     Recurrence,
     RequirementKind,
 )
+from ..services.appointments import ATTENDED_FAILED_NOTES_MESSAGE
+from ..services.compliance import BREACH_REQUIRED_MESSAGE
 from ._common import (
     GdsForm,
     date_field,
@@ -21,10 +24,14 @@ from ._common import (
     time_field,
 )
 
-BREACH_REQUIRED_MESSAGE = (
-    "A warning cannot be given: the person already had a warning on this order in the 12 "
-    "months before this failure, so you must refer for breach"
-)
+OUTCOME_HINTS = {
+    AppointmentOutcome.ATTENDED_FAILED: (
+        "For example, asked to leave because of their behaviour, or unfit to take part. "
+        "Describe what happened in the notes: it opens enforcement action and is given in "
+        "any warning letter"
+    ),
+    AppointmentOutcome.UNACCEPTABLE_ABSENCE: "Opens enforcement action",
+}
 
 
 class AppointmentForm(GdsForm):
@@ -96,7 +103,11 @@ class AppointmentOutcomeForm(GdsForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(
         label="What happened?",
-        choices=[c for c in AppointmentOutcome.choices if c[0] != AppointmentOutcome.RESCHEDULED],
+        choices=[
+            Choice(value, label, hint=OUTCOME_HINTS.get(value, ""))
+            for value, label in AppointmentOutcome.choices
+            if value != AppointmentOutcome.RESCHEDULED
+        ],
         widget=forms.RadioSelect,
     )
     excuse = forms.CharField(
@@ -113,7 +124,7 @@ class AppointmentOutcomeForm(GdsForm):
         help_text="For example, a fit note or hospital letter seen",
     )
     notes = forms.CharField(
-        label="Notes (optional)",
+        label="Notes (what happened, if the person failed to comply)",
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -133,6 +144,9 @@ class AppointmentOutcomeForm(GdsForm):
                 self.add_error("excuse", "Enter the person's excuse for the absence")
             if not cleaned.get("evidence", "").strip():
                 self.add_error("evidence", "Enter the evidence that supports the excuse")
+        failed = cleaned.get("outcome") == AppointmentOutcome.ATTENDED_FAILED
+        if failed and not cleaned.get("notes", "").strip():
+            self.add_error("notes", ATTENDED_FAILED_NOTES_MESSAGE)
         return cleaned
 
 

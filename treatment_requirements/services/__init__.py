@@ -15,6 +15,7 @@ from .compliance import (
     breach_record_outcome,
     failure_take_action,
     warning_letter_text,
+    warnings_in_force,
 )
 from .court import COURT_SITE_KINDS, court_outcome_record
 from .follow_up import (
@@ -65,4 +66,5 @@ __all__ = [
     "review_schedule",
     "review_submit_report",
     "warning_letter_text",
+    "warnings_in_force",
 ]

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from core.concurrency import StaleEditError, save_if_current
 
-from .. import enforcement
 from ..enums import (
     AppointmentOutcome,
     Recurrence,
@@ -25,8 +24,13 @@ from ._common import (
     _lock_order,
     _order_history,
 )
+from .compliance import failure_open
 
 MAX_RECURRING_APPOINTMENTS = 52
+ATTENDED_FAILED_NOTES_MESSAGE = (
+    "Describe how the person failed to comply, for example the behaviour that ended the "
+    "session: it is given in any warning letter"
+)
 
 
 def _check_within_order(order: Order, starts_at: datetime.datetime):
@@ -151,17 +155,48 @@ def appointment_record_outcome(
 ) -> Failure | None:
     """Code what happened at an appointment that has taken place.
 
-    An unacceptable failure (unacceptable absence, or attended but failed to comply) opens
-    a Failure with its enforcement deadline, which is returned. A second person recording
-    the same appointment at the same time is refused (StaleEditError).
+    An unacceptable failure (unacceptable absence, or attended but failed to comply, such as
+    behaviour that ended the session, which must be described in the notes) opens a Failure
+    with its enforcement deadline, which is returned. The order is locked and its version
+    bumped like every other change to it; a second person recording the same appointment at
+    the same time is refused (StaleEditError). Side effects: history, audit entry.
     """
-    current = Appointment.objects.select_for_update().select_related("order").get(pk=appointment.pk)
+    order = _lock_order(appointment.order)
+    current = Appointment.objects.select_for_update().get(pk=appointment.pk, order=order)
     if current.version != expected_version or current.outcome:
         raise StaleEditError()
-    _check_active(current.order)
+    _check_active(order)
+    _check_outcome(current, outcome, excuse=excuse, evidence=evidence, notes=notes)
+    current.outcome, current.excuse, current.evidence = outcome, excuse, evidence
+    current.outcome_notes = notes
+    current.outcome_recorded_at, current.outcome_recorded_by = timezone.now(), by
+    save_if_current(current, expected_version=expected_version)
+    failure = None
+    if outcome in AppointmentOutcome.unacceptable_failures():
+        failure = failure_open(
+            order=order,
+            appointment=current,
+            failure_date=timezone.localtime(current.starts_at).date(),
+            description=_failure_description(current, outcome, notes),
+            by=by,
+        )
+    _bump(order)
+    _order_history(
+        order,
+        by=by,
+        summary=f"Appointment outcome: {AppointmentOutcome(outcome).label}",
+        obj=current,
+        request=request,
+    )
+    return failure
+
+
+def _check_outcome(appointment, outcome, *, excuse, evidence, notes):
+    if outcome not in AppointmentOutcome.values:
+        raise ValidationError({"outcome": "Select what happened"})
     if outcome == AppointmentOutcome.RESCHEDULED:
         raise ValidationError({"outcome": "Use 'Reschedule' to move an appointment"})
-    if current.starts_at > timezone.now() and outcome != AppointmentOutcome.WITHDRAWN:
+    if appointment.starts_at > timezone.now() and outcome != AppointmentOutcome.WITHDRAWN:
         raise ValidationError(
             {"outcome": "This appointment has not happened yet: record its outcome afterwards"}
         )
@@ -169,29 +204,9 @@ def appointment_record_outcome(
         raise ValidationError({"excuse": "Enter the person's excuse for the absence"})
     if outcome == AppointmentOutcome.ACCEPTABLE_ABSENCE and not evidence.strip():
         raise ValidationError({"evidence": "Enter the evidence that supports the excuse"})
-    current.outcome, current.excuse, current.evidence = outcome, excuse, evidence
-    current.outcome_notes = notes
-    current.outcome_recorded_at, current.outcome_recorded_by = timezone.now(), by
-    save_if_current(current, expected_version=expected_version)
-    failure = None
-    if outcome in AppointmentOutcome.unacceptable_failures():
-        failure_date = timezone.localtime(current.starts_at).date()
-        failure = Failure.objects.create(
-            order=current.order,
-            appointment=current,
-            failure_date=failure_date,
-            description=_failure_description(current, outcome, notes),
-            deadline=enforcement.enforcement_deadline(failure_date),
-            recorded_by=by,
-        )
-    _order_history(
-        current.order,
-        by=by,
-        summary=f"Appointment outcome: {AppointmentOutcome(outcome).label}",
-        obj=current,
-        request=request,
-    )
-    return failure
+    if outcome == AppointmentOutcome.ATTENDED_FAILED and not notes.strip():
+        # The notes become the failure's description, which a warning letter must give.
+        raise ValidationError({"notes": ATTENDED_FAILED_NOTES_MESSAGE})
 
 
 def _failure_description(appointment, outcome, notes):

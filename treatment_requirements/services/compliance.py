@@ -19,7 +19,9 @@ from ..enums import (
 )
 from ..models import (
     MAX_EXTENSION_MONTHS,
+    Appointment,
     BreachReferral,
+    DrugTest,
     Failure,
     Order,
     Warning,
@@ -32,24 +34,64 @@ from ._common import (
 )
 from .court import _requirement_add
 
+BREACH_REQUIRED_MESSAGE = (
+    "A warning cannot be given: this failure falls within the 12-month period of a warning "
+    "already given on this order, so you must refer for breach"
+)
+
+
+def failure_open(
+    *,
+    order: Order,
+    failure_date: datetime.date,
+    description: str,
+    by,
+    appointment: Appointment | None = None,
+    drug_test: DrugTest | None = None,
+) -> Failure:
+    """Open an unacceptable failure to comply from its one source (an appointment or a drug
+    test), with the enforcement deadline N working days after it.
+
+    Called inside the transaction of the service that recorded the source, which writes the
+    history and audit entries.
+    """
+    return Failure.objects.create(
+        order=order,
+        appointment=appointment,
+        drug_test=drug_test,
+        failure_date=failure_date,
+        description=description,
+        deadline=enforcement.enforcement_deadline(failure_date),
+        recorded_by=by,
+    )
+
+
+def warnings_in_force(failure: Failure) -> list[Warning]:
+    """The warnings given earlier on this failure's order whose 12-month period covers the
+    failure's date (`enforcement.warning_counts_against`). Warnings on the person's other
+    orders never count: the rule is about "this order"."""
+    others = (
+        Warning.objects.filter(order_id=failure.order_id)
+        .exclude(failure_id=failure.pk)
+        .order_by("given_on", "id")
+    )
+    return [w for w in others if enforcement.warning_counts_against(w.given_on, failure.failure_date)]
+
 
 def allowed_actions(failure: Failure) -> list[str]:
     """The enforcement actions the rule allows for this failure (DOMAIN.md section 3)."""
-    warning_dates = (
-        Warning.objects.filter(order_id=failure.order_id)
-        .exclude(failure=failure)
-        .values_list("given_on", flat=True)
-    )
-    rule = enforcement.required_action(failure.failure_date, list(warning_dates))
+    warning_dates = [w.given_on for w in warnings_in_force(failure)]
+    rule = enforcement.required_action(failure.failure_date, warning_dates)
     if rule == enforcement.BREACH:
         return [EnforcementAction.BREACH]
     return [EnforcementAction.WARNING, EnforcementAction.BREACH]
 
 
 def warning_letter_text(*, failure: Failure, given_on: datetime.date, officer) -> str:
-    """The warning letter: the failure, that it is unacceptable, and the 12-month consequence."""
+    """The warning letter: the failure, that it is unacceptable, and the 12-month consequence
+    with the period's last day (the day before the anniversary of the warning)."""
     person = failure.order.person
-    until = given_on + relativedelta(months=12)
+    last_day = enforcement.warning_period_last_day(given_on)
     return (
         f"Dear {person.full_name},\n\n"
         f"Formal warning: {failure.order.get_order_type_display().lower()} made on "
@@ -58,9 +100,10 @@ def warning_letter_text(*, failure: Failure, given_on: datetime.date, officer) -
         "I consider this a failure to comply with your order, and that you did not have an "
         "acceptable reason. It is unacceptable.\n\n"
         "This is a formal warning. If you fail again without an acceptable reason within "
-        f"12 months of this warning (that is, on or before {until:%d/%m/%Y}), you will be "
-        "liable to be brought back before the court, which may add to your order or "
-        "revoke it and sentence you again for the original offence.\n\n"
+        f"12 months of this warning (that is, from {given_on:%d/%m/%Y} up to and including "
+        f"{last_day:%d/%m/%Y}), you will be liable to be brought back before the court, which "
+        "may add to your order or revoke it and sentence you again for the original "
+        "offence.\n\n"
         f"Given on {given_on:%d/%m/%Y} by {officer.display_name}, responsible officer."
     )
 
@@ -88,15 +131,7 @@ def failure_take_action(
     if action_on < current.failure_date or action_on > timezone.localdate():
         raise ValidationError({"action_on": "The date must be between the failure and today"})
     if action not in allowed_actions(current):
-        raise ValidationError(
-            {
-                "action": (
-                    "A warning cannot be given: the person already had a warning on this "
-                    "order in the 12 months before this failure, so you must refer for breach"
-                )
-            },
-            code="breach_required",
-        )
+        raise ValidationError({"action": BREACH_REQUIRED_MESSAGE}, code="breach_required")
     current.action, current.action_on, current.action_by = action, action_on, by
     current.save(update_fields=["action", "action_on", "action_by", "updated_at"])
     if action == EnforcementAction.WARNING:

@@ -13,6 +13,7 @@ from core.concurrency import save_if_current
 from ..enums import (
     AppointmentOutcome,
     BreachOutcome,
+    DrugTestResult,
     MeasureStage,
     OrderStatus,
     RequirementKind,
@@ -35,6 +36,7 @@ from ._common import (
     _lock_order,
     _order_history,
 )
+from .compliance import failure_open
 
 
 def _drr(order: Order, requirement: OrderRequirement):
@@ -44,27 +46,71 @@ def _drr(order: Order, requirement: OrderRequirement):
 
 @transaction.atomic
 def drug_test_record(*, requirement: OrderRequirement, data: dict, by, request=None) -> DrugTest:
-    """Record a drug test result taken under a DRR."""
+    """Record a drug test result taken under a DRR.
+
+    A refused or tampered test is a failure to comply: `data["excuse_accepted"]` says
+    whether the officer accepts the person's excuse (True, with the excuse and the evidence)
+    or not (False). An unacceptable one opens a Failure with its enforcement deadline, as a
+    missed appointment does. Side effects: the order is locked and its version bumped;
+    history, audit entry.
+    """
     order = _lock_order(requirement.order)
+    _check_active(order)
     _drr(order, requirement)
     tested_on = data["tested_on"]
     if not requirement.start_date <= tested_on <= min(requirement.end_date, timezone.localdate()):
         raise ValidationError(
             {"tested_on": "The test date must be within the requirement and not in the future"}
         )
+    data = _drug_test_judgement(data)
     test = DrugTest(order=order, requirement=requirement, recorded_by=by, **data)
     test.full_clean()
     test.save()
+    summary = f"Drug test recorded: {test.get_result_display()}"
+    if test.excuse_accepted is not None:
+        summary += " (acceptable)" if test.excuse_accepted else " (unacceptable)"
+    if test.excuse_accepted is False:
+        failure_open(
+            order=order,
+            drug_test=test,
+            failure_date=tested_on,
+            description=_drug_test_failure_description(test),
+            by=by,
+        )
     _bump(order)
     _order_history(
-        order,
-        by=by,
-        summary=f"Drug test recorded: {test.get_result_display()}",
-        obj=test,
-        action=AuditAction.CREATE,
-        request=request,
+        order, by=by, summary=summary, obj=test, action=AuditAction.CREATE, request=request
     )
     return test
+
+
+def _drug_test_judgement(data: dict) -> dict:
+    """Check the acceptable/unacceptable judgement a refused or tampered test needs; other
+    results carry none."""
+    data = {"excuse_accepted": None, "excuse": "", "evidence": "", **data}
+    if data.get("result") not in DrugTestResult.failures():
+        return {**data, "excuse_accepted": None, "excuse": "", "evidence": ""}
+    if data["excuse_accepted"] is None:
+        raise ValidationError(
+            {"excuse_accepted": "Select whether the person had an acceptable reason"}
+        )
+    if data["excuse_accepted"] and not data["excuse"].strip():
+        raise ValidationError({"excuse": "Enter the person's excuse"})
+    if data["excuse_accepted"] and not data["evidence"].strip():
+        raise ValidationError({"evidence": "Enter the evidence that supports the excuse"})
+    return data
+
+
+def _drug_test_failure_description(test: DrugTest) -> str:
+    what = (
+        "refused to give a sample for"
+        if test.result == DrugTestResult.REFUSED
+        else "tampered with or substituted the sample you gave for"
+    )
+    return (
+        f"You {what} a drug test under your drug rehabilitation requirement on "
+        f"{test.tested_on:%d/%m/%Y} (testing for {test.substances})."
+    )
 
 
 def review_date_problem(requirement: OrderRequirement, review_date: datetime.date) -> str:

@@ -6,8 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from .. import forms, selectors, services
-from ..enforcement import BREACH, required_action
-from ..enums import BreachOutcome
+from ..enums import BreachOutcome, EnforcementAction
 from ..models import (
     BreachReferral,
     Failure,
@@ -53,14 +52,16 @@ def failure_action(request, pk, failure_pk):
                 return redirect("treatment_requirements:warning_letter", order.pk, record.pk)
             messages.success(request, "Breach referral recorded.")
             return redirect(order)
-    warnings = list(order.warnings.values_list("given_on", flat=True))
     context = {
         "form": form,
         "order": order,
         "person": order.person,
         "failure": failure,
-        "breach_required": required_action(failure.failure_date, warnings) == BREACH,
-        "warnings": list(order.warnings.all()),
+        "breach_required": allowed == [EnforcementAction.BREACH],
+        "warnings_in_force": services.warnings_in_force(failure),
+        "earlier_warnings": list(
+            order.warnings.filter(given_on__lte=failure.failure_date).order_by("given_on", "id")
+        ),
     }
     _audit_view(request, order, order.person_id, "enforcement decision")
     return render(

@@ -45,13 +45,21 @@ def drug_test_new(request, pk):
         data = dict(form.cleaned_data)
         requirement = data.pop("requirement")
         try:
-            services.drug_test_record(
+            test = services.drug_test_record(
                 requirement=requirement, data=data, by=request.user, request=request
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Drug test recorded.")
+            failure = getattr(test, "failure", None)
+            if failure is None:
+                messages.success(request, "Drug test recorded.")
+                return redirect(order)
+            messages.success(
+                request, "Drug test recorded: an unacceptable failure to comply, for enforcement."
+            )
+            if selectors.may_enforce(request.user):
+                return redirect("treatment_requirements:failure_action", order.pk, failure.pk)
             return redirect(order)
     return _form_page(
         request,
