@@ -21,7 +21,12 @@ from accounts.models import User
 from core.forms import ShortModelChoiceField
 
 from .enums import ClosureReason, ReferralSource, ReferralStatus
-from .identifiers import validate_cro_number, validate_nhs_number, validate_pnc_id
+from .identifiers import (
+    compact_identifier,
+    validate_cro_number,
+    validate_nhs_number,
+    validate_pnc_id,
+)
 from .models import Ethnicity, Person, Referral, Vulnerability, postcode_district_validator
 from .pathway import manual_move, move_refusal
 
@@ -455,12 +460,12 @@ class ReferralSearchForm(CleanTextMixin, forms.Form):
 
     def clean_q(self):
         text = self.cleaned_data["q"].strip()
-        compact = re.sub(r"[\s\-]", "", text)
-        if re.fullmatch(r"\d{10}", compact):
+        compact = compact_identifier(text)  # any script's digits, as ASCII
+        if re.fullmatch(r"[0-9]{10}", compact):
             return {"kind": "nhs_number", "value": validate_nhs_number(compact)}
-        if re.fullmatch(r"\d{2,4}/\d{1,7}[A-Za-z]", compact):
+        if re.fullmatch(r"[0-9]{2,4}/[0-9]{1,7}[A-Z]", compact):
             return {"kind": "pnc_id", "value": validate_pnc_id(compact)}
-        if re.search(r"\d", text):
+        if re.search(r"[0-9]", compact):
             raise ValidationError(
                 "Enter a name, a 10-digit NHS number or a PNC ID like 2008/0056560Z"
             )
