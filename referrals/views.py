@@ -170,12 +170,19 @@ def _intake_post(request, context):
     person = context["known_person"]
     decision = request.POST.get("match_decision", "")
     if person is None and decision.isdigit():
-        # "Use this existing person": only the referral is recorded.
+        # "Use this existing person" (a likely match, or the holder of an identifier typed):
+        # only the referral is recorded, from the fields posted with the choice.
         person = selectors.person_get_for_user(request, int(decision))
         person_form = None
+        context.update(known_person=person, person_form=None, forms=[referral_form])
     person_ok = person_form is None or person_form.is_valid()
     if not (referral_form.is_valid() and person_ok):
-        context["identifier_duplicates"] = _duplicates_for(request.user, person_form)
+        duplicates = _duplicates_for(request.user, person_form)
+        context["identifier_duplicates"] = duplicates
+        # Offered as buttons of this form, so the choice is posted with everything typed.
+        context["record_for"] = list(
+            {d["person"].pk: d["person"] for d in duplicates if d["visible"]}.values()
+        )
         return render(request, "referrals/intake.html", context, status=400)
     if person is None and decision != MatchDecisionForm.NEW:
         matches = selectors.likely_matches(
