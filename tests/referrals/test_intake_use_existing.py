@@ -11,6 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.enums import AuditAction
+from accounts.models import AuditEvent
 from referrals.models import Person, Referral, Vulnerability
 from tests.factories import PersonFactory, ReferralFactory, UserFactory
 
@@ -109,6 +111,8 @@ def test_duplicate_identifier_offers_the_person_inside_the_form_without_a_url(
     assert _offered_people(body) == [str(existing.pk)]
     assert f"{INTAKE}?person=" not in body
     assert not Referral.objects.exists()
+    viewed = AuditEvent.objects.filter(action=AuditAction.VIEW)
+    assert list(viewed.values_list("person_id", flat=True)) == [existing.pk]
 
 
 def test_recording_for_the_existing_person_keeps_every_typed_field(
