@@ -111,3 +111,35 @@ def test_search_by_pnc_id_in_full_width_finds_the_person(practitioner_client, te
     body, _ = _search(practitioner_client, "０８／５６５６０ｚ")
 
     assert "WANTED" in body and "UNWANTED" not in body
+
+
+def test_migration_folds_identifiers_saved_in_other_digits_unless_another_holds_them(team):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("referrals.migrations.0005_fold_identifier_digits_to_ascii")
+    holder = PersonFactory(team=team, nhs_number="4010232137")
+    full_width = PersonFactory(team=team)
+    arabic = PersonFactory(team=team)
+    clash = PersonFactory(team=team)
+    plain = PersonFactory(team=team, pnc_id="2008/0056560Z")
+    Person.objects.filter(pk=full_width.pk).update(
+        nhs_number="９４３４７６５９１９",
+        pnc_id="1979/０１６３００１B",
+        cro_number="２６５４１６/２１G",
+    )
+    Person.objects.filter(pk=arabic.pk).update(nhs_number="٦٤٨٥٣٢٤٦٨٣")
+    Person.objects.filter(pk=clash.pk).update(nhs_number="４０１０２３２１３７")
+
+    migration.fold_identifiers(apps, None)
+
+    people = [holder, full_width, arabic, clash, plain]
+    rows = Person.objects.in_bulk([p.pk for p in people])
+    assert [(rows[p.pk].nhs_number, rows[p.pk].pnc_id, rows[p.pk].cro_number) for p in people] == [
+        ("4010232137", None, None),
+        ("9434765919", "1979/0163001B", "265416/21G"),
+        ("6485324683", None, None),
+        ("４０１０２３２１３７", None, None),
+        (plain.nhs_number, "2008/0056560Z", None),
+    ]
