@@ -21,9 +21,14 @@ from accounts.models import User
 from core.forms import ShortModelChoiceField
 
 from .enums import ClosureReason, ReferralSource, ReferralStatus
-from .identifiers import validate_cro_number, validate_nhs_number, validate_pnc_id
+from .identifiers import (
+    compact_identifier,
+    validate_cro_number,
+    validate_nhs_number,
+    validate_pnc_id,
+)
 from .models import Ethnicity, Person, Referral, Vulnerability, postcode_district_validator
-from .pathway import can_transition
+from .pathway import manual_move, move_refusal
 
 MIN_AGE_YEARS = 10
 MAX_AGE_YEARS = 110
@@ -455,12 +460,12 @@ class ReferralSearchForm(CleanTextMixin, forms.Form):
 
     def clean_q(self):
         text = self.cleaned_data["q"].strip()
-        compact = re.sub(r"[\s\-]", "", text)
-        if re.fullmatch(r"\d{10}", compact):
+        compact = compact_identifier(text)  # any script's digits, as ASCII
+        if re.fullmatch(r"[0-9]{10}", compact):
             return {"kind": "nhs_number", "value": validate_nhs_number(compact)}
-        if re.fullmatch(r"\d{2,4}/\d{1,7}[A-Za-z]", compact):
+        if re.fullmatch(r"[0-9]{2,4}/[0-9]{1,7}[A-Z]", compact):
             return {"kind": "pnc_id", "value": validate_pnc_id(compact)}
-        if re.search(r"\d", text):
+        if re.search(r"[0-9]", compact):
             raise ValidationError(
                 "Enter a name, a 10-digit NHS number or a PNC ID like 2008/0056560Z"
             )
@@ -520,7 +525,13 @@ class ReferralFilterForm(forms.Form):
 
 
 class ReferralTransitionForm(CleanTextMixin, forms.Form):
-    to_status = forms.ChoiceField(label="Move to", widget=forms.RadioSelect)
+    """Close an open referral or reopen a closed one (the only moves made by hand).
+
+    Screened and assessed follow the screening and the signed assessment
+    (referrals.pathway); a post asking for them gets the pathway's reason as an error.
+    """
+
+    to_status = forms.ChoiceField(label="Move to", choices=ReferralStatus.choices)
     closure_reason = forms.ChoiceField(
         label="Reason for closing",
         choices=[("", "Select a reason"), *ClosureReason.choices],
@@ -534,25 +545,39 @@ class ReferralTransitionForm(CleanTextMixin, forms.Form):
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
         self.referral = referral
-        allowed = [s for s in ReferralStatus.values if can_transition(referral.status, s)]
-        labels = {ReferralStatus.RECEIVED: "Reopen (received)"}
-        self.fields["to_status"].choices = [
-            (s, labels.get(s, ReferralStatus(s).label)) for s in allowed
-        ]
+        # The move this form makes: closed, or the state the referral reopens to.
+        self.move = manual_move(
+            referral.status, screened_at=referral.screened_at, assessed_at=referral.assessed_at
+        )
         self.fields["version"].initial = referral.version
         self._tidy_fields()
-        self.fields["to_status"].error_messages["required"] = "Select the new status"
+        self.fields["to_status"].error_messages.update(
+            required="Select the new status",
+            invalid_choice="Select close or reopen",
+        )
+
+    @property
+    def is_reopen(self) -> bool:
+        return self.referral.status == ReferralStatus.CLOSED
+
+    def clean_to_status(self):
+        to_status = self.cleaned_data["to_status"]
+        refusal = move_refusal(
+            self.referral.status,
+            to_status,
+            screened_at=self.referral.screened_at,
+            assessed_at=self.referral.assessed_at,
+        )
+        if refusal:
+            raise ValidationError(refusal)
+        return to_status
 
     def clean(self):
         cleaned = super().clean()
         to_status = cleaned.get("to_status")
         if to_status == ReferralStatus.CLOSED and not cleaned.get("closure_reason"):
             self.add_error("closure_reason", "Select why the referral is being closed")
-        if (
-            self.referral.status == ReferralStatus.CLOSED
-            and to_status
-            and not (cleaned.get("reason") or "").strip()
-        ):
+        if self.is_reopen and to_status and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", "Enter why the referral is being reopened")
         return cleaned
 

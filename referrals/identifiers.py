@@ -1,25 +1,38 @@
 """NHS number, PNC ID and CRO number checks (DOMAIN.md section 5).
 
 Each validator accepts the ways people usually type an identifier (spaces, dashes, lower
-case, short PNC years), raises ValidationError when it is invalid and returns the
-normalised form otherwise.
+case, short PNC years, full-width or other scripts' digits), raises ValidationError when it
+is invalid and returns the normalised ASCII form otherwise.
 """
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 
 CHECK_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
 
 
-def _compact(value) -> str:
-    return re.sub(r"[\s\-]", "", str(value or "")).upper()
+def compact_identifier(value) -> str:
+    """The identifier as ASCII capitals and digits, without spaces or dashes.
+
+    Full-width forms ("０１２", "／", "Ｚ") fold to ASCII (NFKC), and every other script's
+    decimal digits ("٠١٢", "۰۱۲", "०१२") map to 0-9, so the same number typed on another
+    keyboard is checked, stored and matched as the same number.
+    """
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    text = "".join(
+        str(unicodedata.decimal(c)) if c.isdecimal() else c
+        for c in text
+        if not (c.isspace() or unicodedata.category(c) == "Pd")
+    )
+    return text.upper()
 
 
 def validate_nhs_number(value) -> str:
-    digits = _compact(value)
-    if not re.fullmatch(r"\d{10}", digits):
+    digits = compact_identifier(value)
+    if not re.fullmatch(r"[0-9]{10}", digits):
         raise ValidationError(
             "Enter an NHS number with 10 digits, like 943 476 5919", code="format"
         )
@@ -39,8 +52,8 @@ def _full_year(two_digits: str, today: datetime.date | None = None) -> int:
 
 
 def validate_pnc_id(value, *, today: datetime.date | None = None) -> str:
-    text = _compact(value)
-    match = re.fullmatch(r"(\d{2}|\d{4})/(\d{1,7})([A-Z])", text)
+    text = compact_identifier(value)
+    match = re.fullmatch(r"([0-9]{2}|[0-9]{4})/([0-9]{1,7})([A-Z])", text)
     if not match:
         raise ValidationError(
             "Enter a PNC ID like 2008/0056560Z (year, slash, serial number, check letter)",
@@ -58,14 +71,14 @@ def validate_pnc_id(value, *, today: datetime.date | None = None) -> str:
 
 
 def validate_cro_number(value) -> str:
-    text = _compact(value)
-    short = re.fullmatch(r"SF(\d{2})/(\d{1,6})([A-Z])", text)
+    text = compact_identifier(value)
+    short = re.fullmatch(r"SF([0-9]{2})/([0-9]{1,6})([A-Z])", text)
     if short:
         year, serial, letter = short.groups()
         expected = CHECK_LETTERS[int(f"{year}{serial}") % 23]
         canonical = f"SF{year}/{serial}{letter}"
     else:
-        full = re.fullmatch(r"(\d{1,6})/(\d{2})([A-Z])", text)
+        full = re.fullmatch(r"([0-9]{1,6})/([0-9]{2})([A-Z])", text)
         if not full:
             raise ValidationError(
                 "Enter a CRO number like 265416/21G or SF05/482703J", code="format"

@@ -205,17 +205,21 @@ def _queue(queryset, limit: int, now: datetime) -> dict:
 
 
 def likely_matches(*, user, given_name: str, family_name: str, date_of_birth) -> list[Person]:
-    """People the user may see with the same date of birth and a name that folds the same.
+    """People the user may see born on the same date, or on the date with the day and month
+    the other way round (03/07 typed as 07/03), with a name that folds the same.
 
     Allows for case, accents, spaces and punctuation (O'Brien, O Brien, OBRIEN), given and
     family names swapped, and a shortened given name (Jon / Jonathan). Few people share a
-    date of birth, so the names are compared here rather than in SQL.
+    date of birth, so the names are compared here rather than in SQL. Exact dates come
+    first; a match on the swapped date has `dob_swapped` set.
     """
     given, family = _compact_name(given_name), _compact_name(family_name)
     if not (given and family and date_of_birth):
         return []
+    swapped = swapped_day_and_month(date_of_birth)
+    dates = [date_of_birth] if swapped is None else [date_of_birth, swapped]
     candidates = scoped(
-        user, Action.VIEW, Kind.PERSON, Person.objects.filter(date_of_birth=date_of_birth)
+        user, Action.VIEW, Kind.PERSON, Person.objects.filter(date_of_birth__in=dates)
     ).order_by("pk")
     matches = []
     for person in candidates[:500]:
@@ -224,8 +228,20 @@ def likely_matches(*, user, given_name: str, family_name: str, date_of_birth) ->
         same = {given, family} == {their_given, their_family}
         shortened = their_family == family and _same_start(given, their_given)
         if same or shortened:
+            person.dob_swapped = person.date_of_birth != date_of_birth
             matches.append(person)
+    matches.sort(key=lambda person: person.dob_swapped)  # stable: then by pk
     return matches[:10]
+
+
+def swapped_day_and_month(day: date) -> date | None:
+    """The date with day and month exchanged, when that is another real date."""
+    if day.day == day.month or day.day > 12:
+        return None
+    try:
+        return day.replace(month=day.day, day=day.month)
+    except ValueError:
+        return None
 
 
 def _compact_name(text: str) -> str:

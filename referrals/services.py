@@ -10,7 +10,7 @@ from core.concurrency import StaleEditError, save_if_current
 
 from .enums import ClosureReason, ReferralStatus
 from .models import Person, Referral, ReferralStatusChange
-from .pathway import can_transition
+from .pathway import move_refusal
 from .signals import referral_changed
 
 
@@ -115,21 +115,30 @@ def referral_transition(
     closure_reason: str = "",
     expected_version: int | None = None,
     request=None,
+    by_record=None,
 ) -> Referral:
-    """Move a referral to `to_status` if the pathway allows it.
+    """Move a referral to `to_status` if the pathway allows it (referrals.pathway).
 
-    Closing needs a coded closure reason; reopening needs a free-text reason. Side effects:
-    status-history row, audit entry, screened/assessed timestamps.
+    People close (with a coded closure reason) and reopen (with a free-text reason, back to
+    the state the records reached). Screened and assessed are reached only `by_record`: the
+    completed screening or signed assessment of this referral, which the assessments app
+    passes. Side effects: status-history row, audit entry, screened/assessed timestamps.
     """
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleEditError()
+    if by_record is not None and getattr(by_record, "referral_id", None) != locked.pk:
+        raise ValueError("A referral moves only on a record of its own")
     from_status = locked.status
-    if not can_transition(from_status, to_status):
-        raise ValidationError(
-            f"A referral that is {locked.get_status_display().lower()} cannot be moved to "
-            f"{ReferralStatus(to_status).label.lower()}."
-        )
+    refusal = move_refusal(
+        from_status,
+        to_status,
+        by_record=by_record is not None,
+        screened_at=locked.screened_at,
+        assessed_at=locked.assessed_at,
+    )
+    if refusal:
+        raise ValidationError({"to_status": refusal})
     if to_status == ReferralStatus.CLOSED and not closure_reason:
         raise ValidationError({"closure_reason": "Select why the referral is being closed"})
     if from_status == ReferralStatus.CLOSED and not reason.strip():

@@ -170,12 +170,19 @@ def _intake_post(request, context):
     person = context["known_person"]
     decision = request.POST.get("match_decision", "")
     if person is None and decision.isdigit():
-        # "Use this existing person": only the referral is recorded.
+        # "Use this existing person" (a likely match, or the holder of an identifier typed):
+        # only the referral is recorded, from the fields posted with the choice.
         person = selectors.person_get_for_user(request, int(decision))
         person_form = None
+        context.update(known_person=person, person_form=None, forms=[referral_form])
     person_ok = person_form is None or person_form.is_valid()
     if not (referral_form.is_valid() and person_ok):
-        context["identifier_duplicates"] = _duplicates_for(request.user, person_form)
+        duplicates = _duplicates_for(request, person_form)
+        context["identifier_duplicates"] = duplicates
+        # Offered as buttons of this form, so the choice is posted with everything typed.
+        context["record_for"] = list(
+            {d["person"].pk: d["person"] for d in duplicates if d["visible"]}.values()
+        )
         return render(request, "referrals/intake.html", context, status=400)
     if person is None and decision != MatchDecisionForm.NEW:
         matches = selectors.likely_matches(
@@ -206,17 +213,22 @@ def _intake_post(request, context):
     return redirect(referral)
 
 
-def _duplicates_for(user, person_form):
+def _duplicates_for(request, person_form):
+    """People already holding an identifier typed; those the user may see are named (and
+    the view of each is audited), the others only said to exist."""
     if person_form is None:
         return []
-    return [
+    duplicates = [
         {
             "field": person_form.fields[field].label,
             "person": existing,
-            "visible": selectors.person_visible_to(user, existing),
+            "visible": selectors.person_visible_to(request.user, existing),
         }
         for field, existing in person_form.identifier_duplicates
     ]
+    for person in {d["person"].pk: d["person"] for d in duplicates if d["visible"]}.values():
+        _audit_view(request, person, person.pk)
+    return duplicates
 
 
 def _attach_errors(person_form, other_form, exc: ValidationError):
@@ -397,7 +409,7 @@ def person_edit(request, pk):
         else:
             messages.success(request, "Person's details updated")
             return redirect(person)
-    context["identifier_duplicates"] = _duplicates_for(request.user, form)
+    context["identifier_duplicates"] = _duplicates_for(request, form)
     return render(request, "referrals/person_edit.html", context, status=400)
 
 

@@ -54,6 +54,7 @@ def screening_complete(
         by=by,
         reason="Screened",
         request=request,
+        by_record=screening,
     )
     if screening.decision == ScreeningDecision.ONWARD_REFERRAL_ONLY:
         referral_transition(
@@ -219,6 +220,7 @@ def assessment_sign(
         by=by,
         reason="Assessment signed",
         request=request,
+        by_record=locked,
     )
     FormDraft.objects.filter(referral_id=locked.referral_id).exclude(step="screening").delete()
     audit(

@@ -126,3 +126,58 @@ def test_likely_match_is_offered_and_the_existing_person_used(
     assert Person.objects.count() == 1
     assert referral.person_id == existing.pk
     screenshot("2-recorded-for-existing-person")
+
+
+def test_recording_for_the_person_who_holds_the_nhs_number_keeps_what_was_typed(
+    signed_in_page, practitioner, site, team, screenshot, live_server
+):
+    from tests.factories import PersonFactory
+
+    existing = PersonFactory(
+        team=team, given_name="Zoe", family_name="Existing", nhs_number="9434765919"
+    )
+    page = signed_in_page(practitioner)
+    page.goto(f"{live_server.url}/referrals/new/")
+    page.fill("#id_person-given_name", "Zoë")
+    page.fill("#id_person-family_name", "O'Brien")
+    page.fill("#id_person-date_of_birth_0", "14")
+    page.fill("#id_person-date_of_birth_1", "2")
+    page.fill("#id_person-date_of_birth_2", "1991")
+    page.fill("#id_person-nhs_number", "９４３ ４７６ ５９１９")  # full-width digits
+    page.select_option("#id_referral-source", value="police_custody")
+    page.select_option("#id_referral-site", label=site.name)
+    page.fill("#id_referral-case_reference", "CUST/26/004412")
+    page.fill("#id_referral-referrer_name", "Sgt Amy Fox")
+    page.select_option("#id_referral-referrer_role", value="custody_staff")
+    page.fill("#id_referral-referrer_organisation", "Cambridgeshire Constabulary")
+    page.fill("#id_referral-reason", "Tearful at booking-in and said she had not slept.")
+    page.get_by_label("Mental health").check()
+    page.get_by_label("Urgent (same episode or court day)").check()
+    page.get_by_role("button", name="Save referral").click()
+
+    expect(page.locator(".app-duplicate")).to_contain_text("Zoe Existing, born 17 May 1990")
+    screenshot("1-nhs-number-already-recorded")
+    page.get_by_role("button", name="Record this referral for Zoe Existing instead").click()
+
+    referral = Referral.objects.get()
+    expect(page.get_by_text(f"Referral {referral.reference} recorded")).to_be_visible()
+    screenshot("2-recorded-for-the-holder")
+    assert "9434765919" not in page.url and "person=" not in page.url
+    assert referral.person_id == existing.pk and Person.objects.count() == 1
+    assert (
+        referral.case_reference,
+        referral.referrer_name,
+        referral.referrer_role,
+        referral.referrer_organisation,
+        referral.reason,
+        referral.urgency,
+        list(referral.vulnerabilities.values_list("code", flat=True)),
+    ) == (
+        "CUST/26/004412",
+        "Sgt Amy Fox",
+        "custody_staff",
+        "Cambridgeshire Constabulary",
+        "Tearful at booking-in and said she had not slept.",
+        "urgent",
+        ["mental-health"],
+    )

@@ -95,3 +95,54 @@ def test_cro_number_short_serial_is_padded():
 def test_cro_number_invalid_is_refused(typed):
     with pytest.raises(ValidationError):
         validate_cro_number(typed)
+
+
+# Identifiers typed in other scripts' digits (issue 12, item 11) ---------------------------
+
+FULL_WIDTH = str.maketrans("0123456789/ZGJ-", "０１２３４５６７８９／ＺＧＪ－")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+EASTERN_ARABIC_INDIC = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+DEVANAGARI = str.maketrans("0123456789", "०१२३४५६७८९")
+BENGALI = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "９４３４７６５９１９",
+        "９４３　４７６　５９１９",  # with ideographic spaces
+        "٩٤٣٤٧٦٥٩١٩",
+        "۹۴۳ ۴۷۶ ۵۹۱۹",
+        "९४३४७६५९१९",
+        "943\u2010476\u20135919",  # Unicode hyphen and en dash
+        "9434765919".translate(BENGALI),
+    ],
+)
+def test_nhs_number_in_other_digits_is_normalised_to_ascii(typed):
+    assert validate_nhs_number(typed) == "9434765919"
+
+
+@pytest.mark.parametrize("digits", [FULL_WIDTH, ARABIC_INDIC, EASTERN_ARABIC_INDIC, DEVANAGARI])
+def test_nhs_number_in_other_digits_still_fails_its_checksum(digits):
+    with pytest.raises(ValidationError) as refused:
+        validate_nhs_number("9434765918".translate(digits))
+
+    assert refused.value.code == "checksum"
+
+
+@pytest.mark.parametrize("digits", [FULL_WIDTH, ARABIC_INDIC, EASTERN_ARABIC_INDIC, DEVANAGARI])
+def test_pnc_id_and_cro_number_in_other_digits_are_normalised(digits):
+    today = datetime.date(2026, 11, 23)
+
+    pnc = validate_pnc_id("2008/0056560Z".translate(digits), today=today)
+    short_pnc = validate_pnc_id("08/56560Z".translate(digits), today=today)
+    cro = validate_cro_number("265416/21G".translate(digits))
+
+    assert (pnc, short_pnc, cro) == ("2008/0056560Z", "2008/0056560Z", "265416/21G")
+
+
+def test_pnc_id_with_full_width_letter_and_wrong_check_letter_is_refused():
+    with pytest.raises(ValidationError) as refused:
+        validate_pnc_id("２００８／００５６５６０Ａ", today=datetime.date(2026, 11, 23))
+
+    assert refused.value.code == "checksum"

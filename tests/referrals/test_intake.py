@@ -92,7 +92,9 @@ def test_existing_nhs_number_is_refused_with_link_to_visible_person(
     assert response.status_code == 400
     assert "A person with this NHS number is already recorded" in body
     assert reverse("referrals:person_detail", args=[existing.pk]) in body
-    assert f"{INTAKE}?person={existing.pk}" in body
+    # Offered as a button of the form (what was typed is posted with it), not a link.
+    assert f'name="match_decision" value="{existing.pk}"' in body
+    assert f"{INTAKE}?person=" not in body
     assert Person.objects.count() == 1 and not Referral.objects.exists()
 
 

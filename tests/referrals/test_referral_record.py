@@ -7,7 +7,8 @@ from django.urls import reverse
 from accounts.enums import AuditAction, Role
 from accounts.models import AuditEvent
 from referrals.models import Person, Referral
-from referrals.services import referral_transition
+from referrals.services import referral_assign, referral_transition
+from tests.assessments.factories import AssessmentFactory
 from tests.factories import PersonFactory, ReferralFactory, UserFactory
 
 
@@ -36,17 +37,18 @@ def _move(client, referral, **data):
 
 
 @pytest.mark.django_db
-def test_screening_a_received_referral_writes_history(practitioner_client, referral, practitioner):
-    response = _move(practitioner_client, referral, to_status="screened")
+def test_closing_a_received_referral_writes_history(practitioner_client, referral, practitioner):
+    response = _move(practitioner_client, referral, to_status="closed", closure_reason="duplicate")
 
     referral.refresh_from_db()
     last = referral.status_changes.last()
     assert response.status_code == 302
-    assert referral.status == "screened" and referral.screened_at is not None
-    assert (last.from_status, last.to_status, last.changed_by) == (
+    assert referral.status == "closed" and referral.screened_at is None
+    assert (last.from_status, last.to_status, last.changed_by, last.reason) == (
         "received",
-        "screened",
+        "closed",
         practitioner,
+        "Duplicate referral",
     )
     assert AuditEvent.objects.filter(
         action=AuditAction.TRANSITION, person_id=referral.person_id
@@ -102,14 +104,19 @@ def test_transition_not_allowed_by_the_pathway_is_refused(practitioner_client, r
 
 
 def test_service_refuses_a_move_the_pathway_does_not_allow(db, referral, practitioner):
+    # Even with a record, a received referral is screened before it can be assessed.
+    record = AssessmentFactory(referral=referral, started_by=practitioner)
+
     with pytest.raises(ValidationError, match="cannot be moved to assessed"):
-        referral_transition(referral=referral, to_status="assessed", by=practitioner)
+        referral_transition(
+            referral=referral, to_status="assessed", by=practitioner, by_record=record
+        )
 
 
 @pytest.mark.django_db
 def test_transition_from_a_stale_page_is_refused(practitioner_client, referral, practitioner):
     seen_version = referral.version
-    referral_transition(referral=referral, to_status="screened", by=practitioner)
+    referral_assign(referral=referral, assignee=practitioner, by=practitioner)
 
     response = _move(
         practitioner_client,
@@ -122,7 +129,7 @@ def test_transition_from_a_stale_page_is_refused(practitioner_client, referral, 
     referral.refresh_from_db()
     assert response.status_code == 409
     assert "Someone else saved this record" in response.content.decode()
-    assert referral.status == "screened"
+    assert referral.status == "received"
 
 
 # Assignment ----------------------------------------------------------------------------
@@ -225,7 +232,9 @@ def test_person_page_shows_formatted_identifiers_flags_and_timeline(
     person = referral.person
     person.nhs_number, person.is_veteran = "9434765919", True
     person.save()
-    referral_transition(referral=referral, to_status="screened", by=practitioner)
+    referral_transition(
+        referral=referral, to_status="closed", closure_reason="declined", by=practitioner
+    )
 
     response = practitioner_client.get(_url("person_detail", person))
 
@@ -233,7 +242,7 @@ def test_person_page_shows_formatted_identifiers_flags_and_timeline(
     assert "943 476 5919" in body
     assert "Veteran" in body
     assert f"Referral {referral.reference} received" in body
-    assert f"Referral {referral.reference}: Received to screened" in body
+    assert f"Referral {referral.reference}: Received to closed" in body
     assert AuditEvent.objects.filter(
         action=AuditAction.VIEW, person_id=person.pk, object_type="referrals.person"
     ).exists()
@@ -267,12 +276,14 @@ def test_person_page_query_count_is_the_same_for_1_and_3_referrals(
         practitioner_client.get(url)
     for _ in range(2):
         extra = ReferralFactory(person=referral.person, site=site)
-        referral_transition(referral=extra, to_status="screened", by=practitioner)
+        referral_transition(
+            referral=extra, to_status="closed", closure_reason="declined", by=practitioner
+        )
 
     with django_assert_num_queries(len(one)):
         response = practitioner_client.get(url)
 
-    assert response.content.decode().count("Received to screened") == 2
+    assert response.content.decode().count("Received to closed") == 2
 
 
 # Edits and stale edits -----------------------------------------------------------------

@@ -83,3 +83,23 @@ def test_demo_password_only_with_demo_flag():
     assert User.objects.get(username="practitioner").check_password(DEMO_PASSWORD)
     assert f"practitioner     {DEMO_PASSWORD}" in logins
     assert "commissioner" in logins and "admin" in logins
+
+
+@pytest.mark.django_db
+def test_seed_demo_screened_and_assessed_states_come_with_their_records():
+    from assessments.models import Assessment, Screening
+
+    call_command("seed_demo", referrals=80, seed=5, verbosity=0)
+
+    referrals = list(Referral.objects.prefetch_related("status_changes"))
+    screenings = {s.referral_id: s for s in Screening.objects.all()}
+    signed = set(Assessment.objects.filter(status="signed").values_list("referral_id", flat=True))
+    for referral in referrals:
+        reached = {change.to_status for change in referral.status_changes.all()}
+        assert ("screened" in reached) == (referral.pk in screenings)
+        assert (referral.screened_at is not None) == (referral.pk in screenings)
+        assert ("assessed" in reached) == (referral.pk in signed)
+        assert (referral.assessed_at is not None) == (referral.pk in signed)
+        if referral.status == "screened":
+            assert screenings[referral.pk].decision == "full_assessment"
+    assert {r.status for r in referrals} == {"received", "screened", "assessed", "closed"}
