@@ -1,7 +1,5 @@
 """Recommendations, court outcomes, orders and their community follow-up."""
 
-import datetime
-
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,12 +29,6 @@ from .enums import (
 
 MAX_ORDER_YEARS = 3
 MAX_EXTENSION_MONTHS = 6
-REOFFENDING_CHECK_MONTHS = 12
-
-
-def reoffending_check_due(received_at) -> datetime.date:
-    """The reoffending check is due 12 months after the referral (its local date)."""
-    return timezone.localdate(received_at) + relativedelta(months=REOFFENDING_CHECK_MONTHS)
 
 
 class Recommendation(VersionedModel):
@@ -200,10 +192,6 @@ class Order(VersionedModel):
     )
     termination_notes = models.TextField(max_length=2000, blank=True)
     terminated_on = models.DateField(null=True, blank=True)
-    reoffending_checked_on = models.DateField(null=True, blank=True)
-    # Stored (set on save from the referral) so the caseload and the reminders can find the
-    # checks due through an index instead of joining every order to its referral.
-    reoffending_check_due_on = models.DateField(editable=False)
 
     class Meta:
         ordering = ["-made_on", "-id"]
@@ -212,11 +200,6 @@ class Order(VersionedModel):
             # The caseload lists its active orders ending soonest (benchmark, issue 8).
             models.Index(
                 fields=["probation_team", "status", "end_date", "id"], name="order_caseload_ending"
-            ),
-            models.Index(
-                fields=["probation_team", "reoffending_check_due_on", "id"],
-                condition=Q(status=OrderStatus.ACTIVE, reoffending_checked_on__isnull=True),
-                name="order_reoffending_due",
             ),
         ]
         constraints = [
@@ -256,11 +239,6 @@ class Order(VersionedModel):
     @property
     def is_active(self):
         return self.status == OrderStatus.ACTIVE
-
-    def save(self, *args, **kwargs):
-        if self.reoffending_check_due_on is None and self.referral_id:
-            self.reoffending_check_due_on = reoffending_check_due(self.referral.received_at)
-        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}
@@ -526,7 +504,13 @@ class OutcomeMeasure(TimeStampedModel):
 
 
 class ReoffendingEvent(TimeStampedModel):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="reoffending")
+    """A re-arrest or reconviction found when following up a referral (any referral, with or
+    without an order). It falls within the referral's window (referrals.reoffending) and, as
+    a fact about the person, counts for every referral of theirs whose window contains it."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="reoffending_events"
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reoffending")
     kind = models.CharField(max_length=16, choices=ReoffendingKind.choices)
     occurred_on = models.DateField()

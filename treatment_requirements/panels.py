@@ -29,8 +29,26 @@ from .models import (
     ProposedRequirement,
     Recommendation,
 )
+from .selectors import held_by_probation, may_follow_up
 
 # The referral page ------------------------------------------------------------------------
+
+
+def reoffending_panel(request, referral: Referral) -> dict:
+    """The referral's reoffending follow-up, for everyone who may see the referral page (its
+    L&D team), with the links to record it for whoever holds it. 3 queries."""
+    by_probation = Referral.objects.filter(pk=referral.pk).filter(held_by_probation()).exists()
+    return {
+        "template": "treatment_requirements/_reoffending_panel.html",
+        "context": {
+            "referral": referral,
+            "reoffending": list(referral.reoffending_events.all()),
+            "can_follow_up": may_follow_up(request.user, referral),
+            "held_by": "the supervising probation team, as an order was made"
+            if by_probation
+            else "the L&D team",
+        },
+    }
 
 
 def referral_panel(request, referral: Referral) -> dict | None:

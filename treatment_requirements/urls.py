@@ -48,6 +48,13 @@ urlpatterns = [
     path("<int:pk>/reviews/<int:review_pk>/report/", views.review_report, name="review_report"),
     path("<int:pk>/measures/new/", views.measure_new, name="measure_new"),
     path("<int:pk>/end/", views.order_terminate, name="order_terminate"),
-    path("<int:pk>/reoffending/new/", views.reoffending_new, name="reoffending_new"),
-    path("<int:pk>/reoffending/check/", views.reoffending_check, name="reoffending_check"),
+    # Reoffending follow-up belongs to the referral (with or without an order).
+    path(
+        "referrals/<int:pk>/reoffending/new/", views.reoffending_new, name="reoffending_new"
+    ),
+    path(
+        "referrals/<int:pk>/reoffending/check/",
+        views.reoffending_check,
+        name="reoffending_check",
+    ),
 ]

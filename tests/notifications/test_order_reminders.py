@@ -183,9 +183,10 @@ def test_reoffending_check_due_12_months_after_referral():
     )
     order, _ = make_order(referral=referral, made_on=datetime.date(2025, 8, 1))
     checked, _ = make_order(
-        referral=ReferralFactory(received_at=referral.received_at),
+        referral=ReferralFactory(
+            received_at=referral.received_at, reoffending_checked_on=datetime.date(2026, 6, 10)
+        ),
         made_on=datetime.date(2025, 8, 1),
-        reoffending_checked_on=datetime.date(2026, 6, 10),
     )
 
     run_all()
