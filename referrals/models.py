@@ -243,6 +243,13 @@ class Referral(VersionedModel):
                 condition=models.Q(reoffending_checked_on__isnull=True),
                 name="referral_reoffending_due",
             ),
+            # Every team's checks by due date: the daily reminders, and the probation
+            # caseload (orders joined to their referrals, walked from the oldest due).
+            models.Index(
+                fields=["reoffending_check_due_on", "id"],
+                condition=models.Q(reoffending_checked_on__isnull=True),
+                name="referral_reoffending_due_all",
+            ),
         ]
 
     def __str__(self):

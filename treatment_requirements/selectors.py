@@ -107,10 +107,10 @@ def referral_for_follow_up(request, pk: int) -> tuple[Referral, Order | None]:
     return get_for_user_or_404(request, Action.CHANGE, Kind.REFERRAL, queryset, pk=pk), None
 
 
-def may_follow_up(user, referral: Referral) -> bool:
+def may_follow_up(user, referral: Referral, *, has_order: bool | None = None) -> bool:
     """Does the user hold this referral's reoffending follow-up (see referral_for_follow_up)?"""
     orders = Order.objects.filter(referral=referral)
-    if orders.exists():
+    if has_order if has_order is not None else orders.exists():
         return scoped(user, Action.ENFORCE, Kind.ORDER, orders).exists()
     return scoped(
         user, Action.CHANGE, Kind.REFERRAL, Referral.objects.filter(pk=referral.pk)

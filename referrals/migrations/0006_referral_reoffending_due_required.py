@@ -26,4 +26,12 @@ class Migration(migrations.Migration):
                 name="referral_reoffending_due",
             ),
         ),
+        migrations.AddIndex(
+            model_name="referral",
+            index=models.Index(
+                condition=models.Q(("reoffending_checked_on__isnull", True)),
+                fields=["reoffending_check_due_on", "id"],
+                name="referral_reoffending_due_all",
+            ),
+        ),
     ]
