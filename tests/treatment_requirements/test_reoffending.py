@@ -290,3 +290,49 @@ def test_my_work_lists_the_teams_reoffending_checks_due(
         referral.reference,
     ]
     assert "2</span> reoffending checks due" in page
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_my_work_reoffending_queue_query_count_is_the_same_for_1_and_3_rows(
+    client, referral, practitioner, django_assert_num_queries
+):
+    url = reverse("referrals:my_work")
+    client.force_login(practitioner)
+    client.get(url)
+    with_one_row = _queries(client, url)
+    for _ in range(2):
+        ReferralFactory(person__team=practitioner.team, received_at=RECEIVED)
+
+    with django_assert_num_queries(with_one_row):
+        response = client.get(url)
+
+    assert len(response.context["queues"]["reoffending"]["rows"]) == 3
+
+
+def test_referral_page_follow_up_query_count_is_the_same_for_1_and_3_events(
+    client, referral, practitioner, django_assert_num_queries
+):
+    services.reoffending_record(
+        referral=referral, kind="rearrest", occurred_on=d(2025, 5, 1), by=practitioner
+    )
+    client.force_login(practitioner)
+    url = referral.get_absolute_url()
+    client.get(url)
+    with_one_event = _queries(client, url)
+    for month in (6, 7):
+        services.reoffending_record(
+            referral=referral, kind="rearrest", occurred_on=d(2025, month, 1), by=practitioner
+        )
+
+    with django_assert_num_queries(with_one_event):
+        page = client.get(url).content.decode()
+
+    assert page.count("Re-arrest on ") == 3
