@@ -276,6 +276,14 @@ class Referral(VersionedModel):
             self.reoffending_check_due_on = check_due_on(self.received_at)
 
     @property
+    def reoffending_check_is_due(self) -> bool:
+        """The 12 months have ended and the check is not recorded yet."""
+        return (
+            self.reoffending_checked_on is None
+            and self.reoffending_check_due_on <= timezone.localdate()
+        )
+
+    @property
     def reoffending_window(self):
         """(first day, last day) of the 12 months beginning with the date of receipt."""
         return window(self.received_at)

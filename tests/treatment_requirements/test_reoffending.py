@@ -233,6 +233,7 @@ def test_referral_page_shows_the_follow_up_and_who_holds_it(
     assert "1 April 2025 to 31 March 2026. Followed up by the L&amp;D team." in section
     assert "Check due 1 April 2026." in section
     assert _new_url(referral) in section
+    assert _check_url(referral) in section
     assert "Re-arrest on 2 Dec 2025" in section
 
     other = client.get(ordered_referral.get_absolute_url()).content.decode()
@@ -240,6 +241,24 @@ def test_referral_page_shows_the_follow_up_and_who_holds_it(
     assert "Followed up by the supervising probation team, as an order was made." in section
     assert _new_url(ordered_referral) not in section
     assert "No re-arrests or reconvictions recorded." in section
+
+
+def test_record_the_check_is_offered_only_once_the_12_months_have_ended(client, practitioner):
+    ends_today = ReferralFactory(
+        person__team=practitioner.team, received_at=datetime.datetime(2025, 6, 15, 9, tzinfo=LONDON)
+    )
+    ends_tomorrow = ReferralFactory(
+        person__team=practitioner.team, received_at=datetime.datetime(2025, 6, 16, 9, tzinfo=LONDON)
+    )
+    client.force_login(practitioner)
+
+    due = client.get(ends_today.get_absolute_url()).content.decode()
+    not_yet = client.get(ends_tomorrow.get_absolute_url()).content.decode()
+
+    assert "Check due 15 June 2026. <a" in due
+    assert _check_url(ends_today) in due
+    assert "Check due 16 June 2026.</p>" in not_yet
+    assert _check_url(ends_tomorrow) not in not_yet
 
 
 def test_order_page_shows_its_referrals_follow_up(client, ordered_referral, referral, officer):
@@ -256,7 +275,7 @@ def test_order_page_shows_its_referrals_follow_up(client, ordered_referral, refe
     section = page[page.index('id="reoffending"') :]
     assert f"Referral {ordered_referral.reference}: re-arrests and reconvictions" in section
     assert "1 May 2025 to 30 April 2026" in section
-    assert "Check due 1 May 2026. <a" in section
+    assert "Check due 1 May 2026. <a" in section  # due: 15 June 2026 is after it
     assert "Re-arrest on 1 Aug 2025" in section
     assert "Reconviction" not in section.split("History")[0]
 
