@@ -157,6 +157,8 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "person",
         "assigned_to",
         "created_by",
+        "reoffending_checked_on",
+        "reoffending_check_due_on",
     ),
     **_fields(
         "referrals.Referral",
@@ -373,8 +375,6 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "person",
         "referral",
         "responsible_officer",
-        "reoffending_checked_on",
-        "reoffending_check_due_on",
     ),
     **_fields(
         "treatment_requirements.Order",
@@ -542,7 +542,7 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "id",
         "created_at",
         "updated_at",
-        "order",
+        "referral",
         "person",
         "recorded_by",
     ),

@@ -1,7 +1,8 @@
 """Reminder rules for orders, appointments, enforcement and reviews (treatment_requirements).
 
 Recipients: the order's responsible officer; for appointments and DRR reviews also the
-clinicians of the requirement's provider team. Nothing is sent to the person: the person
+clinicians of the requirement's provider team; for a reoffending check of a referral with no
+order, its L&D practitioner or team leads. Nothing is sent to the person: the person
 record holds no contact details or opt-in yet (see the report of issue 5).
 """
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
+from referrals.models import Referral
 from treatment_requirements.enforcement import warning_period_last_day, warning_window_start
 from treatment_requirements.enums import OrderStatus, RequirementKind
 from treatment_requirements.models import (
@@ -23,7 +25,7 @@ from treatment_requirements.models import (
 from treatment_requirements.working_days import add_working_days
 
 from .enums import ReminderKind
-from .rules import LOOKBACK, link_to, register_rule
+from .rules import LOOKBACK, link_to, register_rule, team_leads_by_team
 from .services import ReminderSpec
 
 WARNING_NOTICE_DAYS = 7
@@ -233,25 +235,51 @@ def warning_expiring() -> list[ReminderSpec]:
 
 
 def reoffending_check_due() -> list[ReminderSpec]:
-    """12 months after the referral (Order.reoffending_check_due_on): check for re-arrest or
-    reconviction."""
+    """Every referral's 12-month reoffending check (Referral.reoffending_check_due_on, the
+    rule in referrals.reoffending), to whoever holds the follow-up: each order's responsible
+    officer once an order was made from the referral, otherwise the assigned L&D
+    practitioner, or the L&D team leads while nobody is assigned."""
     today = timezone.localdate()
-    rows = Order.objects.filter(
-        reoffending_checked_on__isnull=True,
-        reoffending_check_due_on__gte=today - LOOKBACK,
-        reoffending_check_due_on__lte=today + timedelta(days=REOFFENDING_NOTICE_DAYS),
-    ).values_list("pk", "reoffending_check_due_on", "responsible_officer_id")
+    rows = list(
+        Referral.objects.filter(
+            reoffending_checked_on__isnull=True,
+            reoffending_check_due_on__gte=today - LOOKBACK,
+            reoffending_check_due_on__lte=today + timedelta(days=REOFFENDING_NOTICE_DAYS),
+        ).values_list("pk", "team_id", "assigned_to_id", "reoffending_check_due_on")
+    )
+    orders: dict[int, list[tuple[int, int]]] = {}
+    for order_id, referral_id, officer_id in Order.objects.filter(
+        referral_id__in=[r[0] for r in rows]
+    ).values_list("pk", "referral_id", "responsible_officer_id"):
+        orders.setdefault(referral_id, []).append((order_id, officer_id))
+    leads = team_leads_by_team(r[1] for r in rows if r[0] not in orders and not r[2])
     specs = []
-    for pk, due, officer_id in rows:
-        specs.append(
-            _order_spec(
-                ReminderKind.REOFFENDING_CHECK_DUE,
-                pk,
-                due,
-                officer_id,
-                f"Reoffending check for order CO{pk:06d} is due on {due:%d/%m/%Y}",
+    for pk, team_id, assignee_id, due in rows:
+        for order_id, officer_id in orders.get(pk, []):
+            specs.append(
+                _order_spec(
+                    ReminderKind.REOFFENDING_CHECK_DUE,
+                    order_id,
+                    due,
+                    officer_id,
+                    f"Reoffending check for order CO{order_id:06d} (referral R{pk:06d}) is "
+                    f"due on {due:%d/%m/%Y}",
+                )
             )
-        )
+        if pk in orders:
+            continue
+        for recipient in [assignee_id] if assignee_id else leads.get(team_id, []):
+            specs.append(
+                ReminderSpec(
+                    kind=ReminderKind.REOFFENDING_CHECK_DUE,
+                    subject_type="referrals.referral",
+                    subject_id=pk,
+                    due_on=due,
+                    recipient_id=recipient,
+                    title=f"Reoffending check for referral R{pk:06d} is due on {due:%d/%m/%Y}",
+                    link=link_to("referrals:referral_detail", pk),
+                )
+            )
     return specs
 
 

@@ -460,6 +460,7 @@ class _Generator:
             assigned_to_id=staff.pk if rng.random() < 0.7 else None,
             created_by_id=staff.pk,
         )
+        referral.refresh_reoffending_due()  # bulk inserts skip save()
         history = self._progress(referral, age)
         return referral, history
 

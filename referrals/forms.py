@@ -477,6 +477,7 @@ WORK_QUEUES = [
     ("assigned", "Assigned to me"),
     ("unassigned", "Unassigned in my team"),
     ("overdue", "Overdue for screening or assessment"),
+    ("reoffending", "Reoffending checks due"),
 ]
 
 

@@ -20,6 +20,7 @@ from .enums import (
     Urgency,
 )
 from .identifiers import format_nhs_number
+from .reoffending import check_due_on, window
 
 
 def name_key(text: str) -> str:
@@ -191,6 +192,10 @@ class Referral(VersionedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Reoffending follow-up (referrals.reoffending): stored from received_at on every save so
+    # the queues, reminders and dashboard facts find the checks due through an index.
+    reoffending_check_due_on = models.DateField(editable=False, blank=True)
+    reoffending_checked_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
@@ -232,10 +237,27 @@ class Referral(VersionedModel):
                 include=["source"],  # each source has its own target: no heap visit to test it
                 name="referral_awaiting",
             ),
+            # The L&D team's reoffending checks due (My work), oldest first.
+            models.Index(
+                fields=["team", "reoffending_check_due_on", "id"],
+                condition=models.Q(reoffending_checked_on__isnull=True),
+                name="referral_reoffending_due",
+            ),
+            # Every team's checks by due date: the daily reminders, and the probation
+            # caseload (orders joined to their referrals, walked from the oldest due).
+            models.Index(
+                fields=["reoffending_check_due_on", "id"],
+                condition=models.Q(reoffending_checked_on__isnull=True),
+                name="referral_reoffending_due_all",
+            ),
         ]
 
     def __str__(self):
         return f"Referral {self.reference}"
+
+    def save(self, *args, **kwargs):
+        self.refresh_reoffending_due()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("referrals:referral_detail", args=[self.pk])
@@ -247,6 +269,24 @@ class Referral(VersionedModel):
     @property
     def is_open(self):
         return self.status != ReferralStatus.CLOSED
+
+    def refresh_reoffending_due(self):
+        """Keep the stored check-due date in step with the time of receipt."""
+        if self.received_at is not None:
+            self.reoffending_check_due_on = check_due_on(self.received_at)
+
+    @property
+    def reoffending_check_is_due(self) -> bool:
+        """The 12 months have ended and the check is not recorded yet."""
+        return (
+            self.reoffending_checked_on is None
+            and self.reoffending_check_due_on <= timezone.localdate()
+        )
+
+    @property
+    def reoffending_window(self):
+        """(first day, last day) of the 12 months beginning with the date of receipt."""
+        return window(self.received_at)
 
 
 class ReferralStatusChange(models.Model):

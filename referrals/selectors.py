@@ -7,6 +7,9 @@ Extension points for other apps (register from your AppConfig.ready):
   (optionally "all_day": True for an event known only by its date: shown without a time).
   `person_timeline` merges every provider's events, newest first. Providers must run a
   fixed number of queries whatever the number of rows (select_related/prefetch).
+- `register_follow_up_held_elsewhere(func)`: func() returns a Q selecting the referrals whose
+  reoffending follow-up another team holds (treatment requirements: an order was made, so
+  the supervising probation team); My work's "reoffending" queue leaves them out.
 - `register_referral_panel(func)`: func(request, referral) returns None or a dict
   {"template": "app/_panel.html", "context": {...}}; the referral page includes each
   template, in registration order, in its "referral_panels" region. An optional
@@ -37,11 +40,18 @@ TimelineProvider = Callable[[Person, object], Iterable[dict]]
 ReferralPanel = Callable[[object, Referral], dict | None]
 _TIMELINE_PROVIDERS: list[TimelineProvider] = []
 _REFERRAL_PANELS: list[ReferralPanel] = []
+_HELD_ELSEWHERE: list[Callable[[], Q]] = []
 
 
 def register_timeline_provider(func: TimelineProvider) -> TimelineProvider:
     if func not in _TIMELINE_PROVIDERS:
         _TIMELINE_PROVIDERS.append(func)
+    return func
+
+
+def register_follow_up_held_elsewhere(func: Callable[[], Q]) -> Callable[[], Q]:
+    if func not in _HELD_ELSEWHERE:
+        _HELD_ELSEWHERE.append(func)
     return func
 
 
@@ -178,22 +188,40 @@ def queue_q(queue: str, *, user, now: datetime) -> Q:
         return Q(status__in=OPEN_STATUSES, assigned_to__isnull=True)
     if queue == "overdue":
         return overdue_q(now)
+    if queue == "reoffending":
+        return reoffending_due_q(timezone.localdate(now))
     raise ValueError(f"Unknown work queue {queue!r}")
 
 
+def reoffending_due_q(today: date) -> Q:
+    """Referrals whose 12-month reoffending check (referrals.reoffending) is due by `today`,
+    not done, and held by the L&D team (not by a team registered as holding it elsewhere)."""
+    due = Q(reoffending_checked_on__isnull=True, reoffending_check_due_on__lte=today)
+    for held_elsewhere in _HELD_ELSEWHERE:
+        due &= ~held_elsewhere()
+    return due
+
+
+# Each queue oldest first, in the order of its partial index on Referral.
+QUEUE_ORDER = {
+    "assigned": ["received_at", "id"],
+    "unassigned": ["received_at", "id"],
+    "overdue": ["received_at", "id"],
+    "reoffending": ["reoffending_check_due_on", "id"],
+}
+
+
 def my_work(*, user, now: datetime | None = None, limit: int | None = None) -> dict:
-    """The three queues of the "My work" page, each {"rows", "count", "count_label"}: the
-    oldest MY_WORK_LIMIT rows, the rest in the referral list (its `queue` filter)."""
+    """The queues of the "My work" page, each {"rows", "count", "count_label"}: the oldest
+    MY_WORK_LIMIT rows, the rest in the referral list (its `queue` filter)."""
     now = now or timezone.now()
     limit = limit or MY_WORK_LIMIT
     referrals = _list_columns(referrals_visible_to(user))
     return {
         name: _queue(
-            referrals.filter(queue_q(name, user=user, now=now)).order_by("received_at", "id"),
-            limit,
-            now,
+            referrals.filter(queue_q(name, user=user, now=now)).order_by(*order), limit, now
         )
-        for name in ("assigned", "unassigned", "overdue")
+        for name, order in QUEUE_ORDER.items()
     }
 
 

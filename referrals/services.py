@@ -91,6 +91,7 @@ def referral_update(
 ) -> Referral:
     """Save edits to a referral unless someone else saved first (StaleEditError)."""
     referral.full_clean()
+    referral.refresh_reoffending_due()
     save_if_current(referral, expected_version=expected_version)
     if vulnerabilities is not None:
         referral.vulnerabilities.set(vulnerabilities)

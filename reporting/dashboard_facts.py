@@ -9,16 +9,13 @@ filters (period, team, source, cohort) applies to every dashboard figure.
 
 from datetime import date, datetime, timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
     Count,
-    DateTimeField,
     Exists,
-    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -40,12 +37,12 @@ from django.db.models.functions import (
 
 from referrals.enums import Gender
 from referrals.models import Referral
+from referrals.reoffending import LONDON
 
 from .models import AGE_BANDS, CohortBreakdownFact, CohortReferralFact
 from .snapshots import _within_target, insert_aggregate, month_of
 
 HOURS_CAP = 720
-REARREST_WINDOW = timedelta(days=365)
 # Fall in score between the first (start) and last (end) measure on an order that counts
 # as a meaningful improvement. PHQ-9: 5 points, commonly read as a response (DOMAIN.md
 # section 4); GAD-7: 4 points; AUDIT: 5 points. Shown on screen by reporting.selectors.
@@ -242,7 +239,7 @@ def _age_band():
 
 def build_cohort_referral_facts(day: date, cutoff: datetime) -> int:
     """The pathway counts per referral keys and site (CohortReferralFact)."""
-    from treatment_requirements.enums import ReoffendingKind, TerminationReason
+    from treatment_requirements.enums import TerminationReason
     from treatment_requirements.models import Order, Recommendation, ReoffendingEvent
 
     orders = Order.objects.filter(referral=OuterRef("pk"), made_on__lte=day)
@@ -253,22 +250,21 @@ def build_cohort_referral_facts(day: date, cutoff: datetime) -> int:
             TerminationReason.REVOKED_GOOD_PROGRESS,
         ],
     )
+    # Reoffending (referrals.reoffending): every referral whose 12 months beginning with its
+    # London date of receipt ended by `day` (its check falls due the day after); reoffended
+    # when a re-arrest or reconviction of the person, recorded on any of their referrals,
+    # falls within those 12 months (so one in two overlapping windows counts for both).
     rearrests = ReoffendingEvent.objects.filter(
         person=OuterRef("person_id"),
-        kind=ReoffendingKind.REARREST,
         occurred_on__lte=day,
         occurred_on__gte=OuterRef("a_received_on"),
-    ).filter(occurred_on__lte=OuterRef("a_window_end"))
-    followed_up = Q(received_at__lte=cutoff - relativedelta(months=12))
+        occurred_on__lt=OuterRef("reoffending_check_due_on"),
+    )
+    followed_up = Q(reoffending_check_due_on__lte=day + timedelta(days=1))
     screened, assessed = Q(screened_at__lt=cutoff), Q(assessed_at__lt=cutoff)
     queryset = (
         with_referral_keys(Referral.objects.filter(received_at__lt=cutoff))
-        .annotate(
-            a_received_on=TruncDate("received_at"),
-            a_window_end=TruncDate(
-                ExpressionWrapper(F("received_at") + REARREST_WINDOW, output_field=DateTimeField())
-            ),
-        )
+        .annotate(a_received_on=TruncDate("received_at", tzinfo=LONDON))
         .annotate(
             f_site=F("site_id"),
             a_recommended=Exists(

@@ -76,8 +76,10 @@ OutcomeFact: outcomes and order-level totals (month is the month of the event na
       "orders"              category = "active" or TerminationReason; month made; probation team
       "warnings"            category = ""; month the order was made; probation team
       "breaches"            category = BreachOutcome by the day ("pending" until decided)
-      "reoffending_checked" category = ""; orders whose 12-month check is done
-      "reoffending"         category = ReoffendingKind (rearrest, reconviction); events
+      "reoffending_checked" category = ""; referrals whose 12-month check is done; month
+                            of the check; L&D team
+      "reoffending"         category = ReoffendingKind (rearrest, reconviction); events of
+                            every referral; month of the event; L&D team
     count            number of records
 
 Run records
@@ -278,8 +280,9 @@ class CohortReferralFact(_CohortFact):
     referrals, screened(_within_target), assessed(_within_target) as in ReferralFact;
     recommended: a recommendation was ready for court by the day; orders_made: an order
     was made by the day; orders_completed: an order ended completed or revoked for good
-    progress; followed_up_12m: received at least 12 months before the day ends;
-    rearrested_12m: of those, the person was re-arrested within 365 days of referral.
+    progress; followed_up_12m: the 12 months beginning with the London date of receipt
+    ended by the day (referrals.reoffending); rearrested_12m: of those, a re-arrest or
+    reconviction of the person is recorded within those 12 months.
     """
 
     site = models.ForeignKey(

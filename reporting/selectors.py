@@ -524,17 +524,19 @@ def _outcome_table(outcomes, d) -> FigureTable:
 def _reoffending_table(totals, d) -> FigureTable:
     followed, rearrested = totals["followed_up_12m"], totals["rearrested_12m"]
     rows = [
-        ["Referrals followed up for 12 months", d.count(followed)],
-        ["Re-arrested within 12 months of referral", d.count(rearrested)],
-        ["Share re-arrested within 12 months (%)", d.percent(rearrested, followed)],
+        ["Referrals whose 12 months have ended", d.count(followed)],
+        ["Re-arrested or reconvicted within the 12 months", d.count(rearrested)],
+        ["Share re-arrested or reconvicted (%)", d.percent(rearrested, followed)],
     ]
     return FigureTable(
         "reoffending",
-        "Reoffending: re-arrest within 12 months of referral",
+        "Reoffending: re-arrest or reconviction within 12 months of referral",
         ["Measure", "Figure"],
         rows,
-        note="Only referrals received at least 12 months before the data was refreshed "
-        "can be followed up, so recent months are not included.",
+        note="Every referral, with or without an order, over the 12 months beginning with "
+        "the date it was received (UK time). A referral counts once those 12 months have "
+        "ended, so the most recent year is not included; a re-arrest or reconviction "
+        "counts for each of the person's referrals whose 12 months include its date.",
     )
 
 
@@ -661,6 +663,7 @@ def _headlines(dashboard, totals, d) -> list[Headline]:
         Headline("orders made with a treatment requirement", d.count(totals["orders_made"])),
         Headline("appointments kept", _with_unit(_cell(dashboard, "compliance", 2, 1), "%")),
         Headline(
-            "re-arrested within 12 months", _with_unit(_cell(dashboard, "reoffending", 2, 1), "%")
+            "re-arrested or reconvicted within 12 months",
+            _with_unit(_cell(dashboard, "reoffending", 2, 1), "%"),
         ),
     ]

@@ -447,12 +447,13 @@ def build_outcome_facts(day: date, cutoff: datetime) -> int:
         ),
         **on_order,
     )
+    on_follow_up = {"month_field": "occurred_on", "team_field": "referral__team_id"}
     rows += _outcome_rows(
         day,
-        orders.filter(reoffending_checked_on__lte=day),
+        Referral.objects.filter(reoffending_checked_on__lte=day),
         measure="reoffending_checked",
-        month_field="made_on",
-        team_field="probation_team_id",
+        month_field="reoffending_checked_on",
+        team_field="team_id",
         category=Value(""),
     )
     rows += _outcome_rows(
@@ -460,7 +461,7 @@ def build_outcome_facts(day: date, cutoff: datetime) -> int:
         ReoffendingEvent.objects.filter(occurred_on__lte=day),
         measure="reoffending",
         category=F("kind"),
-        **on_order,
+        **on_follow_up,
     )
     return rows
 

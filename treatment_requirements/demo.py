@@ -42,7 +42,6 @@ from .models import (
     ProposedRequirement,
     Recommendation,
     Warning,
-    reoffending_check_due,
 )
 
 SHARE_RECOMMENDED = 0.6
@@ -137,7 +136,6 @@ ORDER_FIELDS = [
     "end_date",
     "responsible_officer_id",
     "probation_team_id",
-    "reoffending_check_due_on",
 ]
 REQUIREMENT_FIELDS = [
     "id",
@@ -345,7 +343,7 @@ def _orders(rng, hearings, by_recommendation, officers, referral_of):
             continue
         officer_id, team_id = rng.choice(officers)
         longest = max(p[4] for p in by_recommendation[recommendation_id])
-        referral_id, received_at = referral_of[recommendation_id]
+        referral_id, _received_at = referral_of[recommendation_id]
         orders.append(
             [
                 pk,
@@ -358,7 +356,6 @@ def _orders(rng, hearings, by_recommendation, officers, referral_of):
                 hearing_date + relativedelta(months=longest + 6),
                 officer_id,
                 team_id,
-                reoffending_check_due(received_at),
             ]
         )
     orders = [(pk, *row) for pk, row in zip(reserve_ids(Order, len(orders)), orders, strict=True)]

@@ -10,30 +10,24 @@ from collections.abc import Iterable
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 
+from core.periods import period_last_day
+
 from .working_days import add_working_days
 
 BREACH = "breach"
 WARNING_OR_BREACH = "warning_or_breach"
+WARNING_PERIOD_MONTHS = 12
+
 
 def warning_period_last_day(given_on: datetime.date) -> datetime.date:
     """The last day of "the period of 12 months beginning with the date on which the warning
     was given" (Sentencing Act 2020 Sch. 10 para 6): the day before its anniversary.
 
-    A period "beginning with" a date includes that date, so it ends the day before the
-    corresponding date a year later: a warning given on 10 March 2025 covers failures up to
-    and including 9 March 2026. A warning given on 29 February has no corresponding date in a
-    common year: the period then ends on the last day of February (28 February), the rule
-    for a period of months with no corresponding day (Dodds v Walker [1981] 1 WLR 1027, HL),
-    which is also the day before 1 March. So the period is a whole year (366 days here), and
-    a warning given on 29 February never lapses before one given on 28 February. relativedelta
-    would clip the anniversary to 28 February and end the period a day early, on 27 February.
-    This reading is recorded for legal confirmation in the issue 12 notes.
+    A warning given on 10 March 2025 covers failures up to and including 9 March 2026; one
+    given on 29 February 2028 up to 28 February 2029 (`core.periods`, the corresponding-date
+    rule). This reading of 29 February is recorded for legal confirmation in the issue 12 notes.
     """
-    try:
-        anniversary = given_on.replace(year=given_on.year + 1)
-    except ValueError:  # 29 February, and the next year is not a leap year
-        anniversary = datetime.date(given_on.year + 1, 3, 1)
-    return anniversary - datetime.timedelta(days=1)
+    return period_last_day(given_on, WARNING_PERIOD_MONTHS)
 
 
 def warning_counts_against(given_on: datetime.date, failure_date: datetime.date) -> bool:

@@ -2,7 +2,6 @@
 
 import datetime
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Site, Team
 from core.models import TimeStampedModel, VersionedModel
+from core.periods import day_after_period, period_last_day
 from referrals.models import Person, Referral
 
 from .enforcement import warning_period_last_day
@@ -32,29 +32,11 @@ from .enums import (
 
 MAX_ORDER_YEARS = 3
 MAX_EXTENSION_MONTHS = 6
-REOFFENDING_CHECK_MONTHS = 12
 # A suspended sentence order's operational period: 6 months to 2 years from the order.
 SSO_MIN_OPERATIONAL_MONTHS = 6
 SSO_MAX_OPERATIONAL_MONTHS = 24
 
 
-def period_end(start: datetime.date, months: int) -> datetime.date:
-    """The last day of the period of `months` months beginning with `start`.
-
-    The corresponding-date rule: the day before the same day of the month `months` later;
-    when that month has no such day (a start on the 29th-31st, or 29 February), the period
-    runs to the last day of that month. Orders and their requirements both use this, so a
-    requirement as long as its order ends on the same day.
-    """
-    later = start + relativedelta(months=months)
-    if later.day != start.day:  # no corresponding day: relativedelta stopped at month end
-        return later
-    return later - datetime.timedelta(days=1)
-
-
-def reoffending_check_due(received_at) -> datetime.date:
-    """The reoffending check is due 12 months after the referral (its local date)."""
-    return timezone.localdate(received_at) + relativedelta(months=REOFFENDING_CHECK_MONTHS)
 
 
 class Recommendation(VersionedModel):
@@ -221,10 +203,6 @@ class Order(VersionedModel):
     )
     termination_notes = models.TextField(max_length=2000, blank=True)
     terminated_on = models.DateField(null=True, blank=True)
-    reoffending_checked_on = models.DateField(null=True, blank=True)
-    # Stored (set on save from the referral) so the caseload and the reminders can find the
-    # checks due through an index instead of joining every order to its referral.
-    reoffending_check_due_on = models.DateField(editable=False)
 
     class Meta:
         ordering = ["-made_on", "-id"]
@@ -233,11 +211,6 @@ class Order(VersionedModel):
             # The caseload lists its active orders ending soonest (benchmark, issue 8).
             models.Index(
                 fields=["probation_team", "status", "end_date", "id"], name="order_caseload_ending"
-            ),
-            models.Index(
-                fields=["probation_team", "reoffending_check_due_on", "id"],
-                condition=Q(status=OrderStatus.ACTIVE, reoffending_checked_on__isnull=True),
-                name="order_reoffending_due",
             ),
         ]
         constraints = [
@@ -275,7 +248,7 @@ class Order(VersionedModel):
         """No order may end more than 3 years after it was made (plus one extension): the
         day after the 3-year period beginning with the date of the order."""
         months = MAX_ORDER_YEARS * 12 + self.extended_months
-        return period_end(self.made_on, months) + datetime.timedelta(days=1)
+        return day_after_period(self.made_on, months)
 
     @property
     def is_suspended_sentence(self):
@@ -292,11 +265,6 @@ class Order(VersionedModel):
     @property
     def is_active(self):
         return self.status == OrderStatus.ACTIVE
-
-    def save(self, *args, **kwargs):
-        if self.reoffending_check_due_on is None and self.referral_id:
-            self.reoffending_check_due_on = reoffending_check_due(self.referral.received_at)
-        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}
@@ -328,8 +296,8 @@ class Order(VersionedModel):
             }
         if not self.made_on:
             return {}
-        earliest = period_end(self.made_on, SSO_MIN_OPERATIONAL_MONTHS)
-        latest = period_end(self.made_on, SSO_MAX_OPERATIONAL_MONTHS)
+        earliest = period_last_day(self.made_on, SSO_MIN_OPERATIONAL_MONTHS)
+        latest = period_last_day(self.made_on, SSO_MAX_OPERATIONAL_MONTHS)
         if not earliest <= self.operational_period_end <= latest:
             return {
                 "operational_period_end": "The operational period must be between 6 months "
@@ -662,7 +630,13 @@ class OutcomeMeasure(TimeStampedModel):
 
 
 class ReoffendingEvent(TimeStampedModel):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="reoffending")
+    """A re-arrest or reconviction found when following up a referral (any referral, with or
+    without an order). It falls within the referral's window (referrals.reoffending) and, as
+    a fact about the person, counts for every referral of theirs whose window contains it."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="reoffending_events"
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reoffending")
     kind = models.CharField(max_length=16, choices=ReoffendingKind.choices)
     occurred_on = models.DateField()

@@ -5,6 +5,8 @@ Registered from TreatmentRequirementsConfig.ready through the referrals extensio
 - `referral_panel(request, referral)`: the "Treatment requirements" panel (recommendations
   made from the referral's assessment, any order, and the next step), or None when the user
   may see neither recommendations nor orders. At most 6 queries, whatever the row count.
+- `reoffending_panel(request, referral)`: the referral's reoffending follow-up (every
+  referral, with or without an order) and, for whoever holds it, the links to record it.
 - `treatment_events(person, user)`: timeline events (recommendation made / ready, court
   outcomes, orders made, warnings, breach referrals and their outcomes, orders ended),
   each scoped through the access policy. 6 queries whatever the row count.
@@ -29,8 +31,26 @@ from .models import (
     ProposedRequirement,
     Recommendation,
 )
+from .selectors import may_follow_up
 
 # The referral page ------------------------------------------------------------------------
+
+
+def reoffending_panel(request, referral: Referral) -> dict:
+    """The referral's reoffending follow-up, for everyone who may see the referral page (its
+    L&D team), with the links to record it for whoever holds it. 3 queries."""
+    by_probation = Order.objects.filter(referral=referral).exists()
+    return {
+        "template": "treatment_requirements/_reoffending_panel.html",
+        "context": {
+            "referral": referral,
+            "reoffending": list(referral.reoffending_events.all()),
+            "can_follow_up": may_follow_up(request.user, referral, has_order=by_probation),
+            "held_by": "the supervising probation team, as an order was made"
+            if by_probation
+            else "the L&D team",
+        },
+    }
 
 
 def referral_panel(request, referral: Referral) -> dict | None:

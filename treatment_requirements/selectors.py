@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.policy import Action, Kind, get_for_user_or_404, permits, scope_for, scoped
 from core.queries import capped_count
+from referrals.models import Referral
 
 from .criteria import criteria_for
 from .enums import (
@@ -77,6 +78,50 @@ def may_enforce(user) -> bool:
     return permits(user, Action.ENFORCE, Kind.ORDER)
 
 
+# Reoffending follow-up of a referral -----------------------------------------------------
+# Held by whoever holds the case: the referral's L&D team (Action.CHANGE on the referral)
+# until an order is made from it, then the supervising probation team (Action.ENFORCE on
+# the order), which keeps it after the order ends.
+
+
+def referral_for_follow_up(request, pk: int) -> tuple[Referral, Order | None]:
+    """The referral whose reoffending follow-up the user holds, and the order through which
+    they hold it (None while the L&D team holds it).
+
+    403 when the role never holds follow-ups of this kind of case, 404 (audited) when this
+    one is not theirs: another team's referral, or an order outside their caseload.
+    """
+    orders = Order.objects.filter(referral_id=pk).order_by("-made_on", "-id")
+    first = orders.values_list("pk", flat=True).first()
+    if first is not None:
+        held = scoped(request.user, Action.ENFORCE, Kind.ORDER, orders).values_list("pk", flat=True)
+        order = get_for_user_or_404(
+            request,
+            Action.ENFORCE,
+            Kind.ORDER,
+            Order.objects.select_related("person", "referral"),
+            pk=held.first() or first,
+        )
+        return order.referral, order
+    queryset = Referral.objects.select_related("person", "team")
+    return get_for_user_or_404(request, Action.CHANGE, Kind.REFERRAL, queryset, pk=pk), None
+
+
+def may_follow_up(user, referral: Referral, *, has_order: bool | None = None) -> bool:
+    """Does the user hold this referral's reoffending follow-up (see referral_for_follow_up)?"""
+    orders = Order.objects.filter(referral=referral)
+    if has_order if has_order is not None else orders.exists():
+        return scoped(user, Action.ENFORCE, Kind.ORDER, orders).exists()
+    return scoped(
+        user, Action.CHANGE, Kind.REFERRAL, Referral.objects.filter(pk=referral.pk)
+    ).exists()
+
+
+def held_by_probation() -> Q:
+    """Referrals whose follow-up the supervising probation team holds (an order was made)."""
+    return Q(Exists(Order.objects.filter(referral=OuterRef("pk"))))
+
+
 def orders_visible(user, action: str = Action.VIEW) -> QuerySet:
     return scoped(user, action, Kind.ORDER, Order.objects.all())
 
@@ -118,7 +163,7 @@ def order_detail(order: Order) -> dict:
         "drug_tests": list(order.drug_tests.all()),
         "reviews": list(order.reviews.select_related("requirement").order_by("review_date")),
         "measure_changes": outcome_measure_changes(order),
-        "reoffending": list(order.reoffending.all()),
+        "reoffending": list(order.referral.reoffending_events.all()),
         "events": list(order.events.select_related("by").order_by("-at", "-id")[:30]),
         "drr_requirements": [r for r in requirements if r.kind == RequirementKind.DRR],
         "reviews_required": [r for r in requirements if r.needs_reviews],
@@ -206,8 +251,10 @@ def checklist(recommendation: Recommendation, *, suggest: bool = False) -> list[
 # Caseload --------------------------------------------------------------------------------
 
 
-def _caseload_orders(user, *, mine: bool = False) -> QuerySet:
-    orders = orders_visible(user).filter(status=OrderStatus.ACTIVE)
+def _caseload_orders(user, *, mine: bool = False, active_only: bool = True) -> QuerySet:
+    orders = orders_visible(user)
+    if active_only:
+        orders = orders.filter(status=OrderStatus.ACTIVE)
     return orders.filter(responsible_officer=user) if mine else orders
 
 
@@ -227,7 +274,8 @@ def caseload(*, user, mine: bool = False, today: datetime.date | None = None) ->
     - non_compliance: failures with no enforcement action yet, by deadline;
     - breaches: breach referrals awaiting the court;
     - reviews_due: DRR reviews in the next 14 days, and DRRs over 12 months with none booked;
-    - reoffending_due: reoffending checks due (12 months after referral) and not done;
+    - reoffending_due: reoffending checks of the orders' referrals due and not done (orders
+      ended or not; referrals.reoffending);
     - orders: active orders ending soonest, with their count (capped like My work's).
     `mine` narrows every list to the orders the user is responsible officer for.
     """
@@ -280,10 +328,15 @@ def caseload(*, user, mine: bool = False, today: datetime.date | None = None) ->
             .select_related("order", "order__person")
             .order_by("end_date", "id")
         ),
+        # Ended orders too: the follow-up runs 12 months from the referral, often past the end.
         "reoffending_due": _bounded(
-            orders.filter(reoffending_checked_on__isnull=True, reoffending_check_due_on__lte=today)
-            .select_related("person")
-            .order_by("reoffending_check_due_on", "id")
+            _caseload_orders(user, mine=mine, active_only=False)
+            .filter(
+                referral__reoffending_checked_on__isnull=True,
+                referral__reoffending_check_due_on__lte=today,
+            )
+            .select_related("person", "referral")
+            .order_by("referral__reoffending_check_due_on", "id")
         )
         if may_enforce(user)
         else CaseloadList([], more=False),

@@ -266,9 +266,10 @@ def test_reoffending_check_due_12_months_after_referral():
     )
     order, _ = make_order(referral=referral, made_on=datetime.date(2025, 8, 1))
     checked, _ = make_order(
-        referral=ReferralFactory(received_at=referral.received_at),
+        referral=ReferralFactory(
+            received_at=referral.received_at, reoffending_checked_on=datetime.date(2026, 6, 10)
+        ),
         made_on=datetime.date(2025, 8, 1),
-        reoffending_checked_on=datetime.date(2026, 6, 10),
     )
 
     run_all()
@@ -291,3 +292,54 @@ def test_order_rules_run_twice_write_nothing_new():
     second = run_all()
 
     assert (first, second) == (2, 0)
+
+
+@time_machine.travel(MONDAY_8AM, tick=False)
+def test_reoffending_check_reminds_whoever_holds_each_referral_once():
+    # Due 17 June 2026 (received 17 June 2025), within the 7-day notice: the assigned L&D
+    # practitioner for a referral with no order, the team leads while nobody is assigned,
+    # the responsible officer once an order was made.
+    received = timezone.make_aware(datetime.datetime(2025, 6, 17, 14, 0))
+    assigned = ReferralFactory(received_at=received)
+    practitioner = UserFactory(role=Role.PRACTITIONER, team=assigned.team)
+    assigned.assigned_to = practitioner
+    assigned.save()
+    unassigned = ReferralFactory(received_at=received)
+    leads = [UserFactory(role=Role.TEAM_LEAD, team=unassigned.team) for _ in range(2)]
+    order, _ = make_order(referral=ReferralFactory(received_at=received))
+
+    run_all()
+    run_all()  # a second beat writes nothing new
+
+    assert reminders() == sorted(
+        (ReminderKind.REOFFENDING_CHECK_DUE, user_id, datetime.date(2026, 6, 17))
+        for user_id in [practitioner.pk, *(lead.pk for lead in leads), order.responsible_officer_id]
+    )
+    by_subject = dict(
+        Reminder.objects.filter(recipient=practitioner).values_list("subject_type", "title")
+    )
+    assert by_subject == {
+        "referrals.referral": (
+            f"Reoffending check for referral {assigned.reference} is due on 17/06/2026"
+        )
+    }
+
+
+@time_machine.travel(MONDAY_8AM, tick=False)
+def test_reoffending_check_reminder_uses_the_london_date_of_receipt():
+    # 23:30 UTC on 22 June 2025 was 00:30 BST on 23 June: due 23 June 2026, 8 days away,
+    # so no reminder yet; received 23:30 UTC on 21 June (00:30 BST on 22 June): due 22 June,
+    # within the 7-day notice.
+    practitioner = UserFactory(role=Role.PRACTITIONER)
+    for day in (21, 22):
+        ReferralFactory(
+            person__team=practitioner.team,
+            received_at=datetime.datetime(2025, 6, day, 23, 30, tzinfo=datetime.UTC),
+            assigned_to=practitioner,
+        )
+
+    run_all()
+
+    assert reminders() == [
+        (ReminderKind.REOFFENDING_CHECK_DUE, practitioner.pk, datetime.date(2026, 6, 22))
+    ]

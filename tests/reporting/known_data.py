@@ -367,7 +367,7 @@ def build_pathway_data(known_data: KnownData) -> KnownData:
         kinds=[RequirementKind.MHTR_SECONDARY],
     )
     ReoffendingEvent.objects.create(
-        order=old_order,
+        referral=old[0],
         person=old[0].person,
         kind=ReoffendingKind.REARREST,
         occurred_on=d(2026, 1, 15),

@@ -228,9 +228,9 @@ def test_outcome_measures_use_stated_thresholds(fenland_lead_client, pathway_dat
 def test_reoffending_counts_rearrest_within_12_months(fenland_lead_client, pathway_data):
     shown = _table(fenland_lead_client, "reoffending", period="last-24-months")
 
-    assert shown["Referrals followed up for 12 months"] == [2]
-    assert shown["Re-arrested within 12 months of referral"] == [1]
-    assert shown["Share re-arrested within 12 months (%)"] == [50]
+    assert shown["Referrals whose 12 months have ended"] == [2]
+    assert shown["Re-arrested or reconvicted within the 12 months"] == [1]
+    assert shown["Share re-arrested or reconvicted (%)"] == [50]
 
 
 def test_onward_referrals_equal_direct_count(fenland_lead_client, pathway_data):

@@ -102,6 +102,9 @@ def _on_order(**related):
     return {"kwargs": kwargs, "obj": lambda seed: seed.order}
 
 
+_order_referral = {"kwargs": lambda seed: {"pk": seed.order.referral_id}, "obj": lambda s: s.order}
+
+
 URL_RULES: dict[str, Rule] = {
     "healthz": Rule(access=PUBLIC),
     # accounts
@@ -280,8 +283,13 @@ URL_RULES: dict[str, Rule] = {
     "treatment_requirements:order_terminate_confirm": rule(
         Kind.ORDER, Action.ENFORCE, **_on_order()
     ),
-    "treatment_requirements:reoffending_new": rule(Kind.ORDER, Action.ENFORCE, **_on_order()),
-    "treatment_requirements:reoffending_check": rule(Kind.ORDER, Action.ENFORCE, **_on_order()),
+    # Reoffending follow-up is the referral's, held through its order once one was made
+    # (tried here: the order's referral); the L&D team holds it for a referral with no order
+    # (tried in tests/treatment_requirements/test_reoffending.py).
+    "treatment_requirements:reoffending_new": rule(Kind.ORDER, Action.ENFORCE, **_order_referral),
+    "treatment_requirements:reoffending_check": rule(
+        Kind.ORDER, Action.ENFORCE, **_order_referral
+    ),
     # reporting: aggregate figures only
     "reporting:dashboard": rule(Kind.DASHBOARD, Action.VIEW),
     "reporting:board_summary": rule(Kind.DASHBOARD, Action.VIEW),

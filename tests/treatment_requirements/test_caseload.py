@@ -6,9 +6,9 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from referrals.models import Referral
 from tests.factories import ReferralFactory
 from treatment_requirements import selectors
-from treatment_requirements.models import Order
 
 from .factories import FailureFactory, OrderFactory, ProbationOfficerFactory
 
@@ -83,8 +83,17 @@ def test_reoffending_checks_due_twelve_months_after_the_referral(client, officer
     )
     checked = OrderFactory(
         responsible_officer=officer,
-        referral=ReferralFactory(received_at=now - relativedelta(months=14)),
-        reoffending_checked_on=timezone.localdate(),
+        referral=ReferralFactory(
+            received_at=now - relativedelta(months=14),
+            reoffending_checked_on=timezone.localdate(),
+        ),
+    )
+    ended = OrderFactory(
+        responsible_officer=officer,
+        referral=ReferralFactory(received_at=now - relativedelta(months=13)),
+        status="terminated",
+        termination_reason="completed",
+        terminated_on=timezone.localdate() - datetime.timedelta(days=30),
     )
     client.force_login(officer)
     page = _page(client)
@@ -92,18 +101,21 @@ def test_reoffending_checks_due_twelve_months_after_the_referral(client, officer
     assert due.person.full_name in section
     assert not_yet.person.full_name not in section
     assert checked.person.full_name not in section
+    # The follow-up outlives the order: an order that ended still has its check listed.
+    assert ended.person.full_name in section
 
 
-def test_an_order_stores_when_its_reoffending_check_falls_due(officer):
+def test_a_referral_stores_when_its_reoffending_check_falls_due(officer):
     # British Summer Time: 23:30 UTC on 31 March 2026 is 00:30 on 1 April in London, and the
-    # check falls due 12 months after the local date.
+    # check falls due on the anniversary of the London date, after the 12 months beginning
+    # with it (1 April 2026 to 31 March 2027).
     received = datetime.datetime(2026, 3, 31, 23, 30, tzinfo=datetime.UTC)
     order = OrderFactory(
         responsible_officer=officer, referral=ReferralFactory(received_at=received)
     )
-    order.refresh_from_db()
-    assert order.reoffending_check_due_on == datetime.date(2027, 4, 1)
-    assert Order.objects.filter(reoffending_check_due_on=datetime.date(2027, 4, 1)).exists()
+    order.referral.refresh_from_db()
+    assert order.referral.reoffending_check_due_on == datetime.date(2027, 4, 1)
+    assert Referral.objects.filter(reoffending_check_due_on=datetime.date(2027, 4, 1)).exists()
 
 
 def test_correcting_the_referral_time_moves_the_reoffending_check(officer, practitioner):
@@ -120,8 +132,8 @@ def test_correcting_the_referral_time_moves_the_reoffending_check(officer, pract
         referral=referral, expected_version=referral.version, by=practitioner
     )
 
-    order.refresh_from_db()
-    assert order.reoffending_check_due_on == datetime.date(2027, 1, 5)
+    referral.refresh_from_db()
+    assert referral.reoffending_check_due_on == datetime.date(2027, 1, 5)
 
 
 def test_reviews_list_says_when_more_are_due_than_shown(client, order, officer, monkeypatch):

@@ -10,6 +10,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 
+from core.periods import period_last_day
 from treatment_requirements import services
 from treatment_requirements.enums import (
     BreachOutcome,
@@ -22,7 +23,6 @@ from treatment_requirements.models import (
     CourtOutcome,
     Order,
     OrderRequirement,
-    period_end,
 )
 
 from .factories import (
@@ -455,7 +455,7 @@ def test_sso_requirement_added_on_breach_cannot_run_past_the_operational_period(
     ],
 )
 def test_period_end_follows_the_corresponding_date(start, months, end):
-    assert period_end(start, months) == end
+    assert period_last_day(start, months) == end
 
 
 @pytest.mark.parametrize(
@@ -474,7 +474,7 @@ def test_requirement_as_long_as_the_order_ends_on_the_orders_end_date(
     practitioner, officer, start, months
 ):
     provider = ProviderTeamFactory()
-    order_end = period_end(start, months)
+    order_end = period_last_day(start, months)
     outcome = _record(
         ready_recommendation(kinds=["atr", "mhtr_primary"]),
         officer,
@@ -488,7 +488,7 @@ def test_requirement_as_long_as_the_order_ends_on_the_orders_end_date(
     )
     order = outcome.order
     ends = {r.kind: r.end_date for r in order.requirements.all()}
-    assert ends == {"atr": order.end_date, "mhtr_primary": period_end(start, 1)}
+    assert ends == {"atr": order.end_date, "mhtr_primary": period_last_day(start, 1)}
     assert order.end_date <= order.latest_end_date
 
 
@@ -499,7 +499,7 @@ def test_requirement_one_month_longer_than_the_order_is_refused(practitioner, of
             ready_recommendation(kinds=["atr"]),
             officer,
             hearing_date=start,
-            end=period_end(start, 6),
+            end=period_last_day(start, 6),
             requirements=[_atr(ProviderTeamFactory(), months=7)],
             by=practitioner,
         )

@@ -681,13 +681,14 @@ def test_order_terminate_other_needs_notes_and_stale_version_refused(order, offi
 
 
 def test_reoffending_check_due_12_months_after_referral(order, officer):
-    received = timezone.localtime(order.referral.received_at).date()
-    assert order.reoffending_check_due_on == received + relativedelta(months=12)
+    referral = order.referral
+    received = timezone.localtime(referral.received_at).date()
+    assert referral.reoffending_check_due_on == received + relativedelta(months=12)
     event = services.reoffending_record(
-        order=order, kind="rearrest", occurred_on=days(0), by=officer
+        referral=referral, kind="rearrest", occurred_on=days(0), by=officer
     )
     assert event.person_id == order.person_id
     with pytest.raises(ValidationError):
         services.reoffending_record(
-            order=order, kind="reconviction", occurred_on=days(1), by=officer
+            referral=referral, kind="reconviction", occurred_on=days(1), by=officer
         )

@@ -512,13 +512,17 @@ def test_breach_outcome_screen_extension_over_six_months_is_refused(client, orde
 
 
 def test_reoffending_screens_record_event_and_check(client, order, officer):
+    referral = order.referral
+    referral.received_at = timezone.now() - relativedelta(months=13)
+    referral.save()
     client.force_login(officer)
-    url = reverse("treatment_requirements:reoffending_new", args=[order.pk])
+    url = reverse("treatment_requirements:reoffending_new", args=[referral.pk])
     response = client.post(
-        url, {"kind": "reconviction", "occurred_on": days(0).strftime("%d/%m/%Y")}
+        url, {"kind": "reconviction", "occurred_on": days(-60).strftime("%d/%m/%Y")}
     )
     assert response.status_code == 302
-    url = reverse("treatment_requirements:reoffending_check", args=[order.pk])
+    assert response.url == f"{order.get_absolute_url()}#reoffending"
+    url = reverse("treatment_requirements:reoffending_check", args=[referral.pk])
     assert client.post(url, {"checked_on": days(0).strftime("%d/%m/%Y")}).status_code == 302
     page = client.get(
         reverse("treatment_requirements:order_detail", args=[order.pk])
@@ -564,10 +568,10 @@ def test_reoffending_can_be_recorded_after_the_order_ended(client, order, office
         reverse("treatment_requirements:order_detail", args=[order.pk])
     ).content.decode()
     assert "Record a re-arrest or reconviction" in page
-    url = reverse("treatment_requirements:reoffending_new", args=[order.pk])
+    url = reverse("treatment_requirements:reoffending_new", args=[order.referral.pk])
     response = client.post(url, {"kind": "rearrest", "occurred_on": days(0).strftime("%d/%m/%Y")})
     assert response.status_code == 302
-    assert order.reoffending.count() == 1
+    assert order.referral.reoffending_events.count() == 1
 
 
 def test_order_form_pages_are_audited_as_views_of_the_person(client, order, officer):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.enums import AuditAction, Role, SiteKind
+from core.periods import period_last_day
 
 from ..enums import (
     HearingOutcome,
@@ -18,7 +19,6 @@ from ..models import (
     Order,
     OrderRequirement,
     Recommendation,
-    period_end,
 )
 from ._common import (
     _check_combination,
@@ -39,7 +39,7 @@ def _check_officer(officer):
 
 def _requirement_end(start: datetime.date, months: int) -> datetime.date:
     """A requirement of `months` months ends as an order of that length would."""
-    return period_end(start, months)
+    return period_last_day(start, months)
 
 
 def _check_adult(recommendation, sentenced_on: datetime.date):

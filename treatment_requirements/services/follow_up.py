@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from accounts.enums import AuditAction
 from core.concurrency import save_if_current
+from referrals.models import Referral
 
 from ..enums import (
     AppointmentOutcome,
@@ -24,11 +26,11 @@ from ..models import (
     BreachReferral,
     DrugTest,
     Order,
+    OrderEvent,
     OrderRequirement,
     OutcomeMeasure,
     ReoffendingEvent,
     ReviewHearing,
-    reoffending_check_due,
 )
 from ._common import (
     _bump,
@@ -356,19 +358,60 @@ def order_terminate(
     return order
 
 
+# Reoffending follow-up: every referral, with or without an order (referrals.reoffending).
+# Who may record it is decided by the view's loader (selectors.referral_for_follow_up).
+
+
+def _lock_referral(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+def _follow_up_history(referral: Referral, *, by, summary, obj, action, request=None):
+    """The audit entry, and a history row on each order made from the referral."""
+    for order in Order.objects.filter(referral=referral).select_related("recommendation"):
+        OrderEvent.objects.create(
+            recommendation=order.recommendation, order=order, by=by, summary=summary[:255]
+        )
+    audit_record(
+        action=action,
+        user=by,
+        obj=obj,
+        person_id=referral.person_id,
+        detail=summary,
+        request=request,
+    )
+
+
 @transaction.atomic
 def reoffending_record(
-    *, order: Order, kind: str, occurred_on: datetime.date, notes: str = "", by, request=None
+    *,
+    referral: Referral,
+    kind: str,
+    occurred_on: datetime.date,
+    notes: str = "",
+    by,
+    request=None,
 ) -> ReoffendingEvent:
-    """Record a re-arrest or reconviction after the referral."""
-    order = _lock_order(order)
+    """Record a re-arrest or reconviction within the 12 months beginning with the referral.
+
+    Side effects: the event, an audit entry, a history row on each order of the referral.
+    """
+    referral = _lock_referral(referral)
+    first, last = referral.reoffending_window
     if occurred_on > timezone.localdate():
         raise ValidationError({"occurred_on": "The date cannot be in the future"})
-    if occurred_on < timezone.localtime(order.referral.received_at).date():
-        raise ValidationError({"occurred_on": "The date must be after the referral"})
+    if not first <= occurred_on <= last:
+        raise ValidationError(
+            {
+                "occurred_on": "The date must be within the 12 months beginning with the "
+                f"referral: from {first:%d/%m/%Y} to {last:%d/%m/%Y}"
+            }
+        )
+    if referral.reoffending_events.filter(kind=kind, occurred_on=occurred_on).exists():
+        raise ValidationError({"occurred_on": "This is already recorded for this referral"})
     event = ReoffendingEvent(
-        order=order,
-        person_id=order.person_id,
+        referral=referral,
+        person_id=referral.person_id,
         kind=kind,
         occurred_on=occurred_on,
         notes=notes,
@@ -376,11 +419,10 @@ def reoffending_record(
     )
     event.full_clean()
     event.save()
-    _bump(order)
-    _order_history(
-        order,
+    _follow_up_history(
+        referral,
         by=by,
-        summary=f"{event.get_kind_display()} recorded",
+        summary=f"{event.get_kind_display()} recorded for referral {referral.reference}",
         obj=event,
         action=AuditAction.CREATE,
         request=request,
@@ -390,21 +432,39 @@ def reoffending_record(
 
 @transaction.atomic
 def reoffending_check_complete(
-    *, order: Order, checked_on: datetime.date, by, request=None
-) -> Order:
-    """Record that the 12-month reoffending check was done (events are recorded separately)."""
-    order = _lock_order(order)
+    *, referral: Referral, checked_on: datetime.date, by, request=None
+) -> Referral:
+    """Record that the 12-month reoffending check of the referral was done, once its window
+    has ended (events are recorded separately). Side effects: audit entry, order history.
+    """
+    referral = _lock_referral(referral)
+    if referral.reoffending_checked_on is not None:
+        raise ValidationError(
+            {
+                "checked_on": "The 12-month check was already recorded on "
+                f"{referral.reoffending_checked_on:%d/%m/%Y}"
+            }
+        )
     if checked_on > timezone.localdate():
         raise ValidationError({"checked_on": "The date cannot be in the future"})
-    order.reoffending_checked_on = checked_on
-    save_if_current(order, expected_version=order.version)
-    _order_history(order, by=by, summary="12-month reoffending check done", request=request)
-    return order
-
-
-def reoffending_due_follows_referral(sender, referral, **kwargs):
-    """A corrected referral time moves its orders' reoffending check (stored on the order)."""
-    due = reoffending_check_due(referral.received_at)
-    Order.objects.filter(referral=referral).exclude(reoffending_check_due_on=due).update(
-        reoffending_check_due_on=due
+    due = referral.reoffending_check_due_on
+    if checked_on < due:
+        raise ValidationError(
+            {
+                "checked_on": f"The check can be recorded from {due:%d/%m/%Y}, when the 12 "
+                "months beginning with the referral have ended"
+            }
+        )
+    referral.reoffending_checked_on = checked_on
+    save_if_current(
+        referral, expected_version=referral.version, update_fields=["reoffending_checked_on"]
     )
+    _follow_up_history(
+        referral,
+        by=by,
+        summary=f"12-month reoffending check done for referral {referral.reference}",
+        obj=referral,
+        action=AuditAction.CHANGE,
+        request=request,
+    )
+    return referral

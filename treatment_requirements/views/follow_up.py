@@ -20,6 +20,7 @@ from ..models import (
 )
 from ._common import (
     _apply_errors,
+    _audit_view,
     _form_page,
     _invalid_status,
     _order_for_change,
@@ -325,38 +326,68 @@ def order_terminate_confirm(request, pk):
     )
 
 
+def _follow_up_page(referral, order):
+    """Where the follow-up forms return: the order page while probation holds it."""
+    if order is not None:
+        return f"{order.get_absolute_url()}#reoffending"
+    return f"{referral.get_absolute_url()}#reoffending"
+
+
+def _follow_up_caption(referral, order):
+    held_through = f"order {order.reference}" if order else f"referral {referral.reference}"
+    return f"{referral.person.full_name}, {held_through}"
+
+
+def _window_intro(referral):
+    first, last = referral.reoffending_window
+    return (
+        f"The follow-up covers the 12 months beginning with the referral: {first:%d/%m/%Y} "
+        f"to {last:%d/%m/%Y}."
+    )
+
+
+def _referral_for_follow_up(request, pk):
+    """The referral (and order) whose follow-up the user holds; the form page is audited."""
+    referral, order = selectors.referral_for_follow_up(request, pk)
+    if request.method == "GET":
+        view_name = request.resolver_match.url_name if request.resolver_match else ""
+        _audit_view(request, referral, referral.person_id, view_name)
+    return referral, order
+
+
 @require_http_methods(["GET", "POST"])
 def reoffending_new(request, pk):
-    order = selectors.order_for_enforcement(request, pk)
+    referral, order = _referral_for_follow_up(request, pk)
     form = forms.ReoffendingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.reoffending_record(
-                order=order, by=request.user, request=request, **form.cleaned_data
+                referral=referral, by=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, "Recorded.")
-            return redirect(order)
+            return redirect(_follow_up_page(referral, order))
     return _form_page(
         request,
         form,
         title="Record a re-arrest or reconviction",
-        caption=f"{order.person.full_name}, order {order.reference}",
-        cancel_url=order.get_absolute_url(),
+        caption=_follow_up_caption(referral, order),
+        cancel_url=_follow_up_page(referral, order),
+        intro=_window_intro(referral),
         status=_invalid_status(form),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def reoffending_check(request, pk):
-    order = selectors.order_for_enforcement(request, pk)
+    referral, order = _referral_for_follow_up(request, pk)
     form = forms.ReoffendingCheckForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.reoffending_check_complete(
-                order=order,
+                referral=referral,
                 checked_on=form.cleaned_data["checked_on"],
                 by=request.user,
                 request=request,
@@ -365,14 +396,15 @@ def reoffending_check(request, pk):
             _apply_errors(form, exc)
         else:
             messages.success(request, "Reoffending check recorded.")
-            return redirect(order)
+            return redirect(_follow_up_page(referral, order))
     return _form_page(
         request,
         form,
         title="Record the 12-month reoffending check",
-        caption=f"{order.person.full_name}, order {order.reference}",
-        cancel_url=order.get_absolute_url(),
-        intro=f"Due {order.reoffending_check_due_on:%d/%m/%Y}, 12 months after the referral. "
-        "Record any re-arrests or reconvictions found first.",
+        caption=_follow_up_caption(referral, order),
+        cancel_url=_follow_up_page(referral, order),
+        intro=f"{_window_intro(referral)} The check is due on "
+        f"{referral.reoffending_check_due_on:%d/%m/%Y}. Record any re-arrests or "
+        "reconvictions found first.",
         status=_invalid_status(form),
     )
