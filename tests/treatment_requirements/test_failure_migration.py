@@ -1,4 +1,4 @@
-"""Migration 0006 (issue 12, item 7): existing failures keep their appointment as their one
+"""Migration 0008 (issue 12, item 7): existing failures keep their appointment as their one
 source; a row with none is linked to its order's single matching appointment, or the
 migration stops and says how many rows need a person to link them."""
 
@@ -14,8 +14,8 @@ from treatment_requirements.models import Failure
 from .factories import AppointmentFactory, OrderFactory
 
 APP = "treatment_requirements"
-BEFORE = (APP, "0005_order_operational_period_requirement_willingness_review_held")
-AFTER = (APP, "0006_failure_from_drug_test_or_appointment")
+BEFORE = (APP, "0007_reoffending_order_fields_removed")
+AFTER = (APP, "0008_failure_from_drug_test_or_appointment")
 
 
 def _migrate(target):
@@ -29,7 +29,7 @@ def _at(day, hour=10):
 
 
 def _legacy_failure(old_apps, order, day):
-    """A failure as 0005 allowed it: no appointment."""
+    """A failure as 0007 allowed it: no appointment."""
     return (
         old_apps.get_model(APP, "Failure")
         .objects.create(

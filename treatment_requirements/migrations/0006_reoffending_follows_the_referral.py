@@ -40,7 +40,7 @@ def to_orders(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("referrals", "0006_referral_reoffending_follow_up"),
-        ("treatment_requirements", "0006_failure_from_drug_test_or_appointment"),
+        ("treatment_requirements", "0005_order_operational_period_requirement_willingness_review_held"),
     ]
 
     operations = [

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("referrals", "0007_referral_reoffending_due_required"),
-        ("treatment_requirements", "0007_reoffending_follows_the_referral"),
+        ("treatment_requirements", "0006_reoffending_follows_the_referral"),
     ]
 
     operations = [

@@ -47,7 +47,7 @@ def link_failures_to_their_appointment(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('treatment_requirements', '0005_order_operational_period_requirement_willingness_review_held'),
+        ('treatment_requirements', '0007_reoffending_order_fields_removed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
