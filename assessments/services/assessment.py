@@ -268,16 +268,22 @@ def instrument_save(
     by,
     assessment: Assessment | None = None,
     person=None,
+    difficulty: int | None = None,
     request=None,
 ) -> InstrumentResponse:
     """Store an instrument's answers item by item; score it only when every item is answered.
 
     With an assessment, there is one response per instrument (saved again as it is
     completed); without one (an outcome measure), each call records a new response.
+    Flags are stored on every save, draft or complete (instruments.flags): PHQ-9 item 9
+    above 0 raises the self-harm flag at once and stamps when it was first recorded; a
+    draft whose answer is corrected back to 0 loses it (a signed assessment cannot change).
+    `difficulty` is the unscored final question of PHQ-9 and GAD-7.
     Raises ValidationError naming the item when an answer is not one of its options.
     """
     try:
-        instruments.validate(code, answers, allow_missing=True)
+        raised = instruments.flags(code, answers)
+        instruments.validate_difficulty(code, difficulty)
     except ValueError as exc:
         raise ValidationError(str(exc), code="invalid_answer") from exc
     if assessment is not None:
@@ -292,15 +298,17 @@ def instrument_save(
         response = InstrumentResponse(code=code, person=person, recorded_by=by)
     created = response.pk is None
     response.answers = list(answers)
+    response.difficulty = difficulty
     response.recorded_by = by
+    response.flags = sorted(raised)
+    _stamp_self_harm(response, raised)
     if instruments.is_complete(answers):
         result = instruments.score(code, answers)
         response.is_complete, response.total, response.band = True, result.total, result.band
-        response.flags = sorted(result.flags)
         response.completed_at = timezone.now()
     else:
         response.is_complete, response.total, response.band = False, None, ""
-        response.flags, response.completed_at = [], None
+        response.completed_at = None
     response.save()
     if assessment is not None:
         FormDraft.objects.filter(
@@ -315,6 +323,14 @@ def instrument_save(
         detail=f"{code} {'scored' if response.is_complete else 'draft'}",
     )
     return response
+
+
+def _stamp_self_harm(response: InstrumentResponse, raised: set[str]):
+    """Keep the time the self-harm answer was first saved; clear it when it is gone."""
+    if "self_harm" not in raised:
+        response.self_harm_recorded_at = None
+    elif response.self_harm_recorded_at is None:
+        response.self_harm_recorded_at = timezone.now()
 
 
 @transaction.atomic

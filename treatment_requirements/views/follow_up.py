@@ -54,6 +54,7 @@ def drug_test_new(request, pk):
         form,
         title="Record a drug test",
         caption=f"{order.person.full_name}, order {order.reference}",
+        person=order.person,
         cancel_url=order.get_absolute_url(),
         status=_invalid_status(form),
     )
@@ -85,6 +86,7 @@ def review_new(request, pk):
         form,
         title="Book a DRR review hearing",
         caption=f"{order.person.full_name}, order {order.reference}",
+        person=order.person,
         cancel_url=order.get_absolute_url(),
         submit="Book review",
         intro="Reviews are at least one month apart; they are required when the treatment "
@@ -120,6 +122,7 @@ def review_report(request, pk, review_pk):
         form,
         title=f"Progress report for the review on {review.review_date:%d/%m/%Y}",
         caption=f"{order.person.full_name}, order {order.reference}",
+        person=order.person,
         cancel_url=order.get_absolute_url(),
         status=_invalid_status(form),
         extra={"drug_tests": list(tests)},
@@ -204,6 +207,7 @@ def order_terminate(request, pk):
         form,
         title="End the order",
         caption=f"{order.person.full_name}, order {order.reference}",
+        person=order.person,
         cancel_url=order.get_absolute_url(),
         submit="End the order",
         status=_invalid_status(form),
@@ -229,6 +233,7 @@ def reoffending_new(request, pk):
         form,
         title="Record a re-arrest or reconviction",
         caption=f"{order.person.full_name}, order {order.reference}",
+        person=order.person,
         cancel_url=order.get_absolute_url(),
         status=_invalid_status(form),
     )
@@ -256,6 +261,7 @@ def reoffending_check(request, pk):
         form,
         title="Record the 12-month reoffending check",
         caption=f"{order.person.full_name}, order {order.reference}",
+        person=order.person,
         cancel_url=order.get_absolute_url(),
         intro=f"Due {order.reoffending_check_due_on:%d/%m/%Y}, 12 months after the referral. "
         "Record any re-arrests or reconvictions found first.",
