@@ -99,9 +99,10 @@ def test_referral_page_shows_self_harm_banner_first(practitioner_client, practit
 
     page = practitioner_client.get(assessment.referral.get_absolute_url()).content.decode()
 
-    assert page.count("Self-harm risk") == 1
+    banner = f"Risk: thoughts of self-harm recorded on {timezone.localdate():%-d %B %Y} (PHQ-9 item 9)"
+    assert page.count(banner) == 1
     # Above the page heading, not below the referral's details with the assessment panel.
-    assert page.index("Self-harm risk") < page.index('<h1 class="govuk-heading-l">Referral')
+    assert page.index(banner) < page.index('<h1 class="govuk-heading-l">Referral')
 
 
 def test_start_assessment_then_task_list(practitioner_client, screened_referral):
@@ -276,7 +277,10 @@ def test_instrument_complete_is_scored(practitioner_client, practitioner):
     saved = InstrumentResponse.objects.get(assessment=assessment)
     assert (saved.total, saved.band, saved.flags) == (9, "mild", ["self_harm"])
     page = practitioner_client.get(assessment.get_absolute_url()).content.decode()
-    assert "Self-harm risk" in page
+    assert (
+        f"Risk: thoughts of self-harm recorded on {timezone.localdate():%-d %B %Y} (PHQ-9 item 9)"
+        in page
+    )
 
 
 # Sign-off, immutability and addenda --------------------------------------------------
