@@ -153,6 +153,7 @@ def measure_new(request, pk):
                 stage=form.cleaned_data["stage"],
                 code=code,
                 answers=answers,
+                difficulty=instrument_form.difficulty_answer(),
                 measured_on=form.cleaned_data["measured_on"],
                 by=request.user,
                 request=request,
