@@ -92,7 +92,11 @@ FLAG_LABELS = {
 # Flags that are a risk to the person (shown on every page about them), with what raised
 # them, for the banner: "Risk: thoughts of self-harm recorded on ... (PHQ-9 item 9)".
 RISK_FLAGS = {
-    "self_harm": {"label": "thoughts of self-harm", "tag": "Self-harm risk", "source": "PHQ-9 item 9"},
+    "self_harm": {
+        "label": "thoughts of self-harm",
+        "tag": "Self-harm risk",
+        "source": "PHQ-9 item 9",
+    },
 }
 
 _PHQ_OPTIONS = (
@@ -481,6 +485,4 @@ def score(code: str, answers: Sequence[int]) -> Score:
     instrument = get(code)
     total = sum(item.points(value) for item, value in zip(instrument.items, answers, strict=True))
     band = instrument.band_for(total)
-    return Score(
-        total=total, band=band.key, flags=flags(code, answers), band_label=band.label
-    )
+    return Score(total=total, band=band.key, flags=flags(code, answers), band_label=band.label)

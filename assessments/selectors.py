@@ -6,9 +6,9 @@ goes through `assessment_for_sharing`, which returns nothing without current con
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.utils import timezone
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.policy import (
     Action,

@@ -79,7 +79,10 @@ def person_alerts(request, person: Person) -> list[dict]:
 def annotate_person_markers(queryset: QuerySet, person_path: str = "person") -> QuerySet:
     """Each registered marker as an annotation on the rows (same query, no extra ones)."""
     return queryset.annotate(
-        **{attribute: expression(person_path) for attribute, (_, expression) in PERSON_MARKERS.items()}
+        **{
+            attribute: expression(person_path)
+            for attribute, (_, expression) in PERSON_MARKERS.items()
+        }
     )
 
 

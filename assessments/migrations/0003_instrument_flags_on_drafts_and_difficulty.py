@@ -28,27 +28,30 @@ def flag_saved_drafts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0002_section_saved_at'),
-        ('referrals', '0004_my_work_queue_indexes'),
+        ("assessments", "0002_section_saved_at"),
+        ("referrals", "0004_my_work_queue_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='instrumentresponse',
-            name='difficulty',
+            model_name="instrumentresponse",
+            name="difficulty",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='instrumentresponse',
-            name='self_harm_recorded_at',
+            model_name="instrumentresponse",
+            name="self_harm_recorded_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddIndex(
-            model_name='instrumentresponse',
-            index=models.Index(condition=models.Q(('self_harm_recorded_at__isnull', False)), fields=['person', '-self_harm_recorded_at'], name='instr_self_harm'),
+            model_name="instrumentresponse",
+            index=models.Index(
+                condition=models.Q(("self_harm_recorded_at__isnull", False)),
+                fields=["person", "-self_harm_recorded_at"],
+                name="instr_self_harm",
+            ),
         ),
         migrations.RunPython(flag_saved_drafts, migrations.RunPython.noop),
     ]

@@ -67,7 +67,9 @@ def person_markers(row) -> list[str]:
     true on a list row annotated by selectors.annotate_person_markers."""
     from referrals.selectors import PERSON_MARKERS
 
-    return [label for attribute, (label, _) in PERSON_MARKERS.items() if getattr(row, attribute, False)]
+    return [
+        label for attribute, (label, _) in PERSON_MARKERS.items() if getattr(row, attribute, False)
+    ]
 
 
 @register.inclusion_tag("referrals/_person_alerts.html", takes_context=True)

@@ -247,12 +247,17 @@ def test_items_unpack_as_text_and_options():
 # flags(): raised from a possibly partial set of answers ------------------------------
 
 
-@pytest.mark.parametrize(("item_9", "expected"), [(0, set()), (1, {"self_harm"}), (2, {"self_harm"}), (3, {"self_harm"}), (None, set())])
+@pytest.mark.parametrize(
+    ("item_9", "expected"),
+    [(0, set()), (1, {"self_harm"}), (2, {"self_harm"}), (3, {"self_harm"}), (None, set())],
+)
 def test_flags_phq9_item_9_with_every_other_item_unanswered(item_9, expected):
     assert instruments.flags("PHQ-9", [None] * 8 + [item_9]) == expected
 
 
-@pytest.mark.parametrize(("item_9", "expected"), [(0, set()), (1, {"self_harm"}), (3, {"self_harm"})])
+@pytest.mark.parametrize(
+    ("item_9", "expected"), [(0, set()), (1, {"self_harm"}), (3, {"self_harm"})]
+)
 def test_flags_phq9_item_9_with_every_other_item_answered(item_9, expected):
     assert instruments.flags("PHQ-9", [3] * 8 + [item_9]) == expected
 
@@ -357,7 +362,9 @@ def test_validate_difficulty_accepts_its_options_and_no_answer(difficulty):
     instruments.validate_difficulty("PHQ-9", difficulty)
 
 
-@pytest.mark.parametrize(("code", "difficulty"), [("PHQ-9", 4), ("GAD-7", -1), ("PHQ-9", True), ("AUDIT", 0)])
+@pytest.mark.parametrize(
+    ("code", "difficulty"), [("PHQ-9", 4), ("GAD-7", -1), ("PHQ-9", True), ("AUDIT", 0)]
+)
 def test_validate_difficulty_refuses_other_values(code, difficulty):
     with pytest.raises(ValueError, match=f"{code}"):
         instruments.validate_difficulty(code, difficulty)

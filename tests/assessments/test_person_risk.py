@@ -252,7 +252,10 @@ def test_banner_goes_when_the_draft_answer_is_corrected_to_zero(
 
 def test_banner_stays_from_a_standalone_outcome_measure(practitioner_client, practitioner, world):
     services.instrument_save(
-        code="PHQ-9", answers=[None] * 8 + [0], assessment=world["assessments"]["a"], by=practitioner
+        code="PHQ-9",
+        answers=[None] * 8 + [0],
+        assessment=world["assessments"]["a"],
+        by=practitioner,
     )
     services.instrument_save(
         code="PHQ-9", answers=[0] * 8 + [3], person=world["at_risk"], by=practitioner
@@ -346,9 +349,7 @@ def _queries(client, url) -> tuple[int, str]:
 def _flagged_referral(practitioner, site):
     person = PersonFactory(team=practitioner.team)
     referral = ReferralFactory(person=person, site=site, assigned_to=practitioner)
-    services.instrument_save(
-        code="PHQ-9", answers=[0] * 8 + [1], person=person, by=practitioner
-    )
+    services.instrument_save(code="PHQ-9", answers=[0] * 8 + [1], person=person, by=practitioner)
     return referral
 
 

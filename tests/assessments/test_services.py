@@ -416,7 +416,10 @@ def test_onward_outcome_needs_a_date_not_before_referral(practitioner):
 # The self-harm flag is stored on every save, draft or complete ------------------------
 
 
-@pytest.mark.parametrize(("item_9", "flags"), [(0, []), (1, ["self_harm"]), (2, ["self_harm"]), (3, ["self_harm"]), (None, [])])
+@pytest.mark.parametrize(
+    ("item_9", "flags"),
+    [(0, []), (1, ["self_harm"]), (2, ["self_harm"]), (3, ["self_harm"]), (None, [])],
+)
 def test_draft_phq9_stores_the_self_harm_flag_from_item_9_alone(practitioner, item_9, flags):
     assessment = AssessmentFactory()
 
@@ -444,7 +447,9 @@ def test_draft_flag_keeps_the_time_it_was_first_recorded(practitioner, time_mach
 
     assert response.is_complete
     assert response.flags == ["self_harm"]
-    assert response.self_harm_recorded_at == datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
+    assert response.self_harm_recorded_at == datetime.datetime(
+        2026, 3, 2, 10, 0, tzinfo=datetime.UTC
+    )
 
 
 def test_draft_answer_corrected_to_zero_clears_the_flag(practitioner):
@@ -474,9 +479,7 @@ def test_signed_assessment_keeps_its_flag_and_refuses_a_correction(practitioner)
     signed.save()
 
     with pytest.raises(ValidationError, match="cannot be changed"):
-        services.instrument_save(
-            code="PHQ-9", answers=[0] * 9, assessment=signed, by=practitioner
-        )
+        services.instrument_save(code="PHQ-9", answers=[0] * 9, assessment=signed, by=practitioner)
     assert InstrumentResponse.objects.get(assessment=signed).flags == ["self_harm"]
 
 
@@ -498,9 +501,7 @@ def test_person_risk_flags_follow_the_person_across_referrals(practitioner, site
     services.instrument_save(
         code="PHQ-9", answers=[None] * 8 + [3], assessment=first, by=practitioner
     )
-    services.instrument_save(
-        code="PHQ-9", answers=[0] * 9, assessment=other, by=practitioner
-    )
+    services.instrument_save(code="PHQ-9", answers=[0] * 9, assessment=other, by=practitioner)
 
     flags = selectors.person_risk_flags(person)
 
@@ -568,6 +569,10 @@ def test_difficulty_outside_the_question_is_refused(practitioner, code, difficul
 
     with pytest.raises(ValidationError, match=code):
         services.instrument_save(
-            code=code, answers=answers, difficulty=difficulty, assessment=assessment, by=practitioner
+            code=code,
+            answers=answers,
+            difficulty=difficulty,
+            assessment=assessment,
+            by=practitioner,
         )
     assert not InstrumentResponse.objects.exists()

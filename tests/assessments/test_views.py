@@ -99,7 +99,9 @@ def test_referral_page_shows_self_harm_banner_first(practitioner_client, practit
 
     page = practitioner_client.get(assessment.referral.get_absolute_url()).content.decode()
 
-    banner = f"Risk: thoughts of self-harm recorded on {timezone.localdate():%-d %B %Y} (PHQ-9 item 9)"
+    banner = (
+        f"Risk: thoughts of self-harm recorded on {timezone.localdate():%-d %B %Y} (PHQ-9 item 9)"
+    )
     assert page.count(banner) == 1
     # Above the page heading, not below the referral's details with the assessment panel.
     assert page.index(banner) < page.index('<h1 class="govuk-heading-l">Referral')
