@@ -256,7 +256,6 @@ def referral_panel(request, referral: Referral) -> dict | None:
             "screening": screening,
             "assessment": assessment,
             "responses": [r for r in responses.values() if r.is_complete],
-            "self_harm": any(r.has_self_harm_flag for r in responses.values()),
             "consent_assessed": _latest(consents, ConsentKind.TO_BE_ASSESSED),
             "consent_share": _latest(consents, ConsentKind.TO_SHARE),
             "onward": list(

@@ -335,9 +335,19 @@ def _stamp_self_harm(response: InstrumentResponse, raised: set[str]):
 
 @transaction.atomic
 def instrument_discard(*, response: InstrumentResponse, by, request=None):
-    """Remove an instrument from a draft assessment (a signed one keeps everything)."""
+    """Remove an instrument from a draft assessment (a signed one keeps everything).
+
+    A response recording thoughts of self-harm is not removed: the risk must not vanish
+    with the draft. Correcting the answer (if it was entered by mistake) clears the flag.
+    """
     if response.assessment is not None:
         refuse_if_signed(response.assessment)
+    if response.self_harm_recorded_at is not None:
+        raise ValidationError(
+            f"This {response.code} records thoughts of self-harm (question 9), so it cannot be "
+            "removed. Finish it, or correct question 9 if it was entered by mistake.",
+            code="risk_recorded",
+        )
     audit(
         action=AuditAction.CHANGE,
         by=by,

@@ -303,7 +303,11 @@ def instrument_discard(request, pk, slug):
         raise Http404("This instrument has not been started")
     if assessment.is_signed:
         return _refuse_signed(request, assessment)
-    services.instrument_discard(response=response, by=request.user, request=request)
+    try:
+        services.instrument_discard(response=response, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("assessments:instrument", pk=assessment.pk, slug=slug)
     messages.success(request, f"{definition.code} removed from the assessment")
     return redirect(assessment.get_absolute_url())
 

@@ -462,3 +462,51 @@ def test_autosave_of_a_signed_assessment_stores_nothing(practitioner_client, pra
 
     assert response.status_code == 409
     assert not InstrumentResponse.objects.filter(assessment=assessment).exists()
+
+
+# A recorded risk is not removed with the draft ---------------------------------------------
+
+
+def test_discarding_a_flagged_draft_is_refused_and_the_banner_stays(practitioner_client, world):
+    assessment = world["assessments"]["a"]
+    url = reverse("assessments:instrument_discard", args=[assessment.pk, "phq-9"])
+
+    response = practitioner_client.post(url, follow=True)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        "This PHQ-9 records thoughts of self-harm (question 9), so it cannot be removed. "
+        "Finish it, or correct question 9 if it was entered by mistake."
+    ) in html
+    assert InstrumentResponse.objects.filter(assessment=assessment).exists()
+    assert html.count(banner()) == 1
+
+
+def test_discarding_a_draft_after_correcting_item_9_is_allowed(
+    practitioner_client, practitioner, world
+):
+    assessment = world["assessments"]["a"]
+    services.instrument_save(
+        code="PHQ-9", answers=[None] * 8 + [0], assessment=assessment, by=practitioner
+    )
+    url = reverse("assessments:instrument_discard", args=[assessment.pk, "phq-9"])
+
+    response = practitioner_client.post(url)
+
+    assert response.status_code == 302
+    assert not InstrumentResponse.objects.filter(assessment=assessment).exists()
+
+
+def test_discarding_an_unflagged_draft_still_works(practitioner_client, practitioner, world):
+    assessment = world["assessments"]["b"]
+    services.instrument_save(
+        code="GAD-7", answers=[3] + [None] * 6, assessment=assessment, by=practitioner
+    )
+
+    response = practitioner_client.post(
+        reverse("assessments:instrument_discard", args=[assessment.pk, "gad-7"])
+    )
+
+    assert response.status_code == 302
+    assert not InstrumentResponse.objects.filter(assessment=assessment).exists()
