@@ -57,13 +57,6 @@ def clinician(provider_team):
     return UserFactory(role=Role.PROVIDER_CLINICIAN, team=provider_team, username="risk_clinician")
 
 
-@pytest.fixture
-def commissioner(db):
-    return UserFactory(
-        role=Role.COMMISSIONER, team=TeamFactory(kind="commissioner"), username="risk_comm"
-    )
-
-
 def _order_for(person, *, officer, provider_team, site):
     referral = ReferralFactory(person=person, site=site)
     assessment = signed_assessment(referral=referral)
@@ -209,13 +202,19 @@ def test_outsider_gets_no_banner_and_no_page(outsider_client, world):
         assert "Risk: thoughts of self-harm" not in response.content.decode()
 
 
-def test_commissioner_is_refused_and_sees_no_banner(client, world, commissioner):
-    client.force_login(commissioner)
+@pytest.mark.parametrize("role", [Role.COMMISSIONER, Role.ADMINISTRATOR])
+def test_roles_that_may_not_see_people_are_refused_and_see_no_banner(client, world, role):
+    kind = "commissioner" if role == Role.COMMISSIONER else "administration"
+    client.force_login(UserFactory(role=role, team=TeamFactory(kind=kind)))
 
-    response = client.get(reverse("referrals:person_detail", args=[world["at_risk"].pk]))
-
-    assert response.status_code == 403
-    assert "Risk: thoughts of self-harm" not in response.content.decode()
+    for url in (
+        reverse("referrals:person_detail", args=[world["at_risk"].pk]),
+        world["referrals"]["a"].get_absolute_url(),
+        world["orders"]["at_risk"].get_absolute_url(),
+    ):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "Risk: thoughts of self-harm" not in response.content.decode()
 
 
 def test_banner_shows_the_date_the_answer_was_first_recorded(
@@ -510,3 +509,26 @@ def test_discarding_an_unflagged_draft_still_works(practitioner_client, practiti
 
     assert response.status_code == 302
     assert not InstrumentResponse.objects.filter(assessment=assessment).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [
+        (Role.PRACTITIONER, True),
+        (Role.TEAM_LEAD, True),
+        (Role.PROBATION_OFFICER, True),
+        (Role.PROVIDER_CLINICIAN, True),
+        (Role.COMMISSIONER, False),
+        (Role.ADMINISTRATOR, False),
+    ],
+)
+def test_person_risk_alert_is_for_every_role_that_may_see_people(rf, world, role, shown):
+    from assessments.selectors import person_risk_alert
+
+    request = rf.get("/")
+    request.user = UserFactory(role=role)
+
+    alert = person_risk_alert(request, world["at_risk"])
+
+    assert (alert is not None) == shown
+    assert person_risk_alert(request, world["safe"]) is None
