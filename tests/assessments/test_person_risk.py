@@ -532,3 +532,20 @@ def test_person_risk_alert_is_for_every_role_that_may_see_people(rf, world, role
 
     assert (alert is not None) == shown
     assert person_risk_alert(request, world["safe"]) is None
+
+
+def test_banner_is_not_printed_on_the_warning_letter(client, world, officer):
+    order = world["orders"]["at_risk"]
+    warning = WarningFactory(failure__order=order, letter_text="Formal warning.")
+    client.force_login(officer)
+
+    html = _page(
+        client, reverse("treatment_requirements:warning_letter", args=[order.pk, warning.pk])
+    )
+
+    main = html.index('id="main-content">') + len('id="main-content">')
+    banner_start = html.index(
+        '<div class="app-self-harm-banner app-person-risk-banner app-no-print"'
+    )
+    assert html[main:banner_start].strip() == ""  # first in the page, nothing stray before it
+    assert html.count(banner()) == 1
