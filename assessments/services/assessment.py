@@ -277,7 +277,8 @@ def instrument_save(
     completed); without one (an outcome measure), each call records a new response.
     Flags are stored on every save, draft or complete (instruments.flags): PHQ-9 item 9
     above 0 raises the self-harm flag at once and stamps when it was first recorded; a
-    draft whose answer is corrected back to 0 loses it (a signed assessment cannot change).
+    draft whose answer is corrected back to 0 loses it (a signed assessment cannot change);
+    leaving a flagged item blank again is refused.
     `difficulty` is the unscored final question of PHQ-9 and GAD-7.
     Raises ValidationError naming the item when an answer is not one of its options.
     """
@@ -296,6 +297,7 @@ def instrument_save(
         ) or InstrumentResponse(assessment=assessment, code=code, person=person, recorded_by=by)
     else:
         response = InstrumentResponse(code=code, person=person, recorded_by=by)
+    _refuse_unanswering_a_flag(response, code, answers)
     created = response.pk is None
     response.answers = list(answers)
     response.difficulty = difficulty
@@ -323,6 +325,19 @@ def instrument_save(
         detail=f"{code} {'scored' if response.is_complete else 'draft'}",
     )
     return response
+
+
+def _refuse_unanswering_a_flag(response: InstrumentResponse, code: str, answers: list):
+    """A stored flag is cleared only by answering its item below the threshold (a mistake
+    corrected to "Not at all"), never by leaving the item blank, e.g. from a stale form."""
+    for number, _threshold, flag in instruments.get(code).flag_rules:
+        if flag in (response.flags or []) and answers[number - 1] is None:
+            raise ValidationError(
+                f"{code} question {number} was answered and raised a "
+                f"{instruments.FLAG_LABELS.get(flag, flag).lower()}: answer it again "
+                "(choose the first answer only if it was entered by mistake)",
+                code="flag_unanswered",
+            )
 
 
 def _stamp_self_harm(response: InstrumentResponse, raised: set[str]):

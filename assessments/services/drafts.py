@@ -41,7 +41,7 @@ def instrument_draft_autosave(
     """Autosave of an instrument step: a risk is never left only in someone's typing.
 
     When the typed answers raise the self-harm flag (PHQ-9 item 9 above 0), or clear one
-    the stored draft response carries (item 9 corrected back to 0), they are saved as the
+    the stored draft response carries (item 9 answered, now 0), they are saved as the
     instrument's response through `instrument_save` (flag stored and audited; the typed
     draft is discarded). Otherwise only the user's typed draft is kept, as for any step.
     """
@@ -54,7 +54,12 @@ def instrument_draft_autosave(
         )
     stored = InstrumentResponse.objects.filter(assessment=assessment, code=code).first()
     stored_flag = stored is not None and stored.self_harm_recorded_at is not None
-    if "self_harm" in raised or stored_flag:
+    corrected = stored_flag and all(
+        answers[number - 1] is not None
+        for number, _threshold, flag in instruments.get(code).flag_rules
+        if flag == "self_harm"
+    )
+    if "self_harm" in raised or corrected:
         return instrument_save(
             code=code,
             answers=answers,

@@ -549,3 +549,26 @@ def test_banner_is_not_printed_on_the_warning_letter(client, world, officer):
     )
     assert html[main:banner_start].strip() == ""  # first in the page, nothing stray before it
     assert html.count(banner()) == 1
+
+
+def test_autosave_without_item_9_keeps_the_stored_flag_and_the_typing(practitioner_client, world):
+    assessment = world["assessments"]["a"]
+
+    response = _autosave(practitioner_client, assessment, {"item_1": "1"})
+
+    assert response.status_code == 200
+    saved = InstrumentResponse.objects.get(assessment=assessment)
+    assert (saved.answers, saved.flags) == ([None] * 8 + [2], ["self_harm"])
+    draft = FormDraft.objects.get(referral=assessment.referral, step="instrument-phq-9")
+    assert draft.data == {"item_1": ["1"]}
+
+
+def test_form_saved_without_item_9_after_a_flag_says_what_to_do(practitioner_client, world):
+    assessment = world["assessments"]["a"]
+    url = reverse("assessments:instrument", args=[assessment.pk, "phq-9"])
+
+    response = practitioner_client.post(url, {f"item_{n}": "1" for n in range(1, 9)})
+
+    assert response.status_code == 400
+    assert "PHQ-9 question 9 was answered and raised a self-harm flag" in response.content.decode()
+    assert InstrumentResponse.objects.get(assessment=assessment).flags == ["self_harm"]

@@ -576,3 +576,29 @@ def test_difficulty_outside_the_question_is_refused(practitioner, code, difficul
             by=practitioner,
         )
     assert not InstrumentResponse.objects.exists()
+
+
+def test_leaving_a_flagged_item_blank_again_is_refused_and_the_flag_kept(practitioner):
+    assessment = AssessmentFactory()
+    services.instrument_save(
+        code="PHQ-9", answers=[None] * 8 + [2], assessment=assessment, by=practitioner
+    )
+
+    with pytest.raises(
+        ValidationError, match="PHQ-9 question 9 was answered and raised a self-harm flag"
+    ):
+        services.instrument_save(
+            code="PHQ-9", answers=[1] * 8 + [None], assessment=assessment, by=practitioner
+        )
+
+    response = InstrumentResponse.objects.get(assessment=assessment)
+    assert (response.answers, response.flags) == ([None] * 8 + [2], ["self_harm"])
+
+
+def test_a_new_standalone_response_without_item_9_does_not_touch_an_earlier_flag(practitioner):
+    person = PersonFactory()
+    services.instrument_save(code="PHQ-9", answers=[0] * 8 + [1], person=person, by=practitioner)
+
+    services.instrument_save(code="PHQ-9", answers=[0] * 8 + [None], person=person, by=practitioner)
+
+    assert [f["flag"] for f in selectors.person_risk_flags(person)] == ["self_harm"]
