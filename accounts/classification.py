@@ -263,7 +263,16 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "recorded_by",
     ),
     "assessments.InstrumentResponse.code": AGG,
-    **_fields("assessments.InstrumentResponse", SPECIAL, "answers", "total", "band", "flags"),
+    **_fields(
+        "assessments.InstrumentResponse",
+        SPECIAL,
+        "answers",
+        "total",
+        "band",
+        "flags",
+        "self_harm_recorded_at",  # says that a self-harm answer was given
+        "difficulty",
+    ),
     **_fields("assessments.Addendum", OPS, "id", "assessment", "section", "added_by", "added_at"),
     **_fields("assessments.Addendum", TEXT, "reason", "text"),
     **_fields(

@@ -175,6 +175,7 @@ RESPONSE_FIELDS = [
     "total",
     "band",
     "flags",
+    "self_harm_recorded_at",
     "completed_at",
     "recorded_by_id",
 ]
@@ -228,7 +229,20 @@ def _score(code: str, answers: tuple[int, ...]) -> tuple:
 def _response(rng, person_id, assessment_pk, code, severity, when, by_id) -> tuple:
     answers = _answers(rng, code, severity)
     total, band, flags = _score(code, tuple(answers))
-    return (person_id, assessment_pk, code, answers, True, total, band, flags, when, by_id)
+    self_harm_at = when if "self_harm" in flags else None
+    return (
+        person_id,
+        assessment_pk,
+        code,
+        answers,
+        True,
+        total,
+        band,
+        flags,
+        self_harm_at,
+        when,
+        by_id,
+    )
 
 
 def _local_date(moment) -> datetime.date:

@@ -228,9 +228,45 @@ class InstrumentForm(forms.Form):
                 f"{instrument.code} item {number}: select one of the answers shown"
             )
             self.fields[f"item_{number}"] = field
+        if instrument.difficulty is not None:
+            question = instrument.difficulty
+            field = forms.TypedChoiceField(
+                label=question.text,
+                choices=[(str(value), label) for value, label in question.options],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            field.error_messages["invalid_choice"] = (
+                f"{instrument.code} last question: select one of the answers shown"
+            )
+            self.fields["difficulty"] = field
 
     def answers(self) -> list[int | None]:
-        return [self.cleaned_data.get(f"item_{n}") for n in range(1, len(self.fields) + 1)]
+        count = len(self.instrument.items)
+        return [self.cleaned_data.get(f"item_{n}") for n in range(1, count + 1)]
+
+    def difficulty_answer(self) -> int | None:
+        """The answer to the unscored last question of PHQ-9 and GAD-7 (None if not asked)."""
+        return self.cleaned_data.get("difficulty")
+
+    def difficulty_row(self):
+        """The unscored last question for the template (None for other instruments)."""
+        question = self.instrument.difficulty
+        if question is None:
+            return None
+        bound = self["difficulty"]
+        options = [
+            {
+                "value": str(value),
+                "label": label,
+                "id": f"{bound.auto_id}_{index}",
+                "checked": str(bound.value()) == str(value),
+            }
+            for index, (value, label) in enumerate(question.options)
+        ]
+        return {"item": question, "field": bound, "options": options}
 
     def restore(self):
         self._errors = ErrorDict()

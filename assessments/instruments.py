@@ -1,9 +1,13 @@
 """Validated screening instruments: published wording, answer options and scoring.
 
 Pure functions, no database. `score(code, answers)` takes the answers in item order as the
-person gave them and returns the total, the band and any risk flags; a wrong number of
+person gave them and returns the total, the band and any flags; a wrong number of
 answers or a value outside an item's options raises ValueError naming the item.
-A partly answered instrument is never scored (see `is_complete`).
+A partly answered instrument is never scored (see `is_complete`), but its flags are known
+from what is answered: `flags(code, answers)` raises PHQ-9's self-harm flag as soon as
+item 9 is answered above 0, whatever else is missing.
+PHQ-9 and GAD-7 end with a published question on how difficult the problems have made
+life (`Instrument.difficulty`): recorded and shown, never scored.
 """
 
 from collections.abc import Sequence
@@ -52,6 +56,8 @@ class Instrument:
     bands: tuple[Band, ...]
     # (item number counted from 1, lowest answer that raises it, flag name)
     flag_rules: tuple[tuple[int, int, str], ...] = ()
+    # The final, unscored question of PHQ-9 and GAD-7 (not an item: never in the total).
+    difficulty: Item | None = None
 
     @property
     def slug(self) -> str:
@@ -83,6 +89,15 @@ FLAG_LABELS = {
     "self_harm": "Self-harm flag",
     "full_audit_advised": "Complete the full AUDIT",
 }
+# Flags that are a risk to the person (shown on every page about them), with what raised
+# them, for the banner: "Risk: thoughts of self-harm recorded on ... (PHQ-9 item 9)".
+RISK_FLAGS = {
+    "self_harm": {
+        "label": "thoughts of self-harm",
+        "tag": "Self-harm risk",
+        "source": "PHQ-9 item 9",
+    },
+}
 
 _PHQ_OPTIONS = (
     (0, "Not at all"),
@@ -100,6 +115,19 @@ _FREQUENCY = (
 _INJURY = ((0, "No"), (2, "Yes, but not in the last year"), (4, "Yes, during the last year"))
 _YES_NO = ((0, "No"), (1, "Yes"))
 _SADQ = ((0, "Almost never"), (1, "Sometimes"), (2, "Often"), (3, "Nearly always"))
+# Published with PHQ-9 and GAD-7 (Pfizer's PHQ screeners): asked last, not scored.
+_DIFFICULTY = Item(
+    text=(
+        "If you checked off any problems, how difficult have these problems made it for you "
+        "to do your work, take care of things at home, or get along with other people?"
+    ),
+    options=(
+        (0, "Not difficult at all"),
+        (1, "Somewhat difficult"),
+        (2, "Very difficult"),
+        (3, "Extremely difficult"),
+    ),
+)
 
 
 def _items(texts, options, **kwargs) -> tuple[Item, ...]:
@@ -144,6 +172,7 @@ PHQ_9 = Instrument(
         Band("severe", "Severe depression", 20, 27),
     ),
     flag_rules=((9, 1, "self_harm"),),
+    difficulty=_DIFFICULTY,
 )
 
 GAD_7 = Instrument(
@@ -174,6 +203,7 @@ GAD_7 = Instrument(
         Band("moderate", "Moderate anxiety", 10, 14),
         Band("severe", "Severe anxiety", 15, 21),
     ),
+    difficulty=_DIFFICULTY,
 )
 
 _AUDIT_ITEMS = (
@@ -410,8 +440,43 @@ def validate(code: str, answers: Sequence[int | None], *, allow_missing: bool = 
             raise ValueError(f"{code} item {number}: {value!r} is not one of {allowed}")
 
 
+def validate_difficulty(code: str, value: int | None) -> None:
+    """Raise ValueError unless `value` is None or one of the difficulty question's options."""
+    question = get(code).difficulty
+    if value is None:
+        return
+    if question is None:
+        raise ValueError(f"{code} has no question on how difficult the problems have made life")
+    if isinstance(value, bool) or not isinstance(value, int) or value not in question.values:
+        allowed = ", ".join(str(v) for v in question.values)
+        raise ValueError(f"{code} difficulty question: {value!r} is not one of {allowed}")
+
+
 def is_complete(answers: Sequence[int | None]) -> bool:
     return all(value is not None for value in answers)
+
+
+def flags(code: str, answers: Sequence[int | None]) -> set[str]:
+    """The flags raised by a possibly partial set of answers (None where unanswered).
+
+    An item's flag rises as soon as that item is answered at or above its threshold,
+    whatever else is missing (PHQ-9 item 9 above 0: "self_harm"). A flag that depends on
+    the total (AUDIT-C positive: "full_audit_advised") needs every answer. Raises
+    ValueError, as `validate` does, for a wrong number of answers or a value outside an
+    item's options.
+    """
+    validate(code, answers, allow_missing=True)
+    instrument = get(code)
+    raised = {
+        flag
+        for number, threshold, flag in instrument.flag_rules
+        if answers[number - 1] is not None and answers[number - 1] >= threshold
+    }
+    if code == "AUDIT-C" and is_complete(answers):
+        total = sum(item.points(v) for item, v in zip(instrument.items, answers, strict=True))
+        if instrument.band_for(total).key == "positive":
+            raised.add("full_audit_advised")
+    return raised
 
 
 def score(code: str, answers: Sequence[int]) -> Score:
@@ -420,11 +485,4 @@ def score(code: str, answers: Sequence[int]) -> Score:
     instrument = get(code)
     total = sum(item.points(value) for item, value in zip(instrument.items, answers, strict=True))
     band = instrument.band_for(total)
-    flags = {
-        flag
-        for number, threshold, flag in instrument.flag_rules
-        if answers[number - 1] >= threshold
-    }
-    if code == "AUDIT-C" and band.key == "positive":
-        flags.add("full_audit_advised")
-    return Score(total=total, band=band.key, flags=flags, band_label=band.label)
+    return Score(total=total, band=band.key, flags=flags(code, answers), band_label=band.label)

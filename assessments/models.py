@@ -131,7 +131,9 @@ class InstrumentResponse(TimeStampedModel):
     """One completion of a validated instrument, stored item by item.
 
     Belongs to an assessment, or stands alone (an outcome measure repeated during an order).
-    Scored only when every item is answered; until then it is a draft.
+    Scored only when every item is answered; until then it is a draft. Its flags are kept
+    from the first save, draft or complete (instruments.flags), and a risk flag stamps
+    `self_harm_recorded_at`, which puts the risk on every page about the person.
     """
 
     person = models.ForeignKey(
@@ -151,6 +153,12 @@ class InstrumentResponse(TimeStampedModel):
     total = models.PositiveSmallIntegerField(null=True, blank=True)
     band = models.CharField(max_length=32, blank=True)
     flags = models.JSONField(default=list, blank=True)
+    # When the self-harm answer was first saved on this response; None when there is none
+    # (cleared if a draft's answer is corrected back to "Not at all").
+    self_harm_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The answer to the final, unscored question of PHQ-9 and GAD-7 (instruments.Instrument
+    # .difficulty): kept and shown, never part of the total or of completeness.
+    difficulty = models.PositiveSmallIntegerField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -170,7 +178,15 @@ class InstrumentResponse(TimeStampedModel):
                 name="instrument_scored_only_when_complete",
             ),
         ]
-        indexes = [models.Index(fields=["person", "code", "-completed_at"], name="instr_person")]
+        indexes = [
+            models.Index(fields=["person", "code", "-completed_at"], name="instr_person"),
+            # The risk banner and the list markers look only for flagged responses.
+            models.Index(
+                fields=["person", "-self_harm_recorded_at"],
+                condition=models.Q(self_harm_recorded_at__isnull=False),
+                name="instr_self_harm",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.total if self.is_complete else '(draft)'}"
@@ -193,6 +209,13 @@ class InstrumentResponse(TimeStampedModel):
 
     def flag_labels(self):
         return [instruments.FLAG_LABELS.get(flag, flag) for flag in self.flags or []]
+
+    @property
+    def difficulty_label(self):
+        question = self.instrument.difficulty
+        if question is None or self.difficulty is None:
+            return ""
+        return dict(question.options).get(self.difficulty, "")
 
 
 class Addendum(models.Model):

@@ -15,12 +15,19 @@ Extension points for other apps (register from your AppConfig.ready):
   template, in registration order, in its "referral_panels" region. An optional
   "alert_template" (same context) is included at the very top of the page, for warnings
   such as a self-harm flag that must not wait below the fold.
+- `register_person_alert(func)`: func(request, person) returns None or a dict
+  {"template": ..., "context": {...}}; base.html shows each at the top of every page whose
+  context has a `person` (the `person_alerts` tag), so a risk follows the person.
+- `register_person_marker(attribute, label, expression)`: expression(person_path) is an
+  expression (e.g. Exists) annotated as `attribute` on list rows; rows where it is true show
+  `label` as a tag beside the person (the `person_markers` filter). Lists annotate with
+  `annotate_person_markers`, which adds no query.
 """
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Expression, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.policy import Action, Kind, get_for_user_or_404, scoped
@@ -38,9 +45,13 @@ MY_WORK_COUNT_CAP = 1000
 
 TimelineProvider = Callable[[Person, object], Iterable[dict]]
 ReferralPanel = Callable[[object, Referral], dict | None]
+PersonAlert = Callable[[object, Person], dict | None]
 _TIMELINE_PROVIDERS: list[TimelineProvider] = []
 _REFERRAL_PANELS: list[ReferralPanel] = []
 _HELD_ELSEWHERE: list[Callable[[], Q]] = []
+_PERSON_ALERTS: list[PersonAlert] = []
+# attribute -> (label, expression over the path to the row's person)
+PERSON_MARKERS: dict[str, tuple[str, Callable[[str], Expression]]] = {}
 
 
 def register_timeline_provider(func: TimelineProvider) -> TimelineProvider:
@@ -59,6 +70,30 @@ def register_referral_panel(func: ReferralPanel) -> ReferralPanel:
     if func not in _REFERRAL_PANELS:
         _REFERRAL_PANELS.append(func)
     return func
+
+
+def register_person_alert(func: PersonAlert) -> PersonAlert:
+    if func not in _PERSON_ALERTS:
+        _PERSON_ALERTS.append(func)
+    return func
+
+
+def register_person_marker(attribute: str, label: str, expression: Callable[[str], Expression]):
+    PERSON_MARKERS[attribute] = (label, expression)
+
+
+def person_alerts(request, person: Person) -> list[dict]:
+    return [alert for func in _PERSON_ALERTS if (alert := func(request, person))]
+
+
+def annotate_person_markers(queryset: QuerySet, person_path: str = "person") -> QuerySet:
+    """Each registered marker as an annotation on the rows (same query, no extra ones)."""
+    return queryset.annotate(
+        **{
+            attribute: expression(person_path)
+            for attribute, (_, expression) in PERSON_MARKERS.items()
+        }
+    )
 
 
 # Loading single records -------------------------------------------------------------
@@ -89,7 +124,7 @@ def referrals_visible_to(user) -> QuerySet:
 
 
 def _list_columns(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("person", "site", "assigned_to")
+    return annotate_person_markers(queryset.select_related("person", "site", "assigned_to"))
 
 
 def overdue_q(now: datetime) -> Q:

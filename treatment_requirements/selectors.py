@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.policy import Action, Kind, get_for_user_or_404, permits, scope_for, scoped
 from core.queries import capped_count
 from referrals.models import Referral
+from referrals.selectors import annotate_person_markers
 
 from .criteria import criteria_for
 from .enums import (
@@ -367,8 +368,12 @@ class CaseloadList(list):
 
 
 def _bounded(queryset: QuerySet) -> CaseloadList:
-    """At most CASELOAD_LIST_LIMIT rows, fetching one more to know if there are others."""
+    """At most CASELOAD_LIST_LIMIT rows, fetching one more to know if there are others.
+
+    Rows carry the person markers (e.g. a self-harm risk) in the same query."""
     limit = CASELOAD_LIST_LIMIT
+    has_person = any(field.name == "person" for field in queryset.model._meta.fields)
+    queryset = annotate_person_markers(queryset, "person" if has_person else "order__person")
     rows = list(queryset[: limit + 1])
     return CaseloadList(rows[:limit], more=len(rows) > limit)
 

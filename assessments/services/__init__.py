@@ -20,6 +20,7 @@ from .common import (
 )
 from .drafts import (
     draft_autosave,
+    instrument_draft_autosave,
 )
 from .sharing import (
     consent_record,
@@ -45,4 +46,5 @@ __all__ = [
     "onward_referral_record",
     "onward_referral_outcome",
     "draft_autosave",
+    "instrument_draft_autosave",
 ]

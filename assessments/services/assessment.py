@@ -270,16 +270,23 @@ def instrument_save(
     by,
     assessment: Assessment | None = None,
     person=None,
+    difficulty: int | None = None,
     request=None,
 ) -> InstrumentResponse:
     """Store an instrument's answers item by item; score it only when every item is answered.
 
     With an assessment, there is one response per instrument (saved again as it is
     completed); without one (an outcome measure), each call records a new response.
+    Flags are stored on every save, draft or complete (instruments.flags): PHQ-9 item 9
+    above 0 raises the self-harm flag at once and stamps when it was first recorded; a
+    draft whose answer is corrected back to 0 loses it (a signed assessment cannot change);
+    leaving a flagged item blank again is refused.
+    `difficulty` is the unscored final question of PHQ-9 and GAD-7.
     Raises ValidationError naming the item when an answer is not one of its options.
     """
     try:
-        instruments.validate(code, answers, allow_missing=True)
+        raised = instruments.flags(code, answers)
+        instruments.validate_difficulty(code, difficulty)
     except ValueError as exc:
         raise ValidationError(str(exc), code="invalid_answer") from exc
     if assessment is not None:
@@ -292,17 +299,20 @@ def instrument_save(
         ) or InstrumentResponse(assessment=assessment, code=code, person=person, recorded_by=by)
     else:
         response = InstrumentResponse(code=code, person=person, recorded_by=by)
+    _refuse_unanswering_a_flag(response, code, answers)
     created = response.pk is None
     response.answers = list(answers)
+    response.difficulty = difficulty
     response.recorded_by = by
+    response.flags = sorted(raised)
+    _stamp_self_harm(response, raised)
     if instruments.is_complete(answers):
         result = instruments.score(code, answers)
         response.is_complete, response.total, response.band = True, result.total, result.band
-        response.flags = sorted(result.flags)
         response.completed_at = timezone.now()
     else:
         response.is_complete, response.total, response.band = False, None, ""
-        response.flags, response.completed_at = [], None
+        response.completed_at = None
     response.save()
     if assessment is not None:
         FormDraft.objects.filter(
@@ -319,11 +329,42 @@ def instrument_save(
     return response
 
 
+def _refuse_unanswering_a_flag(response: InstrumentResponse, code: str, answers: list):
+    """A stored flag is cleared only by answering its item below the threshold (a mistake
+    corrected to "Not at all"), never by leaving the item blank, e.g. from a stale form."""
+    for number, _threshold, flag in instruments.get(code).flag_rules:
+        if flag in (response.flags or []) and answers[number - 1] is None:
+            raise ValidationError(
+                f"{code} question {number} was answered and raised a "
+                f"{instruments.FLAG_LABELS.get(flag, flag).lower()}: answer it again "
+                "(choose the first answer only if it was entered by mistake)",
+                code="flag_unanswered",
+            )
+
+
+def _stamp_self_harm(response: InstrumentResponse, raised: set[str]):
+    """Keep the time the self-harm answer was first saved; clear it when it is gone."""
+    if "self_harm" not in raised:
+        response.self_harm_recorded_at = None
+    elif response.self_harm_recorded_at is None:
+        response.self_harm_recorded_at = timezone.now()
+
+
 @transaction.atomic
 def instrument_discard(*, response: InstrumentResponse, by, request=None):
-    """Remove an instrument from a draft assessment (a signed one keeps everything)."""
+    """Remove an instrument from a draft assessment (a signed one keeps everything).
+
+    A response recording thoughts of self-harm is not removed: the risk must not vanish
+    with the draft. Correcting the answer (if it was entered by mistake) clears the flag.
+    """
     if response.assessment is not None:
         refuse_if_signed(response.assessment)
+    if response.self_harm_recorded_at is not None:
+        raise ValidationError(
+            f"This {response.code} records thoughts of self-harm (question 9), so it cannot be "
+            "removed. Finish it, or correct question 9 if it was entered by mistake.",
+            code="risk_recorded",
+        )
     audit(
         action=AuditAction.CHANGE,
         by=by,

@@ -5,7 +5,9 @@ from django.utils import timezone
 
 from referrals.models import Referral
 
-from ..models import FormDraft
+from .. import instruments
+from ..models import Assessment, FormDraft, InstrumentResponse
+from .assessment import instrument_save
 from .common import MAX_DRAFT_BYTES
 
 # Drafts typed but not yet saved ------------------------------------------------------
@@ -24,3 +26,48 @@ def draft_autosave(*, user, referral: Referral, step: str, data: dict) -> FormDr
         user=user, referral=referral, step=step, defaults={"data": data, "saved_at": timezone.now()}
     )
     return draft
+
+
+def instrument_draft_autosave(
+    *,
+    user,
+    assessment: Assessment,
+    code: str,
+    answers: list,
+    difficulty: int | None,
+    data: dict,
+    request=None,
+) -> FormDraft | InstrumentResponse:
+    """Autosave of an instrument step: a risk is never left only in someone's typing.
+
+    When the typed answers raise the self-harm flag (PHQ-9 item 9 above 0), or clear one
+    the stored draft response carries (item 9 answered, now 0), they are saved as the
+    instrument's response through `instrument_save` (flag stored and audited; the typed
+    draft is discarded). Otherwise only the user's typed draft is kept, as for any step.
+    """
+    try:
+        raised = instruments.flags(code, answers)
+        instruments.validate_difficulty(code, difficulty)
+    except ValueError:  # not answers the form offers: keep the typing, store nothing
+        return draft_autosave(
+            user=user, referral=assessment.referral, step=f"instrument-{code.lower()}", data=data
+        )
+    stored = InstrumentResponse.objects.filter(assessment=assessment, code=code).first()
+    stored_flag = stored is not None and stored.self_harm_recorded_at is not None
+    corrected = stored_flag and all(
+        answers[number - 1] is not None
+        for number, _threshold, flag in instruments.get(code).flag_rules
+        if flag == "self_harm"
+    )
+    if "self_harm" in raised or corrected:
+        return instrument_save(
+            code=code,
+            answers=answers,
+            difficulty=difficulty,
+            assessment=assessment,
+            by=user,
+            request=request,
+        )
+    return draft_autosave(
+        user=user, referral=assessment.referral, step=f"instrument-{code.lower()}", data=data
+    )

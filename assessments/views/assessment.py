@@ -246,6 +246,7 @@ def instrument(request, pk, slug):
                 saved = services.instrument_save(
                     code=definition.code,
                     answers=form.answers(),
+                    difficulty=form.difficulty_answer(),
                     assessment=assessment,
                     by=request.user,
                     request=request,
@@ -265,6 +266,7 @@ def instrument(request, pk, slug):
             draft_notice = draft_notice_text(draft)
         elif response:
             initial = {f"item_{n}": v for n, v in enumerate(response.answers, start=1)}
+            initial["difficulty"] = response.difficulty
             form = InstrumentForm(instrument=definition, initial=initial)
         else:
             form = InstrumentForm(instrument=definition)
@@ -301,7 +303,11 @@ def instrument_discard(request, pk, slug):
         raise Http404("This instrument has not been started")
     if assessment.is_signed:
         return _refuse_signed(request, assessment)
-    services.instrument_discard(response=response, by=request.user, request=request)
+    try:
+        services.instrument_discard(response=response, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("assessments:instrument", pk=assessment.pk, slug=slug)
     messages.success(request, f"{definition.code} removed from the assessment")
     return redirect(assessment.get_absolute_url())
 
@@ -319,11 +325,35 @@ def autosave(request, referral_pk, step):
         return JsonResponse({"error": "This assessment cannot be changed"}, status=409)
     data = {key: values for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"}
     try:
-        draft = services.draft_autosave(user=request.user, referral=referral, step=step, data=data)
+        if step.startswith("instrument-"):
+            saved_at = _autosave_instrument(request, assessment, step, data)
+        else:
+            draft = services.draft_autosave(
+                user=request.user, referral=referral, step=step, data=data
+            )
+            saved_at = draft.saved_at
     except ValidationError as exc:
         return JsonResponse({"error": " ".join(exc.messages)}, status=413)
-    when = timezone.localtime(draft.saved_at)
+    when = timezone.localtime(saved_at)
     return JsonResponse({"saved_at": when.isoformat(), "display": date_format(when, "H:i:s")})
+
+
+def _autosave_instrument(request, assessment, step, data):
+    """Typed answers of an instrument: kept as a draft, or stored when they carry a risk
+    (services.instrument_draft_autosave). Returns when they were saved."""
+    definition = instruments.BY_SLUG[step.removeprefix("instrument-")]
+    form = InstrumentForm(request.POST, instrument=definition)
+    form.is_valid()  # unanswered items are allowed; an invalid one is left out as None
+    saved = services.instrument_draft_autosave(
+        user=request.user,
+        assessment=assessment,
+        code=definition.code,
+        answers=form.answers(),
+        difficulty=form.difficulty_answer(),
+        data=data,
+        request=request,
+    )
+    return saved.saved_at if hasattr(saved, "saved_at") else saved.updated_at
 
 
 @require_http_methods(["GET", "POST"])

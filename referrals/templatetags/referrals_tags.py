@@ -59,3 +59,26 @@ def select_options(field):
     """
     current = str(field.value())
     return [(str(value), label, str(value) == current) for value, label in field.field.choices]
+
+
+@register.filter
+def person_markers(row) -> list[str]:
+    """Labels of the registered person markers (selectors.register_person_marker) that are
+    true on a list row annotated by selectors.annotate_person_markers."""
+    from referrals.selectors import PERSON_MARKERS
+
+    return [
+        label for attribute, (label, _) in PERSON_MARKERS.items() if getattr(row, attribute, False)
+    ]
+
+
+@register.inclusion_tag("referrals/_person_alerts.html", takes_context=True)
+def person_alerts(context):
+    """The registered alerts (selectors.register_person_alert) about the page's `person`."""
+    from referrals.models import Person
+    from referrals.selectors import person_alerts as alerts_for
+
+    person, request = context.get("person"), context.get("request")
+    if not isinstance(person, Person) or request is None:
+        return {"alerts": []}
+    return {"alerts": alerts_for(request, person)}

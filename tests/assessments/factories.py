@@ -97,6 +97,10 @@ class InstrumentResponseFactory(factory.django.DjangoModelFactory):
     band = "mild"
     flags = factory.LazyFunction(list)
     completed_at = factory.LazyFunction(timezone.now)
+    # As instrument_save stamps it: when a self-harm flag is stored, it was recorded now.
+    self_harm_recorded_at = factory.LazyAttribute(
+        lambda o: timezone.now() if "self_harm" in o.flags else None
+    )
     recorded_by = factory.SelfAttribute("assessment.started_by")
 
 

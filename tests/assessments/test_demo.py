@@ -18,6 +18,9 @@ def test_seed_demo_creates_assessments_that_follow_the_pathway():
     for response in InstrumentResponse.objects.all()[:20]:
         result = instruments.score(response.code, response.answers)
         assert (response.total, response.band) == (result.total, result.band)
+    for response in InstrumentResponse.objects.all():
+        flagged = "self_harm" in response.flags
+        assert response.self_harm_recorded_at == (response.completed_at if flagged else None)
     shared = [
         a
         for a in Assessment.objects.filter(status="signed")

@@ -242,3 +242,129 @@ def test_items_unpack_as_text_and_options():
 
     assert text == "Have you or somebody else been injured as a result of your drinking?"
     assert [value for value, _ in options] == [0, 2, 4]
+
+
+# flags(): raised from a possibly partial set of answers ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("item_9", "expected"),
+    [(0, set()), (1, {"self_harm"}), (2, {"self_harm"}), (3, {"self_harm"}), (None, set())],
+)
+def test_flags_phq9_item_9_with_every_other_item_unanswered(item_9, expected):
+    assert instruments.flags("PHQ-9", [None] * 8 + [item_9]) == expected
+
+
+@pytest.mark.parametrize(
+    ("item_9", "expected"), [(0, set()), (1, {"self_harm"}), (3, {"self_harm"})]
+)
+def test_flags_phq9_item_9_with_every_other_item_answered(item_9, expected):
+    assert instruments.flags("PHQ-9", [3] * 8 + [item_9]) == expected
+
+
+def test_flags_phq9_some_items_answered_and_item_9_above_zero():
+    assert instruments.flags("PHQ-9", [1, None, 2, None, None, 0, None, None, 2]) == {"self_harm"}
+
+
+def test_flags_phq9_nothing_answered_raises_nothing():
+    assert instruments.flags("PHQ-9", [None] * 9) == set()
+
+
+def test_flags_phq9_high_answers_elsewhere_but_item_9_unanswered_raise_nothing():
+    assert instruments.flags("PHQ-9", [3] * 8 + [None]) == set()
+
+
+@pytest.mark.parametrize("count", [0, 8])
+def test_flags_refuses_too_few_answers(count):
+    with pytest.raises(ValueError, match=f"PHQ-9 item {count + 1} has no answer"):
+        instruments.flags("PHQ-9", [None] * count)
+
+
+def test_flags_refuses_too_many_answers():
+    with pytest.raises(ValueError, match="PHQ-9 has 9 items: answer 10"):
+        instruments.flags("PHQ-9", [None] * 8 + [2, 0])
+
+
+def test_flags_refuses_an_answer_outside_the_options():
+    with pytest.raises(ValueError, match="PHQ-9 item 9: 4 is not one of 0, 1, 2, 3"):
+        instruments.flags("PHQ-9", [None] * 8 + [4])
+
+
+@pytest.mark.parametrize("code", ["GAD-7", "AUDIT", "DAST-10", "SADQ"])
+def test_flags_other_instruments_raise_none_whatever_the_answers(code):
+    items = INSTRUMENTS[code].items
+    highest = [max(item.values, key=item.points) for item in items]
+
+    assert instruments.flags(code, highest) == set()
+    assert instruments.flags(code, [None] * (len(items) - 1) + [highest[-1]]) == set()
+
+
+def test_flags_audit_c_advice_needs_every_answer():
+    assert instruments.flags("AUDIT-C", [4, 4, None]) == set()
+    assert instruments.flags("AUDIT-C", [2, 2, 1]) == {"full_audit_advised"}
+    assert instruments.flags("AUDIT-C", [2, 1, 1]) == set()
+
+
+@pytest.mark.parametrize("code", list(INSTRUMENTS))
+def test_score_flags_are_the_flags_of_the_same_answers(code):
+    items = INSTRUMENTS[code].items
+    for answers in ([item.values[0] for item in items], [item.values[-1] for item in items]):
+        assert score(code, answers).flags == instruments.flags(code, answers)
+
+
+def test_score_still_refuses_a_partial_phq9_that_flags():
+    answers = [None] * 8 + [2]
+
+    assert instruments.flags("PHQ-9", answers) == {"self_harm"}
+    with pytest.raises(ValueError, match="PHQ-9 item 1 has no answer"):
+        score("PHQ-9", answers)
+
+
+# The final, unscored difficulty question of PHQ-9 and GAD-7 ---------------------------
+
+DIFFICULTY_TEXT = (
+    "If you checked off any problems, how difficult have these problems made it for you to "
+    "do your work, take care of things at home, or get along with other people?"
+)
+
+
+@pytest.mark.parametrize("code", ["PHQ-9", "GAD-7"])
+def test_phq9_and_gad7_carry_the_published_difficulty_question(code):
+    question = INSTRUMENTS[code].difficulty
+
+    assert question.text == DIFFICULTY_TEXT
+    assert [label for _, label in question.options] == [
+        "Not difficult at all",
+        "Somewhat difficult",
+        "Very difficult",
+        "Extremely difficult",
+    ]
+
+
+@pytest.mark.parametrize("code", ["AUDIT", "AUDIT-C", "DAST-10", "SADQ"])
+def test_other_instruments_have_no_difficulty_question(code):
+    assert INSTRUMENTS[code].difficulty is None
+
+
+@pytest.mark.parametrize("code", ["PHQ-9", "GAD-7"])
+def test_difficulty_question_is_not_an_item_and_not_in_the_maximum(code):
+    instrument = INSTRUMENTS[code]
+
+    assert instrument.difficulty not in instrument.items
+    assert (len(instrument.items), instrument.max_total) == {
+        "PHQ-9": (9, 27),
+        "GAD-7": (7, 21),
+    }[code]
+
+
+@pytest.mark.parametrize("difficulty", [None, 0, 1, 2, 3])
+def test_validate_difficulty_accepts_its_options_and_no_answer(difficulty):
+    instruments.validate_difficulty("PHQ-9", difficulty)
+
+
+@pytest.mark.parametrize(
+    ("code", "difficulty"), [("PHQ-9", 4), ("GAD-7", -1), ("PHQ-9", True), ("AUDIT", 0)]
+)
+def test_validate_difficulty_refuses_other_values(code, difficulty):
+    with pytest.raises(ValueError, match=f"{code}"):
+        instruments.validate_difficulty(code, difficulty)

@@ -99,9 +99,12 @@ def test_referral_page_shows_self_harm_banner_first(practitioner_client, practit
 
     page = practitioner_client.get(assessment.referral.get_absolute_url()).content.decode()
 
-    assert page.count("Self-harm risk") == 1
+    banner = (
+        f"Risk: thoughts of self-harm recorded on {timezone.localdate():%-d %B %Y} (PHQ-9 item 9)"
+    )
+    assert page.count(banner) == 1
     # Above the page heading, not below the referral's details with the assessment panel.
-    assert page.index("Self-harm risk") < page.index('<h1 class="govuk-heading-l">Referral')
+    assert page.index(banner) < page.index('<h1 class="govuk-heading-l">Referral')
 
 
 def test_start_assessment_then_task_list(practitioner_client, screened_referral):
@@ -276,7 +279,10 @@ def test_instrument_complete_is_scored(practitioner_client, practitioner):
     saved = InstrumentResponse.objects.get(assessment=assessment)
     assert (saved.total, saved.band, saved.flags) == (9, "mild", ["self_harm"])
     page = practitioner_client.get(assessment.get_absolute_url()).content.decode()
-    assert "Self-harm risk" in page
+    assert (
+        f"Risk: thoughts of self-harm recorded on {timezone.localdate():%-d %B %Y} (PHQ-9 item 9)"
+        in page
+    )
 
 
 # Sign-off, immutability and addenda --------------------------------------------------
@@ -783,3 +789,100 @@ def test_assessment_date_out_of_range_is_refused(practitioner_client, practition
     assert message in errors_of(response)
     assessment.refresh_from_db()
     assert (assessment.assessed_on, assessment.presenting_needs) == (timezone.localdate(), "")
+
+
+# The unscored difficulty question of PHQ-9 and GAD-7 ----------------------------------
+
+DIFFICULTY_QUESTION = (
+    "If you checked off any problems, how difficult have these problems made it for you to "
+    "do your work, take care of things at home, or get along with other people?"
+)
+
+
+@pytest.mark.parametrize(("slug", "shown"), [("phq-9", True), ("gad-7", True), ("audit", False)])
+def test_instrument_form_asks_the_difficulty_question_of_phq9_and_gad7_only(
+    practitioner_client, practitioner, slug, shown
+):
+    assessment = _team_assessment(practitioner)
+
+    html = practitioner_client.get(
+        reverse("assessments:instrument", args=[assessment.pk, slug])
+    ).content.decode()
+
+    assert (DIFFICULTY_QUESTION in html) == shown
+    assert ("Extremely difficult" in html) == shown
+
+
+@pytest.mark.parametrize("difficulty", ["", "0", "1", "2", "3"])
+def test_difficulty_answer_is_stored_and_the_score_is_unchanged(
+    practitioner_client, practitioner, difficulty
+):
+    assessment = _team_assessment(practitioner)
+    data = {**{f"item_{n}": "2" for n in range(1, 8)}, "difficulty": difficulty}
+
+    response = practitioner_client.post(
+        reverse("assessments:instrument", args=[assessment.pk, "gad-7"]), data
+    )
+
+    assert response.status_code == 302
+    saved = InstrumentResponse.objects.get(assessment=assessment)
+    assert (saved.is_complete, saved.total, saved.band) == (True, 14, "moderate")
+    assert saved.difficulty == (int(difficulty) if difficulty else None)
+
+
+def test_difficulty_alone_does_not_complete_or_score(practitioner_client, practitioner):
+    assessment = _team_assessment(practitioner)
+    data = {**{f"item_{n}": "1" for n in range(1, 9)}, "difficulty": "2"}
+
+    practitioner_client.post(reverse("assessments:instrument", args=[assessment.pk, "phq-9"]), data)
+
+    saved = InstrumentResponse.objects.get(assessment=assessment)
+    assert (saved.is_complete, saved.total, saved.difficulty) == (False, None, 2)
+    assert saved.answers == [1] * 8 + [None]
+
+
+def test_difficulty_answer_outside_the_options_is_refused(practitioner_client, practitioner):
+    assessment = _team_assessment(practitioner)
+    data = {**{f"item_{n}": "1" for n in range(1, 10)}, "difficulty": "4"}
+
+    response = practitioner_client.post(
+        reverse("assessments:instrument", args=[assessment.pk, "phq-9"]), data
+    )
+
+    assert response.status_code == 400
+    assert "PHQ-9 last question: select one of the answers shown" in errors_of(response)
+    assert not InstrumentResponse.objects.exists()
+
+
+def test_saved_difficulty_answer_is_shown_again_on_the_form(practitioner_client, practitioner):
+    assessment = _team_assessment(practitioner)
+    InstrumentResponseFactory(assessment=assessment, difficulty=3)
+
+    html = practitioner_client.get(
+        reverse("assessments:instrument", args=[assessment.pk, "phq-9"])
+    ).content.decode()
+
+    assert 'name="difficulty" type="radio" value="3" checked' in html
+
+
+def test_signed_assessment_and_summary_show_the_difficulty_answer(
+    practitioner_client, practitioner
+):
+    assessment = signed_assessment(
+        referral__person__team=practitioner.team, referral__person__created_by=practitioner
+    )
+    InstrumentResponseFactory(assessment=assessment, difficulty=2)
+    InstrumentResponseFactory(
+        assessment=assessment, code="AUDIT-C", answers=[1, 1, 1], total=3, band="negative"
+    )
+    ConsentFactory(referral=assessment.referral, share_with_court=True)
+    shown = "Difficulty these problems cause (not scored): Very difficult"
+
+    signed = practitioner_client.get(assessment.get_absolute_url()).content.decode()
+    summary = practitioner_client.get(
+        reverse("assessments:summary", args=[assessment.pk]) + "?for=court"
+    ).content.decode()
+
+    assert signed.count(shown) == 1
+    assert summary.count(shown) == 1
+    assert summary.count("Difficulty these problems cause") == 1

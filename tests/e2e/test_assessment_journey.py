@@ -145,11 +145,14 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     expect(page.locator("[data-score-total]")).to_have_text("12")
     expect(page.locator("[data-score-band]")).to_have_text("Moderate depression")
     expect(page.locator(".app-self-harm-banner[data-flag=self_harm]")).to_be_visible()
+    # The published last question is asked, and never changes the score.
+    page.locator("#id_difficulty_2").check()
+    expect(page.locator("[data-score-total]")).to_have_text("12")
     screenshot("6-phq9-live-score")
     assert_no_serious_violations(page, "PHQ-9 with live score")
     _save_and_continue(page)
     expect(page.get_by_text("PHQ-9 scored 12: Moderate depression")).to_be_visible()
-    expect(page.locator("[data-self-harm-banner]")).to_be_visible()
+    expect(page.locator("[data-person-risk=self_harm]")).to_be_visible()
 
     # AUDIT, with items 9 and 10 scored 0, 2 or 4.
     page.get_by_role("link", name="Alcohol Use Disorders Identification Test (AUDIT)").click()
@@ -189,11 +192,14 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     page.emulate_media(media="screen")
 
     page.goto(live_server.url + referral.get_absolute_url())
-    expect(page.locator("[data-self-harm-banner]")).to_be_visible()
+    expect(page.locator("[data-person-risk=self_harm]")).to_be_visible()
     screenshot("13-referral-page")
 
     page.goto(live_server.url + referral.person.get_absolute_url())
     expect(page.get_by_role("link", name="Assessment signed")).to_be_visible()
     expect(page.get_by_text("PHQ-9: 12 (moderate depression)")).to_be_visible()
+    expect(page.locator("[data-person-risk=self_harm]")).to_contain_text(
+        "Risk: thoughts of self-harm recorded on"
+    )
     screenshot("14-person-timeline")
     assert console_errors == [], console_errors  # no CSP refusals or script errors

@@ -538,6 +538,26 @@ def test_outcome_measure_with_self_harm_answer_warns(client, order, clinician):
     data.update({f"item_{n}": "1" for n in range(1, 10)})
     response = client.post(url, data, follow=True)
     assert "Self-harm risk" in response.content.decode()
+    assert f"Risk: thoughts of self-harm recorded on {days(0):%-d %B %Y} (PHQ-9 item 9)" in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.parametrize("difficulty", ["", "1", "3"])
+def test_outcome_measure_keeps_the_unscored_difficulty_answer(client, order, clinician, difficulty):
+    client.force_login(clinician)
+    url = reverse("treatment_requirements:measure_new", args=[order.pk]) + "?instrument=GAD-7"
+    assert "how difficult have these problems made it" in client.get(url).content.decode()
+    data = {"stage": "start", "measured_on": days(-1).strftime("%d/%m/%Y")}
+    data.update({f"item_{n}": "2" for n in range(1, 8)}, difficulty=difficulty)
+
+    assert client.post(url, data).status_code == 302
+
+    measure = order.outcome_measures.get()
+    assert (measure.response.total, measure.response.difficulty) == (
+        14,
+        int(difficulty) if difficulty else None,
+    )
 
 
 def test_ended_order_cannot_take_new_appointments(client, order, officer):

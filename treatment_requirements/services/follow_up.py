@@ -236,6 +236,7 @@ def outcome_measure_record(
     answers: list,
     measured_on: datetime.date,
     by,
+    difficulty: int | None = None,
     request=None,
 ) -> OutcomeMeasure:
     """Repeat an instrument at the start, middle or end of the order (scored by the
@@ -256,7 +257,12 @@ def outcome_measure_record(
     if any(answer is None for answer in answers):
         raise ValidationError("Answer every question: an outcome measure is only kept complete.")
     response = assessment_services.instrument_save(
-        code=code, answers=answers, person=order.person, by=by, request=request
+        code=code,
+        answers=answers,
+        difficulty=difficulty,
+        person=order.person,
+        by=by,
+        request=request,
     )
     measure = OutcomeMeasure.objects.create(
         order=order,

@@ -36,9 +36,21 @@ def _apply_errors(form, exc: ValidationError):
 
 
 def _form_page(
-    request, form, *, title, caption="", submit="Save", cancel_url, intro="", status=200, extra=None
+    request,
+    form,
+    *,
+    title,
+    caption="",
+    person=None,
+    submit="Save",
+    cancel_url,
+    intro="",
+    status=200,
+    extra=None,
 ):
+    """A one-form page about `person` (whose risk banner base.html then shows)."""
     context = {
+        "person": person,
         "form": form,
         "title": title,
         "caption": caption,

@@ -120,6 +120,7 @@ def breach_outcome(request, pk, breach_pk):
         form,
         title="Record the outcome of the breach",
         caption=f"{order.person.full_name}, order {order.reference}",
+        person=order.person,
         cancel_url=order.get_absolute_url(),
         intro=f"Referred for breach on {breach.referred_on:%d/%m/%Y}.",
         status=_invalid_status(form),

@@ -67,6 +67,7 @@ def drug_test_new(request, pk):
         form,
         title="Record a drug test",
         caption=f"{order.person.full_name}, order {order.reference}",
+        person=order.person,
         cancel_url=order.get_absolute_url(),
         status=_invalid_status(form),
     )
@@ -98,6 +99,7 @@ def review_new(request, pk):
         form,
         title="Book a DRR review hearing",
         caption=f"{order.person.full_name}, order {order.reference}",
+        person=order.person,
         cancel_url=order.get_absolute_url(),
         submit="Book review",
         intro="Reviews are at least one month apart; they are required when the treatment "
@@ -133,6 +135,7 @@ def review_report(request, pk, review_pk):
         form,
         title=f"Progress report for the review on {review.review_date:%d/%m/%Y}",
         caption=f"{order.person.full_name}, order {order.reference}",
+        person=order.person,
         cancel_url=order.get_absolute_url(),
         status=_invalid_status(form),
         extra={"drug_tests": list(tests)},
@@ -196,6 +199,7 @@ def measure_new(request, pk):
                 stage=form.cleaned_data["stage"],
                 code=code,
                 answers=answers,
+                difficulty=instrument_form.difficulty_answer(),
                 measured_on=form.cleaned_data["measured_on"],
                 by=request.user,
                 request=request,
@@ -267,6 +271,7 @@ def order_terminate(request, pk):
         form,
         title="End the order",
         caption=f"{order.person.full_name}, order {order.reference}",
+        person=order.person,
         cancel_url=order.get_absolute_url(),
         submit="Continue",
         intro=f"The order's end date is {order.end_date:%d/%m/%Y}. Before then it can only be "
@@ -374,6 +379,7 @@ def reoffending_new(request, pk):
         form,
         title="Record a re-arrest or reconviction",
         caption=_follow_up_caption(referral, order),
+        person=referral.person,
         cancel_url=_follow_up_page(referral, order),
         intro=_window_intro(referral),
         status=_invalid_status(form),
@@ -402,6 +408,7 @@ def reoffending_check(request, pk):
         form,
         title="Record the 12-month reoffending check",
         caption=_follow_up_caption(referral, order),
+        person=referral.person,
         cancel_url=_follow_up_page(referral, order),
         intro=f"{_window_intro(referral)} The check is due on "
         f"{referral.reoffending_check_due_on:%d/%m/%Y}. Record any re-arrests or "

@@ -50,6 +50,7 @@ def recommendation_new(request, assessment_pk):
         form,
         title="Recommend treatment requirements",
         caption=person.full_name,
+        person=person,
         submit="Continue",
         cancel_url=assessment.get_absolute_url(),
         intro="You will confirm each requirement's statutory criteria, with evidence, next.",
