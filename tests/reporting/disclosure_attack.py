@@ -31,7 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from referrals.enums import ReferralSource
-from reporting.disclosure import NOT_APPLICABLE, SUPPRESSED
+from reporting.disclosure import SUPPRESSED
 from reporting.forms import DashboardFilterForm, period_range
 from reporting.selectors import dashboard_for, latest_run
 
@@ -500,7 +500,11 @@ def _attack_family(
                         continue
                     variables = [model.var(k) if k not in zero else None for k in keys]
                     coefficients = [1] + [-1] * (len(keys) - 1)
-                    pairs = [(v, c) for v, c in zip(variables, coefficients) if v is not None]
+                    pairs = [
+                        (v, c)
+                        for v, c in zip(variables, coefficients, strict=True)
+                        if v is not None
+                    ]
                     model.bound([v for v, _ in pairs], 0, 0, [c for _, c in pairs])
     model.prepare(targets)
     return _pinned(model, key, cohort, targets)
