@@ -208,7 +208,10 @@ def _breakdowns(run, selection) -> dict[str, dict[str, int]]:
 
 
 def _chart(labels, datasets, *, kind="bar", horizontal=False, unit="") -> dict:
-    """Chart data from displayed values: "*" and "-" become gaps, never numbers."""
+    """Chart data from displayed values: "*" and "-" become gaps, never numbers.
+
+    `display` keeps what the table shows for every point: static/js/dashboard.js writes
+    the "*" (or "-") where a hidden figure's bar would be, so it never reads as 0."""
     return {
         "type": kind,
         "horizontal": horizontal,
