@@ -159,6 +159,7 @@ def test_headlines_and_refresh_time_shown(commissioner_client, known_data):
 
     headlines = {h.label: h.value for h in response.context["dashboard"].headlines}
     assert headlines["referrals received"] == 25
+    assert headlines["screened within target"] == "75%"  # 15 of 20 shown; 13 of 22 exactly
     assert "data last refreshed 10:00 on 23 November 2026" in response.text
     # The period ends with the snapshot (the end of 22 November), not today.
     assert f"December 2025 to {SNAPSHOT_DAY.day} November 2026" in response.text
@@ -277,3 +278,27 @@ def test_team_lead_of_another_team_sees_none_of_this_teams_figures(known_data):
     assert "Wisbech custody suite" not in response.text
     assert response.context["dashboard"].headlines[0].value == 3
     assert export.status_code == 200
+
+
+def test_gender_shares_are_of_the_rounded_counts(commissioner_client, small_teams):
+    # Last 12 months: 19 women, 30 men, 3 non-binary people, 52 in all.
+    shown = _table(commissioner_client, "gender")
+
+    assert shown == {
+        "Female": [20, 40],  # 20 of 50, not 19 of 52 (37%)
+        "Male": [30, 60],  # 30 of 50, not 30 of 52 (58%)
+        "Non-binary or other": ["*", "*"],
+        "Not stated": [0, 0],
+    }
+
+
+def test_gender_shares_for_a_team_lead_are_exact(fenland_lead_client, small_teams):
+    # Fenland, last 12 months: 13 women, 9 men, 3 non-binary people.
+    shown = _table(fenland_lead_client, "gender")
+
+    assert shown == {
+        "Female": [13, 52],
+        "Male": [9, 36],
+        "Non-binary or other": [3, 12],
+        "Not stated": [0, 0],
+    }

@@ -14,12 +14,7 @@ from reporting import disclosure
 from reporting.disclosure import NOT_APPLICABLE, SUPPRESSED, is_small, share
 
 from .disclosure_attack import attack, dashboard_views
-from .known_data import NOW, build_small_teams_data
-
-
-@pytest.fixture
-def small_teams(pathway_data):
-    return build_small_teams_data(pathway_data)
+from .known_data import NOW
 
 
 class _Anything:
