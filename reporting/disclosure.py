@@ -5,10 +5,12 @@ Pure functions, no database. Commissioners see every figure through these rules:
 - a count of 0 stays 0; 1 to 7 shows as "*"; anything else is rounded to the nearest 5
   (halves round up, so 1002 -> 1000 and 1003 -> 1005);
 - totals are added up from the unrounded counts and only then suppressed;
-- percentages are computed from unrounded counts and hidden ("*") when their denominator
-  would be suppressed; a zero denominator gives "-" (nothing to divide). On dashboards
-  (`Disclosure.percent`) a percentage is also hidden when its numerator is 1 to 7, since
-  the percentage and the rounded denominator would give the hidden count away;
+- percentages (`share`) are worked out from the *rounded* numerator over the *rounded*
+  denominator, as NHS Digital's mental-health statistics do, and shown as "*" when the
+  numerator, the denominator or the complement (denominator minus numerator) is 1 to 7;
+  a zero denominator gives "-" (nothing to divide). A percentage of unrounded counts would
+  undo the rounding: with the total and a whole-number share, the exact counts and then a
+  suppressed cell can be worked back (tests/reporting/test_disclosure_attack.py tries);
 - medians and means over 1 to 7 people show as "*"; over nobody, "-".
 
 Team leads, who may open the underlying records of their own team, see the same
@@ -28,9 +30,10 @@ ROUND_TO = 5
 FOOTNOTE = (
     "Figures follow NHS Digital's small-number rule: 0 stays 0, 1 to 7 is shown as *, "
     "other counts are rounded to the nearest 5. Totals are added before rounding, so they "
-    "may differ from the sum of the rounded rows. Percentages, medians and means are "
-    "worked out from the unrounded figures and shown as * where they rest on 1 to 7 people. "
-    "A dash (-) means there is nothing to measure."
+    "may differ from the sum of the rounded rows. Percentages are worked out from the "
+    "rounded figures, and shown as * when the count, the total it is a share of, or the "
+    "difference between them is 1 to 7. Medians are shown as * when they rest on 1 to 7 "
+    "people. A dash (-) means there is nothing to measure."
 )
 
 Figure = int | float | str
@@ -62,15 +65,31 @@ def _round_half_up(value: float, places: int) -> float | int:
     return int(rounded) if places == 0 else float(rounded)
 
 
-def percentage(
-    numerator: int, denominator: int, *, suppressed: bool = True, places: int = 0
-) -> Figure:
-    """numerator / denominator as a percentage of unrounded counts, or "*"/"-"."""
+def share(numerator: int, denominator: int) -> int | str:
+    """The percentage a commissioner is shown of `numerator` out of `denominator`.
+
+    Unrounded counts in; out comes what is shown: "-" when the denominator is 0 (nothing
+    to divide); "*" when the numerator, the denominator or the complement (denominator
+    minus numerator) is 1 to 7; otherwise the *rounded* numerator over the *rounded*
+    denominator (each as `suppress` shows it) as a whole-number percentage, halves up.
+    A numerator of 0 stays a real 0%. So a share never tells more than the two rounded
+    counts already shown, and a "*" count never gets a number beside it.
+    """
+    if numerator < 0 or denominator < 0:
+        raise ValueError("A count cannot be negative")
     if denominator == 0:
         return NOT_APPLICABLE
-    if suppressed and is_small(denominator):
+    if is_small(numerator) or is_small(denominator) or is_small(denominator - numerator):
         return SUPPRESSED
-    return _round_half_up(100 * numerator / denominator, places)
+    return _round_half_up(100 * suppress(numerator) / suppress(denominator), 0)
+
+
+def exact_share(numerator: int, denominator: int) -> int | str:
+    """A whole-number percentage of the exact counts ("-" for nothing to divide): only for
+    a team lead's own team (`Disclosure(suppressed=False)`), never for publication."""
+    if denominator == 0:
+        return NOT_APPLICABLE
+    return _round_half_up(100 * numerator / denominator, 0)
 
 
 def average(
@@ -96,15 +115,11 @@ class Disclosure:
     def total(self, counts: Iterable[int]) -> int | str:
         return self.count(sum(counts))
 
-    def percent(self, numerator: int, denominator: int, places: int = 0) -> Figure:
-        """As `percentage`; when suppressed, also hidden if the numerator is 1 to 7.
-
-        Beyond the stated rule, deliberately: "20%" of a denominator shown as 25 gives
-        away a numerator shown as "*" (secondary disclosure).
-        """
-        if self.suppressed and is_small(numerator) and denominator:
-            return SUPPRESSED
-        return percentage(numerator, denominator, suppressed=self.suppressed, places=places)
+    def share(self, numerator: int, denominator: int) -> int | str:
+        """`share` for commissioners; the exact percentage for a team lead's own team."""
+        if self.suppressed:
+            return share(numerator, denominator)
+        return exact_share(numerator, denominator)
 
     def average(self, value: float | None, people: int, places: int = 1) -> Figure:
         return average(value, people, suppressed=self.suppressed, places=places)

@@ -208,7 +208,10 @@ def _breakdowns(run, selection) -> dict[str, dict[str, int]]:
 
 
 def _chart(labels, datasets, *, kind="bar", horizontal=False, unit="") -> dict:
-    """Chart data from displayed values: "*" and "-" become gaps, never numbers."""
+    """Chart data from displayed values: "*" and "-" become gaps, never numbers.
+
+    `display` keeps what the table shows for every point: static/js/dashboard.js writes
+    the "*" (or "-") where a hidden figure's bar would be, so it never reads as 0."""
     return {
         "type": kind,
         "horizontal": horizontal,
@@ -244,9 +247,9 @@ def _count_table(
     for name, count in pairs:
         row = [name, d.count(count)]
         if share:
-            row.append(d.percent(count, total))
+            row.append(d.share(count, total))
         rows.append(row)
-    total_row = ["Total", d.count(total)] + ([d.percent(total, total)] if share else [])
+    total_row = ["Total", d.count(total)] + ([d.share(total, total)] if share else [])
     chart = _chart(
         [r[0] for r in rows],
         [("Referrals", [r[1] for r in rows])],
@@ -343,7 +346,7 @@ def _vulnerability_table(vulnerabilities, total, d, names) -> FigureTable:
         ((names["vulnerabilities"].get(code, code), n) for code, n in vulnerabilities.items()),
         key=lambda kv: (-kv[1], kv[0]),
     )
-    rows = [[name, d.count(n), d.percent(n, total)] for name, n in pairs]
+    rows = [[name, d.count(n), d.share(n, total)] for name, n in pairs]
     return FigureTable(
         "vulnerabilities",
         "Vulnerabilities identified",
@@ -387,7 +390,7 @@ def _timeliness_table(totals, histograms, d) -> FigureTable:
                 d.count(done),
                 d.average(_median_hours(histogram), sum(histogram.values())),
                 d.count(within),
-                d.percent(within, done),
+                d.share(within, done),
             ]
         )
     return FigureTable(
@@ -414,7 +417,7 @@ def _funnel_table(totals, d) -> FigureTable:
         ("Order completed", totals["orders_completed"]),
     ]
     referred = totals["referrals"]
-    rows = [[name, d.count(n), d.percent(n, referred)] for name, n in stages]
+    rows = [[name, d.count(n), d.share(n, referred)] for name, n in stages]
     return FigureTable(
         "funnel",
         "The pathway: from referral to completed order",
@@ -457,7 +460,7 @@ def _compliance_table(breakdowns, d) -> FigureTable:
     rows = [
         ["Appointments with an outcome recorded", d.count(due)],
         ["Appointments kept (attended and complied)", d.count(kept)],
-        ["Share of appointments kept (%)", d.percent(kept, due)],
+        ["Share of appointments kept (%)", d.share(kept, due)],
         *[[label, d.count(n)] for label, n in labelled[1:]],
         ["Warnings given", d.count(warnings)],
         ["Breach referrals", d.count(breaches)],
@@ -500,7 +503,7 @@ def _outcome_table(outcomes, d) -> FigureTable:
                 f"Fall of {threshold} or more points",
                 d.count(n),
                 d.count(better),
-                d.percent(better, n),
+                d.share(better, n),
             ]
         )
     return FigureTable(
@@ -526,7 +529,7 @@ def _reoffending_table(totals, d) -> FigureTable:
     rows = [
         ["Referrals whose 12 months have ended", d.count(followed)],
         ["Re-arrested or reconvicted within the 12 months", d.count(rearrested)],
-        ["Share re-arrested or reconvicted (%)", d.percent(rearrested, followed)],
+        ["Share re-arrested or reconvicted (%)", d.share(rearrested, followed)],
     ]
     return FigureTable(
         "reoffending",
@@ -547,7 +550,7 @@ def _onward_table(outcomes, d, names) -> FigureTable:
             names["services"].get(code, code.replace("_", " ").capitalize()),
             d.count(n),
             d.count(attended.get(code, 0)),
-            d.percent(attended.get(code, 0), n),
+            d.share(attended.get(code, 0), n),
         ]
         for code, n in sorted(referred.items(), key=lambda kv: -kv[1])
     ]
@@ -560,7 +563,7 @@ def _onward_table(outcomes, d, names) -> FigureTable:
             "Total",
             d.total(referred.values()),
             d.total(attended.values()),
-            d.percent(sum(attended.values()), sum(referred.values())),
+            d.share(sum(attended.values()), sum(referred.values())),
         ],
         chart=_chart(
             [r[0] for r in rows],

@@ -1,6 +1,8 @@
 // Draws each dashboard chart from its JSON data block (rendered with Django's json_script,
 // so no inline script runs: CSP). The same figures are in the table beneath each chart.
-// Suppressed figures ("*") arrive as null and are left out of the chart, never drawn as 0.
+// Suppressed figures ("*") and figures with nothing to measure ("-") arrive as null: no bar
+// or point is drawn for them (never a 0), and the plugin below writes the "*" or "-" where
+// the bar would start, so a hidden figure never reads as an empty bar.
 (function () {
   "use strict";
 
@@ -19,6 +21,52 @@
     };
   }
 
+  // Writes each hidden figure's marker ("*" or "-") at the base of its bar or point and
+  // records what it wrote on the chart (chart.$hiddenLabels) for the browser tests.
+  function hiddenLabels(spec) {
+    return {
+      id: "appHiddenLabels",
+      afterDatasetsDraw: function (chart) {
+        var horizontal = chart.options.indexAxis === "y";
+        var indexScale = chart.scales[horizontal ? "y" : "x"];
+        var valueScale = chart.scales[horizontal ? "x" : "y"];
+        var base = valueScale.getPixelForValue(0);
+        var ctx = chart.ctx;
+        var drawn = [];
+        ctx.save();
+        ctx.font = "bold 16px " + window.Chart.defaults.font.family;
+        ctx.fillStyle = "#0b0c0c";
+        ctx.textBaseline = horizontal ? "middle" : "bottom";
+        ctx.textAlign = horizontal ? "left" : "center";
+        spec.datasets.forEach(function (dataset, i) {
+          var meta = chart.getDatasetMeta(i);
+          if (!chart.isDatasetVisible(i)) {
+            return;
+          }
+          dataset.data.forEach(function (value, j) {
+            var shown = dataset.display ? dataset.display[j] : null;
+            if (value !== null || !shown) {
+              return;
+            }
+            var element = meta.data[j];
+            var at = element ? element[horizontal ? "y" : "x"] : NaN;
+            if (!isFinite(at)) {
+              at = indexScale.getPixelForValue(j);
+            }
+            if (horizontal) {
+              ctx.fillText(shown, base + 6, at);
+            } else {
+              ctx.fillText(shown, at, base - 4);
+            }
+            drawn.push({ dataset: i, index: j, text: shown });
+          });
+        });
+        ctx.restore();
+        chart.$hiddenLabels = drawn;
+      }
+    };
+  }
+
   function config(spec) {
     var valueAxis = spec.horizontal ? "x" : "y";
     var scales = { x: { stacked: !!spec.stacked }, y: { stacked: !!spec.stacked } };
@@ -29,6 +77,7 @@
     }
     return {
       type: spec.type || "bar",
+      plugins: [hiddenLabels(spec)],
       data: {
         labels: spec.labels,
         datasets: spec.datasets.map(function (d, i) {

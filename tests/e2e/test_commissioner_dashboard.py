@@ -24,6 +24,14 @@ def dashboard_data(e2e_db):
         yield build_known_data()
 
 
+def _hidden_labels(page, key):
+    """The "*" and "-" markers the chart wrote for its hidden figures."""
+    return page.evaluate(
+        """key => window.Chart.getChart(document.querySelector(`#${key} canvas`)).$hiddenLabels""",
+        key,
+    )
+
+
 def _chart_values(page, key):
     """What Chart.js drew for a figure: its labels and first dataset."""
     return page.evaluate(
@@ -53,6 +61,17 @@ def test_commissioner_filters_to_women_in_one_team_and_downloads_csv(
     expect(page.locator("#headlines")).to_contain_text("25")
     assert_no_serious_violations(page, "commissioner dashboard")
     screenshot("1-dashboard")
+
+    # Norwich's 3 referrals are hidden: no bar (never a 0), but a "*" where the bar would be.
+    page.wait_for_selector("#referrals-by-team canvas[data-chart-ready=true]", state="attached")
+    by_team = page.locator("#referrals-by-team")
+    by_team.scroll_into_view_if_needed()
+    assert _chart_values(page, "referrals-by-team") == {
+        "labels": ["Fenland L&D", "Norwich L&D"],
+        "data": [20, None],
+    }
+    assert _hidden_labels(page, "referrals-by-team") == [{"dataset": 0, "index": 1, "text": "*"}]
+    screenshot("1b-hidden-figure-labelled")
 
     page.select_option("#id_cohort", label="Women")
     page.select_option("#id_team", label="Fenland L&D")

@@ -8,7 +8,7 @@ from django.test import Client
 from accounts.enums import Role, TeamKind
 from tests.factories import TeamFactory, UserFactory
 
-from .known_data import NOW, build_known_data, build_pathway_data
+from .known_data import NOW, build_known_data, build_pathway_data, build_small_teams_data
 
 
 @pytest.fixture
@@ -25,6 +25,12 @@ def known_data(db, frozen_clock):
 @pytest.fixture
 def pathway_data(known_data):
     return build_pathway_data(known_data)
+
+
+@pytest.fixture
+def small_teams(pathway_data):
+    """The known and pathway data with small teams added (known_data.build_small_teams_data)."""
+    return build_small_teams_data(pathway_data)
 
 
 @pytest.fixture

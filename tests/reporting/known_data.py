@@ -376,3 +376,84 @@ def build_pathway_data(known_data: KnownData) -> KnownData:
     run = build_day(SNAPSHOT_DAY, trigger="test")
     assert run.error == ""
     return known_data
+
+
+def build_small_teams_data(known_data: KnownData) -> KnownData:
+    """Small teams for the disclosure attack (tests/reporting/test_disclosure_attack.py), on
+    top of the known and pathway data: categories of 1 to 7 people everywhere.
+
+    - Fenland: 3 non-binary people aged 40 referred by voluntary attendance in October
+      2026, screened after 4 hours;
+    - Norwich: 10 men aged 20 from voluntary attendance in November 2026 (6 screened after
+      4 hours), and 2 women aged 35 from probation in October 2026, screened;
+    - King's Lynn (a third team): 4 women aged 22 from the magistrates' court in September
+      2026 and 8 men aged 60 from police custody in June 2026, all screened after 30 hours.
+    """
+    team_c = TeamFactory(name="King's Lynn L&D", kind=TeamKind.LIAISON_DIVERSION)
+    site_a = known_data.referrals[0].site
+    site_b = known_data.referrals[-1].site
+    site_c = SiteFactory(team=team_c, name="King's Lynn custody suite", kind=SiteKind.CUSTODY_SUITE)
+    creator = known_data.referrals[0].created_by
+    hours = datetime.timedelta
+    batches = [
+        {
+            "team": known_data.team_a,
+            "site": site_a,
+            "source": ReferralSource.VOLUNTARY_ATTENDANCE,
+            "count": 3,
+            "received": datetime.datetime(2026, 10, 20, 9, tzinfo=LONDON),
+            "gender": Gender.NON_BINARY_OR_OTHER,
+            "age": 40,
+            "screened_after": hours(hours=4),
+        },
+        {
+            "team": known_data.team_b,
+            "site": site_b,
+            "source": ReferralSource.VOLUNTARY_ATTENDANCE,
+            "count": 10,
+            "received": datetime.datetime(2026, 11, 2, 9, tzinfo=LONDON),
+            "gender": Gender.MALE,
+            "age": 20,
+            "screened_after": hours(hours=4),
+        },
+        {
+            "team": known_data.team_b,
+            "site": site_b,
+            "source": ReferralSource.PROBATION,
+            "count": 2,
+            "received": datetime.datetime(2026, 10, 12, 9, tzinfo=LONDON),
+            "gender": Gender.FEMALE,
+            "age": 35,
+            "screened_after": hours(hours=2),
+        },
+        {
+            "team": team_c,
+            "site": site_c,
+            "source": ReferralSource.MAGISTRATES_COURT,
+            "count": 4,
+            "received": datetime.datetime(2026, 9, 14, 9, tzinfo=LONDON),
+            "gender": Gender.FEMALE,
+            "age": 22,
+            "screened_after": hours(hours=30),
+        },
+        {
+            "team": team_c,
+            "site": site_c,
+            "source": ReferralSource.POLICE_CUSTODY,
+            "count": 8,
+            "received": datetime.datetime(2026, 6, 8, 9, tzinfo=LONDON),
+            "gender": Gender.MALE,
+            "age": 60,
+            "screened_after": hours(hours=30),
+        },
+    ]
+    for n, batch in enumerate(batches):
+        first = len(known_data.referrals)
+        _referrals(known_data, creator, name=("Persephone", f"Smallteam-Ravensworth{n}x"), **batch)
+        if n == 1:  # Norwich's voluntary attendances: only 6 of the 10 were screened.
+            for referral in known_data.referrals[first : first + 4]:
+                referral.screened_at, referral.status = None, ReferralStatus.RECEIVED
+                referral.save()
+    run = build_day(SNAPSHOT_DAY, trigger="test")
+    assert run.error == ""
+    return known_data

@@ -137,7 +137,9 @@ def test_timeliness_median_over_few_people_is_hidden_from_commissioner(
 ):
     shown = _table(commissioner_client, "timeliness")
 
-    assert shown["Referral to screening"] == [20, 4.0, 15, 59]
+    # 13 of 22 screened within target: shown as 15 of 20, so 75% (not 59% of the exact
+    # counts, which with the rounded counts would pin them down).
+    assert shown["Referral to screening"] == [20, 4.0, 15, 75]
     assert shown["Referral to assessment"] == ["*", "*", 0, "*"]
 
 
@@ -147,7 +149,8 @@ def test_funnel_equals_direct_count(commissioner_client, known_data):
     shown = _table(commissioner_client, "funnel")
 
     assert shown["Referred"] == [suppress(counted.count()), 100]
-    assert shown["Screened"] == [suppress(counted.filter(screened_at__isnull=False).count()), 88]
+    # 22 of 25 screened: 88% would give away the 3 not screened (the complement is 1 to 7).
+    assert shown["Screened"] == [suppress(counted.filter(screened_at__isnull=False).count()), "*"]
     assert shown["Assessed"] == ["*", "*"]  # 5 of 25 = 20% would reveal the 5
 
 
@@ -156,6 +159,7 @@ def test_headlines_and_refresh_time_shown(commissioner_client, known_data):
 
     headlines = {h.label: h.value for h in response.context["dashboard"].headlines}
     assert headlines["referrals received"] == 25
+    assert headlines["screened within target"] == "75%"  # 15 of 20 shown; 13 of 22 exactly
     assert "data last refreshed 10:00 on 23 November 2026" in response.text
     # The period ends with the snapshot (the end of 22 November), not today.
     assert f"December 2025 to {SNAPSHOT_DAY.day} November 2026" in response.text
@@ -274,3 +278,27 @@ def test_team_lead_of_another_team_sees_none_of_this_teams_figures(known_data):
     assert "Wisbech custody suite" not in response.text
     assert response.context["dashboard"].headlines[0].value == 3
     assert export.status_code == 200
+
+
+def test_gender_shares_are_of_the_rounded_counts(commissioner_client, small_teams):
+    # Last 12 months: 19 women, 30 men, 3 non-binary people, 52 in all.
+    shown = _table(commissioner_client, "gender")
+
+    assert shown == {
+        "Female": [20, 40],  # 20 of 50, not 19 of 52 (37%)
+        "Male": [30, 60],  # 30 of 50, not 30 of 52 (58%)
+        "Non-binary or other": ["*", "*"],
+        "Not stated": [0, 0],
+    }
+
+
+def test_gender_shares_for_a_team_lead_are_exact(fenland_lead_client, small_teams):
+    # Fenland, last 12 months: 13 women, 9 men, 3 non-binary people.
+    shown = _table(fenland_lead_client, "gender")
+
+    assert shown == {
+        "Female": [13, 52],
+        "Male": [9, 36],
+        "Non-binary or other": [3, 12],
+        "Not stated": [0, 0],
+    }
