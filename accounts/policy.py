@@ -35,7 +35,8 @@ class Action:
     CHANGE = "change"
     SIGN = "sign"
     EXPORT = "export"
-    # Warnings, breach, ending an order and reoffending follow-up: the supervising officer's.
+    # Warnings, breach and ending an order: the supervising officer's; also the reoffending
+    # follow-up of a referral once an order was made from it (before that, the L&D team's).
     ENFORCE = "enforce"
 
 

@@ -11,7 +11,6 @@ from core.concurrency import StaleEditError, save_if_current
 from .enums import ClosureReason, ReferralStatus
 from .models import Person, Referral, ReferralStatusChange
 from .pathway import move_refusal
-from .signals import referral_changed
 
 
 @transaction.atomic
@@ -102,7 +101,6 @@ def referral_update(
         person_id=referral.person_id,
         request=request,
     )
-    referral_changed.send(sender=Referral, referral=referral)
     return referral
 
 
