@@ -74,6 +74,10 @@
     if (spec.unit === "%") {
       scales[valueAxis].max = 100;
       scales[valueAxis].ticks = { callback: function (v) { return v + "%"; } };
+    } else {
+      // Counts are whole numbers; when every figure is hidden the axis still reads 0 to 5.
+      scales[valueAxis].suggestedMax = 5;
+      scales[valueAxis].ticks = { precision: 0 };
     }
     return {
       type: spec.type || "bar",

@@ -26,6 +26,7 @@ from tests.treatment_requirements.factories import (
     WarningFactory,
     ready_recommendation,
 )
+from treatment_requirements.models import ReviewHearing
 
 from .factories import AssessmentFactory, ConsentFactory, signed_assessment
 
@@ -171,6 +172,39 @@ def test_banner_on_probation_order_pages_without_consent_to_share(client, world,
     for url in urls:
         assert _page(client, url).count(banner()) == 1, url
     assert banner() not in _page(client, world["orders"]["safe"].get_absolute_url())
+
+
+def test_banner_on_every_order_form_page_for_probation(client, world, officer):
+    """The one-form pages of an order (views/_common.py `_form_page`) all carry the banner,
+    and the safe person's do not."""
+    pages = {}
+    for key in ("at_risk", "safe"):
+        order = world["orders"][key]
+        drr = OrderRequirementFactory(
+            order=order, kind="drr", provider=order.requirements.first().provider
+        )
+        review = ReviewHearing.objects.create(
+            order=order,
+            requirement=drr,
+            review_date=timezone.localdate() - datetime.timedelta(days=1),
+            scheduled_by=officer,
+        )
+        failure = FailureFactory(order=order)
+        pages[key] = [
+            reverse("treatment_requirements:review_held", args=[order.pk, review.pk]),
+            reverse("treatment_requirements:review_report", args=[order.pk, review.pk]),
+            reverse("treatment_requirements:review_new", args=[order.pk]),
+            reverse("treatment_requirements:drug_test_new", args=[order.pk]),
+            reverse("treatment_requirements:order_terminate", args=[order.pk]),
+            reverse("treatment_requirements:failure_action", args=[order.pk, failure.pk]),
+            reverse("treatment_requirements:reoffending_new", args=[order.referral_id]),
+        ]
+    client.force_login(officer)
+
+    for url in pages["at_risk"]:
+        assert _page(client, url).count(banner()) == 1, url
+    for url in pages["safe"]:
+        assert banner() not in _page(client, url), url
 
 
 def test_banner_on_the_consented_summary_for_probation(client, world, officer):

@@ -41,14 +41,14 @@ def _form_page(
     *,
     title,
     caption="",
-    person=None,
+    person,
     submit="Save",
     cancel_url,
     intro="",
     status=200,
     extra=None,
 ):
-    """A one-form page about `person` (whose risk banner base.html then shows)."""
+    """A one-form page about `person` (required: base.html shows their risk banner)."""
     context = {
         "person": person,
         "form": form,

@@ -165,12 +165,17 @@ def review_held(request, pk, review_pk):
     return _form_page(
         request,
         form,
-        title=f"Record the review on {review.review_date:%d/%m/%Y} as held",
+        title=f"Record the review on {review.review_date:%-d %B %Y} as held",
         caption=f"{order.person.full_name}, order {order.reference}",
+        person=order.person,
         cancel_url=order.get_absolute_url(),
         submit="Record as held",
-        intro=problem
-        or f"The progress report went to the court on {review.report_submitted_on:%d/%m/%Y}.",
+        intro=(
+            "No written progress report reached the court before this review. To record it "
+            "as held, say why there was none."
+            if problem
+            else f"The progress report went to the court on {review.report_submitted_on:%d/%m/%Y}."
+        ),
         status=_invalid_status(form),
     )
 
