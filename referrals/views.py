@@ -161,6 +161,8 @@ def intake(request):
         "forms": [f for f in (person_form, referral_form) if f is not None],
     }
     if request.method == "GET":
+        if known_person is not None:  # the page shows who they are: a view of the person
+            _audit_view(request, known_person, known_person.pk)
         return render(request, "referrals/intake.html", context)
     return _intake_post(request, context)
 

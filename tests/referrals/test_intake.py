@@ -218,6 +218,19 @@ def test_new_referral_for_known_person_from_person_page(practitioner_client, int
 
 
 @pytest.mark.django_db
+def test_intake_for_a_known_person_audits_the_view_of_that_person_only(
+    practitioner_client, team
+):
+    person, other = PersonFactory(team=team), PersonFactory(team=team)
+
+    practitioner_client.get(f"{INTAKE}?person={person.pk}")
+
+    viewed = AuditEvent.objects.filter(action=AuditAction.VIEW)
+    assert list(viewed.values_list("person_id", flat=True)) == [person.pk]
+    assert not viewed.filter(person_id=other.pk).exists()
+
+
+@pytest.mark.django_db
 def test_new_referral_for_another_teams_person_is_not_found(
     practitioner_client, intake_data, other_team
 ):
