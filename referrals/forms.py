@@ -485,6 +485,7 @@ class ReferralFilterForm(forms.Form):
     """Filters that hold no personal data, so they can live in the URL."""
 
     SORTS = [
+        ("urgent", "Most urgent first"),  # My work's order: selectors.most_urgent_first
         ("-received", "Received (newest first)"),
         ("received", "Received (oldest first)"),
         ("status", "Status"),

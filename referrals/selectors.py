@@ -27,18 +27,30 @@ Extension points for other apps (register from your AppConfig.ready):
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Expression, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Expression,
+    F,
+    IntegerField,
+    OrderBy,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from accounts.policy import Action, Kind, get_for_user_or_404, scoped
 from core.queries import capped_count
 
-from .enums import AWAITING_STATUSES, OPEN_STATUSES
+from .enums import AWAITING_STATUSES, OPEN_STATUSES, ReferralSource
 from .models import Person, Referral, ReferralStatusChange, name_key
-from .pathway import is_overdue, timeliness_target
+from .pathway import URGENCY_ORDER, due_at, due_label, is_overdue, timeliness_target
 
 PAGE_SIZE = 25
-MY_WORK_LIMIT = 10  # per queue: the oldest first; each links to the whole queue in the list
+MY_WORK_LIMIT = 10  # per queue: most urgent first; each links to the whole queue in the list
 # My work counts stop here ("1,000+"): counting every open referral of a large team costs a
 # scan that grows with the table, and nobody acts on the exact figure above this.
 MY_WORK_COUNT_CAP = 1000
@@ -129,8 +141,6 @@ def _list_columns(queryset: QuerySet) -> QuerySet:
 
 def overdue_q(now: datetime) -> Q:
     """Referrals still awaiting screening or assessment past their source's target."""
-    from .enums import ReferralSource
-
     by_source = Q()
     for source in ReferralSource.values:
         by_source |= Q(source=source, received_at__lt=now - timeliness_target(source))
@@ -138,6 +148,8 @@ def overdue_q(now: datetime) -> Q:
 
 
 def mark_overdue(referrals: Iterable[Referral], now: datetime | None = None) -> list[Referral]:
+    """Each row with `is_overdue`, its `due_at` (pathway.due_at) and `due_label` ("in 3
+    hours", "overdue by 2 days", "" when no target is left)."""
     now = now or timezone.now()
     rows = list(referrals)
     for referral in rows:
@@ -147,7 +159,46 @@ def mark_overdue(referrals: Iterable[Referral], now: datetime | None = None) -> 
             received_at=referral.received_at,
             now=now,
         )
+        referral.due_at = due_at(
+            source=referral.source, status=referral.status, received_at=referral.received_at
+        )
+        referral.due_label = due_label(referral.due_at, now)
     return rows
+
+
+def due_at_expression() -> Case:
+    """pathway.due_at in SQL: received_at plus the source's target while the referral awaits
+    screening or assessment, else NULL. Read from the settings at each query."""
+    return Case(
+        *(
+            When(
+                status__in=AWAITING_STATUSES,
+                source=source,
+                then=F("received_at") + Value(timeliness_target(source)),
+            )
+            for source in ReferralSource.values
+        ),
+        default=None,
+        output_field=DateTimeField(),
+    )
+
+
+def most_urgent_first() -> list[OrderBy | str]:
+    """The order of My work's queues and the list's "Most urgent first" (pathway.py): a
+    person at risk (each registered person marker, annotated by annotate_person_markers),
+    then urgency, then the soonest or most overdue target, then the oldest."""
+    urgency = Case(
+        *(When(urgency=value, then=Value(rank)) for rank, value in enumerate(URGENCY_ORDER)),
+        default=Value(len(URGENCY_ORDER)),
+        output_field=IntegerField(),
+    )
+    return [
+        *(F(attribute).desc() for attribute in PERSON_MARKERS),
+        urgency.asc(),
+        due_at_expression().asc(nulls_last=True),
+        "received_at",
+        "id",
+    ]
 
 
 def search_q(search: dict) -> Q:
@@ -168,6 +219,7 @@ def _start_of_day(day: date) -> datetime:
 
 
 SORT_ORDERS = {
+    "urgent": most_urgent_first,  # built at each query: the markers and targets it reads
     "-received": ["-received_at", "-id"],
     "received": ["received_at", "id"],
     "status": ["status", "-received_at", "-id"],
@@ -206,7 +258,7 @@ def referral_list(
         queryset = queryset.filter(received_at__lt=_start_of_day(next_day))
     if search:
         queryset = queryset.filter(search_q(search))
-    queryset = queryset.order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["-received"]))
+    queryset = queryset.order_by(*_ordering(SORT_ORDERS.get(sort, SORT_ORDERS["-received"])))
     offset = (max(page, 1) - 1) * page_size
     rows = list(queryset[offset : offset + page_size + 1])
     return mark_overdue(rows[:page_size]), len(rows) > page_size
@@ -215,7 +267,8 @@ def referral_list(
 def queue_q(queue: str, *, user, now: datetime) -> Q:
     """One of My work's queues (forms.WORK_QUEUES) as a filter on the user's referrals.
 
-    Each matches a partial index on Referral (oldest first), so a queue is read in order.
+    Each matches a partial index on Referral, so a queue's rows are found without reading
+    other teams' or closed referrals.
     """
     if queue == "assigned":
         return Q(status__in=OPEN_STATUSES, assigned_to=user)
@@ -237,27 +290,34 @@ def reoffending_due_q(today: date) -> Q:
     return due
 
 
-# Each queue oldest first, in the order of its partial index on Referral.
+# Each queue's order and the referral list's sort its "See all" link uses: the referrals
+# awaiting work most urgent first (risk, urgency, time to target); the reoffending checks
+# (no timeliness target left) by the date each check fell due, on their partial index.
 QUEUE_ORDER = {
-    "assigned": ["received_at", "id"],
-    "unassigned": ["received_at", "id"],
-    "overdue": ["received_at", "id"],
-    "reoffending": ["reoffending_check_due_on", "id"],
+    "assigned": (most_urgent_first, "urgent"),
+    "unassigned": (most_urgent_first, "urgent"),
+    "overdue": (most_urgent_first, "urgent"),
+    # check due = the day after 12 months from receipt: the list's oldest-first order
+    "reoffending": (["reoffending_check_due_on", "id"], "received"),
 }
 
 
+def _ordering(order) -> list:
+    return order() if callable(order) else order
+
+
 def my_work(*, user, now: datetime | None = None, limit: int | None = None) -> dict:
-    """The queues of the "My work" page, each {"rows", "count", "count_label"}: the oldest
-    MY_WORK_LIMIT rows, the rest in the referral list (its `queue` filter)."""
+    """The queues of the "My work" page, each {"rows", "count", "count_label", "sort"}: the
+    first MY_WORK_LIMIT rows in the queue's order, the rest in the referral list (its
+    `queue` filter, read in the same order through its `sort`)."""
     now = now or timezone.now()
     limit = limit or MY_WORK_LIMIT
     referrals = _list_columns(referrals_visible_to(user))
-    return {
-        name: _queue(
-            referrals.filter(queue_q(name, user=user, now=now)).order_by(*order), limit, now
-        )
-        for name, order in QUEUE_ORDER.items()
-    }
+    queues = {}
+    for name, (order, sort) in QUEUE_ORDER.items():
+        queryset = referrals.filter(queue_q(name, user=user, now=now))
+        queues[name] = {**_queue(queryset.order_by(*_ordering(order)), limit, now), "sort": sort}
+    return queues
 
 
 def _queue(queryset, limit: int, now: datetime) -> dict:
