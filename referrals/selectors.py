@@ -37,6 +37,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -324,7 +325,11 @@ def _queue(queryset, limit: int, now: datetime) -> dict:
     """Rows and a count that stops at MY_WORK_COUNT_CAP (count_label shows "1,000+")."""
     count = capped_count(queryset, MY_WORK_COUNT_CAP)
     label = f"{MY_WORK_COUNT_CAP:,}+" if count > MY_WORK_COUNT_CAP else f"{count:,}"
-    return {"rows": mark_overdue(queryset[:limit], now), "count": count, "count_label": label}
+    # The queue's first rows chosen on the referral table alone, then joined to their person,
+    # site and assignee: the sort reads no joined row it will not show.
+    first = queryset.order_by().filter(pk__in=Subquery(queryset.values("pk")[:limit]))
+    rows = first.order_by(*queryset.query.order_by)
+    return {"rows": mark_overdue(rows, now), "count": count, "count_label": label}
 
 
 def likely_matches(*, user, given_name: str, family_name: str, date_of_birth) -> list[Person]:
