@@ -300,9 +300,27 @@ def test_see_all_links_read_the_whole_queue_most_urgent_first(
     assert f'<a class="govuk-link" href="{link}">See all 9 unassigned in my team</a>' in html
     assert _page_references(html, "unassigned") == [queue[k].reference for k in EXPECTED[:3]]
     assert _references(listed.context["rows"]) == [queue[key].reference for key in EXPECTED]
-    assert '<option value="urgent" selected>Most urgent first</option>' in (
-        listed.content.decode()
-    )
+    listed_html = listed.content.decode()
+    assert '<option value="urgent" selected>Most urgent first</option>' in listed_html
+    # the same Risk and Due columns as My work say why each row is where it is
+    assert listed_html.count('<th scope="col" class="govuk-table__header">Due</th>') == 1
+    assert listed_html.count("data-person-marker>Self-harm risk</strong>") == 2
+    assert "data-due><strong>Overdue by 5 days</strong></td>" in listed_html
+
+
+def test_list_in_other_orders_keeps_the_risk_beside_the_name_and_no_due_column(
+    practitioner_client, queue
+):
+    html = practitioner_client.get(LIST, {"queue": "unassigned"}).content.decode()
+
+    assert '<option value="-received" selected>' not in html  # no sort chosen: the default
+    assert '<th scope="col" class="govuk-table__header">Due</th>' not in html
+    assert "data-due>" not in html
+    assert html.count("data-person-marker>Self-harm risk</strong>") == 2
+    assert re.findall(r">(R\d{6})</a>", html) == [
+        row.reference
+        for row in sorted(queue.values(), key=lambda r: (r.received_at, r.pk), reverse=True)
+    ]
 
 
 def test_most_urgent_first_pages_reach_every_row_in_order(practitioner, queue):
