@@ -22,6 +22,10 @@ Extension points for other apps (register from your AppConfig.ready):
   expression (e.g. Exists) annotated as `attribute` on list rows; rows where it is true show
   `label` as a tag beside the person (the `person_markers` filter). Lists annotate with
   `annotate_person_markers`, which adds no query.
+- `register_decided_urgency(func)`: func() returns an expression over a referral giving the
+  urgency decided since intake (screening decides urgency), or NULL; list rows carry
+  `current_urgency`, the first decided one or else the referral's own, which My work orders
+  by and shows.
 """
 
 from collections.abc import Callable, Iterable
@@ -29,6 +33,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     Case,
+    CharField,
     DateTimeField,
     Expression,
     F,
@@ -41,6 +46,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.policy import Action, Kind, get_for_user_or_404, scoped
@@ -63,6 +69,7 @@ _TIMELINE_PROVIDERS: list[TimelineProvider] = []
 _REFERRAL_PANELS: list[ReferralPanel] = []
 _HELD_ELSEWHERE: list[Callable[[], Q]] = []
 _PERSON_ALERTS: list[PersonAlert] = []
+_DECIDED_URGENCY: list[Callable[[], Expression]] = []
 # attribute -> (label, expression over the path to the row's person)
 PERSON_MARKERS: dict[str, tuple[str, Callable[[str], Expression]]] = {}
 
@@ -93,6 +100,20 @@ def register_person_alert(func: PersonAlert) -> PersonAlert:
 
 def register_person_marker(attribute: str, label: str, expression: Callable[[str], Expression]):
     PERSON_MARKERS[attribute] = (label, expression)
+
+
+def register_decided_urgency(func: Callable[[], Expression]) -> Callable[[], Expression]:
+    if func not in _DECIDED_URGENCY:
+        _DECIDED_URGENCY.append(func)
+    return func
+
+
+def current_urgency() -> Expression:
+    """The referral's urgency now: the first one decided since intake (a screening), else
+    the one given at referral."""
+    if not _DECIDED_URGENCY:
+        return F("urgency")
+    return Coalesce(*(func() for func in _DECIDED_URGENCY), F("urgency"), output_field=CharField())
 
 
 def person_alerts(request, person: Person) -> list[dict]:
@@ -137,7 +158,8 @@ def referrals_visible_to(user) -> QuerySet:
 
 
 def _list_columns(queryset: QuerySet) -> QuerySet:
-    return annotate_person_markers(queryset.select_related("person", "site", "assigned_to"))
+    queryset = queryset.select_related("person", "site", "assigned_to")
+    return annotate_person_markers(queryset).annotate(current_urgency=current_urgency())
 
 
 def overdue_q(now: datetime) -> Q:
@@ -187,9 +209,13 @@ def due_at_expression() -> Case:
 def most_urgent_first() -> list[OrderBy | str]:
     """The order of My work's queues and the list's "Most urgent first" (pathway.py): a
     person at risk (each registered person marker, annotated by annotate_person_markers),
-    then urgency, then the soonest or most overdue target, then the oldest."""
+    then urgency (`current_urgency`, annotated by _list_columns), then the soonest or most
+    overdue target, then the oldest."""
     urgency = Case(
-        *(When(urgency=value, then=Value(rank)) for rank, value in enumerate(URGENCY_ORDER)),
+        *(
+            When(current_urgency=value, then=Value(rank))
+            for rank, value in enumerate(URGENCY_ORDER)
+        ),
         default=Value(len(URGENCY_ORDER)),
         output_field=IntegerField(),
     )

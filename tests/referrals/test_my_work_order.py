@@ -364,3 +364,36 @@ def test_most_urgent_first_list_query_count_is_the_same_for_1_and_3_rows(
         response = practitioner_client.get(LIST, params)
 
     assert len(response.context["rows"]) == 3
+
+
+def test_the_urgency_screening_decided_replaces_the_one_given_at_referral(
+    practitioner_client, team, site, practitioner
+):
+    from tests.assessments.factories import ScreeningFactory
+
+    now = timezone.now()
+    people = [PersonFactory(team=team) for _ in range(2)]
+    raised = _refer(people[0], site, received_at=now - 3 * H, status=ReferralStatus.SCREENED)
+    ScreeningFactory(referral=raised, urgency=Urgency.EMERGENCY)
+    lowered = _refer(
+        people[0],
+        site,
+        received_at=now - 2 * H,
+        urgency=Urgency.EMERGENCY,
+        status=ReferralStatus.SCREENED,
+    )
+    ScreeningFactory(referral=lowered, urgency=Urgency.ROUTINE)
+    urgent = _refer(people[1], site, received_at=now - H, urgency=Urgency.URGENT)
+    routine = _refer(people[1], site, received_at=now - 4 * H + datetime.timedelta(minutes=1))
+
+    html = practitioner_client.get(MY_WORK).content.decode()
+    listed = practitioner_client.get(LIST, {"queue": "unassigned", "sort": "urgent"})
+
+    order = [raised.reference, urgent.reference, routine.reference, lowered.reference]
+    assert _page_references(html, "unassigned") == order
+    assert _references(listed.context["rows"]) == order
+    urgencies = re.findall(
+        r'<td class="govuk-table__cell">(Emergency|Urgent|Routine)</td>',
+        html[html.index('<section id="unassigned">') :].split("</section>")[0],
+    )
+    assert urgencies == ["Emergency", "Urgent", "Routine", "Routine"]
