@@ -6,6 +6,7 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from referrals.selectors import (
+            register_decided_urgency,
             register_person_alert,
             register_person_marker,
             register_referral_panel,
@@ -18,6 +19,7 @@ class AssessmentsConfig(AppConfig):
             assessment_events,
             person_risk_alert,
             referral_panel,
+            screened_urgency,
             self_harm_recorded,
         )
 
@@ -25,3 +27,4 @@ class AssessmentsConfig(AppConfig):
         register_timeline_provider(assessment_events)
         register_person_alert(person_risk_alert)
         register_person_marker("self_harm_risk", RISK_FLAGS["self_harm"]["tag"], self_harm_recorded)
+        register_decided_urgency(screened_urgency)

@@ -182,6 +182,14 @@ def person_risk_flags(person: Person) -> list[dict]:
     ]
 
 
+def screened_urgency() -> Subquery:
+    """For list rows of referrals: the urgency the screening decided (DOMAIN: screening
+    decides need, risk and urgency), NULL before screening. Registered with
+    referrals.selectors.register_decided_urgency; a probe of the screening's unique
+    referral index, inside the list's one query."""
+    return Subquery(Screening.objects.filter(referral_id=OuterRef("pk")).values("urgency")[:1])
+
+
 def self_harm_recorded(person_path: str) -> Exists:
     """For list rows: whether the row's person (at `person_path`, e.g. "person" or
     "order__person") has a self-harm flag recorded. A correlated EXISTS on the partial

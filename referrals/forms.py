@@ -485,7 +485,8 @@ class ReferralFilterForm(forms.Form):
     """Filters that hold no personal data, so they can live in the URL."""
 
     SORTS = [
-        ("-received", "Received (newest first)"),
+        ("-received", "Received (newest first)"),  # first: the list's default order
+        ("urgent", "Most urgent first"),  # My work's order: selectors.most_urgent_first
         ("received", "Received (oldest first)"),
         ("status", "Status"),
         ("name", "Family name"),

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from .enums import AWAITING_STATUSES
+from .enums import AWAITING_STATUSES, Urgency
 from .enums import ReferralStatus as S
 
 # The moves a record makes: a completed screening, then a signed assessment.
@@ -70,6 +70,44 @@ def timeliness_target(source: str) -> timedelta:
     return timedelta(hours=settings.LD_TIMELINESS_TARGET_HOURS.get(source, 72))
 
 
+def due_at(*, source: str, status: str, received_at: datetime) -> datetime | None:
+    """When the referral should be screened and assessed by; None once it is not awaiting
+    either (assessed or closed): it has no target left to meet."""
+    if status not in AWAITING_STATUSES:
+        return None
+    return received_at + timeliness_target(source)
+
+
 def is_overdue(*, source: str, status: str, received_at: datetime, now: datetime) -> bool:
-    awaiting = status in AWAITING_STATUSES
-    return awaiting and now > received_at + timeliness_target(source)
+    due = due_at(source=source, status=status, received_at=received_at)
+    return due is not None and now > due
+
+
+# Most urgent first (My work, the referral list's "Most urgent first"): a person at risk
+# (the registered person markers), then the referral's urgency in this order, then the
+# soonest (or most overdue) due_at, those with no target left last, then the oldest.
+URGENCY_ORDER = (Urgency.EMERGENCY, Urgency.URGENT, Urgency.ROUTINE)
+
+
+def due_label(due: datetime | None, now: datetime) -> str:
+    """How long is left to the target, or how long it is overdue: "in 3 hours 20 minutes",
+    "overdue by 2 days". Under a day in hours and minutes (the custody targets are hours),
+    from a day in whole days; "due now" within the minute of the target."""
+    if due is None:
+        return ""
+    left = due - now
+    span = abs(left)
+    if span < timedelta(minutes=1):
+        return "due now"
+    if span >= timedelta(days=1):
+        words = _count(span.days, "day")
+    else:
+        hours, minutes = divmod(int(span.total_seconds()) // 60, 60)
+        words = " ".join(
+            _count(n, unit) for n, unit in ((hours, "hour"), (minutes, "minute")) if n
+        )
+    return f"in {words}" if left > timedelta(0) else f"overdue by {words}"
+
+
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"

@@ -22,23 +22,42 @@ Extension points for other apps (register from your AppConfig.ready):
   expression (e.g. Exists) annotated as `attribute` on list rows; rows where it is true show
   `label` as a tag beside the person (the `person_markers` filter). Lists annotate with
   `annotate_person_markers`, which adds no query.
+- `register_decided_urgency(func)`: func() returns an expression over a referral giving the
+  urgency decided since intake (screening decides urgency), or NULL; list rows carry
+  `current_urgency`, the first decided one or else the referral's own, which My work orders
+  by and shows.
 """
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Expression, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    DateTimeField,
+    Expression,
+    F,
+    IntegerField,
+    OrderBy,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.policy import Action, Kind, get_for_user_or_404, scoped
 from core.queries import capped_count
 
-from .enums import AWAITING_STATUSES, OPEN_STATUSES
+from .enums import AWAITING_STATUSES, OPEN_STATUSES, ReferralSource
 from .models import Person, Referral, ReferralStatusChange, name_key
-from .pathway import is_overdue, timeliness_target
+from .pathway import URGENCY_ORDER, due_at, due_label, is_overdue, timeliness_target
 
 PAGE_SIZE = 25
-MY_WORK_LIMIT = 10  # per queue: the oldest first; each links to the whole queue in the list
+MY_WORK_LIMIT = 10  # per queue: most urgent first; each links to the whole queue in the list
 # My work counts stop here ("1,000+"): counting every open referral of a large team costs a
 # scan that grows with the table, and nobody acts on the exact figure above this.
 MY_WORK_COUNT_CAP = 1000
@@ -50,6 +69,7 @@ _TIMELINE_PROVIDERS: list[TimelineProvider] = []
 _REFERRAL_PANELS: list[ReferralPanel] = []
 _HELD_ELSEWHERE: list[Callable[[], Q]] = []
 _PERSON_ALERTS: list[PersonAlert] = []
+_DECIDED_URGENCY: list[Callable[[], Expression]] = []
 # attribute -> (label, expression over the path to the row's person)
 PERSON_MARKERS: dict[str, tuple[str, Callable[[str], Expression]]] = {}
 
@@ -80,6 +100,20 @@ def register_person_alert(func: PersonAlert) -> PersonAlert:
 
 def register_person_marker(attribute: str, label: str, expression: Callable[[str], Expression]):
     PERSON_MARKERS[attribute] = (label, expression)
+
+
+def register_decided_urgency(func: Callable[[], Expression]) -> Callable[[], Expression]:
+    if func not in _DECIDED_URGENCY:
+        _DECIDED_URGENCY.append(func)
+    return func
+
+
+def current_urgency() -> Expression:
+    """The referral's urgency now: the first one decided since intake (a screening), else
+    the one given at referral."""
+    if not _DECIDED_URGENCY:
+        return F("urgency")
+    return Coalesce(*(func() for func in _DECIDED_URGENCY), F("urgency"), output_field=CharField())
 
 
 def person_alerts(request, person: Person) -> list[dict]:
@@ -124,13 +158,12 @@ def referrals_visible_to(user) -> QuerySet:
 
 
 def _list_columns(queryset: QuerySet) -> QuerySet:
-    return annotate_person_markers(queryset.select_related("person", "site", "assigned_to"))
+    queryset = queryset.select_related("person", "site", "assigned_to")
+    return annotate_person_markers(queryset).annotate(current_urgency=current_urgency())
 
 
 def overdue_q(now: datetime) -> Q:
     """Referrals still awaiting screening or assessment past their source's target."""
-    from .enums import ReferralSource
-
     by_source = Q()
     for source in ReferralSource.values:
         by_source |= Q(source=source, received_at__lt=now - timeliness_target(source))
@@ -138,6 +171,8 @@ def overdue_q(now: datetime) -> Q:
 
 
 def mark_overdue(referrals: Iterable[Referral], now: datetime | None = None) -> list[Referral]:
+    """Each row with `is_overdue`, its `due_at` (pathway.due_at) and `due_label` ("in 3
+    hours", "overdue by 2 days", "" when no target is left)."""
     now = now or timezone.now()
     rows = list(referrals)
     for referral in rows:
@@ -147,7 +182,50 @@ def mark_overdue(referrals: Iterable[Referral], now: datetime | None = None) -> 
             received_at=referral.received_at,
             now=now,
         )
+        referral.due_at = due_at(
+            source=referral.source, status=referral.status, received_at=referral.received_at
+        )
+        referral.due_label = due_label(referral.due_at, now)
     return rows
+
+
+def due_at_expression() -> Case:
+    """pathway.due_at in SQL: received_at plus the source's target while the referral awaits
+    screening or assessment, else NULL. Read from the settings at each query."""
+    return Case(
+        *(
+            When(
+                status__in=AWAITING_STATUSES,
+                source=source,
+                then=F("received_at") + Value(timeliness_target(source)),
+            )
+            for source in ReferralSource.values
+        ),
+        default=None,
+        output_field=DateTimeField(),
+    )
+
+
+def most_urgent_first() -> list[OrderBy | str]:
+    """The order of My work's queues and the list's "Most urgent first" (pathway.py): a
+    person at risk (each registered person marker, annotated by annotate_person_markers),
+    then urgency (`current_urgency`, annotated by _list_columns), then the soonest or most
+    overdue target, then the oldest."""
+    urgency = Case(
+        *(
+            When(current_urgency=value, then=Value(rank))
+            for rank, value in enumerate(URGENCY_ORDER)
+        ),
+        default=Value(len(URGENCY_ORDER)),
+        output_field=IntegerField(),
+    )
+    return [
+        *(F(attribute).desc() for attribute in PERSON_MARKERS),
+        urgency.asc(),
+        due_at_expression().asc(nulls_last=True),
+        "received_at",
+        "id",
+    ]
 
 
 def search_q(search: dict) -> Q:
@@ -168,6 +246,7 @@ def _start_of_day(day: date) -> datetime:
 
 
 SORT_ORDERS = {
+    "urgent": most_urgent_first,  # built at each query: the markers and targets it reads
     "-received": ["-received_at", "-id"],
     "received": ["received_at", "id"],
     "status": ["status", "-received_at", "-id"],
@@ -206,7 +285,7 @@ def referral_list(
         queryset = queryset.filter(received_at__lt=_start_of_day(next_day))
     if search:
         queryset = queryset.filter(search_q(search))
-    queryset = queryset.order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["-received"]))
+    queryset = queryset.order_by(*_ordering(SORT_ORDERS.get(sort, SORT_ORDERS["-received"])))
     offset = (max(page, 1) - 1) * page_size
     rows = list(queryset[offset : offset + page_size + 1])
     return mark_overdue(rows[:page_size]), len(rows) > page_size
@@ -215,7 +294,8 @@ def referral_list(
 def queue_q(queue: str, *, user, now: datetime) -> Q:
     """One of My work's queues (forms.WORK_QUEUES) as a filter on the user's referrals.
 
-    Each matches a partial index on Referral (oldest first), so a queue is read in order.
+    Each matches a partial index on Referral, so a queue's rows are found without reading
+    other teams' or closed referrals.
     """
     if queue == "assigned":
         return Q(status__in=OPEN_STATUSES, assigned_to=user)
@@ -237,34 +317,45 @@ def reoffending_due_q(today: date) -> Q:
     return due
 
 
-# Each queue oldest first, in the order of its partial index on Referral.
+# Each queue's order and the referral list's sort its "See all" link uses: the referrals
+# awaiting work most urgent first (risk, urgency, time to target); the reoffending checks
+# (no timeliness target left) by the date each check fell due, on their partial index.
 QUEUE_ORDER = {
-    "assigned": ["received_at", "id"],
-    "unassigned": ["received_at", "id"],
-    "overdue": ["received_at", "id"],
-    "reoffending": ["reoffending_check_due_on", "id"],
+    "assigned": (most_urgent_first, "urgent"),
+    "unassigned": (most_urgent_first, "urgent"),
+    "overdue": (most_urgent_first, "urgent"),
+    # check due = the day after 12 months from receipt: the list's oldest-first order
+    "reoffending": (["reoffending_check_due_on", "id"], "received"),
 }
 
 
+def _ordering(order) -> list:
+    return order() if callable(order) else order
+
+
 def my_work(*, user, now: datetime | None = None, limit: int | None = None) -> dict:
-    """The queues of the "My work" page, each {"rows", "count", "count_label"}: the oldest
-    MY_WORK_LIMIT rows, the rest in the referral list (its `queue` filter)."""
+    """The queues of the "My work" page, each {"rows", "count", "count_label", "sort"}: the
+    first MY_WORK_LIMIT rows in the queue's order, the rest in the referral list (its
+    `queue` filter, read in the same order through its `sort`)."""
     now = now or timezone.now()
     limit = limit or MY_WORK_LIMIT
     referrals = _list_columns(referrals_visible_to(user))
-    return {
-        name: _queue(
-            referrals.filter(queue_q(name, user=user, now=now)).order_by(*order), limit, now
-        )
-        for name, order in QUEUE_ORDER.items()
-    }
+    queues = {}
+    for name, (order, sort) in QUEUE_ORDER.items():
+        queryset = referrals.filter(queue_q(name, user=user, now=now))
+        queues[name] = {**_queue(queryset.order_by(*_ordering(order)), limit, now), "sort": sort}
+    return queues
 
 
 def _queue(queryset, limit: int, now: datetime) -> dict:
     """Rows and a count that stops at MY_WORK_COUNT_CAP (count_label shows "1,000+")."""
     count = capped_count(queryset, MY_WORK_COUNT_CAP)
     label = f"{MY_WORK_COUNT_CAP:,}+" if count > MY_WORK_COUNT_CAP else f"{count:,}"
-    return {"rows": mark_overdue(queryset[:limit], now), "count": count, "count_label": label}
+    # The queue's first rows chosen on the referral table alone, then joined to their person,
+    # site and assignee: the sort reads no joined row it will not show.
+    first = queryset.order_by().filter(pk__in=Subquery(queryset.values("pk")[:limit]))
+    rows = first.order_by(*queryset.query.order_by)
+    return {"rows": mark_overdue(rows, now), "count": count, "count_label": label}
 
 
 def likely_matches(*, user, given_name: str, family_name: str, date_of_birth) -> list[Person]:

@@ -310,11 +310,12 @@ def test_each_my_work_queue_links_to_the_whole_queue_in_the_list(
     ReferralFactory(person=PersonFactory(team=team), site=site)  # unassigned: not in the queue
 
     page = practitioner_client.get(reverse("referrals:my_work")).content.decode()
-    link = f"{LIST}?queue=assigned&amp;sort=received"
+    link = f"{LIST}?queue=assigned&amp;sort=urgent"
     assert f'<a class="govuk-link" href="{link}">See all 3 assigned to me</a>' in page
     assert "See all" not in page.split('id="unassigned"')[1].split('id="overdue"')[0]
 
-    listed = practitioner_client.get(LIST, {"queue": "assigned", "sort": "received"})
+    # the same routine custody source: the soonest target is the oldest
+    listed = practitioner_client.get(LIST, {"queue": "assigned", "sort": "urgent"})
     assert [r.pk for r in listed.context["rows"]] == [r.pk for r in oldest_first]
 
 
