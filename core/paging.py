@@ -38,6 +38,11 @@ class KeysetOrder:
         except (TypeError, ValueError):
             return None
 
+    def just_after(self, key, pk) -> str:
+        """A cursor between (key, pk) and the row after it: ids are whole numbers, so
+        "before" it includes the row at (key, pk) itself."""
+        return f"{key.isoformat()}_{pk - 1 if self.descending else pk + 1}"
+
     def ordering(self, *, reverse: bool = False) -> list[str]:
         sign = "-" if self.descending != reverse else ""
         return [f"{sign}{self.field}", f"{sign}id"]
@@ -94,8 +99,8 @@ def keyset_page(
         previous = None
     elif rows:
         previous = order.cursor(rows[0])
-    else:  # past the end: the page before the cursor is the last page
-        previous = after
+    else:  # past the end: the last page, up to and including the cursor's row
+        previous = order.just_after(*after_key)
     return KeysetPage(
         rows=rows,
         next_cursor=order.cursor(rows[-1]) if len(found) > page_size else None,

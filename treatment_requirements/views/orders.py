@@ -44,6 +44,10 @@ def _whose_cases(request) -> tuple[bool, bool]:
     return may_choose, may_choose and request.GET.get("cases", "mine") != "team"
 
 
+def _cases_query(may_choose: bool, mine: bool) -> str:
+    return urlencode({"cases": "mine" if mine else "team"}) if may_choose else ""
+
+
 def _query(params, keep=("cases",), **extra) -> str:
     kept = {k: params[k] for k in keep if params.get(k)}
     kept.update({k: v for k, v in extra.items() if v})
@@ -79,7 +83,7 @@ def caseload(request):
     require(request, Action.VIEW, Kind.ORDER)
     may_choose, mine = _whose_cases(request)
     context = selectors.caseload(user=request.user, mine=mine)
-    cases = _query(request.GET)
+    cases = _cases_query(may_choose, mine)
     context.update(
         may_choose_own_cases=may_choose,
         mine=mine,
@@ -148,7 +152,7 @@ def caseload_orders(request):
         "search_token": token,
         "team_search_query": _query({"cases": "team", "search": token}, ("cases", "search")),
         "clear_search_query": _query(request.GET, ORDER_LIST_PARAMS),
-        "cases_query": _query(request.GET),
+        "cases_query": _cases_query(may_choose, mine),
         **_paging_links(page, base),
     }
     _audit_caseload(request, "caseload orders")
@@ -186,7 +190,7 @@ def caseload_due(request, name):
         "mine": mine,
         "can_enforce": selectors.may_enforce(request.user),
         "today_date": timezone.localdate(),
-        **_paging_links(page, _query(request.GET)),
+        **_paging_links(page, _cases_query(may_choose, mine)),
     }
     _audit_caseload(request, f"caseload {name}")
     return render(request, "treatment_requirements/caseload_due.html", context)
