@@ -2,6 +2,7 @@
 the search within the caseload (kept out of URLs), and every due list paged past its first
 rows. An officer with 60 orders, colleagues in the same unit, and a second unit."""
 
+import datetime
 import html
 import re
 
@@ -9,15 +10,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.enums import AuditAction
 from accounts.models import AuditEvent
 from referrals.identifiers import pnc_check_letter
-from referrals.models import Person
+from referrals.models import Person, Referral
 from treatment_requirements import selectors
-from treatment_requirements.models import Order
+from treatment_requirements.models import BreachReferral, Order, ReviewHearing
 
 from .factories import (
+    AppointmentFactory,
     FailureFactory,
     OrderFactory,
     OrderRequirementFactory,
@@ -464,19 +467,39 @@ def test_orders_list_query_count_is_the_same_for_1_and_3_rows(client, officer, u
     assert one == three
 
 
+def _due_on_every_list(order):
+    """One row of the order's in each of the caseload's due lists."""
+    officer = order.responsible_officer
+    noon = timezone.make_aware(datetime.datetime.combine(days(0), datetime.time(12)))
+    AppointmentFactory(order=order, starts_at=noon)  # today
+    AppointmentFactory(order=order, starts_at=timezone.now() - datetime.timedelta(days=3))
+    failure = FailureFactory(order=order)  # open non-compliance (and an outcome recorded)
+    BreachReferral.objects.create(
+        order=order, failure=failure, referred_on=days(-1), details="Referred", referred_by=officer
+    )
+    OrderRequirementFactory(order=order, kind="drr", length_months=13, end_date=order.end_date)
+    reviewed = OrderRequirementFactory(order=order, kind="drr", length_months=6)
+    ReviewHearing.objects.create(
+        order=order, requirement=reviewed, review_date=days(5), scheduled_by=officer
+    )
+    Referral.objects.filter(pk=order.referral_id).update(reoffending_check_due_on=days(-1))
+
+
+def _people(page: str) -> int:
+    return len(set(re.findall(r"Alex Example\d+", page)))
+
+
 @pytest.mark.parametrize("name", list(selectors.CASELOAD_LISTS))
 def test_due_list_query_count_is_the_same_for_1_and_3_rows(client, officer, name):
     client.force_login(officer)
-
-    def add_order():
-        order = OrderFactory(responsible_officer=officer)
-        FailureFactory(order=order)
-
-    add_order()
+    _due_on_every_list(OrderFactory(responsible_officer=officer))
     one = _queries(client, due(name))
-    add_order()
-    add_order()
+    assert _people(_get(client, due(name))) == 1
+    for _ in range(2):
+        _due_on_every_list(OrderFactory(responsible_officer=officer))
+
     assert _queries(client, due(name)) == one
+    assert _people(_get(client, due(name))) == 3
 
 
 def test_search_query_count_is_the_same_for_1_and_3_rows(client, officer):
@@ -491,3 +514,50 @@ def test_search_query_count_is_the_same_for_1_and_3_rows(client, officer):
     assert len(_refs(_get(client, location))) == 3
 
 
+
+
+def test_caseload_page_query_count_is_the_same_with_1_and_3_orders_due_everywhere(
+    client, officer
+):
+    client.force_login(officer)
+    _due_on_every_list(OrderFactory(responsible_officer=officer))
+    one = _queries(client, CASELOAD)
+    for _ in range(2):
+        _due_on_every_list(OrderFactory(responsible_officer=officer))
+    assert _queries(client, CASELOAD) == one
+    assert _people(_get(client, CASELOAD)) == 3
+
+
+# The self-harm tag follows the person onto every list --------------------------------------
+
+MARKER = (
+    '<strong class="govuk-tag govuk-tag--red app-risk-tag" data-person-marker>'
+    "Self-harm risk</strong>"
+)
+
+
+def test_self_harm_tag_on_the_orders_list_search_and_due_lists(client, officer, practitioner):
+    from assessments import services as assessment_services
+    from tests.assessments.factories import AssessmentFactory
+    from tests.factories import ReferralFactory
+
+    at_risk, safe = (OrderFactory(responsible_officer=officer) for _ in range(2))
+    for order in (at_risk, safe):
+        _due_on_every_list(order)
+    assessment = AssessmentFactory(referral=ReferralFactory(person=at_risk.person))
+    assessment_services.instrument_save(
+        code="PHQ-9", answers=[None] * 8 + [2], assessment=assessment, by=practitioner
+    )
+    _set_person(at_risk, family_name="Riskworth")
+    client.force_login(officer)
+    name = Person.objects.get(pk=at_risk.person_id).full_name
+    safe_name = safe.person.full_name
+
+    location, searched = _search(client, "Alex Riskworth")
+    for page in (_get(client, ORDERS), searched):
+        assert page.count(f"{name}</a> {MARKER}") == 1
+        assert f"{safe_name}</a> {MARKER}" not in page
+    for list_name in ("today", "breaches", "reoffending_due"):
+        page = _get(client, due(list_name))
+        assert page.count(f"{name}</a> {MARKER}") == 1, list_name
+        assert page.count(MARKER) == 1, list_name
