@@ -561,3 +561,25 @@ def test_self_harm_tag_on_the_orders_list_search_and_due_lists(client, officer, 
         page = _get(client, due(list_name))
         assert page.count(f"{name}</a> {MARKER}") == 1, list_name
         assert page.count(MARKER) == 1, list_name
+
+
+def test_outcomes_due_pages_by_time_with_ties_and_back(client, order, officer, monkeypatch):
+    monkeypatch.setattr(selectors, "CASELOAD_PAGE_SIZE", 2)
+    at = timezone.now().replace(microsecond=123456) - datetime.timedelta(days=2)
+    later = at + datetime.timedelta(hours=1)
+    appointments = [AppointmentFactory(order=order, starts_at=t) for t in (later, at, at, at, later)]
+    expected = [str(a.pk) for a in sorted(appointments, key=lambda a: (a.starts_at, a.pk))]
+    client.force_login(officer)
+    url = due("outcomes_due")
+
+    pages, page = [], _get(client, url)
+    while True:
+        pages.append(re.findall(r"/appointments/(\d+)/outcome/", page))
+        link = _link(page, "next")
+        if link is None:
+            break
+        assert "+" not in link  # the time's offset is encoded, not read as a space
+        page = _get(client, url + link)
+    assert pages == [expected[0:2], expected[2:4], expected[4:]]
+    back = _get(client, url + _link(page, "prev"))
+    assert re.findall(r"/appointments/(\d+)/outcome/", back) == expected[2:4]
