@@ -50,7 +50,11 @@ class KeysetOrder:
     def beyond(self, key, pk, *, reverse: bool = False) -> Q:
         """Rows after (key, pk) in this order, or before it when `reverse`."""
         op = "lt" if self.descending != reverse else "gt"
-        return Q(**{f"{self.field}__{op}": key}) | Q(**{self.field: key, f"id__{op}": pk})
+        # The first term repeats the second's bound on the key alone: a range the database
+        # can start its index scan at, instead of reading and dropping every earlier row.
+        return Q(**{f"{self.field}__{op}e": key}) & (
+            Q(**{f"{self.field}__{op}": key}) | Q(**{self.field: key, f"id__{op}": pk})
+        )
 
 
 @dataclass
