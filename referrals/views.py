@@ -2,10 +2,8 @@
 
 Every page that shows a person's record writes an audit entry (AuditAction.VIEW). Names and
 identifiers never appear in URLs: searches are posted and kept in the session under an
-opaque token (see _store_search).
+opaque token (core.search_tokens).
 """
-
-import secrets
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -18,6 +16,7 @@ from accounts.audit import audit_record
 from accounts.enums import AuditAction, Role
 from accounts.policy import Action, Kind, require
 from core.concurrency import StaleEditError
+from core.search_tokens import store_search, stored_search
 
 from . import selectors, services
 from .enums import ReferralStatus
@@ -32,7 +31,6 @@ from .forms import (
 )
 
 SEARCH_SESSION_KEY = "referral_searches"
-MAX_STORED_SEARCHES = 20
 FILTER_PARAMS = ("queue", "status", "source", "site", "received_from", "received_to", "sort")
 
 
@@ -53,16 +51,6 @@ def my_work(request):
     return render(request, "referrals/my_work.html", context)
 
 
-def _store_search(request, search: dict) -> str:
-    stored = request.session.get(SEARCH_SESSION_KEY, {})
-    while len(stored) >= MAX_STORED_SEARCHES:
-        stored.pop(next(iter(stored)))
-    token = secrets.token_urlsafe(9)
-    stored[token] = search
-    request.session[SEARCH_SESSION_KEY] = stored
-    return token
-
-
 def _filter_query(params, **extra) -> str:
     kept = {k: params[k] for k in FILTER_PARAMS if params.get(k)}
     kept.update({k: v for k, v in extra.items() if v})
@@ -73,7 +61,7 @@ def _filter_query(params, **extra) -> str:
 def referral_list(request):
     require(request, Action.VIEW, Kind.REFERRAL)
     token = request.GET.get("search", "")
-    search = request.session.get(SEARCH_SESSION_KEY, {}).get(token) if token else None
+    search = stored_search(request, SEARCH_SESSION_KEY, token)
     search_form = ReferralSearchForm(request.POST or None)
     if request.method == "POST":
         if search_form.is_valid():
@@ -85,7 +73,7 @@ def referral_list(request):
                 detail=f"referral list search by {search['kind']}",
                 request=request,
             )
-            query = _filter_query(request.GET, search=_store_search(request, search))
+            query = _filter_query(request.GET, search=store_search(request, SEARCH_SESSION_KEY, search))
             return redirect(f"{reverse('referrals:referral_list')}?{query}")
     elif search:
         search_form = ReferralSearchForm(initial={"q": search["value"]})

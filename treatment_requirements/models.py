@@ -212,6 +212,19 @@ class Order(VersionedModel):
             models.Index(
                 fields=["probation_team", "status", "end_date", "id"], name="order_caseload_ending"
             ),
+            # The caseload's orders list, paged by key (selectors.ORDER_SORTS): the whole
+            # team's most recent first, and an officer's own cases in either sort.
+            models.Index(
+                fields=["probation_team", "status", "made_on", "id"], name="order_caseload_made"
+            ),
+            models.Index(
+                fields=["responsible_officer", "status", "end_date", "id"],
+                name="order_officer_ending",
+            ),
+            models.Index(
+                fields=["responsible_officer", "status", "made_on", "id"],
+                name="order_officer_made",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts.enums import Role
 from accounts.policy import Action, Kind, get_for_user_or_404, permits, scope_for, scoped
+from core.paging import KeysetOrder, KeysetPage, keyset_page
 from core.queries import capped_count
 from referrals.models import Referral
-from referrals.selectors import annotate_person_markers
+from referrals.selectors import annotate_person_markers, search_q
 
 from .criteria import criteria_for
 from .enums import (
@@ -35,6 +37,8 @@ REVIEW_LOOKAHEAD_DAYS = 14
 # a whole unit's caseload must not be fetched and rendered per view. An officer's own list
 # rarely reaches it; a large unit's team view does (see the "Whose cases" filter).
 CASELOAD_LIST_LIMIT = 25
+# A page of a caseload list (core.paging): the whole list is reached page by page.
+CASELOAD_PAGE_SIZE = 25
 CASELOAD_COUNT_CAP = 1000  # "1,000+": an exact count would scan the whole unit's orders
 RESPONSE_THRESHOLD = 5  # a fall of 5 or more points is commonly read as a response (PHQ-9)
 
@@ -264,23 +268,50 @@ def may_choose_own_cases(user) -> bool:
     return may_enforce(user)
 
 
-def caseload(*, user, mine: bool = False, today: datetime.date | None = None) -> dict:
-    """The probation officer's (or provider clinician's) working list, in constant queries.
+@dataclass(frozen=True)
+class CaseloadListSpec:
+    """One of the caseload's lists: its heading, and the order it is read and paged in
+    (the order of its partial index, migrations 0003 and 0004)."""
 
-    Each list is a CaseloadList of at most CASELOAD_LIST_LIMIT rows, most urgent first, read
-    through its own index (migration 0003), so its cost follows the rows shown, not the size
-    of the unit:
-    - today: appointments today on the caseload;
-    - outcomes_due: past appointments with no outcome recorded;
-    - non_compliance: failures with no enforcement action yet, by deadline;
-    - breaches: breach referrals awaiting the court;
-    - reviews_due: DRR reviews in the next 14 days, and DRRs over 12 months with none booked;
-    - reoffending_due: reoffending checks of the orders' referrals due and not done (orders
-      ended or not; referrals.reoffending);
-    - orders: active orders ending soonest, with their count (capped like My work's).
-    `mine` narrows every list to the orders the user is responsible officer for.
-    """
-    today = today or timezone.localdate()
+    title: str
+    order: KeysetOrder
+    enforcement_only: bool = False  # listed only for those who hold enforcement
+
+
+_DATETIME = datetime.datetime.fromisoformat
+CASELOAD_LISTS = {
+    "today": CaseloadListSpec("Today's appointments", KeysetOrder("starts_at", parse=_DATETIME)),
+    "outcomes_due": CaseloadListSpec(
+        "Outcomes not yet recorded", KeysetOrder("starts_at", parse=_DATETIME)
+    ),
+    "non_compliance": CaseloadListSpec(
+        "Open non-compliance: enforcement action due", KeysetOrder("deadline")
+    ),
+    "breaches": CaseloadListSpec("Breach referrals awaiting the court", KeysetOrder("referred_on")),
+    "reviews_due": CaseloadListSpec(
+        "DRR reviews due in the next two weeks", KeysetOrder("review_date")
+    ),
+    "reviews_unbooked": CaseloadListSpec(
+        "DRRs over 12 months with no review booked", KeysetOrder("end_date")
+    ),
+    "reoffending_due": CaseloadListSpec(
+        "Reoffending checks due",
+        KeysetOrder("referral__reoffending_check_due_on"),
+        enforcement_only=True,
+    ),
+}
+
+# The orders list's sorts, each read in order through an index on Order (migration 0009).
+ORDER_SORTS = {
+    "ending": ("Ending soonest", KeysetOrder("end_date")),
+    "recent": ("Most recent order first", KeysetOrder("made_on", descending=True)),
+}
+DEFAULT_ORDER_SORT = "ending"
+
+
+def _due_querysets(user, *, mine: bool, today: datetime.date) -> dict[str, QuerySet]:
+    """The caseload's due lists (CASELOAD_LISTS), unordered: each is read in its spec's
+    order, by caseload() for its first rows and by caseload_page() page by page."""
     orders = _caseload_orders(user, mine=mine)
     now = timezone.now()
     start_of_day = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
@@ -292,71 +323,154 @@ def caseload(*, user, mine: bool = False, today: datetime.date | None = None) ->
         requirement=OuterRef("pk"), review_date__gte=today
     )
     return {
-        "today": _bounded(
-            appointments.filter(starts_at__gte=start_of_day, starts_at__lt=end_of_day).order_by(
-                "starts_at", "id"
-            )
+        "today": appointments.filter(starts_at__gte=start_of_day, starts_at__lt=end_of_day),
+        "outcomes_due": appointments.filter(starts_at__lt=min(now, end_of_day), outcome=""),
+        "non_compliance": Failure.objects.filter(order__in=orders, action="").select_related(
+            "order", "order__person"
         ),
-        "outcomes_due": _bounded(
-            appointments.filter(starts_at__lt=min(now, end_of_day), outcome="").order_by(
-                "starts_at", "id"
-            )
-        ),
-        "non_compliance": _bounded(
-            Failure.objects.filter(order__in=orders, action="")
-            .select_related("order", "order__person")
-            .order_by("deadline", "id")
-        ),
-        "breaches": _bounded(
-            BreachReferral.objects.filter(order__in=orders, outcome=BreachOutcome.PENDING)
-            .select_related("order", "order__person")
-            .order_by("referred_on", "id")
-        ),
-        "reviews_due": _bounded(
-            ReviewHearing.objects.filter(
-                order__in=orders,
-                review_date__gte=today,
-                review_date__lte=today + datetime.timedelta(days=REVIEW_LOOKAHEAD_DAYS),
-            )
-            .select_related("order", "order__person")
-            .order_by("review_date", "id")
-        ),
-        "reviews_unbooked": _bounded(
-            OrderRequirement.objects.filter(
-                order__in=orders, kind=RequirementKind.DRR, length_months__gt=12
-            )
-            .filter(~Q(Exists(future_reviews)), end_date__gte=today)
-            .select_related("order", "order__person")
-            .order_by("end_date", "id")
-        ),
-        # Ended orders too: the follow-up runs 12 months from the referral, often past the end.
-        "reoffending_due": _bounded(
-            _caseload_orders(user, mine=mine, active_only=False)
-            .filter(
-                referral__reoffending_checked_on__isnull=True,
-                referral__reoffending_check_due_on__lte=today,
-            )
-            .select_related("person", "referral")
-            .order_by("referral__reoffending_check_due_on", "id")
+        "breaches": BreachReferral.objects.filter(
+            order__in=orders, outcome=BreachOutcome.PENDING
+        ).select_related("order", "order__person"),
+        "reviews_due": ReviewHearing.objects.filter(
+            order__in=orders,
+            review_date__gte=today,
+            review_date__lte=today + datetime.timedelta(days=REVIEW_LOOKAHEAD_DAYS),
+        ).select_related("order", "order__person"),
+        "reviews_unbooked": OrderRequirement.objects.filter(
+            order__in=orders, kind=RequirementKind.DRR, length_months__gt=12
         )
-        if may_enforce(user)
-        else CaseloadList([], more=False),
-        "orders": _bounded(
-            orders.select_related("person", "responsible_officer")
-            .prefetch_related(
-                Prefetch(
-                    "requirements", queryset=OrderRequirement.objects.select_related("provider")
-                )
-            )
-            .order_by("end_date", "id")
-        ),
+        .filter(~Q(Exists(future_reviews)), end_date__gte=today)
+        .select_related("order", "order__person"),
+        # Ended orders too: the follow-up runs 12 months from the referral, often past the end.
+        "reoffending_due": _caseload_orders(user, mine=mine, active_only=False)
+        .filter(
+            referral__reoffending_checked_on__isnull=True,
+            referral__reoffending_check_due_on__lte=today,
+        )
+        .select_related("person", "referral"),
+    }
+
+
+def caseload(*, user, mine: bool = False, today: datetime.date | None = None) -> dict:
+    """The probation officer's (or provider clinician's) working list, in constant queries.
+
+    Each due list is a CaseloadList of at most CASELOAD_LIST_LIMIT rows, most urgent first,
+    read through its own index (migration 0003), so its cost follows the rows shown, not the
+    size of the unit; the rest are paged by caseload_page():
+    - today: appointments today on the caseload;
+    - outcomes_due: past appointments with no outcome recorded;
+    - non_compliance: failures with no enforcement action yet, by deadline;
+    - breaches: breach referrals awaiting the court;
+    - reviews_due: DRR reviews in the next 14 days, and DRRs over 12 months with none booked;
+    - reoffending_due: reoffending checks of the orders' referrals due and not done (orders
+      ended or not; referrals.reoffending);
+    - orders: the first page of active orders ending soonest (caseload_orders_page), with
+      their count (capped like My work's).
+    `mine` narrows every list to the orders the user is responsible officer for.
+    """
+    today = today or timezone.localdate()
+    can_enforce = may_enforce(user)
+    lists = {
+        name: _bounded(queryset.order_by(*CASELOAD_LISTS[name].order.ordering()))
+        if can_enforce or not CASELOAD_LISTS[name].enforcement_only
+        else CaseloadList([], more=False)
+        for name, queryset in _due_querysets(user, mine=mine, today=today).items()
+    }
+    orders = _caseload_orders(user, mine=mine)
+    return {
+        **lists,
+        "orders": caseload_orders_page(user=user, mine=mine),
         "orders_count": capped_count(orders, CASELOAD_COUNT_CAP),
         "orders_count_cap": CASELOAD_COUNT_CAP,
         "scope": orders_scope(user),
-        "can_enforce": may_enforce(user),
+        "can_enforce": can_enforce,
         "today_date": today,
         "list_limit": CASELOAD_LIST_LIMIT,
     }
+
+
+def caseload_page(
+    *,
+    user,
+    name: str,
+    mine: bool = False,
+    after: str | None = None,
+    before: str | None = None,
+    today: datetime.date | None = None,
+) -> KeysetPage:
+    """A page of one of the caseload's due lists (CASELOAD_LISTS), so every row is reachable.
+
+    KeyError for an unknown list, or one the user does not hold (enforcement_only)."""
+    spec = CASELOAD_LISTS[name]
+    if spec.enforcement_only and not may_enforce(user):
+        raise KeyError(name)
+    today = today or timezone.localdate()
+    queryset = _due_querysets(user, mine=mine, today=today)[name]
+    return _keyset(queryset, spec.order, after=after, before=before)
+
+
+def caseload_search_q(search: dict) -> Q:
+    """A stored caseload search (forms.CaseloadSearchForm.clean_q) as a filter on orders:
+    the order reference, or the person's name, NHS number or PNC ID (as the referral list)."""
+    if search["kind"] == "order_reference":
+        return Q(pk=search["value"])
+    return search_q(search)
+
+
+def caseload_orders_page(
+    *,
+    user,
+    mine: bool = False,
+    filters: dict | None = None,
+    search: dict | None = None,
+    sort: str = DEFAULT_ORDER_SORT,
+    after: str | None = None,
+    before: str | None = None,
+) -> KeysetPage:
+    """A page of the user's orders (active unless filtered otherwise), in the chosen sort.
+
+    Filters: `kind` (an order with a requirement of that kind), `status` (default active),
+    `officer` (the responsible officer; "Whole team" only, so ignored when `mine`).
+    The search looks within the same cases (the policy's CASELOAD or PROVIDER scope).
+    """
+    filters = filters or {}
+    orders = _caseload_orders(user, mine=mine, active_only=False).filter(
+        status=filters.get("status") or OrderStatus.ACTIVE
+    )
+    if filters.get("kind"):
+        orders = orders.filter(
+            Exists(OrderRequirement.objects.filter(order=OuterRef("pk"), kind=filters["kind"]))
+        )
+    if filters.get("officer") and not mine:
+        orders = orders.filter(responsible_officer=filters["officer"])
+    if search:
+        orders = orders.filter(caseload_search_q(search))
+    orders = orders.select_related("person", "responsible_officer").prefetch_related(
+        Prefetch("requirements", queryset=OrderRequirement.objects.select_related("provider"))
+    )
+    order = ORDER_SORTS.get(sort, ORDER_SORTS[DEFAULT_ORDER_SORT])[1]
+    return _keyset(orders, order, after=after, before=before)
+
+
+def caseload_officers(user) -> QuerySet:
+    """Whom the "Whole team" orders list may be filtered by: the team's officers."""
+    from accounts.models import User
+
+    return User.objects.filter(team_id=user.team_id, role=Role.PROBATION_OFFICER).order_by(
+        "first_name", "last_name", "id"
+    )
+
+
+def _with_markers(queryset: QuerySet) -> QuerySet:
+    """Rows carry the person markers (e.g. a self-harm risk) in the same query."""
+    has_person = any(field.name == "person" for field in queryset.model._meta.fields)
+    return annotate_person_markers(queryset, "person" if has_person else "order__person")
+
+
+def _keyset(queryset, order: KeysetOrder, *, after, before) -> KeysetPage:
+    return keyset_page(
+        _with_markers(queryset), order, page_size=CASELOAD_PAGE_SIZE, after=after, before=before
+    )
 
 
 class CaseloadList(list):
@@ -372,9 +486,7 @@ def _bounded(queryset: QuerySet) -> CaseloadList:
 
     Rows carry the person markers (e.g. a self-harm risk) in the same query."""
     limit = CASELOAD_LIST_LIMIT
-    has_person = any(field.name == "person" for field in queryset.model._meta.fields)
-    queryset = annotate_person_markers(queryset, "person" if has_person else "order__person")
-    rows = list(queryset[: limit + 1])
+    rows = list(_with_markers(queryset)[: limit + 1])
     return CaseloadList(rows[:limit], more=len(rows) > limit)
 
 

@@ -6,6 +6,8 @@ app_name = "treatment_requirements"
 
 urlpatterns = [
     path("", views.caseload, name="caseload"),
+    path("all/", views.caseload_orders, name="caseload_orders"),
+    path("due/<slug:name>/", views.caseload_due, name="caseload_due"),
     path(
         "recommendations/new/<int:assessment_pk>/",
         views.recommendation_new,

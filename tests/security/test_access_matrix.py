@@ -222,6 +222,10 @@ URL_RULES: dict[str, Rule] = {
     ),
     # treatment requirements
     "treatment_requirements:caseload": rule(Kind.ORDER, Action.VIEW),
+    "treatment_requirements:caseload_orders": rule(Kind.ORDER, Action.VIEW),
+    "treatment_requirements:caseload_due": rule(
+        Kind.ORDER, Action.VIEW, kwargs=lambda s: {"name": "outcomes_due"}
+    ),
     "treatment_requirements:recommendation_new": rule(
         Kind.RECOMMENDATION,
         Action.CREATE,

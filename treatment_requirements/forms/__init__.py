@@ -5,6 +5,7 @@ database (the enforcement rule, dates against the order) are checked again by th
 """
 
 from ._common import GdsForm, VersionForm
+from .caseload import CaseloadFilterForm, CaseloadSearchForm
 from .follow_up import (
     DrugTestForm,
     OutcomeMeasureForm,
@@ -31,6 +32,8 @@ __all__ = [
     "AppointmentForm",
     "AppointmentOutcomeForm",
     "BreachOutcomeForm",
+    "CaseloadFilterForm",
+    "CaseloadSearchForm",
     "ChecklistForm",
     "CourtOutcomeForm",
     "DrugTestForm",

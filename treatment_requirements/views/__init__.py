@@ -21,6 +21,8 @@ from .orders import (
     appointment_outcome,
     appointment_reschedule,
     caseload,
+    caseload_due,
+    caseload_orders,
     order_detail,
 )
 from .recommendations import (
@@ -38,6 +40,8 @@ __all__ = [
     "appointment_reschedule",
     "breach_outcome",
     "caseload",
+    "caseload_due",
+    "caseload_orders",
     "court_outcome_new",
     "drug_test_new",
     "failure_action",

@@ -2,17 +2,21 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from accounts.audit import audit_record
 from accounts.enums import AuditAction
 from accounts.policy import Action, Kind, may, require, scope_for
 from core.concurrency import StaleEditError
+from core.search_tokens import store_search, stored_search
 
 from .. import forms, selectors, services
-from ..enums import AppointmentOutcome
+from ..enums import AppointmentOutcome, OrderStatus
 from ..models import (
     Appointment,
 )
@@ -27,23 +31,169 @@ from ._common import (
     _rename,
 )
 
+# The caseload: its search is kept behind a token (core.search_tokens); the sort, filters,
+# whose cases and the page's cursor (a date and an id: core.paging) are in the URL.
+SEARCH_SESSION_KEY = "caseload_searches"
+ORDER_LIST_PARAMS = ("cases", "sort", "kind", "status", "officer")
 
-@require_http_methods(["GET"])
-def caseload(request):
-    require(request, Action.VIEW, Kind.ORDER)
+
+def _whose_cases(request) -> tuple[bool, bool]:
+    """(may the user choose, are they looking at their own cases)."""
     may_choose = selectors.may_choose_own_cases(request.user)
     # Probation officers start from their own cases; "team" shows the whole unit's caseload.
-    mine = may_choose and request.GET.get("cases", "mine") != "team"
-    context = selectors.caseload(user=request.user, mine=mine)
-    context.update(may_choose_own_cases=may_choose, mine=mine)
+    return may_choose, may_choose and request.GET.get("cases", "mine") != "team"
+
+
+def _cases_query(may_choose: bool, mine: bool) -> str:
+    return urlencode({"cases": "mine" if mine else "team"}) if may_choose else ""
+
+
+def _query(params, keep=("cases",), **extra) -> str:
+    kept = {k: params[k] for k in keep if params.get(k)}
+    kept.update({k: v for k, v in extra.items() if v})
+    return urlencode(kept)
+
+
+def _paging_links(page, base: str) -> dict:
+    """The query strings of the next, previous and first pages ("" when there is none)."""
+    joined = f"{base}&" if base else ""
+    return {
+        "next_query": f"{joined}{urlencode({'after': page.next_cursor})}"
+        if page.next_cursor
+        else "",
+        "previous_query": f"{joined}{urlencode({'before': page.previous_cursor})}"
+        if page.previous_cursor
+        else "",
+        "first_query": base,
+    }
+
+
+def _audit_caseload(request, detail):
     audit_record(
         action=AuditAction.VIEW,
         user=request.user,
         object_type="treatment_requirements.caseload",
-        detail="caseload",
+        detail=detail,
         request=request,
     )
+
+
+@require_http_methods(["GET"])
+def caseload(request):
+    require(request, Action.VIEW, Kind.ORDER)
+    may_choose, mine = _whose_cases(request)
+    context = selectors.caseload(user=request.user, mine=mine)
+    cases = _cases_query(may_choose, mine)
+    context.update(
+        may_choose_own_cases=may_choose,
+        mine=mine,
+        cases_query=cases,
+        search_form=forms.CaseloadSearchForm(),
+        orders_next_query=_paging_links(context["orders"], cases)["next_query"],
+    )
+    _audit_caseload(request, "caseload")
     return render(request, "treatment_requirements/caseload.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def caseload_orders(request):
+    """Every order of the caseload, page by page: searched, sorted and filtered."""
+    require(request, Action.VIEW, Kind.ORDER)
+    user = request.user
+    may_choose, mine = _whose_cases(request)
+    token = request.GET.get("search", "")
+    search = stored_search(request, SEARCH_SESSION_KEY, token)
+    search_form = forms.CaseloadSearchForm(request.POST or None)
+    if request.method == "POST":
+        if search_form.is_valid():
+            search = search_form.cleaned_data["q"]
+            audit_record(
+                action=AuditAction.SEARCH,
+                user=user,
+                object_type="treatment_requirements.order",
+                detail=f"caseload search by {search['kind']}",
+                request=request,
+            )
+            token = store_search(request, SEARCH_SESSION_KEY, search)
+            query = _query(request.GET, ORDER_LIST_PARAMS, search=token)
+            return redirect(f"{reverse('treatment_requirements:caseload_orders')}?{query}")
+    elif search:
+        search_form = forms.CaseloadSearchForm(initial={"q": _search_text(search)})
+    else:
+        token = ""
+    team_view = may_choose and not mine
+    filter_form = forms.CaseloadFilterForm(
+        request.GET or None,
+        sorts=[(key, label) for key, (label, _) in selectors.ORDER_SORTS.items()],
+        officers=selectors.caseload_officers(user) if team_view else None,
+    )
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    sort = filters.get("sort") or selectors.DEFAULT_ORDER_SORT
+    page = selectors.caseload_orders_page(
+        user=user,
+        mine=mine,
+        filters=filters,
+        search=search,
+        sort=sort,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
+    base = _query(request.GET, ORDER_LIST_PARAMS, search=token)
+    context = {
+        "page": page,
+        "may_choose_own_cases": may_choose,
+        "mine": mine,
+        "scope": selectors.orders_scope(user),
+        "search": search,
+        "search_form": search_form,
+        "filter_form": filter_form,
+        "error_forms": [search_form, filter_form],
+        "status": filters.get("status") or OrderStatus.ACTIVE,
+        "search_token": token,
+        "team_search_query": _query({"cases": "team", "search": token}, ("cases", "search")),
+        "clear_search_query": _query(request.GET, ORDER_LIST_PARAMS),
+        "cases_query": _cases_query(may_choose, mine),
+        **_paging_links(page, base),
+    }
+    _audit_caseload(request, "caseload orders")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "treatment_requirements/caseload_orders.html", context, status=status)
+
+
+def _search_text(search: dict) -> str:
+    if search["kind"] == "order_reference":
+        return f"CO{search['value']:06d}"
+    return search["value"]
+
+
+@require_http_methods(["GET"])
+def caseload_due(request, name):
+    """All of one of the caseload's due lists, page by page (the caseload shows its first)."""
+    require(request, Action.VIEW, Kind.ORDER)
+    may_choose, mine = _whose_cases(request)
+    try:
+        page = selectors.caseload_page(
+            user=request.user,
+            name=name,
+            mine=mine,
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+        )
+    except KeyError:
+        raise Http404("No such list on your caseload") from None
+    context = {
+        "name": name,
+        "title": selectors.CASELOAD_LISTS[name].title,
+        "page": page,
+        "rows": page.rows,
+        "may_choose_own_cases": may_choose,
+        "mine": mine,
+        "can_enforce": selectors.may_enforce(request.user),
+        "today_date": timezone.localdate(),
+        **_paging_links(page, _cases_query(may_choose, mine)),
+    }
+    _audit_caseload(request, f"caseload {name}")
+    return render(request, "treatment_requirements/caseload_due.html", context)
 
 
 @require_http_methods(["GET"])

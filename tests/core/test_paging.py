@@ -1,0 +1,59 @@
+"""core.paging's keyset cursors and core.search_tokens, apart from any list."""
+
+import datetime
+
+from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.db.models import Q
+from django.test import RequestFactory
+
+from core import search_tokens
+from core.paging import KeysetOrder
+
+
+def test_cursor_round_trips_a_date_and_a_time_with_its_offset():
+    day = KeysetOrder("end_date")
+    assert day.decode("2026-03-29_41") == (datetime.date(2026, 3, 29), 41)
+    at = KeysetOrder("starts_at", parse=datetime.datetime.fromisoformat)
+    when = datetime.datetime(2026, 3, 29, 1, 30, 0, 5, tzinfo=datetime.UTC)
+    assert at.decode(f"{when.isoformat()}_7") == (when, 7)
+
+
+def test_malformed_cursors_decode_to_none():
+    order = KeysetOrder("end_date")
+    for cursor in (None, "", "_", "2026-02-30_1", "2026-01-01_", "2026-01-01_1.5", "x_1"):
+        assert order.decode(cursor) is None, cursor
+
+
+def test_beyond_bounds_the_key_then_breaks_ties_by_id_in_either_direction():
+    day = datetime.date(2026, 1, 1)
+    ascending, descending = KeysetOrder("end_date"), KeysetOrder("made_on", descending=True)
+    assert ascending.beyond(day, 5) == Q(end_date__gte=day) & (
+        Q(end_date__gt=day) | Q(end_date=day, id__gt=5)
+    )
+    assert ascending.beyond(day, 5, reverse=True) == Q(end_date__lte=day) & (
+        Q(end_date__lt=day) | Q(end_date=day, id__lt=5)
+    )
+    assert descending.beyond(day, 5) == Q(made_on__lte=day) & (
+        Q(made_on__lt=day) | Q(made_on=day, id__lt=5)
+    )
+    assert ascending.ordering() == ["end_date", "id"]
+    assert descending.ordering(reverse=True) == ["made_on", "id"]
+    assert ascending.just_after(day, 5) == "2026-01-01_6"
+    assert descending.just_after(day, 5) == "2026-01-01_4"
+
+
+def test_search_tokens_are_opaque_per_list_and_the_oldest_are_dropped(monkeypatch):
+    monkeypatch.setattr(search_tokens, "MAX_STORED_SEARCHES", 2)
+    request = RequestFactory().get("/")
+    request.session = SessionStore()
+    first = search_tokens.store_search(request, "a", {"kind": "name", "value": "Ada Lovelace"})
+    second = search_tokens.store_search(request, "a", {"kind": "pnc_id", "value": "x"})
+    other = search_tokens.store_search(request, "b", {"kind": "name", "value": "Bo"})
+
+    assert "Ada" not in first and len({first, second, other}) == 3
+    assert search_tokens.stored_search(request, "a", first)["value"] == "Ada Lovelace"
+    assert search_tokens.stored_search(request, "b", first) is None
+    assert search_tokens.stored_search(request, "a", "") is None
+    search_tokens.store_search(request, "a", {"kind": "name", "value": "Cy"})
+    assert search_tokens.stored_search(request, "a", first) is None
+    assert search_tokens.stored_search(request, "a", second)["kind"] == "pnc_id"
