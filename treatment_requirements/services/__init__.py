@@ -17,6 +17,7 @@ from .compliance import (
     warning_letter_text,
     warnings_in_force,
 )
+from .caseload import caseload_look_record
 from .court import COURT_SITE_KINDS, court_outcome_record
 from .follow_up import (
     drug_test_record,
@@ -48,6 +49,7 @@ __all__ = [
     "appointment_reschedule",
     "appointment_schedule",
     "breach_record_outcome",
+    "caseload_look_record",
     "court_outcome_record",
     "drug_test_record",
     "failure_take_action",
