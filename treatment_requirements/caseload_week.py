@@ -76,7 +76,9 @@ def week_appointments(
     appointments = Appointment.objects.filter(
         order__in=_caseload_orders(user, mine=mine), starts_at__gte=start, starts_at__lt=end
     ).select_related("order", "order__person", "requirement")
-    return keyset_page(_with_markers(appointments), WEEK_ORDER, page_size=WEEK_PAGE_SIZE, after=after)
+    return keyset_page(
+        _with_markers(appointments), WEEK_ORDER, page_size=WEEK_PAGE_SIZE, after=after
+    )
 
 
 def week_days(monday: datetime.date, appointments) -> list[WeekDay]:

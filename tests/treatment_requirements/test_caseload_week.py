@@ -157,8 +157,9 @@ def test_week_view_shows_time_person_order_purpose_outcome_and_self_harm_tag(
     from tests.assessments.factories import AssessmentFactory
     from tests.factories import ReferralFactory
 
-    at_risk, safe = OrderFactory(responsible_officer=officer), OrderFactory(
-        responsible_officer=officer
+    at_risk, safe = (
+        OrderFactory(responsible_officer=officer),
+        OrderFactory(responsible_officer=officer),
     )
     AppointmentFactory(
         order=at_risk,
@@ -173,7 +174,11 @@ def test_week_view_shows_time_person_order_purpose_outcome_and_self_harm_tag(
     )
     client.force_login(officer)
 
-    rows = re.findall(r"<tr class=\"govuk-table__row\" data-appointment=\"\d+\">(.*?)</tr>", _get(client, WEEK), re.S)
+    rows = re.findall(
+        r"<tr class=\"govuk-table__row\" data-appointment=\"\d+\">(.*?)</tr>",
+        _get(client, WEEK),
+        re.S,
+    )
     cells = [
         [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
         for row in rows
@@ -188,7 +193,13 @@ def test_week_view_shows_time_person_order_purpose_outcome_and_self_harm_tag(
             "Progress review",
             "Attended and complied",
         ],
-        ["14:00", html.escape(safe.person.full_name), f"CO{safe.pk:06d}", "Group session", "Not recorded"],
+        [
+            "14:00",
+            html.escape(safe.person.full_name),
+            f"CO{safe.pk:06d}",
+            "Group session",
+            "Not recorded",
+        ],
     ]
 
 
@@ -196,8 +207,9 @@ def test_week_view_reaches_every_appointment_of_a_week_page_by_page(
     client, officer, colleague, travel, monkeypatch
 ):
     monkeypatch.setattr(caseload_week, "WEEK_PAGE_SIZE", 2)
-    order, theirs = OrderFactory(responsible_officer=officer), OrderFactory(
-        responsible_officer=colleague
+    order, theirs = (
+        OrderFactory(responsible_officer=officer),
+        OrderFactory(responsible_officer=colleague),
     )
     booked = _book(
         order, (2026, 3, 23, 9, 0), (2026, 3, 23, 9, 0), (2026, 3, 25, 9, 0), (2026, 3, 29, 23, 59)
@@ -228,7 +240,9 @@ def test_week_view_query_count_is_the_same_for_1_and_3_appointments(
         OrderRequirementFactory(order=order)
         _book(order, monday)
         FailureFactory(
-            order=order, deadline=datetime.date(2026, 3, 27), failure_date=datetime.date(2026, 3, 16)
+            order=order,
+            deadline=datetime.date(2026, 3, 27),
+            failure_date=datetime.date(2026, 3, 16),
         )
 
     add()
@@ -246,16 +260,16 @@ def _due(page: str) -> dict[str, str]:
     return dict(re.findall(r'data-due="(\w+)">([^<]*)<', page))
 
 
-def test_due_this_week_counts_each_kind_within_monday_to_sunday(
-    client, officer, colleague, travel
-):
+def test_due_this_week_counts_each_kind_within_monday_to_sunday(client, officer, colleague, travel):
     def due_things(officer_):
         order = OrderFactory(responsible_officer=officer_)
         drr = OrderRequirementFactory(order=order, kind="drr")
         _book(order, (2026, 3, 23, 10, 0))  # this week, past, no outcome: counted
         _book(order, (2026, 3, 22, 10, 0))  # last week: not this week's
         _book(order, (2026, 3, 26, 10, 0))  # this week, not yet happened
-        AppointmentFactory(order=order, starts_at=london(2026, 3, 24, 10), outcome="attended_complied")
+        AppointmentFactory(
+            order=order, starts_at=london(2026, 3, 24, 10), outcome="attended_complied"
+        )
         for deadline in (datetime.date(2026, 3, 17), datetime.date(2026, 3, 29)):
             FailureFactory(order=order, deadline=deadline)  # overdue, and Sunday: counted
         FailureFactory(order=order, deadline=datetime.date(2026, 3, 30))  # next Monday
@@ -308,7 +322,9 @@ def test_due_this_week_counts_each_kind_within_monday_to_sunday(
 
 
 def _new(page: str) -> list[int]:
-    section = page.split('id="new-to-me"')[1].split("</table>")[0] if "data-new-to-me" in page else ""
+    section = (
+        page.split('id="new-to-me"')[1].split("</table>")[0] if "data-new-to-me" in page else ""
+    )
     return [int(pk) for pk in re.findall(r'data-order="(\d+)"', section)]
 
 
@@ -331,7 +347,11 @@ def test_new_to_me_shows_orders_allocated_after_the_last_look_and_not_before(
     _allocate(after, officer, looked + datetime.timedelta(minutes=1))
     _allocate(later, officer, looked + datetime.timedelta(hours=2))
     _allocate(theirs, colleague, looked + datetime.timedelta(minutes=5))
-    _allocate(OrderFactory(responsible_officer=elsewhere), elsewhere, looked + datetime.timedelta(minutes=5))
+    _allocate(
+        OrderFactory(responsible_officer=elsewhere),
+        elsewhere,
+        looked + datetime.timedelta(minutes=5),
+    )
 
     with time_machine.travel(looked + datetime.timedelta(hours=3), tick=False):
         page = _get(client, CASELOAD)
@@ -355,7 +375,10 @@ def test_new_to_me_leaves_out_an_order_moved_on_to_someone_else(client, officer,
 
 
 def test_new_to_me_first_look_lists_the_last_14_days(client, officer):
-    recent, old = OrderFactory(responsible_officer=officer), OrderFactory(responsible_officer=officer)
+    recent, old = (
+        OrderFactory(responsible_officer=officer),
+        OrderFactory(responsible_officer=officer),
+    )
     _allocate(recent, officer, timezone.now() - datetime.timedelta(days=13))
     _allocate(old, officer, timezone.now() - datetime.timedelta(days=15))
     client.force_login(officer)

@@ -10,6 +10,7 @@ from .appointments import (
     appointment_reschedule,
     appointment_schedule,
 )
+from .caseload import caseload_look_record
 from .compliance import (
     allowed_actions,
     breach_record_outcome,
@@ -17,7 +18,6 @@ from .compliance import (
     warning_letter_text,
     warnings_in_force,
 )
-from .caseload import caseload_look_record
 from .court import COURT_SITE_KINDS, court_outcome_record
 from .follow_up import (
     drug_test_record,

@@ -75,9 +75,7 @@ def caseload_new_to_me(request):
     since = _since(request)
     from_url = since is not None
     if since is None:
-        since = week_selectors.new_to_me_since(
-            request.user, week_selectors.last_look(request.user)
-        )
+        since = week_selectors.new_to_me_since(request.user, week_selectors.last_look(request.user))
     page = week_selectors.new_to_me_page(
         user=request.user,
         since=since,
