@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from referrals.models import Referral
 from treatment_requirements import caseload_week
@@ -435,3 +436,42 @@ def test_court_order_made_is_allocated_to_its_responsible_officer(practitioner, 
     assert list(
         OrderAllocation.objects.values_list("order_id", "officer_id", "allocated_by_id")
     ) == [(outcome.order.pk, officer.pk, practitioner.pk)]
+
+
+def test_week_view_for_a_provider_clinician_shows_their_teams_requirements_only(
+    client, clinician, provider_team, officer, travel
+):
+    ours = OrderFactory(responsible_officer=officer)
+    requirement = OrderRequirementFactory(order=ours, provider=provider_team)
+    others = OrderFactory(responsible_officer=officer)
+    OrderRequirementFactory(order=others)
+    (seen,) = _book(ours, (2026, 3, 26, 15, 0))
+    _book(others, (2026, 3, 26, 16, 0))
+    assert requirement.provider == clinician.team
+    client.force_login(clinician)
+
+    assert _shown(_get(client, WEEK)) == [seen]
+    caseload = _get(client, CASELOAD)
+    assert 'id="new-to-me"' not in caseload
+    assert not CaseloadLook.objects.filter(user=clinician).exists()
+
+
+def test_new_to_me_page_opened_directly_records_the_look(client, officer):
+    looked = timezone.now() - datetime.timedelta(days=2)
+    CaseloadLook.objects.create(user=officer, looked_at=looked)
+    order = OrderFactory(responsible_officer=officer)
+    _allocate(order, officer, looked + datetime.timedelta(hours=1))
+    client.force_login(officer)
+
+    first = _get(client, NEW)
+    assert re.findall(r'data-order="(\d+)"', first) == [str(order.pk)]
+    assert CaseloadLook.objects.get(user=officer).looked_at > looked
+    assert re.findall(r'data-order="(\d+)"', _get(client, NEW)) == []
+    # The caseload's link keeps its own starting point, so its pages stay the same list.
+    since = urlencode({"since": looked.isoformat()})
+    assert re.findall(r'data-order="(\d+)"', _get(client, f"{NEW}?{since}")) == [str(order.pk)]
+
+
+def test_new_to_me_page_with_a_malformed_since_uses_the_last_look(client, officer):
+    client.force_login(officer)
+    assert client.get(f"{NEW}?since=yesterday").status_code == 200
