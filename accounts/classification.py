@@ -562,6 +562,16 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "treatment_requirements.OrderEvent", OPS, "id", "recommendation", "order", "at", "by"
     ),
     "treatment_requirements.OrderEvent.summary": TEXT,
+    **_fields(
+        "treatment_requirements.OrderAllocation",
+        OPS,
+        "id",
+        "order",
+        "officer",
+        "allocated_at",
+        "allocated_by",
+    ),
+    **_fields("treatment_requirements.CaseloadLook", OPS, "id", "user", "looked_at"),
     # reporting: facts are counts already (disclosure control is applied when shown) ------
     **_fields(
         "reporting.ReportingRun",

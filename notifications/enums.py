@@ -13,6 +13,7 @@ class ReminderKind(models.TextChoices):
     WARNING_EXPIRING = "warning_expiring", "Warning expiring"
     REOFFENDING_CHECK_DUE = "reoffending_check_due", "Reoffending check due"
     DASHBOARD_UPDATED = "dashboard_updated", "Dashboards updated"
+    ORDER_ALLOCATED = "order_allocated", "Order allocated to you"
 
 
 class EmailState(models.TextChoices):

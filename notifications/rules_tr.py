@@ -8,6 +8,7 @@ record holds no contact details or opt-in yet (see the report of issue 5).
 
 from datetime import datetime, time, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.enums import Role
@@ -19,6 +20,7 @@ from treatment_requirements.models import (
     Appointment,
     Failure,
     Order,
+    OrderAllocation,
     ReviewHearing,
     Warning,
 )
@@ -283,6 +285,31 @@ def reoffending_check_due() -> list[ReminderSpec]:
     return specs
 
 
+def order_allocated() -> list[ReminderSpec]:
+    """An order given to an officer (made with them as responsible officer, or moved to
+    them) within the look-back window: one reminder per allocation, to that officer, while
+    the order is still active and still theirs."""
+    now = timezone.now()
+    rows = OrderAllocation.objects.filter(
+        allocated_at__gte=now - LOOKBACK,
+        allocated_at__lte=now,
+        order__status=OrderStatus.ACTIVE,
+        order__responsible_officer_id=F("officer_id"),
+    ).values_list("pk", "order_id", "officer_id", "allocated_at")
+    return [
+        _order_spec(
+            ReminderKind.ORDER_ALLOCATED,
+            order_id,
+            timezone.localdate(allocated_at),
+            officer_id,
+            f"Order CO{order_id:06d} has been allocated to you",
+            subject=("orderallocation", pk),
+        )
+        for pk, order_id, officer_id, allocated_at in rows
+    ]
+
+
+register_rule(order_allocated, hourly=True)
 register_rule(outcome_not_recorded, hourly=True)
 register_rule(appointment_tomorrow)
 register_rule(enforcement_deadlines)

@@ -683,3 +683,46 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return self.summary
+
+
+class OrderAllocation(models.Model):
+    """An order given to a responsible officer: when the order is made, and each time its
+    officer changes. "New to me" on the caseload, and the officer's inbox reminder
+    (notifications.rules_tr.order_allocated), read these rows."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="allocations")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="order_allocations"
+    )
+    allocated_at = models.DateTimeField(default=timezone.now)
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-allocated_at", "-id"]
+        indexes = [
+            # New to me: an officer's allocations, most recent first, since their last look.
+            models.Index(fields=["officer", "allocated_at", "id"], name="allocation_officer_new"),
+            models.Index(fields=["allocated_at"], name="allocation_recent"),
+        ]
+
+    def __str__(self):
+        return f"Order CO{self.order_id:06d} allocated {self.allocated_at:%d/%m/%Y}"
+
+
+class CaseloadLook(models.Model):
+    """When a user last opened their caseload: orders allocated to them after it are
+    "New to me"."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="caseload_look"
+    )
+    looked_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Caseload last opened {self.looked_at:%d/%m/%Y %H:%M}"

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("all/", views.caseload_orders, name="caseload_orders"),
     path("due/<slug:name>/", views.caseload_due, name="caseload_due"),
+    path("week/", views.caseload_week, name="caseload_week"),
+    path("new-to-me/", views.caseload_new_to_me, name="caseload_new_to_me"),
     path(
         "recommendations/new/<int:assessment_pk>/",
         views.recommendation_new,

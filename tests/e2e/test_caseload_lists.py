@@ -73,3 +73,48 @@ def test_officer_searches_pages_and_filters_the_caseload(
     expect(page.locator("tbody tr")).to_have_count(1)
     screenshot("05-last-page")
     assert_no_serious_violations(page, "orders list")
+
+
+def test_officer_sees_new_to_me_and_the_week_of_appointments(
+    signed_in_page, live_server, screenshot
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.treatment_requirements.factories import AppointmentFactory
+    from treatment_requirements.caseload_week import week_start
+    from treatment_requirements.models import OrderAllocation
+
+    officer = ProbationOfficerFactory(team=ProbationTeamFactory(), username="e2e_week")
+    new, held = OrderFactory(responsible_officer=officer), OrderFactory(responsible_officer=officer)
+    monday = week_start(timezone.localdate())
+    for order, day, hour in ((new, 0, 9), (held, 2, 14), (held, 8, 10)):
+        AppointmentFactory(
+            order=order,
+            starts_at=timezone.make_aware(
+                datetime.datetime.combine(
+                    monday + datetime.timedelta(days=day), datetime.time(hour)
+                )
+            ),
+        )
+
+    page = signed_in_page(officer)  # signing in lands on the caseload: a first look
+    OrderAllocation.objects.create(order=new, officer=officer)
+    page.goto(live_server.url + "/orders/")
+    expect(page.get_by_role("heading", name="New to me (1)")).to_be_visible()
+    expect(page.get_by_role("link", name=f"CO{new.pk:06d}")).to_be_visible()
+    screenshot("05-new-to-me")
+
+    page.get_by_role("link", name="This week's appointments and what is due this week").click()
+    expect(page.get_by_role("heading", name="Due this week")).to_be_visible()
+    expect(page.locator("[data-appointment]")).to_have_count(2)
+    screenshot("06-this-week")
+    assert_no_serious_violations(page, "week view")
+
+    page.get_by_role("link", name="Next week", exact=True).click()
+    expect(page.locator("[data-appointment]")).to_have_count(1)
+    assert_no_serious_violations(page, "next week")
+
+    page.goto(live_server.url + "/orders/")
+    expect(page.get_by_role("heading", name="New to me (0)")).to_be_visible()

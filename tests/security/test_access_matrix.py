@@ -223,6 +223,8 @@ URL_RULES: dict[str, Rule] = {
     # treatment requirements
     "treatment_requirements:caseload": rule(Kind.ORDER, Action.VIEW),
     "treatment_requirements:caseload_orders": rule(Kind.ORDER, Action.VIEW),
+    "treatment_requirements:caseload_week": rule(Kind.ORDER, Action.VIEW),
+    "treatment_requirements:caseload_new_to_me": rule(Kind.ORDER, Action.VIEW),
     "treatment_requirements:caseload_due": rule(
         Kind.ORDER, Action.VIEW, kwargs=lambda s: {"name": "outcomes_due"}
     ),

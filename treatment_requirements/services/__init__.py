@@ -10,6 +10,7 @@ from .appointments import (
     appointment_reschedule,
     appointment_schedule,
 )
+from .caseload import caseload_look_record
 from .compliance import (
     allowed_actions,
     breach_record_outcome,
@@ -48,6 +49,7 @@ __all__ = [
     "appointment_reschedule",
     "appointment_schedule",
     "breach_record_outcome",
+    "caseload_look_record",
     "court_outcome_record",
     "drug_test_record",
     "failure_take_action",

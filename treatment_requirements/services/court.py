@@ -17,6 +17,7 @@ from ..enums import (
 from ..models import (
     CourtOutcome,
     Order,
+    OrderAllocation,
     OrderRequirement,
     Recommendation,
 )
@@ -137,6 +138,10 @@ def _order_create(court_outcome, data, requirements) -> Order:
     )
     order.full_clean(exclude=["court_outcome", "recommendation", "person", "referral"])
     order.save()
+    # "New to me" on the officer's caseload, and their inbox reminder (rules_tr).
+    OrderAllocation.objects.create(
+        order=order, officer=officer, allocated_by=court_outcome.recorded_by
+    )
     if not requirements:
         raise ValidationError({"requirements": "Record at least one requirement the court made"})
     _check_combination([r["kind"] for r in requirements])

@@ -4,6 +4,7 @@ Thin views: load through an access-checked selector, validate with a form, call 
 service, redirect. Every page showing a person's record writes an audit entry.
 """
 
+from .caseload_week import caseload_new_to_me, caseload_week
 from .compliance import breach_outcome, failure_action, warning_letter
 from .follow_up import (
     drug_test_new,
@@ -38,6 +39,8 @@ __all__ = [
     "appointment_new",
     "appointment_outcome",
     "appointment_reschedule",
+    "caseload_new_to_me",
+    "caseload_week",
     "breach_outcome",
     "caseload",
     "caseload_due",

@@ -15,7 +15,7 @@ from accounts.policy import Action, Kind, may, require, scope_for
 from core.concurrency import StaleEditError
 from core.search_tokens import store_search, stored_search
 
-from .. import forms, selectors, services
+from .. import caseload_week, forms, selectors, services
 from ..enums import AppointmentOutcome, OrderStatus
 from ..models import (
     Appointment,
@@ -81,6 +81,7 @@ def _audit_caseload(request, detail):
 @require_http_methods(["GET"])
 def caseload(request):
     require(request, Action.VIEW, Kind.ORDER)
+    opened_at = timezone.now()
     may_choose, mine = _whose_cases(request)
     context = selectors.caseload(user=request.user, mine=mine)
     cases = _cases_query(may_choose, mine)
@@ -91,8 +92,17 @@ def caseload(request):
         search_form=forms.CaseloadSearchForm(),
         orders_next_query=_paging_links(context["orders"], cases)["next_query"],
     )
+    if may_choose:  # officers hold orders as responsible officer: what is new to them
+        since = caseload_week.new_to_me_since(request.user, caseload_week.last_look(request.user))
+        context.update(
+            new_to_me=caseload_week.new_to_me_first(user=request.user, since=since),
+            new_to_me_query=urlencode({"since": since.isoformat()}),
+        )
     _audit_caseload(request, "caseload")
-    return render(request, "treatment_requirements/caseload.html", context)
+    response = render(request, "treatment_requirements/caseload.html", context)
+    if may_choose:  # after rendering: what was listed has now been seen
+        services.caseload_look_record(user=request.user, looked_at=opened_at)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
