@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("all/", views.caseload_orders, name="caseload_orders"),
     path("due/<slug:name>/", views.caseload_due, name="caseload_due"),
+    path("team-workload/", views.team_workload, name="team_workload"),
     path(
         "recommendations/new/<int:assessment_pk>/",
         views.recommendation_new,
