@@ -474,10 +474,17 @@ def test_probation_workload_query_count_is_the_same_for_1_and_3_members(
     assert [[c.count for c in r.cells][:2] for r in rows] == [[1, 1]] * 3
 
 
-def test_a_malformed_threshold_names_the_variable(settings):
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("fifty", "Environment variable LD_WORKLOAD_THRESHOLD is malformed"),
+        ("0", "Environment variable LD_WORKLOAD_THRESHOLD must be 1 or more"),
+    ],
+)
+def test_a_malformed_threshold_names_the_variable(settings, value, message):
     result = subprocess.run(
         [sys.executable, "-c", "import config.settings.base"],
-        env={"LD_WORKLOAD_THRESHOLD": "fifty", "PATH": ""},
+        env={"LD_WORKLOAD_THRESHOLD": value, "PATH": ""},
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
@@ -485,6 +492,10 @@ def test_a_malformed_threshold_names_the_variable(settings):
     )
 
     assert result.returncode == 1
-    assert "ImproperlyConfigured: Environment variable LD_WORKLOAD_THRESHOLD is malformed" in (
-        result.stderr
-    )
+    assert f"ImproperlyConfigured: {message}" in result.stderr
+
+
+def test_the_threshold_defaults_to_50():
+    from config.settings import base
+
+    assert base.LD_WORKLOAD_THRESHOLD == 50
