@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -38,6 +38,9 @@ from .working_days import add_working_days
 ENFORCEMENT_WORKING_DAYS = 5  # a deadline on the 5th working day from today counts
 ENDING_WITHIN_DAYS = 28  # an order ending on the 28th day from today counts
 UNASSIGNED = "none"  # the referral list's "Not assigned" filter value
+# The row of records held by someone no longer an active member of the team (left, moved or
+# deactivated): they need reallocating, so they are shown, not dropped.
+ELSEWHERE = "elsewhere"
 
 
 @dataclass(frozen=True)
@@ -88,13 +91,22 @@ class Cell:
 
 @dataclass
 class Row:
-    member: User | None  # None: the referrals nobody is assigned
+    member: User | None  # None: the referrals nobody is assigned, or ELSEWHERE's
     cells: list[Cell]
     over_threshold: bool = False
+    holder: str = ""  # "" (a member), UNASSIGNED or ELSEWHERE
+
+    @property
+    def key(self) -> str:
+        return str(self.member.pk) if self.member else self.holder
 
     @property
     def name(self) -> str:
-        return self.member.display_name if self.member else "Not assigned"
+        if self.member:
+            return self.member.display_name
+        if self.holder == ELSEWHERE:
+            return "Someone no longer in the team"
+        return "Not assigned"
 
 
 @dataclass
@@ -265,12 +277,11 @@ def team_members(team: Team) -> QuerySet:
     )
 
 
-def _counts(measure: Measure, team: Team, period: Period, member_ids) -> dict:
-    """{member id (None: nobody assigned): count}, in one grouped query."""
+def _counts(measure: Measure, team: Team, period: Period) -> dict:
+    """{holder id (None: nobody assigned): count}, in one query grouped by holder."""
     member = measure.member_field
     rows = (
         measure.rows(team, period)
-        .filter(Q(**{f"{member}__in": member_ids}) | Q(**{f"{member}__isnull": True}))
         .order_by()
         .values(member_id=F(member))
         .annotate(n=Count("pk", distinct=True))
@@ -287,6 +298,8 @@ def team_workload(
 ) -> Workload:
     """The workload table of `team`, in 1 + one query per measure whatever its size.
 
+    A row per active member; for an L&D team, one for the referrals nobody is assigned;
+    and, when there are any, one for records held by someone no longer an active member.
     `link_orders`: whether the active orders cells link to the caseload's orders (only for
     a viewer who may see the team's caseload by officer)."""
     now = now or timezone.now()
@@ -294,13 +307,15 @@ def team_workload(
     probation = team.kind == TeamKind.PROBATION
     measures = PROBATION_MEASURES if probation else LD_MEASURES
     members = list(team_members(team))
-    ids = [m.pk for m in members]
-    counts = [_counts(measure, team, period, ids) for measure in measures]
+    counts = [_counts(measure, team, period) for measure in measures]
+    links = {"probation": probation, "link_orders": link_orders}
+    rows = [_row(measures, counts, period, member=member, **links) for member in members]
+    if not probation:
+        rows.append(_row(measures, counts, period, holder=UNASSIGNED, **links))
+    elsewhere = _elsewhere_row(measures, counts, {m.pk for m in members})
+    if any(cell.count for cell in elsewhere.cells):
+        rows.append(elsewhere)
     threshold = settings.LD_WORKLOAD_THRESHOLD
-    rows = [
-        _row(member, measures, counts, period, probation=probation, link_orders=link_orders)
-        for member in members + ([] if probation else [None])
-    ]
     for row in rows:
         row.over_threshold = row.member is not None and row.cells[0].count > threshold
     return Workload(
@@ -312,18 +327,29 @@ def team_workload(
     )
 
 
-def _row(member, measures, counts, period, *, probation, link_orders) -> Row:
+def _row(measures, counts, period, *, member=None, holder="", probation, link_orders) -> Row:
     key = member.pk if member else None
-    cells = []
-    for measure, by_member in zip(measures, counts, strict=True):
-        cells.append(
-            Cell(
-                measure.key,
-                by_member.get(key, 0),
-                _url(measure, key, period, probation=probation, link_orders=link_orders),
-            )
+    cells = [
+        Cell(
+            measure.key,
+            by_holder.get(key, 0),
+            _url(measure, key, period, probation=probation, link_orders=link_orders),
         )
-    return Row(member=member, cells=cells)
+        for measure, by_holder in zip(measures, counts, strict=True)
+    ]
+    return Row(member=member, cells=cells, holder=holder)
+
+
+def _elsewhere_row(measures, counts, member_ids: set) -> Row:
+    """Held by someone not an active member (no list to link: it would name them)."""
+    cells = [
+        Cell(
+            measure.key,
+            sum(n for who, n in by_holder.items() if who is not None and who not in member_ids),
+        )
+        for measure, by_holder in zip(measures, counts, strict=True)
+    ]
+    return Row(member=None, cells=cells, holder=ELSEWHERE)
 
 
 def _url(measure, member_id, period, *, probation, link_orders) -> str:

@@ -67,7 +67,7 @@ def _order(officer, *, ends=datetime.date(2027, 1, 4), team=None, **kwargs):
 def _table(team, **kwargs):
     table = workload.team_workload(team=team, today=TODAY, now=NOW, **kwargs)
     return {
-        (row.member.pk if row.member else None): {c.key: c.count for c in row.cells}
+        (row.member.pk if row.member else row.holder): {c.key: c.count for c in row.cells}
         for row in table.rows
     }
 
@@ -90,6 +90,7 @@ def unit(clock):
     ended = _order(ann, status=OrderStatus.TERMINATED, termination_reason="completed")
     AppointmentFactory(order=ended, starts_at=at(25, 10))  # an ended order's: never counted
     FailureFactory(order=ended, failure_date=datetime.date(2026, 8, 3), deadline=TODAY)
+    _order(dee, team=unit)  # held by someone who moved to another unit: still this unit's
     ben_order = _order(ben)
     AppointmentFactory(order=ben_order, starts_at=at(27, 9), outcome="")
     return {"unit": unit, "other": other, "ann": ann, "ben": ben, "cal": cal, "dee": dee}
@@ -148,6 +149,7 @@ def test_probation_workload_counts_each_officer_at_every_boundary(unit):
         unit["ann"].pk: ANN,
         unit["ben"].pk: ZERO | {"active_orders": 1, "appointments_this_week": 1},
         unit["cal"].pk: ZERO,
+        "elsewhere": ZERO | {"active_orders": 1},
     }
     # Dee's unit has the same items: its own table counts them, never Ann's.
     assert _table(unit["other"]) == {unit["dee"].pk: ANN}
@@ -253,6 +255,10 @@ def ld(clock, team, other_team):
             assignee, at(3, 9, 0, month=7) - datetime.timedelta(days=365), ReferralStatus.CLOSED
         )
     referral(rob, NOW - datetime.timedelta(hours=1))
+    # held by someone who left (account closed) or moved to another team: still this team's
+    gone = UserFactory(role=Role.PRACTITIONER, team=team, first_name="Gus", is_active=False)
+    referral(gone, NOW - datetime.timedelta(hours=1))
+    referral(stranger, NOW - datetime.timedelta(hours=2))
     referral(pat, NOW - datetime.timedelta(hours=1), on_team=other_team)
     referral(stranger, NOW - datetime.timedelta(hours=1), on_team=other_team)
     return {"team": team, "pat": pat, "rob": rob, "lead": lead, "stranger": stranger}
@@ -276,7 +282,9 @@ def test_ld_workload_counts_each_practitioner_and_the_unassigned(ld):
         ld["rob"].pk: dict.fromkeys(PAT, 0)
         | {"open": 1, "received_this_week": 1, "awaiting_screening": 1},
         ld["lead"].pk: dict.fromkeys(PAT, 0),
-        None: PAT,
+        "none": PAT,
+        "elsewhere": dict.fromkeys(PAT, 0)
+        | {"open": 2, "received_this_week": 2, "awaiting_screening": 2},
     }
 
 
@@ -371,8 +379,10 @@ def test_team_lead_sees_their_own_team_only_and_is_audited(ld, client):
         "Pat " + ld["pat"].last_name,
         "Rob " + ld["rob"].last_name,
         "Not assigned",
+        "Someone no longer in the team",
     ]
-    assert "Sam" not in response.content.decode()
+    assert "Sam" not in response.content.decode()  # moved team: never named here
+    assert "Gus" not in response.content.decode()  # left: never named here
     assert (
         AuditEvent.objects.filter(
             user=ld["lead"],
@@ -414,11 +424,12 @@ def test_a_role_given_the_workload_over_a_probation_team_sees_its_officers(
     response = client.get(reverse("treatment_requirements:team_workload"))
     caseload = client.get(reverse("treatment_requirements:caseload")).content.decode()
 
-    rows = {r.member.pk: [c.count for c in r.cells] for r in response.context["workload"].rows}
+    rows = {r.key: [c.count for c in r.cells] for r in response.context["workload"].rows}
     assert rows == {
-        unit["ann"].pk: list(ANN.values()),
-        unit["ben"].pk: [1, 1, 0, 0, 0, 0],
-        unit["cal"].pk: [0] * 6,
+        str(unit["ann"].pk): list(ANN.values()),
+        str(unit["ben"].pk): [1, 1, 0, 0, 0, 0],
+        str(unit["cal"].pk): [0] * 6,
+        "elsewhere": [1, 0, 0, 0, 0, 0],
     }
     html = response.content.decode()
     assert f'href="/orders/all/?cases=team&amp;officer={unit["ann"].pk}"' in html
