@@ -27,6 +27,9 @@ class Kind:
     DASHBOARD = "dashboard"
     AUDIT = "audit"
     ACCOUNTS = "accounts"
+    # A team's workload: figures per member (open referrals or active orders and what is
+    # due), for whoever manages the team's work. Its scope TEAM means the user's own team.
+    WORKLOAD = "workload"
 
 
 class Action:
@@ -42,7 +45,7 @@ class Action:
 
 class Scope:
     ALL = "all"  # every record of the kind
-    TEAM = "team"  # records of the user's own L&D team
+    TEAM = "team"  # records of the user's own L&D team (for WORKLOAD: their own team)
     CASELOAD = "caseload"  # orders supervised by the user's probation team
     CASELOAD_CONSENTED = "caseload_consented"  # ... and only where the person consented to share
     PROVIDER = "provider"  # orders for which the user's team is the named provider
@@ -73,6 +76,7 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
         Kind.PERSON: {**_LD[Kind.PERSON], Action.EXPORT: Scope.TEAM},
         Kind.REFERRAL: {**_LD[Kind.REFERRAL], Action.EXPORT: Scope.TEAM},
         Kind.DASHBOARD: {Action.VIEW: Scope.TEAM, Action.EXPORT: Scope.TEAM},
+        Kind.WORKLOAD: {Action.VIEW: Scope.TEAM},
     },
     Role.PROBATION_OFFICER: {
         Kind.PERSON: {Action.VIEW: Scope.CASELOAD},

@@ -498,11 +498,14 @@ class ReferralFilterForm(forms.Form):
         required=False,
     )
     status = forms.ChoiceField(
-        choices=[("", "Any status"), *ReferralStatus.choices], required=False
+        choices=[("", "Any status"), ("open", "Open (not closed)"), *ReferralStatus.choices],
+        required=False,
     )
     source = forms.ChoiceField(
         choices=[("", "Any source"), *ReferralSource.choices], required=False
     )
+    # By id or "none" (the team workload's links): a name never goes in the URL.
+    assignee = forms.ChoiceField(label="Assigned to", required=False)
     site = ShortModelChoiceField(queryset=None, required=False, empty_label="Any site")
     received_from = forms.DateField(
         label="Received from", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -515,6 +518,11 @@ class ReferralFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = user_sites(user.team_id)
+        self.fields["assignee"].choices = [
+            ("", "Anyone"),
+            ("none", "Not assigned"),
+            *((str(u.pk), u.display_name) for u in team_practitioners(user.team_id)),
+        ]
         for name in ("received_from", "received_to"):
             self.fields[name].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
 

@@ -271,8 +271,14 @@ def referral_list(
     filters = filters or {}
     if filters.get("queue"):
         queryset = queryset.filter(queue_q(filters["queue"], user=user, now=timezone.now()))
-    if filters.get("status"):
+    if filters.get("status") == "open":
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
+    elif filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
+    if filters.get("assignee") == "none":
+        queryset = queryset.filter(assigned_to__isnull=True)
+    elif filters.get("assignee"):
+        queryset = queryset.filter(assigned_to_id=int(filters["assignee"]))
     if filters.get("source"):
         queryset = queryset.filter(source=filters["source"])
     if filters.get("site"):

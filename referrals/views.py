@@ -31,7 +31,9 @@ from .forms import (
 )
 
 SEARCH_SESSION_KEY = "referral_searches"
-FILTER_PARAMS = ("queue", "status", "source", "site", "received_from", "received_to", "sort")
+FILTER_PARAMS = (
+    "queue", "status", "source", "site", "assignee", "received_from", "received_to", "sort"
+)
 
 
 def _audit_view(request, obj, person_id):

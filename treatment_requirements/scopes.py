@@ -84,3 +84,9 @@ def _assessments_on_caseload_consented(user) -> Q:
 def _recommendations_on_caseload_consented(user) -> Q:
     # A recommendation's referral is its assessment's (recommendation_create sets both).
     return _on_caseload(user, "person_id") & _consented_for_probation("referral_id")
+
+
+@register_scope(Kind.WORKLOAD, Scope.TEAM)
+def _own_team(user) -> Q:
+    """The team workload (treatment_requirements.workload): the user's own team only."""
+    return Q(pk=user.team_id)

@@ -287,6 +287,11 @@ LD_TIMELINESS_TARGET_HOURS = {
     "other": 72,
 }
 LD_ENFORCEMENT_DEADLINE_WORKING_DAYS = _env("LD_ENFORCEMENT_DEADLINE_WORKING_DAYS", env.int, 10)
+# The team workload marks a member holding more than this many active orders (probation) or
+# open referrals (L&D). HMI Probation: the quality of supervision falls above 50 orders.
+LD_WORKLOAD_THRESHOLD = _env("LD_WORKLOAD_THRESHOLD", env.int, 50)
+if LD_WORKLOAD_THRESHOLD < 1:
+    raise ImproperlyConfigured("Environment variable LD_WORKLOAD_THRESHOLD must be 1 or more")
 LD_DRAFT_EXPIRY_DAYS = _env("LD_DRAFT_EXPIRY_DAYS", env.int, 90)
 LD_RETENTION_YEARS = _env("LD_RETENTION_YEARS", env.int, 8)
 LD_SERVICE_NAME = "Liaison & Diversion and CSTR"

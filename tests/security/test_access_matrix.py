@@ -228,6 +228,8 @@ URL_RULES: dict[str, Rule] = {
     "treatment_requirements:caseload_due": rule(
         Kind.ORDER, Action.VIEW, kwargs=lambda s: {"name": "outcomes_due"}
     ),
+    # the team workload: figures per member of the user's own team (policy Kind.WORKLOAD)
+    "treatment_requirements:team_workload": rule(Kind.WORKLOAD, Action.VIEW),
     "treatment_requirements:recommendation_new": rule(
         Kind.RECOMMENDATION,
         Action.CREATE,

@@ -34,6 +34,7 @@ from .recommendations import (
     recommendation_ready,
     requirement_checklist,
 )
+from .workload import team_workload
 
 __all__ = [
     "appointment_new",
@@ -62,5 +63,6 @@ __all__ = [
     "review_held",
     "review_new",
     "review_report",
+    "team_workload",
     "warning_letter",
 ]
