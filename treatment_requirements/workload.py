@@ -30,6 +30,7 @@ from referrals.enums import OPEN_STATUSES, ReferralStatus
 from referrals.models import Referral
 from referrals.selectors import overdue_q, reoffending_due_q
 
+from .caseload_week import week_bounds, week_start
 from .enums import OrderStatus
 from .models import Appointment, Failure, Order, ReviewHearing
 from .selectors import REVIEW_LOOKAHEAD_DAYS
@@ -52,22 +53,17 @@ class Period:
 
     @property
     def week_first_day(self) -> datetime.date:
-        return self.today - datetime.timedelta(days=self.today.weekday())
+        return week_start(self.today)
 
     @property
     def week_last_day(self) -> datetime.date:
         return self.week_first_day + datetime.timedelta(days=6)
 
-    def start_of(self, day: datetime.date) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
     @property
     def week_bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
-        """Monday 00:00 of this week to Monday 00:00 of the next (exclusive), local time."""
-        return (
-            self.start_of(self.week_first_day),
-            self.start_of(self.week_last_day + datetime.timedelta(days=1)),
-        )
+        """Monday 00:00 of this week to Monday 00:00 of the next (exclusive), local time:
+        the caseload week's own bounds (caseload_week.week_bounds)."""
+        return week_bounds(self.week_first_day)
 
 
 @dataclass(frozen=True)
