@@ -580,8 +580,10 @@ def seed_people_and_referrals(n: int, *, seed: int = 2026, now=None) -> dict:
     tables = [Person, Referral, ReferralStatusChange, Referral.vulnerabilities.through]
     with indexes_built_after(*tables):
         people, owners = [], []
-        for _ in range(max(1, int(n * PEOPLE_PER_REFERRAL))):
-            info = gen.rng.choices(infos, weights=team_weights)[0]
+        for index in range(max(1, int(n * PEOPLE_PER_REFERRAL))):
+            # The first person is the first team's: today's arrivals (TODAY_ARRIVALS) are
+            # its referrals, however few are seeded.
+            info = infos[0] if index == 0 else gen.rng.choices(infos, weights=team_weights)[0]
             people.append(gen.person(info))
             owners.append(info)
         bulk_insert(Person, people, now)
