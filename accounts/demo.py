@@ -197,22 +197,26 @@ def _grant_administration(user: User):
     user.user_permissions.add(*Permission.objects.filter(condition))
 
 
-def seed_probation_officers(count: int, *, password: str | None = None) -> list[tuple[int, int]]:
-    """Make sure there are at least `count` probation officers; return `count` of them as
-    (user id, team id), in the order they were made (the demo logins first).
+def seed_probation_officers(
+    count: int, *, password: str | None = None, busy: frozenset[int] = frozenset()
+) -> list[tuple[int, int]]:
+    """`count` probation officers, none of them in `busy` (those already holding a caseload),
+    as (user id, team id) in the order they were made (the demo logins first); made in bulk
+    when there are too few.
 
-    Officers are made in bulk, OFFICERS_PER_PDU to a probation delivery unit: the demo unit
-    first, then "Probation Delivery Unit 2", 3, ... (synthetic, East of England)."""
-    officers = list(
+    Officers are made OFFICERS_PER_PDU to a probation delivery unit: the demo unit first,
+    then "Probation Delivery Unit 2", 3, ... (synthetic, East of England)."""
+    everyone = list(
         User.objects.filter(role=Role.PROBATION_OFFICER, team__isnull=False, is_active=True)
         .order_by("pk")
         .values_list("pk", "team_id")
     )
+    officers = [o for o in everyone if o[0] not in busy]
     missing = count - len(officers)
     if missing > 0:
-        teams = _delivery_units(-(-count // OFFICERS_PER_PDU))
+        teams = _delivery_units(-(-(len(everyone) + missing) // OFFICERS_PER_PDU))
         held = {}
-        for _, team_id in officers:
+        for _, team_id in everyone:
             held[team_id] = held.get(team_id, 0) + 1
         hashed = make_password(password) if password else make_password(None)
         serial = User.objects.filter(username__startswith="officer").count() + 1

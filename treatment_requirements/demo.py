@@ -369,7 +369,10 @@ def _orders(rng, hearings, by_recommendation, referral_of, password):
             ]
         )
     sizes = caseload_sizes(rng, len(orders))
-    officers = seed_probation_officers(len(sizes), password=password)
+    # Officers who hold no order yet: seeding again (or in chunks) adds caseloads, it does not
+    # pile more orders on the same officers.
+    busy = frozenset(Order.objects.values_list("responsible_officer_id", flat=True).distinct())
+    officers = seed_probation_officers(len(sizes), password=password, busy=busy)
     holders, newest = _officer_for_each(rng, orders, sizes, officers)
     for row, (officer_id, team_id) in zip(orders, holders, strict=True):
         row += [officer_id, team_id]

@@ -127,3 +127,20 @@ def test_demo_step_writes_one_allocation_per_order_to_its_officer():
     new = new_to_me_first(user=probation, since=new_to_me_since(probation, None))
     assert len(new) >= 3
     assert {row.officer_id for row in new} == {probation.pk}
+
+
+def test_demo_seeded_twice_adds_caseloads_instead_of_piling_orders_on_the_same_officers():
+    from collections import Counter
+
+    from accounts.enums import Role
+    from accounts.models import User
+
+    _seed_all(1000, seed=7)
+    first_officers = set(Order.objects.values_list("responsible_officer_id", flat=True))
+    _seed_all(1000, seed=8)  # as bench_overnight.py seeds: the steps again, in chunks
+
+    held = Counter(Order.objects.values_list("responsible_officer_id", flat=True))
+    officers = set(User.objects.filter(role=Role.PROBATION_OFFICER).values_list("pk", flat=True))
+    assert set(held) == officers
+    assert set(held) > first_officers
+    assert {pk: 20 <= count <= 60 for pk, count in held.items()} == dict.fromkeys(held, True)
