@@ -1,4 +1,6 @@
-"""Demo teams, sites and users: one user per role, plus a few more practitioners.
+"""Demo teams, sites and users: every role, several practitioners per L&D team and several
+probation officers in the demo probation delivery unit. Larger demos add probation officers
+(and delivery units) as the orders need them: seed_probation_officers().
 
 Synthetic only. Passwords: the shared DEMO_PASSWORD when asked for (DEBUG or --demo),
 otherwise unusable (set real ones with `manage.py changepassword`).
@@ -71,7 +73,56 @@ DEMO_USERS = [
      "L&D team lead"),
     ("westminster2", "Chloe", "Evans", Role.PRACTITIONER, "Westminster custody L&D",
      "L&D practitioner (court)"),
+    ("westminster3", "Kofi", "Asante", Role.PRACTITIONER, "Westminster custody L&D",
+     "L&D nurse"),
+    ("probation2", "Rachel", "Moss", Role.PROBATION_OFFICER,
+     "Cambridgeshire Probation Delivery Unit", "Probation officer"),
+    ("probation3", "Sean", "Doyle", Role.PROBATION_OFFICER,
+     "Cambridgeshire Probation Delivery Unit", "Probation services officer"),
+    ("clinician2", "Megan", "Price", Role.PROVIDER_CLINICIAN, "Fenland Recovery Partnership",
+     "Recovery worker"),
 ]  # fmt: skip
+DEMO_PDU = "Cambridgeshire Probation Delivery Unit"
+# A probation delivery unit's officers; more officers than this go to further units.
+OFFICERS_PER_PDU = 25
+_OFFICER_GIVEN = [
+    "Amy",
+    "Ben",
+    "Carys",
+    "Deepak",
+    "Ella",
+    "Femi",
+    "Gareth",
+    "Hina",
+    "Ivan",
+    "Jo",
+    "Kemi",
+    "Liam",
+    "Mina",
+    "Nadeem",
+    "Orla",
+    "Paul",
+    "Rosa",
+    "Sunil",
+]
+_OFFICER_FAMILY = [
+    "Archer",
+    "Bassi",
+    "Carter",
+    "Dunn",
+    "Ekwueme",
+    "Foster",
+    "Gill",
+    "Hart",
+    "Iqbal",
+    "Jarvis",
+    "Kerr",
+    "Lowe",
+    "Marsh",
+    "Nolan",
+    "Owusu",
+    "Pike",
+]
 
 
 @dataclass
@@ -144,6 +195,73 @@ def _grant_administration(user: User):
     for app_label, model in _ADMIN_MODELS:
         condition |= Q(content_type__app_label=app_label, content_type__model=model)
     user.user_permissions.add(*Permission.objects.filter(condition))
+
+
+def seed_probation_officers(
+    count: int, *, password: str | None = None, busy: frozenset[int] = frozenset()
+) -> list[tuple[int, int]]:
+    """`count` probation officers, none of them in `busy` (those already holding a caseload),
+    as (user id, team id) in the order they were made (the demo logins first); made in bulk
+    when there are too few.
+
+    Officers are made OFFICERS_PER_PDU to a probation delivery unit: the demo unit first,
+    then "Probation Delivery Unit 2", 3, ... (synthetic, East of England)."""
+    everyone = list(
+        User.objects.filter(role=Role.PROBATION_OFFICER, team__isnull=False, is_active=True)
+        .order_by("pk")
+        .values_list("pk", "team_id")
+    )
+    officers = [o for o in everyone if o[0] not in busy]
+    missing = count - len(officers)
+    if missing > 0:
+        teams = _delivery_units(-(-(len(everyone) + missing) // OFFICERS_PER_PDU))
+        held = {}
+        for _, team_id in everyone:
+            held[team_id] = held.get(team_id, 0) + 1
+        hashed = make_password(password) if password else make_password(None)
+        serial = User.objects.filter(username__startswith="officer").count() + 1
+        new = []
+        for _ in range(missing):
+            team = next(t for t in teams if held.get(t.pk, 0) < OFFICERS_PER_PDU)
+            held[team.pk] = held.get(team.pk, 0) + 1
+            given = _OFFICER_GIVEN[serial % len(_OFFICER_GIVEN)]
+            family = _OFFICER_FAMILY[(serial // len(_OFFICER_GIVEN)) % len(_OFFICER_FAMILY)]
+            new.append(
+                User(
+                    username=f"officer{serial:05d}",
+                    first_name=given,
+                    last_name=family,
+                    email=f"officer{serial:05d}@example.nhs.uk",
+                    role=Role.PROBATION_OFFICER,
+                    team=team,
+                    job_title="Probation officer",
+                    password=hashed,
+                )
+            )
+            serial += 1
+        User.objects.bulk_create(new, batch_size=1000)
+        officers += [
+            (u.pk, u.team_id)
+            for u in User.objects.filter(username__in=[u.username for u in new]).order_by("pk")
+        ]
+    return officers[:count]
+
+
+def _delivery_units(count: int) -> list[Team]:
+    """The demo probation delivery unit and further synthetic ones, `count` in all."""
+    teams = [
+        Team.objects.get_or_create(
+            name=DEMO_PDU, defaults={"kind": TeamKind.PROBATION, "area": "East of England"}
+        )[0]
+    ]
+    for number in range(2, count + 1):
+        teams.append(
+            Team.objects.get_or_create(
+                name=f"Probation Delivery Unit {number}",
+                defaults={"kind": TeamKind.PROBATION, "area": "East of England"},
+            )[0]
+        )
+    return teams
 
 
 def ld_teams() -> list[Team]:

@@ -319,6 +319,15 @@ GENDER_WEIGHTS = {
 AGE_WEIGHTS = {16: 2, 17: 2, 21: 22, 30: 30, 40: 22, 50: 14, 60: 6, 68: 2}
 URGENCY_WEIGHTS = {Urgency.ROUTINE: 70, Urgency.URGENT: 25, Urgency.EMERGENCY: 5}
 ANY_NAMES = MALE_NAMES + FEMALE_NAMES
+# Referrals arriving today in the first demo team, the last ones seeded: (minutes ago,
+# source, urgency, demo login it is assigned to or ""). The first is an emergency custody
+# referral received within the last hour: first on the demo practitioner's My work.
+TODAY_ARRIVALS = [
+    (25, ReferralSource.POLICE_CUSTODY, Urgency.EMERGENCY, "practitioner"),
+    (70, ReferralSource.MAGISTRATES_COURT, Urgency.URGENT, ""),
+    (150, ReferralSource.POLICE_CUSTODY, Urgency.ROUTINE, "practitioner2"),
+    (240, ReferralSource.VOLUNTARY_ATTENDANCE, Urgency.ROUTINE, ""),
+]
 PROGRESS_WEIGHTS = {
     "old": {"closed": 85, "assessed": 10, "screened": 5},
     "recent": {"closed": 45, "assessed": 30, "screened": 20, "received": 5},
@@ -464,6 +473,35 @@ class _Generator:
         history = self._progress(referral, age)
         return referral, history
 
+    def arrival(self, person: Person, info: _TeamInfo, arrival) -> tuple[Referral, list]:
+        """A referral received today (TODAY_ARRIVALS), not yet screened."""
+        minutes, source, urgency, assignee = arrival
+        referral, _history = self.referral(person, info)
+        since_midnight = self.now - datetime.datetime.combine(
+            timezone.localdate(self.now), datetime.time.min, tzinfo=self.now.tzinfo
+        )
+        age = min(datetime.timedelta(minutes=minutes), max(since_midnight, datetime.timedelta()))
+        if minutes <= 60:
+            age = datetime.timedelta(minutes=minutes)  # within the last hour, whatever the time
+        kinds = SITE_KINDS_FOR_SOURCE.get(source, [])
+        sites = next((info.sites_by_kind[k] for k in kinds if info.sites_by_kind.get(k)), None)
+        referral.source = source
+        referral.site_id = (sites or info.all_sites)[0].pk
+        referral.received_at = self.now - age
+        referral.urgency = urgency
+        role, organisation, _title = REFERRERS[source]
+        referral.referrer_role, referral.referrer_organisation = role, organisation
+        prefix = "CUST" if source == ReferralSource.POLICE_CUSTODY else "CASE"
+        referral.case_reference = f"{prefix}/{referral.received_at:%y}/{self.case_serial - 1:07d}"
+        referral.case_reference = referral.case_reference if kinds else ""
+        staff = next((u for u in info.staff if u.username == assignee), None)
+        referral.assigned_to_id = staff.pk if staff else None
+        referral.status = ReferralStatus.RECEIVED
+        referral.screened_at = referral.assessed_at = referral.closed_at = None
+        referral.closure_reason = ""
+        referral.refresh_reoffending_due()
+        return referral, [("", ReferralStatus.RECEIVED, referral.received_at, "Referral received")]
+
     def _progress(self, referral: Referral, age: datetime.timedelta) -> list:
         """Move the referral along the pathway according to its age; return history steps."""
         rng = self.rng
@@ -536,21 +574,30 @@ def seed_people_and_referrals(n: int, *, seed: int = 2026, now=None) -> dict:
     infos = _team_infos()
     if not infos or n <= 0:
         return {"people": 0, "referrals": 0, "status_changes": 0}
-    now = now or timezone.now().replace(minute=0, second=0, microsecond=0)
+    now = now or timezone.now().replace(second=0, microsecond=0)
     gen = _Generator(seed=seed, now=now)
     team_weights = [3, 2][: len(infos)] + [1] * max(0, len(infos) - 2)
     tables = [Person, Referral, ReferralStatusChange, Referral.vulnerabilities.through]
     with indexes_built_after(*tables):
         people, owners = [], []
-        for _ in range(max(1, int(n * PEOPLE_PER_REFERRAL))):
-            info = gen.rng.choices(infos, weights=team_weights)[0]
+        for index in range(max(1, int(n * PEOPLE_PER_REFERRAL))):
+            # The first person is the first team's: today's arrivals (TODAY_ARRIVALS) are
+            # its referrals, however few are seeded.
+            info = infos[0] if index == 0 else gen.rng.choices(infos, weights=team_weights)[0]
             people.append(gen.person(info))
             owners.append(info)
         bulk_insert(Person, people, now)
         referrals, histories, vulnerabilities = [], [], []
+        arrivals = TODAY_ARRIVALS[:n]
+        first_team = [slot for slot, owner in enumerate(owners) if owner is infos[0]]
         for index in range(n):
-            slot = index if index < len(people) else gen.rng.randrange(len(people))
-            referral, history = gen.referral(people[slot], owners[slot])
+            arrival = index - (n - len(arrivals))
+            if arrival >= 0 and first_team:
+                slot = gen.rng.choice(first_team)
+                referral, history = gen.arrival(people[slot], owners[slot], arrivals[arrival])
+            else:
+                slot = index if index < len(people) else gen.rng.randrange(len(people))
+                referral, history = gen.referral(people[slot], owners[slot])
             referrals.append(referral)
             histories.append(history)
             vulnerabilities.append(gen.vulnerability_ids())

@@ -277,7 +277,18 @@ def pick_pages(users, rng) -> list[Page]:
             "practitioner",
             [reverse("assessments:assessment_detail", args=[pk]) for pk in assessments],
         ),
-        Page("Probation caseload", "probation", [reverse("treatment_requirements:caseload")]),
+        # "probation" is the demo's typical officer (the median caseload, 20-60 orders: see
+        # treatment_requirements.demo.caseload_sizes); "team" is their delivery unit's.
+        Page(
+            "Caseload (typical officer)",
+            "probation",
+            [reverse("treatment_requirements:caseload")],
+        ),
+        Page(
+            "Caseload (whole team)",
+            "probation",
+            [reverse("treatment_requirements:caseload") + "?cases=team"],
+        ),
         Page("Commissioner dashboard", "commissioner", [reverse("reporting:dashboard")]),
     ]
 
@@ -629,6 +640,17 @@ def data_counts() -> str:
     return ", ".join(parts)
 
 
+def caseload_counts(officer) -> str:
+    """What the caseload rows read: the typical officer's active orders and their team's."""
+    from treatment_requirements.enums import OrderStatus
+    from treatment_requirements.models import Order
+
+    active = Order.objects.filter(status=OrderStatus.ACTIVE)
+    own = active.filter(responsible_officer=officer).count()
+    team = active.filter(probation_team_id=officer.team_id).count()
+    return f"the typical officer holds {own:,} active orders, their team {team:,}"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--referrals", type=int, default=100_000)
@@ -717,7 +739,7 @@ def main(argv=None):
     text = report(
         pages,
         referrals=args.referrals,
-        counts=data_counts(),
+        counts=f"{data_counts()}; {caseload_counts(users['probation'])}",
         overnight=overnight,
         seeded_seconds=seeded_seconds,
         info=machine(),

@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import seed_probation_officers
 from accounts.enums import Role, SiteKind, TeamKind
 from accounts.models import Site, Team, User
 from core.bulk import indexes_built_after, insert_rows, reserve_ids
@@ -37,6 +38,7 @@ from .models import (
     CriterionConfirmation,
     Failure,
     Order,
+    OrderAllocation,
     OrderEvent,
     OrderRequirement,
     ProposedRequirement,
@@ -72,13 +74,24 @@ TABLES = [
     CourtOutcome,
     Order,
     OrderRequirement,
+    OrderAllocation,
     Appointment,
     Failure,
     Warning,
     BreachReferral,
     OrderEvent,
 ]
-ORDER_CHUNK = 20_000  # orders whose appointments are generated and written at a time
+ORDER_CHUNK = 20_000
+# Probation officers' caseloads (HMI Probation: 35-50 on average; quality falls above 50).
+TYPICAL_CASELOAD = 40
+CASELOAD_RANGE = (20, 60)
+NEW_TO_DEMO_OFFICER = 3  # the demo officer's most recent orders: "New to me" on the caseload
+# How long ago they reached the officer, newest first.
+NEW_TO_ME_AGES = [
+    datetime.timedelta(hours=2),
+    datetime.timedelta(days=1, hours=3),
+    datetime.timedelta(days=3, hours=5),
+]  # orders whose appointments are generated and written at a time
 
 
 def _weighted_picker(pairs):
@@ -174,6 +187,7 @@ FAILURE_FIELDS = [
 ]
 WARNING_FIELDS = ["order_id", "failure_id", "given_on", "letter_text", "given_by_id"]
 BREACH_FIELDS = ["order_id", "failure_id", "referred_on", "details", "referred_by_id"]
+ALLOCATION_FIELDS = ["order_id", "officer_id", "allocated_at", "allocated_by_id"]
 ORDER_EVENT_FIELDS = ["recommendation_id", "order_id", "by_id", "summary"]
 
 
@@ -205,11 +219,7 @@ def seed_demo_step(*, referrals: int, seed: int, password: str | None) -> str:
     from assessments.enums import AssessmentStatus
     from assessments.models import Assessment
 
-    officers = list(
-        User.objects.filter(role=Role.PROBATION_OFFICER, team__isnull=False).values_list(
-            "pk", "team_id"
-        )
-    )
+    officers = User.objects.filter(role=Role.PROBATION_OFFICER, team__isnull=False).exists()
     providers = list(
         Team.objects.filter(kind=TeamKind.TREATMENT_PROVIDER, is_active=True).values_list(
             "pk", flat=True
@@ -240,7 +250,7 @@ def seed_demo_step(*, referrals: int, seed: int, password: str | None) -> str:
     chosen = [a for a in assessments if rng.random() < SHARE_RECOMMENDED]
     del assessments
     with transaction.atomic(), indexes_built_after(*TABLES):
-        counts = _seed(rng, chosen, officers, providers, courts)
+        counts = _seed(rng, chosen, providers, courts, password)
     return (
         f"Treatment requirements: {counts['recommendations']} recommendations, "
         f"{counts['orders']} orders, {counts['appointments']} appointments, "
@@ -248,7 +258,7 @@ def seed_demo_step(*, referrals: int, seed: int, password: str | None) -> str:
     )
 
 
-def _seed(rng, assessments, officers, providers, courts) -> dict:
+def _seed(rng, assessments, providers, courts, password) -> dict:
     """Write recommendations, proposals, hearings and orders for the chosen assessments
     (tuples from seed_demo_step), then their appointments and enforcement."""
     today = timezone.localdate()
@@ -267,7 +277,7 @@ def _seed(rng, assessments, officers, providers, courts) -> dict:
     referral_of = {  # recommendation id -> (referral id, received at)
         r[0]: (a[4], a[7]) for r, a in zip(recommendations, assessments, strict=True)
     }
-    orders, requirements = _orders(rng, hearings, by_recommendation, officers, referral_of)
+    orders, requirements = _orders(rng, hearings, by_recommendation, referral_of, password)
     first_requirement = {}
     for requirement in requirements:
         first_requirement.setdefault(requirement[1], requirement)
@@ -335,15 +345,17 @@ def _hearings(rng, recommendations, courts, today) -> list[tuple]:
     return hearings
 
 
-def _orders(rng, hearings, by_recommendation, officers, referral_of):
-    """Orders for the hearings that made one, with the requirements proposed for them."""
+def _orders(rng, hearings, by_recommendation, referral_of, password):
+    """Orders for the hearings that made one, with the requirements proposed for them, each
+    given to a probation officer (caseload_sizes) with its allocation row."""
     orders = []
-    for pk, recommendation_id, person_id, hearing_date, _, outcome, _, _ in hearings:
+    recorded_by = {}
+    for pk, recommendation_id, person_id, hearing_date, _, outcome, _, by in hearings:
         if outcome != HearingOutcome.ORDER_MADE:
             continue
-        officer_id, team_id = rng.choice(officers)
         longest = max(p[4] for p in by_recommendation[recommendation_id])
         referral_id, _received_at = referral_of[recommendation_id]
+        recorded_by[pk] = by
         orders.append(
             [
                 pk,
@@ -354,10 +366,26 @@ def _orders(rng, hearings, by_recommendation, officers, referral_of):
                 hearing_date,
                 hearing_date,
                 hearing_date + relativedelta(months=longest + 6),
-                officer_id,
-                team_id,
             ]
         )
+    sizes = caseload_sizes(rng, len(orders))
+    # Officers who hold no order yet: seeding again (or in chunks) adds caseloads, it does not
+    # pile more orders on the same officers.
+    busy = frozenset(Order.objects.values_list("responsible_officer_id", flat=True).distinct())
+    officers = seed_probation_officers(len(sizes), password=password, busy=busy)
+    holders, newest = _officer_for_each(rng, orders, sizes, officers)
+    for row, (officer_id, team_id) in zip(orders, holders, strict=True):
+        row += [officer_id, team_id]
+    now = timezone.now()
+    # The demo officer's newest orders reached them in the last few days (made then, or
+    # handed over to them since): "New to me" on their caseload, with an inbox reminder.
+    allocated_at = {}
+    for rank, index in enumerate(reversed(newest)):
+        when = now - NEW_TO_ME_AGES[rank]
+        if _local_date(when) < orders[index][5]:  # made today: allocated just now
+            when = now - datetime.timedelta(minutes=10 * (rank + 1))
+        allocated_at[orders[index][0]] = when
+    latest = now - datetime.timedelta(minutes=30)
     orders = [(pk, *row) for pk, row in zip(reserve_ids(Order, len(orders)), orders, strict=True)]
     insert_rows(Order, ORDER_FIELDS, orders)
     requirements = [
@@ -372,7 +400,70 @@ def _orders(rng, hearings, by_recommendation, officers, referral_of):
         )
     ]
     insert_rows(OrderRequirement, REQUIREMENT_FIELDS, requirements)
+    insert_rows(
+        OrderAllocation,
+        ALLOCATION_FIELDS,
+        (
+            (
+                o[0],
+                o[9],
+                allocated_at.get(o[1]) or min(_afternoon(o[6]), latest),
+                recorded_by[o[1]],
+            )
+            for o in orders
+        ),
+    )
     return orders, requirements
+
+
+def caseload_sizes(rng, total: int) -> list[int]:
+    """How many orders each probation officer holds: about TYPICAL_CASELOAD, each between
+    CASELOAD_RANGE's bounds once there are that many orders (fewer: one officer holds them
+    all), spread by random moves between officers. The first (the demo login) holds the
+    median, so the demo and the benchmark sign in as a typical officer."""
+    if total <= 0:
+        return []
+    low, high = CASELOAD_RANGE
+    count = max(1, round(total / TYPICAL_CASELOAD))  # total / count stays within the range
+    sizes = [total // count + (i < total % count) for i in range(count)]
+    for _ in range(count * 3):
+        giver, taker = rng.randrange(count), rng.randrange(count)
+        room = min(sizes[giver] - low, high - sizes[taker])
+        if giver != taker and room > 0:
+            moved = rng.randint(0, room)
+            sizes[giver] -= moved
+            sizes[taker] += moved
+    median = sorted(sizes)[count // 2]
+    where = sizes.index(median)
+    sizes[0], sizes[where] = sizes[where], sizes[0]
+    return sizes
+
+
+def _officer_for_each(rng, orders, sizes, officers) -> tuple[list[tuple[int, int]], list[int]]:
+    """(officer id, team id) for each order: officer i holds sizes[i] orders, and the first
+    (the demo login) the NEW_TO_DEMO_OFFICER most recently made ones ("New to me"), whose
+    indexes come second, oldest first."""
+    by_recency = sorted(range(len(orders)), key=lambda i: (orders[i][5], orders[i][0]))
+    newest = by_recency[-min(NEW_TO_DEMO_OFFICER, sizes[0]) :] if sizes else []
+    rest = by_recency[: len(by_recency) - len(newest)]
+    rng.shuffle(rest)
+    holder = [None] * len(orders)
+    for index in newest:
+        holder[index] = officers[0]
+    position = 0
+    for number, (officer, size) in enumerate(zip(officers, sizes, strict=True)):
+        take = size - (len(newest) if number == 0 else 0)
+        for index in rest[position : position + take]:
+            holder[index] = officer
+        position += take
+    return holder, newest
+
+
+def _afternoon(made_on: datetime.date) -> datetime.datetime:
+    """When an order made that day was allocated: the afternoon after the hearing."""
+    return datetime.datetime.combine(
+        made_on, datetime.time(15, 0), tzinfo=timezone.get_default_timezone()
+    )
 
 
 def _requirement_end(start: datetime.date, months: int) -> datetime.date:

@@ -61,3 +61,50 @@ def test_replace_section_replaces_only_its_own_size():
 def test_markdown_table_has_a_header_rule_and_one_line_per_row():
     table = bench.markdown_table([["a", "1"], ["b", "2"]], ["Page", "n"])
     assert table.splitlines() == ["| Page | n |", "|---|---|", "| a | 1 |", "| b | 2 |"]
+
+
+@pytest.mark.django_db
+def test_pick_pages_measures_the_caseload_of_a_typical_officer_and_of_the_whole_team():
+    import random
+
+    from accounts.demo import seed_teams_and_users
+
+    users = seed_teams_and_users().users
+
+    pages = {p.name: p for p in bench.pick_pages(users, random.Random(1))}
+
+    assert (
+        pages["Caseload (typical officer)"].user,
+        pages["Caseload (typical officer)"].paths,
+    ) == (
+        "probation",
+        ["/orders/"],
+    )
+    assert (pages["Caseload (whole team)"].user, pages["Caseload (whole team)"].paths) == (
+        "probation",
+        ["/orders/?cases=team"],
+    )
+
+
+@pytest.mark.django_db
+def test_caseload_counts_reports_the_officers_and_the_teams_active_orders():
+    from django.utils.module_loading import import_string
+
+    from accounts.models import User
+    from treatment_requirements.models import Order
+
+    for path in [
+        "accounts.demo.seed_demo_step",
+        "referrals.demo.seed_demo_step",
+        "assessments.demo.seed_demo_step",
+        "treatment_requirements.demo.seed_demo_step",
+    ]:
+        import_string(path)(referrals=1000, seed=7, password=None)
+    officer = User.objects.get(username="probation")
+    own = Order.objects.filter(responsible_officer=officer).count()
+    team = Order.objects.filter(probation_team=officer.team).count()
+
+    text = bench.caseload_counts(officer)
+
+    assert text == f"the typical officer holds {own:,} active orders, their team {team:,}"
+    assert 20 <= own <= 60 < team

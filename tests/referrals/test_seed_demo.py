@@ -103,3 +103,71 @@ def test_seed_demo_screened_and_assessed_states_come_with_their_records():
         if referral.status == "screened":
             assert screenings[referral.pk].decision == "full_assessment"
     assert {r.status for r in referrals} == {"received", "screened", "assessed", "closed"}
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_every_team_several_practitioners_or_officers():
+    from collections import Counter
+
+    from accounts.demo import seed_teams_and_users
+
+    seed_teams_and_users()
+
+    staff = Counter(
+        (u.team.name, u.role) for u in User.objects.select_related("team").exclude(team=None)
+    )
+    assert staff[("Cambridgeshire & Peterborough L&D", Role.PRACTITIONER)] >= 3
+    assert staff[("Westminster custody L&D", Role.PRACTITIONER)] >= 3
+    assert staff[("Cambridgeshire Probation Delivery Unit", Role.PROBATION_OFFICER)] >= 3
+    assert staff[("Fenland Recovery Partnership", Role.PROVIDER_CLINICIAN)] >= 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, 4, 200])
+def test_seed_demo_emergency_custody_referral_arrives_within_the_hour(n):
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.demo import seed_teams_and_users
+    from referrals import selectors
+    from referrals.enums import ReferralSource, ReferralStatus, Urgency
+
+    accounts = seed_teams_and_users()
+    now = timezone.make_aware(datetime.datetime(2026, 11, 30, 9, 17))
+
+    seed_people_and_referrals(n, seed=5, now=now)
+
+    emergency = Referral.objects.get(
+        urgency=Urgency.EMERGENCY, received_at__gt=now - datetime.timedelta(hours=1)
+    )
+    assert emergency.source == ReferralSource.POLICE_CUSTODY
+    assert emergency.site.kind == "custody_suite"
+    assert emergency.status == ReferralStatus.RECEIVED
+    assert emergency.assigned_to == accounts.users["practitioner"]
+    assert list(emergency.status_changes.values_list("to_status", flat=True)) == ["received"]
+    today = Referral.objects.filter(received_at__date=timezone.localdate(now))
+    assert today.filter(status=ReferralStatus.RECEIVED).count() >= min(n, 4)
+    work = selectors.my_work(user=accounts.users["practitioner"], now=now)
+    assert emergency.pk in [r.pk for r in work["assigned"]["rows"]]
+
+
+@pytest.mark.django_db
+def test_seed_demo_arrivals_are_the_same_for_a_seed():
+    from django.utils import timezone
+
+    from accounts.demo import seed_teams_and_users
+
+    seed_teams_and_users()
+    now = timezone.now().replace(second=0, microsecond=0)
+    seed_people_and_referrals(30, seed=5, now=now)
+    fields = ("person__given_name", "received_at", "urgency", "source", "assigned_to_id")
+    first = list(Referral.objects.order_by("pk").values_list(*fields))
+    Referral.vulnerabilities.through.objects.all().delete()
+    ReferralStatusChange.objects.all().delete()
+    Referral.objects.all().delete()
+    Person.objects.all().delete()
+
+    seed_people_and_referrals(30, seed=5, now=now)
+
+    assert list(Referral.objects.order_by("pk").values_list(*fields)) == first
