@@ -287,6 +287,7 @@ URL_RULES: dict[str, Rule] = {
         Kind.ORDER, Action.CHANGE, **_on_order(review_pk="review")
     ),
     "treatment_requirements:measure_new": rule(Kind.ORDER, Action.CHANGE, **_on_order()),
+    "treatment_requirements:order_reallocate": rule(Kind.ORDER, Action.ALLOCATE, **_on_order()),
     "treatment_requirements:order_terminate": rule(Kind.ORDER, Action.ENFORCE, **_on_order()),
     "treatment_requirements:order_terminate_confirm": rule(
         Kind.ORDER, Action.ENFORCE, **_on_order()

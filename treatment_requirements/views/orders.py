@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.audit import audit_record
 from accounts.enums import AuditAction
-from accounts.policy import Action, Kind, may, require, scope_for
+from accounts.policy import Action, Kind, may, permits, require, scope_for
 from core.concurrency import StaleEditError
 from core.search_tokens import store_search, stored_search
 
@@ -216,6 +216,7 @@ def order_detail(request, pk):
         **selectors.order_detail(order),
         "can_change": order.is_active and scope_for(user, Action.CHANGE, Kind.ORDER) is not None,
         "can_enforce": order.is_active and selectors.may_enforce(user),
+        "can_allocate": order.is_active and permits(user, Action.ALLOCATE, Kind.ORDER),
         # Reoffending is followed up after the order too (12 months from the referral).
         "can_follow_up": selectors.may_enforce(user),
         "version_form": forms.VersionForm(initial={"version": order.version}),
