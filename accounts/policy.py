@@ -41,7 +41,8 @@ class Action:
     # Warnings, breach and ending an order: the supervising officer's; also the reoffending
     # follow-up of a referral once an order was made from it (before that, the L&D team's).
     ENFORCE = "enforce"
-    # Giving an order to another responsible officer of its probation team, with a reason.
+    # Giving an order to another responsible officer of its probation team, with a reason;
+    # giving referrals to practitioners of the team.
     ALLOCATE = "allocate"
     # Moving an order to another probation team (and one of its officers): decided by the
     # supervising team's side; the receiving officer is told through their inbox.
@@ -79,7 +80,12 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
     Role.TEAM_LEAD: {
         **_LD,
         Kind.PERSON: {**_LD[Kind.PERSON], Action.EXPORT: Scope.TEAM},
-        Kind.REFERRAL: {**_LD[Kind.REFERRAL], Action.EXPORT: Scope.TEAM},
+        # Allocating referrals to the team's practitioners, several at once from the list.
+        Kind.REFERRAL: {
+            **_LD[Kind.REFERRAL],
+            Action.EXPORT: Scope.TEAM,
+            Action.ALLOCATE: Scope.TEAM,
+        },
         Kind.DASHBOARD: {Action.VIEW: Scope.TEAM, Action.EXPORT: Scope.TEAM},
         Kind.WORKLOAD: {Action.VIEW: Scope.TEAM},
     },

@@ -132,6 +132,7 @@ URL_RULES: dict[str, Rule] = {
     "referrals:referral_transition": rule(
         Kind.REFERRAL, Action.CHANGE, kwargs=_referral, obj=lambda s: s.referral, method="post"
     ),
+    "referrals:referral_bulk_allocate": rule(Kind.REFERRAL, Action.ALLOCATE, method="post"),
     "referrals:referral_assign": rule(
         Kind.REFERRAL, Action.CHANGE, kwargs=_referral, obj=lambda s: s.referral, method="post"
     ),
