@@ -7,6 +7,7 @@ app_name = "treatment_requirements"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("all/", views.caseload_orders, name="caseload_orders"),
+    path("all/reallocate/", views.orders_bulk_reallocate, name="orders_bulk_reallocate"),
     path("due/<slug:name>/", views.caseload_due, name="caseload_due"),
     path("week/", views.caseload_week, name="caseload_week"),
     path("new-to-me/", views.caseload_new_to_me, name="caseload_new_to_me"),

@@ -289,6 +289,9 @@ URL_RULES: dict[str, Rule] = {
     ),
     "treatment_requirements:measure_new": rule(Kind.ORDER, Action.CHANGE, **_on_order()),
     "treatment_requirements:order_reallocate": rule(Kind.ORDER, Action.ALLOCATE, **_on_order()),
+    "treatment_requirements:orders_bulk_reallocate": rule(
+        Kind.ORDER, Action.ALLOCATE, method="post"
+    ),
     "treatment_requirements:order_terminate": rule(Kind.ORDER, Action.ENFORCE, **_on_order()),
     "treatment_requirements:order_terminate_confirm": rule(
         Kind.ORDER, Action.ENFORCE, **_on_order()

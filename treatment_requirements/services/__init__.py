@@ -4,7 +4,7 @@ Every function validates before it writes, runs in one transaction (nothing half
 and leaves an OrderEvent history row and an audit entry naming the person by id only.
 """
 
-from .allocation import order_reallocate
+from .allocation import order_reallocate, orders_reallocate
 from .appointments import (
     MAX_RECURRING_APPOINTMENTS,
     appointment_record_outcome,
@@ -56,6 +56,7 @@ __all__ = [
     "failure_take_action",
     "order_reallocate",
     "order_terminate",
+    "orders_reallocate",
     "order_terminate_check",
     "outcome_measure_record",
     "recommendation_create",

@@ -89,3 +89,32 @@ def _check_new_officer(order: Order, officer, by):
         raise ValidationError(
             {"officer": "Choose an officer of the order's probation team: you cannot transfer it"}
         )
+
+
+def orders_reallocate(
+    *, versions: dict[int, int], queryset, officer, reason: str, by, request=None
+) -> int:
+    """Hand several orders to one officer, all or none.
+
+    `versions` maps each order's id to the version the user saw; `queryset` holds the
+    orders the user may allocate (scoped by the caller through the policy): an id outside
+    it refuses the lot with Order.DoesNotExist. Each goes through order_reallocate (same
+    checks and side effects); a refusal names the order. Returns how many.
+    """
+    with transaction.atomic():
+        orders = list(queryset.filter(pk__in=versions).order_by("pk"))
+        if len(orders) != len(versions):
+            raise Order.DoesNotExist("A selected order is outside your caseload")
+        for order in orders:
+            try:
+                order_reallocate(
+                    order=order,
+                    officer=officer,
+                    reason=reason,
+                    expected_version=versions[order.pk],
+                    by=by,
+                    request=request,
+                )
+            except ValidationError as exc:
+                raise ValidationError(f"Order {order.reference}: {exc.messages[0]}") from exc
+    return len(orders)

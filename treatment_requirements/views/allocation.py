@@ -3,13 +3,19 @@ Action.TRANSFER for an officer of another probation team)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.policy import Action, Kind, permits
+from accounts.audit import audit_record
+from accounts.enums import AuditAction
+from accounts.policy import Action, Kind, permits, require, scoped
 
 from .. import services
-from ..forms.allocation import ReallocateForm
+from ..forms.allocation import OrdersReallocateForm, ReallocateForm
+from ..models import Order
 from ._common import _apply_errors, _form_page, _invalid_status, _order_for_change, _redirecting
 
 
@@ -61,3 +67,47 @@ def order_reallocate(request, pk):
         + " They get an inbox reminder.",
         status=_invalid_status(form),
     )
+
+
+@require_POST
+def orders_bulk_reallocate(request):
+    """The whole team's orders list: hand the ticked orders to one officer, all or none
+    (an order outside the user's caseload refuses the lot, as not found)."""
+    require(request, Action.ALLOCATE, Kind.ORDER)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("treatment_requirements:caseload_orders") + "?cases=team"
+    form = OrdersReallocateForm(
+        request.POST,
+        team_id=request.user.team_id,
+        may_transfer=permits(request.user, Action.TRANSFER, Kind.ORDER),
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect(back)
+    officer = form.cleaned_data["officer"]
+    try:
+        count = services.orders_reallocate(
+            versions=form.versions(),
+            queryset=scoped(request.user, Action.ALLOCATE, Kind.ORDER, Order.objects.all()),
+            officer=officer,
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            request=request,
+        )
+    except Order.DoesNotExist as exc:
+        audit_record(
+            action=AuditAction.REFUSED,
+            user=request.user,
+            object_type="treatment_requirements:orders_bulk_reallocate",
+            detail="allocate order out of scope or missing",
+            request=request,
+        )
+        raise Http404("A selected order is outside your caseload, or no longer exists.") from exc
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(back)
+    noun = "order" if count == 1 else "orders"
+    messages.success(request, f"{count} {noun} handed to {officer.display_name}")
+    return redirect(back)
