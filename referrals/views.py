@@ -7,7 +7,7 @@ opaque token (core.search_tokens).
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -338,13 +338,16 @@ def referral_bulk_allocate(request):
     (a referral outside the lead's team refuses the lot, as not found)."""
     require(request, Action.ALLOCATE, Kind.REFERRAL)
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    # Only a path on this site (never a view name or another host).
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
         back = reverse("referrals:referral_list")
     form = ReferralBulkAllocateForm(request.POST, team_id=request.user.team_id)
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, errors[0])
-        return redirect(back)
+        return HttpResponseRedirect(back)
     assignee = form.cleaned_data["assigned_to"]
     try:
         count = services.referrals_allocate(
@@ -365,10 +368,10 @@ def referral_bulk_allocate(request):
         raise Http404("A selected referral is outside your team, or no longer exists.") from exc
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
-        return redirect(back)
+        return HttpResponseRedirect(back)
     noun = "referral" if count == 1 else "referrals"
     messages.success(request, f"{count} {noun} allocated to {assignee.display_name}")
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 @require_POST

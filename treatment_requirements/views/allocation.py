@@ -3,7 +3,7 @@ Action.TRANSFER for an officer of another probation team)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -75,7 +75,10 @@ def orders_bulk_reallocate(request):
     (an order outside the user's caseload refuses the lot, as not found)."""
     require(request, Action.ALLOCATE, Kind.ORDER)
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    # Only a path on this site (never a view name or another host).
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
         back = reverse("treatment_requirements:caseload_orders") + "?cases=team"
     form = OrdersReallocateForm(
         request.POST,
@@ -85,7 +88,7 @@ def orders_bulk_reallocate(request):
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, errors[0])
-        return redirect(back)
+        return HttpResponseRedirect(back)
     officer = form.cleaned_data["officer"]
     try:
         count = services.orders_reallocate(
@@ -107,7 +110,7 @@ def orders_bulk_reallocate(request):
         raise Http404("A selected order is outside your caseload, or no longer exists.") from exc
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
-        return redirect(back)
+        return HttpResponseRedirect(back)
     noun = "order" if count == 1 else "orders"
     messages.success(request, f"{count} {noun} handed to {officer.display_name}")
-    return redirect(back)
+    return HttpResponseRedirect(back)
