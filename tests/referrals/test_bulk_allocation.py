@@ -110,12 +110,12 @@ def test_bulk_allocation_refused_to_a_practitioner(practitioner_client, team, sa
     assert _assigned(referrals) == [None, None]
 
 
-def test_bulk_allocation_ignores_an_offsite_next(lead_client, team, sam):
+@pytest.mark.parametrize("next_url", ["https://evil.test/", "//evil.test/", "referrals:my_work"])
+def test_bulk_allocation_returns_only_to_a_path_on_this_site(lead_client, team, sam, next_url):
     referrals = _referrals(team, 1)
 
     response = lead_client.post(
-        ALLOCATE,
-        {"referrals": [referrals[0].pk], "assigned_to": sam.pk, "next": "https://evil.test/"},
+        ALLOCATE, {"referrals": [referrals[0].pk], "assigned_to": sam.pk, "next": next_url}
     )
 
     assert response.url == LIST
