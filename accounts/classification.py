@@ -571,6 +571,7 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "allocated_at",
         "allocated_by",
     ),
+    "treatment_requirements.OrderAllocation.reason": TEXT,
     **_fields("treatment_requirements.CaseloadLook", OPS, "id", "user", "looked_at"),
     # reporting: facts are counts already (disclosure control is applied when shown) ------
     **_fields(

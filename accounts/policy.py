@@ -41,6 +41,12 @@ class Action:
     # Warnings, breach and ending an order: the supervising officer's; also the reoffending
     # follow-up of a referral once an order was made from it (before that, the L&D team's).
     ENFORCE = "enforce"
+    # Giving an order to another responsible officer of its probation team, with a reason;
+    # giving referrals to practitioners of the team.
+    ALLOCATE = "allocate"
+    # Moving an order to another probation team (and one of its officers): decided by the
+    # supervising team's side; the receiving officer is told through their inbox.
+    TRANSFER = "transfer"
 
 
 class Scope:
@@ -74,7 +80,12 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
     Role.TEAM_LEAD: {
         **_LD,
         Kind.PERSON: {**_LD[Kind.PERSON], Action.EXPORT: Scope.TEAM},
-        Kind.REFERRAL: {**_LD[Kind.REFERRAL], Action.EXPORT: Scope.TEAM},
+        # Allocating referrals to the team's practitioners, several at once from the list.
+        Kind.REFERRAL: {
+            **_LD[Kind.REFERRAL],
+            Action.EXPORT: Scope.TEAM,
+            Action.ALLOCATE: Scope.TEAM,
+        },
         Kind.DASHBOARD: {Action.VIEW: Scope.TEAM, Action.EXPORT: Scope.TEAM},
         Kind.WORKLOAD: {Action.VIEW: Scope.TEAM},
     },
@@ -86,6 +97,10 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
             Action.VIEW: Scope.CASELOAD,
             Action.CHANGE: Scope.CASELOAD,
             Action.ENFORCE: Scope.CASELOAD,
+            # There is no probation team-lead role: any officer of the supervising team
+            # may hand an order over (policy decision flagged on issue 13).
+            Action.ALLOCATE: Scope.CASELOAD,
+            Action.TRANSFER: Scope.CASELOAD,
         },
     },
     Role.PROVIDER_CLINICIAN: {

@@ -592,6 +592,32 @@ class ReferralTransitionForm(CleanTextMixin, forms.Form):
         return cleaned
 
 
+class ReferralBulkAllocateForm(forms.Form):
+    """The referral list's "Allocate selected": ticked referrals to one practitioner."""
+
+    referrals = forms.TypedMultipleChoiceField(
+        coerce=int,
+        label="Referrals",
+        error_messages={"required": "Select the referrals to allocate"},
+    )
+    assigned_to = forms.ModelChoiceField(
+        queryset=None,
+        label="Allocate selected to",
+        empty_label="Choose a practitioner",
+        error_messages={
+            "required": "Choose who to allocate the selected referrals to",
+            "invalid_choice": "Choose an active practitioner of your team",
+        },
+    )
+
+    def __init__(self, *args, team_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = team_practitioners(team_id)
+        self.fields["assigned_to"].label_from_instance = lambda user: user.display_name
+        # Any id is accepted here; the view loads them through the policy (all or none).
+        self.fields["referrals"].valid_value = lambda value: str(value).isdigit()
+
+
 class ReferralAssignForm(forms.Form):
     assigned_to = forms.ModelChoiceField(
         queryset=None, required=False, label="Assign to", empty_label="Nobody (unassign)"

@@ -206,3 +206,20 @@ def referral_assign(
         request=request,
     )
     return referral
+
+
+def referrals_allocate(*, referral_ids: list[int], queryset, assignee, by, request=None) -> int:
+    """Allocate several referrals to one practitioner, all or none.
+
+    `queryset` holds the referrals the user may allocate (the caller scopes it through the
+    policy); an id outside it refuses the whole lot with Referral.DoesNotExist. Each goes
+    through referral_assign (its history is the audit entry). Returns how many.
+    """
+    ids = sorted(set(referral_ids))
+    with transaction.atomic():
+        referrals = list(queryset.select_for_update().filter(pk__in=ids).order_by("pk"))
+        if len(referrals) != len(ids):
+            raise Referral.DoesNotExist("A selected referral is outside your team")
+        for referral in referrals:
+            referral_assign(referral=referral, assignee=assignee, by=by, request=request)
+    return len(referrals)

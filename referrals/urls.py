@@ -8,6 +8,7 @@ urlpatterns = [
     path("my-work/", views.my_work, name="my_work"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/new/", views.intake, name="intake"),
+    path("referrals/allocate/", views.referral_bulk_allocate, name="referral_bulk_allocate"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/edit/", views.referral_edit, name="referral_edit"),
     path("referrals/<int:pk>/status/", views.referral_transition, name="referral_transition"),

@@ -7,14 +7,15 @@ opaque token (core.search_tokens).
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import audit_record
 from accounts.enums import AuditAction, Role
-from accounts.policy import Action, Kind, require
+from accounts.policy import Action, Kind, permits, require, scoped
 from core.concurrency import StaleEditError
 from core.search_tokens import store_search, stored_search
 
@@ -24,11 +25,13 @@ from .forms import (
     MatchDecisionForm,
     PersonForm,
     ReferralAssignForm,
+    ReferralBulkAllocateForm,
     ReferralFilterForm,
     ReferralForm,
     ReferralSearchForm,
     ReferralTransitionForm,
 )
+from .models import Referral
 
 SEARCH_SESSION_KEY = "referral_searches"
 FILTER_PARAMS = (
@@ -99,6 +102,11 @@ def referral_list(request):
         "sort": sort,
         "sort_links": _sort_links(request.GET, token if search else "", sort),
         "clear_search_query": _filter_query(request.GET),
+        "allocate_form": (
+            ReferralBulkAllocateForm(team_id=request.user.team_id)
+            if permits(request.user, Action.ALLOCATE, Kind.REFERRAL)
+            else None
+        ),
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "referrals/referral_list.html", context, status=status)
@@ -322,6 +330,48 @@ def referral_transition(request, pk):
             messages.success(request, f"Referral {referral.reference} is now {label}")
             return redirect(referral)
     return _render_referral(request, referral, transition_form=form, status=400)
+
+
+@require_POST
+def referral_bulk_allocate(request):
+    """A team lead gives the ticked referrals to one practitioner: all of them, or none
+    (a referral outside the lead's team refuses the lot, as not found)."""
+    require(request, Action.ALLOCATE, Kind.REFERRAL)
+    back = request.POST.get("next", "")
+    # Only a path on this site (never a view name or another host).
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
+        back = reverse("referrals:referral_list")
+    form = ReferralBulkAllocateForm(request.POST, team_id=request.user.team_id)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return HttpResponseRedirect(back)
+    assignee = form.cleaned_data["assigned_to"]
+    try:
+        count = services.referrals_allocate(
+            referral_ids=form.cleaned_data["referrals"],
+            queryset=scoped(request.user, Action.ALLOCATE, Kind.REFERRAL, Referral.objects.all()),
+            assignee=assignee,
+            by=request.user,
+            request=request,
+        )
+    except Referral.DoesNotExist as exc:
+        audit_record(
+            action=AuditAction.REFUSED,
+            user=request.user,
+            object_type="referrals:referral_bulk_allocate",
+            detail="allocate referral out of scope or missing",
+            request=request,
+        )
+        raise Http404("A selected referral is outside your team, or no longer exists.") from exc
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return HttpResponseRedirect(back)
+    noun = "referral" if count == 1 else "referrals"
+    messages.success(request, f"{count} {noun} allocated to {assignee.display_name}")
+    return HttpResponseRedirect(back)
 
 
 @require_POST

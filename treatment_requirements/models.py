@@ -702,6 +702,9 @@ class OrderAllocation(models.Model):
         blank=True,
         related_name="+",
     )
+    # Why the order moved to this officer (a reallocation or transfer); blank for the
+    # allocation made with the order. The person's timeline shows the reallocations.
+    reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-allocated_at", "-id"]

@@ -27,6 +27,7 @@ from .models import (
     CourtOutcome,
     Failure,
     Order,
+    OrderAllocation,
     OrderRequirement,
     ProposedRequirement,
     Recommendation,
@@ -211,6 +212,7 @@ def _order_events(person: Person, user) -> list[dict]:
                     day=order.terminated_on,
                 )
             )
+    events += _reallocation_events(visible, urls)
     failures = (
         Failure.objects.filter(order__in=visible)
         .exclude(action="")
@@ -252,6 +254,27 @@ def _order_events(person: Person, user) -> list[dict]:
                     )
                 )
     return events
+
+
+def _reallocation_events(visible_orders, urls: dict) -> list[dict]:
+    """Each change of responsible officer (services.order_reallocate): the allocation made
+    with the order has no reason and is the "made" event already."""
+    allocations = (
+        OrderAllocation.objects.filter(order__in=visible_orders)
+        .exclude(reason="")
+        .select_related("officer", "officer__team")
+        .order_by("allocated_at", "id")
+    )
+    return [
+        _event(
+            allocation.allocated_at,
+            f"Order CO{allocation.order_id:06d} handed to {allocation.officer.display_name}"
+            + (f", {allocation.officer.team.name}" if allocation.officer.team else ""),
+            allocation.reason,
+            urls.get(allocation.order_id, ""),
+        )
+        for allocation in allocations
+    ]
 
 
 def _event(when, title, detail, url, *, day: datetime.date | None = None) -> dict:

@@ -7,6 +7,7 @@ app_name = "treatment_requirements"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("all/", views.caseload_orders, name="caseload_orders"),
+    path("all/reallocate/", views.orders_bulk_reallocate, name="orders_bulk_reallocate"),
     path("due/<slug:name>/", views.caseload_due, name="caseload_due"),
     path("week/", views.caseload_week, name="caseload_week"),
     path("new-to-me/", views.caseload_new_to_me, name="caseload_new_to_me"),
@@ -53,6 +54,7 @@ urlpatterns = [
     path("<int:pk>/reviews/<int:review_pk>/report/", views.review_report, name="review_report"),
     path("<int:pk>/reviews/<int:review_pk>/held/", views.review_held, name="review_held"),
     path("<int:pk>/measures/new/", views.measure_new, name="measure_new"),
+    path("<int:pk>/officer/", views.order_reallocate, name="order_reallocate"),
     path("<int:pk>/end/", views.order_terminate, name="order_terminate"),
     path("<int:pk>/end/check/", views.order_terminate_confirm, name="order_terminate_confirm"),
     # Reoffending follow-up belongs to the referral (with or without an order).

@@ -132,6 +132,7 @@ URL_RULES: dict[str, Rule] = {
     "referrals:referral_transition": rule(
         Kind.REFERRAL, Action.CHANGE, kwargs=_referral, obj=lambda s: s.referral, method="post"
     ),
+    "referrals:referral_bulk_allocate": rule(Kind.REFERRAL, Action.ALLOCATE, method="post"),
     "referrals:referral_assign": rule(
         Kind.REFERRAL, Action.CHANGE, kwargs=_referral, obj=lambda s: s.referral, method="post"
     ),
@@ -287,6 +288,10 @@ URL_RULES: dict[str, Rule] = {
         Kind.ORDER, Action.CHANGE, **_on_order(review_pk="review")
     ),
     "treatment_requirements:measure_new": rule(Kind.ORDER, Action.CHANGE, **_on_order()),
+    "treatment_requirements:order_reallocate": rule(Kind.ORDER, Action.ALLOCATE, **_on_order()),
+    "treatment_requirements:orders_bulk_reallocate": rule(
+        Kind.ORDER, Action.ALLOCATE, method="post"
+    ),
     "treatment_requirements:order_terminate": rule(Kind.ORDER, Action.ENFORCE, **_on_order()),
     "treatment_requirements:order_terminate_confirm": rule(
         Kind.ORDER, Action.ENFORCE, **_on_order()

@@ -16,11 +16,13 @@ from tests.factories import ReferralFactory
 from treatment_requirements.enums import EnforcementAction, OrderStatus, TerminationReason
 from treatment_requirements.models import BreachReferral
 from treatment_requirements.panels import referral_panel, treatment_events
+from treatment_requirements.services import order_reallocate
 
 from .factories import (
     FailureFactory,
     OrderFactory,
     OrderRequirementFactory,
+    ProbationOfficerFactory,
     RecommendationFactory,
     WarningFactory,
     days,
@@ -253,13 +255,22 @@ def test_timeline_queries_do_not_grow_with_orders(
 ):
     referral = _team_referral(practitioner)
     signed_assessment(referral=referral)
+    colleague = ProbationOfficerFactory(team=officer.team)
     for order in _orders(referral, officer, rows):
         WarningFactory(failure__order=order)
+        order_reallocate(
+            order=order,
+            officer=colleague,
+            reason="Caseload balancing",
+            expected_version=order.version,
+            by=officer,
+        )
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         events = treatment_events(referral.person, practitioner)
 
     assert sum(1 for e in events if e["title"] == "Formal warning given") == rows
+    assert sum(1 for e in events if e["detail"] == "Caseload balancing") == rows
 
 
 @pytest.mark.parametrize("rows", [1, 3])

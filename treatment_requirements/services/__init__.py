@@ -4,6 +4,7 @@ Every function validates before it writes, runs in one transaction (nothing half
 and leaves an OrderEvent history row and an audit entry naming the person by id only.
 """
 
+from .allocation import order_reallocate, orders_reallocate
 from .appointments import (
     MAX_RECURRING_APPOINTMENTS,
     appointment_record_outcome,
@@ -53,7 +54,9 @@ __all__ = [
     "court_outcome_record",
     "drug_test_record",
     "failure_take_action",
+    "order_reallocate",
     "order_terminate",
+    "orders_reallocate",
     "order_terminate_check",
     "outcome_measure_record",
     "recommendation_create",

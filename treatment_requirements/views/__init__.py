@@ -4,6 +4,7 @@ Thin views: load through an access-checked selector, validate with a form, call 
 service, redirect. Every page showing a person's record writes an audit entry.
 """
 
+from .allocation import order_reallocate, orders_bulk_reallocate
 from .caseload_week import caseload_new_to_me, caseload_week
 from .compliance import breach_outcome, failure_action, warning_letter
 from .follow_up import (
@@ -51,6 +52,8 @@ __all__ = [
     "failure_action",
     "measure_new",
     "order_detail",
+    "order_reallocate",
+    "orders_bulk_reallocate",
     "order_terminate",
     "order_terminate_confirm",
     "recommendation_detail",

@@ -66,9 +66,9 @@ def _invalid_status(form):
     return 400 if form.is_bound and form.errors else 200
 
 
-def _order_for_change(request, pk):
-    """The order, if the user may change it and it is active; the form page is audited."""
-    order = selectors.order_get_for_user(request, pk, Action.CHANGE)
+def _order_for_change(request, pk, action=Action.CHANGE):
+    """The order, if the user may `action` it and it is active; the form page is audited."""
+    order = selectors.order_get_for_user(request, pk, action)
     if not order.is_active:
         messages.error(request, "This order has ended: it cannot be changed.")
         raise _Redirect(order.get_absolute_url())

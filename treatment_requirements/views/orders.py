@@ -11,12 +11,13 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.audit import audit_record
 from accounts.enums import AuditAction
-from accounts.policy import Action, Kind, may, require, scope_for
+from accounts.policy import Action, Kind, may, permits, require, scope_for
 from core.concurrency import StaleEditError
 from core.search_tokens import store_search, stored_search
 
 from .. import caseload_week, forms, selectors, services
 from ..enums import AppointmentOutcome, OrderStatus
+from ..forms.allocation import OrdersReallocateForm
 from ..models import (
     Appointment,
 )
@@ -163,11 +164,22 @@ def caseload_orders(request):
         "team_search_query": _query({"cases": "team", "search": token}, ("cases", "search")),
         "clear_search_query": _query(request.GET, ORDER_LIST_PARAMS),
         "cases_query": _cases_query(may_choose, mine),
+        "allocate_form": _allocate_form(user, team_view, filters),
         **_paging_links(page, base),
     }
     _audit_caseload(request, "caseload orders")
     status = 400 if request.method == "POST" else 200
     return render(request, "treatment_requirements/caseload_orders.html", context, status=status)
+
+
+def _allocate_form(user, team_view: bool, filters: dict):
+    """The whole team's active orders can be handed over in bulk (policy: ALLOCATE)."""
+    active = (filters.get("status") or OrderStatus.ACTIVE) == OrderStatus.ACTIVE
+    if not (team_view and active and permits(user, Action.ALLOCATE, Kind.ORDER)):
+        return None
+    return OrdersReallocateForm(
+        team_id=user.team_id, may_transfer=permits(user, Action.TRANSFER, Kind.ORDER)
+    )
 
 
 def _search_text(search: dict) -> str:
@@ -216,6 +228,7 @@ def order_detail(request, pk):
         **selectors.order_detail(order),
         "can_change": order.is_active and scope_for(user, Action.CHANGE, Kind.ORDER) is not None,
         "can_enforce": order.is_active and selectors.may_enforce(user),
+        "can_allocate": order.is_active and permits(user, Action.ALLOCATE, Kind.ORDER),
         # Reoffending is followed up after the order too (12 months from the referral).
         "can_follow_up": selectors.may_enforce(user),
         "version_form": forms.VersionForm(initial={"version": order.version}),

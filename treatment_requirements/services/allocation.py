@@ -1,0 +1,120 @@
+"""Handing an order over: a new responsible officer in its probation team, or a transfer
+to an officer of another probation team (the policy's Action.TRANSFER decides who may)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.audit import audit_record
+from accounts.enums import AuditAction, Role, TeamKind
+from accounts.policy import Action, Kind, permits
+from core.concurrency import save_if_current
+
+from ..models import Order, OrderAllocation, OrderEvent
+from ._common import _check_active, _lock_order
+
+REASON_MAX_LENGTH = 500
+
+
+def order_reallocate(
+    *, order: Order, officer, reason: str, expected_version: int, by, request=None
+) -> OrderAllocation:
+    """Make `officer` the order's responsible officer, for `reason`.
+
+    The officer must be an active probation officer of an active probation team: the
+    order's own team, or another one when `by` may transfer orders (then the order's
+    probation team changes too). Refuses an ended order and a stale edit.
+    Side effects: an OrderAllocation row (New to me, and the officer's inbox reminder from
+    notifications.rules_tr.order_allocated), a history row and an audit entry.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the responsible officer is changing"})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": f"The reason must be {REASON_MAX_LENGTH} characters or fewer"}
+        )
+    with transaction.atomic():
+        order = _lock_order(order, expected_version)
+        _check_active(order)
+        _check_new_officer(order, officer, by)
+        previous = order.responsible_officer
+        transfer = officer.team_id != order.probation_team_id
+        order.responsible_officer, order.probation_team_id = officer, officer.team_id
+        save_if_current(
+            order,
+            expected_version=expected_version,
+            update_fields=["responsible_officer", "probation_team", "updated_at"],
+        )
+        allocation = OrderAllocation.objects.create(
+            order=order, officer=officer, allocated_by=by, reason=reason
+        )
+        moved = f" and transferred to {officer.team.name}" if transfer else ""
+        # The reason is free text about the person's case: on the order's history, never
+        # in the audit trail (ids only there).
+        OrderEvent.objects.create(
+            recommendation=order.recommendation,
+            order=order,
+            by=by,
+            summary=(
+                f"Responsible officer changed from {previous.display_name} to "
+                f"{officer.display_name}{moved}: {reason}"
+            )[:255],
+        )
+        audit_record(
+            action=AuditAction.CHANGE,
+            user=by,
+            obj=order,
+            person_id=order.person_id,
+            detail=f"{'transferred' if transfer else 'reallocated'} to user {officer.pk}",
+            request=request,
+        )
+    return allocation
+
+
+def _check_new_officer(order: Order, officer, by):
+    if (
+        officer is None
+        or not officer.is_active
+        or officer.role != Role.PROBATION_OFFICER
+        or officer.team is None
+        or officer.team.kind != TeamKind.PROBATION
+        or not officer.team.is_active
+    ):
+        raise ValidationError(
+            {"officer": "Choose an active probation officer of an active probation team"}
+        )
+    if officer.pk == order.responsible_officer_id:
+        raise ValidationError({"officer": "This officer is already responsible for the order"})
+    if officer.team_id != order.probation_team_id and not permits(by, Action.TRANSFER, Kind.ORDER):
+        raise ValidationError(
+            {"officer": "Choose an officer of the order's probation team: you cannot transfer it"}
+        )
+
+
+def orders_reallocate(
+    *, versions: dict[int, int], queryset, officer, reason: str, by, request=None
+) -> int:
+    """Hand several orders to one officer, all or none.
+
+    `versions` maps each order's id to the version the user saw; `queryset` holds the
+    orders the user may allocate (scoped by the caller through the policy): an id outside
+    it refuses the lot with Order.DoesNotExist. Each goes through order_reallocate (same
+    checks and side effects); a refusal names the order. Returns how many.
+    """
+    with transaction.atomic():
+        orders = list(queryset.filter(pk__in=versions).order_by("pk"))
+        if len(orders) != len(versions):
+            raise Order.DoesNotExist("A selected order is outside your caseload")
+        for order in orders:
+            try:
+                order_reallocate(
+                    order=order,
+                    officer=officer,
+                    reason=reason,
+                    expected_version=versions[order.pk],
+                    by=by,
+                    request=request,
+                )
+            except ValidationError as exc:
+                raise ValidationError(f"Order {order.reference}: {exc.messages[0]}") from exc
+    return len(orders)
