@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from referrals.models import Person, Referral
 from tests.factories import PersonFactory, ReferralFactory
+from tests.privacy import without_search_token
 
 INTAKE = reverse("referrals:intake")
 LIST = reverse("referrals:referral_list")
@@ -101,7 +102,7 @@ def test_search_by_nhs_number_in_other_digits_finds_the_person(
     body, location = _search(practitioner_client, typed)
 
     assert body.count("WANTED") == 2 and "UNWANTED" not in body
-    assert "943" not in location and "٩" not in location
+    assert "943" not in without_search_token(location) and "٩" not in location
 
 
 def test_search_by_pnc_id_in_full_width_finds_the_person(practitioner_client, team, site):
