@@ -14,6 +14,7 @@ from .enums import ContactOutcome, ContactType, RestrictionDecision, Restriction
 from .models import NOTE_MAX, contact_time_problem
 
 NOT_RESTRICTED = ""
+SEARCH_REQUIRED = "Enter a word or phrase to search the notes for"
 LINK_LABELS = {"referral": "Referral", "assessment": "Assessment", "order": "Order"}
 
 
@@ -192,6 +193,10 @@ class ContactFilterForm(forms.Form):
 
 class ContactSearchForm(GdsForm):
     q = forms.CharField(label="Search the notes", max_length=100, strip=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].error_messages["required"] = SEARCH_REQUIRED
 
     def clean_q(self):
         value = self.cleaned_data["q"]

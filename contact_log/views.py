@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods
 
 from accounts.audit import audit_record
@@ -19,7 +20,12 @@ from accounts.policy import Action, Kind, permits, require
 from core.concurrency import StaleEditError
 from core.search_tokens import store_search, stored_search
 from referrals.selectors import person_get_for_user
-from treatment_requirements.views._common import _apply_errors, _form_page, _invalid_status
+from treatment_requirements.views._common import (
+    _apply_errors,
+    _form_page,
+    _invalid_status,
+    _rename,
+)
 
 from . import selectors, services
 from .forms import (
@@ -155,7 +161,7 @@ def contact_new(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, _renamed(exc))
+            _apply_errors(form, _rename(exc, {"contact_at": "date"}))
         else:
             messages.success(request, "Contact added to the log")
             return redirect(contact.get_absolute_url())
@@ -171,13 +177,6 @@ def contact_new(request, pk):
         cancel_url=reverse("contact_log:contact_log", args=[person.pk]),
         status=_invalid_status(form),
     )
-
-
-def _renamed(exc: ValidationError) -> ValidationError:
-    if not hasattr(exc, "error_dict"):
-        return exc
-    names = {"contact_at": "date"}
-    return ValidationError({names.get(k, k): v for k, v in exc.error_dict.items()})
 
 
 @require_http_methods(["GET"])
@@ -271,6 +270,7 @@ def _contact_step(request, pk, step):
         person=contact.person,
         submit=submit,
         cancel_url=contact.get_absolute_url(),
+        intro=f"The note: {Truncator(contact.note).chars(300)}",
         status=status if status != 200 else _invalid_status(form),
         extra={"contact": contact},
     )

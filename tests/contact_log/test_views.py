@@ -399,3 +399,23 @@ def test_timeline_provider_runs_one_query_and_shows_no_note_text(
 
     assert [e["title"] for e in events] == ["Contact: phone call"] * rows
     assert not any("Timeline secret" in e["detail"] for e in events)
+
+
+def test_empty_search_and_reversed_dates_are_form_errors(client, world, notes):
+    client.force_login(world.users.a)
+    url = reverse("contact_log:contact_log", args=[world.shared.pk])
+
+    empty = client.post(url, {"q": " "})
+    reversed_dates = _log(client, world.shared, "?date_from=10/11/2026&date_to=01/11/2026")
+
+    assert empty.status_code == 400
+    assert "Enter a word or phrase to search the notes for" in _body(empty)
+    assert "must be the same as or after" in _body(reversed_dates)
+
+
+def test_correction_pages_show_the_note_being_corrected(client, world, notes):
+    client.force_login(world.users.a)
+
+    body = _body(client.get(reverse("contact_log:contact_addendum", args=[notes["a"].pk])))
+
+    assert notes["a"].note in body
