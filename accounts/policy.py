@@ -30,6 +30,9 @@ class Kind:
     # A team's workload: figures per member (open referrals or active orders and what is
     # due), for whoever manages the team's work. Its scope TEAM means the user's own team.
     WORKLOAD = "workload"
+    # The contact log's entries on a person (contact_log): seen by the author's team only
+    # (TEAM for L&D, CASELOAD for probation; see contact_log/scopes.py).
+    CONTACT = "contact"
 
 
 class Action:
@@ -73,6 +76,7 @@ _LD = {
         Action.CHANGE: Scope.TEAM,
     },
     Kind.ORDER: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM},
+    Kind.CONTACT: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM, Action.CHANGE: Scope.TEAM},
 }
 
 POLICY: dict[str, dict[str, dict[str, str]]] = {
@@ -101,6 +105,11 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
             # may hand an order over (policy decision flagged on issue 13).
             Action.ALLOCATE: Scope.CASELOAD,
             Action.TRANSFER: Scope.CASELOAD,
+        },
+        Kind.CONTACT: {
+            Action.VIEW: Scope.CASELOAD,
+            Action.CREATE: Scope.CASELOAD,
+            Action.CHANGE: Scope.CASELOAD,
         },
     },
     Role.PROVIDER_CLINICIAN: {

@@ -303,6 +303,37 @@ URL_RULES: dict[str, Rule] = {
     "treatment_requirements:reoffending_check": rule(
         Kind.ORDER, Action.ENFORCE, **_order_referral
     ),
+    # contact log: the person's log and the add form need the person in scope; a contact
+    # is its author team's (TEAM for L&D, CASELOAD for probation: contact_log/scopes.py)
+    "contact_log:contact_log": rule(
+        Kind.CONTACT,
+        Action.VIEW,
+        kwargs=_person,
+        obj=lambda s: s.person,
+        scope_check=(Kind.PERSON, Action.VIEW),
+    ),
+    "contact_log:contact_new": rule(
+        Kind.CONTACT,
+        Action.CREATE,
+        kwargs=_person,
+        obj=lambda s: s.person,
+        scope_check=(Kind.PERSON, Action.VIEW),
+    ),
+    "contact_log:contact_detail": rule(
+        Kind.CONTACT, Action.VIEW, kwargs=_pk("contact"), obj=lambda s: s.contact
+    ),
+    "contact_log:contact_addendum": rule(
+        Kind.CONTACT, Action.CHANGE, kwargs=_pk("contact"), obj=lambda s: s.contact
+    ),
+    "contact_log:contact_in_error": rule(
+        Kind.CONTACT, Action.CHANGE, kwargs=_pk("contact"), obj=lambda s: s.contact
+    ),
+    "contact_log:contact_restrict": rule(
+        Kind.CONTACT, Action.CHANGE, kwargs=_pk("contact"), obj=lambda s: s.contact
+    ),
+    "contact_log:contact_review": rule(
+        Kind.CONTACT, Action.CHANGE, kwargs=_pk("contact"), obj=lambda s: s.contact
+    ),
     # reporting: aggregate figures only
     "reporting:dashboard": rule(Kind.DASHBOARD, Action.VIEW),
     "reporting:board_summary": rule(Kind.DASHBOARD, Action.VIEW),
