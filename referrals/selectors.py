@@ -411,7 +411,9 @@ def new_to_me(*, user, since: datetime, limit: int = NEW_TO_ME_LIMIT) -> dict:
     """My work's "New to me": the user's referrals whose latest allocation (_new_to_me_q)
     came after `since`, most recent first: {"rows" (allocations, each with its referral and
     person), "count", "count_label"}. The count stops at MY_WORK_COUNT_CAP."""
-    later = ReferralAllocation.objects.filter(referral=OuterRef("referral_id"), pk__gt=OuterRef("pk"))
+    later = ReferralAllocation.objects.filter(
+        referral=OuterRef("referral_id"), pk__gt=OuterRef("pk")
+    )
     allocations = (
         ReferralAllocation.objects.filter(
             _new_to_me_q(user),

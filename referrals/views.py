@@ -37,7 +37,14 @@ from .models import Referral
 
 SEARCH_SESSION_KEY = "referral_searches"
 FILTER_PARAMS = (
-    "queue", "status", "source", "site", "assignee", "received_from", "received_to", "sort"
+    "queue",
+    "status",
+    "source",
+    "site",
+    "assignee",
+    "received_from",
+    "received_to",
+    "sort",
 )
 
 
@@ -90,7 +97,9 @@ def referral_list(request):
                 detail=f"referral list search by {search['kind']}",
                 request=request,
             )
-            query = _filter_query(request.GET, search=store_search(request, SEARCH_SESSION_KEY, search))
+            query = _filter_query(
+                request.GET, search=store_search(request, SEARCH_SESSION_KEY, search)
+            )
             return redirect(f"{reverse('referrals:referral_list')}?{query}")
     elif search:
         search_form = ReferralSearchForm(initial={"q": search["value"]})
@@ -379,7 +388,9 @@ def referral_transfer(request, pk):
             _attach_errors(None, form, exc)
         else:
             to = f" and allocated to {assignee.display_name}" if assignee else ""
-            messages.success(request, f"Referral {referral.reference} transferred to {team.name}{to}")
+            messages.success(
+                request, f"Referral {referral.reference} transferred to {team.name}{to}"
+            )
             return redirect("referrals:my_work")
     context = {"form": form, "form_list": [form], "referral": referral, "person": referral.person}
     return render(request, "referrals/referral_transfer.html", context, status=status)
