@@ -7,38 +7,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_role_policy_and_audit_trigger'),
-        ('referrals', '0007_referral_reoffending_due_required'),
+        ("accounts", "0002_role_policy_and_audit_trigger"),
+        ("referrals", "0007_referral_reoffending_due_required"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MyWorkLook',
+            name="MyWorkLook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('looked_at', models.DateTimeField()),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='my_work_look', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("looked_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="my_work_look",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReferralAllocation',
+            name="ReferralAllocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('allocation', 'Allocated'), ('transfer', 'Transferred')], default='allocation', max_length=16)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('allocated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('allocated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referral_allocations', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='referrals.referral')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("allocation", "Allocated"), ("transfer", "Transferred")],
+                        default="allocation",
+                        max_length=16,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("allocated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "allocated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referral_allocations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="allocations",
+                        to="referrals.referral",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-allocated_at', '-id'],
-                'indexes': [models.Index(fields=['assigned_to', 'allocated_at', 'id'], name='referral_alloc_assignee'), models.Index(condition=models.Q(('assigned_to__isnull', True), ('kind', 'transfer')), fields=['team', 'allocated_at', 'id'], name='referral_alloc_team_unassigned'), models.Index(fields=['allocated_at'], name='referral_alloc_recent')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'transfer'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='referral_transfer_needs_reason')],
+                "ordering": ["-allocated_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["assigned_to", "allocated_at", "id"], name="referral_alloc_assignee"
+                    ),
+                    models.Index(
+                        condition=models.Q(("assigned_to__isnull", True), ("kind", "transfer")),
+                        fields=["team", "allocated_at", "id"],
+                        name="referral_alloc_team_unassigned",
+                    ),
+                    models.Index(fields=["allocated_at"], name="referral_alloc_recent"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "transfer"), _negated=True),
+                            models.Q(("reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="referral_transfer_needs_reason",
+                    )
+                ],
             },
         ),
     ]
