@@ -195,6 +195,19 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "changed_at",
     ),
     "referrals.ReferralStatusChange.reason": TEXT,
+    **_fields(
+        "referrals.ReferralAllocation",
+        OPS,
+        "id",
+        "referral",
+        "assigned_to",
+        "team",
+        "kind",
+        "allocated_at",
+        "allocated_by",
+    ),
+    "referrals.ReferralAllocation.reason": TEXT,
+    **_fields("referrals.MyWorkLook", OPS, "id", "user", "looked_at"),
     # assessments -----------------------------------------------------------------------
     **_fields(
         "assessments.Screening", OPS, "id", "created_at", "updated_at", "referral", "screened_by"

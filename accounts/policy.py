@@ -47,8 +47,9 @@ class Action:
     # Giving an order to another responsible officer of its probation team, with a reason;
     # giving referrals to practitioners of the team.
     ALLOCATE = "allocate"
-    # Moving an order to another probation team (and one of its officers): decided by the
-    # supervising team's side; the receiving officer is told through their inbox.
+    # Moving an order to another probation team (and one of its officers), or a referral to
+    # another L&D team: decided by the holding team's side; the receiver is told through
+    # their inbox.
     TRANSFER = "transfer"
 
 
@@ -89,6 +90,8 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
             **_LD[Kind.REFERRAL],
             Action.EXPORT: Scope.TEAM,
             Action.ALLOCATE: Scope.TEAM,
+            # Moving an open referral of the team to another L&D team (with a reason).
+            Action.TRANSFER: Scope.TEAM,
         },
         Kind.DASHBOARD: {Action.VIEW: Scope.TEAM, Action.EXPORT: Scope.TEAM},
         Kind.WORKLOAD: {Action.VIEW: Scope.TEAM},

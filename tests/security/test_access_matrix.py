@@ -136,6 +136,9 @@ URL_RULES: dict[str, Rule] = {
     "referrals:referral_assign": rule(
         Kind.REFERRAL, Action.CHANGE, kwargs=_referral, obj=lambda s: s.referral, method="post"
     ),
+    "referrals:referral_transfer": rule(
+        Kind.REFERRAL, Action.TRANSFER, kwargs=_referral, obj=lambda s: s.referral
+    ),
     "referrals:person_detail": rule(
         Kind.PERSON, Action.VIEW, kwargs=_person, obj=lambda s: s.person
     ),
