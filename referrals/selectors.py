@@ -285,6 +285,9 @@ _LATEST = SortKey("received_at", descending=True, parse=_datetime)
 # Ties are broken by id, so a page boundary inside a run of equal names, statuses or times
 # neither repeats nor skips a row. The cursor of "name" holds the folded name and that of
 # "urgent" whether the person is at risk: views keep cursors behind a session token.
+# "urgent" is keyset-paged too, but no index holds its keys (person markers and the
+# screening's urgency come from other tables, targets from settings): each page sorts the
+# filtered rows afresh, so My work's queue filters are what keep it small.
 SORT_ORDERS: dict[str, Callable[[], CompositeKeysetOrder]] = {
     "urgent": most_urgent_order,
     "-received": _by(_LATEST, SortKey("id", descending=True, parse=parse_int)),

@@ -84,9 +84,8 @@ def _day_rows(page) -> dict[str, list[int]]:
     """The week view's appointments by day heading: {"YYYY-MM-DD": [appointment ids]}."""
     return page.evaluate(
         """() => Object.fromEntries([...document.querySelectorAll('h3[data-day]')].map(h => {
-            const next = h.nextElementSibling;
-            const rows = next && next.tagName === 'TABLE'
-                ? [...next.querySelectorAll('tr[data-appointment]')] : [];
+            const next = h.nextElementSibling;  // the day's table (in its wrapper) or "No appointments."
+            const rows = next ? [...next.querySelectorAll('tr[data-appointment]')] : [];
             return [h.dataset.day, rows.map(r => Number(r.dataset.appointment))];
         }))"""
     )
@@ -212,7 +211,7 @@ def test_officer_pages_searches_and_plans_the_week_then_finds_a_handed_over_orde
     expect(page.get_by_role("heading", level=1)).to_have_text("Caseload")
     expect(page.get_by_role("heading", name=f"Active orders ({len(olus_orders)})")).to_be_visible()
     expect(page.get_by_role("heading", name="New to me (0)")).to_be_visible()
-    first_refs = _references(page.locator("#orders ~ table"))
+    first_refs = _references(page.locator("#orders ~ .app-table-wrap"))
     assert len(first_refs) == selectors.CASELOAD_PAGE_SIZE
     assert first_refs[0] == _ref(orders["ending"])  # ends today: the soonest
     assert _ref(orders["last"]) not in first_refs
@@ -246,6 +245,7 @@ def test_officer_pages_searches_and_plans_the_week_then_finds_a_handed_over_orde
     url = _caseload_search(page, live_server, _ref(orders["last"]))
     assert _references(page) == [_ref(orders["last"])]
     assert f"{orders['last'].pk:06d}" not in url
+    assert_no_serious_violations(page, "search by order reference")
     url = _caseload_search(page, live_server, "943 476 5919")
     assert sorted(_references(page)) == sorted([_ref(orders["morgan_1"]), _ref(orders["morgan_2"])])
     assert "943" not in url and "5919" not in url
@@ -259,6 +259,9 @@ def test_officer_pages_searches_and_plans_the_week_then_finds_a_handed_over_orde
     expect(page.locator("[data-bank-holiday]")).to_have_count(
         len([day for day in week["bank_holidays"] if day.isoformat() in this_week])
     )
+    # Started without an outcome: "Not recorded"; yet to start: "Booked".
+    outcome = page.locator(f'[data-appointment="{week["unrecorded"].pk}"] td').last
+    expect(outcome).to_have_text("Not recorded")
     checkpoint("06-this-week")
     _shots(page, "week-this")
     page.locator("[data-due-this-week]").screenshot(path=str(SHOTS / "due-this-week-1280.png"))
@@ -296,6 +299,9 @@ def test_officer_pages_searches_and_plans_the_week_then_finds_a_handed_over_orde
     assert _day_rows(page) == {day: ids for day, ids in week["mine"].items() if day in next_week}
     expect(page.locator("[data-bank-holiday]")).to_have_count(
         len([day for day in week["bank_holidays"] if day.isoformat() in next_week])
+    )
+    expect(page.locator("[data-appointment] td:last-child")).to_have_text(
+        ["Booked"] * sum(len(ids) for day, ids in week["mine"].items() if day in next_week)
     )
     checkpoint("07-next-week")
     _shots(page, "week-next")
