@@ -6,13 +6,20 @@ order. The cursor holds only a date or time and a row id, never personal data, s
 in the URL (`?after=<cursor>` for the next page, `?before=<cursor>` for the previous one).
 Ties in the key are broken by id, so no row is shown twice or skipped; a row removed between
 pages moves nothing, since the next page starts after the cursor's values, not its row.
+
+A sort on several keys (a status, a name, "most urgent first") uses CompositeKeysetOrder:
+the same reading over each key in turn, then the id. Its cursor holds the row's key values,
+which may be personal (a name), so such a list keeps its cursors in the session behind an
+opaque token (core.search_tokens) and puts only the token in the URL.
 """
 
 import datetime
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import reduce
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OrderBy, Q, QuerySet
 
 KEY = "keyset_key"
 
@@ -24,6 +31,9 @@ class KeysetOrder:
     field: str
     descending: bool = False
     parse: Callable[[str], object] = datetime.date.fromisoformat
+
+    def annotate(self, queryset: QuerySet) -> QuerySet:
+        return queryset.annotate(**{KEY: F(self.field)})
 
     def cursor(self, row) -> str:
         return f"{getattr(row, KEY).isoformat()}_{row.pk}"
@@ -57,6 +67,133 @@ class KeysetOrder:
         )
 
 
+def _iso(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def parse_bool(value) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(value)
+    return value
+
+
+def parse_int(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(value)
+    return value
+
+
+def parse_str(value) -> str:
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One key of a CompositeKeysetOrder: a field (it may follow a relation) or an annotation
+    on the list's queryset, its direction, how its cursor value is read back (from JSON), and
+    whether it may be NULL (NULLs come after every value, in either direction)."""
+
+    field: str
+    descending: bool = False
+    parse: Callable[[object], object] = parse_str
+    nullable: bool = False
+
+    def order_by(self, *, reverse: bool = False) -> OrderBy:
+        if self.descending != reverse:
+            return F(self.field).desc(nulls_first=True if self.nullable and reverse else None)
+        return F(self.field).asc(nulls_last=True if self.nullable and not reverse else None)
+
+    def equal(self, value) -> Q:
+        return Q(**{f"{self.field}__isnull": True}) if value is None else Q(**{self.field: value})
+
+    def beyond(self, value, *, reverse: bool = False) -> Q | None:
+        """Rows whose key comes after `value` in the list's order (before it when
+        `reverse`); None when none can (nothing comes after a NULL)."""
+        op = "lt" if self.descending != reverse else "gt"
+        if not self.nullable:
+            return Q(**{f"{self.field}__{op}": value})
+        if reverse:
+            return (
+                Q(**{f"{self.field}__isnull": False})
+                if value is None
+                else Q(**{f"{self.field}__{op}": value})
+            )
+        if value is None:
+            return None
+        return Q(**{f"{self.field}__{op}": value}) | Q(**{f"{self.field}__isnull": True})
+
+
+@dataclass(frozen=True)
+class CompositeKeysetOrder:
+    """A list's order over several keys, for sorts one date cannot express (a status, a
+    name, "most urgent first"). The last key must be `id`, so every row has its own place.
+
+    Its cursor is the JSON list of the row's key values. Unlike KeysetOrder's, that may
+    hold personal data (a name, whether a person is at risk): a list using one keeps its
+    cursors behind an opaque token in the session (core.search_tokens), never in a URL.
+    """
+
+    keys: tuple[SortKey, ...]
+
+    def __post_init__(self):
+        if not self.keys or self.keys[-1].field != "id":
+            raise ValueError("The last sort key must be id")
+
+    def _name(self, index: int) -> str:
+        return f"{KEY}_{index}"
+
+    def annotate(self, queryset: QuerySet) -> QuerySet:
+        return queryset.annotate(
+            **{self._name(n): F(key.field) for n, key in enumerate(self.keys[:-1])}
+        )
+
+    def cursor(self, row) -> str:
+        values = [getattr(row, self._name(n)) for n in range(len(self.keys) - 1)]
+        return json.dumps([*map(_iso, values), row.pk], separators=(",", ":"))
+
+    def decode(self, cursor: str | None):
+        """The key values from a cursor, or None for a missing or malformed one."""
+        if not cursor:
+            return None
+        try:
+            raw = json.loads(cursor)
+            if not isinstance(raw, list) or len(raw) != len(self.keys):
+                return None
+            return tuple(
+                None if value is None and key.nullable else key.parse(value)
+                for key, value in zip(self.keys, raw, strict=True)
+            )
+        except (TypeError, ValueError):
+            return None
+
+    def just_after(self, *values) -> str:
+        """A cursor between `values` and the row after it (see KeysetOrder.just_after)."""
+        *keys, pk = values
+        step = -1 if self.keys[-1].descending else 1
+        return json.dumps([*map(_iso, keys), pk + step], separators=(",", ":"))
+
+    def ordering(self, *, reverse: bool = False) -> list[OrderBy]:
+        return [key.order_by(reverse=reverse) for key in self.keys]
+
+    def beyond(self, *values, reverse: bool = False) -> Q:
+        """Rows after `values` in this order (before them when `reverse`): beyond on the
+        first key, or equal on it and beyond on the second, and so on."""
+        branches, equal = [], Q()
+        for key, value in zip(self.keys, values, strict=True):
+            step = key.beyond(value, reverse=reverse)
+            if step is not None:
+                branches.append(equal & step)
+            equal &= key.equal(value)
+        condition = reduce(lambda a, b: a | b, branches)
+        first, value = self.keys[0], values[0]
+        if not first.nullable:  # as KeysetOrder.beyond: a range to start an index scan at
+            op = "lt" if first.descending != reverse else "gt"
+            condition = Q(**{f"{first.field}__{op}e": value}) & condition
+        return condition
+
+
 @dataclass
 class KeysetPage:
     rows: list
@@ -67,7 +204,7 @@ class KeysetPage:
 
 def keyset_page(
     queryset: QuerySet,
-    order: KeysetOrder,
+    order: KeysetOrder | CompositeKeysetOrder,
     *,
     page_size: int,
     after: str | None = None,
@@ -79,7 +216,7 @@ def keyset_page(
     last row is empty, and offers the page before it; a page before the first row is empty
     too, and offers the first page (is_first is False, so the template can link to it).
     """
-    queryset = queryset.annotate(**{KEY: F(order.field)})
+    queryset = order.annotate(queryset)
     after_key, before_key = order.decode(after), order.decode(before)
     if before_key and not after_key:
         found = list(

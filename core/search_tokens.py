@@ -11,10 +11,14 @@ import secrets
 MAX_STORED_SEARCHES = 20
 
 
-def store_search(request, session_key: str, search: dict) -> str:
-    """Keep `search` (JSON-serialisable) in the session and return its token."""
+def store_search(request, session_key: str, search, *, limit: int | None = None) -> str:
+    """Keep `search` (JSON-serialisable) in the session and return its token; the same
+    value stored again keeps its token. At most `limit` (MAX_STORED_SEARCHES) per key."""
     stored = request.session.get(session_key, {})
-    while len(stored) >= MAX_STORED_SEARCHES:
+    for token, value in stored.items():
+        if value == search:
+            return token
+    while len(stored) >= (limit or MAX_STORED_SEARCHES):
         stored.pop(next(iter(stored)))
     token = secrets.token_urlsafe(9)
     stored[token] = search
@@ -22,6 +26,6 @@ def store_search(request, session_key: str, search: dict) -> str:
     return token
 
 
-def stored_search(request, session_key: str, token: str) -> dict | None:
+def stored_search(request, session_key: str, token: str):
     """The search kept under `token`, or None (no token, expired or another session's)."""
     return request.session.get(session_key, {}).get(token) if token else None

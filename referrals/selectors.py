@@ -52,6 +52,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.policy import Action, Kind, get_for_user_or_404, permits, scoped
+from core.paging import (
+    CompositeKeysetOrder,
+    KeysetPage,
+    SortKey,
+    keyset_page,
+    parse_bool,
+    parse_int,
+)
 from core.queries import capped_count
 
 from .enums import AWAITING_STATUSES, OPEN_STATUSES, AllocationKind, ReferralSource
@@ -171,8 +179,11 @@ def referrals_visible_to(user) -> QuerySet:
 
 
 def _list_columns(queryset: QuerySet) -> QuerySet:
+    """The rows' person, site and assignee, person markers, current urgency, and the keys
+    of "most urgent first" (urgency_rank, due_by) that it orders and pages by."""
     queryset = queryset.select_related("person", "site", "assigned_to")
-    return annotate_person_markers(queryset).annotate(current_urgency=current_urgency())
+    queryset = annotate_person_markers(queryset).annotate(current_urgency=current_urgency())
+    return queryset.annotate(urgency_rank=_urgency_rank(), due_by=due_at_expression())
 
 
 def overdue_q(now: datetime) -> Q:
@@ -219,12 +230,9 @@ def due_at_expression() -> Case:
     )
 
 
-def most_urgent_first() -> list[OrderBy | str]:
-    """The order of My work's queues and the list's "Most urgent first" (pathway.py): a
-    person at risk (each registered person marker, annotated by annotate_person_markers),
-    then urgency (`current_urgency`, annotated by _list_columns), then the soonest or most
-    overdue target, then the oldest."""
-    urgency = Case(
+def _urgency_rank() -> Case:
+    """URGENCY_ORDER's rank of the annotated `current_urgency` (emergency first)."""
+    return Case(
         *(
             When(current_urgency=value, then=Value(rank))
             for rank, value in enumerate(URGENCY_ORDER)
@@ -232,13 +240,34 @@ def most_urgent_first() -> list[OrderBy | str]:
         default=Value(len(URGENCY_ORDER)),
         output_field=IntegerField(),
     )
-    return [
-        *(F(attribute).desc() for attribute in PERSON_MARKERS),
-        urgency.asc(),
-        due_at_expression().asc(nulls_last=True),
-        "received_at",
-        "id",
-    ]
+
+
+def _datetime(value) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def most_urgent_order() -> CompositeKeysetOrder:
+    """The order of My work's queues and the list's "Most urgent first" (pathway.py): a
+    person at risk (each registered person marker, annotated by annotate_person_markers),
+    then urgency (`urgency_rank`), then the soonest or most overdue target (`due_by`, none
+    last), then the oldest. Keys annotated by _list_columns; built at each query, as the
+    markers and targets are read when it runs."""
+    return CompositeKeysetOrder(
+        (
+            *(
+                SortKey(attribute, descending=True, parse=parse_bool)
+                for attribute in PERSON_MARKERS
+            ),
+            SortKey("urgency_rank", parse=parse_int),
+            SortKey("due_by", parse=_datetime, nullable=True),
+            SortKey("received_at", parse=_datetime),
+            SortKey("id", parse=parse_int),
+        )
+    )
+
+
+def most_urgent_first() -> list[OrderBy]:
+    return most_urgent_order().ordering()
 
 
 def search_q(search: dict) -> Q:
@@ -258,12 +287,31 @@ def _start_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-SORT_ORDERS = {
-    "urgent": most_urgent_first,  # built at each query: the markers and targets it reads
-    "-received": ["-received_at", "-id"],
-    "received": ["received_at", "id"],
-    "status": ["status", "-received_at", "-id"],
-    "name": ["person__search_family", "person__search_given", "-received_at", "-id"],
+def _by(*keys: SortKey) -> Callable[[], CompositeKeysetOrder]:
+    order = CompositeKeysetOrder(keys)
+    return lambda: order
+
+
+_RECEIVED = SortKey("received_at", parse=_datetime)
+_LATEST = SortKey("received_at", descending=True, parse=_datetime)
+# The referral list's sorts (forms.ReferralFilterForm), each paged by keyset on all its keys.
+# Ties are broken by id, so a page boundary inside a run of equal names, statuses or times
+# neither repeats nor skips a row. The cursor of "name" holds the folded name and that of
+# "urgent" whether the person is at risk: views keep cursors behind a session token.
+# "urgent" is keyset-paged too, but no index holds its keys (person markers and the
+# screening's urgency come from other tables, targets from settings): each page sorts the
+# filtered rows afresh, so My work's queue filters are what keep it small.
+SORT_ORDERS: dict[str, Callable[[], CompositeKeysetOrder]] = {
+    "urgent": most_urgent_order,
+    "-received": _by(_LATEST, SortKey("id", descending=True, parse=parse_int)),
+    "received": _by(_RECEIVED, SortKey("id", parse=parse_int)),
+    "status": _by(SortKey("status"), _LATEST, SortKey("id", descending=True, parse=parse_int)),
+    "name": _by(
+        SortKey("person__search_family"),
+        SortKey("person__search_given"),
+        _LATEST,
+        SortKey("id", descending=True, parse=parse_int),
+    ),
 }
 
 
@@ -273,12 +321,15 @@ def referral_list(
     filters: dict | None = None,
     search: dict | None = None,
     sort: str = "-received",
-    page: int = 1,
-    page_size: int = PAGE_SIZE,
-) -> tuple[list[Referral], bool]:
-    """One page of the user's referrals and whether a next page exists.
+    after: str | None = None,
+    before: str | None = None,
+    page_size: int | None = None,
+) -> KeysetPage:
+    """A page of the user's referrals in the chosen sort, after (or before) a cursor
+    (core.paging: `after` wins; a malformed or missing one reads the first page).
 
-    Never counts the whole table: fetches page_size + 1 rows to know if there is more.
+    Never counts or skips through the whole table: reads page_size + 1 rows from where the
+    cursor stopped. Rows carry is_overdue, due_at and due_label (mark_overdue).
     """
     queryset = _list_columns(referrals_visible_to(user))
     filters = filters or {}
@@ -304,10 +355,12 @@ def referral_list(
         queryset = queryset.filter(received_at__lt=_start_of_day(next_day))
     if search:
         queryset = queryset.filter(search_q(search))
-    queryset = queryset.order_by(*_ordering(SORT_ORDERS.get(sort, SORT_ORDERS["-received"])))
-    offset = (max(page, 1) - 1) * page_size
-    rows = list(queryset[offset : offset + page_size + 1])
-    return mark_overdue(rows[:page_size]), len(rows) > page_size
+    order = SORT_ORDERS.get(sort, SORT_ORDERS["-received"])()
+    page = keyset_page(
+        queryset, order, page_size=page_size or PAGE_SIZE, after=after, before=before
+    )
+    page.rows = mark_overdue(page.rows)
+    return page
 
 
 def queue_q(queue: str, *, user, now: datetime) -> Q:

@@ -36,6 +36,10 @@ from .forms import (
 from .models import Referral
 
 SEARCH_SESSION_KEY = "referral_searches"
+# The list's page cursors (core.paging) hold sort keys such as a name, so they are kept in
+# the session like searches and the URL carries only an opaque token (?after=, ?before=).
+CURSOR_SESSION_KEY = "referral_list_cursors"
+MAX_STORED_CURSORS = 100  # two a page: the browser's Back button works for 50 pages
 FILTER_PARAMS = (
     "queue",
     "status",
@@ -106,9 +110,13 @@ def referral_list(request):
     filter_form = ReferralFilterForm(request.GET or None, user=request.user)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     sort = filters.get("sort") or "-received"
-    page = _page_number(request.GET.get("page"))
-    rows, has_next = selectors.referral_list(
-        user=request.user, filters=filters, search=search, sort=sort, page=page
+    page = selectors.referral_list(
+        user=request.user,
+        filters=filters,
+        search=search,
+        sort=sort,
+        after=_stored_cursor(request, "after"),
+        before=_stored_cursor(request, "before"),
     )
     base_query = _filter_query(request.GET, search=token if search else "")
     context = {
@@ -116,10 +124,11 @@ def referral_list(request):
         "filter_form": filter_form,
         "error_forms": [search_form, filter_form],
         "search": search,
-        "rows": rows,
+        "rows": page.rows,
         "page": page,
-        "has_next": has_next,
-        "base_query": base_query,
+        # A page past the last row (the last ones were closed or deleted meanwhile).
+        "empty_text": "No referrals match." if page.is_first else "No more referrals.",
+        **_paging_queries(request, page, base_query),
         "sort": sort,
         "sort_links": _sort_links(request.GET, token if search else "", sort),
         "clear_search_query": _filter_query(request.GET),
@@ -133,11 +142,25 @@ def referral_list(request):
     return render(request, "referrals/referral_list.html", context, status=status)
 
 
-def _page_number(value) -> int:
-    try:
-        return min(max(int(value), 1), 10_000)
-    except (TypeError, ValueError):
-        return 1
+def _stored_cursor(request, param: str) -> str | None:
+    """The cursor kept under the token in ?after= or ?before= (None: the first page)."""
+    return stored_search(request, CURSOR_SESSION_KEY, request.GET.get(param, ""))
+
+
+def _paging_queries(request, page, base_query: str) -> dict:
+    """The next, previous and first pages' query strings ("" when there is none), each
+    cursor stored in the session behind a token."""
+    joined = f"{base_query}&" if base_query else ""
+    links = {"first_query": base_query}
+    for name, param, cursor in (
+        ("next_query", "after", page.next_cursor),
+        ("previous_query", "before", page.previous_cursor),
+    ):
+        token = cursor and store_search(
+            request, CURSOR_SESSION_KEY, cursor, limit=MAX_STORED_CURSORS
+        )
+        links[name] = f"{joined}{urlencode({param: token})}" if token else ""
+    return links
 
 
 def _sort_links(params, token, current):

@@ -57,3 +57,73 @@ def test_search_tokens_are_opaque_per_list_and_the_oldest_are_dropped(monkeypatc
     search_tokens.store_search(request, "a", {"kind": "name", "value": "Cy"})
     assert search_tokens.stored_search(request, "a", first) is None
     assert search_tokens.stored_search(request, "a", second)["kind"] == "pnc_id"
+
+
+# Orders over several keys (the referral list's status, name and "most urgent first") ------
+
+
+def _urgent_like():
+    from core.paging import CompositeKeysetOrder, SortKey, parse_bool, parse_int
+
+    at = datetime.datetime.fromisoformat
+    return CompositeKeysetOrder(
+        (
+            SortKey("at_risk", descending=True, parse=parse_bool),
+            SortKey("due_by", parse=at, nullable=True),
+            SortKey("id", parse=parse_int),
+        )
+    )
+
+
+def test_composite_cursor_round_trips_its_values_including_a_null():
+    from types import SimpleNamespace
+
+    order = _urgent_like()
+    when = datetime.datetime(2026, 3, 29, 1, 30, tzinfo=datetime.UTC)
+    row = SimpleNamespace(keyset_key_0=True, keyset_key_1=when, pk=7)
+    empty = SimpleNamespace(keyset_key_0=False, keyset_key_1=None, pk=8)
+
+    assert order.decode(order.cursor(row)) == (True, when, 7)
+    assert order.decode(order.cursor(empty)) == (False, None, 8)
+    assert order.decode(order.just_after(True, when, 7)) == (True, when, 8)
+
+
+def test_malformed_composite_cursors_decode_to_none():
+    order = _urgent_like()
+    for cursor in (None, "", "x", "{}", "[]", "[true, null]", '[1, null, 2]', '[true, "x", 2]',
+                   '[null, null, 2]', '[true, null, "2"]', '[true, null, true]',
+                   '[true, null, 2, 3]'):  # fmt: skip
+        assert order.decode(cursor) is None, cursor
+
+
+def test_composite_beyond_puts_nulls_last_either_way():
+    order = _urgent_like()
+    when = datetime.datetime(2026, 3, 29, tzinfo=datetime.UTC)
+
+    after_a_time = order.beyond(False, when, 5)
+    after_a_null = order.beyond(False, None, 5)
+    before_a_null = order.beyond(False, None, 5, reverse=True)
+
+    assert after_a_time == Q(at_risk__lte=False) & (
+        Q(at_risk__lt=False)
+        | Q(at_risk=False) & (Q(due_by__gt=when) | Q(due_by__isnull=True))
+        | Q(at_risk=False) & Q(due_by=when) & Q(id__gt=5)
+    )
+    # Nothing sorts after a NULL target but a later id among the NULLs.
+    assert after_a_null == Q(at_risk__lte=False) & (
+        Q(at_risk__lt=False) | Q(at_risk=False) & Q(due_by__isnull=True) & Q(id__gt=5)
+    )
+    assert before_a_null == Q(at_risk__gte=False) & (
+        Q(at_risk__gt=False)
+        | Q(at_risk=False) & Q(due_by__isnull=False)
+        | Q(at_risk=False) & Q(due_by__isnull=True) & Q(id__lt=5)
+    )
+
+
+def test_a_composite_order_must_end_with_id():
+    import pytest
+
+    from core.paging import CompositeKeysetOrder, SortKey
+
+    with pytest.raises(ValueError):
+        CompositeKeysetOrder((SortKey("status"),))

@@ -47,11 +47,15 @@ def test_bulk_allocation_gives_every_ticked_referral_to_the_practitioner(
 
     response = lead_client.post(
         ALLOCATE,
-        {"referrals": [r.pk for r in ticked], "assigned_to": sam.pk, "next": f"{LIST}?page=1"},
+        {
+            "referrals": [r.pk for r in ticked],
+            "assigned_to": sam.pk,
+            "next": f"{LIST}?status=open&sort=name",
+        },
         follow=True,
     )
 
-    assert response.redirect_chain == [(f"{LIST}?page=1", 302)]
+    assert response.redirect_chain == [(f"{LIST}?status=open&sort=name", 302)]
     assert "3 referrals allocated to Sam Jones" in response.content.decode()
     assert _assigned(ticked) == [sam.pk, sam.pk, sam.pk]
     assert _assigned(untouched) == [None, None]

@@ -324,17 +324,18 @@ def test_list_in_other_orders_keeps_the_risk_beside_the_name_and_no_due_column(
 
 
 def test_most_urgent_first_pages_reach_every_row_in_order(practitioner, queue):
-    pages, page, more = [], 1, True
-    while more:
-        rows, more = selectors.referral_list(
+    pages, after = [], None
+    while True:
+        page = selectors.referral_list(
             user=practitioner,
             filters={"queue": "unassigned"},
             sort="urgent",
-            page=page,
+            after=after,
             page_size=4,
         )
-        pages.append(_references(rows))
-        page += 1
+        pages.append(_references(page.rows))
+        if not (after := page.next_cursor):
+            break
 
     assert pages == [
         [queue[key].reference for key in EXPECTED[:4]],

@@ -38,6 +38,7 @@ def caseload_week(request):
         "days": week_selectors.week_days(monday, page.rows),
         "page": page,
         "today_date": today,
+        "now": timezone.now(),
         "due": week_selectors.due_this_week(user=request.user, mine=mine, today=today),
         "measures_due": list(
             week_selectors.end_measures_due(user=request.user, mine=mine, monday=this_monday)[

@@ -92,6 +92,7 @@ def caseload(request):
         cases_query=cases,
         search_form=forms.CaseloadSearchForm(),
         orders_next_query=_paging_links(context["orders"], cases)["next_query"],
+        now=opened_at,
     )
     if may_choose:  # officers hold orders as responsible officer: what is new to them
         since = caseload_week.new_to_me_since(request.user, caseload_week.last_look(request.user))
@@ -212,6 +213,7 @@ def caseload_due(request, name):
         "mine": mine,
         "can_enforce": selectors.may_enforce(request.user),
         "today_date": timezone.localdate(),
+        "now": timezone.now(),
         **_paging_links(page, _cases_query(may_choose, mine)),
     }
     _audit_caseload(request, f"caseload {name}")
