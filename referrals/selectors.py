@@ -21,7 +21,8 @@ Extension points for other apps (register from your AppConfig.ready):
 - `register_person_marker(attribute, label, expression)`: expression(person_path) is an
   expression (e.g. Exists) annotated as `attribute` on list rows; rows where it is true show
   `label` as a tag beside the person (the `person_markers` filter). Lists annotate with
-  `annotate_person_markers`, which adds no query.
+  `annotate_person_markers`, which adds no query. An `urgent` marker (the default: a risk
+  to life) also puts the row first in "most urgent first"; `urgent=False` only tags it.
 - `register_decided_urgency(func)`: func() returns an expression over a referral giving the
   urgency decided since intake (screening decides urgency), or NULL; list rows carry
   `current_urgency`, the first decided one or else the referral's own, which My work orders
@@ -72,6 +73,7 @@ _PERSON_ALERTS: list[PersonAlert] = []
 _DECIDED_URGENCY: list[Callable[[], Expression]] = []
 # attribute -> (label, expression over the path to the row's person)
 PERSON_MARKERS: dict[str, tuple[str, Callable[[str], Expression]]] = {}
+URGENT_MARKERS: set[str] = set()  # the markers "most urgent first" puts first
 
 
 def register_timeline_provider(func: TimelineProvider) -> TimelineProvider:
@@ -98,8 +100,14 @@ def register_person_alert(func: PersonAlert) -> PersonAlert:
     return func
 
 
-def register_person_marker(attribute: str, label: str, expression: Callable[[str], Expression]):
+def register_person_marker(
+    attribute: str, label: str, expression: Callable[[str], Expression], *, urgent: bool = True
+):
     PERSON_MARKERS[attribute] = (label, expression)
+    if urgent:
+        URGENT_MARKERS.add(attribute)
+    else:
+        URGENT_MARKERS.discard(attribute)
 
 
 def register_decided_urgency(func: Callable[[], Expression]) -> Callable[[], Expression]:
@@ -208,7 +216,7 @@ def due_at_expression() -> Case:
 
 def most_urgent_first() -> list[OrderBy | str]:
     """The order of My work's queues and the list's "Most urgent first" (pathway.py): a
-    person at risk (each registered person marker, annotated by annotate_person_markers),
+    person at risk (each urgent person marker, annotated by annotate_person_markers),
     then urgency (`current_urgency`, annotated by _list_columns), then the soonest or most
     overdue target, then the oldest."""
     urgency = Case(
@@ -220,7 +228,7 @@ def most_urgent_first() -> list[OrderBy | str]:
         output_field=IntegerField(),
     )
     return [
-        *(F(attribute).desc() for attribute in PERSON_MARKERS),
+        *(F(attribute).desc() for attribute in PERSON_MARKERS if attribute in URGENT_MARKERS),
         urgency.asc(),
         due_at_expression().asc(nulls_last=True),
         "received_at",

@@ -148,6 +148,16 @@ URL_RULES: dict[str, Rule] = {
     "referrals:subject_access_json": rule(
         Kind.PERSON, Action.EXPORT, kwargs=_person, obj=lambda s: s.person
     ),
+    # risks: the person's risk register (flags seen by every role that sees the person;
+    # raised, reviewed and removed by the person's L&D teams)
+    "risks:register": rule(Kind.RISK, Action.VIEW, kwargs=_person, obj=lambda s: s.risk_flag),
+    "risks:flag_raise": rule(Kind.RISK, Action.CREATE, kwargs=_person, obj=lambda s: s.risk_flag),
+    "risks:flag_review": rule(
+        Kind.RISK, Action.CHANGE, kwargs=_pk("risk_flag"), obj=lambda s: s.risk_flag
+    ),
+    "risks:flag_remove": rule(
+        Kind.RISK, Action.CHANGE, kwargs=_pk("risk_flag"), obj=lambda s: s.risk_flag
+    ),
     # assessments: work on a referral is for the person's own L&D team only
     "assessments:screening": rule(
         Kind.ASSESSMENT, Action.CREATE, roles=LD_TEAM, **_on_referral(lambda s: s.referral)
@@ -300,9 +310,7 @@ URL_RULES: dict[str, Rule] = {
     # (tried here: the order's referral); the L&D team holds it for a referral with no order
     # (tried in tests/treatment_requirements/test_reoffending.py).
     "treatment_requirements:reoffending_new": rule(Kind.ORDER, Action.ENFORCE, **_order_referral),
-    "treatment_requirements:reoffending_check": rule(
-        Kind.ORDER, Action.ENFORCE, **_order_referral
-    ),
+    "treatment_requirements:reoffending_check": rule(Kind.ORDER, Action.ENFORCE, **_order_referral),
     # reporting: aggregate figures only
     "reporting:dashboard": rule(Kind.DASHBOARD, Action.VIEW),
     "reporting:board_summary": rule(Kind.DASHBOARD, Action.VIEW),
