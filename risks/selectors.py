@@ -6,8 +6,11 @@ notes, removal reasons) is for the person's L&D teams only (`shows_notes`: the p
 TEAM scope); probation and providers get the flag without clinical detail.
 """
 
+import datetime
+
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from accounts.policy import Action, Kind, Scope, get_for_user_or_404, permits, scope_for, scoped
 from referrals.models import Person
@@ -67,6 +70,25 @@ def flag_get_for_user(request, pk: int, action: str = Action.CHANGE) -> RiskFlag
         return get_for_user_or_404(request, action, Kind.RISK, queryset, pk=pk)
     except LookupError as exc:
         raise Http404("No such record, or it is outside your caseload.") from exc
+
+
+def risk_events(person: Person, user) -> list[dict]:
+    """Person-timeline events (referrals.selectors.register_timeline_provider): each flag
+    raised, reviewed or removed that the user may see, by date, without any note. One query."""
+    events = RiskFlagEvent.objects.filter(
+        flag__in=flags_visible(user).filter(person=person)
+    ).select_related("flag")
+    url = reverse("risks:register", args=[person.pk])
+    return [
+        {
+            "when": datetime.datetime.combine(event.happened_on, datetime.time(), rules.LONDON),
+            "all_day": True,
+            "title": f"Risk flag {event.get_kind_display().lower()}: {event.flag.details}",
+            "detail": "",
+            "url": url,
+        }
+        for event in events
+    ]
 
 
 # The risk that follows the person ------------------------------------------------------

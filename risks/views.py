@@ -100,6 +100,9 @@ def flag_raise(request, person_pk):
 def _change(request, pk, form_class, *, title, submit, done, save):
     flag = selectors.flag_get_for_user(request, pk, Action.CHANGE)
     person = flag.person
+    if not flag.is_current:
+        messages.error(request, "This flag has been removed: it cannot be changed.")
+        return redirect("risks:register", person.pk)
     form = form_class(request.POST or None, initial=_initial(flag))
     if request.method == "GET":
         _audit_view(request, flag, person.pk, title.lower())

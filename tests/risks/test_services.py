@@ -14,7 +14,7 @@ from core.concurrency import StaleEditError
 from risks import rules
 from risks.enums import RiskEventKind, RiskSource, RiskType
 from risks.models import RiskFlag
-from risks.services import risk_flag_raise, risk_flag_remove, risk_flag_review
+from risks.services import risk_flag_remove, risk_flag_review
 from tests.assessments.factories import AssessmentFactory
 from tests.factories import PersonFactory, ReferralFactory
 

@@ -67,6 +67,10 @@ def _person(seed):
     return {"pk": seed.person.pk}
 
 
+def _risk_person(seed):
+    return {"person_pk": seed.person.pk}
+
+
 def rule(kind, action, **extra):
     return Rule(needs=((kind, action),), **extra)
 
@@ -150,8 +154,10 @@ URL_RULES: dict[str, Rule] = {
     ),
     # risks: the person's risk register (flags seen by every role that sees the person;
     # raised, reviewed and removed by the person's L&D teams)
-    "risks:register": rule(Kind.RISK, Action.VIEW, kwargs=_person, obj=lambda s: s.risk_flag),
-    "risks:flag_raise": rule(Kind.RISK, Action.CREATE, kwargs=_person, obj=lambda s: s.risk_flag),
+    "risks:register": rule(Kind.RISK, Action.VIEW, kwargs=_risk_person, obj=lambda s: s.risk_flag),
+    "risks:flag_raise": rule(
+        Kind.RISK, Action.CREATE, kwargs=_risk_person, obj=lambda s: s.risk_flag
+    ),
     "risks:flag_review": rule(
         Kind.RISK, Action.CHANGE, kwargs=_pk("risk_flag"), obj=lambda s: s.risk_flag
     ),
