@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0003_instrument_flags_on_drafts_and_difficulty'),
-        ('risks', '0001_initial'),
+        ("assessments", "0003_instrument_flags_on_drafts_and_difficulty"),
+        ("risks", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='instrumentresponse',
-            name='risk_flag',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='instrument_responses', to='risks.riskflag'),
+            model_name="instrumentresponse",
+            name="risk_flag",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="instrument_responses",
+                to="risks.riskflag",
+            ),
         ),
     ]

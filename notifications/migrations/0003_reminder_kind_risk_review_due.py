@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_reminder_kind_order_allocated'),
+        ("notifications", "0002_reminder_kind_order_allocated"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reminder',
-            name='kind',
-            field=models.CharField(choices=[('appointment_tomorrow', 'Appointment tomorrow'), ('outcome_not_recorded', 'Appointment outcome not recorded'), ('referral_not_screened', 'Referral not screened within target'), ('referral_not_assessed', 'Referral not assessed within target'), ('enforcement_due', 'Enforcement action due in 2 working days'), ('enforcement_overdue', 'Enforcement action overdue'), ('drr_review_no_report', 'DRR review in 7 days without progress report'), ('order_ending', 'Order ending in 14 days'), ('warning_expiring', 'Warning expiring'), ('reoffending_check_due', 'Reoffending check due'), ('dashboard_updated', 'Dashboards updated'), ('order_allocated', 'Order allocated to you'), ('risk_review_due', 'Risk flag review due')], max_length=32),
+            model_name="reminder",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("appointment_tomorrow", "Appointment tomorrow"),
+                    ("outcome_not_recorded", "Appointment outcome not recorded"),
+                    ("referral_not_screened", "Referral not screened within target"),
+                    ("referral_not_assessed", "Referral not assessed within target"),
+                    ("enforcement_due", "Enforcement action due in 2 working days"),
+                    ("enforcement_overdue", "Enforcement action overdue"),
+                    ("drr_review_no_report", "DRR review in 7 days without progress report"),
+                    ("order_ending", "Order ending in 14 days"),
+                    ("warning_expiring", "Warning expiring"),
+                    ("reoffending_check_due", "Reoffending check due"),
+                    ("dashboard_updated", "Dashboards updated"),
+                    ("order_allocated", "Order allocated to you"),
+                    ("risk_review_due", "Risk flag review due"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

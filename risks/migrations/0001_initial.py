@@ -6,77 +6,223 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_role_policy_and_audit_trigger'),
-        ('referrals', '0007_referral_reoffending_due_required'),
+        ("accounts", "0002_role_policy_and_audit_trigger"),
+        ("referrals", "0007_referral_reoffending_due_required"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RiskFlag',
+            name="RiskFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('risk_type', models.CharField(choices=[('risk_to_staff', 'Risk to staff'), ('risk_to_others', 'Risk to others'), ('self_harm', 'Self-harm or suicide'), ('safeguarding_adult', 'Safeguarding: adult'), ('safeguarding_child', 'Safeguarding: child'), ('domestic_abuse_perpetrator', 'Domestic abuse: perpetrator'), ('domestic_abuse_victim', 'Domestic abuse: victim'), ('mappa', 'MAPPA'), ('rosh', 'Risk of serious harm (ROSH)'), ('weapons', 'Weapons'), ('gang_affiliation', 'Gang affiliation'), ('vulnerable_to_exploitation', 'Vulnerable to exploitation'), ('other', 'Other')], max_length=32, verbose_name='Type of risk')),
-                ('mappa_category', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Category 1: registered sexual offender'), (2, 'Category 2: violent offender'), (3, 'Category 3: other dangerous offender')], null=True)),
-                ('mappa_level', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Level 1: ordinary agency management'), (2, 'Level 2: active multi-agency management'), (3, 'Level 3: active multi-agency management with senior oversight')], null=True)),
-                ('rosh_level', models.CharField(blank=True, choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High'), ('very_high', 'Very high')], max_length=16)),
-                ('note', models.TextField(blank=True, max_length=2000)),
-                ('source', models.CharField(choices=[('by_hand', 'Raised by staff'), ('phq9_item_9', 'PHQ-9 item 9')], default='by_hand', max_length=16)),
-                ('raised_on', models.DateField()),
-                ('next_review_on', models.DateField()),
-                ('last_reviewed_on', models.DateField(blank=True, null=True)),
-                ('removed_on', models.DateField(blank=True, null=True)),
-                ('removal_reason', models.TextField(blank=True, max_length=2000)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='risk_flags', to='referrals.person')),
-                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('removed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='risk_flags', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "risk_type",
+                    models.CharField(
+                        choices=[
+                            ("risk_to_staff", "Risk to staff"),
+                            ("risk_to_others", "Risk to others"),
+                            ("self_harm", "Self-harm or suicide"),
+                            ("safeguarding_adult", "Safeguarding: adult"),
+                            ("safeguarding_child", "Safeguarding: child"),
+                            ("domestic_abuse_perpetrator", "Domestic abuse: perpetrator"),
+                            ("domestic_abuse_victim", "Domestic abuse: victim"),
+                            ("mappa", "MAPPA"),
+                            ("rosh", "Risk of serious harm (ROSH)"),
+                            ("weapons", "Weapons"),
+                            ("gang_affiliation", "Gang affiliation"),
+                            ("vulnerable_to_exploitation", "Vulnerable to exploitation"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="Type of risk",
+                    ),
+                ),
+                (
+                    "mappa_category",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Category 1: registered sexual offender"),
+                            (2, "Category 2: violent offender"),
+                            (3, "Category 3: other dangerous offender"),
+                        ],
+                        null=True,
+                    ),
+                ),
+                (
+                    "mappa_level",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Level 1: ordinary agency management"),
+                            (2, "Level 2: active multi-agency management"),
+                            (3, "Level 3: active multi-agency management with senior oversight"),
+                        ],
+                        null=True,
+                    ),
+                ),
+                (
+                    "rosh_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                            ("very_high", "Very high"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.TextField(blank=True, max_length=2000)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("by_hand", "Raised by staff"), ("phq9_item_9", "PHQ-9 item 9")],
+                        default="by_hand",
+                        max_length=16,
+                    ),
+                ),
+                ("raised_on", models.DateField()),
+                ("next_review_on", models.DateField()),
+                ("last_reviewed_on", models.DateField(blank=True, null=True)),
+                ("removed_on", models.DateField(blank=True, null=True)),
+                ("removal_reason", models.TextField(blank=True, max_length=2000)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="risk_flags",
+                        to="referrals.person",
+                    ),
+                ),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "removed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="risk_flags",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['removed_on', 'next_review_on', 'id'],
+                "ordering": ["removed_on", "next_review_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RiskFlagEvent',
+            name="RiskFlagEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('raised', 'Raised'), ('reviewed', 'Reviewed'), ('removed', 'Removed')], max_length=16)),
-                ('happened_on', models.DateField()),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('note', models.TextField(blank=True, max_length=2000)),
-                ('next_review_on', models.DateField(blank=True, null=True)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('flag', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='risks.riskflag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("raised", "Raised"),
+                            ("reviewed", "Reviewed"),
+                            ("removed", "Removed"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("happened_on", models.DateField()),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("note", models.TextField(blank=True, max_length=2000)),
+                ("next_review_on", models.DateField(blank=True, null=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "flag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="risks.riskflag",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['happened_on', 'recorded_at', 'id'],
+                "ordering": ["happened_on", "recorded_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='riskflag',
-            index=models.Index(condition=models.Q(('removed_on__isnull', True)), fields=['person', 'risk_type'], name='risk_current_by_person'),
+            model_name="riskflag",
+            index=models.Index(
+                condition=models.Q(("removed_on__isnull", True)),
+                fields=["person", "risk_type"],
+                name="risk_current_by_person",
+            ),
         ),
         migrations.AddIndex(
-            model_name='riskflag',
-            index=models.Index(condition=models.Q(('removed_on__isnull', True)), fields=['next_review_on'], name='risk_current_by_review'),
+            model_name="riskflag",
+            index=models.Index(
+                condition=models.Q(("removed_on__isnull", True)),
+                fields=["next_review_on"],
+                name="risk_current_by_review",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='riskflag',
-            constraint=models.CheckConstraint(condition=models.Q(('next_review_on__gte', models.F('raised_on'))), name='risk_review_not_before_raised'),
+            model_name="riskflag",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("next_review_on__gte", models.F("raised_on"))),
+                name="risk_review_not_before_raised",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='riskflag',
-            constraint=models.CheckConstraint(condition=models.Q(('risk_type', 'mappa'), models.Q(('mappa_category__isnull', True), ('mappa_level__isnull', True)), _connector='OR'), name='risk_mappa_details_only_on_mappa'),
+            model_name="riskflag",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("risk_type", "mappa"),
+                    models.Q(("mappa_category__isnull", True), ("mappa_level__isnull", True)),
+                    _connector="OR",
+                ),
+                name="risk_mappa_details_only_on_mappa",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='riskflag',
-            constraint=models.CheckConstraint(condition=models.Q(('risk_type', 'rosh'), ('rosh_level', ''), _connector='OR'), name='risk_rosh_level_only_on_rosh'),
+            model_name="riskflag",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("risk_type", "rosh"), ("rosh_level", ""), _connector="OR"),
+                name="risk_rosh_level_only_on_rosh",
+            ),
         ),
     ]
