@@ -331,3 +331,28 @@ def test_a_removed_flag_cannot_be_reviewed_from_an_old_link(client, practitioner
 
     assert "This flag has been removed: it cannot be changed." in response.content.decode()
     assert RiskFlag.objects.get(pk=flag.pk).events.count() == 2
+
+
+def test_only_the_self_harm_marker_puts_a_person_first_on_my_work(client, practitioner, site):
+    """A risk to life (self-harm or suicide) puts the referral first in "most urgent
+    first"; other flags (risk to staff here) tag the row but leave the order to urgency and
+    the timeliness target."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    people = {
+        name: PersonFactory(team=practitioner.team, family_name=name)
+        for name in ("Older", "Staffrisk", "Selfharm")
+    }
+    older = ReferralFactory(person=people["Older"], site=site, received_at=now - days(2))
+    staff = ReferralFactory(person=people["Staffrisk"], site=site, received_at=now - days(1))
+    harm = ReferralFactory(person=people["Selfharm"], site=site, received_at=now)
+    raise_flag(people["Staffrisk"], practitioner)
+    raise_flag(people["Selfharm"], practitioner, risk_type=RiskType.SELF_HARM)
+
+    html = _get(client, practitioner, reverse("referrals:my_work")).content.decode()
+
+    section = html[html.index('<section id="unassigned">') :]
+    order = [section.index(f">{r.reference}<") for r in (harm, older, staff)]
+    assert order == sorted(order)
+    assert "data-person-marker>Risk flag</strong>" in section
