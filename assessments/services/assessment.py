@@ -7,8 +7,11 @@ from django.utils import timezone
 from accounts.enums import AuditAction
 from core.concurrency import save_if_current
 from referrals.enums import ClosureReason, ReferralStatus
-from referrals.models import Referral
+from referrals.models import Person, Referral
 from referrals.services import referral_transition
+from risks.enums import RiskSource, RiskType
+from risks.models import RiskFlag
+from risks.services import risk_flag_raise, risk_flag_remove
 
 from .. import instruments
 from ..enums import AssessmentStatus, ConsentKind, ScreeningDecision
@@ -368,14 +371,11 @@ def _register_self_harm(response, raised, *, assessment, by, request):
     while the person already has a current self-harm flag. A draft whose answer is
     corrected back to 0 takes off the flag it raised, with the reason kept, unless the
     flag has been reviewed since (then a person owns the decision)."""
-    from risks.enums import RiskSource, RiskType
-    from risks.models import RiskFlag
-    from risks.services import risk_flag_raise, risk_flag_remove
-
     if "self_harm" in raised:
         if response.risk_flag_id is not None:
             return
-        person = response.person
+        # Lock the person: two saves at once (two tabs, autosave and submit) raise one entry.
+        person = Person.objects.select_for_update().get(pk=response.person_id)
         if RiskFlag.objects.current().filter(person=person, risk_type=RiskType.SELF_HARM).exists():
             return
         response.risk_flag = risk_flag_raise(
