@@ -53,6 +53,7 @@ PROJECT_APPS = (
     "core",
     "accounts",
     "referrals",
+    "risks",
     "assessments",
     "treatment_requirements",
     "reporting",
@@ -208,6 +209,36 @@ FIELD_CLASSES: dict[str, DataClass] = {
     ),
     "referrals.ReferralAllocation.reason": TEXT,
     **_fields("referrals.MyWorkLook", OPS, "id", "user", "looked_at"),
+    # risks (the risk register) ------------------------------------------------------------
+    **_fields(
+        "risks.RiskFlag",
+        OPS,
+        "id",
+        "created_at",
+        "updated_at",
+        "version",
+        "person",
+        "raised_by",
+        "team",
+        "removed_by",
+    ),
+    # A risk about one person (type, MAPPA/ROSH level, and a source that says PHQ-9).
+    **_fields(
+        "risks.RiskFlag",
+        SPECIAL,
+        "risk_type",
+        "mappa_category",
+        "mappa_level",
+        "rosh_level",
+        "source",
+    ),
+    **_fields(
+        "risks.RiskFlag", AGG, "raised_on", "next_review_on", "last_reviewed_on", "removed_on"
+    ),
+    **_fields("risks.RiskFlag", TEXT, "note", "removal_reason"),
+    **_fields("risks.RiskFlagEvent", OPS, "id", "flag", "recorded_at", "by"),
+    **_fields("risks.RiskFlagEvent", AGG, "kind", "happened_on", "next_review_on"),
+    "risks.RiskFlagEvent.note": TEXT,
     # assessments -----------------------------------------------------------------------
     **_fields(
         "assessments.Screening", OPS, "id", "created_at", "updated_at", "referral", "screened_by"
@@ -275,6 +306,7 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "is_complete",
         "completed_at",
         "recorded_by",
+        "risk_flag",
     ),
     "assessments.InstrumentResponse.code": AGG,
     **_fields(

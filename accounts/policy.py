@@ -33,6 +33,11 @@ class Kind:
     # The contact log's entries on a person (contact_log): seen by the author's team only
     # (TEAM for L&D, CASELOAD for probation; see contact_log/scopes.py).
     CONTACT = "contact"
+    # The risk register's flags on a person (risks app). The person's L&D teams see the
+    # whole flag, note included, and raise, review and remove flags; probation (caseload)
+    # and providers see type, level, dates and review status, never the free text (issue
+    # 14: "a flag is risk information, shared without clinical detail"; risks.selectors).
+    RISK = "risk"
 
 
 class Action:
@@ -78,6 +83,7 @@ _LD = {
     },
     Kind.ORDER: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM},
     Kind.CONTACT: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM, Action.CHANGE: Scope.TEAM},
+    Kind.RISK: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM, Action.CHANGE: Scope.TEAM},
 }
 
 POLICY: dict[str, dict[str, dict[str, str]]] = {
@@ -98,6 +104,7 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
     },
     Role.PROBATION_OFFICER: {
         Kind.PERSON: {Action.VIEW: Scope.CASELOAD},
+        Kind.RISK: {Action.VIEW: Scope.CASELOAD},
         Kind.ASSESSMENT: {Action.VIEW: Scope.CASELOAD_CONSENTED},
         Kind.RECOMMENDATION: {Action.VIEW: Scope.CASELOAD_CONSENTED},
         Kind.ORDER: {
@@ -117,6 +124,8 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
     },
     Role.PROVIDER_CLINICIAN: {
         Kind.PERSON: {Action.VIEW: Scope.PROVIDER},
+        # A clinician who meets the person needs to know of a risk to staff or others.
+        Kind.RISK: {Action.VIEW: Scope.PROVIDER},
         Kind.ORDER: {Action.VIEW: Scope.PROVIDER, Action.CHANGE: Scope.PROVIDER},
     },
     Role.COMMISSIONER: {

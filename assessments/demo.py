@@ -394,7 +394,63 @@ def _onward(rng, referral_id, day, by_id, today) -> tuple:
     )
 
 
+def self_harm_onto_register() -> int:
+    """Put each person with a seeded self-harm answer (PHQ-9 item 9 above 0) and no current
+    self-harm flag on the risk register, as assessments.services.instrument_save does one
+    by one: bulk rows for the demo's numbers. Reviews fall due from today onwards (a demo
+    full of overdue reviews shows nothing); risks.demo adds the deliberately overdue one."""
+    from risks import rules
+    from risks.enums import RiskEventKind, RiskSource, RiskType
+    from risks.models import RiskFlag, RiskFlagEvent
+
+    from .services.assessment import PHQ9_FLAG_NOTE
+
+    today = rules.today()
+    firsts = {}
+    for pk, person_id, at, by_id, team_id in (
+        InstrumentResponse.objects.filter(self_harm_recorded_at__isnull=False, risk_flag=None)
+        .exclude(person__risk_flags__risk_type=RiskType.SELF_HARM)
+        .order_by("self_harm_recorded_at", "pk")
+        .values_list(
+            "pk",
+            "person_id",
+            "self_harm_recorded_at",
+            "recorded_by_id",
+            "assessment__referral__team_id",
+        )
+    ):
+        firsts.setdefault(person_id, (_local_date(at), by_id, team_id, []))[3].append(pk)
+    flags = RiskFlag.objects.bulk_create(
+        RiskFlag(
+            person_id=person_id,
+            risk_type=RiskType.SELF_HARM,
+            note=PHQ9_FLAG_NOTE,
+            source=RiskSource.PHQ9_ITEM_9,
+            raised_by_id=by_id,
+            raised_on=raised_on,
+            team_id=team_id,
+            next_review_on=max(rules.default_review_date(RiskType.SELF_HARM, raised_on), today),
+        )
+        for person_id, (raised_on, by_id, team_id, _) in firsts.items()
+    )
+    RiskFlagEvent.objects.bulk_create(
+        RiskFlagEvent(
+            flag=flag,
+            kind=RiskEventKind.RAISED,
+            happened_on=flag.raised_on,
+            by_id=flag.raised_by_id,
+            next_review_on=flag.next_review_on,
+        )
+        for flag in flags
+    )
+    for flag in flags:
+        InstrumentResponse.objects.filter(pk__in=firsts[flag.person_id][3]).update(risk_flag=flag)
+    return len(flags)
+
+
 def seed_demo_step(*, referrals: int, seed: int, password: str | None) -> str:
-    """seed_demo step: assessments for the referrals the referrals step created."""
+    """seed_demo step: assessments for the referrals the referrals step created, and the
+    risk register entries their self-harm answers raise."""
     counts = seed_assessments(seed=seed)
+    counts["self_harm_flags"] = self_harm_onto_register()
     return ", ".join(f"{name.replace('_', ' ')}: {count}" for name, count in counts.items())

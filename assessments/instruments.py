@@ -89,16 +89,6 @@ FLAG_LABELS = {
     "self_harm": "Self-harm flag",
     "full_audit_advised": "Complete the full AUDIT",
 }
-# Flags that are a risk to the person (shown on every page about them), with what raised
-# them, for the banner: "Risk: thoughts of self-harm recorded on ... (PHQ-9 item 9)".
-RISK_FLAGS = {
-    "self_harm": {
-        "label": "thoughts of self-harm",
-        "tag": "Self-harm risk",
-        "source": "PHQ-9 item 9",
-    },
-}
-
 _PHQ_OPTIONS = (
     (0, "Not at all"),
     (1, "Several days"),

@@ -133,7 +133,9 @@ class InstrumentResponse(TimeStampedModel):
     Belongs to an assessment, or stands alone (an outcome measure repeated during an order).
     Scored only when every item is answered; until then it is a draft. Its flags are kept
     from the first save, draft or complete (instruments.flags), and a risk flag stamps
-    `self_harm_recorded_at`, which puts the risk on every page about the person.
+    `self_harm_recorded_at` and puts "self-harm or suicide" on the person's risk register
+    (`risk_flag`, the register entry this response raised), which shows it on every page
+    about the person.
     """
 
     person = models.ForeignKey(
@@ -160,6 +162,17 @@ class InstrumentResponse(TimeStampedModel):
     # .difficulty): kept and shown, never part of the total or of completeness.
     difficulty = models.PositiveSmallIntegerField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The risk register entry this response raised (None when it raised none, e.g. the
+    # person already had a current self-harm flag). Kept after the flag is reviewed or
+    # removed, so re-saving the response never raises a second one.
+    risk_flag = models.ForeignKey(
+        "risks.RiskFlag",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="instrument_responses",
+        editable=False,
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

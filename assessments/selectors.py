@@ -8,14 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.policy import (
     Action,
     Kind,
     Scope,
     get_for_user_or_404,
-    permits,
     require,
     scope_for,
     scoped,
@@ -154,32 +152,7 @@ def self_harm_flagged(assessment: Assessment) -> bool:
     )
 
 
-# The risk that follows the person ------------------------------------------------------
-
-
-def person_risk_flags(person: Person) -> list[dict]:
-    """Risk flags recorded for the person on any response, draft or complete, of any of
-    their referrals or orders: [{"flag", "label", "tag", "source", "recorded_on"}], the
-    latest recording of each. One query (index instr_self_harm).
-
-    Not scoped further than the person: a risk to life is shown to everyone who may see
-    the person (see `person_risk_alert`).
-    """
-    latest = (
-        InstrumentResponse.objects.filter(person=person, self_harm_recorded_at__isnull=False)
-        .order_by("-self_harm_recorded_at")
-        .values_list("self_harm_recorded_at", flat=True)
-        .first()
-    )
-    if latest is None:
-        return []
-    return [
-        {
-            "flag": "self_harm",
-            **instruments.RISK_FLAGS["self_harm"],
-            "recorded_on": timezone.localtime(latest).date(),
-        }
-    ]
+# Lists ------------------------------------------------------------------------------------
 
 
 def screened_urgency() -> Subquery:
@@ -188,28 +161,6 @@ def screened_urgency() -> Subquery:
     referrals.selectors.register_decided_urgency; a probe of the screening's unique
     referral index, inside the list's one query."""
     return Subquery(Screening.objects.filter(referral_id=OuterRef("pk")).values("urgency")[:1])
-
-
-def self_harm_recorded(person_path: str) -> Exists:
-    """For list rows: whether the row's person (at `person_path`, e.g. "person" or
-    "order__person") has a self-harm flag recorded. A correlated EXISTS on the partial
-    index instr_self_harm: the list keeps its query count."""
-    return Exists(
-        InstrumentResponse.objects.filter(
-            person_id=OuterRef(person_path), self_harm_recorded_at__isnull=False
-        )
-    )
-
-
-def person_risk_alert(request, person: Person) -> dict | None:
-    """The red banner at the top of every page about the person (registered with
-    referrals.selectors.register_person_alert), for every role that may see people."""
-    if not permits(request.user, Action.VIEW, Kind.PERSON):
-        return None
-    flags = person_risk_flags(person)
-    if not flags:
-        return None
-    return {"template": "assessments/_person_risk_banner.html", "context": {"risk_flags": flags}}
 
 
 # The task list -----------------------------------------------------------------------

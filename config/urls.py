@@ -9,6 +9,7 @@ admin.site.site_title = "L&D and CSTR administration"
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("referrals.urls")),
+    path("", include("risks.urls")),
     path("assessments/", include("assessments.urls")),
     path("orders/", include("treatment_requirements.urls")),
     path("contacts/", include("contact_log.urls")),

@@ -15,6 +15,7 @@ class ReminderKind(models.TextChoices):
     DASHBOARD_UPDATED = "dashboard_updated", "Dashboards updated"
     ORDER_ALLOCATED = "order_allocated", "Order allocated to you"
     REFERRAL_ALLOCATED = "referral_allocated", "Referral allocated or transferred to you"
+    RISK_REVIEW_DUE = "risk_review_due", "Risk flag review due"
 
 
 class EmailState(models.TextChoices):

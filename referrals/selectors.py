@@ -21,7 +21,8 @@ Extension points for other apps (register from your AppConfig.ready):
 - `register_person_marker(attribute, label, expression)`: expression(person_path) is an
   expression (e.g. Exists) annotated as `attribute` on list rows; rows where it is true show
   `label` as a tag beside the person (the `person_markers` filter). Lists annotate with
-  `annotate_person_markers`, which adds no query.
+  `annotate_person_markers`, which adds no query. An `urgent` marker (the default: a risk
+  to life) also puts the row first in "most urgent first"; `urgent=False` only tags it.
 - `register_decided_urgency(func)`: func() returns an expression over a referral giving the
   urgency decided since intake (screening decides urgency), or NULL; list rows carry
   `current_urgency`, the first decided one or else the referral's own, which My work orders
@@ -93,6 +94,7 @@ _PERSON_ALERTS: list[PersonAlert] = []
 _DECIDED_URGENCY: list[Callable[[], Expression]] = []
 # attribute -> (label, expression over the path to the row's person)
 PERSON_MARKERS: dict[str, tuple[str, Callable[[str], Expression]]] = {}
+URGENT_MARKERS: set[str] = set()  # the markers "most urgent first" puts first
 
 
 def register_timeline_provider(func: TimelineProvider) -> TimelineProvider:
@@ -119,8 +121,14 @@ def register_person_alert(func: PersonAlert) -> PersonAlert:
     return func
 
 
-def register_person_marker(attribute: str, label: str, expression: Callable[[str], Expression]):
+def register_person_marker(
+    attribute: str, label: str, expression: Callable[[str], Expression], *, urgent: bool = True
+):
     PERSON_MARKERS[attribute] = (label, expression)
+    if urgent:
+        URGENT_MARKERS.add(attribute)
+    else:
+        URGENT_MARKERS.discard(attribute)
 
 
 def register_decided_urgency(func: Callable[[], Expression]) -> Callable[[], Expression]:
@@ -248,7 +256,7 @@ def _datetime(value) -> datetime:
 
 def most_urgent_order() -> CompositeKeysetOrder:
     """The order of My work's queues and the list's "Most urgent first" (pathway.py): a
-    person at risk (each registered person marker, annotated by annotate_person_markers),
+    person at risk (each urgent person marker, annotated by annotate_person_markers),
     then urgency (`urgency_rank`), then the soonest or most overdue target (`due_by`, none
     last), then the oldest. Keys annotated by _list_columns; built at each query, as the
     markers and targets are read when it runs."""
@@ -257,6 +265,7 @@ def most_urgent_order() -> CompositeKeysetOrder:
             *(
                 SortKey(attribute, descending=True, parse=parse_bool)
                 for attribute in PERSON_MARKERS
+                if attribute in URGENT_MARKERS
             ),
             SortKey("urgency_rank", parse=parse_int),
             SortKey("due_by", parse=_datetime, nullable=True),

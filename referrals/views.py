@@ -504,6 +504,7 @@ def person_detail(request, pk):
         "may_edit": _may(request.user, Action.CHANGE, Kind.PERSON),
         "may_export": _may(request.user, Action.EXPORT, Kind.PERSON),
         "may_see_contacts": _may(request.user, Action.VIEW, Kind.CONTACT),
+        "may_see_risks": _may(request.user, Action.VIEW, Kind.RISK),
     }
     return render(request, "referrals/person_detail.html", context)
 

@@ -48,6 +48,20 @@ def _people_of_provider(user) -> Q:
     return Q(Exists(provided))
 
 
+@register_scope(Kind.RISK, Scope.CASELOAD)
+def _risk_flags_on_caseload(user) -> Q:
+    """Risk register flags (risks app) of people with an order supervised by the team."""
+    return _on_caseload(user, "person_id")
+
+
+@register_scope(Kind.RISK, Scope.PROVIDER)
+def _risk_flags_of_provider(user) -> Q:
+    provided = OrderRequirement.objects.filter(
+        order__person=OuterRef("person_id"), provider_id=user.team_id
+    )
+    return Q(Exists(provided))
+
+
 @register_scope(Kind.RECOMMENDATION, Scope.TEAM)
 def _recommendations_of_team(user) -> Q:
     return Q(team_id=user.team_id)

@@ -7,8 +7,11 @@ from django.utils import timezone
 from accounts.enums import AuditAction
 from core.concurrency import save_if_current
 from referrals.enums import ClosureReason, ReferralStatus
-from referrals.models import Referral
+from referrals.models import Person, Referral
 from referrals.services import referral_transition
+from risks.enums import RiskSource, RiskType
+from risks.models import RiskFlag
+from risks.services import risk_flag_raise, risk_flag_remove
 
 from .. import instruments
 from ..enums import AssessmentStatus, ConsentKind, ScreeningDecision
@@ -314,6 +317,7 @@ def instrument_save(
         response.is_complete, response.total, response.band = False, None, ""
         response.completed_at = None
     response.save()
+    _register_self_harm(response, raised, assessment=assessment, by=by, request=request)
     if assessment is not None:
         FormDraft.objects.filter(
             user=by, referral_id=assessment.referral_id, step=f"instrument-{code.lower()}"
@@ -348,6 +352,63 @@ def _stamp_self_harm(response: InstrumentResponse, raised: set[str]):
         response.self_harm_recorded_at = None
     elif response.self_harm_recorded_at is None:
         response.self_harm_recorded_at = timezone.now()
+
+
+# Text for the register: where the flag came from, never the answer or a score.
+PHQ9_FLAG_NOTE = (
+    "Raised automatically from PHQ-9 question 9 (thoughts of self-harm) answered above "
+    '"Not at all". Review with the person\'s assessment.'
+)
+PHQ9_CORRECTED_REASON = (
+    'PHQ-9 question 9 was corrected to "Not at all" on the draft this flag came from, '
+    "before anyone reviewed the flag."
+)
+
+
+def _register_self_harm(response, raised, *, assessment, by, request):
+    """PHQ-9 item 9 above 0 puts "self-harm or suicide" on the person's risk register,
+    owned by the assessing team: once per response (re-saving raises no other), and not
+    while the person already has a current self-harm flag. A draft whose answer is
+    corrected back to 0 takes off the flag it raised, with the reason kept, unless the
+    flag has been reviewed since (then a person owns the decision)."""
+    if "self_harm" in raised:
+        if response.risk_flag_id is not None:
+            return
+        # Lock the person: two saves at once (two tabs, autosave and submit) raise one entry.
+        person = Person.objects.select_for_update().get(pk=response.person_id)
+        if RiskFlag.objects.current().filter(person=person, risk_type=RiskType.SELF_HARM).exists():
+            return
+        response.risk_flag = risk_flag_raise(
+            person=person,
+            risk_type=RiskType.SELF_HARM,
+            by=by,
+            team=_assessing_team(assessment, person),
+            note=PHQ9_FLAG_NOTE,
+            source=RiskSource.PHQ9_ITEM_9,
+            request=request,
+        )
+        response.save(update_fields=["risk_flag"])
+        return
+    flag = response.risk_flag
+    if flag is not None and flag.is_current and flag.last_reviewed_on is None:
+        risk_flag_remove(
+            flag=flag,
+            expected_version=flag.version,
+            reason=PHQ9_CORRECTED_REASON,
+            by=by,
+            request=request,
+        )
+        response.risk_flag = None
+        response.save(update_fields=["risk_flag"])
+
+
+def _assessing_team(assessment, person):
+    """The L&D team that assessed: the assessment's referral's; for an outcome measure
+    (no assessment), the team of the person's latest referral, else the person's team."""
+    if assessment is not None:
+        return assessment.referral.team
+    latest = person.referrals.select_related("team").order_by("-received_at", "-id").first()
+    return latest.team if latest is not None else person.team
 
 
 @transaction.atomic

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "referrals",
+    "risks",
     "assessments",
     "treatment_requirements",
     "contact_log",

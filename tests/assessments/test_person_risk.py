@@ -1,5 +1,6 @@
 """The self-harm flag follows the person: raised by a PHQ-9 draft as soon as item 9 is
-answered above 0, shown as a banner on every page about the person (whichever referral or
+answered above 0 (as a "self-harm or suicide" entry on the person's risk register, the one
+source of the banner and markers since issue 14), shown as a banner on every page about the person (whichever referral or
 order the page is about) to every role that may see them, and as a tag on their row in My
 work, the referral list, search results and the caseload, without extra queries."""
 
@@ -40,7 +41,7 @@ MARKER = (
 
 def banner(day: datetime.date | None = None) -> str:
     day = day or timezone.localdate()
-    return f"Risk: thoughts of self-harm recorded on {day:%-d %B %Y} (PHQ-9 item 9)"
+    return f"Risk: Self-harm or suicide, raised on {day:%-d %B %Y} (PHQ-9 item 9)"
 
 
 @pytest.fixture
@@ -148,7 +149,7 @@ def test_no_banner_on_pages_about_a_person_without_the_flag(practitioner_client,
 
     for url in urls:
         html = _page(practitioner_client, url)
-        assert "Risk: thoughts of self-harm" not in html, url
+        assert "Risk: Self-harm or suicide" not in html, url
         assert "data-person-risk" not in html, url
 
 
@@ -233,7 +234,7 @@ def test_outsider_gets_no_banner_and_no_page(outsider_client, world):
     ):
         response = outsider_client.get(url)
         assert response.status_code in (403, 404), url
-        assert "Risk: thoughts of self-harm" not in response.content.decode()
+        assert "Risk: Self-harm or suicide" not in response.content.decode()
 
 
 @pytest.mark.parametrize("role", [Role.COMMISSIONER, Role.ADMINISTRATOR])
@@ -248,7 +249,7 @@ def test_roles_that_may_not_see_people_are_refused_and_see_no_banner(client, wor
     ):
         response = client.get(url)
         assert response.status_code == 403, url
-        assert "Risk: thoughts of self-harm" not in response.content.decode()
+        assert "Risk: Self-harm or suicide" not in response.content.decode()
 
 
 def test_banner_shows_the_date_the_answer_was_first_recorded(
@@ -280,7 +281,7 @@ def test_banner_goes_when_the_draft_answer_is_corrected_to_zero(
 
     html = _page(practitioner_client, world["referrals"]["b"].get_absolute_url())
 
-    assert "Risk: thoughts of self-harm" not in html
+    assert "Risk: Self-harm or suicide" not in html
 
 
 def test_banner_stays_from_a_standalone_outcome_measure(practitioner_client, practitioner, world):
@@ -446,7 +447,7 @@ def test_saving_only_item_9_from_the_form_raises_the_banner(practitioner_client,
     saved = InstrumentResponse.objects.get(assessment=assessment)
     assert (saved.is_complete, saved.flags) == (False, ["self_harm"])
     html = _page(practitioner_client, world["referrals"]["c"].get_absolute_url())
-    assert "Risk: thoughts of self-harm" not in html
+    assert "Risk: Self-harm or suicide" not in html
 
 
 def test_autosave_with_item_9_above_zero_stores_the_flag(practitioner_client, practitioner, world):
@@ -472,7 +473,7 @@ def test_autosave_correcting_item_9_to_zero_clears_the_flag(practitioner_client,
     saved = InstrumentResponse.objects.get(assessment=assessment)
     assert (saved.flags, saved.self_harm_recorded_at) == ([], None)
     html = _page(practitioner_client, world["referrals"]["a"].get_absolute_url())
-    assert "Risk: thoughts of self-harm" not in html
+    assert "Risk: Self-harm or suicide" not in html
 
 
 def test_autosave_without_a_flag_keeps_only_the_typed_draft(practitioner_client, world):
@@ -556,16 +557,29 @@ def test_discarding_an_unflagged_draft_still_works(practitioner_client, practiti
         (Role.ADMINISTRATOR, False),
     ],
 )
-def test_person_risk_alert_is_for_every_role_that_may_see_people(rf, world, role, shown):
-    from assessments.selectors import person_risk_alert
+def test_person_risk_alert_is_for_every_role_that_may_see_people(
+    rf, world, role, shown, officer, clinician
+):
+    """Since issue 14 the banner reads the risk register through the access policy: each
+    role sees it on people it may see (its own team's, caseload or provided orders), and a
+    user of the same role in another team does not."""
+    from risks.selectors import person_risk_alert
 
+    team_of = {
+        Role.PRACTITIONER: world["at_risk"].team,
+        Role.TEAM_LEAD: world["at_risk"].team,
+        Role.PROBATION_OFFICER: officer.team,
+        Role.PROVIDER_CLINICIAN: clinician.team,
+    }
     request = rf.get("/")
-    request.user = UserFactory(role=role)
+    request.user = UserFactory(role=role, team=team_of.get(role) or TeamFactory())
 
     alert = person_risk_alert(request, world["at_risk"])
 
     assert (alert is not None) == shown
     assert person_risk_alert(request, world["safe"]) is None
+    request.user = UserFactory(role=role, team=TeamFactory())
+    assert person_risk_alert(request, world["at_risk"]) is None
 
 
 def test_banner_is_not_printed_on_the_warning_letter(client, world, officer):

@@ -11,6 +11,7 @@ from assessments.enums import ConsentKind, ScreeningDecision
 from assessments.models import Assessment, InstrumentResponse, Screening
 from core.concurrency import StaleEditError
 from referrals.enums import ClosureReason, ReferralStatus
+from risks.models import RiskFlag
 from tests.factories import PersonFactory
 
 from .factories import (
@@ -503,15 +504,18 @@ def test_person_risk_flags_follow_the_person_across_referrals(practitioner, site
     )
     services.instrument_save(code="PHQ-9", answers=[0] * 9, assessment=other, by=practitioner)
 
-    flags = selectors.person_risk_flags(person)
+    # Since issue 14 the flag is an entry on the person's risk register (risks app).
+    flags = RiskFlag.objects.current().filter(person=person)
 
-    assert [(f["flag"], f["source"], f["recorded_on"]) for f in flags] == [
-        ("self_harm", "PHQ-9 item 9", timezone.localdate())
+    assert [(f.risk_type, f.source, f.raised_on) for f in flags] == [
+        ("self_harm", "phq9_item_9", timezone.localdate())
     ]
-    assert selectors.person_risk_flags(other.referral.person) == []
+    assert not RiskFlag.objects.filter(person=other.referral.person).exists()
 
 
-def test_person_risk_flags_show_the_latest_recording(practitioner, time_machine):
+def test_person_risk_register_keeps_the_first_recording_once(practitioner, time_machine):
+    """Outcome measures record a new response each time; the register keeps one current
+    self-harm entry, raised on the first answer (it was "latest recording" before issue 14)."""
     person = PersonFactory(team=practitioner.team)
     time_machine.move_to(datetime.datetime(2026, 1, 5, 12, 0, tzinfo=datetime.UTC), tick=False)
     services.instrument_save(code="PHQ-9", answers=[1] * 9, person=person, by=practitioner)
@@ -519,9 +523,9 @@ def test_person_risk_flags_show_the_latest_recording(practitioner, time_machine)
     services.instrument_save(code="PHQ-9", answers=[2] * 9, person=person, by=practitioner)
     services.instrument_save(code="PHQ-9", answers=[0] * 9, person=person, by=practitioner)
 
-    flags = selectors.person_risk_flags(person)
+    flags = RiskFlag.objects.current().filter(person=person)
 
-    assert [f["recorded_on"] for f in flags] == [datetime.date(2026, 2, 9)]
+    assert [f.raised_on for f in flags] == [datetime.date(2026, 1, 5)]
 
 
 # The unscored difficulty question -----------------------------------------------------
@@ -601,4 +605,6 @@ def test_a_new_standalone_response_without_item_9_does_not_touch_an_earlier_flag
 
     services.instrument_save(code="PHQ-9", answers=[0] * 8 + [None], person=person, by=practitioner)
 
-    assert [f["flag"] for f in selectors.person_risk_flags(person)] == ["self_harm"]
+    assert list(
+        RiskFlag.objects.current().filter(person=person).values_list("risk_type", flat=True)
+    ) == ["self_harm"]

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.enums import AuditAction
 from accounts.models import AuditEvent
+from assessments import services
 from assessments.enums import ConsentKind
 from assessments.models import Assessment, Consent, Disclosure, FormDraft, InstrumentResponse
 from referrals.models import Vulnerability
@@ -95,12 +96,15 @@ def test_referral_page_shows_start_button_after_screening(practitioner_client, s
 
 def test_referral_page_shows_self_harm_banner_first(practitioner_client, practitioner):
     assessment = _team_assessment(practitioner)
-    InstrumentResponseFactory(assessment=assessment, answers=[0] * 8 + [2], flags=["self_harm"])
+    # Through the service, which puts the answer on the risk register (the banner's source).
+    services.instrument_save(
+        code="PHQ-9", answers=[0] * 8 + [2], assessment=assessment, by=practitioner
+    )
 
     page = practitioner_client.get(assessment.referral.get_absolute_url()).content.decode()
 
     banner = (
-        f"Risk: thoughts of self-harm recorded on {timezone.localdate():%-d %B %Y} (PHQ-9 item 9)"
+        f"Risk: Self-harm or suicide, raised on {timezone.localdate():%-d %B %Y} (PHQ-9 item 9)"
     )
     assert page.count(banner) == 1
     # Above the page heading, not below the referral's details with the assessment panel.
@@ -280,7 +284,7 @@ def test_instrument_complete_is_scored(practitioner_client, practitioner):
     assert (saved.total, saved.band, saved.flags) == (9, "mild", ["self_harm"])
     page = practitioner_client.get(assessment.get_absolute_url()).content.decode()
     assert (
-        f"Risk: thoughts of self-harm recorded on {timezone.localdate():%-d %B %Y} (PHQ-9 item 9)"
+        f"Risk: Self-harm or suicide, raised on {timezone.localdate():%-d %B %Y} (PHQ-9 item 9)"
         in page
     )
 

@@ -199,7 +199,7 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     expect(page.get_by_role("link", name="Assessment signed")).to_be_visible()
     expect(page.get_by_text("PHQ-9: 12 (moderate depression)")).to_be_visible()
     expect(page.locator("[data-person-risk=self_harm]")).to_contain_text(
-        "Risk: thoughts of self-harm recorded on"
+        "Risk: Self-harm or suicide, raised on"
     )
     screenshot("14-person-timeline")
     assert console_errors == [], console_errors  # no CSP refusals or script errors

@@ -174,6 +174,7 @@ def _seed_pathway(data, team_a):
         scheduled_by=officer,
     )
     data.reminder = ReminderFactory(recipient=practitioner)
+    data.risk_flag = _seed_risk_flag(data, practitioner)
     data.evidence = [data.signed.formulation, "Matrix evidence: DAST-10 total 7, substantial."]
     data.recommended = f"Recommendation {data.recommendation.reference} made"
     _seed_consent_elsewhere(data, team_a)
@@ -192,6 +193,19 @@ def _seed_contact(data, team_a):
         note="Matrix contact note: spoke to her sister about the eviction.",
     )
     data.secrets.append(data.contact.note)
+
+
+def _seed_risk_flag(data, practitioner):
+    """A risk-to-staff flag on the seeded person (risks app), raised by team A."""
+    from risks.services import risk_flag_raise
+
+    return risk_flag_raise(
+        person=data.person,
+        risk_type="risk_to_staff",
+        note="Matrix risk note: threatened staff with a pen.",
+        by=practitioner,
+        team=practitioner.team,
+    )
 
 
 def _seed_consent_elsewhere(data, team_a):

@@ -67,6 +67,10 @@ def _person(seed):
     return {"pk": seed.person.pk}
 
 
+def _risk_person(seed):
+    return {"person_pk": seed.person.pk}
+
+
 def rule(kind, action, **extra):
     return Rule(needs=((kind, action),), **extra)
 
@@ -150,6 +154,18 @@ URL_RULES: dict[str, Rule] = {
     ),
     "referrals:subject_access_json": rule(
         Kind.PERSON, Action.EXPORT, kwargs=_person, obj=lambda s: s.person
+    ),
+    # risks: the person's risk register (flags seen by every role that sees the person;
+    # raised, reviewed and removed by the person's L&D teams)
+    "risks:register": rule(Kind.RISK, Action.VIEW, kwargs=_risk_person, obj=lambda s: s.risk_flag),
+    "risks:flag_raise": rule(
+        Kind.RISK, Action.CREATE, kwargs=_risk_person, obj=lambda s: s.risk_flag
+    ),
+    "risks:flag_review": rule(
+        Kind.RISK, Action.CHANGE, kwargs=_pk("risk_flag"), obj=lambda s: s.risk_flag
+    ),
+    "risks:flag_remove": rule(
+        Kind.RISK, Action.CHANGE, kwargs=_pk("risk_flag"), obj=lambda s: s.risk_flag
     ),
     # assessments: work on a referral is for the person's own L&D team only
     "assessments:screening": rule(

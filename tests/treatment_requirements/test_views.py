@@ -538,7 +538,7 @@ def test_outcome_measure_with_self_harm_answer_warns(client, order, clinician):
     data.update({f"item_{n}": "1" for n in range(1, 10)})
     response = client.post(url, data, follow=True)
     assert "Self-harm risk" in response.content.decode()
-    assert f"Risk: thoughts of self-harm recorded on {days(0):%-d %B %Y} (PHQ-9 item 9)" in (
+    assert f"Risk: Self-harm or suicide, raised on {days(0):%-d %B %Y} (PHQ-9 item 9)" in (
         response.content.decode()
     )
 

@@ -20,6 +20,7 @@ STEPS = [
     "accounts.demo.seed_demo_step",
     "referrals.demo.seed_demo_step",
     "assessments.demo.seed_demo_step",
+    "risks.demo.seed_demo_step",
     "treatment_requirements.demo.seed_demo_step",
     "contact_log.demo.seed_demo_step",
 ]

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class RisksConfig(AppConfig):
+    name = "risks"
+    verbose_name = "Risk register"
+
+    def ready(self):
+        from referrals.selectors import (
+            register_person_alert,
+            register_person_marker,
+            register_timeline_provider,
+        )
+
+        from . import scopes  # noqa: F401 - registers the access policy's scope filters
+        from .selectors import (
+            MARKERS,
+            person_risk_alert,
+            risk_events,
+        )
+
+        register_person_alert(person_risk_alert)
+        register_timeline_provider(risk_events)
+        for attribute, (label, expression, urgent) in MARKERS.items():
+            register_person_marker(attribute, label, expression, urgent=urgent)
