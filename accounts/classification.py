@@ -55,6 +55,7 @@ PROJECT_APPS = (
     "referrals",
     "assessments",
     "treatment_requirements",
+    "documents",
     "reporting",
     "notifications",
 )
@@ -573,6 +574,36 @@ FIELD_CLASSES: dict[str, DataClass] = {
     ),
     "treatment_requirements.OrderAllocation.reason": TEXT,
     **_fields("treatment_requirements.CaseloadLook", OPS, "id", "user", "looked_at"),
+    # documents ---------------------------------------------------------------------------
+    **_fields(
+        "documents.Document",
+        OPS,
+        "id",
+        "person",
+        "referral",
+        "order",
+        "document_date",
+        "size",
+        "sha256",
+        "content_type",
+        "uploaded_by",
+        "uploaded_at",
+        "team",
+        "scan_state",
+        "scanned_at",
+        "scan_signature",
+        "scan_attempts",
+        "removed_at",
+        "removed_by",
+    ),
+    # A GP letter or a discharge summary says something about the person's health.
+    "documents.Document.document_type": SPECIAL,
+    # Typed or named by staff (a file name often holds the person's name).
+    **_fields("documents.Document", TEXT, "title", "description", "original_filename"),
+    "documents.Document.removal_reason": TEXT,
+    # The random storage name: never shown or exported (the file goes through the
+    # access-checked download only).
+    "documents.Document.file": SECRET,
     # reporting: facts are counts already (disclosure control is applied when shown) ------
     **_fields(
         "reporting.ReportingRun",

@@ -30,6 +30,8 @@ class Kind:
     # A team's workload: figures per member (open referrals or active orders and what is
     # due), for whoever manages the team's work. Its scope TEAM means the user's own team.
     WORKLOAD = "workload"
+    # Files on a person's record (documents app). CHANGE is marking one recorded in error.
+    DOCUMENT = "document"
 
 
 class Action:
@@ -73,6 +75,7 @@ _LD = {
         Action.CHANGE: Scope.TEAM,
     },
     Kind.ORDER: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM},
+    Kind.DOCUMENT: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM, Action.CHANGE: Scope.TEAM},
 }
 
 POLICY: dict[str, dict[str, dict[str, str]]] = {
@@ -93,6 +96,9 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
         Kind.PERSON: {Action.VIEW: Scope.CASELOAD},
         Kind.ASSESSMENT: {Action.VIEW: Scope.CASELOAD_CONSENTED},
         Kind.RECOMMENDATION: {Action.VIEW: Scope.CASELOAD_CONSENTED},
+        # Documents of its orders: court papers and PSRs; health documents only with the
+        # person's consent to share on that referral (documents/scopes.py).
+        Kind.DOCUMENT: {Action.VIEW: Scope.CASELOAD_CONSENTED},
         Kind.ORDER: {
             Action.VIEW: Scope.CASELOAD,
             Action.CHANGE: Scope.CASELOAD,

@@ -10,6 +10,8 @@ exported and anonymised without anyone remembering to add it.
 with every classified field except SECRET ones; a foreign key to a member of staff is shown
 as the staff member's name ("recorded by"), other foreign keys as their id, plus audit
 entries summarised as counts per month, action and role (never raw entries or addresses).
+A model may say how its section is to be read with a `subject_access_note` attribute
+(documents: the files themselves are sent separately), shown with the section.
 """
 
 import datetime
@@ -154,6 +156,7 @@ def _section(model, queryset, staff_model):
         "title": str(model._meta.verbose_name_plural).capitalize(),
         "fields": names,
         "rows": rows,
+        "note": getattr(model, "subject_access_note", ""),
     }
 
 

@@ -416,6 +416,7 @@ def person_detail(request, pk):
         "may_refer": _may(request.user, Action.CREATE, Kind.REFERRAL),
         "may_edit": _may(request.user, Action.CHANGE, Kind.PERSON),
         "may_export": _may(request.user, Action.EXPORT, Kind.PERSON),
+        "may_see_documents": _may(request.user, Action.VIEW, Kind.DOCUMENT),
     }
     return render(request, "referrals/person_detail.html", context)
 
