@@ -4,8 +4,9 @@ Files are never served from a URL of their own: the download view checks the acc
 policy, audits the download (ids only) and streams the file as an attachment.
 """
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import TooManyFilesSent, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -57,14 +58,20 @@ def document_upload(request, pk):
     """GET: the form; POST: attach every chosen file, or none of them."""
     require(request, Action.CREATE, Kind.DOCUMENT)
     person = person_get_for_user(request, pk)
-    form = DocumentUploadForm(
-        request.POST or None,
-        request.FILES or None,
-        link_choices=selectors.link_choices(user=request.user, person=person),
-    )
+    choices = selectors.link_choices(user=request.user, person=person)
+    try:
+        form = DocumentUploadForm(request.POST or None, request.FILES or None, link_choices=choices)
+    except TooManyFilesSent:
+        # Django refused to read the request (DATA_UPLOAD_MAX_NUMBER_FILES): an empty form
+        # that says why, rather than the generic 400 page.
+        form = DocumentUploadForm(link_choices=choices)
+        form.cleaned_data = {}
+        form.add_error(
+            "files", f"Choose {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files or fewer at a time"
+        )
     if request.method == "GET":
         _audit_view(request, person, person.pk, "attach documents")
-    elif form.is_valid():
+    elif form.is_bound and form.is_valid():
         try:
             documents = services.documents_upload(
                 person=person,
@@ -84,7 +91,7 @@ def document_upload(request, pk):
             messages.success(request, f"{count} document{'s' if count != 1 else ''} attached")
             return redirect("documents:person_documents", pk=person.pk)
     context = {"person": person, "form": form, "max_size": services.max_upload_label()}
-    return render(request, "documents/upload.html", context, status=_invalid_status(form))
+    return render(request, "documents/upload.html", context, status=400 if form.errors else 200)
 
 
 def _link(request, form) -> dict:

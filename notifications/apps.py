@@ -8,3 +8,5 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         if apps.is_installed("treatment_requirements"):
             from . import rules_tr  # noqa: F401 - registers the order reminder rules
+        if apps.is_installed("documents"):
+            from . import rules_documents  # noqa: F401 - registers the document reminder rule

@@ -98,6 +98,30 @@ def test_an_infected_file_is_blocked_deleted_audited_and_the_uploader_told(
     assert download.status_code == 302
 
 
+def test_the_uploader_gets_an_inbox_reminder_for_a_blocked_document_once(
+    scanning, order, practitioner, django_capture_on_commit_callbacks
+):
+    from notifications.models import Reminder
+    from notifications.rules import run_rules
+    from notifications.rules_documents import document_blocked
+
+    scanning("InfectedScanner")
+    blocked = _attach_and_commit(django_capture_on_commit_callbacks, order, practitioner)
+    scanning("CleanScanner")
+    _attach_and_commit(django_capture_on_commit_callbacks, order, practitioner)  # clean
+
+    run_rules([document_blocked])
+    run_rules([document_blocked])
+
+    (reminder,) = Reminder.objects.all()
+    assert reminder.recipient == practitioner
+    assert reminder.title == (
+        f"Document D{blocked.pk:06d} was blocked: a virus was found in it. "
+        "Ask the sender for a clean copy"
+    )
+    assert reminder.link == reverse("documents:person_documents", args=[order.person.pk])
+
+
 def test_scanner_down_leaves_it_pending_and_the_sweep_retries(
     scanning, order, practitioner, django_capture_on_commit_callbacks, practitioner_client
 ):

@@ -137,6 +137,20 @@ def test_size_limit_from_the_setting(practitioner_client, person, settings, size
         assert "notes.txt is 101 bytes: a file must be 100 bytes or smaller" in _errors(response)
 
 
+def test_too_many_files_at_once_are_refused_with_a_message(
+    practitioner_client, person, settings, media_root
+):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    uploads = [upload(f"page-{n}.txt", b"page\n") for n in range(4)]
+
+    response = _post(practitioner_client, person, *uploads)
+
+    assert response.status_code == 400
+    assert "Choose 3 files or fewer at a time" in _errors(response)
+    assert Document.objects.count() == 0
+    assert stored_files(media_root) == []
+
+
 def test_default_size_limit_is_20_mb(settings):
     from config.settings import base
 
