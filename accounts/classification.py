@@ -58,6 +58,7 @@ PROJECT_APPS = (
     "documents",
     "reporting",
     "notifications",
+    "contact_log",
 )
 
 ID = DataClass.DIRECT_IDENTIFIER
@@ -195,6 +196,19 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "changed_at",
     ),
     "referrals.ReferralStatusChange.reason": TEXT,
+    **_fields(
+        "referrals.ReferralAllocation",
+        OPS,
+        "id",
+        "referral",
+        "assigned_to",
+        "team",
+        "kind",
+        "allocated_at",
+        "allocated_by",
+    ),
+    "referrals.ReferralAllocation.reason": TEXT,
+    **_fields("referrals.MyWorkLook", OPS, "id", "user", "looked_at"),
     # assessments -----------------------------------------------------------------------
     **_fields(
         "assessments.Screening", OPS, "id", "created_at", "updated_at", "referral", "screened_by"
@@ -574,6 +588,43 @@ FIELD_CLASSES: dict[str, DataClass] = {
     ),
     "treatment_requirements.OrderAllocation.reason": TEXT,
     **_fields("treatment_requirements.CaseloadLook", OPS, "id", "user", "looked_at"),
+    # contact_log ---------------------------------------------------------------------------
+    **_fields(
+        "contact_log.Contact",
+        OPS,
+        "id",
+        "created_at",
+        "updated_at",
+        "version",
+        "person",
+        "practitioner",
+        "referral",
+        "assessment",
+        "order",
+        "restricted_by",
+        "restricted_at",
+        "restriction_reviewed_by",
+        "restriction_reviewed_at",
+        "in_error_at",
+        "in_error_by",
+    ),
+    **_fields(
+        "contact_log.Contact",
+        AGG,
+        "contact_type",
+        "contact_at",
+        "outcome",
+        "author_team",
+        "restricted",
+        "restriction_reason",
+        "restriction_decision",
+    ),
+    # The note is special-category free text about one person (health, offending, third
+    # parties); "with whom" can name a third party.
+    **_fields("contact_log.Contact", TEXT, "note", "with_whom", "in_error_reason"),
+    **_fields("contact_log.ContactAddendum", OPS, "id", "contact", "added_by", "added_at"),
+    **_fields("contact_log.ContactAddendum", TEXT, "text", "reason"),
+    **_fields("contact_log.ContactEvent", OPS, "id", "contact", "kind", "by", "at"),
     # documents ---------------------------------------------------------------------------
     **_fields(
         "documents.Document",

@@ -30,6 +30,9 @@ class Kind:
     # A team's workload: figures per member (open referrals or active orders and what is
     # due), for whoever manages the team's work. Its scope TEAM means the user's own team.
     WORKLOAD = "workload"
+    # The contact log's entries on a person (contact_log): seen by the author's team only
+    # (TEAM for L&D, CASELOAD for probation; see contact_log/scopes.py).
+    CONTACT = "contact"
     # Files on a person's record (documents app). CHANGE is marking one recorded in error.
     DOCUMENT = "document"
 
@@ -46,8 +49,9 @@ class Action:
     # Giving an order to another responsible officer of its probation team, with a reason;
     # giving referrals to practitioners of the team.
     ALLOCATE = "allocate"
-    # Moving an order to another probation team (and one of its officers): decided by the
-    # supervising team's side; the receiving officer is told through their inbox.
+    # Moving an order to another probation team (and one of its officers), or a referral to
+    # another L&D team: decided by the holding team's side; the receiver is told through
+    # their inbox.
     TRANSFER = "transfer"
 
 
@@ -75,6 +79,7 @@ _LD = {
         Action.CHANGE: Scope.TEAM,
     },
     Kind.ORDER: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM},
+    Kind.CONTACT: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM, Action.CHANGE: Scope.TEAM},
     Kind.DOCUMENT: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM, Action.CHANGE: Scope.TEAM},
 }
 
@@ -88,6 +93,8 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
             **_LD[Kind.REFERRAL],
             Action.EXPORT: Scope.TEAM,
             Action.ALLOCATE: Scope.TEAM,
+            # Moving an open referral of the team to another L&D team (with a reason).
+            Action.TRANSFER: Scope.TEAM,
         },
         Kind.DASHBOARD: {Action.VIEW: Scope.TEAM, Action.EXPORT: Scope.TEAM},
         Kind.WORKLOAD: {Action.VIEW: Scope.TEAM},
@@ -107,6 +114,11 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
             # may hand an order over (policy decision flagged on issue 13).
             Action.ALLOCATE: Scope.CASELOAD,
             Action.TRANSFER: Scope.CASELOAD,
+        },
+        Kind.CONTACT: {
+            Action.VIEW: Scope.CASELOAD,
+            Action.CREATE: Scope.CASELOAD,
+            Action.CHANGE: Scope.CASELOAD,
         },
     },
     Role.PROVIDER_CLINICIAN: {

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("assessments/", include("assessments.urls")),
     path("orders/", include("treatment_requirements.urls")),
+    path("contacts/", include("contact_log.urls")),
     path("", include("documents.urls")),
     path("reporting/", include("reporting.urls")),
     path("inbox/", include("notifications.urls")),

@@ -14,6 +14,7 @@ class ReminderKind(models.TextChoices):
     REOFFENDING_CHECK_DUE = "reoffending_check_due", "Reoffending check due"
     DASHBOARD_UPDATED = "dashboard_updated", "Dashboards updated"
     ORDER_ALLOCATED = "order_allocated", "Order allocated to you"
+    REFERRAL_ALLOCATED = "referral_allocated", "Referral allocated or transferred to you"
     DOCUMENT_BLOCKED = "document_blocked", "Document blocked by the virus scan"
 
 

@@ -1,4 +1,5 @@
-"""Kept for the imports of this app: the helpers live in core.queueing (documents use them too)."""
+"""Queueing lives in core.queueing (the apps to the left of notifications nudge its tasks
+too, by name); kept here for the notifications modules and tests that import it."""
 
 from core.queueing import enqueue, enqueue_on_commit
 

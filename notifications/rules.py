@@ -10,13 +10,14 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
-from referrals.enums import ReferralStatus
-from referrals.models import Referral
+from referrals.enums import OPEN_STATUSES, AllocationKind, ReferralStatus
+from referrals.models import Referral, ReferralAllocation
 from referrals.pathway import timeliness_target
 
 from .enums import ReminderKind
@@ -26,12 +27,19 @@ LOOKBACK = timedelta(days=7)
 Rule = Callable[[], Iterable[ReminderSpec]]
 HOURLY_RULES: list[Rule] = []
 DAILY_RULES: list[Rule] = []
+# Hourly rules about a record given to someone: also run as soon as an allocation commits
+# (tasks.run_allocation_rules, queued by the allocating services), so the new holder's
+# inbox shows it within seconds; the hourly run stays the safety net.
+ALLOCATION_RULES: list[Rule] = []
 
 
-def register_rule(func: Rule, *, hourly: bool = False) -> Rule:
-    target = HOURLY_RULES if hourly else DAILY_RULES
-    if func not in target:
-        target.append(func)
+def register_rule(func: Rule, *, hourly: bool = False, on_allocation: bool = False) -> Rule:
+    targets = [HOURLY_RULES if hourly or on_allocation else DAILY_RULES]
+    if on_allocation:
+        targets.append(ALLOCATION_RULES)
+    for target in targets:
+        if func not in target:
+            target.append(func)
     return func
 
 
@@ -101,6 +109,62 @@ def referral_not_assessed() -> list[ReminderSpec]:
 
 register_rule(referral_not_screened, hourly=True)
 register_rule(referral_not_assessed, hourly=True)
+
+
+_ALLOCATED_TITLES = {
+    (AllocationKind.ALLOCATION, True): "Referral {ref} has been allocated to you",
+    (AllocationKind.TRANSFER, True): "Referral {ref} has been transferred to you",
+    (AllocationKind.TRANSFER, False): "Referral {ref} has been transferred to your team",
+}
+
+
+def referral_allocated() -> list[ReminderSpec]:
+    """A referral allocated or transferred within the look-back window (a ReferralAllocation
+    row, referrals.services): one reminder per allocation, while the referral is open and
+    still where that allocation put it. To the practitioner it was given to (not when they
+    took it themselves); a transfer to a team with nobody assigned goes to that team's
+    leads. Wording and link carry the reference only."""
+    now = timezone.now()
+    to_someone = Q(
+        assigned_to__isnull=False,
+        assigned_to__is_active=True,
+        referral__assigned_to_id=F("assigned_to_id"),
+    ) & ~Q(allocated_by_id=F("assigned_to_id"))
+    to_team = Q(
+        assigned_to__isnull=True,
+        kind=AllocationKind.TRANSFER,
+        referral__assigned_to__isnull=True,
+    )
+    rows = (
+        ReferralAllocation.objects.filter(
+            allocated_at__gte=now - LOOKBACK,
+            allocated_at__lte=now,
+            referral__status__in=OPEN_STATUSES,
+            referral__team_id=F("team_id"),
+        )
+        .filter(to_someone | to_team)
+        .values_list("pk", "referral_id", "team_id", "assigned_to_id", "kind", "allocated_at")
+    )
+    leads = team_leads_by_team(row[2] for row in rows if row[3] is None)
+    specs = []
+    for pk, referral_id, team_id, assignee_id, kind, allocated_at in rows:
+        title = _ALLOCATED_TITLES[(kind, assignee_id is not None)]
+        for recipient in [assignee_id] if assignee_id else leads.get(team_id, []):
+            specs.append(
+                ReminderSpec(
+                    kind=ReminderKind.REFERRAL_ALLOCATED,
+                    subject_type="referrals.referralallocation",
+                    subject_id=pk,
+                    due_on=timezone.localdate(allocated_at),
+                    recipient_id=recipient,
+                    title=title.format(ref=f"R{referral_id:06d}"),
+                    link=link_to("referrals:referral_detail", referral_id),
+                )
+            )
+    return specs
+
+
+register_rule(referral_allocated, on_allocation=True)
 
 
 def dashboard_updated_reminders(*, run) -> list[ReminderSpec]:

@@ -309,7 +309,7 @@ def order_allocated() -> list[ReminderSpec]:
     ]
 
 
-register_rule(order_allocated, hourly=True)
+register_rule(order_allocated, on_allocation=True)
 register_rule(outcome_not_recorded, hourly=True)
 register_rule(appointment_tomorrow)
 register_rule(enforcement_deadlines)

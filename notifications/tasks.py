@@ -33,6 +33,13 @@ def run_hourly_rules():
     return rules.run_rules(rules.HOURLY_RULES)
 
 
+@shared_task(name="notifications.run_allocation_rules")
+def run_allocation_rules():
+    """Queued on commit by the services that allocate referrals and orders: the reminder to
+    the new holder now rather than at the next hourly run (which also runs these rules)."""
+    return rules.run_rules(rules.ALLOCATION_RULES)
+
+
 @shared_task(name="notifications.run_daily_rules")
 def run_daily_rules():
     return rules.run_rules(rules.DAILY_RULES)

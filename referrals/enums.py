@@ -64,3 +64,11 @@ class ClosureReason(models.TextChoices):
     OUT_OF_SCOPE = "out_of_scope", "Not in scope for this service"
     DUPLICATE = "duplicate", "Duplicate referral"
     OTHER = "other", "Other"
+
+
+class AllocationKind(models.TextChoices):
+    """How a referral reached its holder: allocated within its team, or transferred from
+    another L&D team (then with a reason)."""
+
+    ALLOCATION = "allocation", "Allocated"
+    TRANSFER = "transfer", "Transferred"

@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils import timezone
 
-from accounts.enums import Role
-from accounts.models import User
+from accounts.enums import Role, TeamKind
+from accounts.models import Team, User
 from core.forms import ShortModelChoiceField
 
 from .enums import ClosureReason, ReferralSource, ReferralStatus
@@ -323,7 +323,8 @@ class ReferralForm(CleanTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         team_id = self.instance.team_id if self.instance.pk else user.team_id
-        self.fields["site"].queryset = user_sites(team_id)
+        # A referral transferred from another team keeps the site where it was received.
+        self.fields["site"].queryset = user_sites(team_id, keep=self.instance.site_id)
         self.fields["site"].empty_label = "Select a custody suite or court"
         self.fields["assigned_to"].queryset = team_practitioners(team_id)
         self.fields["assigned_to"].required = False
@@ -412,10 +413,13 @@ class ReferralForm(CleanTextMixin, forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k not in skip}
 
 
-def user_sites(team_id):
+def user_sites(team_id, *, keep=None):
+    """The team's active sites, and the site `keep` (the record's own) whatever its team."""
+    from django.db.models import Q
+
     from accounts.models import Site
 
-    return Site.objects.filter(team_id=team_id, is_active=True).order_by("name")
+    return Site.objects.filter(Q(team_id=team_id, is_active=True) | Q(pk=keep)).order_by("name")
 
 
 def team_practitioners(team_id):
@@ -629,3 +633,84 @@ class ReferralAssignForm(forms.Form):
         self.fields["assigned_to"].queryset = team_practitioners(referral.team_id)
         self.fields["assigned_to"].initial = referral.assigned_to_id
         self.fields["version"].initial = referral.version
+
+
+def transfer_teams(current_team_id):
+    """Active L&D teams a referral of `current_team_id` can move to."""
+    return (
+        Team.objects.filter(kind=TeamKind.LIAISON_DIVERSION, is_active=True)
+        .exclude(pk=current_team_id)
+        .order_by("name")
+    )
+
+
+class _PractitionerChoice(ShortModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.display_name}, {obj.team.name}"
+
+
+class ReferralTransferForm(CleanTextMixin, forms.Form):
+    """Move a referral to another L&D team (services.referral_transfer checks it again)."""
+
+    team = ShortModelChoiceField(
+        queryset=None, label="Team to transfer it to", empty_label="Choose a team"
+    )
+    assignee = _PractitionerChoice(
+        queryset=None,
+        required=False,
+        label="Practitioner in that team (optional)",
+        empty_label="Nobody yet: the team's leads allocate it",
+        help_text="Only practitioners of the team you choose above",
+    )
+    reason = forms.CharField(
+        label="Why is the referral moving to another team?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, the person was moved to a custody suite the other team covers",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = transfer_teams(referral.team_id)
+        self.fields["team"].queryset = teams
+        self.fields["assignee"].queryset = (
+            User.objects.filter(
+                team__in=teams, is_active=True, role__in=[Role.PRACTITIONER, Role.TEAM_LEAD]
+            )
+            .select_related("team")
+            .order_by("team__name", "first_name", "last_name", "id")
+        )
+        self.fields["version"].initial = referral.version
+        self._tidy_fields()
+        self.fields["team"].error_messages.update(
+            required="Choose the team to transfer the referral to",
+            invalid_choice="Choose an active Liaison & Diversion team other than this one",
+        )
+        self.fields["assignee"].error_messages["invalid_choice"] = (
+            "Choose an active practitioner of the team it is moving to"
+        )
+        self.fields["reason"].error_messages["required"] = (
+            "Enter why the referral is moving to another team"
+        )
+        for validator in self.fields["reason"].validators:
+            if isinstance(validator, MaxLengthValidator):
+                validator.message = "The reason must be 500 characters or fewer"
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field.select("team"),
+            Field.select("assignee"),
+            Field.textarea("reason"),
+            Field("version"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        team, assignee = cleaned.get("team"), cleaned.get("assignee")
+        if team and assignee and assignee.team_id != team.pk:
+            self.add_error(
+                "assignee", "Choose a practitioner of the team it is moving to, or nobody"
+            )
+        return cleaned

@@ -12,6 +12,7 @@ from core.models import VersionedModel
 from .enums import (
     AWAITING_STATUSES,
     OPEN_STATUSES,
+    AllocationKind,
     ClosureReason,
     Gender,
     ReferralSource,
@@ -304,3 +305,71 @@ class ReferralStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status or 'new'} -> {self.to_status}"
+
+
+class ReferralAllocation(models.Model):
+    """A referral given to a practitioner of its team (or left unassigned), or transferred
+    to another L&D team, with who did it and why. Written by referrals.services
+    referral_assign (also in bulk) and referral_transfer; read by the referral's
+    "Allocation history", the person's timeline, "New to me" on My work and the inbox
+    reminder (notifications.rules.referral_allocated)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="allocations")
+    # None: left unassigned (unassigned, or transferred to the team without a practitioner).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referral_allocations",
+    )
+    # The team holding the referral from this allocation on.
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(
+        max_length=16, choices=AllocationKind.choices, default=AllocationKind.ALLOCATION
+    )
+    # Required for a transfer; free text about the case, so never in the audit trail.
+    reason = models.CharField(max_length=500, blank=True)
+    allocated_at = models.DateTimeField(default=timezone.now)
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-allocated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind=AllocationKind.TRANSFER) | ~models.Q(reason=""),
+                name="referral_transfer_needs_reason",
+            ),
+        ]
+        indexes = [
+            # New to me: a practitioner's allocations since their last look at My work.
+            models.Index(
+                fields=["assigned_to", "allocated_at", "id"], name="referral_alloc_assignee"
+            ),
+            # New to me for team leads: transfers into the team with nobody assigned.
+            models.Index(
+                fields=["team", "allocated_at", "id"],
+                condition=models.Q(assigned_to__isnull=True, kind=AllocationKind.TRANSFER),
+                name="referral_alloc_team_unassigned",
+            ),
+            # The hourly reminder rule's look-back window.
+            models.Index(fields=["allocated_at"], name="referral_alloc_recent"),
+        ]
+
+    def __str__(self):
+        return f"Referral R{self.referral_id:06d} {self.get_kind_display().lower()}"
+
+
+class MyWorkLook(models.Model):
+    """When a user last opened My work: referrals allocated or transferred to them after it
+    are "New to me" (the same pattern as treatment_requirements.CaseloadLook)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="my_work_look"
+    )
+    looked_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"My work last opened {self.looked_at:%d/%m/%Y %H:%M}"

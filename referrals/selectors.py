@@ -35,10 +35,12 @@ from django.db.models import (
     Case,
     CharField,
     DateTimeField,
+    Exists,
     Expression,
     F,
     IntegerField,
     OrderBy,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -49,11 +51,18 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.policy import Action, Kind, get_for_user_or_404, scoped
+from accounts.policy import Action, Kind, get_for_user_or_404, permits, scoped
 from core.queries import capped_count
 
-from .enums import AWAITING_STATUSES, OPEN_STATUSES, ReferralSource
-from .models import Person, Referral, ReferralStatusChange, name_key
+from .enums import AWAITING_STATUSES, OPEN_STATUSES, AllocationKind, ReferralSource
+from .models import (
+    MyWorkLook,
+    Person,
+    Referral,
+    ReferralAllocation,
+    ReferralStatusChange,
+    name_key,
+)
 from .pathway import URGENCY_ORDER, due_at, due_label, is_overdue, timeliness_target
 
 PAGE_SIZE = 25
@@ -61,6 +70,10 @@ MY_WORK_LIMIT = 10  # per queue: most urgent first; each links to the whole queu
 # My work counts stop here ("1,000+"): counting every open referral of a large team costs a
 # scan that grows with the table, and nobody acts on the exact figure above this.
 MY_WORK_COUNT_CAP = 1000
+# "New to me" the first time a user opens My work: what was allocated this long ago (as the
+# caseload's treatment_requirements.caseload_week.NEW_TO_ME_FIRST_LOOK_DAYS).
+NEW_TO_ME_FIRST_LOOK_DAYS = 14
+NEW_TO_ME_LIMIT = 25
 
 TimelineProvider = Callable[[Person, object], Iterable[dict]]
 ReferralPanel = Callable[[object, Referral], dict | None]
@@ -364,6 +377,62 @@ def _queue(queryset, limit: int, now: datetime) -> dict:
     return {"rows": mark_overdue(rows, now), "count": count, "count_label": label}
 
 
+# New to me (My work) -------------------------------------------------------------------
+
+
+def my_work_last_look(user) -> datetime | None:
+    return MyWorkLook.objects.filter(user=user).values_list("looked_at", flat=True).first()
+
+
+def new_to_me_since(user, looked_at: datetime | None) -> datetime:
+    """Allocations after this are new to the user: after their last look at My work, or
+    within the last NEW_TO_ME_FIRST_LOOK_DAYS if they never opened it."""
+    if looked_at is not None:
+        return looked_at
+    return timezone.now() - timedelta(days=NEW_TO_ME_FIRST_LOOK_DAYS)
+
+
+def _new_to_me_q(user) -> Q:
+    """Allocations that gave the referral to `user` (by someone else), and, for a user who
+    allocates the team's referrals, transfers into their team with nobody assigned; only
+    while the referral is still where that allocation put it."""
+    given = Q(assigned_to=user, referral__assigned_to=user) & ~Q(allocated_by=user)
+    if permits(user, Action.ALLOCATE, Kind.REFERRAL):
+        given |= Q(
+            assigned_to__isnull=True,
+            kind=AllocationKind.TRANSFER,
+            team_id=user.team_id,
+            referral__assigned_to__isnull=True,
+        )
+    return given & Q(referral__team_id=F("team_id"), referral__status__in=OPEN_STATUSES)
+
+
+def new_to_me(*, user, since: datetime, limit: int = NEW_TO_ME_LIMIT) -> dict:
+    """My work's "New to me": the user's referrals whose latest allocation (_new_to_me_q)
+    came after `since`, most recent first: {"rows" (allocations, each with its referral and
+    person), "count", "count_label"}. The count stops at MY_WORK_COUNT_CAP."""
+    later = ReferralAllocation.objects.filter(
+        referral=OuterRef("referral_id"), pk__gt=OuterRef("pk")
+    )
+    allocations = (
+        ReferralAllocation.objects.filter(
+            _new_to_me_q(user),
+            allocated_at__gt=since,
+            referral__in=referrals_visible_to(user),
+        )
+        .exclude(Exists(later))
+        .order_by("-allocated_at", "-id")
+    )
+    count = capped_count(allocations, MY_WORK_COUNT_CAP)
+    label = f"{MY_WORK_COUNT_CAP:,}+" if count > MY_WORK_COUNT_CAP else f"{count:,}"
+    rows = list(
+        annotate_person_markers(allocations, "referral__person").select_related(
+            "referral", "referral__person", "allocated_by", "team"
+        )[:limit]
+    )
+    return {"rows": rows, "count": count, "count_label": label}
+
+
 def likely_matches(*, user, given_name: str, family_name: str, date_of_birth) -> list[Person]:
     """People the user may see born on the same date, or on the date with the day and month
     the other way round (03/07 typed as 07/03), with a name that folds the same.
@@ -453,6 +522,49 @@ def _referral_events(person: Person, user) -> Iterable[dict]:
 
 
 register_timeline_provider(_referral_events)
+
+
+def referral_allocations(referral: Referral) -> list[ReferralAllocation]:
+    """The referral's allocation history, oldest first (the referral page; whoever may see
+    the referral sees where it has been)."""
+    return list(
+        referral.allocations.select_related("assigned_to", "team", "allocated_by").order_by(
+            "allocated_at", "id"
+        )
+    )
+
+
+def _allocation_title(allocation: ReferralAllocation) -> str:
+    ref = f"Referral R{allocation.referral_id:06d}"
+    if allocation.kind == AllocationKind.TRANSFER:
+        who = f" ({allocation.assigned_to.display_name})" if allocation.assigned_to else ""
+        return f"{ref} transferred to {allocation.team.name}{who}"
+    if allocation.assigned_to is None:
+        return f"{ref} unassigned"
+    return f"{ref} allocated to {allocation.assigned_to.display_name}"
+
+
+def _allocation_events(person: Person, user) -> Iterable[dict]:
+    """Allocations and transfers of the person's referrals the user may see (one query)."""
+    visible = getattr(person, "_visible_referrals", None)
+    if visible is None:
+        visible = person_referrals(user=user, person=person)
+    urls = {referral.pk: referral.get_absolute_url() for referral in visible}
+    allocations = (
+        ReferralAllocation.objects.filter(referral_id__in=urls)
+        .select_related("assigned_to", "team", "allocated_by")
+        .order_by("allocated_at", "id")
+    )
+    for allocation in allocations:
+        yield {
+            "when": allocation.allocated_at,
+            "title": _allocation_title(allocation),
+            "detail": allocation.reason,
+            "url": urls[allocation.referral_id],
+        }
+
+
+register_timeline_provider(_allocation_events)
 
 
 def person_timeline(person: Person, user) -> list[dict]:

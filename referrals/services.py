@@ -5,12 +5,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import audit_record
-from accounts.enums import AuditAction
+from accounts.enums import AuditAction, Role, TeamKind
 from core.concurrency import StaleEditError, save_if_current
+from core.queueing import enqueue_on_commit
 
-from .enums import ClosureReason, ReferralStatus
-from .models import Person, Referral, ReferralStatusChange
+from .enums import AllocationKind, ClosureReason, ReferralStatus
+from .models import MyWorkLook, Person, Referral, ReferralAllocation, ReferralStatusChange
 from .pathway import move_refusal
+
+TRANSFER_REASON_MAX_LENGTH = 500
+# The new holder's inbox reminder (notifications.rules.referral_allocated) is written by
+# the allocation rules, run hourly; this task (named, as the beat schedule names it: the
+# notifications app sits to the right of this one) runs them as soon as an allocation
+# commits, so it reaches the inbox within seconds.
+ALLOCATION_REMINDERS_TASK = "notifications.run_allocation_rules"
 
 
 @transaction.atomic
@@ -43,7 +51,8 @@ def referral_create(
 ) -> Referral:
     """Record a new referral for `person` in the user's team.
 
-    Side effects: the first status-history row and an audit entry.
+    Side effects: the first status-history row, an allocation row when it is given to a
+    practitioner at once, and an audit entry.
     """
     referral = Referral(**data, person=person, team=by.team, created_by=by)
     referral.full_clean()
@@ -56,6 +65,8 @@ def referral_create(
         changed_by=by,
         reason="Referral received",
     )
+    if referral.assigned_to_id is not None:
+        _allocation_record(referral, by=by)
     audit_record(
         action=AuditAction.CREATE, user=by, obj=referral, person_id=person.pk, request=request
     )
@@ -88,12 +99,18 @@ def referral_intake(
 def referral_update(
     *, referral: Referral, expected_version: int, vulnerabilities=None, by, request=None
 ) -> Referral:
-    """Save edits to a referral unless someone else saved first (StaleEditError)."""
+    """Save edits to a referral unless someone else saved first (StaleEditError).
+
+    Side effects: an allocation row if the edit changed who it is assigned to; audit entry.
+    """
     referral.full_clean()
     referral.refresh_reoffending_due()
+    held_by = Referral.objects.values_list("assigned_to_id", flat=True).get(pk=referral.pk)
     save_if_current(referral, expected_version=expected_version)
     if vulnerabilities is not None:
         referral.vulnerabilities.set(vulnerabilities)
+    if referral.assigned_to_id != held_by:
+        _allocation_record(referral, by=by)
     audit_record(
         action=AuditAction.CHANGE,
         user=by,
@@ -188,15 +205,29 @@ def referral_transition(
 def referral_assign(
     *, referral: Referral, assignee, by, expected_version: int | None = None, request=None
 ) -> Referral:
-    """Allocate a referral to a practitioner of its team (or unassign with None)."""
+    """Allocate a referral to a practitioner of its team (or unassign with None).
+
+    Side effects: an allocation row when the holder changes (the referral's allocation
+    history, "New to me" and the new holder's inbox reminder, nudged on commit), an audit
+    entry.
+    """
+    _assign(referral, assignee, by=by, expected_version=expected_version, request=request)
+    _remind_on_commit()
+    return referral
+
+
+def _assign(referral: Referral, assignee, *, by, expected_version, request) -> None:
     if assignee is not None and assignee.team_id != referral.team_id:
         raise ValidationError({"assigned_to": "Choose a practitioner from this referral's team"})
+    changed = (assignee.pk if assignee else None) != referral.assigned_to_id
     referral.assigned_to = assignee
     save_if_current(
         referral,
         expected_version=referral.version if expected_version is None else expected_version,
         update_fields=["assigned_to", "updated_at"],
     )
+    if changed:
+        _allocation_record(referral, by=by)
     audit_record(
         action=AuditAction.CHANGE,
         user=by,
@@ -205,15 +236,32 @@ def referral_assign(
         detail="assigned",
         request=request,
     )
-    return referral
+
+
+def _allocation_record(
+    referral: Referral, *, by, kind=AllocationKind.ALLOCATION, reason=""
+) -> ReferralAllocation:
+    return ReferralAllocation.objects.create(
+        referral=referral,
+        assigned_to_id=referral.assigned_to_id,
+        team_id=referral.team_id,
+        kind=kind,
+        reason=reason,
+        allocated_by=by,
+    )
+
+
+def _remind_on_commit():
+    enqueue_on_commit(ALLOCATION_REMINDERS_TASK, once=True)
 
 
 def referrals_allocate(*, referral_ids: list[int], queryset, assignee, by, request=None) -> int:
     """Allocate several referrals to one practitioner, all or none.
 
     `queryset` holds the referrals the user may allocate (the caller scopes it through the
-    policy); an id outside it refuses the whole lot with Referral.DoesNotExist. Each goes
-    through referral_assign (its history is the audit entry). Returns how many.
+    policy); an id outside it refuses the whole lot with Referral.DoesNotExist. Each is
+    allocated as referral_assign does (allocation row, audit entry); the reminders are
+    nudged once for the lot. Returns how many.
     """
     ids = sorted(set(referral_ids))
     with transaction.atomic():
@@ -221,5 +269,79 @@ def referrals_allocate(*, referral_ids: list[int], queryset, assignee, by, reque
         if len(referrals) != len(ids):
             raise Referral.DoesNotExist("A selected referral is outside your team")
         for referral in referrals:
-            referral_assign(referral=referral, assignee=assignee, by=by, request=request)
+            _assign(referral, assignee, by=by, expected_version=None, request=request)
+        _remind_on_commit()
     return len(referrals)
+
+
+def referral_transfer(
+    *, referral: Referral, team, assignee=None, reason: str, expected_version: int, by, request=None
+) -> ReferralAllocation:
+    """Move an open referral to another active L&D team, for `reason`, optionally straight
+    to an active practitioner (or team lead) of that team; otherwise it waits there
+    unassigned. Who may is the policy's Action.TRANSFER on the referral (the caller loads
+    it through the policy). Refuses the same team, a closed referral and a stale edit.
+
+    Side effects: a transfer row in the allocation history (with the reason: the referral
+    page, the person's timeline, "New to me" and the inbox reminder of the practitioner, or
+    of the receiving team's leads, nudged on commit), an audit entry with ids only.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the referral is moving to another team"})
+    if len(reason) > TRANSFER_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": f"The reason must be {TRANSFER_REASON_MAX_LENGTH} characters or fewer"}
+        )
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if locked.version != expected_version:
+            raise StaleEditError()
+        _check_transfer(locked, team, assignee)
+        locked.team, locked.assigned_to = team, assignee
+        save_if_current(
+            locked,
+            expected_version=expected_version,
+            update_fields=["team", "assigned_to", "updated_at"],
+        )
+        allocation = _allocation_record(locked, by=by, kind=AllocationKind.TRANSFER, reason=reason)
+        audit_record(
+            action=AuditAction.CHANGE,
+            user=by,
+            obj=locked,
+            person_id=locked.person_id,
+            detail=f"transferred to team {team.pk}",
+            request=request,
+        )
+        _remind_on_commit()
+    referral.team, referral.assigned_to, referral.version = team, assignee, locked.version
+    return allocation
+
+
+def _check_transfer(referral: Referral, team, assignee) -> None:
+    if not referral.is_open:
+        raise ValidationError("This referral is closed: reopen it before transferring it")
+    if team is None or team.kind != TeamKind.LIAISON_DIVERSION or not team.is_active:
+        raise ValidationError({"team": "Choose an active Liaison & Diversion team"})
+    if team.pk == referral.team_id:
+        raise ValidationError({"team": "The referral is already with this team: choose another"})
+    if assignee is not None and (
+        assignee.team_id != team.pk
+        or not assignee.is_active
+        or assignee.role not in (Role.PRACTITIONER, Role.TEAM_LEAD)
+    ):
+        raise ValidationError(
+            {"assignee": "Choose an active practitioner of the team it is moving to"}
+        )
+
+
+def my_work_look_record(*, user, looked_at) -> None:
+    """Remember that `user` saw what was new to them on My work up to `looked_at` ("New to
+    me" lists the referrals allocated or transferred after it). One upsert, first look or
+    not (as treatment_requirements.services.caseload_look_record)."""
+    MyWorkLook.objects.bulk_create(
+        [MyWorkLook(user=user, looked_at=looked_at)],
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["looked_at"],
+    )

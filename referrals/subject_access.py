@@ -10,12 +10,18 @@ exported and anonymised without anyone remembering to add it.
 with every classified field except SECRET ones; a foreign key to a member of staff is shown
 as the staff member's name ("recorded by"), other foreign keys as their id, plus audit
 entries summarised as counts per month, action and role (never raw entries or addresses).
+
+An app may keep some rows of its models out of the export (a restricted contact note not
+yet released by a review): `register_withheld_from_export(model, condition, explanation)`,
+where condition() is a Q over the model's rows. The export leaves those rows out and says
+so under "withheld" (the section's title, how many rows, why); retention still reaches them.
 A model may say how its section is to be read with a `subject_access_note` attribute
 (documents: the files themselves are sent separately), shown with the section.
 """
 
 import datetime
 from collections import Counter, deque
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 
@@ -36,6 +42,13 @@ from .models import Person
 _NOT_PERSON_RECORD_APPS = frozenset({"accounts", "core", "reporting"})
 _MAX_DEPTH = 5
 _EXPORTED = tuple(cls for cls in DataClass if cls != DataClass.SECRET)
+# model -> (condition over its rows, explanation shown in the export)
+_WITHHELD: dict[type[models.Model], tuple[Callable[[], Q], str]] = {}
+
+
+def register_withheld_from_export(model, condition: Callable[[], Q], explanation: str):
+    """Leave `model` rows matching condition() out of the subject access export."""
+    _WITHHELD[model] = (condition, explanation)
 
 
 @cache
@@ -177,13 +190,20 @@ def audit_summary(person_id):
 def subject_access_export(*, person: Person) -> dict:
     """Everything held about `person`, section by section (see the module docstring)."""
     staff_model = get_user_model()
-    sections = [
-        _section(model, queryset, staff_model)
-        for model, queryset in person_record_querysets([person.pk])
-    ]
+    sections, withheld = [], []
+    for model, queryset in person_record_querysets([person.pk]):
+        if model in _WITHHELD:
+            condition, explanation = _WITHHELD[model]
+            held_back = queryset.filter(condition()).count()
+            if held_back:
+                title = str(model._meta.verbose_name_plural).capitalize()
+                withheld.append({"title": title, "count": held_back, "reason": explanation})
+            queryset = queryset.exclude(condition())
+        sections.append(_section(model, queryset, staff_model))
     return {
         "person_id": person.pk,
         "generated_at": timezone.now().isoformat(),
         "sections": [section for section in sections if section["rows"]],
+        "withheld": withheld,
         "audit_summary": audit_summary(person.pk),
     }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("referrals/<int:pk>/edit/", views.referral_edit, name="referral_edit"),
     path("referrals/<int:pk>/status/", views.referral_transition, name="referral_transition"),
     path("referrals/<int:pk>/assign/", views.referral_assign, name="referral_assign"),
+    path("referrals/<int:pk>/transfer/", views.referral_transfer, name="referral_transfer"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/subject-access/", views.subject_access, name="subject_access"),

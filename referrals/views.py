@@ -10,12 +10,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import audit_record
 from accounts.enums import AuditAction, Role
-from accounts.policy import Action, Kind, permits, require, scoped
+from accounts.policy import Action, Kind, may, permits, require, scoped
 from core.concurrency import StaleEditError
 from core.search_tokens import store_search, stored_search
 
@@ -29,13 +30,21 @@ from .forms import (
     ReferralFilterForm,
     ReferralForm,
     ReferralSearchForm,
+    ReferralTransferForm,
     ReferralTransitionForm,
 )
 from .models import Referral
 
 SEARCH_SESSION_KEY = "referral_searches"
 FILTER_PARAMS = (
-    "queue", "status", "source", "site", "assignee", "received_from", "received_to", "sort"
+    "queue",
+    "status",
+    "source",
+    "site",
+    "assignee",
+    "received_from",
+    "received_to",
+    "sort",
 )
 
 
@@ -50,10 +59,20 @@ def _audit_view(request, obj, person_id):
 
 @require_http_methods(["GET"])
 def my_work(request):
+    """The user's queues, and what was allocated or transferred to them since they last
+    looked ("New to me"; the look is recorded once the page has rendered)."""
     require(request, Action.VIEW, Kind.REFERRAL)
+    opened_at = timezone.now()
     queues = selectors.my_work(user=request.user)
-    context = {"queues": queues}
-    return render(request, "referrals/my_work.html", context)
+    since = selectors.new_to_me_since(request.user, selectors.my_work_last_look(request.user))
+    context = {
+        "queues": queues,
+        "new_to_me": selectors.new_to_me(user=request.user, since=since),
+        "new_to_me_since": since,
+    }
+    response = render(request, "referrals/my_work.html", context)
+    services.my_work_look_record(user=request.user, looked_at=opened_at)
+    return response
 
 
 def _filter_query(params, **extra) -> str:
@@ -78,7 +97,9 @@ def referral_list(request):
                 detail=f"referral list search by {search['kind']}",
                 request=request,
             )
-            query = _filter_query(request.GET, search=store_search(request, SEARCH_SESSION_KEY, search))
+            query = _filter_query(
+                request.GET, search=store_search(request, SEARCH_SESSION_KEY, search)
+            )
             return redirect(f"{reverse('referrals:referral_list')}?{query}")
     elif search:
         search_form = ReferralSearchForm(initial={"q": search["value"]})
@@ -264,6 +285,9 @@ def _render_referral(request, referral, *, transition_form=None, assign_form=Non
         "assign_form": assign_form,
         "action_forms": [transition_form, assign_form],
         "may_allocate": request.user.role == Role.TEAM_LEAD,
+        "may_transfer": referral.is_open
+        and may(request.user, Action.TRANSFER, Kind.REFERRAL, referral),
+        "allocations": selectors.referral_allocations(referral),
         "panels": selectors.referral_panels(request, referral),
     }
     return render(request, "referrals/referral_detail.html", context, status=status)
@@ -330,6 +354,46 @@ def referral_transition(request, pk):
             messages.success(request, f"Referral {referral.reference} is now {label}")
             return redirect(referral)
     return _render_referral(request, referral, transition_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def referral_transfer(request, pk):
+    """GET: the form (another active L&D team, optionally one of its practitioners, and
+    why); POST: move the referral there (services.referral_transfer). The team it left can
+    no longer open it, so the confirmation is shown on My work."""
+    referral = selectors.referral_get_for_user(request, pk, Action.TRANSFER)
+    if not referral.is_open:
+        messages.error(request, "This referral is closed: reopen it before transferring it.")
+        return redirect(referral)
+    form = ReferralTransferForm(request.POST or None, referral=referral)
+    status = 400 if request.method == "POST" else 200
+    if request.method == "GET":
+        _audit_view(request, referral, referral.person_id)
+    elif form.is_valid():
+        team, assignee = form.cleaned_data["team"], form.cleaned_data["assignee"]
+        try:
+            services.referral_transfer(
+                referral=referral,
+                team=team,
+                assignee=assignee,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                request=request,
+            )
+        except StaleEditError as exc:
+            form.add_error(None, exc.messages[0])
+            status = 409
+        except ValidationError as exc:
+            _attach_errors(None, form, exc)
+        else:
+            to = f" and allocated to {assignee.display_name}" if assignee else ""
+            messages.success(
+                request, f"Referral {referral.reference} transferred to {team.name}{to}"
+            )
+            return redirect("referrals:my_work")
+    context = {"form": form, "form_list": [form], "referral": referral, "person": referral.person}
+    return render(request, "referrals/referral_transfer.html", context, status=status)
 
 
 @require_POST
@@ -416,6 +480,7 @@ def person_detail(request, pk):
         "may_refer": _may(request.user, Action.CREATE, Kind.REFERRAL),
         "may_edit": _may(request.user, Action.CHANGE, Kind.PERSON),
         "may_export": _may(request.user, Action.EXPORT, Kind.PERSON),
+        "may_see_contacts": _may(request.user, Action.VIEW, Kind.CONTACT),
         "may_see_documents": _may(request.user, Action.VIEW, Kind.DOCUMENT),
     }
     return render(request, "referrals/person_detail.html", context)

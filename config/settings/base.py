@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "referrals",
     "assessments",
     "treatment_requirements",
+    "contact_log",
     "documents",
     "reporting",
     "notifications",

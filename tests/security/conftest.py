@@ -178,6 +178,21 @@ def _seed_pathway(data, team_a):
     data.evidence = [data.signed.formulation, "Matrix evidence: DAST-10 total 7, substantial."]
     data.recommended = f"Recommendation {data.recommendation.reference} made"
     _seed_consent_elsewhere(data, team_a)
+    _seed_contact(data, team_a)
+
+
+def _seed_contact(data, team_a):
+    """A contact on the person by team A's practitioner (contact_log): its note is secret to
+    every other team."""
+    from tests.contact_log.factories import ContactFactory
+
+    data.contact = ContactFactory(
+        person=data.person,
+        practitioner=data.users[Role.PRACTITIONER],
+        author_team=team_a,
+        note="Matrix contact note: spoke to her sister about the eviction.",
+    )
+    data.secrets.append(data.contact.note)
 
 
 def _seed_document(data):

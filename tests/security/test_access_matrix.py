@@ -136,6 +136,9 @@ URL_RULES: dict[str, Rule] = {
     "referrals:referral_assign": rule(
         Kind.REFERRAL, Action.CHANGE, kwargs=_referral, obj=lambda s: s.referral, method="post"
     ),
+    "referrals:referral_transfer": rule(
+        Kind.REFERRAL, Action.TRANSFER, kwargs=_referral, obj=lambda s: s.referral
+    ),
     "referrals:person_detail": rule(
         Kind.PERSON, Action.VIEW, kwargs=_person, obj=lambda s: s.person
     ),
@@ -302,6 +305,37 @@ URL_RULES: dict[str, Rule] = {
     "treatment_requirements:reoffending_new": rule(Kind.ORDER, Action.ENFORCE, **_order_referral),
     "treatment_requirements:reoffending_check": rule(
         Kind.ORDER, Action.ENFORCE, **_order_referral
+    ),
+    # contact log: the person's log and the add form need the person in scope; a contact
+    # is its author team's (TEAM for L&D, CASELOAD for probation: contact_log/scopes.py)
+    "contact_log:contact_log": rule(
+        Kind.CONTACT,
+        Action.VIEW,
+        kwargs=_person,
+        obj=lambda s: s.person,
+        scope_check=(Kind.PERSON, Action.VIEW),
+    ),
+    "contact_log:contact_new": rule(
+        Kind.CONTACT,
+        Action.CREATE,
+        kwargs=_person,
+        obj=lambda s: s.person,
+        scope_check=(Kind.PERSON, Action.VIEW),
+    ),
+    "contact_log:contact_detail": rule(
+        Kind.CONTACT, Action.VIEW, kwargs=_pk("contact"), obj=lambda s: s.contact
+    ),
+    "contact_log:contact_addendum": rule(
+        Kind.CONTACT, Action.CHANGE, kwargs=_pk("contact"), obj=lambda s: s.contact
+    ),
+    "contact_log:contact_in_error": rule(
+        Kind.CONTACT, Action.CHANGE, kwargs=_pk("contact"), obj=lambda s: s.contact
+    ),
+    "contact_log:contact_restrict": rule(
+        Kind.CONTACT, Action.CHANGE, kwargs=_pk("contact"), obj=lambda s: s.contact
+    ),
+    "contact_log:contact_review": rule(
+        Kind.CONTACT, Action.CHANGE, kwargs=_pk("contact"), obj=lambda s: s.contact
     ),
     # documents: the person's list and the upload form are about the person (whom the
     # visitor must be able to see); download and removal are about the document itself.

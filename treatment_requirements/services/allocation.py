@@ -8,6 +8,8 @@ from accounts.audit import audit_record
 from accounts.enums import AuditAction, Role, TeamKind
 from accounts.policy import Action, Kind, permits
 from core.concurrency import save_if_current
+from core.queueing import enqueue_on_commit
+from referrals.services import ALLOCATION_REMINDERS_TASK
 
 from ..models import Order, OrderAllocation, OrderEvent
 from ._common import _check_active, _lock_order
@@ -24,7 +26,8 @@ def order_reallocate(
     order's own team, or another one when `by` may transfer orders (then the order's
     probation team changes too). Refuses an ended order and a stale edit.
     Side effects: an OrderAllocation row (New to me, and the officer's inbox reminder from
-    notifications.rules_tr.order_allocated), a history row and an audit entry.
+    notifications.rules_tr.order_allocated, nudged on commit), a history row and an audit
+    entry.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -68,6 +71,7 @@ def order_reallocate(
             detail=f"{'transferred' if transfer else 'reallocated'} to user {officer.pk}",
             request=request,
         )
+        enqueue_on_commit(ALLOCATION_REMINDERS_TASK, once=True)
     return allocation
 
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from accounts.enums import AuditAction, Role, SiteKind
 from core.periods import period_last_day
+from core.queueing import enqueue_on_commit
+from referrals.services import ALLOCATION_REMINDERS_TASK
 
 from ..enums import (
     HearingOutcome,
@@ -138,10 +140,12 @@ def _order_create(court_outcome, data, requirements) -> Order:
     )
     order.full_clean(exclude=["court_outcome", "recommendation", "person", "referral"])
     order.save()
-    # "New to me" on the officer's caseload, and their inbox reminder (rules_tr).
+    # "New to me" on the officer's caseload, and their inbox reminder (rules_tr), nudged
+    # as soon as this commits.
     OrderAllocation.objects.create(
         order=order, officer=officer, allocated_by=court_outcome.recorded_by
     )
+    enqueue_on_commit(ALLOCATION_REMINDERS_TASK, once=True)
     if not requirements:
         raise ValidationError({"requirements": "Record at least one requirement the court made"})
     _check_combination([r["kind"] for r in requirements])

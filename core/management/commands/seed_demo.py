@@ -21,6 +21,7 @@ STEPS = [
     "referrals.demo.seed_demo_step",
     "assessments.demo.seed_demo_step",
     "treatment_requirements.demo.seed_demo_step",
+    "contact_log.demo.seed_demo_step",
     "documents.demo.seed_demo_step",
 ]
 
