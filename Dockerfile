@@ -3,8 +3,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY . .
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir ".[clamav,s3]"
 RUN DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime \
+    LD_VIRUS_SCAN_WAIVER="build step: collectstatic only" \
     python manage.py collectstatic --noinput
 RUN useradd --create-home appuser
 USER appuser

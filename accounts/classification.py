@@ -56,6 +56,7 @@ PROJECT_APPS = (
     "risks",
     "assessments",
     "treatment_requirements",
+    "documents",
     "reporting",
     "notifications",
     "contact_log",
@@ -656,6 +657,36 @@ FIELD_CLASSES: dict[str, DataClass] = {
     **_fields("contact_log.ContactAddendum", OPS, "id", "contact", "added_by", "added_at"),
     **_fields("contact_log.ContactAddendum", TEXT, "text", "reason"),
     **_fields("contact_log.ContactEvent", OPS, "id", "contact", "kind", "by", "at"),
+    # documents ---------------------------------------------------------------------------
+    **_fields(
+        "documents.Document",
+        OPS,
+        "id",
+        "person",
+        "referral",
+        "order",
+        "document_date",
+        "size",
+        "sha256",
+        "content_type",
+        "uploaded_by",
+        "uploaded_at",
+        "team",
+        "scan_state",
+        "scanned_at",
+        "scan_signature",
+        "scan_attempts",
+        "removed_at",
+        "removed_by",
+    ),
+    # A GP letter or a discharge summary says something about the person's health.
+    "documents.Document.document_type": SPECIAL,
+    # Typed or named by staff (a file name often holds the person's name).
+    **_fields("documents.Document", TEXT, "title", "description", "original_filename"),
+    "documents.Document.removal_reason": TEXT,
+    # The random storage name: never shown or exported (the file goes through the
+    # access-checked download only).
+    "documents.Document.file": SECRET,
     # reporting: facts are counts already (disclosure control is applied when shown) ------
     **_fields(
         "reporting.ReportingRun",

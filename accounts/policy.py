@@ -38,6 +38,8 @@ class Kind:
     # and providers see type, level, dates and review status, never the free text (issue
     # 14: "a flag is risk information, shared without clinical detail"; risks.selectors).
     RISK = "risk"
+    # Files on a person's record (documents app). CHANGE is marking one recorded in error.
+    DOCUMENT = "document"
 
 
 class Action:
@@ -84,6 +86,7 @@ _LD = {
     Kind.ORDER: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM},
     Kind.CONTACT: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM, Action.CHANGE: Scope.TEAM},
     Kind.RISK: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM, Action.CHANGE: Scope.TEAM},
+    Kind.DOCUMENT: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM, Action.CHANGE: Scope.TEAM},
 }
 
 POLICY: dict[str, dict[str, dict[str, str]]] = {
@@ -107,6 +110,9 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
         Kind.RISK: {Action.VIEW: Scope.CASELOAD},
         Kind.ASSESSMENT: {Action.VIEW: Scope.CASELOAD_CONSENTED},
         Kind.RECOMMENDATION: {Action.VIEW: Scope.CASELOAD_CONSENTED},
+        # Documents of its orders: court papers and PSRs; health documents only with the
+        # person's consent to share on that referral (documents/scopes.py).
+        Kind.DOCUMENT: {Action.VIEW: Scope.CASELOAD_CONSENTED},
         Kind.ORDER: {
             Action.VIEW: Scope.CASELOAD,
             Action.CHANGE: Scope.CASELOAD,

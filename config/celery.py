@@ -53,6 +53,10 @@ app.conf.beat_schedule = {
         "task": "reporting.overnight_run",
         "schedule": crontab(hour=2, minute=0),
     },
+    "documents-scan-pending": {
+        "task": "documents.scan_pending",
+        "schedule": crontab(minute="*/5"),
+    },
     "housekeeping": {
         "task": "reporting.housekeeping",
         "schedule": crontab(hour=3, minute=30),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("orders/", include("treatment_requirements.urls")),
     path("contacts/", include("contact_log.urls")),
+    path("", include("documents.urls")),
     path("reporting/", include("reporting.urls")),
     path("inbox/", include("notifications.urls")),
     path("admin/", admin.site.urls),

@@ -10,3 +10,5 @@ class NotificationsConfig(AppConfig):
             from . import rules_tr  # noqa: F401 - registers the order reminder rules
         if apps.is_installed("risks"):
             from . import rules_risks  # noqa: F401 - registers the risk review reminder
+        if apps.is_installed("documents"):
+            from . import rules_documents  # noqa: F401 - registers the document reminder rule

@@ -16,6 +16,7 @@ class ReminderKind(models.TextChoices):
     ORDER_ALLOCATED = "order_allocated", "Order allocated to you"
     REFERRAL_ALLOCATED = "referral_allocated", "Referral allocated or transferred to you"
     RISK_REVIEW_DUE = "risk_review_due", "Risk flag review due"
+    DOCUMENT_BLOCKED = "document_blocked", "Document blocked by the virus scan"
 
 
 class EmailState(models.TextChoices):

@@ -15,6 +15,8 @@ An app may keep some rows of its models out of the export (a restricted contact 
 yet released by a review): `register_withheld_from_export(model, condition, explanation)`,
 where condition() is a Q over the model's rows. The export leaves those rows out and says
 so under "withheld" (the section's title, how many rows, why); retention still reaches them.
+A model may say how its section is to be read with a `subject_access_note` attribute
+(documents: the files themselves are sent separately), shown with the section.
 """
 
 import datetime
@@ -167,6 +169,7 @@ def _section(model, queryset, staff_model):
         "title": str(model._meta.verbose_name_plural).capitalize(),
         "fields": names,
         "rows": rows,
+        "note": getattr(model, "subject_access_note", ""),
     }
 
 

@@ -505,6 +505,7 @@ def person_detail(request, pk):
         "may_export": _may(request.user, Action.EXPORT, Kind.PERSON),
         "may_see_contacts": _may(request.user, Action.VIEW, Kind.CONTACT),
         "may_see_risks": _may(request.user, Action.VIEW, Kind.RISK),
+        "may_see_documents": _may(request.user, Action.VIEW, Kind.DOCUMENT),
     }
     return render(request, "referrals/person_detail.html", context)
 

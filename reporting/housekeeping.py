@@ -6,7 +6,9 @@ anonymised: names, identifiers, postcode and free text are removed, the date of 
 keeps only its year (so the published age bands of old snapshots stay right). Every other
 record linked to the person (referrals.subject_access.person_linked_models: assessments,
 consents, orders, appointments...) has each DIRECT_IDENTIFIER and FREE_TEXT field blanked
-with accounts.classification.anonymise_values. `retention_dry_run` reports the counts
+with accounts.classification.anonymise_values. The person's documents are deleted, rows
+and stored files (documents.services.documents_purge_for_people; the files once the batch
+has committed). `retention_dry_run` reports the counts
 without changing anything (manage.py housekeeping --dry-run). Each
 person anonymised gets an AnonymisationLog row and an audit entry (ids only). It works on
 the referrals' and orders' tables through querysets, so those apps need no code for it.
@@ -26,6 +28,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.classification import anonymise_values
 from accounts.enums import AuditAction
+from documents.services import documents_purge_for_people
 from referrals.enums import ReferralStatus
 from referrals.models import Person, Referral
 from referrals.subject_access import person_linked_models, person_rows
@@ -93,6 +96,7 @@ def _anonymise_batch(rows) -> None:
         search_family=ANONYMISED.casefold(),
         search_given=ANONYMISED.casefold(),
     )
+    documents_purge_for_people(ids)
     for model, lookups in person_linked_models():
         values = anonymise_values(model) if model is not Person else {}
         if values:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "assessments",
     "treatment_requirements",
     "contact_log",
+    "documents",
     "reporting",
     "notifications",
 ]
@@ -169,6 +170,49 @@ STORAGES = {
         )
     },
 }
+
+# Documents (documents app): kept in a private location that no URL pattern or WhiteNoise
+# serves; read only through the download view. Filesystem under MEDIA_ROOT by default, or
+# S3-compatible object storage (django-storages, the "s3" extra) with LD_DOCUMENT_STORAGE=s3.
+MEDIA_ROOT = _env("LD_DOCUMENT_ROOT", env.str, str(BASE_DIR / "private_media"))
+MEDIA_URL = "/no-public-media/"  # never routed: a document's storage URL is never rendered
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+LD_DOCUMENT_STORAGE = _env("LD_DOCUMENT_STORAGE", env.str, "filesystem")
+if LD_DOCUMENT_STORAGE == "filesystem":
+    STORAGES["documents"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif LD_DOCUMENT_STORAGE == "s3":
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _env("LD_DOCUMENT_S3_BUCKET", env.str, ""),
+            "endpoint_url": _env("LD_DOCUMENT_S3_ENDPOINT_URL", env.str, "") or None,
+            "region_name": _env("LD_DOCUMENT_S3_REGION", env.str, "") or None,
+            "location": "documents",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if not STORAGES["documents"]["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("Environment variable LD_DOCUMENT_S3_BUCKET must be set")
+else:
+    raise ImproperlyConfigured("Environment variable LD_DOCUMENT_STORAGE must be filesystem or s3")
+# One file's limit (default 20 MB); larger files are refused with a message naming them.
+LD_DOCUMENT_MAX_BYTES = _env("LD_DOCUMENT_MAX_BYTES", env.int, 20 * 1024 * 1024)
+if LD_DOCUMENT_MAX_BYTES < 1:
+    raise ImproperlyConfigured("Environment variable LD_DOCUMENT_MAX_BYTES must be 1 or more")
+# Files over 2.5 MB go to a temporary file while the request is read, not to memory; at
+# most this many files in one request (Django answers 400 above it).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = _env("LD_DOCUMENT_MAX_FILES", env.int, 10)
+# The form fields besides the files stay small.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Virus scanning (documents.scanning): a ClamAV daemon, tcp://host:3310 or unix:///path.
+# Empty: documents are marked "not scanned" (production refuses that without a waiver).
+LD_CLAMAV = _env("LD_CLAMAV", env.str, "")
+LD_VIRUS_SCANNER = "documents.scanning.ClamdScanner"
+LD_VIRUS_SCAN_WAIVER = _env("LD_VIRUS_SCAN_WAIVER", env.str, "")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

@@ -8,6 +8,15 @@ from .base import BASE_DIR, SECRET_KEY, env
 if SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production")
 
+# Uploaded documents must be virus-scanned in production (docs/architecture.md,
+# "Documents"). Without a ClamAV daemon the service refuses to start unless a waiver gives
+# the reason (for example, scanning done by a gateway in front of the service).
+if not LD_CLAMAV and not LD_VIRUS_SCAN_WAIVER:  # noqa: F405
+    raise ImproperlyConfigured(
+        "LD_CLAMAV must name a ClamAV daemon in production (or LD_VIRUS_SCAN_WAIVER give the "
+        "reason scanning is done elsewhere)"
+    )
+
 DEBUG = False
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,6 +1,7 @@
 """Test settings: the base settings with a fast hasher and in-memory email."""
 
 import os
+import tempfile
 
 from .base import *  # noqa: F403
 
@@ -18,3 +19,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 
 # Tests start from an empty cache; the tests of caching itself switch a real one on.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+# Uploaded documents go to a throw-away folder, never the working tree (tests that look at
+# the files set their own tmp_path).
+MEDIA_ROOT = tempfile.mkdtemp(prefix="ld-test-documents-")
+LD_CLAMAV = ""

@@ -19,7 +19,7 @@ def compose():
 
 
 def test_compose_runs_the_whole_stack(compose):
-    assert set(compose["services"]) == {"web", "worker", "beat", "db", "redis"}
+    assert set(compose["services"]) == {"web", "worker", "beat", "db", "redis", "clamav"}
 
 
 def test_compose_web_serves_with_gunicorn_after_migrating(compose):
@@ -51,7 +51,7 @@ def test_compose_services_have_health_checks_and_data_volumes(compose):
     assert compose["services"]["db"]["image"].startswith("postgres:")
     assert compose["services"]["redis"]["image"].startswith("redis:")
     assert "pgdata:/var/lib/postgresql/data" in compose["services"]["db"]["volumes"]
-    assert set(compose["volumes"]) == {"pgdata", "redisdata"}
+    assert set(compose["volumes"]) == {"pgdata", "redisdata", "documents"}
 
 
 def test_compose_web_health_check_url_exists(client, db):
@@ -72,3 +72,11 @@ def test_compose_file_is_valid_for_docker_compose():
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_compose_web_and_worker_share_the_private_documents_volume_and_scanner(compose):
+    for name in ("web", "worker"):
+        service = compose["services"][name]
+        assert "documents:/app/private_media" in service["volumes"], name
+        assert service["environment"]["LD_DOCUMENT_ROOT"] == "/app/private_media", name
+        assert service["environment"]["LD_CLAMAV"].endswith("clamav:3310}"), name

@@ -175,6 +175,7 @@ def _seed_pathway(data, team_a):
     )
     data.reminder = ReminderFactory(recipient=practitioner)
     data.risk_flag = _seed_risk_flag(data, practitioner)
+    data.document = _seed_document(data)
     data.evidence = [data.signed.formulation, "Matrix evidence: DAST-10 total 7, substantial."]
     data.recommended = f"Recommendation {data.recommendation.reference} made"
     _seed_consent_elsewhere(data, team_a)
@@ -206,6 +207,25 @@ def _seed_risk_flag(data, practitioner):
         by=practitioner,
         team=practitioner.team,
     )
+def _seed_document(data):
+    """A GP letter about the order (a health document: probation sees it only with the
+    person's consent to share on the order's referral, which the seed gives)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents import services
+    from documents.enums import DocumentType
+
+    letter = SimpleUploadedFile("gp-letter.txt", b"Matrix GP letter.\n")
+    (document,) = services.documents_upload(
+        person=data.person,
+        files=[services.upload_check(letter)],
+        document_type=DocumentType.GP_LETTER,
+        document_date=data.order.made_on,
+        title="Matrix GP letter",
+        order=data.order,
+        by=data.users[Role.PRACTITIONER],
+    )
+    return document
 
 
 def _seed_consent_elsewhere(data, team_a):

@@ -353,6 +353,28 @@ URL_RULES: dict[str, Rule] = {
     "contact_log:contact_review": rule(
         Kind.CONTACT, Action.CHANGE, kwargs=_pk("contact"), obj=lambda s: s.contact
     ),
+    # documents: the person's list and the upload form are about the person (whom the
+    # visitor must be able to see); download and removal are about the document itself.
+    "documents:person_documents": rule(
+        Kind.DOCUMENT,
+        Action.VIEW,
+        kwargs=_person,
+        obj=lambda s: s.person,
+        scope_check=(Kind.PERSON, Action.VIEW),
+    ),
+    "documents:document_upload": rule(
+        Kind.DOCUMENT,
+        Action.CREATE,
+        kwargs=_person,
+        obj=lambda s: s.person,
+        scope_check=(Kind.PERSON, Action.VIEW),
+    ),
+    "documents:document_download": rule(
+        Kind.DOCUMENT, Action.VIEW, kwargs=_pk("document"), obj=lambda s: s.document
+    ),
+    "documents:document_remove": rule(
+        Kind.DOCUMENT, Action.CHANGE, kwargs=_pk("document"), obj=lambda s: s.document
+    ),
     # reporting: aggregate figures only
     "reporting:dashboard": rule(Kind.DASHBOARD, Action.VIEW),
     "reporting:board_summary": rule(Kind.DASHBOARD, Action.VIEW),
@@ -603,6 +625,12 @@ def _shown(body, texts):
     return [text for text in texts if text in body]
 
 
+def _body(response) -> str:
+    """The response's text; a file download (streamed) is read through."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode(errors="replace")
+
+
 @pytest.mark.parametrize("consent_state", sorted(CONSENT_STATES))
 @pytest.mark.parametrize(("url_name", "role"), CONSENT_GATED_CELLS)
 def test_consent_gated_cell_under_each_consent_decision(
@@ -635,7 +663,7 @@ def test_page_shows_no_evidence_beyond_consent(client, seed, url_name, role, con
 
     response = client.get(reverse(url_name, kwargs=url_rule.kwargs(seed)), follow=True)
 
-    body = response.content.decode(errors="replace")
+    body = _body(response)
     assert _shown(body, seed.evidence) == [], f"{role} {url_name} ({consent_state})"
     sees_recommendation = role == Role.PROBATION_OFFICER and CONSENT_STATES[consent_state]
     if not sees_recommendation:

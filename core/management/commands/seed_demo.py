@@ -23,6 +23,7 @@ STEPS = [
     "risks.demo.seed_demo_step",
     "treatment_requirements.demo.seed_demo_step",
     "contact_log.demo.seed_demo_step",
+    "documents.demo.seed_demo_step",
 ]
 
 
