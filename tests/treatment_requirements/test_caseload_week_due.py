@@ -325,3 +325,16 @@ def test_due_list_view_is_audited_with_the_list_name_only(client, officer, trave
     )
     entry = AuditEvent.objects.filter(user=officer).order_by("-id").first()
     assert entry.detail == "caseload week due reviews (next)"
+
+
+def test_due_count_over_the_cap_reads_cap_plus_and_its_list_still_has_every_row(
+    client, officer, travel, monkeypatch
+):
+    monkeypatch.setattr(caseload_week, "CASELOAD_COUNT_CAP", 2)
+    orders = [_failure(officer, day) for day in (MONDAY, TODAY, SUNDAY)]
+    client.force_login(officer)
+
+    page = _get(client, WEEK)
+
+    assert _due(page)["enforcement"] == "2+"
+    assert _every_row(client, _list_url(page, "enforcement")) == [o.pk for o in orders]
