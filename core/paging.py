@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.db.models import F, OrderBy, Q, QuerySet
+from django.utils import timezone
+from django.utils.http import urlencode
 
 KEY = "keyset_key"
 
@@ -192,6 +194,34 @@ class CompositeKeysetOrder:
             op = "lt" if first.descending != reverse else "gt"
             condition = Q(**{f"{first.field}__{op}e": value}) & condition
         return condition
+
+
+def page_links(page: "KeysetPage", base: str) -> dict:
+    """The query strings of a date-and-id keyset page's next, previous and first pages ("" when
+    there is none), each `base` (the list's other parameters) plus the cursor."""
+    joined = f"{base}&" if base else ""
+    return {
+        "next_query": f"{joined}{urlencode({'after': page.next_cursor})}"
+        if page.next_cursor
+        else "",
+        "previous_query": f"{joined}{urlencode({'before': page.previous_cursor})}"
+        if page.previous_cursor
+        else "",
+        "first_query": base,
+    }
+
+
+def since_from_query(raw: str | None) -> datetime.datetime | None:
+    """The starting point a "New to me" list carries in its URL (`?since=`, an ISO time, so
+    that paging keeps the same list after the look is recorded); None when missing or
+    malformed. A naive time is taken as local time."""
+    try:
+        since = datetime.datetime.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+    if since is not None and timezone.is_naive(since):
+        since = timezone.make_aware(since)
+    return since
 
 
 @dataclass

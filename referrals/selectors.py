@@ -55,6 +55,7 @@ from django.utils import timezone
 from accounts.policy import Action, Kind, get_for_user_or_404, permits, scoped
 from core.paging import (
     CompositeKeysetOrder,
+    KeysetOrder,
     KeysetPage,
     SortKey,
     keyset_page,
@@ -469,30 +470,54 @@ def _new_to_me_q(user) -> Q:
     return given & Q(referral__team_id=F("team_id"), referral__status__in=OPEN_STATUSES)
 
 
-def new_to_me(*, user, since: datetime, limit: int = NEW_TO_ME_LIMIT) -> dict:
-    """My work's "New to me": the user's referrals whose latest allocation (_new_to_me_q)
-    came after `since`, most recent first: {"rows" (allocations, each with its referral and
-    person), "count", "count_label"}. The count stops at MY_WORK_COUNT_CAP."""
+# Most recent first, as ReferralAllocation.Meta.ordering and its (assignee, time, id) index.
+NEW_TO_ME_ORDER = KeysetOrder("allocated_at", descending=True, parse=datetime.fromisoformat)
+
+
+def _new_to_me(user, since: datetime) -> QuerySet:
+    """The allocations new to the user after `since` (_new_to_me_q), each the latest of its
+    referral, unordered."""
     later = ReferralAllocation.objects.filter(
         referral=OuterRef("referral_id"), pk__gt=OuterRef("pk")
     )
-    allocations = (
-        ReferralAllocation.objects.filter(
-            _new_to_me_q(user),
-            allocated_at__gt=since,
-            referral__in=referrals_visible_to(user),
-        )
-        .exclude(Exists(later))
-        .order_by("-allocated_at", "-id")
+    return ReferralAllocation.objects.filter(
+        _new_to_me_q(user),
+        allocated_at__gt=since,
+        referral__in=referrals_visible_to(user),
+    ).exclude(Exists(later))
+
+
+def _new_to_me_rows(allocations: QuerySet) -> QuerySet:
+    return annotate_person_markers(allocations, "referral__person").select_related(
+        "referral", "referral__person", "allocated_by", "team"
     )
+
+
+def new_to_me(*, user, since: datetime, limit: int | None = None) -> dict:
+    """My work's "New to me": the user's referrals whose latest allocation (_new_to_me_q)
+    came after `since`, most recent first: {"rows" (the first `limit` allocations, each with
+    its referral and person), "count", "count_label"}. The count stops at MY_WORK_COUNT_CAP;
+    the rest are paged by new_to_me_page()."""
+    limit = limit or NEW_TO_ME_LIMIT
+    allocations = _new_to_me(user, since).order_by(*NEW_TO_ME_ORDER.ordering())
     count = capped_count(allocations, MY_WORK_COUNT_CAP)
     label = f"{MY_WORK_COUNT_CAP:,}+" if count > MY_WORK_COUNT_CAP else f"{count:,}"
-    rows = list(
-        annotate_person_markers(allocations, "referral__person").select_related(
-            "referral", "referral__person", "allocated_by", "team"
-        )[:limit]
-    )
+    rows = list(_new_to_me_rows(allocations)[:limit])
     return {"rows": rows, "count": count, "count_label": label}
+
+
+def new_to_me_page(
+    *, user, since: datetime, after: str | None = None, before: str | None = None
+) -> KeysetPage:
+    """A page of new_to_me's allocations, most recent first, NEW_TO_ME_LIMIT at a time: a
+    referral moved on between pages drops out without moving the others."""
+    return keyset_page(
+        _new_to_me_rows(_new_to_me(user, since)),
+        NEW_TO_ME_ORDER,
+        page_size=NEW_TO_ME_LIMIT,
+        after=after,
+        before=before,
+    )
 
 
 def likely_matches(*, user, given_name: str, family_name: str, date_of_birth) -> list[Person]:

@@ -6,6 +6,7 @@ app_name = "referrals"
 
 urlpatterns = [
     path("my-work/", views.my_work, name="my_work"),
+    path("my-work/new-to-me/", views.my_work_new_to_me, name="my_work_new_to_me"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/new/", views.intake, name="intake"),
     path("referrals/allocate/", views.referral_bulk_allocate, name="referral_bulk_allocate"),

@@ -18,6 +18,7 @@ from accounts.audit import audit_record
 from accounts.enums import AuditAction, Role
 from accounts.policy import Action, Kind, may, permits, require, scoped
 from core.concurrency import StaleEditError
+from core.paging import page_links, since_from_query
 from core.search_tokens import store_search, stored_search
 
 from . import selectors, services
@@ -73,9 +74,47 @@ def my_work(request):
         "queues": queues,
         "new_to_me": selectors.new_to_me(user=request.user, since=since),
         "new_to_me_since": since,
+        "new_to_me_query": urlencode({"since": since.isoformat()}),
     }
     response = render(request, "referrals/my_work.html", context)
     services.my_work_look_record(user=request.user, looked_at=opened_at)
+    return response
+
+
+@require_http_methods(["GET"])
+def my_work_new_to_me(request):
+    """All that is new to the user, most recent first, page by page. As the caseload's New
+    to me page: My work's link carries its starting point (`since`), so its pages stay the
+    same list and the look My work recorded stands; opened directly, it is measured from
+    the last look and records this one once rendered."""
+    require(request, Action.VIEW, Kind.REFERRAL)
+    opened_at = timezone.now()
+    since = since_from_query(request.GET.get("since"))
+    from_url = since is not None
+    if since is None:
+        since = selectors.new_to_me_since(request.user, selectors.my_work_last_look(request.user))
+    page = selectors.new_to_me_page(
+        user=request.user,
+        since=since,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
+    context = {
+        "page": page,
+        "rows": page.rows,
+        "since": since,
+        **page_links(page, urlencode({"since": since.isoformat()})),
+    }
+    audit_record(
+        action=AuditAction.VIEW,
+        user=request.user,
+        object_type="referrals.my_work",
+        detail="new to me",
+        request=request,
+    )
+    response = render(request, "referrals/my_work_new_to_me.html", context)
+    if not from_url:
+        services.my_work_look_record(user=request.user, looked_at=opened_at)
     return response
 
 

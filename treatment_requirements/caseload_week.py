@@ -8,7 +8,7 @@ local time (Europe/London), so a week across a clock change is 167 or 169 hours 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from core.paging import KeysetOrder, KeysetPage, keyset_page
@@ -26,6 +26,9 @@ from .models import (
 from .selectors import (
     CASELOAD_COUNT_CAP,
     CASELOAD_LIST_LIMIT,
+    CASELOAD_LISTS,
+    CASELOAD_PAGE_SIZE,
+    ORDER_SORTS,
     CaseloadList,
     _caseload_orders,
     _with_markers,
@@ -92,7 +95,7 @@ def week_days(monday: datetime.date, appointments) -> list[WeekDay]:
 
 
 def end_measures_due(*, user, mine: bool, monday: datetime.date):
-    """Active orders ending this week with no end-of-order outcome measure recorded."""
+    """Active orders ending in the week from `monday` with no end-of-order outcome measure."""
     sunday = monday + datetime.timedelta(days=6)
     end_measure = OutcomeMeasure.objects.filter(order=OuterRef("pk"), stage=MeasureStage.END)
     return (
@@ -100,52 +103,194 @@ def end_measures_due(*, user, mine: bool, monday: datetime.date):
         .filter(end_date__gte=monday, end_date__lte=sunday)
         .filter(~Exists(end_measure))
         .select_related("person")
-        .order_by("end_date", "id")
     )
 
 
-def due_this_week(*, user, mine: bool, today: datetime.date) -> dict[str, int]:
-    """How many of each kind of work fall due in the week (Monday to Sunday) holding today,
-    each counted up to CASELOAD_COUNT_CAP (+1 meaning "more"):
+# What is due in a week -------------------------------------------------------------------
+# One definition of each measure's rows (_week_due_querysets), read by the week page's
+# counts (due_this_week) and by the list each count opens (week_due_page).
+
+
+@dataclass(frozen=True)
+class DueWindow:
+    """The week whose due work is measured. In the week holding today, work already overdue
+    is still due (enforcement deadlines, reoffending checks) and reviews count from today;
+    a later week shows only what falls due from its Monday to its Sunday."""
+
+    week: str
+    today: datetime.date
+    monday: datetime.date
+
+    @property
+    def sunday(self) -> datetime.date:
+        return self.monday + datetime.timedelta(days=6)
+
+    @property
+    def current(self) -> bool:
+        return self.monday <= self.today
+
+    @property
+    def first_day(self) -> datetime.date:
+        """The first day a review is counted from: today, or a later week's Monday."""
+        return max(self.today, self.monday)
+
+
+def due_window(today: datetime.date, week: str = "this") -> DueWindow:
+    return DueWindow(week=week, today=today, monday=week_start(today, week))
+
+
+@dataclass(frozen=True)
+class WeekDueList:
+    """One measure of "Due this week": its label on the week page, the order its list is
+    read and paged in (an index's order) and the caseload partial that shows its rows."""
+
+    label: str
+    next_label: str  # in a later week ("" when the measure only means something this week)
+    order: KeysetOrder
+    rows_template: str
+    enforcement_only: bool = False  # held only by those who hold enforcement
+
+
+WEEK_DUE_LISTS = {
+    "outcomes": WeekDueList(
+        "Outcomes to record", "", CASELOAD_LISTS["outcomes_due"].order, "outcomes_due"
+    ),
+    "enforcement": WeekDueList(
+        "Enforcement deadlines by Sunday",
+        "Enforcement deadlines",
+        CASELOAD_LISTS["non_compliance"].order,
+        "non_compliance",
+    ),
+    "reviews": WeekDueList(
+        "DRR reviews from today to Sunday",
+        "DRR reviews",
+        CASELOAD_LISTS["reviews_due"].order,
+        "reviews_due",
+    ),
+    "measures": WeekDueList(
+        "End-of-order outcome measures",
+        "End-of-order outcome measures",
+        ORDER_SORTS["ending"][1],
+        "week_measures",
+    ),
+    "reoffending": WeekDueList(
+        "Reoffending checks due by Sunday",
+        "Reoffending checks due",
+        CASELOAD_LISTS["reoffending_due"].order,
+        "reoffending_due",
+        enforcement_only=True,
+    ),
+}
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+def _span(window: DueWindow) -> str:
+    """ "Monday 7 to Sunday 13 December", or across months "Monday 30 November to ..." """
+    monday, sunday = window.monday, window.sunday
+    first = f"{monday:%A} {monday.day}" if monday.month == sunday.month else _day(monday)
+    return f"{first} to {_day(sunday)}"
+
+
+def week_due_title(name: str, window: DueWindow) -> str:
+    """The heading of a measure's list, naming its window ("... due by Sunday 6 December")."""
+    by_sunday = f"by {_day(window.sunday)}, overdue included"
+    titles = {
+        "outcomes": f"Outcomes to record: appointments from {_day(window.monday)} until now",
+        "enforcement": f"Enforcement deadlines {by_sunday if window.current else _span(window)}",
+        "reviews": f"DRR reviews from today to {_day(window.sunday)}"
+        if window.current
+        else f"DRR reviews {_span(window)}",
+        "measures": f"End-of-order outcome measures due: orders ending {_span(window)}",
+        "reoffending": f"Reoffending checks due {by_sunday if window.current else _span(window)}",
+    }
+    return titles[name]
+
+
+def week_due_names(user, window: DueWindow) -> list[str]:
+    """The measures the user holds in this window, in the week page's order."""
+    enforces = may_enforce(user)
+    return [
+        name
+        for name, spec in WEEK_DUE_LISTS.items()
+        if (enforces or not spec.enforcement_only) and (window.current or spec.next_label)
+    ]
+
+
+def _week_due_querysets(*, user, mine: bool, window: DueWindow) -> dict[str, QuerySet]:
+    """The rows each measure counts and lists, unordered (see due_this_week)."""
+    orders = _caseload_orders(user, mine=mine)
+    monday, sunday = window.monday, window.sunday
+    start, end = week_bounds(monday)
+    failures = Failure.objects.filter(order__in=orders, action="", deadline__lte=sunday)
+    # Ended orders too: the follow-up runs 12 months from the referral, often past the end.
+    checks = _caseload_orders(user, mine=mine, active_only=False).filter(
+        referral__reoffending_checked_on__isnull=True,
+        referral__reoffending_check_due_on__lte=sunday,
+    )
+    if not window.current:  # a later week: only what falls due within it
+        failures = failures.filter(deadline__gte=monday)
+        checks = checks.filter(referral__reoffending_check_due_on__gte=monday)
+    querysets = {
+        "outcomes": Appointment.objects.filter(
+            order__in=orders,
+            starts_at__gte=start,
+            starts_at__lt=min(timezone.now(), end),
+            outcome="",
+        ).select_related("order", "order__person", "requirement"),
+        "enforcement": failures.select_related("order", "order__person"),
+        "reviews": ReviewHearing.objects.filter(
+            order__in=orders, review_date__gte=window.first_day, review_date__lte=sunday
+        ).select_related("order", "order__person"),
+        "measures": end_measures_due(user=user, mine=mine, monday=monday),
+        "reoffending": checks.select_related("person", "referral"),
+    }
+    return {name: querysets[name] for name in week_due_names(user, window)}
+
+
+def due_this_week(*, user, mine: bool, today: datetime.date, week: str = "this") -> dict:
+    """How many of each kind of work fall due in the week (Monday to Sunday, London time),
+    each counted up to CASELOAD_COUNT_CAP (+1 meaning "more"); in the week holding today:
     - outcomes: this week's appointments already started with no outcome recorded;
     - enforcement: open failures whose enforcement deadline is by Sunday (overdue included);
     - reviews: DRR reviews from today to Sunday;
     - measures: active orders ending this week with no end-of-order outcome measure;
     - reoffending: reoffending checks due by Sunday and not done (enforcement holders only).
+    Next week (DueWindow): the same from its Monday to its Sunday, without outcomes (none
+    can be due before an appointment starts). Each count is the length of week_due_page's
+    list, read from the same queryset.
     """
-    monday = week_start(today)
-    sunday = monday + datetime.timedelta(days=6)
-    start, end = week_bounds(monday)
-    orders = _caseload_orders(user, mine=mine)
-    now = timezone.now()
-    cap = CASELOAD_COUNT_CAP
-    counts = {
-        "outcomes": capped_count(
-            Appointment.objects.filter(
-                order__in=orders, starts_at__gte=start, starts_at__lt=min(now, end), outcome=""
-            ),
-            cap,
-        ),
-        "enforcement": capped_count(
-            Failure.objects.filter(order__in=orders, action="", deadline__lte=sunday), cap
-        ),
-        "reviews": capped_count(
-            ReviewHearing.objects.filter(
-                order__in=orders, review_date__gte=today, review_date__lte=sunday
-            ),
-            cap,
-        ),
-        "measures": capped_count(end_measures_due(user=user, mine=mine, monday=monday), cap),
+    window = due_window(today, week)
+    return {
+        name: capped_count(queryset, CASELOAD_COUNT_CAP)
+        for name, queryset in _week_due_querysets(user=user, mine=mine, window=window).items()
     }
-    if may_enforce(user):
-        counts["reoffending"] = capped_count(
-            _caseload_orders(user, mine=mine, active_only=False).filter(
-                referral__reoffending_checked_on__isnull=True,
-                referral__reoffending_check_due_on__lte=sunday,
-            ),
-            cap,
-        )
-    return counts
+
+
+def week_due_page(
+    *,
+    user,
+    mine: bool,
+    name: str,
+    today: datetime.date,
+    week: str = "this",
+    after: str | None = None,
+    before: str | None = None,
+) -> KeysetPage:
+    """A page of the rows one of due_this_week's counts counted, in its list's order.
+
+    KeyError for an unknown measure, one the user does not hold, or one the week lacks."""
+    window = due_window(today, week)
+    queryset = _week_due_querysets(user=user, mine=mine, window=window)[name]
+    return keyset_page(
+        _with_markers(queryset),
+        WEEK_DUE_LISTS[name].order,
+        page_size=CASELOAD_PAGE_SIZE,
+        after=after,
+        before=before,
+    )
 
 
 # New to me -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("all/reallocate/", views.orders_bulk_reallocate, name="orders_bulk_reallocate"),
     path("due/<slug:name>/", views.caseload_due, name="caseload_due"),
     path("week/", views.caseload_week, name="caseload_week"),
+    path("week/due/<slug:name>/", views.caseload_week_due, name="caseload_week_due"),
     path("new-to-me/", views.caseload_new_to_me, name="caseload_new_to_me"),
     path("team-workload/", views.team_workload, name="team_workload"),
     path(

@@ -276,21 +276,21 @@ def test_officer_pages_searches_and_plans_the_week_then_finds_a_handed_over_orde
     }
     assert due == {"outcomes": "1", "enforcement": "2", "reviews": "1", "measures": "1",
                    "reoffending": "1"}  # fmt: skip
-    measures = page.locator("#measures ~ table").first
-    assert _references(measures) == [_ref(orders["ending"])]
-    for link, expected in (
-        ("All outcomes not yet recorded", [orders["drr"]]),
-        ("All open non-compliance", [failure.order for failure in week["counted_failures"]]),
-        ("All reviews due", [orders["drr"]]),
-        ("All reoffending checks due", [orders["reoffending"]]),
+    # Each count opens a list of exactly the rows it counted (its own week's window).
+    for name, expected in (
+        ("outcomes", [orders["drr"]]),
+        ("enforcement", [failure.order for failure in week["counted_failures"]]),
+        ("reviews", [orders["drr"]]),
+        ("measures", [orders["ending"]]),
+        ("reoffending", [orders["reoffending"]]),
     ):
-        page.get_by_role("link", name=link).click()
+        page.locator(f"[data-due-list={name}]").click()
         shown = _references(page)
-        assert all(_ref(order) in shown for order in expected), (link, shown)
-        assert not {_ref(week["sams"]), _ref(week["theirs"])} & set(shown)
-        assert_no_serious_violations(page, link)
+        assert sorted(shown) == sorted(_ref(order) for order in expected), (name, shown)
+        assert len(shown) == int(due[name])
+        assert_no_serious_violations(page, f"due this week: {name}")
         page.go_back()
-    page.get_by_role("link", name="All open non-compliance").click()
+    page.locator("[data-due-list=enforcement]").click()
     _shots(page, "due-non-compliance")
     page.go_back()
 

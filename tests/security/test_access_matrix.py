@@ -125,6 +125,7 @@ URL_RULES: dict[str, Rule] = {
     ),
     # referrals
     "referrals:my_work": rule(Kind.REFERRAL, Action.VIEW),
+    "referrals:my_work_new_to_me": rule(Kind.REFERRAL, Action.VIEW),
     "referrals:referral_list": rule(Kind.REFERRAL, Action.VIEW),
     "referrals:intake": Rule(needs=((Kind.REFERRAL, Action.CREATE), (Kind.PERSON, Action.CREATE))),
     "referrals:referral_detail": rule(
@@ -247,6 +248,9 @@ URL_RULES: dict[str, Rule] = {
     "treatment_requirements:caseload_new_to_me": rule(Kind.ORDER, Action.VIEW),
     "treatment_requirements:caseload_due": rule(
         Kind.ORDER, Action.VIEW, kwargs=lambda s: {"name": "outcomes_due"}
+    ),
+    "treatment_requirements:caseload_week_due": rule(
+        Kind.ORDER, Action.VIEW, kwargs=lambda s: {"name": "enforcement"}
     ),
     # the team workload: figures per member of the user's own team (policy Kind.WORKLOAD)
     "treatment_requirements:team_workload": rule(Kind.WORKLOAD, Action.VIEW),

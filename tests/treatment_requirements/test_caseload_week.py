@@ -315,8 +315,8 @@ def test_due_this_week_counts_each_kind_within_monday_to_sunday(client, officer,
         "measures": "4",
         "reoffending": "2",
     }
-    assert 'href="/orders/due/outcomes_due/?cases=mine"' in page
-    assert 'href="/orders/due/non_compliance/?cases=mine"' in page
+    assert 'href="/orders/week/due/outcomes/?cases=mine&amp;week=this"' in page
+    assert 'href="/orders/week/due/enforcement/?cases=mine&amp;week=this"' in page
 
 
 # New to me --------------------------------------------------------------------------------

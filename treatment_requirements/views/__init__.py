@@ -5,7 +5,7 @@ service, redirect. Every page showing a person's record writes an audit entry.
 """
 
 from .allocation import order_reallocate, orders_bulk_reallocate
-from .caseload_week import caseload_new_to_me, caseload_week
+from .caseload_week import caseload_new_to_me, caseload_week, caseload_week_due
 from .compliance import breach_outcome, failure_action, warning_letter
 from .follow_up import (
     drug_test_new,
@@ -43,6 +43,7 @@ __all__ = [
     "appointment_reschedule",
     "caseload_new_to_me",
     "caseload_week",
+    "caseload_week_due",
     "breach_outcome",
     "caseload",
     "caseload_due",

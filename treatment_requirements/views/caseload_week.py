@@ -1,50 +1,75 @@
 """The caseload's week of appointments, what is due this week, and "New to me"."""
 
-import datetime
-
+from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from accounts.policy import Action, Kind, require
+from core.paging import since_from_query
 
 from .. import caseload_week as week_selectors
-from .. import services
+from .. import selectors, services
 from .orders import _audit_caseload, _cases_query, _paging_links, _whose_cases
+
+
+def _week(request) -> str:
+    week = request.GET.get("week", "this")
+    return week if week in week_selectors.WEEKS else "this"
+
+
+def _count_label(count: int) -> str:
+    cap = week_selectors.CASELOAD_COUNT_CAP
+    return f"{cap:,}+" if count > cap else f"{count:,}"
+
+
+def _due_rows(request, *, mine: bool, window) -> list[dict]:
+    """The week page's "Due this week" (or next week): each measure's label, count and the
+    query of the list of exactly the rows counted."""
+    counts = week_selectors.due_this_week(
+        user=request.user, mine=mine, today=window.today, week=window.week
+    )
+    rows = []
+    for name, count in counts.items():
+        spec = week_selectors.WEEK_DUE_LISTS[name]
+        rows.append(
+            {
+                "name": name,
+                "label": spec.label if window.current else spec.next_label,
+                "count": count,
+                "count_label": _count_label(count),
+                "url": reverse("treatment_requirements:caseload_week_due", args=[name]),
+            }
+        )
+    return rows
 
 
 @require_http_methods(["GET"])
 def caseload_week(request):
     """This week's or next week's appointments (Monday to Sunday, London time) by day, and
-    what falls due this week."""
+    what falls due in that week."""
     require(request, Action.VIEW, Kind.ORDER)
     may_choose, mine = _whose_cases(request)
-    week = request.GET.get("week", "this")
-    if week not in week_selectors.WEEKS:
-        week = "this"
+    week = _week(request)
     today = timezone.localdate()
-    monday = week_selectors.week_start(today, week)
+    window = week_selectors.due_window(today, week)
+    monday = window.monday
     page = week_selectors.week_appointments(
         user=request.user, mine=mine, monday=monday, after=request.GET.get("after")
     )
     cases = _cases_query(may_choose, mine)
     base = "&".join(part for part in (cases, urlencode({"week": week})) if part)
-    this_monday = week_selectors.week_start(today)
     context = {
         "week": week,
         "monday": monday,
-        "sunday": monday + datetime.timedelta(days=6),
+        "sunday": window.sunday,
         "days": week_selectors.week_days(monday, page.rows),
         "page": page,
         "today_date": today,
         "now": timezone.now(),
-        "due": week_selectors.due_this_week(user=request.user, mine=mine, today=today),
-        "measures_due": list(
-            week_selectors.end_measures_due(user=request.user, mine=mine, monday=this_monday)[
-                : week_selectors.WEEK_PAGE_SIZE
-            ]
-        ),
+        "due_rows": _due_rows(request, mine=mine, window=window),
         "may_choose_own_cases": may_choose,
         "mine": mine,
         "cases_query": cases,
@@ -55,17 +80,45 @@ def caseload_week(request):
     return render(request, "treatment_requirements/caseload_week.html", context)
 
 
-def _since(request):
-    """The look the New to me page is measured from: the one in the URL (the caseload links
-    with it, so paging keeps the same list), else the user's last look."""
-    raw = request.GET.get("since", "")
+@require_http_methods(["GET"])
+def caseload_week_due(request, name):
+    """Every row one of the week page's due counts counted, page by page."""
+    require(request, Action.VIEW, Kind.ORDER)
+    may_choose, mine = _whose_cases(request)
+    week = _week(request)
+    today = timezone.localdate()
+    window = week_selectors.due_window(today, week)
     try:
-        since = datetime.datetime.fromisoformat(raw) if raw else None
-    except ValueError:
-        since = None
-    if since is not None and timezone.is_naive(since):
-        since = timezone.make_aware(since)
-    return since
+        page = week_selectors.week_due_page(
+            user=request.user,
+            mine=mine,
+            name=name,
+            today=today,
+            week=week,
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+        )
+    except KeyError:
+        raise Http404("No such list in this week") from None
+    cases = _cases_query(may_choose, mine)
+    base = "&".join(part for part in (cases, urlencode({"week": week})) if part)
+    context = {
+        "name": name,
+        "title": week_selectors.week_due_title(name, window),
+        "rows_template": week_selectors.WEEK_DUE_LISTS[name].rows_template,
+        "week": week,
+        "week_query": base,
+        "page": page,
+        "rows": page.rows,
+        "may_choose_own_cases": may_choose,
+        "mine": mine,
+        "can_enforce": selectors.may_enforce(request.user),
+        "today_date": today,
+        "now": timezone.now(),
+        **_paging_links(page, base),
+    }
+    _audit_caseload(request, f"caseload week due {name} ({week})")
+    return render(request, "treatment_requirements/caseload_week_due.html", context)
 
 
 @require_http_methods(["GET"])
@@ -73,7 +126,7 @@ def caseload_new_to_me(request):
     """Orders allocated to the user since they last opened the caseload, most recent first."""
     require(request, Action.VIEW, Kind.ORDER)
     opened_at = timezone.now()
-    since = _since(request)
+    since = since_from_query(request.GET.get("since"))
     from_url = since is not None
     if since is None:
         since = week_selectors.new_to_me_since(request.user, week_selectors.last_look(request.user))

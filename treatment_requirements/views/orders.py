@@ -13,6 +13,7 @@ from accounts.audit import audit_record
 from accounts.enums import AuditAction
 from accounts.policy import Action, Kind, may, permits, require, scope_for
 from core.concurrency import StaleEditError
+from core.paging import page_links as _paging_links
 from core.search_tokens import store_search, stored_search
 
 from .. import caseload_week, forms, selectors, services
@@ -53,20 +54,6 @@ def _query(params, keep=("cases",), **extra) -> str:
     kept = {k: params[k] for k in keep if params.get(k)}
     kept.update({k: v for k, v in extra.items() if v})
     return urlencode(kept)
-
-
-def _paging_links(page, base: str) -> dict:
-    """The query strings of the next, previous and first pages ("" when there is none)."""
-    joined = f"{base}&" if base else ""
-    return {
-        "next_query": f"{joined}{urlencode({'after': page.next_cursor})}"
-        if page.next_cursor
-        else "",
-        "previous_query": f"{joined}{urlencode({'before': page.previous_cursor})}"
-        if page.previous_cursor
-        else "",
-        "first_query": base,
-    }
 
 
 def _audit_caseload(request, detail):
