@@ -19,18 +19,28 @@ from accounts.enums import Role, SiteKind
 from accounts.models import Team, User
 from core.bulk import bulk_insert, indexes_built_after, insert_rows
 
-from .enums import ClosureReason, Gender, ReferralSource, ReferralStatus, ReferrerRole, Urgency
+from .enums import (
+    AllocationKind,
+    ClosureReason,
+    Gender,
+    ReferralSource,
+    ReferralStatus,
+    ReferrerRole,
+    Urgency,
+)
 from .identifiers import cro_check_letter, nhs_check_digit, pnc_check_letter
 from .models import (
     Ethnicity,
     OffenceCategory,
     Person,
     Referral,
+    ReferralAllocation,
     ReferralStatusChange,
     Vulnerability,
 )
 
 PEOPLE_PER_REFERRAL = 0.75  # about one person in four is referred more than once
+ALLOCATED_AFTER = datetime.timedelta(minutes=20)  # from arrival to the demo allocation
 
 MALE_NAMES = [
     "James",
@@ -577,7 +587,13 @@ def seed_people_and_referrals(n: int, *, seed: int = 2026, now=None) -> dict:
     now = now or timezone.now().replace(second=0, microsecond=0)
     gen = _Generator(seed=seed, now=now)
     team_weights = [3, 2][: len(infos)] + [1] * max(0, len(infos) - 2)
-    tables = [Person, Referral, ReferralStatusChange, Referral.vulnerabilities.through]
+    tables = [
+        Person,
+        Referral,
+        ReferralStatusChange,
+        ReferralAllocation,
+        Referral.vulnerabilities.through,
+    ]
     with indexes_built_after(*tables):
         people, owners = [], []
         for index in range(max(1, int(n * PEOPLE_PER_REFERRAL))):
@@ -618,6 +634,33 @@ def seed_people_and_referrals(n: int, *, seed: int = 2026, now=None) -> dict:
             ReferralStatusChange,
             ["referral_id", "from_status", "to_status", "reason", "changed_by_id", "changed_at"],
             changes,
+        )
+        # Each assigned referral's allocation (as intake writes it), a few minutes after it
+        # arrived: My work's New to me and the allocation history read these rows.
+        insert_rows(
+            ReferralAllocation,
+            [
+                "referral_id",
+                "assigned_to_id",
+                "team_id",
+                "kind",
+                "reason",
+                "allocated_at",
+                "allocated_by_id",
+            ],  # fmt: skip
+            (
+                (
+                    referral.pk,
+                    referral.assigned_to_id,
+                    referral.team_id,
+                    AllocationKind.ALLOCATION,
+                    "",
+                    min(referral.received_at + ALLOCATED_AFTER, now),
+                    referral.created_by_id,
+                )
+                for referral in referrals
+                if referral.assigned_to_id
+            ),
         )
         links = [
             (referral.pk, vulnerability_id)

@@ -171,3 +171,22 @@ def test_seed_demo_arrivals_are_the_same_for_a_seed():
     seed_people_and_referrals(30, seed=5, now=now)
 
     assert list(Referral.objects.order_by("pk").values_list(*fields)) == first
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_each_assigned_referral_its_allocation_and_no_other():
+    """My work's New to me and the allocation history read ReferralAllocation rows: the
+    demo writes one per assigned referral, to that practitioner, never in the future."""
+    from django.utils import timezone
+
+    from referrals.enums import AllocationKind
+    from referrals.models import ReferralAllocation
+
+    _run("seed_demo", "--referrals", "60", "--demo", "--seed", "5")
+
+    assigned = dict(Referral.objects.exclude(assigned_to=None).values_list("pk", "assigned_to_id"))
+    rows = list(ReferralAllocation.objects.values_list("referral_id", "assigned_to_id", "kind"))
+    assert 0 < len(assigned) < 60  # some assigned, some waiting for allocation
+    assert sorted((r, a) for r, a, _kind in rows) == sorted(assigned.items())
+    assert {kind for *_rest, kind in rows} == {AllocationKind.ALLOCATION}
+    assert not ReferralAllocation.objects.filter(allocated_at__gt=timezone.now()).exists()
