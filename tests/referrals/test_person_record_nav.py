@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.enums import Role
+from referrals.selectors import person_record_nav
 from tests.assessments.factories import signed_assessment
 from tests.contact_log.factories import ContactFactory
 from tests.factories import PersonFactory, ReferralFactory, TeamFactory, UserFactory
@@ -138,3 +139,13 @@ def test_forms_and_pages_about_others_have_no_record_navigation(client, record):
     assert raise_form.status_code == 200
     assert NAV.findall(raise_form.content.decode()) == []
     assert NAV.findall(my_work.content.decode()) == []
+
+
+def test_the_navigation_asks_the_policy_without_a_query(record, django_assert_num_queries):
+    lead = record["users"]["team_lead"]
+
+    with django_assert_num_queries(0):
+        links = person_record_nav(lead, record["person"], "documents:document_upload")
+
+    assert [link["label"] for link in links if link["current"]] == ["Documents"]
+    assert len(links) == 5
