@@ -6,7 +6,8 @@ class ContactLogConfig(AppConfig):
     verbose_name = "Contact log"
 
     def ready(self):
-        from referrals.selectors import register_timeline_provider
+        from accounts.policy import Action, Kind
+        from referrals.selectors import register_person_record_page, register_timeline_provider
         from referrals.subject_access import register_withheld_from_export
 
         from . import scopes  # noqa: F401  (registers the access-policy scopes)
@@ -14,6 +15,14 @@ class ContactLogConfig(AppConfig):
         from .selectors import contact_events
 
         register_timeline_provider(contact_events)
+        register_person_record_page(
+            "Contact log",
+            "contact_log:contact_log",
+            action=Action.VIEW,
+            kind=Kind.CONTACT,
+            position=10,
+            current_on=("contact_log:",),
+        )
         register_withheld_from_export(Contact, withheld_q, WITHHELD_EXPLANATION)
         register_withheld_from_export(
             ContactAddendum, lambda: withheld_q("contact__"), WITHHELD_EXPLANATION

@@ -6,4 +6,15 @@ class ReferralsConfig(AppConfig):
     verbose_name = "People and referrals"
 
     def ready(self):
+        from accounts.policy import Action, Kind
+
         from . import scopes  # noqa: F401 - registers the access policy's scope filters
+        from .selectors import register_person_record_page
+
+        register_person_record_page(
+            "Subject access export",
+            "referrals:subject_access",
+            action=Action.EXPORT,
+            kind=Kind.PERSON,
+            position=90,
+        )

@@ -23,6 +23,12 @@ Extension points for other apps (register from your AppConfig.ready):
   `label` as a tag beside the person (the `person_markers` filter). Lists annotate with
   `annotate_person_markers`, which adds no query. An `urgent` marker (the default: a risk
   to life) also puts the row first in "most urgent first"; `urgent=False` only tags it.
+- `register_person_record_page(label, url_name, action, kind, position=...)`: a page of the
+  person's record (its URL takes the person's id) that the record's navigation links to,
+  in `position` order after "Overview", only for users the policy permits `action` on
+  `kind` (the check the page's view makes); the link is current on `url_name` and on every
+  view named in `current_on` (a name ending in ":" covers a whole namespace). Pages
+  include "referrals/_person_record_nav.html" (`person_record_nav`).
 - `register_decided_urgency(func)`: func() returns an expression over a referral giving the
   urgency decided since intake (screening decides urgency), or NULL; list rows carry
   `current_urgency`, the first decided one or else the referral's own, which My work orders
@@ -30,6 +36,7 @@ Extension points for other apps (register from your AppConfig.ready):
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
@@ -50,6 +57,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.policy import Action, Kind, get_for_user_or_404, permits, scoped
@@ -93,6 +101,7 @@ _REFERRAL_PANELS: list[ReferralPanel] = []
 _HELD_ELSEWHERE: list[Callable[[], Q]] = []
 _PERSON_ALERTS: list[PersonAlert] = []
 _DECIDED_URGENCY: list[Callable[[], Expression]] = []
+_PERSON_RECORD_PAGES: dict[str, "PersonRecordPage"] = {}
 # attribute -> (label, expression over the path to the row's person)
 PERSON_MARKERS: dict[str, tuple[str, Callable[[str], Expression]]] = {}
 URGENT_MARKERS: set[str] = set()  # the markers "most urgent first" puts first
@@ -130,6 +139,55 @@ def register_person_marker(
         URGENT_MARKERS.add(attribute)
     else:
         URGENT_MARKERS.discard(attribute)
+
+
+@dataclass(frozen=True)
+class PersonRecordPage:
+    label: str
+    url_name: str
+    action: str
+    kind: str
+    position: int
+    current_on: tuple[str, ...] = ()
+
+    def is_current(self, view_name: str) -> bool:
+        return any(
+            view_name == name or (name.endswith(":") and view_name.startswith(name))
+            for name in (self.url_name, *self.current_on)
+        )
+
+
+OVERVIEW = PersonRecordPage("Overview", "referrals:person_detail", Action.VIEW, Kind.PERSON, 0)
+
+
+def register_person_record_page(
+    label: str,
+    url_name: str,
+    *,
+    action: str,
+    kind: str,
+    position: int,
+    current_on: tuple[str, ...] = (),
+) -> None:
+    _PERSON_RECORD_PAGES[url_name] = PersonRecordPage(
+        label, url_name, action, kind, position, current_on
+    )
+
+
+def person_record_nav(user, person: Person, view_name: str) -> list[dict]:
+    """The links of the person's record navigation this user may follow, in order, the one
+    for the page being shown (`view_name`, e.g. "risks:register") marked current.
+    Overview (the person page) comes first: whoever sees a page about the person sees it."""
+    pages = sorted(_PERSON_RECORD_PAGES.values(), key=lambda page: page.position)
+    permitted = [page for page in pages if permits(user, page.action, page.kind)]
+    return [
+        {
+            "label": page.label,
+            "url": reverse(page.url_name, args=[person.pk]),
+            "current": page.is_current(view_name),
+        }
+        for page in [OVERVIEW, *permitted]
+    ]
 
 
 def register_decided_urgency(func: Callable[[], Expression]) -> Callable[[], Expression]:

@@ -541,10 +541,6 @@ def person_detail(request, pk):
         "timeline": selectors.person_timeline(person, request.user),
         "may_refer": _may(request.user, Action.CREATE, Kind.REFERRAL),
         "may_edit": _may(request.user, Action.CHANGE, Kind.PERSON),
-        "may_export": _may(request.user, Action.EXPORT, Kind.PERSON),
-        "may_see_contacts": _may(request.user, Action.VIEW, Kind.CONTACT),
-        "may_see_risks": _may(request.user, Action.VIEW, Kind.RISK),
-        "may_see_documents": _may(request.user, Action.VIEW, Kind.DOCUMENT),
     }
     return render(request, "referrals/person_detail.html", context)
 

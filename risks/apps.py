@@ -6,9 +6,11 @@ class RisksConfig(AppConfig):
     verbose_name = "Risk register"
 
     def ready(self):
+        from accounts.policy import Action, Kind
         from referrals.selectors import (
             register_person_alert,
             register_person_marker,
+            register_person_record_page,
             register_timeline_provider,
         )
 
@@ -21,5 +23,13 @@ class RisksConfig(AppConfig):
 
         register_person_alert(person_risk_alert)
         register_timeline_provider(risk_events)
+        register_person_record_page(
+            "Risk register",
+            "risks:register",
+            action=Action.VIEW,
+            kind=Kind.RISK,
+            position=30,
+            current_on=("risks:",),
+        )
         for attribute, (label, expression, urgent) in MARKERS.items():
             register_person_marker(attribute, label, expression, urgent=urgent)

@@ -82,3 +82,17 @@ def person_alerts(context):
     if not isinstance(person, Person) or request is None:
         return {"alerts": []}
     return {"alerts": alerts_for(request, person)}
+
+
+@register.simple_tag(takes_context=True)
+def person_record_links(context) -> list[dict]:
+    """The person's record navigation for the page's `person` (selectors.person_record_nav):
+    the pages this user may see, the one shown marked current."""
+    from referrals.models import Person
+    from referrals.selectors import person_record_nav
+
+    person, request = context.get("person"), context.get("request")
+    if not isinstance(person, Person) or request is None:
+        return []
+    match = getattr(request, "resolver_match", None)
+    return person_record_nav(request.user, person, match.view_name if match else "")
