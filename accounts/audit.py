@@ -63,6 +63,19 @@ def audit_record(
     return event
 
 
+def audit_view(request, obj, person_id, detail=""):
+    """Record that the signed-in user opened `obj` about the person (every view of a
+    person's data is audited). `detail` holds ids and codes only."""
+    return audit_record(
+        action=AuditAction.VIEW,
+        user=request.user,
+        obj=obj,
+        person_id=person_id,
+        detail=detail,
+        request=request,
+    )
+
+
 def verify_chain():
     """Return the id of the first entry whose hash or link is wrong, or None if intact."""
     expected_previous = GENESIS_HASH

@@ -14,14 +14,14 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, audit_view
 from accounts.enums import AuditAction
 from accounts.policy import Action, Kind, permits, require
 from core.concurrency import StaleEditError
+from core.forms import apply_errors
 from core.search_tokens import store_search, stored_search
 from referrals.selectors import person_get_for_user
 from treatment_requirements.views._common import (
-    _apply_errors,
     _form_page,
     _invalid_status,
     _rename,
@@ -40,17 +40,6 @@ from .forms import (
 
 SEARCH_SESSION_KEY = "contact_log_searches"
 FILTER_PARAMS = ("contact_type", "date_from", "date_to", "author")
-
-
-def _audit_view(request, obj, person_id, detail):
-    audit_record(
-        action=AuditAction.VIEW,
-        user=request.user,
-        obj=obj,
-        person_id=person_id,
-        detail=detail,
-        request=request,
-    )
 
 
 def _query(params, **extra) -> str:
@@ -130,7 +119,7 @@ def contact_log(request, pk):
         "may_create": permits(request.user, Action.CREATE, Kind.CONTACT),
         **_paging_links(page, _query(request.GET, search=token)),
     }
-    _audit_view(request, person, person.pk, "contact log")
+    audit_view(request, person, person.pk, "contact log")
     status = 400 if request.method == "POST" else 200
     return render(request, "contact_log/contact_log.html", context, status=status)
 
@@ -161,12 +150,12 @@ def contact_new(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, _rename(exc, {"contact_at": "date"}))
+            apply_errors(form, _rename(exc, {"contact_at": "date"}))
         else:
             messages.success(request, "Contact added to the log")
             return redirect(contact.get_absolute_url())
     if request.method == "GET":
-        _audit_view(request, person, person.pk, "contact new")
+        audit_view(request, person, person.pk, "contact new")
     return _form_page(
         request,
         form,
@@ -195,7 +184,7 @@ def contact_detail(request, pk):
         and contact.is_withheld
         and contact.restricted_by_id != request.user.pk,
     }
-    _audit_view(request, contact, contact.person_id, "contact")
+    audit_view(request, contact, contact.person_id, "contact")
     return render(request, "contact_log/contact_detail.html", context)
 
 
@@ -256,12 +245,12 @@ def _contact_step(request, pk, step):
             form.add_error(None, exc.messages[0])
             status = 409
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, done)
             return redirect(contact.get_absolute_url())
     if request.method == "GET":
-        _audit_view(request, contact, contact.person_id, f"contact {step}")
+        audit_view(request, contact, contact.person_id, f"contact {step}")
     return _form_page(
         request,
         form,

@@ -1,6 +1,7 @@
-"""Form fields shared by the apps."""
+"""Form fields and form helpers shared by the apps."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
 
@@ -19,3 +20,17 @@ class ShortModelChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField for short lists (a team's sites or officers) rendered on busy pages."""
 
     iterator = _ListedChoiceIterator
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: beside the field it names, else at the
+    top (the error summary), every message kept."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                for message in error.messages:
+                    form.add_error(target, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)

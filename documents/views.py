@@ -12,15 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, audit_view
 from accounts.enums import AuditAction
 from accounts.policy import Action, Kind, permits, require, scoped
+from core.forms import apply_errors
 from referrals.models import Referral
 from referrals.selectors import person_get_for_user
 from treatment_requirements.models import Order
 from treatment_requirements.views._common import (
-    _apply_errors,
-    _audit_view,
     _form_page,
     _invalid_status,
 )
@@ -41,7 +40,7 @@ def person_documents(request, pk):
         after=request.GET.get("after"),
         before=request.GET.get("before"),
     )
-    _audit_view(request, person, person.pk, "documents")
+    audit_view(request, person, person.pk, "documents")
     context = {
         "person": person,
         "page": page,
@@ -70,7 +69,7 @@ def document_upload(request, pk):
             "files", f"Choose {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files or fewer at a time"
         )
     if request.method == "GET":
-        _audit_view(request, person, person.pk, "attach documents")
+        audit_view(request, person, person.pk, "attach documents")
     elif form.is_bound and form.is_valid():
         try:
             documents = services.documents_upload(
@@ -85,7 +84,7 @@ def document_upload(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             count = len(documents)
             messages.success(request, f"{count} document{'s' if count != 1 else ''} attached")
@@ -163,7 +162,7 @@ def document_remove(request, pk):
         return redirect(back)
     form = DocumentRemoveForm(request.POST or None)
     if request.method == "GET":
-        _audit_view(request, document, document.person_id, "document remove form")
+        audit_view(request, document, document.person_id, "document remove form")
     elif form.is_valid():
         try:
             services.document_remove(
@@ -173,7 +172,7 @@ def document_remove(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{document.title} marked as recorded in error")
             return redirect(back)

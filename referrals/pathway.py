@@ -103,9 +103,7 @@ def due_label(due: datetime | None, now: datetime) -> str:
         words = _count(span.days, "day")
     else:
         hours, minutes = divmod(int(span.total_seconds()) // 60, 60)
-        words = " ".join(
-            _count(n, unit) for n, unit in ((hours, "hour"), (minutes, "minute")) if n
-        )
+        words = " ".join(_count(n, unit) for n, unit in ((hours, "hour"), (minutes, "minute")) if n)
     return f"in {words}" if left > timedelta(0) else f"overdue by {words}"
 
 

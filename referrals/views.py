@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, audit_view
 from accounts.enums import AuditAction, Role
 from accounts.policy import Action, Kind, may, permits, require, scoped
 from core.concurrency import StaleEditError
@@ -51,12 +51,6 @@ FILTER_PARAMS = (
     "received_to",
     "sort",
 )
-
-
-def _audit_view(request, obj, person_id):
-    audit_record(
-        action=AuditAction.VIEW, user=request.user, obj=obj, person_id=person_id, request=request
-    )
 
 
 # My work and the list ---------------------------------------------------------------
@@ -243,7 +237,7 @@ def intake(request):
     }
     if request.method == "GET":
         if known_person is not None:  # the page shows who they are: a view of the person
-            _audit_view(request, known_person, known_person.pk)
+            audit_view(request, known_person, known_person.pk)
         return render(request, "referrals/intake.html", context)
     return _intake_post(request, context)
 
@@ -276,7 +270,7 @@ def _intake_post(request, context):
         )
         if matches:
             for match in matches:
-                _audit_view(request, match, match.pk)
+                audit_view(request, match, match.pk)
             context["matches"] = matches
             context["match_form"] = MatchDecisionForm(matches=matches)
             return render(request, "referrals/intake.html", context)
@@ -310,7 +304,7 @@ def _duplicates_for(request, person_form):
         for field, existing in person_form.identifier_duplicates
     ]
     for person in {d["person"].pk: d["person"] for d in duplicates if d["visible"]}.values():
-        _audit_view(request, person, person.pk)
+        audit_view(request, person, person.pk)
     return duplicates
 
 
@@ -330,7 +324,7 @@ def _attach_errors(person_form, other_form, exc: ValidationError):
 @require_http_methods(["GET"])
 def referral_detail(request, pk):
     referral = selectors.referral_get_for_user(request, pk)
-    _audit_view(request, referral, referral.person_id)
+    audit_view(request, referral, referral.person_id)
     return _render_referral(request, referral)
 
 
@@ -361,7 +355,7 @@ def referral_edit(request, pk):
     form = ReferralForm(request.POST or None, instance=referral, user=request.user)
     form.fields["version"].required = True
     if request.method == "GET":
-        _audit_view(request, referral, referral.person_id)
+        audit_view(request, referral, referral.person_id)
     elif form.is_valid():
         try:
             services.referral_update(
@@ -430,7 +424,7 @@ def referral_transfer(request, pk):
     form = ReferralTransferForm(request.POST or None, referral=referral)
     status = 400 if request.method == "POST" else 200
     if request.method == "GET":
-        _audit_view(request, referral, referral.person_id)
+        audit_view(request, referral, referral.person_id)
     elif form.is_valid():
         team, assignee = form.cleaned_data["team"], form.cleaned_data["assignee"]
         try:
@@ -532,7 +526,7 @@ def referral_assign(request, pk):
 @require_http_methods(["GET"])
 def person_detail(request, pk):
     person = selectors.person_get_for_user(request, pk)
-    _audit_view(request, person, person.pk)
+    audit_view(request, person, person.pk)
     referrals = selectors.person_referrals(user=request.user, person=person)
     person._visible_referrals = referrals  # the timeline provider reuses these rows
     context = {
@@ -558,7 +552,7 @@ def person_edit(request, pk):
     form.fields["version"].required = True
     context = {"form": form, "form_list": [form], "person": person}
     if request.method == "GET":
-        _audit_view(request, person, person.pk)
+        audit_view(request, person, person.pk)
         return render(request, "referrals/person_edit.html", context)
     if form.is_valid():
         try:

@@ -10,35 +10,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.audit import audit_record
-from accounts.enums import AuditAction
+from accounts.audit import audit_view
 from accounts.policy import Action, Kind, require
 from core.concurrency import StaleEditError
+from core.forms import apply_errors
 from referrals.selectors import person_get_for_user
 
 from . import rules, selectors, services
 from .forms import RiskFlagRaiseForm, RiskFlagRemoveForm, RiskFlagReviewForm
-
-
-def _audit_view(request, obj, person_id, detail):
-    audit_record(
-        action=AuditAction.VIEW,
-        user=request.user,
-        obj=obj,
-        person_id=person_id,
-        detail=detail,
-        request=request,
-    )
-
-
-def _apply_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error.messages[0])
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _form_page(request, form, *, person, title, submit, flag=None, status=200):
@@ -51,7 +30,7 @@ def register(request, person_pk):
     """Every flag on the person that the user may see, current and removed, with history."""
     require(request, Action.VIEW, Kind.RISK)
     person = person_get_for_user(request, person_pk)
-    _audit_view(request, person, person.pk, "risk register")
+    audit_view(request, person, person.pk, "risk register")
     context = {
         "person": person,
         **selectors.person_flags(request.user, person),
@@ -69,7 +48,7 @@ def flag_raise(request, person_pk):
         raise Http404("No such record, or it is outside your caseload.")
     form = RiskFlagRaiseForm(request.POST or None, initial={"raised_on": rules.today()})
     if request.method == "GET":
-        _audit_view(request, person, person.pk, "risk flag raise form")
+        audit_view(request, person, person.pk, "risk flag raise form")
         return _form_page(request, form, person=person, title="Raise a risk flag", submit="Raise")
     if form.is_valid():
         data = form.cleaned_data
@@ -88,7 +67,7 @@ def flag_raise(request, person_pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Risk flag raised")
             return redirect("risks:register", person.pk)
@@ -105,7 +84,7 @@ def _change(request, pk, form_class, *, title, submit, done, save):
         return redirect("risks:register", person.pk)
     form = form_class(request.POST or None, initial=_initial(flag))
     if request.method == "GET":
-        _audit_view(request, flag, person.pk, title.lower())
+        audit_view(request, flag, person.pk, title.lower())
         return _form_page(request, form, person=person, title=title, submit=submit, flag=flag)
     status = 400
     if form.is_valid():
@@ -115,7 +94,7 @@ def _change(request, pk, form_class, *, title, submit, done, save):
             form.add_error(None, exc.messages[0])
             status = 409
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{flag.details}: {done}")
             return redirect("risks:register", person.pk)

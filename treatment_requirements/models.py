@@ -37,8 +37,6 @@ SSO_MIN_OPERATIONAL_MONTHS = 6
 SSO_MAX_OPERATIONAL_MONTHS = 24
 
 
-
-
 class Recommendation(VersionedModel):
     """The L&D practitioner's proposal to the court, made from a signed assessment."""
 

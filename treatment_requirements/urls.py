@@ -59,9 +59,7 @@ urlpatterns = [
     path("<int:pk>/end/", views.order_terminate, name="order_terminate"),
     path("<int:pk>/end/check/", views.order_terminate_confirm, name="order_terminate_confirm"),
     # Reoffending follow-up belongs to the referral (with or without an order).
-    path(
-        "referrals/<int:pk>/reoffending/new/", views.reoffending_new, name="reoffending_new"
-    ),
+    path("referrals/<int:pk>/reoffending/new/", views.reoffending_new, name="reoffending_new"),
     path(
         "referrals/<int:pk>/reoffending/check/",
         views.reoffending_check,

@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.audit import audit_view
 from accounts.policy import Action
+from core.forms import apply_errors
 from referrals.enums import ReferralStatus
 
 from .. import instruments, selectors, services
@@ -23,7 +25,7 @@ from ..forms import (
     draft_querydict,
 )
 from ..sections import BY_KEY, SECTIONS
-from .common import AUTOSAVE_STEPS, apply_errors, audit_view, draft_notice_text, restored_draft
+from .common import AUTOSAVE_STEPS, draft_notice_text, restored_draft
 
 # Screening ---------------------------------------------------------------------------
 

@@ -1,11 +1,7 @@
 """Helpers shared by the assessments app's views."""
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
-
-from accounts.audit import audit_record
-from accounts.enums import AuditAction
 
 from .. import instruments, selectors
 from ..sections import SECTIONS
@@ -15,25 +11,6 @@ AUTOSAVE_STEPS = (
     | {f"section-{s.key}" for s in SECTIONS}
     | {f"instrument-{slug}" for slug in instruments.BY_SLUG}
 )
-
-
-def audit_view(request, obj, person_id, detail=""):
-    audit_record(
-        action=AuditAction.VIEW,
-        user=request.user,
-        obj=obj,
-        person_id=person_id,
-        detail=detail,
-        request=request,
-    )
-
-
-def apply_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def restored_draft(request, referral_id, step, newer_than=None):

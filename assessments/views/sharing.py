@@ -7,15 +7,16 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
+from accounts.audit import audit_view
 from accounts.enums import Role
 from accounts.policy import Action
+from core.forms import apply_errors
 
 from .. import selectors, services
 from ..enums import Agency
 from ..forms import ConsentForm, ConsentWithdrawForm, OnwardOutcomeForm, OnwardReferralForm
 from ..models import Consent, OnwardReferral
 from .assessment import assessment_context
-from .common import apply_errors, audit_view
 
 # Consent -----------------------------------------------------------------------------
 

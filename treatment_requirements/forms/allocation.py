@@ -47,7 +47,9 @@ class ReallocateForm(GdsForm):
             "Enter why the responsible officer is changing"
         )
         self.fields["officer"].queryset = officers_to_receive(
-            order.probation_team_id, may_transfer=may_transfer, holder_id=order.responsible_officer_id
+            order.probation_team_id,
+            may_transfer=may_transfer,
+            holder_id=order.responsible_officer_id,
         )
 
 

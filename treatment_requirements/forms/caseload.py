@@ -51,9 +51,7 @@ class CaseloadFilterForm(forms.Form):
         choices=[("", "Any requirement"), *RequirementKind.choices],
         required=False,
     )
-    status = forms.ChoiceField(
-        label="Status", choices=OrderStatus.choices, required=False
-    )
+    status = forms.ChoiceField(label="Status", choices=OrderStatus.choices, required=False)
     officer = ShortModelChoiceField(
         label="Responsible officer", queryset=None, required=False, empty_label="Any officer"
     )

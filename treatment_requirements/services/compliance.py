@@ -75,7 +75,9 @@ def warnings_in_force(failure: Failure) -> list[Warning]:
         .exclude(failure_id=failure.pk)
         .order_by("given_on", "id")
     )
-    return [w for w in others if enforcement.warning_counts_against(w.given_on, failure.failure_date)]
+    return [
+        w for w in others if enforcement.warning_counts_against(w.given_on, failure.failure_date)
+    ]
 
 
 def allowed_actions(failure: Failure) -> list[str]:

@@ -5,34 +5,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from accounts.audit import audit_record
-from accounts.enums import AuditAction
+from accounts.audit import audit_view
 from accounts.policy import Action
 
 from .. import selectors
-
-
-def _audit_view(request, obj, person_id, detail=""):
-    audit_record(
-        action=AuditAction.VIEW,
-        user=request.user,
-        obj=obj,
-        person_id=person_id,
-        detail=detail,
-        request=request,
-    )
-
-
-def _apply_errors(form, exc: ValidationError):
-    """Put a service's ValidationError on the form: next to the field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error.messages[0] if hasattr(error, "messages") else error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _form_page(
@@ -74,7 +50,7 @@ def _order_for_change(request, pk, action=Action.CHANGE):
         raise _Redirect(order.get_absolute_url())
     if request.method == "GET":
         view_name = request.resolver_match.url_name if request.resolver_match else ""
-        _audit_view(request, order, order.person_id, view_name)
+        audit_view(request, order, order.person_id, view_name)
     return order
 
 

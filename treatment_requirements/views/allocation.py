@@ -12,11 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.audit import audit_record
 from accounts.enums import AuditAction
 from accounts.policy import Action, Kind, permits, require, scoped
+from core.forms import apply_errors
 
 from .. import services
 from ..forms.allocation import OrdersReallocateForm, ReallocateForm
 from ..models import Order
-from ._common import _apply_errors, _form_page, _invalid_status, _order_for_change, _redirecting
+from ._common import _form_page, _invalid_status, _order_for_change, _redirecting
 
 
 @_redirecting
@@ -43,7 +44,7 @@ def order_reallocate(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request, f"Order {order.reference} is now held by {officer.display_name}."

@@ -5,6 +5,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.audit import audit_view
+from core.forms import apply_errors
+
 from .. import forms, selectors, services
 from ..enums import BreachOutcome, EnforcementAction
 from ..models import (
@@ -13,8 +16,6 @@ from ..models import (
     Warning,
 )
 from ._common import (
-    _apply_errors,
-    _audit_view,
     _form_page,
     _invalid_status,
     _Redirect,
@@ -45,7 +46,7 @@ def failure_action(request, pk, failure_pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             if isinstance(record, Warning):
                 messages.success(request, "Warning recorded. Give the person the letter below.")
@@ -63,7 +64,7 @@ def failure_action(request, pk, failure_pk):
             order.warnings.filter(given_on__lte=failure.failure_date).order_by("given_on", "id")
         ),
     }
-    _audit_view(request, order, order.person_id, "enforcement decision")
+    audit_view(request, order, order.person_id, "enforcement decision")
     return render(
         request,
         "treatment_requirements/failure_action.html",
@@ -78,7 +79,7 @@ def warning_letter(request, pk, warning_pk):
     warning = get_object_or_404(
         Warning.objects.select_related("failure"), pk=warning_pk, order=order
     )
-    _audit_view(request, warning, order.person_id, "warning letter")
+    audit_view(request, warning, order.person_id, "warning letter")
     context = {"order": order, "person": order.person, "warning": warning}
     return render(request, "treatment_requirements/warning_letter.html", context)
 
@@ -111,7 +112,7 @@ def breach_outcome(request, pk, breach_pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Breach outcome recorded.")
             return redirect(order)

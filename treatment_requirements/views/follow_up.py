@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from accounts.audit import audit_view
 from accounts.policy import Action, Kind, require
 from assessments import instruments
 from assessments.forms import InstrumentForm
+from core.forms import apply_errors
 
 from .. import forms, selectors, services
 from ..enums import TerminationReason
@@ -19,8 +21,6 @@ from ..models import (
     ReviewHearing,
 )
 from ._common import (
-    _apply_errors,
-    _audit_view,
     _form_page,
     _invalid_status,
     _order_for_change,
@@ -50,7 +50,7 @@ def drug_test_new(request, pk):
                 requirement=requirement, data=data, by=request.user, request=request
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             failure = getattr(test, "failure", None)
             if failure is None:
@@ -90,7 +90,7 @@ def review_new(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Review hearing booked.")
             return redirect(order)
@@ -125,7 +125,7 @@ def review_report(request, pk, review_pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Progress report saved.")
             return redirect(order)
@@ -157,7 +157,7 @@ def review_held(request, pk, review_pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Review recorded as held.")
             return redirect(order)
@@ -210,7 +210,7 @@ def measure_new(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{code} recorded: total {measure.response.total}.")
             if measure.response.has_self_harm_flag:
@@ -262,7 +262,7 @@ def order_terminate(request, pk):
                 notes=data["notes"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             request.session[_ending_key(order)] = {
                 "reason": data["reason"],
@@ -309,7 +309,7 @@ def order_terminate_confirm(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             request.session.pop(_ending_key(order), None)
             messages.success(request, "The order has ended.")
@@ -361,7 +361,7 @@ def _referral_for_follow_up(request, pk):
     referral, order = selectors.referral_for_follow_up(request, pk)
     if request.method == "GET":
         view_name = request.resolver_match.url_name if request.resolver_match else ""
-        _audit_view(request, referral, referral.person_id, view_name)
+        audit_view(request, referral, referral.person_id, view_name)
     return referral, order
 
 
@@ -375,7 +375,7 @@ def reoffending_new(request, pk):
                 referral=referral, by=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Recorded.")
             return redirect(_follow_up_page(referral, order))
@@ -404,7 +404,7 @@ def reoffending_check(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Reoffending check recorded.")
             return redirect(_follow_up_page(referral, order))

@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, audit_view
 from accounts.enums import AuditAction
 from accounts.policy import Action, Kind, may, permits, require, scope_for
 from core.concurrency import StaleEditError
+from core.forms import apply_errors
 from core.paging import page_links as _paging_links
 from core.search_tokens import store_search, stored_search
 
@@ -23,8 +24,6 @@ from ..models import (
     Appointment,
 )
 from ._common import (
-    _apply_errors,
-    _audit_view,
     _form_page,
     _invalid_status,
     _local,
@@ -225,7 +224,7 @@ def order_detail(request, pk):
         "recommendation_visible": may(user, Action.VIEW, Kind.RECOMMENDATION, order.recommendation),
         "today": timezone.localdate(),
     }
-    _audit_view(request, order, order.person_id)
+    audit_view(request, order, order.person_id)
     return render(request, "treatment_requirements/order_detail.html", context)
 
 
@@ -248,7 +247,7 @@ def appointment_new(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, _rename(exc, {"starts_at": "date"}))
+            apply_errors(form, _rename(exc, {"starts_at": "date"}))
         else:
             messages.success(request, f"{len(booked)} appointment(s) booked.")
             return redirect(order)
@@ -302,7 +301,7 @@ def appointment_outcome(request, pk, appointment_pk):
                 "Yours has not been saved: check the order page to see theirs.",
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request, f"Outcome recorded: {AppointmentOutcome(data['outcome']).label}."
@@ -341,7 +340,7 @@ def appointment_reschedule(request, pk, appointment_pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, _rename(exc, {"starts_at": "date"}))
+            apply_errors(form, _rename(exc, {"starts_at": "date"}))
         else:
             messages.success(request, "Appointment rescheduled.")
             return redirect(order)

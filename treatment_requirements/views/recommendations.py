@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, audit_view
 from accounts.enums import AuditAction, Role
 from accounts.policy import Action, Kind, Scope, require, scope_for
 from assessments.selectors import assessment_for_sharing, assessment_get_for_user
+from core.forms import apply_errors
 
 from .. import forms, selectors, services
 from ..enums import HearingOutcome, RecommendationStatus
@@ -16,8 +17,6 @@ from ..models import (
     ProposedRequirement,
 )
 from ._common import (
-    _apply_errors,
-    _audit_view,
     _form_page,
     _invalid_status,
 )
@@ -40,11 +39,11 @@ def recommendation_new(request, assessment_pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Recommendation started: complete each checklist.")
             return redirect(recommendation)
-    _audit_view(request, assessment, person.pk, "recommendation form")
+    audit_view(request, assessment, person.pk, "recommendation form")
     return _form_page(
         request,
         form,
@@ -79,7 +78,7 @@ def recommendation_detail(request, pk):
         "orders": list(recommendation.orders.all()),
         "version_form": forms.VersionForm(initial={"version": recommendation.version}),
     }
-    _audit_view(request, recommendation, recommendation.person_id)
+    audit_view(request, recommendation, recommendation.person_id)
     return render(request, "treatment_requirements/recommendation_detail.html", context)
 
 
@@ -123,11 +122,11 @@ def requirement_checklist(request, pk, requirement_pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Checklist saved for the {requirement.short_label}.")
             return redirect(recommendation)
-    _audit_view(request, recommendation, recommendation.person_id, "checklist")
+    audit_view(request, recommendation, recommendation.person_id, "checklist")
     context = {
         "form": form,
         "recommendation": recommendation,
@@ -214,12 +213,12 @@ def court_outcome_new(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             order = getattr(outcome, "order", None)
             messages.success(request, f"Court outcome recorded: {outcome.get_outcome_display()}.")
             return redirect(order or recommendation)
-    _audit_view(request, recommendation, recommendation.person_id, "court outcome form")
+    audit_view(request, recommendation, recommendation.person_id, "court outcome form")
     context = {"form": form, "recommendation": recommendation, "person": recommendation.person}
     return render(
         request, "treatment_requirements/court_outcome.html", context, status=_invalid_status(form)
