@@ -24,13 +24,12 @@ class ShortModelChoiceField(forms.ModelChoiceField):
 
 def apply_errors(form, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: beside the field it names, else at the
-    top (the error summary), every message kept."""
+    top (the error summary). Each error keeps its code, which views read (a stale edit's
+    "stale" answers 409)."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             target = field if field in form.fields else None
             for error in errors:
-                for message in error.messages:
-                    form.add_error(target, message)
+                form.add_error(target, error)
     else:
-        for message in exc.messages:
-            form.add_error(None, message)
+        form.add_error(None, exc)

@@ -21,8 +21,13 @@ REASON = "Remanded to the court the Westminster team covers"
 
 
 def test_team_lead_transfers_a_referral_and_the_receiving_practitioner_finds_it(
-    signed_in_page, browser, live_server, page, checkpoint, request
+    signed_in_page, browser, live_server, page, checkpoint, request, monkeypatch
 ):
+    # The on-commit task runs in the server's process, as on a laptop: with REDIS_URL set
+    # no worker reads the queue during the test run (the transport has its own tests).
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
     team = TeamFactory(name="E2E Cambridge L&D")
     westminster = TeamFactory(name="E2E Westminster L&D")
     lead = UserFactory(role=Role.TEAM_LEAD, team=team, first_name="Lea", username="e2e_lead")
