@@ -162,6 +162,10 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "created_by",
         "reoffending_checked_on",
         "reoffending_check_due_on",
+        # the keys of "most urgent first" (referrals.work_order), derived from the fields
+        # classified here and the risk register
+        "urgency_rank",
+        "due_at",
     ),
     **_fields(
         "referrals.Referral",
@@ -182,6 +186,8 @@ FIELD_CLASSES: dict[str, DataClass] = {
     # The offence and the needs are special category at row level; reporting counts them
     # only through its own aggregate facts.
     **_fields("referrals.Referral", SPECIAL, "offence_category", "vulnerabilities"),
+    # derived from the person's self-harm flag (risks): a health fact about them
+    "referrals.Referral.person_at_risk": SPECIAL,
     # The referrer is a third party (an officer, a solicitor): identifying, blanked on
     # anonymisation with the rest of the record.
     **_fields("referrals.Referral", ID, "referrer_name", "case_reference"),

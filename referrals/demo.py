@@ -38,6 +38,7 @@ from .models import (
     ReferralStatusChange,
     Vulnerability,
 )
+from .work_order import refresh_work_order
 
 PEOPLE_PER_REFERRAL = 0.75  # about one person in four is referred more than once
 ALLOCATED_AFTER = datetime.timedelta(minutes=20)  # from arrival to the demo allocation
@@ -678,3 +679,10 @@ def seed_demo_step(*, referrals: int, seed: int, password: str | None) -> str:
         f"People: {counts['people']}, referrals: {counts['referrals']}, "
         f"status changes: {counts['status_changes']}"
     )
+
+
+def work_order_step(*, referrals: int, seed: int, password: str | None) -> str:
+    """Last seed_demo step: every referral's keys of "most urgent first" (work_order), once
+    every app's screenings and risk flags are in (bulk inserts pass no service)."""
+    stored = refresh_work_order(Referral.objects.all())
+    return f"Most urgent first: keys stored for {stored} referrals"

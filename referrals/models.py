@@ -21,6 +21,7 @@ from .enums import (
     Urgency,
 )
 from .identifiers import format_nhs_number
+from .pathway import URGENCY_ORDER
 from .reoffending import check_due_on, window
 
 
@@ -154,6 +155,11 @@ class Person(VersionedModel):
         return self.age_on(timezone.localdate())
 
 
+# "Most urgent first" (referrals.work_order), in index order: at risk, urgency, soonest
+# target (NULLs last, as ORDER BY ... ASC), oldest, id.
+URGENT_KEYS = ["-person_at_risk", "urgency_rank", "due_at", "received_at", "id"]
+
+
 class Referral(VersionedModel):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="referrals")
@@ -197,6 +203,11 @@ class Referral(VersionedModel):
     # the queues, reminders and dashboard facts find the checks due through an index.
     reoffending_check_due_on = models.DateField(editable=False, blank=True)
     reoffending_checked_on = models.DateField(null=True, blank=True)
+    # The keys of "most urgent first" (My work, the list's sort), stored so each queue reads
+    # its first rows from an index; kept by referrals.work_order.refresh_work_order.
+    person_at_risk = models.BooleanField(default=False, editable=False)
+    urgency_rank = models.PositiveSmallIntegerField(default=len(URGENCY_ORDER), editable=False)
+    due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_at"]
@@ -221,23 +232,25 @@ class Referral(VersionedModel):
             models.Index(fields=["team", "status", "-received_at"], name="referral_team_status"),
             models.Index(fields=["assigned_to", "status"], name="referral_assignee_status"),
             models.Index(fields=["person", "-received_at"], name="referral_person_received"),
-            # My work's queues, oldest first, each read through its own index (issue 8).
+            # My work's queues, most urgent first (work_order), each through its own index:
+            # the first rows of a team's backlog are read in order, never sorted.
             models.Index(
-                fields=["team", "received_at", "id"],
+                fields=["team", *URGENT_KEYS],
                 condition=models.Q(status__in=OPEN_STATUSES, assigned_to__isnull=True),
-                name="referral_unassigned",
+                name="referral_unassigned_urgent",
             ),
             models.Index(
-                fields=["assigned_to", "team", "received_at", "id"],
+                fields=["assigned_to", *URGENT_KEYS],
                 condition=models.Q(status__in=OPEN_STATUSES),
-                name="referral_open_assigned",
+                name="referral_assigned_urgent",
             ),
             models.Index(
-                fields=["team", "received_at", "id"],
+                fields=["team", *URGENT_KEYS],
                 condition=models.Q(status__in=AWAITING_STATUSES),
-                include=["source"],  # each source has its own target: no heap visit to test it
-                name="referral_awaiting",
+                name="referral_awaiting_urgent",
             ),
+            # The referral list's "Most urgent first" over a whole team (any status).
+            models.Index(fields=["team", *URGENT_KEYS], name="referral_team_urgent"),
             # The L&D team's reoffending checks due (My work), oldest first.
             models.Index(
                 fields=["team", "reoffending_check_due_on", "id"],

@@ -22,7 +22,9 @@ Extension points for other apps (register from your AppConfig.ready):
   expression (e.g. Exists) annotated as `attribute` on list rows; rows where it is true show
   `label` as a tag beside the person (the `person_markers` filter). Lists annotate with
   `annotate_person_markers`, which adds no query. An `urgent` marker (the default: a risk
-  to life) also puts the row first in "most urgent first"; `urgent=False` only tags it.
+  to life) also puts the row first in "most urgent first" (stored on the referral as
+  `person_at_risk`: whatever changes what the expression reads calls
+  work_order.refresh_work_order); `urgent=False` only tags it.
 - `register_person_record_page(label, url_name, action, kind, position=...)`: a page of the
   person's record (its URL takes the person's id) that the record's navigation links to,
   in `position` order after "Overview", only for users the policy permits `action` on
@@ -31,8 +33,8 @@ Extension points for other apps (register from your AppConfig.ready):
   include "referrals/_person_record_nav.html" (`person_record_nav`).
 - `register_decided_urgency(func)`: func() returns an expression over a referral giving the
   urgency decided since intake (screening decides urgency), or NULL; list rows carry
-  `current_urgency`, the first decided one or else the referral's own, which My work orders
-  by and shows.
+  `current_urgency`, the first decided one or else the referral's own, which My work shows
+  and orders by (stored as `urgency_rank`: work_order).
 """
 
 from collections.abc import Callable, Iterable
@@ -40,21 +42,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
-    Case,
     CharField,
-    DateTimeField,
     Exists,
     Expression,
     F,
-    IntegerField,
     OrderBy,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -72,7 +69,7 @@ from core.paging import (
 )
 from core.queries import capped_count
 
-from .enums import AWAITING_STATUSES, OPEN_STATUSES, AllocationKind, ReferralSource
+from .enums import AWAITING_STATUSES, OPEN_STATUSES, AllocationKind
 from .models import (
     MyWorkLook,
     Person,
@@ -81,7 +78,7 @@ from .models import (
     ReferralStatusChange,
     name_key,
 )
-from .pathway import URGENCY_ORDER, due_at, due_label, is_overdue, timeliness_target
+from .pathway import due_label
 
 PAGE_SIZE = 25
 MY_WORK_LIMIT = 10  # per queue: most urgent first; each links to the whole queue in the list
@@ -246,67 +243,27 @@ def referrals_visible_to(user) -> QuerySet:
 
 
 def _list_columns(queryset: QuerySet) -> QuerySet:
-    """The rows' person, site and assignee, person markers, current urgency, and the keys
-    of "most urgent first" (urgency_rank, due_by) that it orders and pages by."""
+    """The rows' person, site and assignee, person markers and current urgency (shown on
+    each row). "Most urgent first" sorts by the keys stored on the referral (work_order)."""
     queryset = queryset.select_related("person", "site", "assigned_to")
-    queryset = annotate_person_markers(queryset).annotate(current_urgency=current_urgency())
-    return queryset.annotate(urgency_rank=_urgency_rank(), due_by=due_at_expression())
+    return annotate_person_markers(queryset).annotate(current_urgency=current_urgency())
 
 
 def overdue_q(now: datetime) -> Q:
-    """Referrals still awaiting screening or assessment past their source's target."""
-    by_source = Q()
-    for source in ReferralSource.values:
-        by_source |= Q(source=source, received_at__lt=now - timeliness_target(source))
-    return Q(status__in=AWAITING_STATUSES) & by_source
+    """Referrals still awaiting screening or assessment past their source's target (the
+    stored due_at: work_order)."""
+    return Q(status__in=AWAITING_STATUSES, due_at__lt=now)
 
 
 def mark_overdue(referrals: Iterable[Referral], now: datetime | None = None) -> list[Referral]:
-    """Each row with `is_overdue`, its `due_at` (pathway.due_at) and `due_label` ("in 3
-    hours", "overdue by 2 days", "" when no target is left)."""
+    """Each row with `is_overdue` and `due_label` ("in 3 hours", "overdue by 2 days", ""
+    when no target is left) from its stored `due_at` (pathway.due_at, work_order)."""
     now = now or timezone.now()
     rows = list(referrals)
     for referral in rows:
-        referral.is_overdue = is_overdue(
-            source=referral.source,
-            status=referral.status,
-            received_at=referral.received_at,
-            now=now,
-        )
-        referral.due_at = due_at(
-            source=referral.source, status=referral.status, received_at=referral.received_at
-        )
+        referral.is_overdue = referral.due_at is not None and now > referral.due_at
         referral.due_label = due_label(referral.due_at, now)
     return rows
-
-
-def due_at_expression() -> Case:
-    """pathway.due_at in SQL: received_at plus the source's target while the referral awaits
-    screening or assessment, else NULL. Read from the settings at each query."""
-    return Case(
-        *(
-            When(
-                status__in=AWAITING_STATUSES,
-                source=source,
-                then=F("received_at") + Value(timeliness_target(source)),
-            )
-            for source in ReferralSource.values
-        ),
-        default=None,
-        output_field=DateTimeField(),
-    )
-
-
-def _urgency_rank() -> Case:
-    """URGENCY_ORDER's rank of the annotated `current_urgency` (emergency first)."""
-    return Case(
-        *(
-            When(current_urgency=value, then=Value(rank))
-            for rank, value in enumerate(URGENCY_ORDER)
-        ),
-        default=Value(len(URGENCY_ORDER)),
-        output_field=IntegerField(),
-    )
 
 
 def _datetime(value) -> datetime:
@@ -315,23 +272,21 @@ def _datetime(value) -> datetime:
 
 def most_urgent_order() -> CompositeKeysetOrder:
     """The order of My work's queues and the list's "Most urgent first" (pathway.py): a
-    person at risk (each urgent person marker, annotated by annotate_person_markers),
-    then urgency (`urgency_rank`), then the soonest or most overdue target (`due_by`, none
-    last), then the oldest. Keys annotated by _list_columns; built at each query, as the
-    markers and targets are read when it runs."""
-    return CompositeKeysetOrder(
-        (
-            *(
-                SortKey(attribute, descending=True, parse=parse_bool)
-                for attribute in PERSON_MARKERS
-                if attribute in URGENT_MARKERS
-            ),
-            SortKey("urgency_rank", parse=parse_int),
-            SortKey("due_by", parse=_datetime, nullable=True),
-            SortKey("received_at", parse=_datetime),
-            SortKey("id", parse=parse_int),
-        )
+    person at risk, then urgency, then the soonest or most overdue target (none last), then
+    the oldest. The keys are stored on the referral (work_order), so each queue reads its
+    first rows from its partial index (Referral.Meta.indexes, "*_urgent")."""
+    return _MOST_URGENT
+
+
+_MOST_URGENT = CompositeKeysetOrder(
+    (
+        SortKey("person_at_risk", descending=True, parse=parse_bool),
+        SortKey("urgency_rank", parse=parse_int),
+        SortKey("due_at", parse=_datetime, nullable=True),
+        SortKey("received_at", parse=_datetime),
+        SortKey("id", parse=parse_int),
     )
+)
 
 
 def most_urgent_first() -> list[OrderBy]:
@@ -366,9 +321,8 @@ _LATEST = SortKey("received_at", descending=True, parse=_datetime)
 # Ties are broken by id, so a page boundary inside a run of equal names, statuses or times
 # neither repeats nor skips a row. The cursor of "name" holds the folded name and that of
 # "urgent" whether the person is at risk: views keep cursors behind a session token.
-# "urgent" is keyset-paged too, but no index holds its keys (person markers and the
-# screening's urgency come from other tables, targets from settings): each page sorts the
-# filtered rows afresh, so My work's queue filters are what keep it small.
+# "urgent" reads the keys stored on the referral (work_order); My work's queue filters each
+# match a partial index in that order.
 SORT_ORDERS: dict[str, Callable[[], CompositeKeysetOrder]] = {
     "urgent": most_urgent_order,
     "-received": _by(_LATEST, SortKey("id", descending=True, parse=parse_int)),

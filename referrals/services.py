@@ -12,6 +12,7 @@ from core.queueing import enqueue_on_commit
 from .enums import AllocationKind, ClosureReason, ReferralStatus
 from .models import MyWorkLook, Person, Referral, ReferralAllocation, ReferralStatusChange
 from .pathway import move_refusal
+from .work_order import WORK_ORDER_FIELDS, refresh_work_order
 
 TRANSFER_REASON_MAX_LENGTH = 500
 # The new holder's inbox reminder (notifications.rules.referral_allocated) is written by
@@ -57,6 +58,7 @@ def referral_create(
     referral = Referral(**data, person=person, team=by.team, created_by=by)
     referral.full_clean()
     referral.save()
+    _refresh_work_order(referral)
     referral.vulnerabilities.set(vulnerabilities)
     ReferralStatusChange.objects.create(
         referral=referral,
@@ -107,6 +109,7 @@ def referral_update(
     referral.refresh_reoffending_due()
     held_by = Referral.objects.values_list("assigned_to_id", flat=True).get(pk=referral.pk)
     save_if_current(referral, expected_version=expected_version)
+    _refresh_work_order(referral)
     if vulnerabilities is not None:
         referral.vulnerabilities.set(vulnerabilities)
     if referral.assigned_to_id != held_by:
@@ -181,6 +184,7 @@ def referral_transition(
             "updated_at",
         ],
     )
+    _refresh_work_order(locked)
     ReferralStatusChange.objects.create(
         referral=locked,
         from_status=from_status,
@@ -199,6 +203,15 @@ def referral_transition(
     )
     referral.refresh_from_db()
     return referral
+
+
+def _refresh_work_order(referral: Referral) -> None:
+    """Store the keys of "most urgent first" (work_order) after a write that can move them,
+    and on the instance the caller goes on with."""
+    refresh_work_order(Referral.objects.filter(pk=referral.pk))
+    keys = Referral.objects.filter(pk=referral.pk).values(*WORK_ORDER_FIELDS).get()
+    for name, value in keys.items():
+        setattr(referral, name, value)
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""Housekeeping (03:30): expire stale form drafts and apply the retention rule.
+"""Housekeeping (03:30): expire stale form drafts, apply the retention rule, and repair the
+stored keys of "most urgent first" that drifted (referrals.work_order.repair_work_order).
 
 Retention rule (settings.LD_RETENTION_YEARS): a person whose every referral has been closed
 for longer than the period, and who has no order still active or ended within it, is
@@ -32,6 +33,7 @@ from documents.services import documents_purge_for_people
 from referrals.enums import ReferralStatus
 from referrals.models import Person, Referral
 from referrals.subject_access import person_linked_models, person_rows
+from referrals.work_order import repair_work_order
 
 from .models import AnonymisationLog
 
@@ -161,4 +163,8 @@ def retention_dry_run() -> dict:
 
 
 def run_housekeeping() -> dict:
-    return {"drafts_expired": expire_stale_drafts(), "anonymised": apply_retention()}
+    return {
+        "drafts_expired": expire_stale_drafts(),
+        "anonymised": apply_retention(),
+        "work_order_repaired": repair_work_order(),
+    }

@@ -11,6 +11,8 @@ from django.db import transaction
 from accounts.audit import audit_record
 from accounts.enums import AuditAction
 from core.concurrency import StaleEditError, save_if_current
+from referrals.models import Referral
+from referrals.work_order import refresh_work_order
 
 from . import rules
 from .enums import RiskEventKind, RiskSource, RiskType
@@ -92,6 +94,7 @@ def risk_flag_raise(
         next_review_on=next_review_on,
     )
     flag.save()
+    _refresh_work_order(person.pk)
     _history(
         flag,
         kind=RiskEventKind.RAISED,
@@ -102,6 +105,12 @@ def risk_flag_raise(
         request=request,
     )
     return flag
+
+
+def _refresh_work_order(person_id: int) -> None:
+    """A flag raised or removed can move each of the person's referrals in "most urgent
+    first" (a self-harm flag puts them first): store their keys again."""
+    refresh_work_order(Referral.objects.filter(person_id=person_id))
 
 
 def _lock(flag: RiskFlag, expected_version: int) -> RiskFlag:
@@ -186,6 +195,7 @@ def risk_flag_remove(
         expected_version=expected_version,
         update_fields=["removed_on", "removed_by", "removal_reason", "updated_at"],
     )
+    _refresh_work_order(flag.person_id)
     _history(
         flag,
         kind=RiskEventKind.REMOVED,

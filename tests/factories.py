@@ -11,6 +11,7 @@ from accounts.models import Site, Team, User
 from referrals.enums import ReferralSource, ReferrerRole
 from referrals.identifiers import nhs_check_digit
 from referrals.models import Person, Referral
+from referrals.work_order import WORK_ORDER_FIELDS, refresh_work_order
 
 _nhs_serial = itertools.count(100_000_000)
 
@@ -77,6 +78,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 class ReferralFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Referral
+        skip_postgeneration_save = True  # the work_order hook stores what it changes
 
     person = factory.SubFactory(PersonFactory)
     team = factory.SelfAttribute("person.team")
@@ -89,3 +91,10 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     case_reference = factory.Sequence(lambda n: f"CUST/{n:06d}")
     reason = "Appeared low in mood and disclosed thoughts of self-harm at booking-in."
     created_by = factory.SelfAttribute("person.created_by")
+
+    @factory.post_generation
+    def work_order(obj, create, extracted, **kwargs):
+        """As referrals.services.referral_create: the keys of "most urgent first" stored."""
+        if create:
+            refresh_work_order(Referral.objects.filter(pk=obj.pk))
+            obj.refresh_from_db(fields=WORK_ORDER_FIELDS)

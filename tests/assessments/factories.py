@@ -16,12 +16,15 @@ from assessments.enums import (
 )
 from assessments.models import Assessment, Consent, InstrumentResponse, OnwardReferral, Screening
 from referrals.enums import Urgency
+from referrals.models import Referral
+from referrals.work_order import WORK_ORDER_FIELDS, refresh_work_order
 from tests.factories import ReferralFactory
 
 
 class ScreeningFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Screening
+        skip_postgeneration_save = True  # the work_order hook writes only the referral
 
     referral = factory.SubFactory(ReferralFactory, status="screened")
     screened_on = factory.LazyFunction(timezone.localdate)
@@ -29,6 +32,14 @@ class ScreeningFactory(factory.django.DjangoModelFactory):
     urgency = Urgency.URGENT
     decision = ScreeningDecision.FULL_ASSESSMENT
     screened_by = factory.SelfAttribute("referral.created_by")
+
+    @factory.post_generation
+    def work_order(obj, create, extracted, **kwargs):
+        """As screening_complete (through the referral's move to screened): the screening's
+        urgency becomes the referral's rank in "most urgent first"."""
+        if create:
+            refresh_work_order(Referral.objects.filter(pk=obj.referral_id))
+            obj.referral.refresh_from_db(fields=WORK_ORDER_FIELDS)
 
 
 class AssessmentFactory(factory.django.DjangoModelFactory):

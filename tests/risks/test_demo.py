@@ -5,6 +5,8 @@ import pytest
 from django.core.management import call_command
 
 from assessments.models import InstrumentResponse
+from referrals.models import Referral
+from referrals.work_order import stale_work_order
 from risks import rules
 from risks.enums import RiskSource, RiskType
 from risks.models import RiskFlag
@@ -30,3 +32,20 @@ def test_seed_demo_puts_flags_on_the_register():
     from_phq9 = RiskFlag.objects.filter(source=RiskSource.PHQ9_ITEM_9)
     assert set(from_phq9.values_list("person_id", flat=True)) == flagged_people
     assert not any(flag.is_overdue(today) for flag in from_phq9)
+
+
+def test_seed_demo_stores_most_urgent_first_for_every_referral():
+    """Seeding passes no service: its last step stores the keys (referrals.work_order), so
+    My work reads the demo's flagged people and screened urgencies first."""
+    call_command("seed_demo", referrals=120, seed=7, verbosity=0)
+
+    assert not stale_work_order(Referral.objects.all()).exists()
+    self_harm = set(
+        RiskFlag.objects.current()
+        .filter(risk_type=RiskType.SELF_HARM)
+        .values_list("person_id", flat=True)
+    )
+    at_risk = Referral.objects.filter(person_at_risk=True)
+    assert self_harm
+    assert set(at_risk.values_list("person_id", flat=True)) == self_harm
+    assert Referral.objects.filter(person_id__in=self_harm, person_at_risk=False).count() == 0

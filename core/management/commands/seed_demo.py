@@ -24,6 +24,7 @@ STEPS = [
     "treatment_requirements.demo.seed_demo_step",
     "contact_log.demo.seed_demo_step",
     "documents.demo.seed_demo_step",
+    "referrals.demo.work_order_step",  # last: reads every app's screenings and risk flags
 ]
 
 

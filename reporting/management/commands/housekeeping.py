@@ -4,7 +4,10 @@ from reporting.housekeeping import retention_dry_run, run_housekeeping
 
 
 class Command(BaseCommand):
-    help = "Expire stale form drafts and anonymise records past the retention period."
+    help = (
+        "Expire stale form drafts, anonymise records past the retention period and repair "
+        "stale keys of 'most urgent first'."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -22,5 +25,6 @@ class Command(BaseCommand):
             return
         result = run_housekeeping()
         self.stdout.write(
-            f"Drafts expired: {result['drafts_expired']}; people anonymised: {result['anonymised']}"
+            f"Drafts expired: {result['drafts_expired']}; people anonymised: "
+            f"{result['anonymised']}; referrals re-ordered: {result['work_order_repaired']}"
         )
