@@ -8,7 +8,6 @@ from .models import Ethnicity, OffenceCategory, Vulnerability
 
 class ReferenceDataAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "sort_order", "is_active"]
-    list_editable = ["sort_order", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
 

@@ -17,21 +17,33 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 _RUN = """async (tags) => {
   const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-  return results.violations.map(v => ({
-    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200),
-                              summary: n.failureSummary}))
-  }));
+  return {
+    rules_passed: results.passes.length,
+    violations: results.violations.map(v => ({
+      id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+      nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200),
+                                summary: n.failureSummary}))
+    })),
+  };
 }"""
+# A page axe really checked passes dozens of rules (document title, lang, landmarks...).
+# Fewer means it did not run on the page (blocked, or an empty document): not "clean".
+MIN_RULES_PASSED = 5
 
 
 def axe_violations(page) -> list[dict]:
-    """Every axe violation on the page as it is now (all impacts)."""
+    """Every axe violation on the page as it is now (all impacts). Fails if axe did not
+    really run: a script blocked by the Content Security Policy reports nothing, which
+    would read as clean."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # Evaluated through the DevTools protocol, so the page's CSP (no inline scripts)
         # does not block it and the app needs no exception for the test.
         page.evaluate(f"() => {{ {AXE_JS.read_text(encoding='utf-8')} }}")
-    return page.evaluate(_RUN, TAGS)
+    results = page.evaluate(_RUN, TAGS)
+    assert results["rules_passed"] >= MIN_RULES_PASSED, (
+        f"axe checked only {results['rules_passed']} rule(s) on {page.url}: it did not run"
+    )
+    return results["violations"]
 
 
 def format_violations(violations: list[dict]) -> str:

@@ -1,0 +1,108 @@
+"""Every page each role can reach, checked with axe-core in a real browser.
+
+Signed in as each role of the demo data, the crawl starts at the role's landing page and
+follows every link (same site, GET) breadth-first, opening up to PER_ROUTE pages of each
+URL pattern (two different referrals, say) so the walk stays bounded however much data
+there is. On every page: no serious or critical axe violation (axe must really have run:
+tests/e2e/axe.py), and no link the role is shown leads to an error page. The
+administrator's walk includes Django admin (reference data).
+"""
+
+from collections import Counter
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.urls import Resolver404, resolve
+from playwright.sync_api import Error as PlaywrightError
+
+from accounts.demo import DEMO_PASSWORD
+
+from .axe import BLOCKING_IMPACTS, axe_violations, format_violations
+
+pytestmark = pytest.mark.e2e
+
+PER_ROUTE = 2
+MAX_PAGES = 120
+# Links whose target is not a page to look at: files, and the keep-alive ping.
+NOT_PAGES = ("export", "download", "csv", "keep_alive", "calendar_feed", "file")
+
+
+@pytest.fixture
+def demo_site(e2e_db):
+    call_command("seed_demo", referrals=60, seed=11, demo=True, verbosity=0)
+
+
+def _route(path: str) -> str | None:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    if any(word in (match.url_name or "") for word in NOT_PAGES):
+        return None
+    return f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name or path
+
+
+def crawl(page, base: str, start: str) -> dict:
+    """{"checked": [urls], "blocking": {url: violations}, "broken": {url: status}}."""
+    queue, seen, per_route = [base + start], set(), Counter()
+    checked, blocking, broken = [], {}, {}
+    while queue and len(checked) < MAX_PAGES:
+        url = queue.pop(0)
+        try:
+            response = page.goto(url)
+        except PlaywrightError as error:
+            if "Download is starting" in str(error):
+                continue  # a file (an export, a subject access download), not a page
+            raise
+        status = response.status if response else 0
+        if status >= 400:
+            broken[url] = status
+            continue
+        if "text/html" not in (response.headers.get("content-type", "") if response else ""):
+            continue
+        violations = [v for v in axe_violations(page) if v["impact"] in BLOCKING_IMPACTS]
+        checked.append(url)
+        if violations:
+            blocking[url] = violations
+        for link in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            link, _ = urldefrag(link)
+            parts = urlsplit(link)
+            if not link.startswith(base) or link in seen:
+                continue
+            seen.add(link)
+            route = _route(parts.path)
+            if route is None or per_route[route] >= PER_ROUTE:
+                continue
+            per_route[route] += 1
+            queue.append(link)
+    return {"checked": checked, "blocking": blocking, "broken": broken}
+
+
+@pytest.mark.parametrize(
+    ("username", "at_least"),
+    [
+        ("practitioner", 20),
+        ("teamlead", 20),
+        ("probation", 15),
+        ("clinician", 5),
+        ("commissioner", 3),
+        ("admin", 10),
+    ],
+)
+def test_every_page_a_role_reaches_passes_axe(page, live_server, demo_site, username, at_least):
+    page.goto(live_server.url + "/sign-in/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert "/sign-in/" not in page.url, "sign-in failed"
+    landing = urlsplit(page.url).path
+
+    found = crawl(page, live_server.url, landing)
+
+    assert len(found["checked"]) >= at_least, found["checked"]
+    assert found["broken"] == {}, f"links shown to {username} that lead to an error page"
+    assert found["blocking"] == {}, "\n\n".join(
+        f"{url}\n{format_violations(violations)}" for url, violations in found["blocking"].items()
+    )
