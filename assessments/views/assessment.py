@@ -27,13 +27,13 @@ from ..forms import (
 from ..sections import BY_KEY, SECTIONS
 from .common import (
     AUTOSAVE_STEPS,
-    RETURN_TO_CHECK,
     answer_cards,
     blocker_link,
     display,
     draft_notice_text,
     instrument_rows,
     restored_draft,
+    returns_to_check,
 )
 
 # Screening ---------------------------------------------------------------------------
@@ -167,7 +167,7 @@ def section(request, pk, key):
     form_class = SECTION_FORMS[key]
     step = f"section-{key}"
     draft_notice = None
-    back_to_check = _returns_to_check(request)
+    back_to_check = returns_to_check(request)
     if request.method == "POST":
         form = form_class(request.POST, instance=assessment)
         if form.is_valid():
@@ -205,11 +205,6 @@ def section(request, pk, key):
         autosave_url=reverse("assessments:autosave", args=[assessment.referral_id, step]),
     )
     return render(request, "assessments/section.html", context, status=status)
-
-
-def _returns_to_check(request) -> bool:
-    """The step was opened from "Change" on the check-and-sign page."""
-    return request.GET.get("return") == RETURN_TO_CHECK.split("=")[1]
 
 
 def _back_url(assessment, back_to_check: bool) -> str:
@@ -257,7 +252,7 @@ def instrument(request, pk, slug):
     response = selectors.assessment_responses(assessment).get(definition.code)
     step = f"instrument-{slug}"
     draft_notice = None
-    back_to_check = _returns_to_check(request)
+    back_to_check = returns_to_check(request)
     if request.method == "POST":
         form = InstrumentForm(request.POST, instrument=definition)
         if form.is_valid():
@@ -402,7 +397,7 @@ def sign(request, pk):
                 )
             except ValidationError as exc:
                 code = getattr(exc, "code", "")
-                if code in ("stale", "status", "signed"):
+                if code or not problems:  # not a missing answer: someone saved, or status
                     problems = [_sign_problem(assessment, m, code) for m in exc.messages]
                 status = 409 if code == "stale" else 400
             else:

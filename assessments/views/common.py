@@ -50,6 +50,11 @@ def display(obj, name):
 RETURN_TO_CHECK = "return=check"
 
 
+def returns_to_check(request) -> bool:
+    """The step was opened from a link on the check-and-sign page."""
+    return request.GET.get("return") == "check"
+
+
 def field_anchor(bound_field) -> str:
     """The id of the element a link to this question lands on, as crispy-forms-gds renders
     it: the first option of radios or checkboxes (it numbers them from 1), the first box of

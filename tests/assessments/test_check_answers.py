@@ -336,6 +336,19 @@ def test_blockers_of_a_refused_signature_link_to_the_missing_answer(
     ]
 
 
+def test_signing_a_page_read_before_someone_saved_asks_to_reload(practitioner_client, practitioner):
+    assessment = _team_assessment(practitioner, complete_assessment, version=4)
+
+    response = practitioner_client.post(_sign_url(assessment), {"version": 3})
+
+    assert response.status_code == 409
+    [(text, href)] = problems(Tree(response.content.decode()).root)
+    assert href == _sign_url(assessment)
+    assert "Someone else saved this record" in text
+    assessment.refresh_from_db()
+    assert assessment.status == "draft"
+
+
 def test_complete_assessment_has_no_blockers_and_offers_to_sign(practitioner_client, practitioner):
     assessment = _team_assessment(practitioner, complete_assessment)
 
