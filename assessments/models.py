@@ -342,11 +342,20 @@ class OnwardReferral(TimeStampedModel):
         return f"Onward referral to {self.get_service_display()}"
 
 
+class FormDraftQuerySet(models.QuerySet):
+    def live(self):
+        """Drafts not yet expired: those younger than LD_DRAFT_EXPIRY_DAYS. Housekeeping
+        deletes the others each night (reporting.housekeeping.expire_stale_drafts); until
+        then they are neither restored nor shown as work in progress."""
+        cutoff = timezone.now() - datetime.timedelta(days=settings.LD_DRAFT_EXPIRY_DAYS)
+        return self.filter(saved_at__gte=cutoff)
+
+
 class FormDraft(models.Model):
     """What a practitioner had typed into one step, saved as they type.
 
     Kept per user and referral, outside the session, so it survives sign-out and session
-    expiry; removed when the step is saved.
+    expiry; removed when the step is saved, and after LD_DRAFT_EXPIRY_DAYS.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -354,6 +363,8 @@ class FormDraft(models.Model):
     step = models.CharField(max_length=40)
     data = models.JSONField(default=dict)
     saved_at = models.DateTimeField(default=timezone.now)
+
+    objects = FormDraftQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -173,41 +173,66 @@ STATE_LABELS = {
 }
 
 
-def task_list(assessment: Assessment, responses: dict | None = None) -> dict:
-    """Sections and instruments with their state, for the GOV.UK task list."""
+def task_list(assessment: Assessment, responses: dict | None = None, *, user=None) -> dict:
+    """Sections and instruments with their state, for the GOV.UK task list.
+
+    A step holding `user`'s typed draft (not yet saved, not expired) is "In progress": the
+    draft is what they will find when they open it (views.common.restored_draft). One
+    query for the drafts.
+    """
     responses = assessment_responses(assessment) if responses is None else responses
-    sections = [
-        {
-            "section": section,
-            "state": (state := section_state(assessment, section)),
-            "label": STATE_LABELS[state],
-            "url": reverse("assessments:section", args=[assessment.pk, section.key]),
-        }
-        for section in SECTIONS
-    ]
-    tools = []
-    for instrument in instruments.INSTRUMENTS.values():
-        response = responses.get(instrument.code)
-        state = (
-            "not_started"
-            if response is None
-            else ("completed" if response.is_complete else "in_progress")
-        )
-        tools.append(
+    drafts = draft_steps(user, assessment.referral_id) if user is not None else {}
+    sections = []
+    for section in SECTIONS:
+        state = section_state(assessment, section)
+        if f"section-{section.key}" in drafts:
+            state = "in_progress"
+        sections.append(
             {
-                "instrument": instrument,
-                "response": response,
+                "section": section,
                 "state": state,
-                "label": STATE_LABELS[state] if state != "not_started" else "Not used",
-                "url": reverse("assessments:instrument", args=[assessment.pk, instrument.slug]),
+                "label": STATE_LABELS[state],
+                "url": reverse("assessments:section", args=[assessment.pk, section.key]),
             }
         )
+    tools = [
+        _instrument_task(assessment, definition, responses, drafts)
+        for definition in instruments.INSTRUMENTS.values()
+    ]
     done = sum(1 for row in sections if row["state"] == "completed")
     return {"sections": sections, "instruments": tools, "done": done, "total": len(sections)}
 
 
+def _instrument_task(assessment, definition, responses, drafts) -> dict:
+    response = responses.get(definition.code)
+    typed = drafts.get(f"instrument-{definition.slug}")
+    if typed is not None and (response is None or typed > response.updated_at):
+        state = "in_progress"  # the page puts back the typing only when it is newer
+    elif response is None:
+        state = "not_started"
+    else:
+        state = "completed" if response.is_complete else "in_progress"
+    return {
+        "instrument": definition,
+        "response": response,
+        "state": state,
+        "label": STATE_LABELS[state] if state != "not_started" else "Not used",
+        "url": reverse("assessments:instrument", args=[assessment.pk, definition.slug]),
+    }
+
+
 def draft_for(user, referral_id: int, step: str) -> FormDraft | None:
-    return FormDraft.objects.filter(user=user, referral_id=referral_id, step=step).first()
+    """The user's own typed draft of a step of this referral, unless it has expired."""
+    return FormDraft.objects.live().filter(user=user, referral_id=referral_id, step=step).first()
+
+
+def draft_steps(user, referral_id: int) -> dict:
+    """Step -> when the user's draft of it was saved, for the referral's live drafts."""
+    return dict(
+        FormDraft.objects.live()
+        .filter(user=user, referral_id=referral_id)
+        .values_list("step", "saved_at")
+    )
 
 
 # The referral page panel and the person's timeline -----------------------------------

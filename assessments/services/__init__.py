@@ -6,6 +6,7 @@ the referral's screened_at and assessed_at for timeliness.
 """
 
 from .assessment import (
+    SignBlocker,
     addendum_add,
     assessment_section_save,
     assessment_sign,
@@ -13,6 +14,7 @@ from .assessment import (
     instrument_discard,
     instrument_save,
     screening_complete,
+    sign_blockers,
     sign_problems,
 )
 from .common import (
@@ -35,6 +37,8 @@ __all__ = [
     "screening_complete",
     "assessment_start",
     "assessment_section_save",
+    "SignBlocker",
+    "sign_blockers",
     "sign_problems",
     "assessment_sign",
     "addendum_add",

@@ -1,11 +1,14 @@
 """Screening, the full assessment, sign-off, addenda and instruments."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.enums import AuditAction
 from core.concurrency import save_if_current
+from core.forms import lower_first
 from referrals.enums import ClosureReason, ReferralStatus
 from referrals.models import Person, Referral
 from referrals.services import referral_transition
@@ -167,18 +170,40 @@ def assessment_section_save(
     return assessment
 
 
-def sign_problems(assessment: Assessment) -> list[str]:
-    """Everything that stops the assessment being signed, as messages a user can act on."""
-    problems = [
-        f"{section.title}: enter the {Assessment._meta.get_field(name).verbose_name.lower()}"
-        if not Assessment._meta.get_field(name).choices
-        else f"{section.title}: select the {Assessment._meta.get_field(name).verbose_name.lower()}"
-        for section, name in missing_fields(assessment)
-    ]
-    for response in assessment.instrument_responses.filter(is_complete=False):
-        problems.append(
-            f"{response.code} is partly answered ({response.answered_count} of "
-            f"{len(response.answers)} items): finish it or discard it"
+@dataclass(frozen=True)
+class SignBlocker:
+    """One thing that stops the assessment being signed, and where it is put right: a
+    section's field, an instrument's first unanswered item, or consent to be assessed."""
+
+    message: str
+    section: str = ""
+    field: str = ""
+    instrument: str = ""  # its code
+    item: int | None = None  # the first unanswered item, counted from 1
+    consent: bool = False
+
+
+def sign_blockers(assessment: Assessment) -> list[SignBlocker]:
+    """Everything that stops the assessment being signed, in the order of the task list."""
+    blockers = []
+    for section, name in missing_fields(assessment):
+        field = Assessment._meta.get_field(name)
+        verb = "select" if field.choices else "enter"
+        blockers.append(
+            SignBlocker(
+                f"{section.title}: {verb} the {lower_first(field.verbose_name)}",
+                section=section.key,
+                field=name,
+            )
+        )
+    for response in assessment.instrument_responses.filter(is_complete=False).order_by("id"):
+        blockers.append(
+            SignBlocker(
+                f"{response.code} is partly answered ({response.answered_count} of "
+                f"{len(response.answers)} items): finish it or discard it",
+                instrument=response.code,
+                item=next((n for n, v in enumerate(response.answers, 1) if v is None), None),
+            )
         )
     consent = (
         Consent.objects.filter(referral_id=assessment.referral_id, kind=ConsentKind.TO_BE_ASSESSED)
@@ -186,8 +211,15 @@ def sign_problems(assessment: Assessment) -> list[str]:
         .first()
     )
     if consent is None or not consent.is_current:
-        problems.append("Consent: record that the person consents to be assessed")
-    return problems
+        blockers.append(
+            SignBlocker("Consent: record that the person consents to be assessed", consent=True)
+        )
+    return blockers
+
+
+def sign_problems(assessment: Assessment) -> list[str]:
+    """Everything that stops the assessment being signed, as messages a user can act on."""
+    return [blocker.message for blocker in sign_blockers(assessment)]
 
 
 @transaction.atomic

@@ -25,7 +25,16 @@ from ..forms import (
     draft_querydict,
 )
 from ..sections import BY_KEY, SECTIONS
-from .common import AUTOSAVE_STEPS, draft_notice_text, restored_draft
+from .common import (
+    AUTOSAVE_STEPS,
+    answer_cards,
+    blocker_link,
+    display,
+    draft_notice_text,
+    instrument_rows,
+    restored_draft,
+    returns_to_check,
+)
 
 # Screening ---------------------------------------------------------------------------
 
@@ -122,7 +131,7 @@ def _render_detail(request, assessment, *, status=200, error=None):
             {
                 "section": section,
                 "fields": [
-                    (assessment._meta.get_field(name), _display(assessment, name))
+                    (assessment._meta.get_field(name), display(assessment, name))
                     for name in section.fields
                 ],
                 "addenda": [a for a in addenda if a.section == section.key],
@@ -132,16 +141,8 @@ def _render_detail(request, assessment, *, status=200, error=None):
         context["general_addenda"] = [a for a in addenda if not a.section]
         context["completed_responses"] = [r for r in responses.values() if r.is_complete]
         return render(request, "assessments/assessment_signed.html", context, status=status)
-    context["tasks"] = selectors.task_list(assessment, responses)
+    context["tasks"] = selectors.task_list(assessment, responses, user=request.user)
     return render(request, "assessments/task_list.html", context, status=status)
-
-
-def _display(obj, name):
-    getter = getattr(obj, f"get_{name}_display", None)
-    value = getter() if getter else getattr(obj, name)
-    if hasattr(value, "strftime"):
-        return date_format(value, "j F Y")
-    return value
 
 
 def _refuse_signed(request, assessment):
@@ -166,6 +167,7 @@ def section(request, pk, key):
     form_class = SECTION_FORMS[key]
     step = f"section-{key}"
     draft_notice = None
+    back_to_check = returns_to_check(request)
     if request.method == "POST":
         form = form_class(request.POST, instance=assessment)
         if form.is_valid():
@@ -181,6 +183,8 @@ def section(request, pk, key):
             except ValidationError as exc:  # StaleEditError included
                 apply_errors(form, exc)
             else:
+                if back_to_check:
+                    return redirect("assessments:sign", pk=assessment.pk)
                 return redirect(_next_step_url(assessment, key))
         status = 409 if form.has_error(NON_FIELD_ERRORS, "stale") else 400
     else:
@@ -197,9 +201,16 @@ def section(request, pk, key):
         form=form,
         current=current,
         draft_notice=draft_notice,
+        back_url=_back_url(assessment, back_to_check),
         autosave_url=reverse("assessments:autosave", args=[assessment.referral_id, step]),
     )
     return render(request, "assessments/section.html", context, status=status)
+
+
+def _back_url(assessment, back_to_check: bool) -> str:
+    if back_to_check:
+        return reverse("assessments:sign", args=[assessment.pk])
+    return assessment.get_absolute_url()
 
 
 def _restored_section_form(form_class, assessment, key, draft):
@@ -241,6 +252,7 @@ def instrument(request, pk, slug):
     response = selectors.assessment_responses(assessment).get(definition.code)
     step = f"instrument-{slug}"
     draft_notice = None
+    back_to_check = returns_to_check(request)
     if request.method == "POST":
         form = InstrumentForm(request.POST, instrument=definition)
         if form.is_valid():
@@ -257,7 +269,7 @@ def instrument(request, pk, slug):
                 apply_errors(form, exc)
             else:
                 messages.success(request, _instrument_message(saved))
-                return redirect(assessment.get_absolute_url())
+                return redirect(_back_url(assessment, back_to_check))
         status = 400
     else:
         draft = restored_draft(
@@ -281,6 +293,7 @@ def instrument(request, pk, slug):
         instrument=definition,
         response=response,
         draft_notice=draft_notice,
+        back_url=_back_url(assessment, back_to_check),
         bands=[[b.low, b.high, b.label] for b in definition.bands],
         autosave_url=reverse("assessments:autosave", args=[assessment.referral_id, step]),
     )
@@ -360,17 +373,19 @@ def _autosave_instrument(request, assessment, step, data):
 
 @require_http_methods(["GET", "POST"])
 def sign(request, pk):
+    """Check your answers, then sign: every section's answers with a link to change each,
+    and what still stops signing, each linked to the answer that is missing."""
     assessment = selectors.assessment_get_for_user(request, pk, Action.SIGN)
     if assessment.is_signed:
         if request.method == "POST":
             return _refuse_signed(request, assessment)
         return redirect(assessment.get_absolute_url())
-    problems = services.sign_problems(assessment)
+    problems = [blocker_link(assessment, b) for b in services.sign_blockers(assessment)]
     status = 200
     if request.method == "POST":
         form = VersionForm(request.POST)
         if not form.is_valid():
-            problems = ["Reload the page and try again"]
+            problems = [_sign_problem(assessment, "Reload the page and try again", "stale")]
             status = 400
         else:
             try:
@@ -381,20 +396,30 @@ def sign(request, pk):
                     request=request,
                 )
             except ValidationError as exc:
-                problems = exc.messages
-                status = 409 if getattr(exc, "code", "") == "stale" else 400
+                code = getattr(exc, "code", "")
+                if code or not problems:  # not a missing answer: someone saved, or status
+                    problems = [_sign_problem(assessment, m, code) for m in exc.messages]
+                status = 409 if code == "stale" else 400
             else:
                 messages.success(request, "Assessment signed. It can no longer be edited.")
                 return redirect(assessment.get_absolute_url())
     else:
         audit_view(request, assessment, assessment.referral.person_id, "sign")
-    context = assessment_context(
-        request,
-        assessment,
-        problems=problems,
-        version_form=VersionForm(initial={"version": assessment.version}),
+    context = assessment_context(request, assessment, problems=problems)
+    context["cards"] = answer_cards(
+        assessment, selectors.draft_steps(request.user, assessment.referral_id)
     )
+    context["instrument_rows"] = instrument_rows(assessment, context["responses"])
+    context["version_form"] = VersionForm(initial={"version": assessment.version})
     return render(request, "assessments/sign.html", context, status=status)
+
+
+def _sign_problem(assessment, text, code) -> dict:
+    """A refusal that is not a missing answer: reload the page (someone saved since), or
+    see the referral (its status does not allow signing)."""
+    if code == "status":
+        return {"text": text, "url": assessment.referral.get_absolute_url()}
+    return {"text": text, "url": reverse("assessments:sign", args=[assessment.pk])}
 
 
 @require_http_methods(["GET", "POST"])
