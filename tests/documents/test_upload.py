@@ -32,7 +32,7 @@ def _post(client, person, *uploads, **fields):
     data = {
         "files": list(uploads),
         "document_type": DocumentType.GP_LETTER,
-        "document_date": (timezone.localdate() - datetime.timedelta(days=2)).isoformat(),
+        "document_date": f"{timezone.localdate() - datetime.timedelta(days=2):%d/%m/%Y}",
         "title": "",
         "description": "",
         "link": "",
@@ -196,12 +196,12 @@ def test_document_date_cannot_be_in_the_future(practitioner_client, person, offs
     day = timezone.localdate() + datetime.timedelta(days=offset)
 
     response = _post(
-        practitioner_client, person, upload("a.txt", b"a\n"), document_date=day.isoformat()
+        practitioner_client, person, upload("a.txt", b"a\n"), document_date=f"{day:%d/%m/%Y}"
     )
 
     assert Document.objects.count() == (1 if accepted else 0)
     if not accepted:
-        assert "The document date cannot be in the future" in _errors(response)
+        assert "Date of the document must be today or in the past" in _errors(response)
 
 
 def test_title_and_description_are_bounded(practitioner_client, person):
@@ -215,8 +215,8 @@ def test_title_and_description_are_bounded(practitioner_client, person):
 
     body = _errors(response)
     assert response.status_code == 400
-    assert "The title (optional) must be 200 characters or fewer" in body
-    assert "The description (optional) must be 1000 characters or fewer" in body
+    assert "Title must be 200 characters or fewer" in body
+    assert "Description must be 1000 characters or fewer" in body
 
 
 def test_link_to_an_order_records_the_orders_referral(practitioner_client, order):
