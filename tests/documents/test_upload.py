@@ -204,6 +204,27 @@ def test_document_date_cannot_be_in_the_future(practitioner_client, person, offs
         assert "Date of the document must be today or in the past" in _errors(response)
 
 
+@pytest.mark.parametrize(
+    ("typed", "errors"),
+    [
+        ("31/12/1899", ["Date of the document must be on or after 1 January 1900"]),
+        ("1/1/1900", None),
+        ("2/1/1900", None),
+        ("9999-12-31", ["Enter the date of the document as a date, like 27/3/2026"]),
+        ("31/2/2026", ["Date of the document must be a real date"]),
+    ],
+)
+def test_document_date_from_1900_and_typed_as_a_date(typed, errors):
+    form = DocumentUploadForm(
+        {"document_type": DocumentType.OTHER, "document_date": typed},
+        {"files": [upload("a.txt", b"a\n")]},
+    )
+
+    form.is_valid()
+
+    assert form.errors.get("document_date") == errors
+
+
 def test_title_and_description_are_bounded(practitioner_client, person):
     response = _post(
         practitioner_client,
