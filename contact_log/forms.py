@@ -1,5 +1,6 @@
-"""Forms for the contact log: the GOV.UK form base of treatment_requirements (messages that
-name the field, no control characters), its date and time inputs, and the character count."""
+"""Forms for the contact log, on the one form base (core.forms): messages that name the
+field, one date box and one time box inside the contact rule's bounds, the character count.
+"""
 
 import datetime
 
@@ -7,14 +8,15 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils import timezone
 
-from treatment_requirements.forms import GdsForm
-from treatment_requirements.forms._common import date_field, time_field
+from core.forms import GovDateField, GovForm, GovTimeField, VersionForm, today
 
 from .enums import ContactOutcome, ContactType, RestrictionDecision, RestrictionReason
-from .models import NOTE_MAX, contact_time_problem
+from .models import FUTURE_MESSAGE, NOTE_MAX, contact_time_problem, earliest_contact_day
 
 NOT_RESTRICTED = ""
-SEARCH_REQUIRED = "Enter a word or phrase to search the notes for"
+# The filters reach back to the first records the service holds, and no further forward
+# than today (a hostile "9999-12-31" gets a message, not a query).
+EARLIEST_FILTER_DATE = datetime.date(2000, 1, 1)
 LINK_LABELS = {"referral": "Referral", "assessment": "Assessment", "order": "Order"}
 
 
@@ -41,12 +43,12 @@ def _link_label(kind: str, row) -> str:
     return f"Order {row.reference}, made {row.made_on:%-d %b %Y}"
 
 
-class ContactForm(GdsForm):
+class ContactForm(GovForm):
     contact_type = forms.ChoiceField(
         label="Type of contact", choices=[("", "Select a type"), *ContactType.choices]
     )
-    date = date_field("Date of the contact")
-    time = time_field("Time of the contact")
+    date = GovDateField(label="Date of the contact", earliest=earliest_contact_day, latest=today)
+    time = GovTimeField(label="Time of the contact")
     with_whom = forms.CharField(
         label="With whom (optional)",
         max_length=200,
@@ -88,6 +90,9 @@ class ContactForm(GdsForm):
 
     def __init__(self, *args, links: dict, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["with_whom"].error_label = "With whom"
+        self.fields["restriction"].error_name = "whether to restrict this note"
+        self.name_fields()
         self.fields["link"].choices = _link_choices(links)
         self.fields["link"].error_messages["invalid_choice"] = (
             "Select a record of this person, or none"
@@ -98,8 +103,10 @@ class ContactForm(GdsForm):
         day, at = cleaned.get("date"), cleaned.get("time")
         if day and at:
             when = timezone.make_aware(datetime.datetime.combine(day, at))
+            # The date's bounds keep it within the rule's days; only a time later today
+            # can still break it.
             if problem := contact_time_problem(when):
-                self.add_error("date", problem)
+                self.add_error("time" if problem == FUTURE_MESSAGE else "date", problem)
             cleaned["contact_at"] = when
         return cleaned
 
@@ -111,11 +118,7 @@ class ContactForm(GdsForm):
         return kind, int(pk)
 
 
-class VersionedForm(GdsForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class AddendumForm(VersionedForm):
+class AddendumForm(VersionForm):
     text = forms.CharField(
         label="Addendum",
         max_length=NOTE_MAX,
@@ -134,7 +137,7 @@ class AddendumForm(VersionedForm):
     )
 
 
-class InErrorForm(VersionedForm):
+class InErrorForm(VersionForm):
     reason = forms.CharField(
         label="Why it was recorded in error",
         max_length=500,
@@ -144,28 +147,40 @@ class InErrorForm(VersionedForm):
     layout = (Field("version"), Field.textarea("reason", rows=3))
 
 
-class RestrictForm(VersionedForm):
+class RestrictForm(VersionForm):
     reason = forms.ChoiceField(
         label="Why restrict this note?", choices=RestrictionReason.choices, widget=forms.RadioSelect
     )
     layout = (Field("version"), Field.radios("reason", legend_size=Size.SMALL))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_name = "why you are restricting this note"
+        self.name_fields()
 
-class ReviewForm(VersionedForm):
+
+class ReviewForm(VersionForm):
     decision = forms.ChoiceField(
         label="Your decision", choices=RestrictionDecision.choices, widget=forms.RadioSelect
     )
     layout = (Field("version"), Field.radios("decision", legend_size=Size.SMALL))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].error_name = "your decision"
+        self.name_fields()
 
-class ContactFilterForm(forms.Form):
+
+class ContactFilterForm(GovForm):
     """The log's filters (in the URL: codes, dates and a staff id, never personal data)."""
 
     contact_type = forms.ChoiceField(
         label="Type", choices=[("", "All types"), *ContactType.choices], required=False
     )
-    date_from = forms.DateField(label="From", required=False, help_text="For example, 27/3/2026")
-    date_to = forms.DateField(label="To", required=False, help_text="For example, 27/3/2026")
+    date_from = GovDateField(
+        label="From", required=False, earliest=EARLIEST_FILTER_DATE, latest=today
+    )
+    date_to = GovDateField(label="To", required=False, earliest=EARLIEST_FILTER_DATE, latest=today)
     author = forms.TypedChoiceField(
         label="Recorded by", coerce=int, required=False, empty_value=None
     )
@@ -175,28 +190,33 @@ class ContactFilterForm(forms.Form):
         self.fields["author"].choices = [("", "Anyone")] + [
             (user.pk, user.get_full_name() or user.get_username()) for user in authors
         ]
-        for name in ("date_from", "date_to"):
-            self.fields[name].error_messages["invalid"] = (
-                f"Enter the '{self.fields[name].label.lower()}' date as a real date, like 27/3/2026"
-            )
-            self.fields[name].widget.attrs["class"] = "govuk-input govuk-input--width-10"
-        self.fields["contact_type"].widget.attrs["class"] = "govuk-select"
-        self.fields["author"].widget.attrs["class"] = "govuk-select"
+        names = {
+            "contact_type": ("the type of contact", "Type of contact"),
+            "date_from": ("the ‘from’ date", "The ‘from’ date"),
+            "date_to": ("the ‘to’ date", "The ‘to’ date"),
+            "author": ("who recorded the contact", "Recorded by"),
+        }
+        for name, (called, label) in names.items():
+            self.fields[name].error_name = called
+            self.fields[name].error_label = label
+        self.name_fields()
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date")
+            self.add_error("date_to", "The ‘to’ date must be the same as or after the ‘from’ date")
         return cleaned
 
 
-class ContactSearchForm(GdsForm):
+class ContactSearchForm(GovForm):
     q = forms.CharField(label="Search the notes", max_length=100, strip=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].error_messages["required"] = SEARCH_REQUIRED
+        self.fields["q"].error_name = "a word or phrase to search the notes for"
+        self.fields["q"].error_label = "Your search"
+        self.name_fields()
 
     def clean_q(self):
         value = self.cleaned_data["q"]

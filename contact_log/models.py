@@ -37,8 +37,8 @@ NOTE_MAX = 12_000
 # The earliest a contact may be dated: a year back covers late entry of paper notes; an
 # older date is a typing error far more often than a real contact.
 EARLIEST_CONTACT = datetime.timedelta(days=366)
-FUTURE_MESSAGE = "The date and time of the contact cannot be in the future"
-TOO_OLD_MESSAGE = "The date of the contact cannot be more than a year ago"
+FUTURE_MESSAGE = "Time of the contact must be now or in the past"
+TOO_OLD_MESSAGE = "Date of the contact must be within the last year"
 
 
 def contact_time_problem(when: datetime.datetime, *, now=None) -> str:
@@ -49,6 +49,13 @@ def contact_time_problem(when: datetime.datetime, *, now=None) -> str:
     if when < now - EARLIEST_CONTACT:
         return TOO_OLD_MESSAGE
     return ""
+
+
+def earliest_contact_day(*, now=None) -> datetime.date:
+    """The first day every moment of which passes contact_time_problem's "within a year" (the
+    bound of the form's date box)."""
+    now = now or timezone.now()
+    return timezone.localdate(now - EARLIEST_CONTACT) + datetime.timedelta(days=1)
 
 
 class ContactQuerySet(models.QuerySet):

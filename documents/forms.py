@@ -1,10 +1,11 @@
-"""Forms: attach documents (several files in one go), and mark one recorded in error."""
+"""Forms: attach documents (several files in one go), and mark one recorded in error. On the
+one form base (core.forms)."""
 
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
-from treatment_requirements.forms._common import GdsForm, _not_future, date_field
+from core.forms import GovDateField, GovForm, today
 
 from . import services
 from .enums import DocumentType
@@ -38,7 +39,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)]
 
 
-class DocumentUploadForm(GdsForm):
+class DocumentUploadForm(GovForm):
     files = MultipleFileField(
         label="Files",
         help_text="PDF, Word (DOCX), OpenDocument text (ODT), JPEG, PNG or plain text. "
@@ -47,7 +48,8 @@ class DocumentUploadForm(GdsForm):
     document_type = forms.ChoiceField(
         label="Type of document", choices=DocumentType.choices, widget=forms.RadioSelect
     )
-    document_date = date_field("Date of the document")
+    # A letter or report may be decades old (a past psychiatric report), never dated ahead.
+    document_date = GovDateField(label="Date of the document", latest=today)
     title = forms.CharField(
         label="Title (optional)",
         max_length=TITLE_MAX_LENGTH,
@@ -74,7 +76,11 @@ class DocumentUploadForm(GdsForm):
     def __init__(self, *args, link_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["link"].choices = [("", "The person only"), *link_choices]
-        self.fields["files"].error_messages["required"] = "Choose at least one file"
+        self.fields["files"].error_name = "at least one file"
+        self.fields["title"].error_label = "Title"
+        self.fields["description"].error_label = "Description"
+        self.fields["link"].error_name = "what the document is about"
+        self.name_fields()
 
     def clean_files(self):
         checked, errors = [], []
@@ -91,9 +97,6 @@ class DocumentUploadForm(GdsForm):
             raise ValidationError(errors)
         return checked
 
-    def clean_document_date(self):
-        return _not_future(self.cleaned_data["document_date"], "document date")
-
     def link_target(self) -> tuple[str, int] | None:
         """("referral" or "order", pk) from the chosen link, or None."""
         value = self.cleaned_data.get("link") or ""
@@ -101,7 +104,7 @@ class DocumentUploadForm(GdsForm):
         return (kind, int(pk)) if kind in ("referral", "order") and pk.isdigit() else None
 
 
-class DocumentRemoveForm(GdsForm):
+class DocumentRemoveForm(GovForm):
     reason = forms.CharField(
         label="Why was this document recorded in error?",
         max_length=REASON_MAX_LENGTH,
@@ -113,6 +116,6 @@ class DocumentRemoveForm(GdsForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].error_messages["required"] = (
-            "Enter why the document was recorded in error"
-        )
+        self.fields["reason"].error_name = "why the document was recorded in error"
+        self.fields["reason"].error_label = "The reason"
+        self.name_fields()

@@ -29,6 +29,7 @@ from .storage import documents_storage
 
 logger = logging.getLogger(__name__)
 SCAN_TASK = "documents.scan"
+DOCUMENT_DATE_FUTURE = "Date of the document must be today or in the past"
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def documents_upload(
     if not files:
         raise ValidationError({"files": "Choose at least one file"})
     if document_date > timezone.localdate():
-        raise ValidationError({"document_date": "The document date cannot be in the future"})
+        raise ValidationError({"document_date": DOCUMENT_DATE_FUTURE})
     _check_links(person, referral, order)
     if order is not None:
         referral = order.referral

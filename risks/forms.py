@@ -1,34 +1,40 @@
-"""Forms for raising, reviewing and removing risk flags (GOV.UK patterns, no script).
+"""Forms for raising, reviewing and removing risk flags, on the one form base (core.forms).
 
 The MAPPA and ROSH details are plain fields under the type; the service (risks.rules)
-says which a type needs, and its errors land next to the field.
+says which a type needs, and its errors land next to the field. The date boxes' bounds
+are the rules' own, in the rules' words.
 """
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from referrals.forms import CleanTextMixin, GovDateField
+from core.forms import GovDateField, GovForm, VersionForm
 
 from . import rules
 from .enums import MappaCategory, MappaLevel, RiskType, RoshLevel
 
-DATE_HINT = "For example, 27 3 2026"
+
+def _next_review_field(**kwargs) -> GovDateField:
+    return GovDateField(
+        label="Next review date",
+        earliest=rules.today,
+        earliest_message=rules.NEXT_REVIEW_PAST,
+        **kwargs,
+    )
 
 
-class _RiskForm(CleanTextMixin, forms.Form):
-    layout: tuple = ()
+def _usual_intervals() -> str:
+    return (
+        "Leave blank for the usual interval: "
+        + "; ".join(
+            f"{RiskType(code).label.lower()} {months} month{'s' if months > 1 else ''}"
+            for code, months in rules.REVIEW_MONTHS.items()
+        )
+        + f"; any other type {rules.DEFAULT_REVIEW_MONTHS} months"
+    )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._tidy_fields()
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(*self.layout)
 
-
-class RiskFlagRaiseForm(_RiskForm):
+class RiskFlagRaiseForm(GovForm):
     risk_type = forms.ChoiceField(
         label="Type of risk", choices=RiskType.choices, widget=forms.RadioSelect
     )
@@ -51,17 +57,14 @@ class RiskFlagRaiseForm(_RiskForm):
         choices=[("", "Not ROSH"), *RoshLevel.choices],
         required=False,
     )
-    raised_on = GovDateField(label="Date raised", help_text=DATE_HINT)
-    next_review_on = GovDateField(
-        label="Next review date",
-        required=False,
-        help_text="Leave blank for the usual interval: "
-        + "; ".join(
-            f"{RiskType(code).label.lower()} {months} month{'s' if months > 1 else ''}"
-            for code, months in rules.REVIEW_MONTHS.items()
-        )
-        + f"; any other type {rules.DEFAULT_REVIEW_MONTHS} months",
+    raised_on = GovDateField(
+        label="Date raised",
+        earliest=rules.EARLIEST_DATE,
+        latest=rules.today,
+        earliest_message=rules.RAISED_ON_TOO_EARLY,
+        latest_message=rules.RAISED_ON_FUTURE,
     )
+    next_review_on = _next_review_field(required=False, help_text=_usual_intervals())
     note = forms.CharField(
         label="Note",
         max_length=rules.NOTE_MAX_LENGTH,
@@ -80,11 +83,27 @@ class RiskFlagRaiseForm(_RiskForm):
         Field.textarea("note", max_characters=rules.NOTE_MAX_LENGTH),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in (
+            ("mappa_category", "MAPPA category"),
+            ("mappa_level", "MAPPA level"),
+            ("rosh_level", "ROSH level"),
+        ):
+            self.fields[name].error_name = f"the {label}"
+            self.fields[name].error_label = label
+        self.name_fields()
 
-class RiskFlagReviewForm(_RiskForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    reviewed_on = GovDateField(label="Date of the review", help_text=DATE_HINT)
-    next_review_on = GovDateField(label="Next review date", help_text=DATE_HINT)
+
+class RiskFlagReviewForm(VersionForm):
+    reviewed_on = GovDateField(
+        label="Date of the review",
+        earliest=rules.EARLIEST_DATE,
+        latest=rules.today,
+        earliest_message=rules.REVIEWED_ON_TOO_EARLY,
+        latest_message=rules.REVIEWED_ON_FUTURE,
+    )
+    next_review_on = _next_review_field()
     note = forms.CharField(
         label="Review note",
         max_length=rules.REASON_MAX_LENGTH,
@@ -99,8 +118,7 @@ class RiskFlagReviewForm(_RiskForm):
     )
 
 
-class RiskFlagRemoveForm(_RiskForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class RiskFlagRemoveForm(VersionForm):
     reason = forms.CharField(
         label="Why is the flag being removed?",
         max_length=rules.REASON_MAX_LENGTH,
@@ -111,4 +129,6 @@ class RiskFlagRemoveForm(_RiskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].error_messages["required"] = "Enter why the flag is being removed"
+        self.fields["reason"].error_name = "why the flag is being removed"
+        self.fields["reason"].error_label = "The reason"
+        self.name_fields()

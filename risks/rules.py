@@ -97,9 +97,25 @@ def detail_errors(
     return errors
 
 
+# No flag is dated before the service's records begin (a typed year 1 or 2062 is refused
+# by the form's date boxes with these same bounds and words).
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+RAISED_ON_TOO_EARLY = "Date raised must be on or after 1 January 2000"
+RAISED_ON_FUTURE = "Date raised must be today or in the past"
+REVIEWED_ON_TOO_EARLY = "Date of the review must be on or after 1 January 2000"
+REVIEWED_ON_FUTURE = "Date of the review must be today or in the past"
+REVIEWED_ON_BEFORE_RAISED = "Date of the review must be on or after the date the flag was raised"
+NEXT_REVIEW_PAST = "Next review date must be today or in the future"
+NEXT_REVIEW_TOO_EARLY = (
+    "Next review date must be on or after the date the flag was raised or last reviewed"
+)
+
+
 def raised_on_error(raised_on: datetime.date, on: datetime.date) -> str | None:
     if raised_on > on:
-        return "The date raised cannot be in the future"
+        return RAISED_ON_FUTURE
+    if raised_on < EARLIEST_DATE:
+        return RAISED_ON_TOO_EARLY
     return None
 
 
@@ -107,9 +123,9 @@ def reviewed_on_error(
     reviewed_on: datetime.date, *, raised_on: datetime.date, on: datetime.date
 ) -> str | None:
     if reviewed_on > on:
-        return "The date of the review cannot be in the future"
+        return REVIEWED_ON_FUTURE
     if reviewed_on < raised_on:
-        return "The date of the review cannot be before the flag was raised"
+        return REVIEWED_ON_BEFORE_RAISED
     return None
 
 
@@ -118,7 +134,7 @@ def next_review_error(
 ) -> str | None:
     """The next review is today or later, and not before the flag was raised (or reviewed)."""
     if next_review_on < on:
-        return "The next review date cannot be in the past"
+        return NEXT_REVIEW_PAST
     if next_review_on < not_before:
-        return "The next review date cannot be before the flag was raised or last reviewed"
+        return NEXT_REVIEW_TOO_EARLY
     return None

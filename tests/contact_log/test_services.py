@@ -73,7 +73,7 @@ def test_contact_now_is_accepted_and_a_minute_ahead_is_refused(world):
     with pytest.raises(ValidationError) as caught:
         _create(world, contact_at=now + datetime.timedelta(minutes=1))
     assert caught.value.error_dict["contact_at"][0].messages == [
-        "The date and time of the contact cannot be in the future"
+        "Time of the contact must be now or in the past"
     ]
 
 

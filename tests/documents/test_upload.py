@@ -32,7 +32,7 @@ def _post(client, person, *uploads, **fields):
     data = {
         "files": list(uploads),
         "document_type": DocumentType.GP_LETTER,
-        "document_date": (timezone.localdate() - datetime.timedelta(days=2)).isoformat(),
+        "document_date": f"{timezone.localdate() - datetime.timedelta(days=2):%d/%m/%Y}",
         "title": "",
         "description": "",
         "link": "",
@@ -196,12 +196,33 @@ def test_document_date_cannot_be_in_the_future(practitioner_client, person, offs
     day = timezone.localdate() + datetime.timedelta(days=offset)
 
     response = _post(
-        practitioner_client, person, upload("a.txt", b"a\n"), document_date=day.isoformat()
+        practitioner_client, person, upload("a.txt", b"a\n"), document_date=f"{day:%d/%m/%Y}"
     )
 
     assert Document.objects.count() == (1 if accepted else 0)
     if not accepted:
-        assert "The document date cannot be in the future" in _errors(response)
+        assert "Date of the document must be today or in the past" in _errors(response)
+
+
+@pytest.mark.parametrize(
+    ("typed", "errors"),
+    [
+        ("31/12/1899", ["Date of the document must be on or after 1 January 1900"]),
+        ("1/1/1900", None),
+        ("2/1/1900", None),
+        ("9999-12-31", ["Enter the date of the document as a date, like 27/3/2026"]),
+        ("31/2/2026", ["Date of the document must be a real date"]),
+    ],
+)
+def test_document_date_from_1900_and_typed_as_a_date(typed, errors):
+    form = DocumentUploadForm(
+        {"document_type": DocumentType.OTHER, "document_date": typed},
+        {"files": [upload("a.txt", b"a\n")]},
+    )
+
+    form.is_valid()
+
+    assert form.errors.get("document_date") == errors
 
 
 def test_title_and_description_are_bounded(practitioner_client, person):
@@ -215,8 +236,8 @@ def test_title_and_description_are_bounded(practitioner_client, person):
 
     body = _errors(response)
     assert response.status_code == 400
-    assert "The title (optional) must be 200 characters or fewer" in body
-    assert "The description (optional) must be 1000 characters or fewer" in body
+    assert "Title must be 200 characters or fewer" in body
+    assert "Description must be 1000 characters or fewer" in body
 
 
 def test_link_to_an_order_records_the_orders_referral(practitioner_client, order):

@@ -68,7 +68,7 @@ def test_practitioner_logs_a_call_corrects_it_and_marks_another_in_error(
     expect(page.locator(".govuk-character-count__status")).to_contain_text("characters remaining")
     page.get_by_label("Linked record (optional)").select_option(value=f"referral:{referral.pk}")
     page.get_by_role("button", name="Save contact").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("cannot be in the future")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("must be today or in the past")
     checkpoint("02-future-refused")
     _shot(page, "add-contact-error-1280")
 

@@ -64,9 +64,7 @@ def test_practitioner_raises_a_flag_and_probation_sees_it_when_booking(
 
     page.get_by_label("Risk to staff").check()
     review = rules.today().replace(day=1) + relativedelta(months=2)
-    page.fill("input[name=next_review_on_0]", str(review.day))
-    page.fill("input[name=next_review_on_1]", str(review.month))
-    page.fill("input[name=next_review_on_2]", str(review.year))
+    page.fill("input[name=next_review_on]", f"{review.day}/{review.month}/{review.year}")
     page.fill("textarea[name=note]", NOTE)
     page.get_by_role("button", name="Raise").click()
     assert "/risk-register/" in page.url

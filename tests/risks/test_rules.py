@@ -91,13 +91,23 @@ def test_raised_on_not_in_the_future():
     today = D(2026, 5, 1)
     assert rules.raised_on_error(D(2026, 5, 1), today) is None
     assert rules.raised_on_error(D(2026, 4, 30), today) is None
-    assert rules.raised_on_error(D(2026, 5, 2), today) == "The date raised cannot be in the future"
+    assert rules.raised_on_error(D(2026, 5, 2), today) == "Date raised must be today or in the past"
+
+
+def test_raised_on_not_before_2000():
+    today = D(2026, 5, 1)
+    assert rules.raised_on_error(D(2000, 1, 2), today) is None
+    assert rules.raised_on_error(D(2000, 1, 1), today) is None
+    assert (
+        rules.raised_on_error(D(1999, 12, 31), today)
+        == "Date raised must be on or after 1 January 2000"
+    )
 
 
 def test_next_review_not_in_the_past_nor_before_raised():
     today = D(2026, 5, 1)
-    past = "The next review date cannot be in the past"
-    early = "The next review date cannot be before the flag was raised or last reviewed"
+    past = "Next review date must be today or in the future"
+    early = "Next review date must be on or after the date the flag was raised or last reviewed"
     assert rules.next_review_error(D(2026, 4, 30), not_before=D(2026, 4, 1), on=today) == past
     assert rules.next_review_error(D(2026, 5, 1), not_before=D(2026, 4, 1), on=today) is None
     assert rules.next_review_error(D(2026, 5, 2), not_before=D(2026, 4, 1), on=today) is None
@@ -110,9 +120,9 @@ def test_review_date_between_raised_and_today():
     assert rules.reviewed_on_error(D(2026, 4, 1), raised_on=D(2026, 4, 1), on=today) is None
     assert (
         rules.reviewed_on_error(D(2026, 3, 31), raised_on=D(2026, 4, 1), on=today)
-        == "The date of the review cannot be before the flag was raised"
+        == "Date of the review must be on or after the date the flag was raised"
     )
     assert (
         rules.reviewed_on_error(D(2026, 5, 2), raised_on=D(2026, 4, 1), on=today)
-        == "The date of the review cannot be in the future"
+        == "Date of the review must be today or in the past"
     )

@@ -156,7 +156,7 @@ def test_scopes_select_the_right_flags_for_each_role(practitioner, team_lead, wo
 def test_raise_form_refuses_rosh_without_a_level_then_raises(client, practitioner, world):
     url = reverse("risks:flag_raise", args=[world["clear"].pk])
     today = rules.today()
-    date = {"raised_on_0": today.day, "raised_on_1": today.month, "raised_on_2": today.year}
+    date = {"raised_on": f"{today.day}/{today.month}/{today.year}"}
     client.force_login(practitioner)
 
     refused = client.post(url, {"risk_type": "rosh", **date})
@@ -176,12 +176,8 @@ def test_review_form_from_a_stale_page_says_so(client, practitioner, team_lead, 
     today = rules.today() + days(20)
     data = {
         "version": flag.version,
-        "reviewed_on_0": rules.today().day,
-        "reviewed_on_1": rules.today().month,
-        "reviewed_on_2": rules.today().year,
-        "next_review_on_0": today.day,
-        "next_review_on_1": today.month,
-        "next_review_on_2": today.year,
+        "reviewed_on": f"{rules.today():%d/%m/%Y}",
+        "next_review_on": f"{today:%d/%m/%Y}",
         "note": "Reviewed.",
     }
     client.force_login(team_lead)

@@ -97,7 +97,7 @@ def test_a_past_raised_date_whose_default_review_has_passed_needs_a_date(practit
         raise_flag(people[0], practitioner, raised_on=long_ago)
 
     assert caught.value.message_dict == {
-        "next_review_on": ["The next review date cannot be in the past"]
+        "next_review_on": ["Next review date must be today or in the future"]
     }
 
 
@@ -172,7 +172,7 @@ def test_review_dates_are_checked(practitioner, people):
             by=practitioner,
         )
     assert caught.value.message_dict == {
-        "next_review_on": ["The next review date cannot be in the past"]
+        "next_review_on": ["Next review date must be today or in the future"]
     }
     with pytest.raises(ValidationError) as caught:
         risk_flag_review(
