@@ -290,6 +290,17 @@ class GovFormMixin:
         for name, field in self.fields.items():
             _name_field(field, name)
 
+    def full_clean(self):
+        super().full_clean()
+        # crispy-forms-gds gives the red error border only to widgets it knows by class name
+        # (TextInput...); the base's date and time boxes get it here.
+        for name in getattr(self, "_errors", None) or {}:
+            widget = getattr(self.fields.get(name), "widget", None)
+            if isinstance(widget, GovDateInput | GovTimeInput):
+                classes = widget.attrs.get("class", "")
+                if "govuk-input--error" not in classes:
+                    widget.attrs["class"] = f"{classes} govuk-input--error".strip()
+
     def clean(self):
         cleaned = super().clean()
         for name, value in list(cleaned.items()):
@@ -344,6 +355,12 @@ class VersionForm(GovForm):
     """The version a page was read at (optimistic locking: a stale save is refused)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Missing or altered only if the page was tampered with or is very old.
+        stale = "This page is out of date: reload it and make your change again"
+        self.fields["version"].error_messages.update(required=stale, invalid=stale)
 
 
 class _ListedChoiceIterator(ModelChoiceIterator):

@@ -153,3 +153,21 @@ def test_a_model_forms_dates_become_the_base_date_field():
     assert isinstance(form.fields["date_of_birth"], GovDateField)
     assert not form.is_valid()
     assert form.errors["date_of_birth"] == ["Date of birth must be on or after 1 January 1900"]
+
+
+def test_a_date_or_time_box_with_an_error_gets_the_red_border():
+    form = ReferralDates({"received_on": "31/2/2026", "seen_at": "25:00"})
+    form.is_valid()
+
+    assert "govuk-input--error" in str(form["received_on"])
+    assert "govuk-input--error" in str(form["seen_at"])
+    assert "govuk-input--error" not in str(ReferralDates()["received_on"])
+
+
+def test_a_missing_version_asks_for_a_reload_not_for_the_version():
+    from core.forms import VersionForm
+
+    form = VersionForm({})
+    assert form.errors["version"] == [
+        "This page is out of date: reload it and make your change again"
+    ]
