@@ -471,3 +471,57 @@ def test_screening_without_a_reason_for_no_further_action_says_why(practitioner_
         "no_further_action_reason": ["Select why no further action is needed"]
     }
     assert not Screening.objects.exists()
+
+
+# The error summary's links go to something on the page ---------------------------------
+
+
+def _broken_summary_links(html: str) -> list[str]:
+    start = html.index("govuk-error-summary__list")
+    summary = html[start : html.index("</ul>", start)]
+    targets = re.findall(r'href="#([^"]+)"', summary)
+    assert targets, "the summary links to nothing"
+    return [target for target in targets if f'id="{target}"' not in html]
+
+
+def test_every_summary_link_of_screening_goes_to_a_field_on_the_page(practitioner_client, referral):
+    response = practitioner_client.post(
+        reverse("assessments:screening", args=[referral.pk]),
+        {"screened_on": "31/2/2026", "vulnerabilities": ["999"], "decision": "no_further_action"},
+    )
+    html = response.content.decode()
+
+    assert _broken_summary_links(html) == []
+    assert 'href="#id_risk_level_1">Select the risk level<' in html
+    assert 'href="#id_vulnerabilities_1">' in html
+
+
+def test_every_summary_link_of_consent_and_a_step_goes_to_a_field_on_the_page(
+    practitioner_client, referral, practitioner
+):
+    assessment = _team_assessment(practitioner)
+    consent = practitioner_client.post(
+        reverse("assessments:consent_record", args=[referral.pk]), {"given_on": "0/0/0"}
+    )
+    step = practitioner_client.post(
+        reverse("assessments:section", args=[assessment.pk, "neurodevelopmental"]),
+        {"adhd": "maybe", "autism": "perhaps"},
+    )
+
+    assert _broken_summary_links(consent.content.decode()) == []
+    assert _broken_summary_links(step.content.decode()) == []
+
+
+def test_every_summary_link_of_an_instrument_goes_to_a_radio_on_the_page(
+    practitioner_client, practitioner
+):
+    assessment = _team_assessment(practitioner)
+
+    response = practitioner_client.post(
+        reverse("assessments:instrument", args=[assessment.pk, "phq-9"]),
+        {"item_3": "9", "difficulty": "9"},
+    )
+
+    html = response.content.decode()
+    assert _broken_summary_links(html) == []
+    assert 'href="#id_item_3_0">Select an answer to question 3<' in html
