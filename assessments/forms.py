@@ -12,7 +12,13 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.http import QueryDict
 
-from core.forms import GovDateField, GovForm, GovModelForm, VersionForm, today
+from core.forms import (
+    GovDateField,
+    GovForm,
+    GovModelForm,
+    VersionForm,  # noqa: F401  (the views import it from here)
+    today,
+)
 from referrals.models import Referral, Vulnerability
 
 from . import instruments
@@ -27,8 +33,6 @@ from .enums import (
 from .models import Assessment, OnwardReferral, Screening
 from .sections import SECTIONS, Section
 from .services import before_received_message, referral_received_on
-
-__all__ = ["VersionForm"]  # the views read it from here
 
 # No referral this service holds was received before 2000: the earliest of any date about one.
 EARLIEST_REFERRAL_DATE = datetime.date(2000, 1, 1)
