@@ -18,7 +18,9 @@ from .assessment import (
     sign_problems,
 )
 from .common import (
+    before_received_message,
     check_day,
+    referral_received_on,
 )
 from .drafts import (
     draft_autosave,
@@ -33,7 +35,9 @@ from .sharing import (
 )
 
 __all__ = [
+    "before_received_message",
     "check_day",
+    "referral_received_on",
     "screening_complete",
     "assessment_start",
     "assessment_section_save",

@@ -50,7 +50,7 @@ def screening_complete(
         raise ValidationError(
             {"no_further_action_reason": "Select why no further action is needed"}
         )
-    check_day(screening.screened_on, referral=referral, field="screened_on", label="date screened")
+    check_day(screening.screened_on, referral=referral, field="screened_on", label="Date screened")
     screening.full_clean(exclude=["referral", "screened_by"])
     screening.save()
     screening.vulnerabilities.set(vulnerabilities)
@@ -144,7 +144,7 @@ def assessment_section_save(
             assessment.assessed_on,
             referral=assessment.referral,
             field="assessed_on",
-            label="date of assessment",
+            label="Date of assessment",
         )
     assessment.full_clean(exclude=["referral", "started_by", "signed_by"])
     assessment.section_saved_at = {

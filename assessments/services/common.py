@@ -21,20 +21,28 @@ def audit(*, action, by, obj, person_id, request=None, detail=""):
     )
 
 
+def referral_received_on(referral: Referral) -> datetime.date:
+    return timezone.localtime(referral.received_at).date()
+
+
+def before_received_message(label: str, received: datetime.date) -> str:
+    return (
+        f"{label} must be on or after {date_format(received, 'j F Y')}, "
+        "the day the referral was received"
+    )
+
+
 def check_day(day: datetime.date | None, *, referral: Referral, field: str, label: str):
-    """A date about this referral may be neither before it was received nor in the future."""
+    """A date about this referral may be neither before it was received nor in the future.
+    `label` is the form's ("Date screened"): the messages are the form's own words
+    (core.forms.GovDateField, assessments.forms.bound_by_referral), whichever says it."""
     if day is None:
         return
-    received = timezone.localtime(referral.received_at).date()
     if day > timezone.localdate():
-        raise ValidationError({field: f"The {label} cannot be in the future"})
+        raise ValidationError({field: f"{label} must be today or in the past"})
+    received = referral_received_on(referral)
     if day < received:
-        raise ValidationError(
-            {
-                field: f"The {label} cannot be before the referral was received "
-                f"({date_format(received, 'j F Y')})"
-            }
-        )
+        raise ValidationError({field: before_received_message(label, received)})
 
 
 def refuse_if_signed(assessment: Assessment):

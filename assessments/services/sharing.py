@@ -35,7 +35,7 @@ def consent_record(
         raise ValidationError({"agencies": "Select who the person agrees to share with"})
     if not agencies <= set(Agency.values):
         raise ValidationError({"agencies": "Select agencies from the list"})
-    check_day(given_on, referral=referral, field="given_on", label="date of the decision")
+    check_day(given_on, referral=referral, field="given_on", label="Date of the decision")
     consent = Consent(
         referral=referral,
         kind=kind,
@@ -78,9 +78,12 @@ def consent_withdraw(
         raise ValidationError("The person did not give this consent, so it cannot be withdrawn.")
     if withdrawn_on < consent.given_on:
         raise ValidationError(
-            {"withdrawn_on": "The date withdrawn cannot be before consent was given"}
+            {
+                "withdrawn_on": "Date withdrawn must be on or after the day consent was given "
+                f"({date_format(consent.given_on, 'j F Y')})"
+            }
         )
-    check_day(withdrawn_on, referral=consent.referral, field="withdrawn_on", label="date withdrawn")
+    check_day(withdrawn_on, referral=consent.referral, field="withdrawn_on", label="Date withdrawn")
     consent.withdrawn_on = withdrawn_on
     consent.withdrawal_reason = reason
     consent.withdrawn_by = by
@@ -119,7 +122,7 @@ def disclosure_record(*, assessment: Assessment, consent: Consent, by, request=N
 @transaction.atomic
 def onward_referral_record(*, referral: Referral, data: dict, by, request=None) -> OnwardReferral:
     onward = OnwardReferral(**data, referral=referral, recorded_by=by)
-    check_day(onward.referred_on, referral=referral, field="referred_on", label="date referred")
+    check_day(onward.referred_on, referral=referral, field="referred_on", label="Date referred")
     onward.full_clean()
     onward.save()
     audit(
@@ -145,10 +148,15 @@ def onward_referral_outcome(
     if outcome_on is not None:
         if outcome_on < onward.referred_on:
             raise ValidationError(
-                {"outcome_on": "The date of the outcome cannot be before the date referred"}
+                {
+                    "outcome_on": "Date of the outcome must be on or after the date referred "
+                    f"({date_format(onward.referred_on, 'j F Y')})"
+                }
             )
         if outcome_on > timezone.localdate():
-            raise ValidationError({"outcome_on": "The date of the outcome cannot be in the future"})
+            raise ValidationError(
+                {"outcome_on": "Date of the outcome must be today or in the past"}
+            )
     onward.outcome = outcome
     onward.outcome_on = outcome_on if outcome != OnwardOutcome.PENDING else None
     onward.outcome_recorded_by = by

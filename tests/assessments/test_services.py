@@ -86,7 +86,7 @@ def test_screening_no_further_action_without_reason_saves_nothing(referral, prac
 def test_screening_dated_in_the_future_is_refused(referral, practitioner):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
 
-    with pytest.raises(ValidationError, match="date screened cannot be in the future"):
+    with pytest.raises(ValidationError, match="Date screened must be today or in the past"):
         services.screening_complete(
             referral=referral, data=_screening_data(screened_on=tomorrow), by=practitioner
         )
@@ -96,7 +96,8 @@ def test_screening_dated_in_the_future_is_refused(referral, practitioner):
 def test_screening_dated_before_the_referral_is_refused(referral, practitioner):
     before = timezone.localtime(referral.received_at).date() - datetime.timedelta(days=1)
 
-    with pytest.raises(ValidationError, match="cannot be before the referral was received"):
+    message = f"Date screened must be on or after {before + datetime.timedelta(days=1):%-d %B %Y}, "
+    with pytest.raises(ValidationError, match=message + "the day the referral was received"):
         services.screening_complete(
             referral=referral, data=_screening_data(screened_on=before), by=practitioner
         )
@@ -147,7 +148,7 @@ def test_section_save_refuses_stale_version(practitioner):
 def test_assessment_dated_in_the_future_is_refused(practitioner):
     assessment = AssessmentFactory()
 
-    with pytest.raises(ValidationError, match="date of assessment cannot be in the future"):
+    with pytest.raises(ValidationError, match="Date of assessment must be today or in the past"):
         services.assessment_section_save(
             assessment=assessment,
             section_key="presenting",
@@ -382,7 +383,10 @@ def test_consent_to_share_without_agencies_is_refused(referral, practitioner):
 
 
 def test_consent_dated_before_referral_is_refused(referral, practitioner):
-    with pytest.raises(ValidationError, match="before the referral was received"):
+    with pytest.raises(
+        ValidationError,
+        match="Date of the decision must be on or after .*, the day the referral was received",
+    ):
         services.consent_record(
             referral=referral,
             kind=ConsentKind.TO_BE_ASSESSED,
@@ -399,7 +403,9 @@ def test_onward_outcome_needs_a_date_not_before_referral(practitioner):
         services.onward_referral_outcome(
             onward=onward, outcome="attended", outcome_on=None, by=practitioner
         )
-    with pytest.raises(ValidationError, match="cannot be before the date referred"):
+    referred = f"{onward.referred_on:%-d %B %Y}"
+    message = f"Date of the outcome must be on or after the date referred \\({referred}\\)"
+    with pytest.raises(ValidationError, match=message):
         services.onward_referral_outcome(
             onward=onward,
             outcome="attended",

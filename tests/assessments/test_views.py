@@ -25,12 +25,9 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
-def _date(prefix, day):
-    return {
-        f"{prefix}_0": str(day.day),
-        f"{prefix}_1": str(day.month),
-        f"{prefix}_2": str(day.year),
-    }
+def _date(name, day):
+    """A date as people type it into the one box."""
+    return {name: f"{day.day}/{day.month}/{day.year}"}
 
 
 def _team_assessment(practitioner, **kwargs):
@@ -73,7 +70,7 @@ def test_screening_in_the_future_gets_message_next_to_field(practitioner_client,
     response = practitioner_client.post(reverse("assessments:screening", args=[referral.pk]), data)
 
     assert response.status_code == 400
-    assert "The date screened cannot be in the future" in errors_of(response)
+    assert "Date screened must be today or in the past" in errors_of(response)
     referral.refresh_from_db()
     assert referral.status == "received"
 
@@ -270,7 +267,7 @@ def test_instrument_answer_out_of_range_is_refused(practitioner_client, practiti
     )
 
     assert response.status_code == 400
-    assert "AUDIT item 9: select one of the answers shown" in errors_of(response)
+    assert "Select an answer to question 9" in errors_of(response)
     assert not InstrumentResponse.objects.exists()
 
 
@@ -479,7 +476,7 @@ def test_consent_dated_in_future_is_refused(practitioner_client, referral):
     )
 
     assert response.status_code == 400
-    assert "The date of the decision cannot be in the future" in errors_of(response)
+    assert "Date of the decision must be today or in the past" in errors_of(response)
     assert not Consent.objects.exists()
 
 
@@ -772,8 +769,8 @@ def test_draft_older_than_a_colleagues_save_cannot_overwrite_it(client, practiti
 @pytest.mark.parametrize(
     ("days", "message"),
     [
-        (5, "The date of assessment cannot be in the future"),
-        (-400, "The date of assessment cannot be before the referral was received"),
+        (5, "Date of assessment must be today or in the past"),
+        (-400, "Date of assessment must be on or after "),
     ],
 )
 def test_assessment_date_out_of_range_is_refused(practitioner_client, practitioner, days, message):
@@ -854,7 +851,7 @@ def test_difficulty_answer_outside_the_options_is_refused(practitioner_client, p
     )
 
     assert response.status_code == 400
-    assert "PHQ-9 last question: select one of the answers shown" in errors_of(response)
+    assert "Select an answer to the last question" in errors_of(response)
     assert not InstrumentResponse.objects.exists()
 
 
