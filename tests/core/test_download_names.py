@@ -10,9 +10,7 @@ from django.urls import reverse
 from tests.factories import PersonFactory
 
 
-def test_subject_access_download_is_named_for_the_day_it_was_made_not_the_person(
-    client, team_lead
-):
+def test_subject_access_download_is_named_for_the_day_it_was_made_not_the_person(client, team_lead):
     person = PersonFactory(team=team_lead.team, given_name="Morwenna", family_name="Tregarthen")
     client.force_login(team_lead)
 

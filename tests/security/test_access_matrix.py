@@ -324,7 +324,9 @@ URL_RULES: dict[str, Rule] = {
     # (tried here: the order's referral); the L&D team holds it for a referral with no order
     # (tried in tests/treatment_requirements/test_reoffending.py).
     "treatment_requirements:reoffending_new": rule(Kind.ORDER, Action.ENFORCE, **_order_referral),
-    "treatment_requirements:reoffending_check": rule(Kind.ORDER, Action.ENFORCE, **_order_referral),
+    "treatment_requirements:reoffending_check": rule(
+        Kind.ORDER, Action.ENFORCE, **_order_referral
+    ),
     # contact log: the person's log and the add form need the person in scope; a contact
     # is its author team's (TEAM for L&D, CASELOAD for probation: contact_log/scopes.py)
     "contact_log:contact_log": rule(
