@@ -37,6 +37,7 @@ _EXEMPT_VIEWS = {
     "accounts:logout",
     "accounts:login",
     "accounts:keep_alive",
+    "accessibility",
 }
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from core.views import healthz
+from core.views import accessibility_statement, healthz
 
 admin.site.site_header = "L&D and CSTR administration"
 admin.site.site_title = "L&D and CSTR administration"
@@ -18,4 +18,11 @@ urlpatterns = [
     path("inbox/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
+    path("accessibility/", accessibility_statement, name="accessibility"),
 ]
+
+# The service's own error pages (core.errors): what happened and what to do, nothing more.
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -22,7 +22,11 @@ NAVIGATION = [
 
 
 def service(request):
-    return {"service_name": settings.LD_SERVICE_NAME, "navigation": _navigation(request)}
+    return {
+        "service_name": settings.LD_SERVICE_NAME,
+        "service_desk_email": settings.LD_SERVICE_DESK_EMAIL,
+        "navigation": _navigation(request),
+    }
 
 
 @cache

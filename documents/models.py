@@ -1,12 +1,16 @@
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import slugify
 
 from accounts.models import Team
 from referrals.models import Person, Referral
 from treatment_requirements.models import Order
 
+from .content_types import EXTENSIONS
 from .enums import ContentKind, DocumentType, ScanState
 from .storage import documents_storage, random_storage_name
 
@@ -19,8 +23,8 @@ class Document(models.Model):
     """A file attached to a person's record (court papers, a GP letter...).
 
     The file is stored under a random name (documents.storage) and is only ever read
-    through the download view; `original_filename` is the sanitised name shown and sent
-    back on download. A document is never edited: one attached in error is marked so with
+    through the download view; `original_filename` is the sanitised name shown on the
+    page, and a download is saved under `download_name` (type and date), never that name. A document is never edited: one attached in error is marked so with
     a reason, keeping this row for the audit trail (its file is deleted: services.py).
     """
 
@@ -99,6 +103,17 @@ class Document(models.Model):
     @property
     def reference(self) -> str:
         return f"D{self.pk:06d}"
+
+    @property
+    def download_name(self) -> str:
+        """The name a download is saved as: its type and date, e.g. gp-letter_2026-05-01.pdf.
+        Never the uploaded name, which often names the person ("Letter re Jane Smith.pdf")."""
+        extensions = EXTENSIONS[self.content_type]
+        extension = PurePath(self.original_filename).suffix.lower()
+        if extension not in extensions:
+            extension = extensions[0]
+        kind = slugify(self.get_document_type_display())
+        return f"{kind}_{self.document_date.isoformat()}{extension}"
 
     @property
     def is_removed(self) -> bool:

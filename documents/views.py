@@ -134,7 +134,7 @@ def document_download(request, pk):
     response = FileResponse(
         stream,
         as_attachment=True,
-        filename=document.original_filename,
+        filename=document.download_name,
         content_type=content_type,
     )
     response["Cache-Control"] = "no-store"

@@ -606,6 +606,8 @@ def subject_access_json(request, pk):
 
     _person, export = _subject_access(request, pk)
     response = JsonResponse(export, json_dumps_params={"indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="subject-access-{pk}.json"'
+    # Named for what it is and when it was made: never the person's record number or name.
+    filename = f"subject-access-export_{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -22,6 +22,14 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 _SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
 
+def export_filename(what: str, meta, selection, extension: str) -> str:
+    """A download's name from what it holds, the dates it covers and the filters, e.g.
+    referrals-by-source_2026-04-01_to_2026-09-30_team-westminster.csv. Codes and team
+    names only: figures never name a person, and neither do their files."""
+    period = f"{meta.period_start.isoformat()}_to_{meta.period_end.isoformat()}"
+    return "_".join([what, period, *selection.filename_parts()]) + f".{extension}"
+
+
 def neutralise(value):
     """A cell value safe to open in a spreadsheet: formula-like text gets a leading '.
 

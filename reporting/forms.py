@@ -12,6 +12,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from dateutil.relativedelta import relativedelta
 from django import forms
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.enums import TeamKind
 from accounts.models import Team
@@ -164,6 +165,14 @@ class DashboardFilter:
         parts.append(str(self.team) if self.team else "all teams")
         parts.append(dict(ReferralSource.choices)[self.source] if self.source else "all sources")
         return ", ".join(parts)
+
+    def filename_parts(self) -> list[str]:
+        """The filters as they name a download: the team always, the rest when narrowed."""
+        parts = [] if self.cohort == Cohort.ALL else [slugify(dict(COHORT_CHOICES)[self.cohort])]
+        parts.append(f"team-{slugify(self.team.name)}" if self.team else "all-teams")
+        if self.source:
+            parts.append(f"source-{self.source.replace('_', '-')}")
+        return parts
 
     def query_string(self) -> str:
         params = {"cohort": self.cohort, "period": self.period, "source": self.source}

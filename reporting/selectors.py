@@ -11,6 +11,7 @@ ever reaches a commissioner's browser. The number of queries is fixed (one per s
 table plus reference-data names), whatever the data volume or filters.
 """
 
+import datetime
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -90,6 +91,9 @@ class DashboardMeta:
     filter_label: str
     refreshed_label: str
     footnote: str
+    # The dates the figures cover (the period cut at the snapshot date): downloads' names.
+    period_start: datetime.date | None = None
+    period_end: datetime.date | None = None
 
 
 @dataclass
@@ -612,6 +616,8 @@ def dashboard_for(*, user, selection, run: ReportingRun | None = _LATEST) -> Das
         filter_label=selection.label,
         refreshed_label=refreshed_label(run),
         footnote=d.footnote,
+        period_start=dates.start,
+        period_end=dates.end,
     )
     sections = [
         Section("referrals", "Referrals", _referral_tables(referral_rows, dates, d, names)),

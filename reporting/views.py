@@ -18,7 +18,7 @@ from accounts.audit import audit_record
 from accounts.enums import AuditAction
 from accounts.policy import Action, Kind, Scope, require
 
-from .exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, tables_xlsx
+from .exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, export_filename, table_csv, tables_xlsx
 from .forms import DashboardFilterForm
 from .selectors import dashboard_cache_key, dashboard_for, disclosure_for, latest_run
 
@@ -126,17 +126,15 @@ def export_table(request, key, fmt):
     if table is None:
         raise Http404("There is no dashboard table with that name.")
     _audit_export(request, selection, f"dashboard table {key} as {fmt}")
-    stamp = timezone.localdate().isoformat()
+    filename = export_filename(key, figures.meta, selection, fmt)
     if fmt == "csv":
-        return _attachment(table_csv(table, figures.meta), CSV_CONTENT_TYPE, f"{key}-{stamp}.csv")
-    return _attachment(tables_xlsx([table], figures.meta), XLSX_CONTENT_TYPE, f"{key}-{stamp}.xlsx")
+        return _attachment(table_csv(table, figures.meta), CSV_CONTENT_TYPE, filename)
+    return _attachment(tables_xlsx([table], figures.meta), XLSX_CONTENT_TYPE, filename)
 
 
 @require_GET
 def export_workbook(request):
     form, selection, figures = _load(request, Action.EXPORT)
     _audit_export(request, selection, "all dashboard tables as xlsx")
-    stamp = timezone.localdate().isoformat()
-    return _attachment(
-        tables_xlsx(figures.tables, figures.meta), XLSX_CONTENT_TYPE, f"dashboard-{stamp}.xlsx"
-    )
+    filename = export_filename("dashboard", figures.meta, selection, "xlsx")
+    return _attachment(tables_xlsx(figures.tables, figures.meta), XLSX_CONTENT_TYPE, filename)

@@ -137,6 +137,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"  # the service's page, not Django's
 
 # django-axes: lock out after repeated failed sign-ins.
 AXES_FAILURE_LIMIT = _env("AXES_FAILURE_LIMIT", env.int, 5)
@@ -341,3 +342,5 @@ if LD_WORKLOAD_THRESHOLD < 1:
 LD_DRAFT_EXPIRY_DAYS = _env("LD_DRAFT_EXPIRY_DAYS", env.int, 90)
 LD_RETENTION_YEARS = _env("LD_RETENTION_YEARS", env.int, 8)
 LD_SERVICE_NAME = "Liaison & Diversion and CSTR"
+# Named on the error pages and the accessibility statement as where to get help.
+LD_SERVICE_DESK_EMAIL = _env("LD_SERVICE_DESK_EMAIL", env.str, "servicedesk@example.nhs.uk")

@@ -1,6 +1,8 @@
 """Download only through the access-checked view, as an attachment, never cached; audited.
 No public URL to a stored file exists or is rendered."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
@@ -35,20 +37,32 @@ def test_download_sends_the_file_as_an_attachment_never_cached(
     assert response.status_code == 200
     assert _content(response) == content
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="discharge summary.pdf"'
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="gp-letter_{document.document_date.isoformat()}.pdf"'
+    )
     assert response["Cache-Control"] == "no-store"
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_download_names_are_rfc_6266_safe(practitioner_client, order, practitioner):
-    quoted = attach(order.person, practitioner, name='say "hi".txt')
-    accented = attach(order.person, practitioner, name="lettre de Zoë.txt")
+def test_download_is_named_for_its_type_and_date_never_the_uploaded_name(
+    practitioner_client, order, practitioner
+):
+    day = datetime.date(2026, 3, 27)
+    quoted = attach(order.person, practitioner, name='say "hi".txt', document_date=day)
+    named = attach(
+        order.person,
+        practitioner,
+        name="Letter about Zoë Marchetti.JPG",
+        content=files.JPEG,
+        document_type=DocumentType.DISCHARGE_SUMMARY,
+        document_date=day,
+    )
 
     assert _download(practitioner_client, quoted)["Content-Disposition"] == (
-        'attachment; filename="say \\"hi\\".txt"'
+        'attachment; filename="gp-letter_2026-03-27.txt"'
     )
-    assert _download(practitioner_client, accented)["Content-Disposition"] == (
-        "attachment; filename*=utf-8''lettre%20de%20Zo%C3%AB.txt"
+    assert _download(practitioner_client, named)["Content-Disposition"] == (
+        'attachment; filename="discharge-summary_2026-03-27.jpg"'
     )
 
 

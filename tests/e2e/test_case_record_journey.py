@@ -287,12 +287,12 @@ def test_practitioner_builds_the_record_and_probation_sees_only_what_the_policy_
     download = page.request.get(url + reverse("documents:document_download", args=[court.pk]))
     assert download.status == 200
     assert download.headers["content-disposition"].startswith("attachment;")
-    assert 'filename="court papers.pdf"' in download.headers["content-disposition"]
+    assert f'filename="{court.download_name}"' in download.headers["content-disposition"]
     assert download.headers["cache-control"] == "no-store"
     assert download.body().startswith(b"%PDF")
     with page.expect_download() as gp_download:
         rows.filter(has_text="Letter from Dr Okafor").get_by_role("link").first.click()
-    assert gp_download.value.suggested_filename == "GP letter.pdf"
+    assert gp_download.value.suggested_filename == letter.download_name
 
     # The person withdraws consent to share: the practitioner records it ------------------
     _sign_in_as(page, signed_in_page, pat)

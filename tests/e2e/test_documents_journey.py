@@ -109,7 +109,8 @@ def test_practitioner_attaches_a_gp_letter_and_probation_sees_only_court_papers(
     _shoot(page, "03-listed")
     with page.expect_download() as download:
         rows.first.get_by_role("link", name="Letter from Dr Okafor (download").click()
-    assert download.value.suggested_filename == "GP letter.pdf"
+    letter = Document.objects.get(title="Letter from Dr Okafor")
+    assert download.value.suggested_filename == letter.download_name  # never "GP letter.pdf"
 
     context = browser.new_context(viewport={"width": 390, "height": 900}, locale="en-GB")
     probation = context.new_page()

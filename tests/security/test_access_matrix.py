@@ -111,6 +111,7 @@ _order_referral = {"kwargs": lambda seed: {"pk": seed.order.referral_id}, "obj":
 
 URL_RULES: dict[str, Rule] = {
     "healthz": Rule(access=PUBLIC),
+    "accessibility": Rule(access=PUBLIC),
     # accounts
     "accounts:login": Rule(access=PUBLIC),
     "accounts:home": Rule(access=SIGNED_IN),
