@@ -37,6 +37,11 @@ PAGE_SIZE = 50
 CHANGE_TEMPLATE = "accounts/administration/change.html"
 
 
+def _posted(request):
+    """The POSTed data, even when empty (an empty form must be refused, not shown blank)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _load(model, pk):
     try:
         return model.objects.get(pk=pk)
@@ -116,7 +121,7 @@ def user_list(request):
 @require_http_methods(["GET", "POST"])
 def user_create(request):
     require(request, Action.CREATE, Kind.ACCOUNTS)
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             user, password = services.user_create(
@@ -162,7 +167,7 @@ def _user_change(request, pk, *, form_class, call, success, title, submit, warni
     if services.refuses_own_account(user, request.user):
         return _own_account_refused(request, user)
     initial = {"version": user.version, "role": user.role, "team": user.team_id}
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(_posted(request), initial=initial)
     return _change_page(
         request,
         form,
@@ -282,7 +287,7 @@ def team_list(request):
 @require_http_methods(["GET", "POST"])
 def team_create(request):
     require(request, Action.CREATE, Kind.TEAMS)
-    form = TeamCreateForm(request.POST or None)
+    form = TeamCreateForm(_posted(request))
     return _change_page(
         request,
         form,
@@ -316,7 +321,7 @@ def _team_page(team, title, submit, **extra):
 def team_rename(request, pk):
     require(request, Action.CHANGE, Kind.TEAMS)
     team = _load(Team, pk)
-    form = RenameForm(request.POST or None, initial={"version": team.version, "name": team.name})
+    form = RenameForm(_posted(request), initial={"version": team.version, "name": team.name})
     return _change_page(
         request,
         form,
@@ -339,7 +344,7 @@ def team_active(request, pk):
     require(request, Action.CHANGE, Kind.TEAMS)
     team = _load(Team, pk)
     active = not team.is_active
-    form = ReasonForm(request.POST or None, initial={"version": team.version})
+    form = ReasonForm(_posted(request), initial={"version": team.version})
     return _change_page(
         request,
         form,
@@ -366,7 +371,7 @@ def team_active(request, pk):
 def site_create(request, pk):
     require(request, Action.CREATE, Kind.TEAMS)
     team = _load(Team, pk)
-    form = SiteCreateForm(request.POST or None)
+    form = SiteCreateForm(_posted(request))
     return _change_page(
         request,
         form,
@@ -383,7 +388,7 @@ def _site_change(request, pk, site_pk, *, form_class, call, success, title, subm
         site = Site.objects.select_related("team").get(pk=site_pk, team_id=pk)
     except Site.DoesNotExist as exc:
         raise Http404("No such site") from exc
-    form = form_class(request.POST or None, initial={"version": site.version, "name": site.name})
+    form = form_class(_posted(request), initial={"version": site.version, "name": site.name})
     return _change_page(
         request,
         form,
