@@ -87,7 +87,7 @@ class UserRoleTeamForm(VersionForm):
     layout = (
         Field.radios("role", legend_size=Size.SMALL),
         Field.select("team"),
-        Field.textarea("reason", max_characters=REASON_MAX_LENGTH),
+        Field.textarea("reason", rows=3, max_characters=REASON_MAX_LENGTH),
         "version",
     )
 
@@ -100,7 +100,7 @@ class ReasonForm(VersionForm):
     """Confirm a change (deactivate, reactivate, two-factor) with the reason for it."""
 
     reason = _reason_field()
-    layout = (Field.textarea("reason", max_characters=REASON_MAX_LENGTH), "version")
+    layout = (Field.textarea("reason", rows=3, max_characters=REASON_MAX_LENGTH), "version")
 
 
 class TeamCreateForm(GovModelForm):
@@ -129,7 +129,7 @@ class RenameForm(VersionForm):
     reason = _reason_field()
     layout = (
         Field.text("name"),
-        Field.textarea("reason", max_characters=REASON_MAX_LENGTH),
+        Field.textarea("reason", rows=3, max_characters=REASON_MAX_LENGTH),
         "version",
     )
 

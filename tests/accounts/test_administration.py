@@ -4,6 +4,8 @@ Every change keeps a history row and an audit entry; an administrator cannot cha
 own account; two administrators editing the same record get a clear message, not a silent
 overwrite; a deactivated user's sessions end."""
 
+import re
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -40,6 +42,16 @@ def admin(admin_team):
 def admin_client(client, admin):
     client.force_login(admin)
     return client
+
+
+def _broken_summary_links(body):
+    """Error summary links that point at no element of the page."""
+    start = body.index('class="govuk-error-summary"')
+    summary = body[start : body.index("</ul>", start)]
+    ids = set(re.findall(r'id="([^"]+)"', body))
+    links = re.findall(r'href="#([^"]+)"', summary)
+    assert links
+    return [link for link in links if link not in ids]
 
 
 def _audits(user, **filters):
@@ -288,6 +300,7 @@ def test_changing_nothing_is_refused_with_a_message(admin_client, practitioner, 
 
     assert response.status_code == 400
     assert "Choose a different role or team, or cancel" in response.content.decode()
+    assert _broken_summary_links(response.content.decode()) == []
     assert not UserChange.objects.exists()
 
 
@@ -329,6 +342,7 @@ def test_a_stale_edit_is_refused_with_a_clear_message_not_overwritten(
 
     assert response.status_code == 409
     assert STALE_EDIT_MESSAGE in response.content.decode()
+    assert _broken_summary_links(response.content.decode()) == []
     practitioner.refresh_from_db()
     assert (practitioner.role, practitioner.team) == (Role.TEAM_LEAD, team)
     assert list(practitioner.changes.values_list("reason", flat=True)) == ["Promoted"]
@@ -533,6 +547,7 @@ def test_resetting_two_factor_of_a_user_without_an_app_says_so(admin_client, pra
 
     assert response.status_code == 400
     assert "has no authenticator app set up" in response.content.decode()
+    assert _broken_summary_links(response.content.decode()) == []
     assert not UserChange.objects.exists()
 
 
