@@ -82,7 +82,9 @@ def _reference_data(prefix: str, *extra: str) -> dict[str, DataClass]:
 FIELD_CLASSES: dict[str, DataClass] = {
     # accounts --------------------------------------------------------------------------
     **_fields("accounts.Team", AGG, "id", "name", "kind", "area", "is_active"),
+    "accounts.Team.version": OPS,
     **_fields("accounts.Site", AGG, "id", "team", "name", "kind", "is_active"),
+    "accounts.Site.version": OPS,
     **_fields(
         "accounts.User",
         OPS,
@@ -96,9 +98,19 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "team",
         "groups",
         "user_permissions",
+        "two_factor_required",
+        "version",
     ),
     **_fields("accounts.User", STAFF, "username", "first_name", "last_name", "email", "job_title"),
     "accounts.User.password": SECRET,
+    # An administrator's changes to users and teams: `before`/`after` may hold a staff
+    # member's team or role, the reason anything the administrator typed.
+    **_fields("accounts.UserChange", OPS, "id", "at", "by", "what", "user"),
+    **_fields("accounts.UserChange", STAFF, "before", "after"),
+    "accounts.UserChange.reason": TEXT,
+    **_fields("accounts.TeamChange", OPS, "id", "at", "by", "what", "team", "site"),
+    **_fields("accounts.TeamChange", STAFF, "before", "after"),
+    "accounts.TeamChange.reason": TEXT,
     **_fields("accounts.RolePolicy", OPS, "id", "role", "require_two_factor"),
     **_fields(
         "accounts.AuditEvent",

@@ -40,3 +40,21 @@ class AuditAction(models.TextChoices):
     SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
     SIGN_OUT = "sign_out", "Signed out"
     REFUSED = "refused", "Permission refused"
+
+
+class AccountChangeKind(models.TextChoices):
+    """What an administrator changed on a user, a team or a site (their history rows)."""
+
+    CREATED = "created", "Created"
+    ROLE = "role", "Role changed"
+    TEAM = "team", "Team changed"
+    DEACTIVATED = "deactivated", "Deactivated"
+    REACTIVATED = "reactivated", "Reactivated"
+    TWO_FACTOR_REQUIRED = "two_factor_required", "Two-factor sign-in required"
+    TWO_FACTOR_NOT_REQUIRED = "two_factor_not_required", "Two-factor sign-in no longer required"
+    TWO_FACTOR_RESET = "two_factor_reset", "Two-factor sign-in reset"
+    RENAMED = "renamed", "Renamed"
+    SITE_ADDED = "site_added", "Site added"
+    SITE_RENAMED = "site_renamed", "Site renamed"
+    SITE_DEACTIVATED = "site_deactivated", "Site deactivated"
+    SITE_REACTIVATED = "site_reactivated", "Site reactivated"

@@ -45,7 +45,7 @@ def two_factor_step(user) -> str | None:
     """What a user must do after their password: verify a code, enrol a device, or nothing."""
     if user_has_device(user, confirmed=True):
         return VERIFY
-    if RolePolicy.requires_two_factor(user.role):
+    if getattr(user, "two_factor_required", False) or RolePolicy.requires_two_factor(user.role):
         return ENROL
     return None
 

@@ -4,7 +4,7 @@ import json
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from .enums import AuditAction, Role, SiteKind, TeamKind
+from .enums import AccountChangeKind, AuditAction, Role, SiteKind, TeamKind
 
 
 class Team(models.Model):
@@ -14,6 +14,8 @@ class Team(models.Model):
     kind = models.CharField(max_length=32, choices=TeamKind.choices)
     area = models.CharField(max_length=120, blank=True, help_text="Region or local area served")
     is_active = models.BooleanField(default=True)
+    # Optimistic locking for the administration screens (core.concurrency.save_if_current).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -29,6 +31,7 @@ class Site(models.Model):
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=32, choices=SiteKind.choices)
     is_active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["team__name", "name"]
@@ -46,6 +49,12 @@ class User(AbstractUser):
         Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
     )
     job_title = models.CharField(max_length=120, blank=True)
+    two_factor_required = models.BooleanField(
+        "Require two-factor sign-in",
+        default=False,
+        help_text="Set by an administrator for this user, whatever their role's policy says",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -79,6 +88,52 @@ class RolePolicy(models.Model):
     @classmethod
     def requires_two_factor(cls, role) -> bool:
         return cls.objects.filter(role=role, require_two_factor=True).exists()
+
+
+class AccountChange(models.Model):
+    """One change an administrator made (shared fields of the history of users and teams).
+
+    `before` and `after` are what a reader sees (a role's label, a team's name), kept as
+    text so the history still reads after the team is renamed.
+    """
+
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    what = models.CharField(max_length=32, choices=AccountChangeKind.choices)
+    before = models.CharField(max_length=200, blank=True)
+    after = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-id"]
+
+
+class UserChange(AccountChange):
+    """The history of one user account: who changed what, when, from what to what, and why."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="changes")
+
+    class Meta(AccountChange.Meta):
+        verbose_name = "change to a user"
+
+    def __str__(self):
+        return f"{self.user} {self.get_what_display()}"
+
+
+class TeamChange(AccountChange):
+    """The history of one team and its sites (`site` set for a change to one of them)."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="changes")
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="changes"
+    )
+
+    class Meta(AccountChange.Meta):
+        verbose_name = "change to a team"
+
+    def __str__(self):
+        return f"{self.team} {self.get_what_display()}"
 
 
 class AppendOnlyError(Exception):

@@ -26,7 +26,10 @@ class Kind:
     ORDER = "order"
     DASHBOARD = "dashboard"
     AUDIT = "audit"
+    # Staff user accounts (the administration screens, accounts.administration).
     ACCOUNTS = "accounts"
+    # Teams and their sites: reference data the administrators keep.
+    TEAMS = "teams"
     # A team's workload: figures per member (open referrals or active orders and what is
     # due), for whoever manages the team's work. Its scope TEAM means the user's own team.
     WORKLOAD = "workload"
@@ -139,6 +142,7 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
     },
     Role.ADMINISTRATOR: {
         Kind.ACCOUNTS: {Action.VIEW: Scope.ALL, Action.CREATE: Scope.ALL, Action.CHANGE: Scope.ALL},
+        Kind.TEAMS: {Action.VIEW: Scope.ALL, Action.CREATE: Scope.ALL, Action.CHANGE: Scope.ALL},
         Kind.AUDIT: {Action.VIEW: Scope.ALL},
     },
 }

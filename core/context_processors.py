@@ -17,7 +17,7 @@ NAVIGATION = [
     ),
     ("Dashboards", "reporting:dashboard", {Role.COMMISSIONER, Role.TEAM_LEAD}),
     ("Audit trail", "accounts:audit_search", {Role.ADMINISTRATOR}),
-    ("Users and teams", "admin:index", {Role.ADMINISTRATOR}),
+    ("Users and teams", "accounts:admin_user_list", {Role.ADMINISTRATOR}),
 ]
 
 

@@ -187,10 +187,11 @@ def audit_summary(person_id):
     ]
 
 
-def subject_access_export(*, person: Person) -> dict:
-    """Everything held about `person`, section by section (see the module docstring)."""
-    staff_model = get_user_model()
-    sections, withheld = [], []
+def disclosable_querysets(person: Person):
+    """(model, queryset of the rows to disclose) for each kind of record held about
+    `person`, and the list of what is withheld ({"title", "count", "reason"} per model).
+    Both the export and the readable page (referrals.subject_access_page) read these."""
+    querysets, withheld = [], []
     for model, queryset in person_record_querysets([person.pk]):
         if model in _WITHHELD:
             condition, explanation = _WITHHELD[model]
@@ -199,7 +200,20 @@ def subject_access_export(*, person: Person) -> dict:
                 title = str(model._meta.verbose_name_plural).capitalize()
                 withheld.append({"title": title, "count": held_back, "reason": explanation})
             queryset = queryset.exclude(condition())
-        sections.append(_section(model, queryset, staff_model))
+        querysets.append((model, queryset))
+    return querysets, withheld
+
+
+def disclosed_fields(model) -> list:
+    """The fields of `model` a subject access request discloses (every class but SECRET)."""
+    return [model._meta.get_field(name) for name in fields_of_class(model, *_EXPORTED)]
+
+
+def subject_access_export(*, person: Person) -> dict:
+    """Everything held about `person`, section by section (see the module docstring)."""
+    staff_model = get_user_model()
+    querysets, withheld = disclosable_querysets(person)
+    sections = [_section(model, queryset, staff_model) for model, queryset in querysets]
     return {
         "person_id": person.pk,
         "generated_at": timezone.now().isoformat(),

@@ -577,9 +577,7 @@ def person_edit(request, pk):
 # Subject access (issue 7, section 6) -----------------------------------------------------
 
 
-def _subject_access(request, pk):
-    from .subject_access import subject_access_export
-
+def _subject_access_person(request, pk):
     person = selectors.person_get_for_user(request, pk, Action.EXPORT)
     audit_record(
         action=AuditAction.EXPORT,
@@ -589,14 +587,32 @@ def _subject_access(request, pk):
         detail="subject access export",
         request=request,
     )
+    return person
+
+
+def _subject_access(request, pk):
+    from .subject_access import subject_access_export
+
+    person = _subject_access_person(request, pk)
     return person, subject_access_export(person=person)
 
 
 @require_http_methods(["GET"])
 def subject_access(request, pk):
-    """Printable page of everything held about one person (team leads of their team)."""
-    person, export = _subject_access(request, pk)
-    return render(request, "referrals/subject_access.html", {"person": person, "export": export})
+    """Printable page of everything held about one person (team leads of their team), in
+    labels the person can read, grouped by referral."""
+    from .subject_access_page import readable_subject_access
+
+    person = _subject_access_person(request, pk)
+    return render(
+        request,
+        "referrals/subject_access.html",
+        {
+            "person": person,
+            "held": readable_subject_access(person=person),
+            "generated_at": timezone.now(),
+        },
+    )
 
 
 @require_http_methods(["GET"])

@@ -71,6 +71,22 @@ def _risk_person(seed):
     return {"person_pk": seed.person.pk}
 
 
+def _staff_pk(seed):
+    return {"pk": seed.users[Role.PRACTITIONER].pk}
+
+
+def _team_pk(seed):
+    return {"pk": seed.users[Role.PRACTITIONER].team_id}
+
+
+def _site_pks(seed):
+    team = seed.users[Role.PRACTITIONER].team
+    site = team.sites.first() or team.sites.create(
+        name="Matrix custody suite", kind="custody_suite"
+    )
+    return {"pk": team.pk, "site_pk": site.pk}
+
+
 def rule(kind, action, **extra):
     return Rule(needs=((kind, action),), **extra)
 
@@ -124,6 +140,26 @@ URL_RULES: dict[str, Rule] = {
     "accounts:audit_person": rule(
         Kind.AUDIT, Action.VIEW, kwargs=lambda seed: {"person_id": seed.person.pk}
     ),
+    # accounts: the administration screens (staff accounts, teams and sites)
+    "accounts:admin_user_list": rule(Kind.ACCOUNTS, Action.VIEW),
+    "accounts:admin_user_create": rule(Kind.ACCOUNTS, Action.CREATE),
+    "accounts:admin_user_detail": rule(Kind.ACCOUNTS, Action.VIEW, kwargs=_staff_pk),
+    "accounts:admin_user_role_team": rule(Kind.ACCOUNTS, Action.CHANGE, kwargs=_staff_pk),
+    "accounts:admin_user_active": rule(
+        Kind.ACCOUNTS, Action.CHANGE, kwargs=_staff_pk, method="post"
+    ),
+    "accounts:admin_user_two_factor_required": rule(Kind.ACCOUNTS, Action.CHANGE, kwargs=_staff_pk),
+    "accounts:admin_user_two_factor_reset": rule(
+        Kind.ACCOUNTS, Action.CHANGE, kwargs=_staff_pk, method="post"
+    ),
+    "accounts:admin_team_list": rule(Kind.TEAMS, Action.VIEW),
+    "accounts:admin_team_create": rule(Kind.TEAMS, Action.CREATE, method="post"),
+    "accounts:admin_team_detail": rule(Kind.TEAMS, Action.VIEW, kwargs=_team_pk),
+    "accounts:admin_team_rename": rule(Kind.TEAMS, Action.CHANGE, kwargs=_team_pk),
+    "accounts:admin_team_active": rule(Kind.TEAMS, Action.CHANGE, kwargs=_team_pk, method="post"),
+    "accounts:admin_site_create": rule(Kind.TEAMS, Action.CREATE, kwargs=_team_pk),
+    "accounts:admin_site_rename": rule(Kind.TEAMS, Action.CHANGE, kwargs=_site_pks),
+    "accounts:admin_site_active": rule(Kind.TEAMS, Action.CHANGE, kwargs=_site_pks, method="post"),
     # referrals
     "referrals:my_work": rule(Kind.REFERRAL, Action.VIEW),
     "referrals:my_work_new_to_me": rule(Kind.REFERRAL, Action.VIEW),
@@ -324,9 +360,7 @@ URL_RULES: dict[str, Rule] = {
     # (tried here: the order's referral); the L&D team holds it for a referral with no order
     # (tried in tests/treatment_requirements/test_reoffending.py).
     "treatment_requirements:reoffending_new": rule(Kind.ORDER, Action.ENFORCE, **_order_referral),
-    "treatment_requirements:reoffending_check": rule(
-        Kind.ORDER, Action.ENFORCE, **_order_referral
-    ),
+    "treatment_requirements:reoffending_check": rule(Kind.ORDER, Action.ENFORCE, **_order_referral),
     # contact log: the person's log and the add form need the person in scope; a contact
     # is its author team's (TEAM for L&D, CASELOAD for probation: contact_log/scopes.py)
     "contact_log:contact_log": rule(
