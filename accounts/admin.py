@@ -1,39 +1,12 @@
+"""The administration site keeps what has no screen of its own: the per-role sign-in rules
+and a read-only view of the audit trail. Users, teams and sites are managed on the
+service's administration screens (accounts/administration/), which keep their history,
+lock against two administrators editing at once and audit every change; the admin would
+do none of that, so they are not registered here."""
+
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import AuditEvent, RolePolicy, Site, Team, User
-
-
-class SiteInline(admin.TabularInline):
-    model = Site
-    extra = 0
-
-
-@admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "area", "is_active"]
-    list_filter = ["kind", "is_active"]
-    search_fields = ["name", "area"]
-    inlines = [SiteInline]
-
-
-@admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "first_name", "last_name", "role", "team", "is_active"]
-    list_filter = ["role", "team", "is_active"]
-    # Accessibility (axe, WCAG 2.2): Django's split date/time inputs have no labels and the
-    # filter_horizontal widget puts aria-label on bare spans. Sign-in and joining dates are
-    # facts, not settings; plain labelled multi-selects work with every assistive technology.
-    readonly_fields = ["last_login", "date_joined"]
-    filter_horizontal = ()
-    fieldsets = [
-        *BaseUserAdmin.fieldsets,
-        ("Role and team", {"fields": ["role", "team", "job_title"]}),
-    ]
-    add_fieldsets = [
-        *BaseUserAdmin.add_fieldsets,
-        ("Role and team", {"fields": ["first_name", "last_name", "email", "role", "team"]}),
-    ]
+from .models import AuditEvent, RolePolicy
 
 
 @admin.register(RolePolicy)
@@ -41,7 +14,6 @@ class RolePolicyAdmin(admin.ModelAdmin):
     """Per-role sign-in rules. A change applies from each user's next sign-in."""
 
     list_display = ["role", "require_two_factor"]
-    list_editable = ["require_two_factor"]
 
 
 @admin.register(AuditEvent)
