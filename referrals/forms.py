@@ -385,6 +385,7 @@ class ReferralForm(gov.GovModelForm):
         self.fields["site"].empty_label = "Select a custody suite or court"
         self.fields["assigned_to"].queryset = team_practitioners(team_id)
         self.fields["assigned_to"].required = False
+        self.fields["assigned_to"].error_name = "who to assign it to"
         self.fields["assigned_to"].empty_label = "Not assigned yet"
         self.fields["offence_category"].empty_label = "Not known or not applicable"
         self.fields["urgency"].choices = [c for c in self.fields["urgency"].choices if c[0]]
@@ -405,6 +406,7 @@ class ReferralForm(gov.GovModelForm):
             now = timezone.localtime()
             self.fields["received_date"].initial = now.date()
             self.fields["received_time"].initial = now.strftime("%H:%M")
+        self.name_fields()
 
     def clean(self):
         cleaned = super().clean()
@@ -551,6 +553,8 @@ class ReferralFilterForm(gov.GovForm):
         for name, words in (("received_from", "earliest"), ("received_to", "latest")):
             self.fields[name].error_name = f"the {words} date received"
             self.fields[name].error_label = f"{words.capitalize()} date received"
+        self.fields["assignee"].error_name = "who it is assigned to"
+        self.fields["sort"].error_name = "the order"
         self.name_fields()
 
     def clean(self):
@@ -650,6 +654,8 @@ class ReferralAssignForm(gov.VersionForm):
         super().__init__(*args, **kwargs)
         self.fields["assigned_to"].queryset = team_practitioners(referral.team_id)
         self.fields["assigned_to"].initial = referral.assigned_to_id
+        self.fields["assigned_to"].error_name = "who to assign it to"
+        self.name_fields()
         self.fields["version"].initial = referral.version
 
 
