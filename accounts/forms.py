@@ -76,8 +76,8 @@ class AuditSearchForm(GovForm):
         Field.text("person", field_width=10),
         Field.text("user", field_width=20),
         Field.select("action"),
-        Field.text("date_from", field_width=10),
-        Field.text("date_to", field_width=10),
+        "date_from",  # by name: Field.text would drop the widget's govuk-input class
+        "date_to",
         Submit("submit", "Search"),
     )
 

@@ -207,7 +207,7 @@ class PersonForm(gov.GovModelForm):
             Field.text("given_name", field_width=Fluid.ONE_HALF),
             Field.text("family_name", field_width=Fluid.ONE_HALF),
             Field.text("other_names", field_width=Fluid.TWO_THIRDS),
-            Field.text("date_of_birth", field_width=10),
+            "date_of_birth",  # by name: Field.text would drop the widget's govuk-input class
             Field.radios("gender", small=True, inline=False),
             Field.select("ethnicity"),
             legend="Person",
@@ -351,8 +351,8 @@ class ReferralForm(gov.GovModelForm):
         Fieldset(
             Field.select("source"),
             Field.select("site"),
-            Field.text("received_date", field_width=10),
-            Field.text("received_time", field_width=5),
+            "received_date",  # by name, as date_of_birth above
+            "received_time",
             Field.text("case_reference", field_width=Fluid.ONE_HALF),
             legend="Where and when",
             legend_size=Size.MEDIUM,

@@ -190,7 +190,7 @@ def test_intake_date_boxes_are_one_box_each_with_the_right_keyboard(practitioner
     assert 'name="referral-received_date_0"' not in page
     dob = page[page.index('name="person-date_of_birth"') :].split(">")[0]
     nhs = page[page.index('name="person-nhs_number"') :].split(">")[0]
-    assert 'autocomplete="bday"' in dob
+    assert 'autocomplete="bday"' in dob and "govuk-input " in dob
     assert 'inputmode="numeric"' in nhs and 'autocomplete="off"' in nhs
 
 
