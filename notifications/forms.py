@@ -1,15 +1,14 @@
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Layout
-from django import forms
 
 from accounts.enums import Role
+from core.forms import GovModelForm
 
 from .models import NotificationPreference
 
 DASHBOARD_ROLES = {Role.COMMISSIONER, Role.TEAM_LEAD}
 
 
-class PreferenceForm(forms.ModelForm):
+class PreferenceForm(GovModelForm):
     class Meta:
         model = NotificationPreference
         fields = ["email_enabled", "daily_digest", "dashboard_updates"]
@@ -24,6 +23,4 @@ class PreferenceForm(forms.ModelForm):
             fields.append("dashboard_updates")
         else:
             del self.fields["dashboard_updates"]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
         self.helper.layout = Layout(*fields, Button("save", "Save"))

@@ -7,8 +7,7 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from dateutil.relativedelta import relativedelta
 from django import forms
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.utils.text import slugify
 
 from accounts.enums import TeamKind
 from accounts.models import Team
-from core.forms import ShortModelChoiceField
+from core.forms import GovForm, ShortModelChoiceField
 from referrals.enums import ReferralSource
 
 
@@ -99,7 +98,7 @@ def period_range(period: str, today: datetime.date | None = None) -> DateRange:
     return DateRange(this_month - relativedelta(months=11), today)
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(GovForm):
     """Filters for every dashboard figure. A team lead's team is fixed to their own."""
 
     cohort = forms.ChoiceField(choices=COHORT_CHOICES, required=False, initial=Cohort.ALL)
@@ -115,6 +114,13 @@ class DashboardFilterForm(forms.Form):
         required=False,
     )
 
+    layout = (
+        Field.select("cohort", legend_size=Size.SMALL),
+        Field.select("period", legend_size=Size.SMALL),
+        Field.select("team", legend_size=Size.SMALL),
+        Field.select("source", legend_size=Size.SMALL),
+    )
+
     def __init__(self, *args, fixed_team: Team | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fixed_team = fixed_team
@@ -126,15 +132,6 @@ class DashboardFilterForm(forms.Form):
             self.fields["team"].queryset = Team.objects.filter(
                 kind=TeamKind.LIAISON_DIVERSION
             ).order_by("name")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.template_pack = "gds"
-        self.helper.layout = Layout(
-            Field.select("cohort", legend_size=Size.SMALL),
-            Field.select("period", legend_size=Size.SMALL),
-            Field.select("team", legend_size=Size.SMALL),
-            Field.select("source", legend_size=Size.SMALL),
-        )
 
     def selection(self) -> "DashboardFilter":
         """The validated filters (defaults where a value was missing or invalid)."""

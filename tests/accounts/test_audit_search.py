@@ -72,7 +72,7 @@ def test_audit_search_by_user_action_and_dates(admin_client, practitioner, team_
 def test_audit_search_dates_in_wrong_order_shows_error(admin_client):
     response = admin_client.get(SEARCH, {"date_from": "10/3/2026", "date_to": "1/3/2026"})
 
-    assert "The &#x27;to&#x27; date must be the same as or after" in response.content.decode()
+    assert "The ‘to’ date must be the same as or after the ‘from’ date" in response.content.decode()
     assert response.context["entries"] == []
 
 
@@ -182,7 +182,12 @@ def test_audit_pages_refuse_every_role_but_administrator(client, role, team):
     [
         ({"person": "Smith"}, "Enter the person record number in digits"),
         ({"person": "9" * 30}, "this one is too large"),
-        ({"date_from": "31/02/2026"}, "Enter the &#x27;from&#x27; date as a real date"),
+        ({"date_from": "31/02/2026"}, "The ‘from’ date must be a real date"),
+        ({"date_from": "1/1/0001"}, "The ‘from’ date must be on or after 1 January 2000"),
+        ({"date_to": "31/12/9999"}, "The ‘to’ date must be today or in the past"),
+        ({"date_to": "9" * 40}, "Enter the ‘to’ date as a date, like 27/3/2026"),
+        ({"date_to": "1/3/2026\x00"}, "Enter the ‘to’ date as a date, like 27/3/2026"),
+        ({"user": "admin\x00"}, "Remove the hidden control characters"),
     ],
 )
 def test_audit_search_bad_filters_show_a_reason(admin_client, params, message):
@@ -191,3 +196,37 @@ def test_audit_search_bad_filters_show_a_reason(admin_client, params, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert response.context["entries"] == []
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "refused"),
+    [
+        ("date_from", "31/12/1999", "The ‘from’ date must be on or after 1 January 2000"),
+        ("date_from", "1/1/2000", None),
+        ("date_from", "2/1/2000", None),
+        ("date_to", -1, None),
+        ("date_to", 0, None),
+        ("date_to", 1, "The ‘to’ date must be today or in the past"),
+    ],
+)
+def test_audit_search_dates_from_2000_to_today(admin_client, field, typed, refused):
+    if isinstance(typed, int):
+        typed = f"{timezone.localdate() + datetime.timedelta(days=typed):%d/%m/%Y}"
+
+    response = admin_client.get(SEARCH, {field: typed})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    if refused:
+        assert refused in body and "There is a problem" in body
+        assert response.context["searched"] is False
+    else:
+        assert "There is a problem" not in body
+        assert response.context["searched"] is True
+
+
+def test_audit_search_nhs_number_box_gets_a_number_pad(admin_client):
+    body = admin_client.get(SEARCH).content.decode()
+
+    nhs = body[body.index('name="nhs_number"') :].split(">")[0]
+    assert 'inputmode="numeric"' in nhs and 'autocomplete="off"' in nhs

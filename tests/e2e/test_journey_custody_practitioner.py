@@ -54,9 +54,7 @@ def test_custody_practitioner_referral_to_recommendation(
     expect(page.locator("nav [aria-current=page]")).to_have_text("New referral")
     page.fill("#id_person-given_name", "Kerry")
     page.fill("#id_person-family_name", "Whitfield")
-    page.fill("#id_person-date_of_birth_0", "3")
-    page.fill("#id_person-date_of_birth_1", "9")
-    page.fill("#id_person-date_of_birth_2", "1988")
+    page.fill("#id_person-date_of_birth", "3.9.88")  # a phone's number pad: 3 September 1988
     page.get_by_label("Female", exact=True).check()
     page.fill("#id_person-nhs_number", "943 476 5919")
     page.select_option("#id_referral-source", value="police_custody")

@@ -87,9 +87,7 @@ def test_intake_completed_with_the_keyboard_only(
 
     type_into(page, "id_person-given_name", "Aaron")
     type_into(page, "id_person-family_name", "Keyes")
-    type_into(page, "id_person-date_of_birth_0", "30")
-    type_into(page, "id_person-date_of_birth_1", "1")
-    type_into(page, "id_person-date_of_birth_2", "1996")
+    type_into(page, "id_person-date_of_birth", "30/1/1996")
     choose_radio(page, "Male")
     type_into(page, "id_person-nhs_number", "943 476 5919")
     select_by_typing(page, "id_referral-source", "Police custody")

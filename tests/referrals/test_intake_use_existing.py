@@ -43,9 +43,7 @@ def typed(intake_data, team, practitioner):
             **{
                 "person-pnc_id": "",
                 "referral-source": "voluntary_attendance",
-                "referral-received_date_0": str(received.day),
-                "referral-received_date_1": str(received.month),
-                "referral-received_date_2": str(received.year),
+                "referral-received_date": f"{received.day}/{received.month}/{received.year}",
                 "referral-received_time": "09:15",
                 "referral-referrer_name": "DC Morgan Lee",
                 "referral-referrer_role": "police_officer",

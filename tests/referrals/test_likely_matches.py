@@ -97,9 +97,7 @@ def test_intake_offers_the_person_with_day_and_month_swapped(
     data = intake_data(
         **{
             "person-given_name": "Zoe",
-            "person-date_of_birth_0": "7",
-            "person-date_of_birth_1": "3",
-            "person-date_of_birth_2": "1990",
+            "person-date_of_birth": "7/3/1990",
             "person-nhs_number": "",
             "person-pnc_id": "",
         }

@@ -106,9 +106,7 @@ def test_editing_who_it_is_assigned_to_writes_a_row(client, team, team_lead, sam
         version=referral.version,
         site=referral.site_id,
         assigned_to=sam.pk,
-        received_date_0=received.day,
-        received_date_1=received.month,
-        received_date_2=received.year,
+        received_date=f"{received:%d/%m/%Y}",
         received_time=received.strftime("%H:%M"),
     )
 

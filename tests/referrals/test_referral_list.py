@@ -145,7 +145,10 @@ def test_date_range_the_wrong_way_round_says_why(practitioner_client):
         LIST, {"received_from": "2026-03-01", "received_to": "2026-01-01"}
     )
 
-    assert "The end date must be on or after the start date" in response.content.decode()
+    assert (
+        "Latest date received must be the same as or after the earliest date received"
+        in response.content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -336,4 +339,4 @@ def test_work_queue_filter_shows_only_that_queue(practitioner_client, practition
 
     assert [r.pk for r in unassigned] == [late.pk]
     assert [r.pk for r in overdue] == [late.pk]
-    assert "Select a valid choice" in unknown.content.decode()
+    assert "Select the work queue from the list" in unknown.content.decode()

@@ -293,9 +293,7 @@ def _person_post(person, **changes):
     data = {
         "given_name": person.given_name,
         "family_name": person.family_name,
-        "date_of_birth_0": person.date_of_birth.day,
-        "date_of_birth_1": person.date_of_birth.month,
-        "date_of_birth_2": person.date_of_birth.year,
+        "date_of_birth": f"{person.date_of_birth:%d/%m/%Y}",
         "gender": person.gender,
         "nhs_number": person.nhs_number or "",
         "version": person.version,
@@ -357,9 +355,7 @@ def _referral_post(referral, **changes):
     data = {
         "source": referral.source,
         "site": referral.site_id,
-        "received_date_0": local.day,
-        "received_date_1": local.month,
-        "received_date_2": local.year,
+        "received_date": f"{local:%d/%m/%Y}",
         "received_time": local.strftime("%H:%M"),
         "referrer_name": referral.referrer_name,
         "referrer_role": referral.referrer_role,

@@ -48,7 +48,7 @@ def test_invalid_filter_is_reported_next_to_the_field(commissioner_client, known
 
     assert response.status_code == 200
     assert "There is a problem" in response.text
-    assert "Select a valid choice" in response.text
+    assert "Select the cohort from the list" in response.text
     # The figures fall back to everyone rather than showing nothing.
     assert response.context["selection"].cohort == "all"
 
@@ -62,3 +62,22 @@ def test_filter_query_string_holds_codes_and_a_team_id_only(commissioner_client,
     assert response.context["query_string"] == (
         f"cohort=women&period=last-12-months&source=police_custody&team={known_data.team_a.pk}"
     )
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"period": "9999-12-31"}, "Select the period from the list"),
+        ({"period": "last-12-months\x00"}, "Select the period from the list"),
+        ({"team": "9" * 40}, "Select the team from the list"),
+        ({"source": "<script>"}, "Select the referral source from the list"),
+    ],
+)
+def test_hostile_filter_in_the_address_gets_a_message_not_a_500(
+    commissioner_client, known_data, params, message
+):
+    response = commissioner_client.get(reverse("reporting:dashboard"), params)
+
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert message in response.text
