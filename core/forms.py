@@ -121,7 +121,22 @@ def _long_date(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-class GovDateInput(forms.TextInput):
+class _ShowsItsError:
+    """The red error border on a box with an error, as GOV.UK's text input has. Django marks
+    a field with errors aria-invalid="true"; crispy-forms-gds adds the border only to
+    widgets it knows by class name, and a layout's width class replaces the widget's own."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        if widget_attrs.get("aria-invalid") in ("true", True):
+            classes = widget_attrs.get("class", "")
+            if "govuk-input--error" not in classes:
+                widget_attrs["class"] = f"{classes} govuk-input--error".strip()
+        return context
+
+
+class GovDateInput(_ShowsItsError, forms.TextInput):
     """One box for a date: a number pad with a full stop on phones (27.3.2026 is read)."""
 
     def __init__(self, attrs=None):
@@ -215,7 +230,7 @@ class GovDateField(forms.DateField):
             self.error_messages["too_late"] = f"{label} must be on or before {_long_date(latest)}"
 
 
-class GovTimeInput(forms.TextInput):
+class GovTimeInput(_ShowsItsError, forms.TextInput):
     def __init__(self, attrs=None):
         defaults = {"class": "govuk-input govuk-input--width-5", "autocomplete": "off"}
         super().__init__({**defaults, **(attrs or {})})
@@ -289,17 +304,6 @@ class GovFormMixin:
         add or relabel fields after __init__ call it again."""
         for name, field in self.fields.items():
             _name_field(field, name)
-
-    def full_clean(self):
-        super().full_clean()
-        # crispy-forms-gds gives the red error border only to widgets it knows by class name
-        # (TextInput...); the base's date and time boxes get it here.
-        for name in getattr(self, "_errors", None) or {}:
-            widget = getattr(self.fields.get(name), "widget", None)
-            if isinstance(widget, GovDateInput | GovTimeInput):
-                classes = widget.attrs.get("class", "")
-                if "govuk-input--error" not in classes:
-                    widget.attrs["class"] = f"{classes} govuk-input--error".strip()
 
     def clean(self):
         cleaned = super().clean()

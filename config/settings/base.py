@@ -217,6 +217,9 @@ LD_VIRUS_SCAN_WAIVER = _env("LD_VIRUS_SCAN_WAIVER", env.str, "")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# crispy-forms-gds styles a widget by its class name: the form base's date and time boxes
+# (core.forms) are text inputs too.
+CRISPY_CLASS_CONVERTERS = {"govdateinput": "govuk-input", "govtimeinput": "govuk-input"}
 
 # Content Security Policy: no inline scripts or styles anywhere.
 CONTENT_SECURITY_POLICY = {
