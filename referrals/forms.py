@@ -7,12 +7,11 @@ import datetime
 import re
 from itertools import groupby
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Size
 from dateutil.relativedelta import relativedelta
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from accounts.enums import Role, TeamKind
@@ -35,64 +34,7 @@ MAX_AGE_YEARS = 110
 # Nothing this service records was received before it existed.
 FIRST_REFERRAL_DAY = datetime.date(2000, 1, 1)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_CHARS_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _no_control_characters(*, multiline: bool):
-    pattern = _CONTROL_CHARS if multiline else _CONTROL_CHARS_SINGLE_LINE
-
-    def validate(value):
-        if value and pattern.search(str(value)):
-            raise ValidationError(
-                "Remove the hidden control characters (they can come from copying and pasting)",
-                code="control_characters",
-            )
-
-    return validate
-
-
-# CleanTextMixin and the three-box GovDateField below are left only for risks/forms.py,
-# which still imports them: delete both (and _no_control_characters) once it is on core.forms.
-class CleanTextMixin:
-    """Clear messages for required, over-long and control-character errors on text fields."""
-
-    def _tidy_fields(self):
-        for field in self.fields.values():
-            label = str(field.label or "").rstrip("?")
-            if isinstance(field, forms.CharField):
-                multiline = isinstance(field.widget, forms.Textarea)
-                field.validators = [
-                    v
-                    for v in field.validators
-                    if not isinstance(v, ProhibitNullCharactersValidator)
-                ]
-                for v in field.validators:
-                    if isinstance(v, MaxLengthValidator):
-                        v.message = f"{label} must be {v.limit_value} characters or fewer"
-                field.validators.append(_no_control_characters(multiline=multiline))
-                field.error_messages["required"] = f"Enter the {label[:1].lower()}{label[1:]}"
-            elif isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
-                field.error_messages["required"] = f"Select the {label[:1].lower()}{label[1:]}"
-
-
-class GovDateField(DateInputField):
-    """The GOV.UK date input with messages that name the date."""
-
-    def __init__(self, *, label, **kwargs):
-        super().__init__(label=label, **kwargs)
-        name = label[:1].lower() + label[1:]
-        self.error_messages["required"] = f"Enter the {name}"
-        self.error_messages["incomplete"] = f"The {name} must include a day, month and year"
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError as exc:
-            raise ValidationError(
-                f"The {self.label[:1].lower()}{self.label[1:]} must be a real date",
-                code="invalid",
-            ) from exc
 
 
 def latest_birth_day() -> datetime.date:
