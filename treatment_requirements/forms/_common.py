@@ -25,6 +25,13 @@ def years_ahead(years: int) -> datetime.date:
         return now.replace(year=now.year + years, day=28)
 
 
+def require(form, name: str, message: str) -> None:
+    """A field that this answer makes required: the message once, unless the field already
+    has one (hidden control characters, too long)."""
+    if name not in form.errors and not str(form.cleaned_data.get(name) or "").strip():
+        form.add_error(name, message)
+
+
 def bound(
     field,
     *,

@@ -11,7 +11,7 @@ from ..enums import (
     ReoffendingKind,
     TerminationReason,
 )
-from ._common import bound, long_date
+from ._common import bound, long_date, require
 
 
 class DrugTestForm(GovForm):
@@ -71,19 +71,15 @@ class DrugTestForm(GovForm):
     def clean(self):
         cleaned = super().clean()
         result = cleaned.get("result")
-        if result == DrugTestResult.POSITIVE and not cleaned.get("positive_for"):
-            self.add_error("positive_for", "Enter the substances the test was positive for")
+        if result == DrugTestResult.POSITIVE:
+            require(self, "positive_for", "Enter the substances the test was positive for")
         judged = {"yes": True, "no": False}.get(cleaned.get("excuse_accepted"))
-        cleaned["excuse_accepted"] = judged if result in DrugTestResult.failures() else None
         if result in DrugTestResult.failures():
-            if judged is None:
-                self.add_error(
-                    "excuse_accepted", "Select whether the person had an acceptable reason"
-                )
-            elif judged and not cleaned.get("excuse", "").strip():
-                self.add_error("excuse", "Enter the person's excuse")
-            elif judged and not cleaned.get("evidence", "").strip():
-                self.add_error("evidence", "Enter the evidence that supports the excuse")
+            require(self, "excuse_accepted", "Select whether the person had an acceptable reason")
+            if judged:
+                require(self, "excuse", "Enter the person's excuse")
+                require(self, "evidence", "Enter the evidence that supports the excuse")
+        cleaned["excuse_accepted"] = judged if result in DrugTestResult.failures() else None
         return cleaned
 
 
@@ -172,11 +168,8 @@ class TerminationForm(VersionForm):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("reason") == TerminationReason.OTHER
-            and not cleaned.get("notes", "").strip()
-        ):
-            self.add_error("notes", "Describe why the order ended")
+        if cleaned.get("reason") == TerminationReason.OTHER:
+            require(self, "notes", "Describe why the order ended")
         return cleaned
 
 

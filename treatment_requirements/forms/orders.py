@@ -19,7 +19,7 @@ from ..enums import (
 )
 from ..services.appointments import ATTENDED_FAILED_NOTES_MESSAGE
 from ..services.compliance import BREACH_REQUIRED_MESSAGE
-from ._common import bound, long_date, providers
+from ._common import bound, long_date, providers, require
 
 OUTCOME_HINTS = {
     AppointmentOutcome.ATTENDED_FAILED: (
@@ -82,6 +82,7 @@ class AppointmentForm(GovForm):
     def __init__(self, *args, order, **kwargs):
         super().__init__(*args, **kwargs)
         _within_order(self, order)
+        self.fields["recurrence"].error_name = "how often the appointment repeats"
         self.name_fields()
         self.fields["requirement"].queryset = order.requirements.all()
         self.fields["requirement"].empty_label = "General supervision (not for one requirement)"
@@ -158,13 +159,10 @@ class AppointmentOutcomeForm(VersionForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("outcome") == AppointmentOutcome.ACCEPTABLE_ABSENCE:
-            if not cleaned.get("excuse", "").strip():
-                self.add_error("excuse", "Enter the person's excuse for the absence")
-            if not cleaned.get("evidence", "").strip():
-                self.add_error("evidence", "Enter the evidence that supports the excuse")
-        failed = cleaned.get("outcome") == AppointmentOutcome.ATTENDED_FAILED
-        if failed and not cleaned.get("notes", "").strip():
-            self.add_error("notes", ATTENDED_FAILED_NOTES_MESSAGE)
+            require(self, "excuse", "Enter the person's excuse for the absence")
+            require(self, "evidence", "Enter the evidence that supports the excuse")
+        if cleaned.get("outcome") == AppointmentOutcome.ATTENDED_FAILED:
+            require(self, "notes", ATTENDED_FAILED_NOTES_MESSAGE)
         return cleaned
 
 

@@ -14,7 +14,7 @@ from ..enums import (
     OrderType,
     RequirementKind,
 )
-from ._common import bound, long_date, providers, years_ahead
+from ._common import bound, long_date, providers, require, years_ahead
 
 ORDER_DATES = ("start_date", "end_date", "operational_period_end")
 YES_NO_UNSURE = [("yes", "Met"), ("no", "Not met"), ("", "Not yet confirmed")]
@@ -113,13 +113,11 @@ class ChecklistForm(VersionForm):
         cleaned = super().clean()
         for entry in self.criteria:
             code = entry["criterion"].code
-            if (
-                cleaned.get(f"met_{code}") == "yes"
-                and not cleaned.get(f"evidence_{code}", "").strip()
-            ):
-                self.add_error(
+            if cleaned.get(f"met_{code}") == "yes":
+                require(
+                    self,
                     f"evidence_{code}",
-                    f"Give the evidence that this criterion is met: "
+                    "Give the evidence that this criterion is met: "
                     f"{lower_first(entry['criterion'].text)}",
                 )
         return cleaned
