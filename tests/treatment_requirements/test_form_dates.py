@@ -13,7 +13,7 @@ from django.utils import timezone
 from treatment_requirements import forms, services
 from treatment_requirements.models import Appointment, Order
 
-from .factories import FailureFactory, days
+from .factories import FailureFactory, OrderRequirementFactory, ProviderTeamFactory, days
 
 pytestmark = pytest.mark.django_db
 
@@ -450,3 +450,53 @@ def test_a_hearing_from_the_referral_to_today(order):
     assert _errors(
         forms.CourtOutcomeForm, "hearing_date", _fmt(days(-91)), recommendation=recommendation
     ) == [f"Hearing date must be on or after the referral, {_long(referred_on)}"]
+
+
+# Every error summary links to an element on the page --------------------------------------
+
+
+def _order_pages(order, officer):
+    failure = FailureFactory(order=order, failure_date=days(-10))
+    breach = services.failure_take_action(
+        failure=FailureFactory(order=order, failure_date=days(-9)), action="breach", by=officer
+    )
+    OrderRequirementFactory(order=order, kind="drr", provider=ProviderTeamFactory())
+    return [
+        ("appointment_new", [order.pk], 4),  # date, time, purpose; repeat has its initial
+        ("failure_action", [order.pk, failure.pk], 2),
+        ("breach_outcome", [order.pk, breach.pk], 2),
+        ("drug_test_new", [order.pk], 4),
+        ("review_new", [order.pk], 2),
+        ("order_terminate", [order.pk], 3),  # with the version
+        ("reoffending_new", [order.referral_id], 2),
+        ("reoffending_check", [order.referral_id], 1),
+    ]
+
+
+def test_every_order_forms_summary_links_to_the_page(client, order, officer):
+    client.force_login(officer)
+
+    for name, args, count in _order_pages(order, officer):
+        response = client.post(reverse(f"treatment_requirements:{name}", args=args), {"nothing": ""})
+
+        assert response.status_code == 400, name
+        assert len(summary(response)) == count, (name, summary(response))
+
+
+def test_the_court_outcome_summary_links_to_the_page(client, practitioner):
+    from tests.assessments.factories import signed_assessment
+    from tests.factories import ReferralFactory
+
+    from .factories import ready_recommendation
+
+    recommendation = ready_recommendation(
+        assessment=signed_assessment(referral=ReferralFactory(person__team=practitioner.team))
+    )
+    client.force_login(practitioner)
+    url = reverse("treatment_requirements:court_outcome_new", args=[recommendation.pk])
+
+    empty = summary(client.post(url, {"nothing": ""}))
+    made_nothing = summary(client.post(url, {"outcome": "order_made"}))
+
+    assert empty == ["Enter the hearing date", "Select the court", "Select what the court decided"]
+    assert "Select at least one requirement the court made" in made_nothing
