@@ -67,6 +67,8 @@ def _book(client, order, **data):
             "Remove the hidden control characters (they can come from copying and pasting)",
         ),
         ({"recurrence": "hourly"}, "Select how often the appointment repeats from the list"),
+        ({"location": "x" * 121}, "Location must be 120 characters or fewer"),
+        ({"requirement": "999999"}, "Select the requirement from the list"),
         (
             {"recurrence": "weekly", "count": "99999999999999999999"},
             "Book between 1 and 52 appointments",
@@ -190,8 +192,7 @@ def test_rescheduling_keeps_the_appointment_within_the_order(client, order, offi
         ),
         (
             {"outcome": "attended_complied", "notes": "x" * 2001},
-            "Notes (what happened, if the person failed to comply) must be 2000 characters "
-            "or fewer",
+            "Notes must be 2000 characters or fewer",
         ),
     ],
 )
@@ -477,7 +478,9 @@ def test_every_order_forms_summary_links_to_the_page(client, order, officer):
     client.force_login(officer)
 
     for name, args, count in _order_pages(order, officer):
-        response = client.post(reverse(f"treatment_requirements:{name}", args=args), {"nothing": ""})
+        response = client.post(
+            reverse(f"treatment_requirements:{name}", args=args), {"nothing": ""}
+        )
 
         assert response.status_code == 400, name
         assert len(summary(response)) == count, (name, summary(response))

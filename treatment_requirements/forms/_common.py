@@ -2,10 +2,15 @@
 set from the record the form is about (an order's start, a failure's date)."""
 
 import datetime
+import re
+
+from django import forms
 
 from accounts.enums import TeamKind
 from accounts.models import Team
-from core.forms import DateBound, today
+from core.forms import DateBound, lower_first, today
+
+_ASIDE = re.compile(r"\s*\([^)]*\)$")
 
 
 def providers():
@@ -23,6 +28,19 @@ def years_ahead(years: int) -> datetime.date:
         return now.replace(year=now.year + years)
     except ValueError:  # 29 February
         return now.replace(year=now.year + years, day=28)
+
+
+def without_asides(form) -> None:
+    """Messages name a field without its label's aside: "Notes must be 255 characters or
+    fewer", not "Notes (optional) must be ..."; "Select the requirement from the list".
+    The form calls `name_fields()` afterwards."""
+    for field in form.fields.values():
+        plain = _ASIDE.sub("", str(field.label or ""))
+        if plain == str(field.label or ""):
+            continue
+        field.error_label = plain
+        if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+            field.error_name = getattr(field, "error_name", "") or f"the {lower_first(plain)}"
 
 
 def require(form, name: str, message: str) -> None:

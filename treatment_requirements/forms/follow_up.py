@@ -11,7 +11,7 @@ from ..enums import (
     ReoffendingKind,
     TerminationReason,
 )
-from ._common import bound, long_date, require
+from ._common import bound, long_date, require, without_asides
 
 
 class DrugTestForm(GovForm):
@@ -66,6 +66,7 @@ class DrugTestForm(GovForm):
         self.fields["requirement"].queryset = drr_requirements
         self.fields["excuse_accepted"].error_name = "whether the person had an acceptable reason"
         _since_order_start(self.fields["tested_on"], order)
+        without_asides(self)
         self.name_fields()
 
     def clean(self):
@@ -210,6 +211,7 @@ class ReoffendingForm(GovForm):
             error_name="the date of the re-arrest or reconviction",
             error_label="Date of the re-arrest or reconviction",
         )
+        without_asides(self)
         self.name_fields()
 
 

@@ -19,7 +19,7 @@ from ..enums import (
 )
 from ..services.appointments import ATTENDED_FAILED_NOTES_MESSAGE
 from ..services.compliance import BREACH_REQUIRED_MESSAGE
-from ._common import bound, long_date, providers, require
+from ._common import bound, long_date, providers, require, without_asides
 
 OUTCOME_HINTS = {
     AppointmentOutcome.ATTENDED_FAILED: (
@@ -83,6 +83,8 @@ class AppointmentForm(GovForm):
         super().__init__(*args, **kwargs)
         _within_order(self, order)
         self.fields["recurrence"].error_name = "how often the appointment repeats"
+        without_asides(self)
+        self.fields["location"].error_label = "Location"
         self.name_fields()
         self.fields["requirement"].queryset = order.requirements.all()
         self.fields["requirement"].empty_label = "General supervision (not for one requirement)"
@@ -156,6 +158,11 @@ class AppointmentOutcomeForm(VersionForm):
         Field.textarea("notes"),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        without_asides(self)
+        self.name_fields()
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("outcome") == AppointmentOutcome.ACCEPTABLE_ABSENCE:
@@ -191,6 +198,7 @@ class EnforcementForm(GovForm):
             earliest_message="Date of the action must be on or after the failure to comply, "
             f"{long_date(failure.failure_date)}",
         )
+        without_asides(self)
         self.name_fields()
         # Only the actions the rule allows are offered; a posted warning is refused clearly.
         self.fields["action"].choices = [c for c in EnforcementAction.choices if c[0] in allowed]
@@ -273,6 +281,7 @@ class BreachOutcomeForm(GovForm):
             earliest_message="Date the person said they were willing to comply must be on or "
             f"after the order was made, {long_date(made_on)}",
         )
+        without_asides(self)
         self.name_fields()
         self.fields["provider"].queryset = providers()
         for name in ("extension_months", "length_months"):

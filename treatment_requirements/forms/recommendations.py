@@ -14,7 +14,7 @@ from ..enums import (
     OrderType,
     RequirementKind,
 )
-from ._common import bound, long_date, providers, require, years_ahead
+from ._common import bound, long_date, providers, require, without_asides, years_ahead
 
 ORDER_DATES = ("start_date", "end_date", "operational_period_end")
 YES_NO_UNSURE = [("yes", "Met"), ("no", "Not met"), ("", "Not yet confirmed")]
@@ -44,6 +44,7 @@ class RecommendationCreateForm(GovForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kinds"].error_name = "the requirements you propose"
+        without_asides(self)
         self.name_fields()
 
     def clean_kinds(self):
