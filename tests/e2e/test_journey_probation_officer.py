@@ -77,7 +77,7 @@ def test_probation_officer_supervises_an_order_to_completion(
     # Three weekly appointments, then their outcomes.
     page.get_by_role("link", name="Book appointments").click()
     page.fill("#id_date", day(-21))
-    page.fill("#id_time", "10:00")
+    page.fill("#id_time", "10am")  # typed as people type times (core.typed_dates)
     page.fill("#id_purpose", "DRR key-work session")
     page.get_by_label("Every week").check()
     page.fill("#id_count", "3")

@@ -447,7 +447,7 @@ def test_bulk_hand_over_needs_a_reason_and_an_officer(client, officer, colleague
     no_officer = client.post(BULK, {"orders": _ticks(orders), "reason": "Leave"}, follow=True)
 
     assert "Enter why the responsible officer is changing" in no_reason.content.decode()
-    assert "Choose who to hand the orders to" in no_officer.content.decode()
+    assert "Select who to hand the orders to" in no_officer.content.decode()
     assert _holders(orders) == ["officer"] * 2
 
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.assessments.factories import signed_assessment
 from tests.factories import ReferralFactory
@@ -39,7 +40,12 @@ def _fmt(day):
 
 
 def _recommendation(practitioner, kinds=("atr",), **person):
-    referral = ReferralFactory(person__team=practitioner.team, **person)
+    # Referred a month before the hearings below (a hearing comes after the referral).
+    referral = ReferralFactory(
+        person__team=practitioner.team,
+        received_at=timezone.now() - datetime.timedelta(days=30),
+        **person,
+    )
     return ready_recommendation(kinds=kinds, assessment=signed_assessment(referral=referral))
 
 
@@ -187,7 +193,10 @@ def test_breach_outcome_screen_added_requirement_needs_willingness(client, order
     )
     response = client.post(url, data | {"willing_on": _fmt(days(1))})
     assert response.status_code == 400
-    assert "must be on or before the date of sentence" in errors_of(response)
+    assert (
+        "Date the person said they were willing to comply with the added requirement must be "
+        "today or in the past"
+    ) in errors_of(response)
     response = client.post(url, data | {"willing_on": _fmt(days(0))})
     assert response.status_code == 302
     assert order.requirements.get(kind="drr").willing_on == days(0)

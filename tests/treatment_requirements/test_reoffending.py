@@ -118,8 +118,8 @@ def test_event_must_fall_within_the_12_months_beginning_with_the_referral(
     if not accepted:
         assert response.status_code == 400
         assert (
-            "The date must be within the 12 months beginning with the referral: from "
-            "01/04/2025 to 31/03/2026"
+            "Date of the re-arrest or reconviction must be within the 12 months beginning with "
+            "the referral, 1 April 2025 to 31 March 2026"
         ) in _errors(response)
 
 

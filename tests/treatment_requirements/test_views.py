@@ -153,6 +153,13 @@ def test_print_summary_withholds_evidence_without_consent_to_share(
 # Court outcome -------------------------------------------------------------------------
 
 
+def _referred_a_month_ago(practitioner):
+    """A court hearing comes after the referral that led to the recommendation."""
+    return ReferralFactory(
+        person__team=practitioner.team, received_at=timezone.now() - datetime.timedelta(days=30)
+    )
+
+
 def _court_post(recommendation, officer, provider, **overrides):
     made = days(-1)
     data = {
@@ -176,7 +183,7 @@ def test_court_outcome_form_creates_order(
     practitioner_client, practitioner, officer, provider_team
 ):
     recommendation = ready_recommendation(
-        assessment=signed_assessment(referral=ReferralFactory(person__team=practitioner.team))
+        assessment=signed_assessment(referral=_referred_a_month_ago(practitioner))
     )
     url = reverse("treatment_requirements:court_outcome_new", args=[recommendation.pk])
     response = practitioner_client.post(url, _court_post(recommendation, officer, provider_team))
@@ -190,7 +197,7 @@ def test_court_outcome_form_order_beyond_3_years_is_refused(
     practitioner_client, practitioner, officer, provider_team
 ):
     recommendation = ready_recommendation(
-        assessment=signed_assessment(referral=ReferralFactory(person__team=practitioner.team))
+        assessment=signed_assessment(referral=_referred_a_month_ago(practitioner))
     )
     end = days(-1) + relativedelta(years=3, months=1)
     data = _court_post(recommendation, officer, provider_team, end_date=end.strftime("%d/%m/%Y"))
@@ -206,7 +213,7 @@ def test_court_outcome_form_requirement_longer_than_order_is_refused(
 ):
     recommendation = ready_recommendation(
         kinds=["atr"],
-        assessment=signed_assessment(referral=ReferralFactory(person__team=practitioner.team)),
+        assessment=signed_assessment(referral=_referred_a_month_ago(practitioner)),
     )
     data = _court_post(recommendation, officer, provider_team, length_atr="24")
     url = reverse("treatment_requirements:court_outcome_new", args=[recommendation.pk])
@@ -256,7 +263,10 @@ def test_appointment_booking_outside_order_shows_message(client, order, officer)
         },
     )
     assert response.status_code == 400
-    assert "Appointments must fall within the order" in errors_of(response)
+    assert (
+        "Date of the appointment must be on or before the end of the order, "
+        f"{order.end_date.day} {order.end_date:%B %Y}"
+    ) in errors_of(response)
     assert not Appointment.objects.exists()
 
 

@@ -1,85 +1,88 @@
-"""The GOV.UK form base (clear messages, no control characters) and shared fields."""
+"""What the forms of orders share: the providers offered, and the bounds of a date field
+set from the record the form is about (an order's start, a failure's date)."""
 
+import datetime
 import re
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Layout
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from accounts.enums import TeamKind
 from accounts.models import Team
+from core.forms import DateBound, lower_first, today
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-DATE_HINT = "For example, 27/3/2026"
-
-
-def _lower_first(text) -> str:
-    text = str(text)
-    return text[:1].lower() + text[1:]
-
-
-def date_field(label, *, required=True, hint=DATE_HINT):
-    field = forms.DateField(label=label, required=required, help_text=hint)
-    field.widget.attrs.update({"class": "govuk-input govuk-input--width-10", "autocomplete": "off"})
-    field.error_messages["invalid"] = (
-        f"Enter the {_lower_first(label)} as a real date, like 27/3/2026"
-    )
-    return field
-
-
-def time_field(label):
-    field = forms.TimeField(label=label, help_text="24-hour clock, for example 14:30")
-    field.widget.attrs.update({"class": "govuk-input govuk-input--width-5"})
-    field.error_messages["invalid"] = f"Enter the {_lower_first(label)} like 14:30"
-    return field
+_ASIDE = re.compile(r"\s*\([^)]*\)$")
 
 
 def providers():
     return Team.objects.filter(kind=TeamKind.TREATMENT_PROVIDER, is_active=True).order_by("name")
 
 
-class GdsForm(forms.Form):
-    """Clear required/length messages, no control characters, a crispy helper with no tag."""
+def long_date(day: datetime.date) -> str:
+    """27 March 2026, as the Design System writes dates in messages."""
+    return f"{day.day} {day:%B %Y}"
 
-    layout: tuple = ()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            label = _lower_first(str(field.label or name).rstrip("?"))
-            verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
-            field.error_messages.setdefault("required", f"{verb} the {label}")
-            field.error_messages["required"] = f"{verb} the {label}"
-            if isinstance(field, forms.CharField) and field.max_length:
-                field.error_messages["max_length"] = (
-                    f"The {label} must be {field.max_length} characters or fewer"
-                )
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        if self.layout:
-            self.helper.layout = Layout(*self.layout)
+def years_ahead(years: int) -> datetime.date:
+    now = today()
+    try:
+        return now.replace(year=now.year + years)
+    except ValueError:  # 29 February
+        return now.replace(year=now.year + years, day=28)
 
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str) and _CONTROL_CHARS.search(value):
-                self.add_error(
-                    name,
-                    "Remove the hidden control characters (they can come from copying and pasting)",
-                )
-        return cleaned
+
+def without_asides(form) -> None:
+    """Messages name a field without its label's aside: "Notes must be 255 characters or
+    fewer", not "Notes (optional) must be ..."; "Select the requirement from the list".
+    The form calls `name_fields()` afterwards."""
+    for field in form.fields.values():
+        plain = _ASIDE.sub("", str(field.label or ""))
+        if plain == str(field.label or ""):
+            continue
+        field.error_label = plain
+        if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+            field.error_name = getattr(field, "error_name", "") or f"the {lower_first(plain)}"
+
+
+def require(form, name: str, message: str) -> None:
+    """A field that this answer makes required: the message once, unless the field already
+    has one (hidden control characters, too long)."""
+    if name not in form.errors and not str(form.cleaned_data.get(name) or "").strip():
+        form.add_error(name, message)
+
+
+def bound(
+    field,
+    *,
+    earliest: DateBound = None,
+    latest: DateBound = None,
+    earliest_message: str = "",
+    latest_message: str = "",
+    error_name: str = "",
+    error_label: str = "",
+) -> None:
+    """Give a GovDateField its bounds (and the words its messages use); the form calls
+    `name_fields()` afterwards, which writes the messages."""
+    field.earliest, field.latest = earliest, latest
+    field.earliest_message, field.latest_message = earliest_message, latest_message
+    if error_name:
+        field.error_name = error_name
+    if error_label:
+        field.error_label = error_label
+
+
+# Until documents/ and contact_log/ are on core.forms (branch forms-records takes these
+# imports away): delete this block then. Nothing in treatment_requirements uses it.
+from core.forms import GovDateField, GovTimeField  # noqa: E402
+from core.forms import GovForm as GdsForm  # noqa: E402, F401
+
+
+def date_field(label, *, required=True):
+    return GovDateField(label=label, required=required)
+
+
+def time_field(label):
+    return GovTimeField(label=label)
 
 
 def _not_future(value, label):
-    if value and value > timezone.localdate():
-        raise ValidationError(f"The {label} cannot be in the future")
-    return value
-
-
-class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    return value  # GovDateField(latest=today) says so; the old check is kept by name only

@@ -5,8 +5,7 @@ from django import forms
 
 from accounts.enums import Role, TeamKind
 from accounts.models import User
-
-from ._common import GdsForm
+from core.forms import GovForm, VersionForm
 
 
 def officers_to_receive(team_id, *, may_transfer: bool, holder_id=None):
@@ -28,8 +27,7 @@ class _OfficerChoice(forms.ModelChoiceField):
         return f"{obj.display_name}, {obj.team.name}"
 
 
-class ReallocateForm(GdsForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class ReallocateForm(VersionForm):
     officer = _OfficerChoice(
         label="New responsible officer", queryset=None, empty_label="Choose an officer"
     )
@@ -43,9 +41,8 @@ class ReallocateForm(GdsForm):
 
     def __init__(self, *args, order, may_transfer: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].error_messages["required"] = (
-            "Enter why the responsible officer is changing"
-        )
+        self.fields["reason"].error_name = "why the responsible officer is changing"
+        self.name_fields()
         self.fields["officer"].queryset = officers_to_receive(
             order.probation_team_id,
             may_transfer=may_transfer,
@@ -53,27 +50,27 @@ class ReallocateForm(GdsForm):
         )
 
 
-class OrdersReallocateForm(GdsForm):
+class OrdersReallocateForm(GovForm):
     """The whole team's orders list: ticked orders (each "id:version") to one officer."""
 
-    orders = forms.MultipleChoiceField(
-        label="Orders", error_messages={"required": "Select the orders to hand over"}
-    )
+    orders = forms.MultipleChoiceField(label="Orders")
     officer = _OfficerChoice(
-        label="Hand selected orders to",
-        queryset=None,
-        empty_label="Choose an officer",
-        error_messages={"invalid_choice": "Choose an active probation officer"},
+        label="Hand selected orders to", queryset=None, empty_label="Choose an officer"
     )
     reason = forms.CharField(label="Why are they changing officer?", max_length=500)
 
     def __init__(self, *args, team_id, may_transfer: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = officers_to_receive(team_id, may_transfer=may_transfer)
-        self.fields["officer"].error_messages["required"] = "Choose who to hand the orders to"
-        self.fields["reason"].error_messages["required"] = (
-            "Enter why the responsible officer is changing"
+        self.fields["orders"].error_name = "the orders to hand over"
+        self.fields["officer"].error_name = "who to hand the orders to"
+        self.fields["reason"].error_name = "why the responsible officer is changing"
+        self.name_fields()
+        self.fields["officer"].error_messages["invalid_choice"] = (
+            "Select an active probation officer of your team"
+            if not may_transfer
+            else "Select an active probation officer"
         )
+        self.fields["officer"].queryset = officers_to_receive(team_id, may_transfer=may_transfer)
         self.fields["orders"].valid_value = _is_id_and_version
 
     def versions(self) -> dict[int, int]:

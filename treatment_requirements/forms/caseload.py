@@ -6,7 +6,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.forms import ShortModelChoiceField
+from core.forms import GovForm, ShortModelChoiceField
 from referrals.forms import ReferralSearchForm
 
 from ..enums import OrderStatus, RequirementKind
@@ -14,9 +14,10 @@ from ..enums import OrderStatus, RequirementKind
 ORDER_REFERENCE = re.compile(r"CO0*([0-9]{1,9})")  # Order.reference: CO and the id
 
 
-class CaseloadSearchForm(ReferralSearchForm):
+class CaseloadSearchForm(ReferralSearchForm, GovForm):
     """Name, order reference, NHS number or PNC ID, as the referral list's search (whose
-    rules it keeps) plus the order reference. Posted, never put in a URL."""
+    rules it keeps) plus the order reference. Posted, never put in a URL. (GovForm named
+    here too until the referral list's search is built on it.)"""
 
     INVALID = "Enter a name, an order reference like CO000123, a 10-digit NHS number or a PNC ID"
 
@@ -41,7 +42,7 @@ class CaseloadSearchForm(ReferralSearchForm):
             raise
 
 
-class CaseloadFilterForm(forms.Form):
+class CaseloadFilterForm(GovForm):
     """Sort and filters of the caseload's orders list. The responsible officer is offered
     only in the whole team's view (officers is None otherwise)."""
 
@@ -59,8 +60,10 @@ class CaseloadFilterForm(forms.Form):
     def __init__(self, *args, sorts, officers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sort"].choices = sorts
+        self.fields["sort"].error_name = "how to sort the orders"
         if officers is None:
             del self.fields["officer"]
         else:
             self.fields["officer"].queryset = officers
             self.fields["officer"].label_from_instance = lambda user: user.display_name
+        self.name_fields()

@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.forms import GovDateField, GovForm, GovTimeField, VersionForm, today
+
 from ..enums import (
     AppointmentOutcome,
     BreachOutcome,
@@ -17,12 +19,7 @@ from ..enums import (
 )
 from ..services.appointments import ATTENDED_FAILED_NOTES_MESSAGE
 from ..services.compliance import BREACH_REQUIRED_MESSAGE
-from ._common import (
-    GdsForm,
-    date_field,
-    providers,
-    time_field,
-)
+from ._common import bound, long_date, providers, require, without_asides
 
 OUTCOME_HINTS = {
     AppointmentOutcome.ATTENDED_FAILED: (
@@ -34,9 +31,25 @@ OUTCOME_HINTS = {
 }
 
 
-class AppointmentForm(GdsForm):
-    date = date_field("Date")
-    time = time_field("Time")
+def _within_order(form, order) -> None:
+    """An appointment falls within the order (services.appointments checks it again)."""
+    bound(
+        form.fields["date"],
+        earliest=order.start_date,
+        latest=order.end_date,
+        earliest_message="Date of the appointment must be on or after the start of the "
+        f"order, {long_date(order.start_date)}",
+        latest_message="Date of the appointment must be on or before the end of the order, "
+        f"{long_date(order.end_date)}",
+        error_name=f"the {form.fields['date'].label.lower()} of the appointment",
+        error_label=f"{form.fields['date'].label} of the appointment",
+    )
+    form.fields["time"].error_name = f"the {form.fields['time'].label.lower()} of the appointment"
+
+
+class AppointmentForm(GovForm):
+    date = GovDateField(label="Date")
+    time = GovTimeField(label="Time")
     purpose = forms.CharField(label="What the appointment is for", max_length=120)
     location = forms.CharField(label="Where (optional)", max_length=120, required=False)
     requirement = forms.ModelChoiceField(
@@ -68,6 +81,11 @@ class AppointmentForm(GdsForm):
 
     def __init__(self, *args, order, **kwargs):
         super().__init__(*args, **kwargs)
+        _within_order(self, order)
+        self.fields["recurrence"].error_name = "how often the appointment repeats"
+        without_asides(self)
+        self.fields["location"].error_label = "Location"
+        self.name_fields()
         self.fields["requirement"].queryset = order.requirements.all()
         self.fields["requirement"].empty_label = "General supervision (not for one requirement)"
         self.fields["count"].widget.attrs["class"] = "govuk-input govuk-input--width-3"
@@ -84,14 +102,18 @@ class AppointmentForm(GdsForm):
         )
 
 
-class RescheduleForm(GdsForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    date = date_field("New date")
-    time = time_field("New time")
+class RescheduleForm(VersionForm):
+    date = GovDateField(label="New date")
+    time = GovTimeField(label="New time")
     reason = forms.CharField(
         label="Why it is being moved", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     layout = (Field("version"), Field("date"), Field("time"), Field.textarea("reason"))
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, **kwargs)
+        _within_order(self, order)
+        self.name_fields()
 
     def starts_at(self):
         return timezone.make_aware(
@@ -99,8 +121,7 @@ class RescheduleForm(GdsForm):
         )
 
 
-class AppointmentOutcomeForm(GdsForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class AppointmentOutcomeForm(VersionForm):
     outcome = forms.ChoiceField(
         label="What happened?",
         choices=[
@@ -137,26 +158,28 @@ class AppointmentOutcomeForm(GdsForm):
         Field.textarea("notes"),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        without_asides(self)
+        self.name_fields()
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("outcome") == AppointmentOutcome.ACCEPTABLE_ABSENCE:
-            if not cleaned.get("excuse", "").strip():
-                self.add_error("excuse", "Enter the person's excuse for the absence")
-            if not cleaned.get("evidence", "").strip():
-                self.add_error("evidence", "Enter the evidence that supports the excuse")
-        failed = cleaned.get("outcome") == AppointmentOutcome.ATTENDED_FAILED
-        if failed and not cleaned.get("notes", "").strip():
-            self.add_error("notes", ATTENDED_FAILED_NOTES_MESSAGE)
+            require(self, "excuse", "Enter the person's excuse for the absence")
+            require(self, "evidence", "Enter the evidence that supports the excuse")
+        if cleaned.get("outcome") == AppointmentOutcome.ATTENDED_FAILED:
+            require(self, "notes", ATTENDED_FAILED_NOTES_MESSAGE)
         return cleaned
 
 
-class EnforcementForm(GdsForm):
+class EnforcementForm(GovForm):
     action = forms.ChoiceField(
         label="What action are you taking?",
         choices=EnforcementAction.choices,
         widget=forms.RadioSelect,
     )
-    action_on = date_field("Date of the action")
+    action_on = GovDateField(label="Date of the action", latest=today)
     details = forms.CharField(
         label="Details for the breach report (optional)",
         max_length=4000,
@@ -164,9 +187,19 @@ class EnforcementForm(GdsForm):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, allowed: list[str], **kwargs):
+    def __init__(self, *args, allowed: list[str], failure, **kwargs):
         super().__init__(*args, **kwargs)
         self.allowed = allowed
+        self.fields["action"].error_name = "the action you are taking"
+        bound(
+            self.fields["action_on"],
+            earliest=failure.failure_date,
+            latest=today,
+            earliest_message="Date of the action must be on or after the failure to comply, "
+            f"{long_date(failure.failure_date)}",
+        )
+        without_asides(self)
+        self.name_fields()
         # Only the actions the rule allows are offered; a posted warning is refused clearly.
         self.fields["action"].choices = [c for c in EnforcementAction.choices if c[0] in allowed]
         self.fields["action"].error_messages["invalid_choice"] = BREACH_REQUIRED_MESSAGE
@@ -183,13 +216,13 @@ class EnforcementForm(GdsForm):
         return action
 
 
-class BreachOutcomeForm(GdsForm):
+class BreachOutcomeForm(GovForm):
     outcome = forms.ChoiceField(
         label="What did the court decide?",
         choices=[c for c in BreachOutcome.choices if c[0] != BreachOutcome.PENDING],
         widget=forms.RadioSelect,
     )
-    outcome_on = date_field("Date of the decision")
+    outcome_on = GovDateField(label="Date of the decision", latest=today)
     extension_months = forms.IntegerField(
         label="Extension in months (if extended)",
         min_value=1,
@@ -208,9 +241,10 @@ class BreachOutcomeForm(GdsForm):
     length_months = forms.IntegerField(
         label="Length of the added requirement in months", min_value=1, max_value=36, required=False
     )
-    willing_on = date_field(
-        "Date the person said they were willing to comply with the added requirement",
+    willing_on = GovDateField(
+        label="Date the person said they were willing to comply with the added requirement",
         required=False,
+        latest=today,
     )
     notes = forms.CharField(
         label="Notes (optional)",
@@ -229,8 +263,26 @@ class BreachOutcomeForm(GdsForm):
         Field.textarea("notes"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, breach, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["outcome"].error_name = "what the court decided"
+        bound(
+            self.fields["outcome_on"],
+            earliest=breach.referred_on,
+            latest=today,
+            earliest_message="Date of the decision must be on or after the breach referral, "
+            f"{long_date(breach.referred_on)}",
+        )
+        made_on = breach.order.made_on
+        bound(
+            self.fields["willing_on"],
+            earliest=made_on,
+            latest=today,
+            earliest_message="Date the person said they were willing to comply must be on or "
+            f"after the order was made, {long_date(made_on)}",
+        )
+        without_asides(self)
+        self.name_fields()
         self.fields["provider"].queryset = providers()
         for name in ("extension_months", "length_months"):
             self.fields[name].widget.attrs["class"] = "govuk-input govuk-input--width-3"

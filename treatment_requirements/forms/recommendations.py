@@ -6,24 +6,27 @@ from django.core.exceptions import ValidationError
 
 from accounts.enums import Role, SiteKind
 from accounts.models import Site, Team, User
+from core.forms import GovDateField, GovForm, VersionForm, lower_first, today
+from referrals.reoffending import received_on
 
 from ..enums import (
     HearingOutcome,
     OrderType,
     RequirementKind,
 )
-from ._common import (
-    GdsForm,
-    _lower_first,
-    _not_future,
-    date_field,
-    providers,
-)
+from ._common import bound, long_date, providers, require, without_asides, years_ahead
 
+ORDER_DATES = ("start_date", "end_date", "operational_period_end")
 YES_NO_UNSURE = [("yes", "Met"), ("no", "Not met"), ("", "Not yet confirmed")]
 
 
-class RecommendationCreateForm(GdsForm):
+def _order_dates_latest():
+    """No order date this far ahead is meant (an order runs at most 3 years, with an
+    extension of 6 months); nearer ones are left to Order.clean, which says the exact rule."""
+    return years_ahead(5)
+
+
+class RecommendationCreateForm(GovForm):
     kinds = forms.MultipleChoiceField(
         label="Which requirements do you propose?",
         choices=RequirementKind.choices,
@@ -38,6 +41,12 @@ class RecommendationCreateForm(GdsForm):
     )
     layout = (Field.checkboxes("kinds", legend_size=Size.MEDIUM), Field.textarea("notes"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].error_name = "the requirements you propose"
+        without_asides(self)
+        self.name_fields()
+
     def clean_kinds(self):
         kinds = self.cleaned_data["kinds"]
         if set(RequirementKind.mhtr()) <= set(kinds):
@@ -47,10 +56,9 @@ class RecommendationCreateForm(GdsForm):
         return kinds
 
 
-class ChecklistForm(GdsForm):
+class ChecklistForm(VersionForm):
     """One proposed requirement: each criterion met or not with evidence, and consent."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
     provider = forms.ModelChoiceField(
         label="Proposed treatment provider", queryset=Team.objects.none(), required=False
     )
@@ -70,11 +78,10 @@ class ChecklistForm(GdsForm):
             {
                 "min_value": "The duration must be between 1 and 36 months",
                 "max_value": "The duration must be between 1 and 36 months",
-                "invalid": "Enter the duration as a whole number of months",
             }
         )
         self.criteria = []
-        for entry in checklist_row["criteria"]:
+        for number, entry in enumerate(checklist_row["criteria"], start=1):
             criterion, row = entry["criterion"], entry["row"]
             met_name, evidence_name = f"met_{criterion.code}", f"evidence_{criterion.code}"
             self.fields[met_name] = forms.ChoiceField(
@@ -83,6 +90,7 @@ class ChecklistForm(GdsForm):
                 required=False,
                 widget=forms.RadioSelect,
             )
+            self.fields[met_name].error_name = f"whether criterion {number} is met"
             self.fields[evidence_name] = forms.CharField(
                 label="Evidence",
                 max_length=2000,
@@ -100,19 +108,18 @@ class ChecklistForm(GdsForm):
                     "suggestions": entry["suggestions"],
                 }
             )
+        self.name_fields()
 
     def clean(self):
         cleaned = super().clean()
         for entry in self.criteria:
             code = entry["criterion"].code
-            if (
-                cleaned.get(f"met_{code}") == "yes"
-                and not cleaned.get(f"evidence_{code}", "").strip()
-            ):
-                self.add_error(
+            if cleaned.get(f"met_{code}") == "yes":
+                require(
+                    self,
                     f"evidence_{code}",
-                    f"Give the evidence that this criterion is met: "
-                    f"{_lower_first(entry['criterion'].text)}",
+                    "Give the evidence that this criterion is met: "
+                    f"{lower_first(entry['criterion'].text)}",
                 )
         return cleaned
 
@@ -127,8 +134,8 @@ class ChecklistForm(GdsForm):
         }
 
 
-class CourtOutcomeForm(GdsForm):
-    hearing_date = date_field("Hearing date")
+class CourtOutcomeForm(GovForm):
+    hearing_date = GovDateField(label="Hearing date", latest=today)
     court = forms.ModelChoiceField(label="Court", queryset=Site.objects.none())
     outcome = forms.ChoiceField(
         label="What did the court decide?", choices=HearingOutcome.choices, widget=forms.RadioSelect
@@ -143,24 +150,29 @@ class CourtOutcomeForm(GdsForm):
     order_type = forms.ChoiceField(
         label="Type of order", choices=OrderType.choices, required=False, widget=forms.RadioSelect
     )
-    start_date = date_field("Order start date", required=False)
-    end_date = date_field(
-        "Order end date",
+    start_date = GovDateField(label="Order start date", required=False)
+    end_date = GovDateField(
+        label="Order end date",
         required=False,
-        hint="No more than 3 years after the order is made. For a suspended sentence order, "
-        "the end of the supervision period",
+        help_text="No more than 3 years after the order is made. For a suspended sentence "
+        "order, the end of the supervision period",
     )
-    operational_period_end = date_field(
-        "Operational period end date",
+    operational_period_end = GovDateField(
+        label="Operational period end date",
         required=False,
-        hint="Suspended sentence orders only: between 6 months and 2 years after the order is made",
+        help_text="Suspended sentence orders only: between 6 months and 2 years after the "
+        "order is made",
     )
     responsible_officer = forms.ModelChoiceField(
         label="Responsible probation officer", queryset=User.objects.none(), required=False
     )
 
-    def __init__(self, *args, proposed=(), **kwargs):
+    def __init__(self, *args, recommendation, proposed=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # The hearing, and everything the court ordered, come after the referral that led
+        # to the recommendation.
+        self.referred_on = received_on(recommendation.referral.received_at)
+        self.fields["outcome"].error_name = "what the court decided"
         self.fields["court"].queryset = Site.objects.filter(
             kind__in=[SiteKind.MAGISTRATES_COURT, SiteKind.CROWN_COURT], is_active=True
         ).order_by("name")
@@ -177,13 +189,15 @@ class CourtOutcomeForm(GdsForm):
         self.unproposed_rows = [
             self._row(kind, None) for kind in RequirementKind.values if kind not in proposed_kinds
         ]
+        self._bound_dates()
+        self.name_fields()
 
     def _row(self, kind, proposed_requirement):
         label = RequirementKind(kind).label
         short = RequirementKind.short_labels()[kind]
         recommended = proposed_requirement is not None
         self.fields[f"made_{kind}"] = forms.BooleanField(
-            label=f"The court made the {_lower_first(label)}"
+            label=f"The court made the {lower_first(label)}"
             + ("" if recommended else " (not recommended)"),
             required=False,
         )
@@ -199,7 +213,6 @@ class CourtOutcomeForm(GdsForm):
             {
                 "min_value": f"The {short} length must be between 1 and 36 months",
                 "max_value": f"The {short} length must be between 1 and 36 months",
-                "invalid": f"Enter the {short} length as a whole number of months",
             }
         )
         self.fields[f"provider_{kind}"] = forms.ModelChoiceField(
@@ -223,16 +236,26 @@ class CourtOutcomeForm(GdsForm):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-            self.fields[f"willing_on_{kind}"] = date_field(
-                f"Date the person said they were willing to comply with the {short}",
+            self.fields[f"willing_on_{kind}"] = GovDateField(
+                label=f"Date the person said they were willing to comply with the {short}",
                 required=False,
             )
             row["reason"] = self[f"not_proposed_reason_{kind}"]
             row["willing_on"] = self[f"willing_on_{kind}"]
         return row
 
-    def clean_hearing_date(self):
-        return _not_future(self.cleaned_data["hearing_date"], "hearing date")
+    def _bound_dates(self):
+        """Every date on or after the referral; the hearing and the person's willingness
+        by today, the order's own dates within the years an order may run."""
+        for name, field in self.fields.items():
+            if isinstance(field, GovDateField):
+                bound(
+                    field,
+                    earliest=self.referred_on,
+                    latest=_order_dates_latest if name in ORDER_DATES else today,
+                    earliest_message=f"{field.label} must be on or after the referral, "
+                    f"{long_date(self.referred_on)}",
+                )
 
     def clean(self):
         cleaned = super().clean()

@@ -34,7 +34,7 @@ def failure_action(request, pk, failure_pk):
         messages.error(request, "Enforcement action has already been recorded for this failure.")
         return redirect(order)
     allowed = services.allowed_actions(failure)
-    form = forms.EnforcementForm(request.POST or None, allowed=allowed)
+    form = forms.EnforcementForm(request.POST or None, allowed=allowed, failure=failure)
     if request.method == "POST" and form.is_valid():
         try:
             record = services.failure_take_action(
@@ -92,7 +92,7 @@ def breach_outcome(request, pk, breach_pk):
     if breach.outcome != BreachOutcome.PENDING:
         messages.error(request, "The outcome of this breach has already been recorded.")
         return redirect(order)
-    form = forms.BreachOutcomeForm(request.POST or None)
+    form = forms.BreachOutcomeForm(request.POST or None, breach=breach)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -41,7 +41,7 @@ def drug_test_new(request, pk):
     drr = _drr_requirements(order)
     if not drr.exists():
         raise Http404("This order has no drug rehabilitation requirement.")
-    form = forms.DrugTestForm(request.POST or None, drr_requirements=drr)
+    form = forms.DrugTestForm(request.POST or None, order=order, drr_requirements=drr)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         requirement = data.pop("requirement")
@@ -80,7 +80,7 @@ def review_new(request, pk):
     drr = _drr_requirements(order)
     if not drr.exists():
         raise Http404("This order has no drug rehabilitation requirement.")
-    form = forms.ReviewForm(request.POST or None, drr_requirements=drr)
+    form = forms.ReviewForm(request.POST or None, order=order, drr_requirements=drr)
     if request.method == "POST" and form.is_valid():
         try:
             services.review_schedule(
@@ -189,7 +189,7 @@ def measure_new(request, pk):
         context = {"order": order, "person": order.person, "codes": OUTCOME_MEASURE_CODES}
         return render(request, "treatment_requirements/measure_choose.html", context)
     instrument = instruments.get(code)
-    form = forms.OutcomeMeasureForm(request.POST or None)
+    form = forms.OutcomeMeasureForm(request.POST or None, order=order)
     instrument_form = InstrumentForm(request.POST or None, instrument=instrument)
     if request.method == "POST" and form.is_valid() and instrument_form.is_valid():
         answers = instrument_form.answers()
@@ -251,7 +251,7 @@ def order_terminate(request, pk):
     order = _order_for_change(request, pk)
     pending = _pending_ending(request, order) if request.GET.get("change") else None
     initial = pending or {"version": order.version}
-    form = forms.TerminationForm(request.POST or None, initial=initial)
+    form = forms.TerminationForm(request.POST or None, initial=initial, order=order)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -368,7 +368,7 @@ def _referral_for_follow_up(request, pk):
 @require_http_methods(["GET", "POST"])
 def reoffending_new(request, pk):
     referral, order = _referral_for_follow_up(request, pk)
-    form = forms.ReoffendingForm(request.POST or None)
+    form = forms.ReoffendingForm(request.POST or None, referral=referral)
     if request.method == "POST" and form.is_valid():
         try:
             services.reoffending_record(
@@ -394,7 +394,7 @@ def reoffending_new(request, pk):
 @require_http_methods(["GET", "POST"])
 def reoffending_check(request, pk):
     referral, order = _referral_for_follow_up(request, pk)
-    form = forms.ReoffendingCheckForm(request.POST or None)
+    form = forms.ReoffendingCheckForm(request.POST or None, referral=referral)
     if request.method == "POST" and form.is_valid():
         try:
             services.reoffending_check_complete(

@@ -328,7 +328,9 @@ def appointment_outcome(request, pk, appointment_pk):
 def appointment_reschedule(request, pk, appointment_pk):
     order = _order_for_change(request, pk)
     appointment = _appointment(order, appointment_pk)
-    form = forms.RescheduleForm(request.POST or None, initial={"version": appointment.version})
+    form = forms.RescheduleForm(
+        request.POST or None, initial={"version": appointment.version}, order=order
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.appointment_reschedule(

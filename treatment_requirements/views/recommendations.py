@@ -196,7 +196,9 @@ def court_outcome_new(request, pk):
         raise PermissionDenied("Court outcomes are recorded by the L&D team.")
     recommendation = selectors.recommendation_get_for_user(request, pk)
     proposed = list(recommendation.requirements.all())
-    form = forms.CourtOutcomeForm(request.POST or None, proposed=proposed)
+    form = forms.CourtOutcomeForm(
+        request.POST or None, recommendation=recommendation, proposed=proposed
+    )
     if request.method == "POST" and form.is_valid():
         try:
             outcome = services.court_outcome_record(
