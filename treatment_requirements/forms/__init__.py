@@ -6,7 +6,6 @@ database (the enforcement rule, dates against the order) are checked again by th
 
 from core.forms import VersionForm
 
-from ._common import GdsForm  # noqa: F401  contact_log/ until forms-records: then delete
 from .caseload import CaseloadFilterForm, CaseloadSearchForm
 from .follow_up import (
     DrugTestForm,

@@ -68,21 +68,3 @@ def bound(
         field.error_name = error_name
     if error_label:
         field.error_label = error_label
-
-
-# Until documents/ and contact_log/ are on core.forms (branch forms-records takes these
-# imports away): delete this block then. Nothing in treatment_requirements uses it.
-from core.forms import GovDateField, GovTimeField  # noqa: E402
-from core.forms import GovForm as GdsForm  # noqa: E402, F401
-
-
-def date_field(label, *, required=True):
-    return GovDateField(label=label, required=required)
-
-
-def time_field(label):
-    return GovTimeField(label=label)
-
-
-def _not_future(value, label):
-    return value  # GovDateField(latest=today) says so; the old check is kept by name only
