@@ -1,7 +1,6 @@
 from functools import cache
 
-from crispy_forms_gds.templatetags.crispy_forms_gds import field_errors
-from django import forms, template
+from django import template
 from django.urls import get_script_prefix, reverse
 
 from referrals.identifiers import format_nhs_number
@@ -16,23 +15,6 @@ STATUS_TAG_CLASSES = {
     "screened": "govuk-tag--purple",
     "assessed": "govuk-tag--green",
 }
-
-
-@register.filter
-def any_errors(forms) -> bool:
-    """True when any of the forms (None allowed) has an error: one summary for the page."""
-    return any(form is not None and form.errors for form in forms or ())
-
-
-@register.filter
-def summary_errors(bound_field):
-    """A field's errors by the id the error summary links to: the field's own, or for radios
-    and checkboxes (crispy-forms-gds numbers each from 1) the first one's."""
-    widget = bound_field.field.widget
-    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-        first = f"id_{bound_field.html_name}_1"
-        return [(first, [e for _, errors in field_errors(bound_field) for e in errors])]
-    return field_errors(bound_field)
 
 
 @register.filter
