@@ -18,6 +18,7 @@ The base gives each field:
   CSRF token and the buttons) and the form's `layout`.
 """
 
+import copy
 import datetime
 import re
 from collections.abc import Callable
@@ -318,6 +319,14 @@ class GovFormMixin:
         return cleaned
 
 
+def _named(validator, message: str):
+    """A copy of `validator` with `message`: a ModelForm's fields share their model field's
+    validator objects, so another form's label must not end up in this one's message."""
+    named = copy.copy(validator)
+    named.message = message
+    return named
+
+
 def _name_field(field: forms.Field, name: str) -> None:
     called = error_name(field, name)
     label = getattr(field, "error_label", None) or label_of(field, name)
@@ -327,11 +336,14 @@ def _name_field(field: forms.Field, name: str) -> None:
     elif isinstance(field, forms.IntegerField):
         field.error_messages["invalid"] = f"{label} must be a whole number, like 3"
         field.widget.attrs.setdefault("inputmode", "numeric")
-        for validator in field.validators:
-            if getattr(validator, "code", "") == "min_value":
-                validator.message = f"{label} must be {validator.limit_value} or more"
-            elif getattr(validator, "code", "") == "max_value":
-                validator.message = f"{label} must be {validator.limit_value} or fewer"
+        field.validators = [
+            _named(v, f"{label} must be {v.limit_value} or more")
+            if getattr(v, "code", "") == "min_value"
+            else _named(v, f"{label} must be {v.limit_value} or fewer")
+            if getattr(v, "code", "") == "max_value"
+            else v
+            for v in field.validators
+        ]
     elif isinstance(field, forms.DecimalField | forms.FloatField):
         field.error_messages["invalid"] = f"{label} must be a number, like 2.5"
         field.widget.attrs.setdefault("inputmode", "decimal")
@@ -340,11 +352,12 @@ def _name_field(field: forms.Field, name: str) -> None:
     if isinstance(field, forms.CharField):
         # NUL bytes get the same message as other control characters (clean() above).
         field.validators = [
-            v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+            _named(v, f"{label} must be {v.limit_value} characters or fewer")
+            if isinstance(v, MaxLengthValidator)
+            else v
+            for v in field.validators
+            if not isinstance(v, ProhibitNullCharactersValidator)
         ]
-        for validator in field.validators:
-            if isinstance(validator, MaxLengthValidator):
-                validator.message = f"{label} must be {validator.limit_value} characters or fewer"
 
 
 class GovForm(GovFormMixin, forms.Form):

@@ -171,3 +171,22 @@ def test_a_missing_version_asks_for_a_reload_not_for_the_version():
     assert form.errors["version"] == [
         "This page is out of date: reload it and make your change again"
     ]
+
+
+def test_two_model_forms_of_one_field_keep_their_own_label_in_the_length_message():
+    class Reason(GovModelForm):
+        class Meta:
+            model = Person
+            fields = ["given_name"]
+
+    class OtherLabel(GovModelForm):
+        class Meta:
+            model = Person
+            fields = ["given_name"]
+            labels = {"given_name": "First name"}
+
+    too_long = {"given_name": "x" * 500}
+    first, second = Reason(too_long), OtherLabel(too_long)
+
+    assert first.errors["given_name"][0].startswith("Given name must be")
+    assert second.errors["given_name"][0].startswith("First name must be")
