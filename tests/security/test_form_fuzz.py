@@ -8,7 +8,8 @@ a user allowed to see it (following redirects), and on it are fuzzed
   parameter the view itself read while rendering the page (found by watching request.GET),
   sent to the page.
 A page that shows no POST form but links to itself with a query string (a chooser: which
-instrument to record) is opened through each of those links, and their POST forms fuzzed.
+instrument to record) is opened through each of those links, and their POST forms fuzzed
+(CHOOSERS names the known ones, which must keep leading to a form).
 A few forms appear only after an earlier step (the check before ending an order, a note
 restricted by someone else, a complete assessment, a confirmed authenticator app):
 OPENING_STEPS takes that step first. Pages that take no input at all are listed in
@@ -84,6 +85,9 @@ NO_INPUT = {
     "treatment_requirements:team_workload": "figures per member, with links to the lists",
     "treatment_requirements:warning_letter": "a printable letter",
 }
+# Pages whose POST form is found one link further (a chooser); like those with an opening
+# step, they must end up showing one.
+CHOOSERS = {"treatment_requirements:measure_new": "a link per instrument"}
 # Pages that rightly send the visitor elsewhere; any other page must open as itself.
 REDIRECTS = {"accounts:home": "sends each role to its start page (My work)"}
 
@@ -389,7 +393,15 @@ def _complete_draft(client, seed, user):
     )
 
 
+def _reminder_for_visitor(client, seed, user):
+    """A reminder of the visitor's own: the inbox shows its buttons (read, read all)."""
+    from tests.notifications.factories import ReminderFactory
+
+    ReminderFactory(recipient=user)
+
+
 OPENING_STEPS: dict[str, Callable] = {
+    "notifications:inbox": _reminder_for_visitor,
     "accounts:two_factor_verify": _confirmed_authenticator,
     "treatment_requirements:order_terminate_confirm": _checked_ending,
     "contact_log:contact_review": _restricted_by_another,
@@ -502,7 +514,8 @@ GET_PAGES = sorted(name for name, url_rule in URL_RULES.items() if url_rule.meth
 
 
 def test_no_input_and_redirects_name_get_pages():
-    assert sorted((set(NO_INPUT) | set(REDIRECTS) | set(OPENING_STEPS)) - set(GET_PAGES)) == []
+    listed = set(NO_INPUT) | set(REDIRECTS) | set(OPENING_STEPS) | set(CHOOSERS)
+    assert sorted(listed - set(GET_PAGES)) == []
 
 
 @pytest.mark.parametrize("url_name", GET_PAGES)
@@ -520,6 +533,8 @@ def test_forms_survive_hostile_input(client, seed, url_name):
         "it in NO_INPUT with the reason"
     )
 
+    if url_name in CHOOSERS or url_name in OPENING_STEPS:
+        assert page.post_forms, f"{url_name}: no POST form found behind it"
     queries = list(page.queries.values())
     crashes = [line for form in page.post_forms for line in crash_form(client, form)]
     crashes += [line for query in queries for line in crash_query(client, query)]
