@@ -217,15 +217,22 @@ def _sort_links(params, token, current):
 # Intake -----------------------------------------------------------------------------
 
 
+def _record_id(value) -> int | None:
+    """A record's id typed in ASCII digits, or None: str.isdigit() also accepts "²", which
+    int() refuses."""
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
 @require_http_methods(["GET", "POST"])
 def intake(request):
     """Record a referral; create the person unless they are already known (find-or-create)."""
     require(request, Action.CREATE, Kind.REFERRAL)
     require(request, Action.CREATE, Kind.PERSON)
     known_person = None
-    person_id = request.POST.get("person") or request.GET.get("person")
-    if person_id and str(person_id).isdigit():
-        known_person = selectors.person_get_for_user(request, int(person_id))
+    person_id = _record_id(request.POST.get("person") or request.GET.get("person"))
+    if person_id is not None:
+        known_person = selectors.person_get_for_user(request, person_id)
     data = request.POST if request.method == "POST" else None
     referral_form = ReferralForm(data, prefix="referral", user=request.user)
     person_form = None if known_person else PersonForm(data, prefix="person", user=request.user)
@@ -246,10 +253,10 @@ def _intake_post(request, context):
     person_form, referral_form = context["person_form"], context["referral_form"]
     person = context["known_person"]
     decision = request.POST.get("match_decision", "")
-    if person is None and decision.isdigit():
+    if person is None and _record_id(decision) is not None:
         # "Use this existing person" (a likely match, or the holder of an identifier typed):
         # only the referral is recorded, from the fields posted with the choice.
-        person = selectors.person_get_for_user(request, int(decision))
+        person = selectors.person_get_for_user(request, _record_id(decision))
         person_form = None
         context.update(known_person=person, person_form=None, forms=[referral_form])
     person_ok = person_form is None or person_form.is_valid()
