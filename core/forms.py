@@ -28,6 +28,7 @@ from crispy_forms_gds.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.db import models as django_models
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
@@ -67,6 +68,18 @@ _AUXILIARIES = {
 }
 
 DateBound = datetime.date | Callable[[], datetime.date] | None
+
+
+# The largest id a database integer column holds (PostgreSQL bigint).
+MAX_RECORD_ID = 2**63 - 1
+
+
+def is_record_id(value) -> bool:
+    """A record's id as typed in a form or a URL's query: ASCII digits only ("²".isdigit()
+    is true, and int() refuses it) and no bigger than a database integer (a larger one
+    reaches the database and fails there)."""
+    text = str(value)
+    return text.isascii() and text.isdigit() and int(text) <= MAX_RECORD_ID
 
 
 def today() -> datetime.date:
@@ -293,6 +306,7 @@ class GovFormMixin:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             self.fields[name] = _as_gov_field(field)
+            _refuse_impossible_ids(self.fields[name])
         self.name_fields()
         self.helper = FormHelper(self)
         self.helper.form_tag = False
@@ -325,6 +339,29 @@ def _named(validator, message: str):
     named = copy.copy(validator)
     named.message = message
     return named
+
+
+def _refuse_impossible_ids(field: forms.Field) -> None:
+    """A model choice field looks a chosen id up as sent: "²" or 2**63 would reach the
+    database and fail there (a 500). Refuse them as any other choice not on the list."""
+    if not isinstance(field, forms.ModelChoiceField) or field.to_field_name:
+        return
+    if not isinstance(
+        field.queryset.model._meta.pk,
+        django_models.AutoField | django_models.BigAutoField | django_models.IntegerField,
+    ):
+        return
+    checked = field.clean
+
+    def clean(value):
+        values = value if isinstance(value, list | tuple) else [value]
+        if any(v not in field.empty_values and not is_record_id(v) for v in values):
+            raise ValidationError(
+                field.error_messages["invalid_choice"], code="invalid_choice", params={"value": ""}
+            )
+        return checked(value)
+
+    field.clean = clean
 
 
 def _name_field(field: forms.Field, name: str) -> None:

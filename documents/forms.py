@@ -5,7 +5,7 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.forms import GovDateField, GovForm, today
+from core.forms import GovDateField, GovForm, is_record_id, today
 
 from . import services
 from .enums import DocumentType
@@ -101,7 +101,7 @@ class DocumentUploadForm(GovForm):
         """("referral" or "order", pk) from the chosen link, or None."""
         value = self.cleaned_data.get("link") or ""
         kind, _, pk = value.partition("-")
-        return (kind, int(pk)) if kind in ("referral", "order") and pk.isdigit() else None
+        return (kind, int(pk)) if kind in ("referral", "order") and is_record_id(pk) else None
 
 
 class DocumentRemoveForm(GovForm):

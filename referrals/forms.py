@@ -584,7 +584,7 @@ class ReferralBulkAllocateForm(gov.GovForm):
         self.fields["assigned_to"].queryset = team_practitioners(team_id)
         self.fields["assigned_to"].label_from_instance = lambda user: user.display_name
         # Any id is accepted here; the view loads them through the policy (all or none).
-        self.fields["referrals"].valid_value = lambda value: str(value).isdigit()
+        self.fields["referrals"].valid_value = gov.is_record_id
 
 
 class ReferralAssignForm(gov.VersionForm):

@@ -18,6 +18,7 @@ from accounts.audit import audit_record, audit_view
 from accounts.enums import AuditAction, Role
 from accounts.policy import Action, Kind, may, permits, require, scoped
 from core.concurrency import StaleEditError
+from core.forms import is_record_id
 from core.paging import page_links, since_from_query
 from core.search_tokens import store_search, stored_search
 
@@ -218,10 +219,8 @@ def _sort_links(params, token, current):
 
 
 def _record_id(value) -> int | None:
-    """A record's id typed in ASCII digits, or None: str.isdigit() also accepts "²", which
-    int() refuses."""
-    value = str(value or "")
-    return int(value) if value.isascii() and value.isdigit() else None
+    """A record's id typed in ASCII digits within a database integer, or None."""
+    return int(value) if value and is_record_id(value) else None
 
 
 @require_http_methods(["GET", "POST"])

@@ -190,3 +190,24 @@ def test_two_model_forms_of_one_field_keep_their_own_label_in_the_length_message
 
     assert first.errors["given_name"][0].startswith("Given name must be")
     assert second.errors["given_name"][0].startswith("First name must be")
+
+
+@pytest.mark.parametrize("sent", ["²", "٣", str(2**63), "9" * 40, "-1", "1.0", "\x00"])
+def test_a_model_choice_refuses_an_id_no_record_can_have(sent, team):
+    class Pick(GovForm):
+        person = forms.ModelChoiceField(label="Person", queryset=Person.objects.all())
+        people = forms.ModelMultipleChoiceField(label="People", queryset=Person.objects.all())
+
+    form = Pick({"person": sent, "people": [sent]})
+
+    assert form.errors == {
+        "person": ["Select the person from the list"],
+        "people": ["Select the people from the list"],
+    }
+
+
+def test_record_ids_are_ascii_digits_within_a_database_integer():
+    from core.forms import is_record_id
+
+    assert is_record_id("1") and is_record_id(str(2**63 - 1))
+    assert not any(is_record_id(v) for v in ["", "²", "1²", str(2**63), "-1", " 1", "1e3"])

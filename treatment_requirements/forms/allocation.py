@@ -5,7 +5,7 @@ from django import forms
 
 from accounts.enums import Role, TeamKind
 from accounts.models import User
-from core.forms import GovForm, VersionForm
+from core.forms import GovForm, VersionForm, is_record_id
 
 
 def officers_to_receive(team_id, *, may_transfer: bool, holder_id=None):
@@ -80,4 +80,4 @@ class OrdersReallocateForm(GovForm):
 
 def _is_id_and_version(value) -> bool:
     pk, _, version = str(value).partition(":")
-    return pk.isdigit() and version.isdigit()
+    return is_record_id(pk) and is_record_id(version)
