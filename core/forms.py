@@ -341,21 +341,23 @@ def _named(validator, message: str):
     return named
 
 
+_INTEGER_KEYS = (django_models.AutoField, django_models.BigAutoField, django_models.IntegerField)
+
+
 def _refuse_impossible_ids(field: forms.Field) -> None:
     """A model choice field looks a chosen id up as sent: "²" or 2**63 would reach the
-    database and fail there (a 500). Refuse them as any other choice not on the list."""
+    database and fail there (a 500). Refuse them as any other choice not on the list. (The
+    queryset may be set after the form's __init__: it is read when the field is cleaned.)"""
     if not isinstance(field, forms.ModelChoiceField) or field.to_field_name:
-        return
-    if not isinstance(
-        field.queryset.model._meta.pk,
-        django_models.AutoField | django_models.BigAutoField | django_models.IntegerField,
-    ):
         return
     checked = field.clean
 
     def clean(value):
+        integer_keys = isinstance(field.queryset.model._meta.pk, _INTEGER_KEYS)
         values = value if isinstance(value, list | tuple) else [value]
-        if any(v not in field.empty_values and not is_record_id(v) for v in values):
+        if integer_keys and any(
+            v not in field.empty_values and not is_record_id(v) for v in values
+        ):
             raise ValidationError(
                 field.error_messages["invalid_choice"], code="invalid_choice", params={"value": ""}
             )

@@ -66,7 +66,7 @@ def _order(officer, *, person=None, end, received_at=None):
 def _appointment(order, when, **kwargs):
     # Already started and not marked otherwise: its outcome was recorded.
     if when < timezone.now() and "outcome" not in kwargs:
-        kwargs["outcome"] = AppointmentOutcome.ATTENDED
+        kwargs["outcome"] = AppointmentOutcome.ATTENDED_COMPLIED
     return AppointmentFactory(order=order, starts_at=when, **kwargs)
 
 

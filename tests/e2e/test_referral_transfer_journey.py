@@ -100,6 +100,7 @@ def test_team_lead_transfers_a_referral_and_the_receiving_practitioner_finds_it(
         kims.screenshot(
             path=str(SCREENSHOTS / f"{request.node.name}-04-history-390px.png"), full_page=True
         )
+        kims.get_by_role("button", name="Menu").click()  # a phone: the menu is folded
         kims.locator("#inbox-link").click()
         expect(
             kims.get_by_text(f"Referral {moved.reference} has been transferred to you")
