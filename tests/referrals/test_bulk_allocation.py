@@ -34,9 +34,7 @@ def _referrals(team, count):
 
 
 def _assigned(referrals):
-    return [
-        Referral.objects.values_list("assigned_to", flat=True).get(pk=r.pk) for r in referrals
-    ]
+    return [Referral.objects.values_list("assigned_to", flat=True).get(pk=r.pk) for r in referrals]
 
 
 def test_bulk_allocation_gives_every_ticked_referral_to_the_practitioner(
@@ -60,14 +58,10 @@ def test_bulk_allocation_gives_every_ticked_referral_to_the_practitioner(
     assert _assigned(ticked) == [sam.pk, sam.pk, sam.pk]
     assert _assigned(untouched) == [None, None]
     audited = AuditEvent.objects.filter(action=AuditAction.CHANGE, detail="assigned")
-    assert sorted(audited.values_list("object_id", flat=True)) == sorted(
-        str(r.pk) for r in ticked
-    )
+    assert sorted(audited.values_list("object_id", flat=True)) == sorted(str(r.pk) for r in ticked)
 
 
-def test_bulk_allocation_with_one_of_another_team_refuses_all(
-    lead_client, team, other_team, sam
-):
+def test_bulk_allocation_with_one_of_another_team_refuses_all(lead_client, team, other_team, sam):
     ours = _referrals(team, 2)
     theirs = _referrals(other_team, 1)
 
@@ -81,9 +75,7 @@ def test_bulk_allocation_with_one_of_another_team_refuses_all(
     assert AuditEvent.objects.filter(action=AuditAction.REFUSED).count() == 1
 
 
-def test_bulk_allocation_refuses_a_practitioner_of_another_team(
-    lead_client, team, outsider
-):
+def test_bulk_allocation_refuses_a_practitioner_of_another_team(lead_client, team, outsider):
     ours = _referrals(team, 2)
 
     response = lead_client.post(

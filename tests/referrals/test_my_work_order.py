@@ -121,9 +121,7 @@ EXPECTED = [
 ]
 
 
-def test_my_work_queue_is_risk_then_urgency_then_time_to_target(
-    practitioner_client, queue
-):
+def test_my_work_queue_is_risk_then_urgency_then_time_to_target(practitioner_client, queue):
     html = practitioner_client.get(MY_WORK).content.decode()
 
     assert _page_references(html, "unassigned") == [queue[key].reference for key in EXPECTED]
@@ -201,7 +199,12 @@ def test_new_emergency_custody_referral_is_first_on_my_work_among_many_older_rou
         (ReferralSource.POLICE_CUSTODY, 3 * H, "in 1 hour", False),
         (ReferralSource.POLICE_CUSTODY, 4 * H, "due now", False),
         (ReferralSource.POLICE_CUSTODY, 5 * H, "overdue by 1 hour", True),
-        (ReferralSource.POLICE_CUSTODY, 4 * H - datetime.timedelta(minutes=20), "in 20 minutes", False),
+        (
+            ReferralSource.POLICE_CUSTODY,
+            4 * H - datetime.timedelta(minutes=20),
+            "in 20 minutes",
+            False,
+        ),
         # court, 5 days: the day before, of and after
         (ReferralSource.CROWN_COURT, 4 * D, "in 1 day", False),
         (ReferralSource.CROWN_COURT, 5 * D, "due now", False),
@@ -223,9 +226,7 @@ def test_due_says_how_long_is_left_or_overdue_around_the_target(
     assert _references(queues["overdue"]["rows"]) == ([referral.reference] if overdue else [])
 
 
-def test_hour_before_of_and_after_each_target_are_read_most_overdue_first(
-    team, site, practitioner
-):
+def test_hour_before_of_and_after_each_target_are_read_most_overdue_first(team, site, practitioner):
     now = timezone.now()
     people = [PersonFactory(team=team) for _ in range(3)]
     custody, court = ReferralSource.POLICE_CUSTODY, ReferralSource.CROWN_COURT
@@ -256,9 +257,7 @@ def test_hour_before_of_and_after_each_target_are_read_most_overdue_first(
     ]
 
 
-def test_custody_an_hour_old_comes_before_a_court_referral_two_days_old(
-    team, site, practitioner
-):
+def test_custody_an_hour_old_comes_before_a_court_referral_two_days_old(team, site, practitioner):
     now = timezone.now()
     court = _refer(
         PersonFactory(team=team), site, received_at=now - 2 * D, source=ReferralSource.CROWN_COURT
@@ -285,7 +284,9 @@ def test_my_work_tables_have_risk_and_due_columns(practitioner_client, queue):
     assert unassigned.count('<span class="govuk-visually-hidden">None</span>') == 7
     assert "data-due><strong>Overdue by 5 days</strong></td>" in unassigned
     assert "data-due><strong>Overdue by 1 hour</strong></td>" in unassigned
-    assert "data-due>In 3 hours</td>" in unassigned or "data-due>In 2 hours 59 minutes" in unassigned
+    assert (
+        "data-due>In 3 hours</td>" in unassigned or "data-due>In 2 hours 59 minutes" in unassigned
+    )
 
 
 def test_see_all_links_read_the_whole_queue_most_urgent_first(

@@ -207,6 +207,8 @@ def _seed_risk_flag(data, practitioner):
         by=practitioner,
         team=practitioner.team,
     )
+
+
 def _seed_document(data):
     """A GP letter about the order (a health document: probation sees it only with the
     person's consent to share on the order's referral, which the seed gives)."""

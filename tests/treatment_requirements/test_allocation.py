@@ -131,13 +131,15 @@ def test_order_reallocated_is_new_to_me_for_the_receiver_and_reminds_them_once(
         )
     ) == [(colleague.pk, f"Order {order.reference} has been allocated to you")]
     client.force_login(colleague)
-    assert order.reference in client.get(
-        reverse("treatment_requirements:caseload_new_to_me")
-    ).content.decode()
+    assert (
+        order.reference
+        in client.get(reverse("treatment_requirements:caseload_new_to_me")).content.decode()
+    )
     client.force_login(second_colleague)
-    assert order.reference not in client.get(
-        reverse("treatment_requirements:caseload_new_to_me")
-    ).content.decode()
+    assert (
+        order.reference
+        not in client.get(reverse("treatment_requirements:caseload_new_to_me")).content.decode()
+    )
 
 
 def test_order_transferred_to_an_officer_of_another_team_moves_the_team(
@@ -151,9 +153,12 @@ def test_order_transferred_to_an_officer_of_another_team_moves_the_team(
         f"Responsible officer changed from {officer.display_name} to Chris Lee and transferred "
         "to Peterborough probation delivery unit: Person moved to Peterborough"
     )
-    assert AuditEvent.objects.filter(
-        object_id=str(order.pk), detail=f"transferred to user {officer_elsewhere.pk}"
-    ).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            object_id=str(order.pk), detail=f"transferred to user {officer_elsewhere.pk}"
+        ).count()
+        == 1
+    )
 
 
 def test_order_transfer_refused_when_the_policy_allows_no_transfer(
@@ -179,9 +184,7 @@ def test_order_transfer_refused_when_the_policy_allows_no_transfer(
 )
 def test_order_reallocate_refuses_someone_who_cannot_hold_it(who, order, officer, team):
     receiver = {
-        "inactive officer": lambda: ProbationOfficerFactory(
-            team=officer.team, is_active=False
-        ),
+        "inactive officer": lambda: ProbationOfficerFactory(team=officer.team, is_active=False),
         "practitioner": lambda: UserFactory(role=Role.PRACTITIONER, team=team),
         "officer with no team": lambda: UserFactory(role=Role.PROBATION_OFFICER, team=None),
         "current officer": lambda: officer,
@@ -399,9 +402,10 @@ def test_bulk_hand_over_gives_every_ticked_order_to_the_officer(
     assert "3 orders handed to Sam Jones" in response.content.decode()
     assert _holders(ticked) == ["colleague"] * 3
     assert _holders(untouched) == ["officer"]
-    assert list(
-        OrderAllocation.objects.filter(order__in=ticked).values_list("reason", flat=True)
-    ) == ["Officer on long leave"] * 3
+    assert (
+        list(OrderAllocation.objects.filter(order__in=ticked).values_list("reason", flat=True))
+        == ["Officer on long leave"] * 3
+    )
     assert rules.run_rules([order_allocated]) == 3
 
 
@@ -422,9 +426,7 @@ def test_bulk_hand_over_with_an_order_of_another_team_refuses_all(
     assert not OrderAllocation.objects.exists()
 
 
-def test_bulk_hand_over_with_one_stale_order_refuses_all_and_names_it(
-    client, officer, colleague
-):
+def test_bulk_hand_over_with_one_stale_order_refuses_all_and_names_it(client, officer, colleague):
     orders = _team_orders(officer, 3)
     ticks = _ticks(orders)
     Order.objects.filter(pk=orders[1].pk).update(version=orders[1].version + 1)

@@ -433,9 +433,12 @@ def test_reoffending_list_is_not_the_clinicians(client, order, clinician, office
 def test_due_list_page_is_audited(client, order, officer):
     client.force_login(officer)
     _get(client, due("outcomes_due"))
-    assert AuditEvent.objects.filter(
-        action=AuditAction.VIEW, user=officer, detail="caseload outcomes_due"
-    ).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditAction.VIEW, user=officer, detail="caseload outcomes_due"
+        ).count()
+        == 1
+    )
 
 
 # Query counts ------------------------------------------------------------------------------
@@ -515,11 +518,7 @@ def test_search_query_count_is_the_same_for_1_and_3_rows(client, officer):
     assert len(_refs(_get(client, location))) == 3
 
 
-
-
-def test_caseload_page_query_count_is_the_same_with_1_and_3_orders_due_everywhere(
-    client, officer
-):
+def test_caseload_page_query_count_is_the_same_with_1_and_3_orders_due_everywhere(client, officer):
     client.force_login(officer)
     _due_on_every_list(OrderFactory(responsible_officer=officer))
     one = _queries(client, CASELOAD)
@@ -568,7 +567,9 @@ def test_outcomes_due_pages_by_time_with_ties_and_back(client, order, officer, m
     monkeypatch.setattr(selectors, "CASELOAD_PAGE_SIZE", 2)
     at = timezone.now().replace(microsecond=123456) - datetime.timedelta(days=2)
     later = at + datetime.timedelta(hours=1)
-    appointments = [AppointmentFactory(order=order, starts_at=t) for t in (later, at, at, at, later)]
+    appointments = [
+        AppointmentFactory(order=order, starts_at=t) for t in (later, at, at, at, later)
+    ]
     expected = [str(a.pk) for a in sorted(appointments, key=lambda a: (a.starts_at, a.pk))]
     client.force_login(officer)
     url = due("outcomes_due")

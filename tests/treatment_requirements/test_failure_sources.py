@@ -77,9 +77,7 @@ def test_drug_test_unacceptable_refusal_or_tampering_opens_a_failure(
     assert test.excuse_accepted is False
 
 
-def test_drug_test_acceptable_refusal_needs_excuse_and_evidence_and_opens_no_failure(
-    drr, officer
-):
+def test_drug_test_acceptable_refusal_needs_excuse_and_evidence_and_opens_no_failure(drr, officer):
     with pytest.raises(ValidationError) as exc:
         services.drug_test_record(
             requirement=drr,
@@ -228,9 +226,7 @@ def test_drug_test_only_refused_or_tampered_tests_are_judged(order, drr, officer
 # Conduct that ends a session ----------------------------------------------------------------
 
 
-def test_appointment_conduct_that_ended_the_session_opens_a_failure_describing_it(
-    order, officer
-):
+def test_appointment_conduct_that_ended_the_session_opens_a_failure_describing_it(order, officer):
     appointment = AppointmentFactory(order=order, starts_at=_ago(1, hour=14))
 
     failure = services.appointment_record_outcome(
@@ -278,9 +274,7 @@ def test_appointment_record_outcome_locks_the_order_and_bumps_its_version(
     appointment = AppointmentFactory(order=order, starts_at=_ago(1))
     version = order.version
 
-    with mock.patch.object(
-        appointments, "_lock_order", wraps=appointments._lock_order
-    ) as lock:
+    with mock.patch.object(appointments, "_lock_order", wraps=appointments._lock_order) as lock:
         services.appointment_record_outcome(
             appointment=appointment, outcome=outcome, expected_version=1, by=officer
         )

@@ -156,8 +156,7 @@ def test_enforcement_screen_on_the_anniversary_offers_warning_and_says_when_it_l
     assert 'value="warning"' in page and 'value="breach"' in page
     assert "No warning on this order covers 10 March 2026" in page
     assert (
-        "The warning given on 10 March 2025 counted for failures up to and including "
-        "9 March 2026."
+        "The warning given on 10 March 2025 counted for failures up to and including 9 March 2026."
     ) in page
 
 
