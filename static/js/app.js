@@ -32,9 +32,10 @@ document.querySelectorAll(".app-filter-layout__filter form.app-filter").forEach(
 // template may wrap it already: .app-table-wrap). The box can take focus, so a keyboard
 // user can scroll it too, and is named after the table's caption.
 document.querySelectorAll("main table.govuk-table").forEach((table) => {
-  if (table.closest(".app-table-wrap") || table.scrollWidth <= table.parentElement.clientWidth) {
-    return;
-  }
+  const fits =
+    table.offsetWidth <= table.parentElement.clientWidth &&
+    table.getBoundingClientRect().right <= document.documentElement.clientWidth;
+  if (table.closest(".app-table-wrap") || fits) return;
   const box = document.createElement("div");
   box.className = "app-table-wrap";
   box.tabIndex = 0;
