@@ -275,7 +275,7 @@ class GovTimeField(forms.TimeField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
     def name_messages(self, name: str, label: str) -> None:
-        self.error_messages["invalid"] = f"Enter {name} as a time, like 9:30 or 2:30pm"
+        self.error_messages["invalid"] = f"Enter {name} in hours and minutes, like 9:30 or 2:30pm"
 
 
 def _as_gov_field(field: forms.Field) -> forms.Field:

@@ -117,7 +117,7 @@ def test_times_are_read_leniently_and_refused_with_the_fields_name():
     assert form.is_valid(), form.errors
     assert form.cleaned_data["seen_at"] == datetime.time(9, 30)
     assert _errors(seen_at="25:00")["seen_at"] == [
-        "Enter the time seen as a time, like 9:30 or 2:30pm"
+        "Enter the time seen in hours and minutes, like 9:30 or 2:30pm"
     ]
 
 
