@@ -1,4 +1,4 @@
-"""The enforcement rule for community orders (Sentencing Act 2020, Sch. 10; DOMAIN.md s.3).
+"""The enforcement rule for community orders (Sentencing Act 2020, Sch. 10; docs/domain-rules.md "Enforcement").
 
 Pure functions, no database: the easiest code in the product to test, and the one that must
 be applied the same way every time.

@@ -261,7 +261,10 @@ def _years_ago(years):
         ({"person-given_name": ""}, "Enter the given name"),
         ({"referral-source": ""}, "Select the source"),
         ({"referral-reason": ""}, "Enter the reason for referral"),
-        ({"referral-received_time": "25:99"}, "Enter the time received in hours and minutes, like 9:30"),
+        (
+            {"referral-received_time": "25:99"},
+            "Enter the time received in hours and minutes, like 9:30",
+        ),
         ({"person-date_of_birth": "31/2/1991"}, "Date of birth must be a real date"),
         ({"person-given_name": "x" * 101}, "Given name must be 100 characters or fewer"),
         ({"referral-reason": "x" * 4001}, "Reason for referral must be 4000 characters or fewer"),

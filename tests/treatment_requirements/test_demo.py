@@ -3,7 +3,8 @@ from django.db.models import F
 from django.utils.module_loading import import_string
 
 from treatment_requirements.enforcement import BREACH, required_action
-from treatment_requirements.models import Order, Warning
+from treatment_requirements.enums import EnforcementAction
+from treatment_requirements.models import Failure, Order, Warning
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,16 @@ def test_demo_step_seeds_orders_that_follow_the_enforcement_rule():
         dates = list(earlier.values_list("given_on", flat=True))
         assert required_action(warning.failure.failure_date, dates) != BREACH
         assert f"up to and including {warning.period_last_day:%d/%m/%Y})" in warning.letter_text
+    # Every decided failure after a warning within its 12 months went to breach, and the
+    # seed has such failures: otherwise the check above could never meet the rule's edge.
+    forced = 0
+    for failure in Failure.objects.exclude(action="").order_by("failure_date", "pk"):
+        warned = Warning.objects.filter(order=failure.order_id, given_on__lte=failure.failure_date)
+        dates = list(warned.exclude(failure=failure).values_list("given_on", flat=True))
+        if required_action(failure.failure_date, dates) == BREACH:
+            forced += 1
+            assert failure.action == EnforcementAction.BREACH, failure.pk
+    assert forced > 0
 
 
 def _seed_all(referrals, seed=7):

@@ -59,8 +59,14 @@ def _book(client, order, **data):
         ({"date": "1/1/2026\x00"}, "Enter the date of the appointment as a date, like 27/3/2026"),
         ({"date": "31/2/2026"}, "Date of the appointment must be a real date"),
         ({"date": ""}, "Enter the date of the appointment"),
-        ({"time": "25:00"}, "Enter the time of the appointment in hours and minutes, like 9:30 or 2:30pm"),
-        ({"time": "9.30pmx"}, "Enter the time of the appointment in hours and minutes, like 9:30 or 2:30pm"),
+        (
+            {"time": "25:00"},
+            "Enter the time of the appointment in hours and minutes, like 9:30 or 2:30pm",
+        ),
+        (
+            {"time": "9.30pmx"},
+            "Enter the time of the appointment in hours and minutes, like 9:30 or 2:30pm",
+        ),
         ({"time": ""}, "Enter the time of the appointment"),
         (
             {"purpose": "Key\x00work"},
