@@ -6,7 +6,7 @@ a probation team (CASELOAD) supervising one of their orders. A restricted note i
 never shown to probation or any other team; restriction adds that it is withheld from
 subject access export until a review releases it (referrals.subject_access).
 
-Least privilege (docs/domain-rules.md, "Contact log"): L&D does not see probation's contacts
+Least privilege (docs/domain.md, "Contact log"): L&D does not see probation's contacts
 on a shared person, nor probation L&D's (health information shared with probation only as
 the consented assessment summary), nor does a second L&D team see the first one's, just as
 it does not see its referrals and assessments.

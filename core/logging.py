@@ -15,7 +15,7 @@ from django.apps import apps
 
 REDACTED = "[redacted]"
 
-# Identifier shapes from docs/domain-rules.md "Identifiers", plus emails, phone numbers and postcodes.
+# Identifier shapes from docs/domain.md "Identifiers", plus emails, phone numbers and postcodes.
 _PATTERNS = [
     re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b"),  # NHS number
     re.compile(r"\b\d{2,4}/\d{1,7}[A-Z]\b", re.IGNORECASE),  # PNC ID

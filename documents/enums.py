@@ -14,7 +14,7 @@ class DocumentType(models.TextChoices):
         """Criminal-justice papers probation supervises with: seen on its caseload whatever
         the health consent. Every other type may hold health information (a consent form
         names the services involved; "other" could be anything), so it is shared with
-        probation only under the person's consent to share (docs/domain-rules.md)."""
+        probation only under the person's consent to share (docs/domain.md)."""
         return [cls.COURT_PAPERS, cls.PRE_SENTENCE_REPORT]
 
 

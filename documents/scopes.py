@@ -1,4 +1,4 @@
-"""How the access policy's scopes select documents (see accounts.policy, docs/domain-rules.md).
+"""How the access policy's scopes select documents (see accounts.policy, docs/domain.md).
 
 - TEAM (L&D): documents of people for whom the user's team holds a referral, and those
   the team attached itself.

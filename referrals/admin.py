@@ -1,5 +1,5 @@
 """Administrators edit the coded reference lists here. People and referrals are deliberately
-not registered: administrators see no clinical records (docs/domain-rules.md "Who sees what")."""
+not registered: administrators see no clinical records (docs/domain.md "Who sees what")."""
 
 from django.contrib import admin
 

@@ -1,4 +1,4 @@
-"""NHS number, PNC ID and CRO number checks (docs/domain-rules.md "Identifiers").
+"""NHS number, PNC ID and CRO number checks (docs/domain.md "Identifiers").
 
 Each validator accepts the ways people usually type an identifier (spaces, dashes, lower
 case, short PNC years, full-width or other scripts' digits), raises ValidationError when it

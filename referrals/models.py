@@ -68,7 +68,7 @@ class OffenceCategory(ReferenceData):
 
 
 class Vulnerability(ReferenceData):
-    """A need L&D looks for (docs/domain-rules.md "The pathway and the needs L&D looks for")."""
+    """A need L&D looks for (docs/domain.md "The pathway and the needs L&D looks for")."""
 
     class Meta(ReferenceData.Meta):
         verbose_name_plural = "vulnerabilities"

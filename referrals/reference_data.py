@@ -1,4 +1,4 @@
-"""The coded lists from docs/domain-rules.md "Coded lists", loaded by a data migration; admins edit them."""
+"""The coded lists from docs/domain.md "Coded lists", loaded by a data migration; admins edit them."""
 
 ETHNICITIES = [
     # (code, group, name): ONS 2021 census, England

@@ -5,7 +5,7 @@ beginning with the date it was received. The date of receipt is read in Europe/L
 referral received at 00:30 BST on 1 April (23:30 UTC on 31 March) is dated 1 April.
 
 "12 months beginning with" a date includes that date and ends the day before its
-anniversary, as docs/domain-rules.md "Enforcement" reads the warning period of the Sentencing Act 2020
+anniversary, as docs/domain.md "Enforcement" reads the warning period of the Sentencing Act 2020
 (Sch. 10): received on 10 March 2025, the window runs to 9 March 2026 and the check falls
 due on 10 March 2026, the first day after it. A window beginning on 29 February ends on 28
 February of the next year (`core.periods`, the same rule as the warning period).

@@ -44,7 +44,7 @@ from .snapshots import _within_target, insert_aggregate, month_of
 
 HOURS_CAP = 720
 # Fall in score between the first (start) and last (end) measure on an order that counts
-# as a meaningful improvement. PHQ-9: 5 points, commonly read as a response (docs/domain-rules.md
+# as a meaningful improvement. PHQ-9: 5 points, commonly read as a response (docs/domain.md
 # "Instruments"); GAD-7: 4 points; AUDIT: 5 points. Shown on screen by reporting.selectors.
 OUTCOME_THRESHOLDS = {"PHQ-9": 5, "GAD-7": 4, "AUDIT": 5}
 _AGE_BOUNDS = [18, 25, 35, 45, 55, 65]

@@ -1,4 +1,4 @@
-"""Disclosure control for published figures (docs/domain-rules.md "Disclosure control", NHS Digital's rule).
+"""Disclosure control for published figures (docs/domain.md "Disclosure control", NHS Digital's rule).
 
 Pure functions, no database. Commissioners see every figure through these rules:
 

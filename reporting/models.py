@@ -15,7 +15,7 @@ Dashboards should read the latest complete snapshot::
     ReferralFact.objects.filter(snapshot_date=day, team=...).values("month").annotate(
         n=Sum("referrals"))
 
-and apply disclosure control (docs/domain-rules.md "Disclosure control") to the sums they display. Sum the
+and apply disclosure control (docs/domain.md "Disclosure control") to the sums they display. Sum the
 counts over the dimensions you do not show; every table below can be summed that way.
 Rates: numerator and denominator are both columns of the same table (e.g.
 ``screened_within_target / screened``).

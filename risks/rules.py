@@ -1,5 +1,5 @@
 """The risk register's rules, in one place (no database): review intervals, "overdue", and
-which details each type of flag needs. Written out in docs/domain-rules.md.
+which details each type of flag needs. Written out in docs/domain.md.
 
 Dates are Europe/London dates: a flag reviewed at 00:30 on 1 April British Summer Time was
 reviewed on 1 April, whatever the server's clock says.

@@ -1,4 +1,4 @@
-"""The statutory criteria for each treatment requirement (docs/domain-rules.md "Treatment requirements and their criteria").
+"""The statutory criteria for each treatment requirement (docs/domain.md "Treatment requirements and their criteria").
 
 Pure data: the recommendation checklist shows these, criterion by criterion, so a probation
 officer can carry them into the pre-sentence report.

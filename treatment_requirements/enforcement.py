@@ -1,4 +1,4 @@
-"""The enforcement rule for community orders (Sentencing Act 2020, Sch. 10; docs/domain-rules.md "Enforcement").
+"""The enforcement rule for community orders (Sentencing Act 2020, Sch. 10; docs/domain.md "Enforcement").
 
 Pure functions, no database: the easiest code in the product to test, and the one that must
 be applied the same way every time.

@@ -1,4 +1,4 @@
-"""The scoring rules of each validated instrument (docs/domain-rules.md "Instruments"), pinned at every
+"""The scoring rules of each validated instrument (docs/domain.md "Instruments"), pinned at every
 band's lowest and highest total."""
 
 import pytest

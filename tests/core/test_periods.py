@@ -16,7 +16,7 @@ ONE_DAY = timedelta(days=1)
 @pytest.mark.parametrize(
     ("start", "months", "last_day"),
     [
-        (D(2025, 3, 10), 12, D(2026, 3, 9)),  # docs/domain-rules.md "Enforcement"'s own example
+        (D(2025, 3, 10), 12, D(2026, 3, 9)),  # docs/domain.md "Enforcement"'s own example
         (D(2025, 3, 9), 12, D(2026, 3, 8)),
         (D(2025, 3, 11), 12, D(2026, 3, 10)),
         (D(2028, 2, 29), 12, D(2029, 2, 28)),  # no 29 February: the month's last day

@@ -1,6 +1,6 @@
 """A commissioner's attack on the dashboard's disclosure control, as a constraint solver.
 
-docs/domain-rules.md "Disclosure control": "nothing a commissioner can see, in one view or by comparing two filter
+docs/domain.md "Disclosure control": "nothing a commissioner can see, in one view or by comparing two filter
 choices, pins a suppressed cell to one value". This module plays the commissioner:
 
 1. `dashboard_views` opens the dashboard under every filter combination the filter form

@@ -1,4 +1,4 @@
-"""The attack test (docs/domain-rules.md "Disclosure control", issue 12 item 3): over small seeded teams and every
+"""The attack test (docs/domain.md "Disclosure control", issue 12 item 3): over small seeded teams and every
 filter combination the dashboard offers, brute-force every vector of exact counts that fits
 what a commissioner is shown (cells, totals, shares, and the same table under every other
 filter) and look for suppressed cells pinned to one value.
@@ -99,7 +99,7 @@ def test_attack_recovers_suppressed_cells_from_shares_of_unrounded_counts(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="The rule in docs/domain-rules.md (Disclosure control) as written (round to 5, suppress 1 to 7, shares of rounded "
+    reason="The rule in docs/domain.md (Disclosure control) as written (round to 5, suppress 1 to 7, shares of rounded "
     "counts) cannot stop differencing: the same table under team x source x period filters "
     "pins a few cells (e.g. 3 non-binary people in one team and source, through the "
     "last-24-months minus last-12-months difference). A policy decision is needed: "

@@ -20,7 +20,7 @@ def test_required_action_no_warnings_allows_warning():
 
 
 def test_required_action_failure_on_the_day_before_the_anniversary_requires_breach():
-    # A warning on 10 March 2025 covers failures up to 9 March 2026 (docs/domain-rules.md "Enforcement").
+    # A warning on 10 March 2025 covers failures up to 9 March 2026 (docs/domain.md "Enforcement").
     assert required_action(D(2026, 3, 9), [D(2025, 3, 10)]) == BREACH
 
 

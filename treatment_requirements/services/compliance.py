@@ -81,7 +81,7 @@ def warnings_in_force(failure: Failure) -> list[Warning]:
 
 
 def allowed_actions(failure: Failure) -> list[str]:
-    """The enforcement actions the rule allows for this failure (docs/domain-rules.md "Enforcement")."""
+    """The enforcement actions the rule allows for this failure (docs/domain.md "Enforcement")."""
     warning_dates = [w.given_on for w in warnings_in_force(failure)]
     rule = enforcement.required_action(failure.failure_date, warning_dates)
     if rule == enforcement.BREACH:

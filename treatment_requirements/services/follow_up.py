@@ -199,7 +199,7 @@ def review_record_held(
 ) -> ReviewHearing:
     """Record that a DRR review hearing was held on its date.
 
-    A review is held on the written progress report the court had before it (docs/domain-rules.md
+    A review is held on the written progress report the court had before it (docs/domain.md
     "Treatment requirements and their criteria"): without one submitted on or before the review date, the officer must say
     why there was none (stored on the review). Side effects: history, audit entry.
     """
