@@ -131,8 +131,18 @@ def _bound(value: DateBound) -> datetime.date | None:
     return value() if callable(value) else value
 
 
-def _long_date(day: datetime.date) -> str:
+def long_date(day: datetime.date) -> str:
+    """27 March 2026, as the Design System writes dates in messages."""
     return f"{day.day} {day:%B %Y}"
+
+
+def years_ahead(years: int) -> datetime.date:
+    """The same day `years` on; 28 February from a 29 February with no twin that year."""
+    now = today()
+    try:
+        return now.replace(year=now.year + years)
+    except ValueError:
+        return now.replace(year=now.year + years, day=28)
 
 
 class _ShowsItsError:
@@ -199,7 +209,7 @@ class GovDateField(forms.DateField):
     def bounds(self) -> tuple[datetime.date | None, datetime.date]:
         latest = _bound(self.latest)
         if latest is None:
-            latest = today().replace(year=today().year + FURTHEST_YEARS_AHEAD)
+            latest = years_ahead(FURTHEST_YEARS_AHEAD)
         return _bound(self.earliest), latest
 
     def to_python(self, value):
@@ -234,14 +244,14 @@ class GovDateField(forms.DateField):
         self.error_messages["not_real"] = f"{label} must be a real date"
         self.error_messages["century"] = f"Enter the year of {name} in full, like 2026"
         self.error_messages["too_early"] = self.earliest_message or (
-            f"{label} must be on or after {_long_date(earliest)}" if earliest else ""
+            f"{label} must be on or after {long_date(earliest)}" if earliest else ""
         )
         if self.latest_message:
             self.error_messages["too_late"] = self.latest_message
         elif self.latest is today:
             self.error_messages["too_late"] = f"{label} must be today or in the past"
         else:
-            self.error_messages["too_late"] = f"{label} must be on or before {_long_date(latest)}"
+            self.error_messages["too_late"] = f"{label} must be on or before {long_date(latest)}"
 
 
 class GovTimeInput(_ShowsItsError, forms.TextInput):

@@ -211,3 +211,20 @@ def test_record_ids_are_ascii_digits_within_a_database_integer():
 
     assert is_record_id("1") and is_record_id(str(2**63 - 1))
     assert not any(is_record_id(v) for v in ["", "²", "1²", str(2**63), "-1", " 1", "1e3"])
+
+
+@pytest.mark.parametrize(
+    "on", [datetime.date(2028, 2, 28), datetime.date(2028, 2, 29), datetime.date(2028, 3, 1)]
+)
+def test_a_date_field_without_an_upper_bound_works_on_29_february(on, monkeypatch):
+    """Its latest day is 10 years on: from 29 February 2028, 28 February 2038 (no twin)."""
+    monkeypatch.setattr("core.forms.today", lambda: on)
+
+    class Planned(GovForm):
+        planned = GovDateField(label="Planned date")
+
+    latest = Planned().fields["planned"].bounds()[1]
+    assert latest == (datetime.date(2038, 2, 28) if on.day == 29 else on.replace(year=2038))
+    assert Planned({"planned": f"{latest:%d/%m/%Y}"}).is_valid()
+    later = latest + datetime.timedelta(days=1)
+    assert not Planned({"planned": f"{later:%d/%m/%Y}"}).is_valid()

@@ -1,33 +1,19 @@
 """What the forms of orders share: the providers offered, and the bounds of a date field
 set from the record the form is about (an order's start, a failure's date)."""
 
-import datetime
 import re
 
 from django import forms
 
 from accounts.enums import TeamKind
 from accounts.models import Team
-from core.forms import DateBound, lower_first, today
+from core.forms import DateBound, lower_first
 
 _ASIDE = re.compile(r"\s*\([^)]*\)$")
 
 
 def providers():
     return Team.objects.filter(kind=TeamKind.TREATMENT_PROVIDER, is_active=True).order_by("name")
-
-
-def long_date(day: datetime.date) -> str:
-    """27 March 2026, as the Design System writes dates in messages."""
-    return f"{day.day} {day:%B %Y}"
-
-
-def years_ahead(years: int) -> datetime.date:
-    now = today()
-    try:
-        return now.replace(year=now.year + years)
-    except ValueError:  # 29 February
-        return now.replace(year=now.year + years, day=28)
 
 
 def without_asides(form) -> None:

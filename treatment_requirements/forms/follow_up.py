@@ -3,7 +3,7 @@
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from core.forms import GovDateField, GovForm, VersionForm, today
+from core.forms import GovDateField, GovForm, VersionForm, long_date, today
 
 from ..enums import (
     DrugTestResult,
@@ -11,7 +11,7 @@ from ..enums import (
     ReoffendingKind,
     TerminationReason,
 )
-from ._common import bound, long_date, require, without_asides
+from ._common import bound, require, without_asides
 
 
 class DrugTestForm(GovForm):

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from core.forms import GovDateField, GovForm, GovTimeField, VersionForm, today
+from core.forms import GovDateField, GovForm, GovTimeField, VersionForm, long_date, today
 
 from ..enums import (
     AppointmentOutcome,
@@ -19,7 +19,7 @@ from ..enums import (
 )
 from ..services.appointments import ATTENDED_FAILED_NOTES_MESSAGE
 from ..services.compliance import BREACH_REQUIRED_MESSAGE
-from ._common import bound, long_date, providers, require, without_asides
+from ._common import bound, providers, require, without_asides
 
 OUTCOME_HINTS = {
     AppointmentOutcome.ATTENDED_FAILED: (

@@ -6,7 +6,15 @@ from django.core.exceptions import ValidationError
 
 from accounts.enums import Role, SiteKind
 from accounts.models import Site, Team, User
-from core.forms import GovDateField, GovForm, VersionForm, lower_first, today
+from core.forms import (
+    GovDateField,
+    GovForm,
+    VersionForm,
+    long_date,
+    lower_first,
+    today,
+    years_ahead,
+)
 from referrals.reoffending import received_on
 
 from ..enums import (
@@ -14,7 +22,7 @@ from ..enums import (
     OrderType,
     RequirementKind,
 )
-from ._common import bound, long_date, providers, require, without_asides, years_ahead
+from ._common import bound, providers, require, without_asides
 
 ORDER_DATES = ("start_date", "end_date", "operational_period_end")
 YES_NO_UNSURE = [("yes", "Met"), ("no", "Not met"), ("", "Not yet confirmed")]
