@@ -1,10 +1,13 @@
 """The audit trail: every view and change of a person's record, sign-ins and refusals.
 
 Entries are append-only and hash-chained. Record with `audit_record`; check the chain
-with `verify_chain` (also `manage.py verify_audit_chain`).
+with `verify_chain` (also `manage.py verify_audit_chain`). People belong to referrals, to
+the right of accounts: referrals registers how to find a person by NHS number
+(`register_person_finder`), for searching the trail by it.
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min
@@ -130,6 +133,25 @@ def viewers_of_person(person_id):
         .annotate(looks=Count("id"), first_at=Min("at"), last_at=Max("at"))
         .order_by("-last_at")
     )
+
+
+# find(nhs_number) -> the person's id or None (referrals registers it in its apps.py)
+_PERSON_FINDERS: list[Callable[[str], int | None]] = []
+
+
+def register_person_finder(find: Callable[[str], int | None]) -> None:
+    """find(nhs_number) returns the id of the person recorded with that (checked) NHS
+    number, or None."""
+    if find not in _PERSON_FINDERS:
+        _PERSON_FINDERS.append(find)
+
+
+def person_id_by_nhs_number(nhs_number: str) -> int | None:
+    """The id of the person recorded with this NHS number, or None."""
+    for find in _PERSON_FINDERS:
+        if (person_id := find(nhs_number)) is not None:
+            return person_id
+    return None
 
 
 def _start_of_day(day):

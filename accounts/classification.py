@@ -1,9 +1,11 @@
 """Data classification: one registry saying what kind of data every model field holds.
 
 Every concrete field (and many-to-many field) of every model in the project's own apps has
-an entry in FIELD_CLASSES, keyed "app_label.ModelName.field_name". tests/security/
-test_classification.py fails naming any field that has none, so a new field cannot leak by
-being forgotten. The registry drives:
+an entry, keyed "app_label.ModelName.field_name". Each app declares its own fields beside
+its models, as FIELDS in `<app>/classification.py` (accounts' own are below); at start-up
+`autodiscover` (called by accounts' AppConfig.ready, as the admin discovers admin.py)
+gathers them into FIELD_CLASSES. tests/security/test_classification.py fails naming any
+field that has none, so a new field cannot leak by being forgotten. The registry drives:
 
 - what commissioner views and exports may contain: `is_safe_for_commissioners`;
 - what the retention rule blanks when it anonymises a record: `anonymise_values`;
@@ -32,10 +34,12 @@ AGGREGATE_SAFE     coded values that may be grouped and counted in figures for
 
 import datetime
 from enum import StrEnum
+from importlib import import_module
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.utils.module_loading import module_has_submodule
 
 
 class DataClass(StrEnum):
@@ -71,21 +75,23 @@ OPS = DataClass.OPERATIONAL
 AGG = DataClass.AGGREGATE_SAFE
 
 
-def _fields(prefix: str, cls: DataClass, *names: str) -> dict[str, DataClass]:
-    return {f"{prefix}.{name}": cls for name in names}
+def classify(model_label: str, cls: DataClass, *names: str) -> dict[str, DataClass]:
+    """Entries giving the fields `names` of `model_label` ("app_label.ModelName") class `cls`."""
+    return {f"{model_label}.{name}": cls for name in names}
 
 
-def _reference_data(prefix: str, *extra: str) -> dict[str, DataClass]:
-    return _fields(prefix, AGG, "id", "code", "name", "sort_order", "is_active", *extra)
+def reference_data(model_label: str, *extra: str) -> dict[str, DataClass]:
+    """Entries for a coded reference list (id, code, name, sort order, active, and `extra`)."""
+    return classify(model_label, AGG, "id", "code", "name", "sort_order", "is_active", *extra)
 
 
-FIELD_CLASSES: dict[str, DataClass] = {
-    # accounts --------------------------------------------------------------------------
-    **_fields("accounts.Team", AGG, "id", "name", "kind", "area", "is_active"),
+# accounts' own fields (every other app declares its own in <app>/classification.py).
+FIELDS: dict[str, DataClass] = {
+    **classify("accounts.Team", AGG, "id", "name", "kind", "area", "is_active"),
     "accounts.Team.version": OPS,
-    **_fields("accounts.Site", AGG, "id", "team", "name", "kind", "is_active"),
+    **classify("accounts.Site", AGG, "id", "team", "name", "kind", "is_active"),
     "accounts.Site.version": OPS,
-    **_fields(
+    **classify(
         "accounts.User",
         OPS,
         "id",
@@ -101,18 +107,18 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "two_factor_required",
         "version",
     ),
-    **_fields("accounts.User", STAFF, "username", "first_name", "last_name", "email", "job_title"),
+    **classify("accounts.User", STAFF, "username", "first_name", "last_name", "email", "job_title"),
     "accounts.User.password": SECRET,
     # An administrator's changes to users and teams: `before`/`after` may hold a staff
     # member's team or role, the reason anything the administrator typed.
-    **_fields("accounts.UserChange", OPS, "id", "at", "by", "what", "user"),
-    **_fields("accounts.UserChange", STAFF, "before", "after"),
+    **classify("accounts.UserChange", OPS, "id", "at", "by", "what", "user"),
+    **classify("accounts.UserChange", STAFF, "before", "after"),
     "accounts.UserChange.reason": TEXT,
-    **_fields("accounts.TeamChange", OPS, "id", "at", "by", "what", "team", "site"),
-    **_fields("accounts.TeamChange", STAFF, "before", "after"),
+    **classify("accounts.TeamChange", OPS, "id", "at", "by", "what", "team", "site"),
+    **classify("accounts.TeamChange", STAFF, "before", "after"),
     "accounts.TeamChange.reason": TEXT,
-    **_fields("accounts.RolePolicy", OPS, "id", "role", "require_two_factor"),
-    **_fields(
+    **classify("accounts.RolePolicy", OPS, "id", "role", "require_two_factor"),
+    **classify(
         "accounts.AuditEvent",
         OPS,
         "id",
@@ -126,748 +132,32 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "previous_hash",
         "entry_hash",
     ),
-    **_fields("accounts.AuditEvent", STAFF, "username", "ip_address"),
-    # referrals -------------------------------------------------------------------------
-    **_reference_data("referrals.Ethnicity", "group"),
-    **_reference_data("referrals.OffenceCategory"),
-    **_reference_data("referrals.Vulnerability"),
-    **_fields("referrals.Person", OPS, "id", "created_at", "updated_at", "version", "created_by"),
-    **_fields(
-        "referrals.Person",
-        ID,
-        "given_name",
-        "family_name",
-        "other_names",
-        "date_of_birth",
-        "nhs_number",
-        "pnc_id",
-        "cro_number",
-        "postcode_district",
-        "search_name",
-        "search_family",
-        "search_given",
-    ),
-    # Protected characteristics and priority-group flags: counted for commissioners, never
-    # listed against a person outside the team.
-    **_fields(
-        "referrals.Person",
-        AGG,
-        "gender",
-        "ethnicity",
-        "local_authority",
-        "is_veteran",
-        "is_care_leaver",
-        "is_no_fixed_abode",
-        "has_dependent_children",
-        "needs_interpreter",
-        "team",
-    ),
-    **_fields(
-        "referrals.Referral",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "version",
-        "person",
-        "assigned_to",
-        "created_by",
-        "reoffending_checked_on",
-        "reoffending_check_due_on",
-        # the keys of "most urgent first" (referrals.work_order), derived from the fields
-        # classified here and the risk register
-        "urgency_rank",
-        "due_at",
-    ),
-    **_fields(
-        "referrals.Referral",
-        AGG,
-        "team",
-        "source",
-        "site",
-        "received_at",
-        "referrer_role",
-        "referrer_organisation",
-        "urgency",
-        "status",
-        "closure_reason",
-        "closed_at",
-        "screened_at",
-        "assessed_at",
-    ),
-    # The offence and the needs are special category at row level; reporting counts them
-    # only through its own aggregate facts.
-    **_fields("referrals.Referral", SPECIAL, "offence_category", "vulnerabilities"),
-    # derived from the person's self-harm flag (risks): a health fact about them
-    "referrals.Referral.person_at_risk": SPECIAL,
-    # The referrer is a third party (an officer, a solicitor): identifying, blanked on
-    # anonymisation with the rest of the record.
-    **_fields("referrals.Referral", ID, "referrer_name", "case_reference"),
-    "referrals.Referral.reason": TEXT,
-    **_fields(
-        "referrals.ReferralStatusChange",
-        OPS,
-        "id",
-        "referral",
-        "from_status",
-        "to_status",
-        "changed_by",
-        "changed_at",
-    ),
-    "referrals.ReferralStatusChange.reason": TEXT,
-    **_fields(
-        "referrals.ReferralAllocation",
-        OPS,
-        "id",
-        "referral",
-        "assigned_to",
-        "team",
-        "kind",
-        "allocated_at",
-        "allocated_by",
-    ),
-    "referrals.ReferralAllocation.reason": TEXT,
-    **_fields("referrals.MyWorkLook", OPS, "id", "user", "looked_at"),
-    # risks (the risk register) ------------------------------------------------------------
-    **_fields(
-        "risks.RiskFlag",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "version",
-        "person",
-        "raised_by",
-        "team",
-        "removed_by",
-    ),
-    # A risk about one person (type, MAPPA/ROSH level, and a source that says PHQ-9).
-    **_fields(
-        "risks.RiskFlag",
-        SPECIAL,
-        "risk_type",
-        "mappa_category",
-        "mappa_level",
-        "rosh_level",
-        "source",
-    ),
-    **_fields(
-        "risks.RiskFlag", AGG, "raised_on", "next_review_on", "last_reviewed_on", "removed_on"
-    ),
-    **_fields("risks.RiskFlag", TEXT, "note", "removal_reason"),
-    **_fields("risks.RiskFlagEvent", OPS, "id", "flag", "recorded_at", "by"),
-    **_fields("risks.RiskFlagEvent", AGG, "kind", "happened_on", "next_review_on"),
-    "risks.RiskFlagEvent.note": TEXT,
-    # assessments -----------------------------------------------------------------------
-    **_fields(
-        "assessments.Screening", OPS, "id", "created_at", "updated_at", "referral", "screened_by"
-    ),
-    **_fields(
-        "assessments.Screening",
-        AGG,
-        "screened_on",
-        "urgency",
-        "decision",
-        "no_further_action_reason",
-    ),
-    **_fields("assessments.Screening", SPECIAL, "risk_level", "vulnerabilities"),
-    **_fields("assessments.Screening", TEXT, "risk_notes", "decision_notes"),
-    **_fields(
-        "assessments.Assessment",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "version",
-        "referral",
-        "section_saved_at",
-        "started_by",
-        "signed_by",
-    ),
-    **_fields("assessments.Assessment", AGG, "status", "assessed_on", "signed_at"),
-    **_fields(
-        "assessments.Assessment",
-        SPECIAL,
-        "learning_disability",
-        "autism",
-        "adhd",
-        "risk_level",
-        "care_threshold",
-    ),
-    **_fields(
-        "assessments.Assessment",
-        TEXT,
-        "presenting_needs",
-        "mental_health_history",
-        "mental_health_presentation",
-        "drug_use",
-        "alcohol_use",
-        "neurodevelopmental_notes",
-        "physical_health",
-        "trauma",
-        "safeguarding",
-        "housing",
-        "finance",
-        "education_employment_training",
-        "relationships",
-        "risk_to_self",
-        "risk_to_others",
-        "formulation",
-    ),
-    **_fields(
-        "assessments.InstrumentResponse",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "person",
-        "assessment",
-        "is_complete",
-        "completed_at",
-        "recorded_by",
-        "risk_flag",
-    ),
-    "assessments.InstrumentResponse.code": AGG,
-    **_fields(
-        "assessments.InstrumentResponse",
-        SPECIAL,
-        "answers",
-        "total",
-        "band",
-        "flags",
-        "self_harm_recorded_at",  # says that a self-harm answer was given
-        "difficulty",
-    ),
-    **_fields("assessments.Addendum", OPS, "id", "assessment", "section", "added_by", "added_at"),
-    **_fields("assessments.Addendum", TEXT, "reason", "text"),
-    **_fields(
-        "assessments.Consent",
-        OPS,
-        "id",
-        "referral",
-        "recorded_by",
-        "recorded_at",
-        "withdrawn_by",
-        "withdrawn_recorded_at",
-    ),
-    **_fields(
-        "assessments.Consent",
-        AGG,
-        "kind",
-        "given",
-        "share_with_police",
-        "share_with_cps",
-        "share_with_court",
-        "share_with_probation",
-        "given_on",
-        "withdrawn_on",
-    ),
-    **_fields("assessments.Consent", TEXT, "notes", "withdrawal_reason"),
-    **_fields(
-        "assessments.Disclosure", OPS, "id", "assessment", "consent", "disclosed_by", "disclosed_at"
-    ),
-    **_fields(
-        "assessments.OnwardReferral",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "referral",
-        "outcome_recorded_by",
-        "recorded_by",
-    ),
-    **_fields("assessments.OnwardReferral", AGG, "service", "referred_on", "outcome", "outcome_on"),
-    # The named service (a GP practice, a hostel) can point to where someone lives.
-    **_fields("assessments.OnwardReferral", TEXT, "service_name", "reason"),
-    **_fields("assessments.FormDraft", OPS, "id", "user", "referral", "step", "saved_at"),
-    "assessments.FormDraft.data": TEXT,
-    # treatment_requirements ------------------------------------------------------------
-    **_fields(
-        "treatment_requirements.Recommendation",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "version",
-        "assessment",
-        "person",
-        "referral",
-        "ready_by",
-        "created_by",
-    ),
-    **_fields("treatment_requirements.Recommendation", AGG, "team", "status", "ready_at"),
-    "treatment_requirements.Recommendation.notes": TEXT,
-    **_fields(
-        "treatment_requirements.ProposedRequirement",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "recommendation",
-        "consent_recorded_on",
-    ),
-    **_fields(
-        "treatment_requirements.ProposedRequirement",
-        AGG,
-        "kind",
-        "provider",
-        "duration_months",
-        "consent_given",
-    ),
-    **_fields(
-        "treatment_requirements.CriterionConfirmation",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "requirement",
-        "code",
-    ),
-    "treatment_requirements.CriterionConfirmation.met": SPECIAL,
-    "treatment_requirements.CriterionConfirmation.evidence": TEXT,
-    **_fields(
-        "treatment_requirements.CourtOutcome",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "recommendation",
-        "person",
-        "recorded_by",
-    ),
-    **_fields("treatment_requirements.CourtOutcome", AGG, "hearing_date", "court", "outcome"),
-    "treatment_requirements.CourtOutcome.reason": TEXT,
-    **_fields(
-        "treatment_requirements.Order",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "version",
-        "court_outcome",
-        "recommendation",
-        "person",
-        "referral",
-        "responsible_officer",
-    ),
-    **_fields(
-        "treatment_requirements.Order",
-        AGG,
-        "order_type",
-        "made_on",
-        "start_date",
-        "end_date",
-        "probation_team",
-        "status",
-        "extended_months",
-        "termination_reason",
-        "terminated_on",
-        "operational_period_end",
-    ),
-    "treatment_requirements.Order.termination_notes": TEXT,
-    **_fields(
-        "treatment_requirements.OrderRequirement",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "order",
-        "proposed",
-        "willing_on",
-    ),
-    "treatment_requirements.OrderRequirement.not_proposed_reason": TEXT,
-    **_fields(
-        "treatment_requirements.OrderRequirement",
-        AGG,
-        "kind",
-        "provider",
-        "length_months",
-        "start_date",
-        "end_date",
-        "added_on_breach",
-    ),
-    **_fields(
-        "treatment_requirements.Appointment",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "version",
-        "order",
-        "requirement",
-        "starts_at",
-        "outcome_recorded_at",
-        "outcome_recorded_by",
-        "rescheduled_to",
-        "created_by",
-    ),
-    "treatment_requirements.Appointment.outcome": AGG,
-    **_fields(
-        "treatment_requirements.Appointment",
-        TEXT,
-        "purpose",
-        "location",
-        "excuse",
-        "evidence",
-        "outcome_notes",
-    ),
-    **_fields(
-        "treatment_requirements.Failure",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "order",
-        "appointment",
-        "drug_test",
-        "deadline",
-        "action_by",
-        "recorded_by",
-    ),
-    **_fields("treatment_requirements.Failure", AGG, "failure_date", "action", "action_on"),
-    "treatment_requirements.Failure.description": TEXT,
-    **_fields(
-        "treatment_requirements.Warning",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "order",
-        "failure",
-        "given_by",
-    ),
-    "treatment_requirements.Warning.given_on": AGG,
-    "treatment_requirements.Warning.letter_text": TEXT,
-    **_fields(
-        "treatment_requirements.BreachReferral",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "order",
-        "failure",
-        "referred_by",
-    ),
-    **_fields(
-        "treatment_requirements.BreachReferral",
-        AGG,
-        "referred_on",
-        "outcome",
-        "outcome_on",
-        "extension_months",
-    ),
-    **_fields("treatment_requirements.BreachReferral", TEXT, "details", "outcome_notes"),
-    **_fields(
-        "treatment_requirements.DrugTest",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "order",
-        "requirement",
-        "recorded_by",
-    ),
-    "treatment_requirements.DrugTest.tested_on": AGG,
-    **_fields(
-        "treatment_requirements.DrugTest",
-        SPECIAL,
-        "substances",
-        "result",
-        "positive_for",
-        "excuse_accepted",
-    ),
-    **_fields("treatment_requirements.DrugTest", TEXT, "excuse", "evidence"),
-    **_fields(
-        "treatment_requirements.ReviewHearing",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "order",
-        "requirement",
-        "scheduled_by",
-        "held_recorded_by",
-    ),
-    **_fields(
-        "treatment_requirements.ReviewHearing",
-        AGG,
-        "review_date",
-        "report_submitted_on",
-        "held_on",
-    ),
-    "treatment_requirements.ReviewHearing.progress_report": TEXT,
-    "treatment_requirements.ReviewHearing.no_report_reason": TEXT,
-    **_fields(
-        "treatment_requirements.OutcomeMeasure",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "order",
-        "response",
-        "recorded_by",
-    ),
-    **_fields(
-        "treatment_requirements.OutcomeMeasure", AGG, "stage", "instrument_code", "measured_on"
-    ),
-    **_fields(
-        "treatment_requirements.ReoffendingEvent",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "referral",
-        "person",
-        "recorded_by",
-    ),
-    "treatment_requirements.ReoffendingEvent.kind": SPECIAL,
-    "treatment_requirements.ReoffendingEvent.occurred_on": AGG,
-    "treatment_requirements.ReoffendingEvent.notes": TEXT,
-    **_fields(
-        "treatment_requirements.OrderEvent", OPS, "id", "recommendation", "order", "at", "by"
-    ),
-    "treatment_requirements.OrderEvent.summary": TEXT,
-    **_fields(
-        "treatment_requirements.OrderAllocation",
-        OPS,
-        "id",
-        "order",
-        "officer",
-        "allocated_at",
-        "allocated_by",
-    ),
-    "treatment_requirements.OrderAllocation.reason": TEXT,
-    **_fields("treatment_requirements.CaseloadLook", OPS, "id", "user", "looked_at"),
-    # contact_log ---------------------------------------------------------------------------
-    **_fields(
-        "contact_log.Contact",
-        OPS,
-        "id",
-        "created_at",
-        "updated_at",
-        "version",
-        "person",
-        "practitioner",
-        "referral",
-        "assessment",
-        "order",
-        "restricted_by",
-        "restricted_at",
-        "restriction_reviewed_by",
-        "restriction_reviewed_at",
-        "in_error_at",
-        "in_error_by",
-    ),
-    **_fields(
-        "contact_log.Contact",
-        AGG,
-        "contact_type",
-        "contact_at",
-        "outcome",
-        "author_team",
-        "restricted",
-        "restriction_reason",
-        "restriction_decision",
-    ),
-    # The note is special-category free text about one person (health, offending, third
-    # parties); "with whom" can name a third party.
-    **_fields("contact_log.Contact", TEXT, "note", "with_whom", "in_error_reason"),
-    **_fields("contact_log.ContactAddendum", OPS, "id", "contact", "added_by", "added_at"),
-    **_fields("contact_log.ContactAddendum", TEXT, "text", "reason"),
-    **_fields("contact_log.ContactEvent", OPS, "id", "contact", "kind", "by", "at"),
-    # documents ---------------------------------------------------------------------------
-    **_fields(
-        "documents.Document",
-        OPS,
-        "id",
-        "person",
-        "referral",
-        "order",
-        "document_date",
-        "size",
-        "sha256",
-        "content_type",
-        "uploaded_by",
-        "uploaded_at",
-        "team",
-        "scan_state",
-        "scanned_at",
-        "scan_signature",
-        "scan_attempts",
-        "removed_at",
-        "removed_by",
-    ),
-    # A GP letter or a discharge summary says something about the person's health.
-    "documents.Document.document_type": SPECIAL,
-    # Typed or named by staff (a file name often holds the person's name).
-    **_fields("documents.Document", TEXT, "title", "description", "original_filename"),
-    "documents.Document.removal_reason": TEXT,
-    # The random storage name: never shown or exported (the file goes through the
-    # access-checked download only).
-    "documents.Document.file": SECRET,
-    # reporting: facts are counts already (disclosure control is applied when shown) ------
-    **_fields(
-        "reporting.ReportingRun",
-        OPS,
-        "id",
-        "snapshot_date",
-        "trigger",
-        "status",
-        "started_at",
-        "finished_at",
-        "rows_written",
-        "seconds",
-    ),
-    "reporting.ReportingRun.error": TEXT,  # an exception message may quote data
-    **_fields(
-        "reporting.ReferralFact",
-        AGG,
-        "id",
-        "snapshot_date",
-        "month",
-        "team",
-        "site",
-        "source",
-        "stage",
-        "closure_reason",
-        "referrals",
-        "screened",
-        "screened_within_target",
-        "assessed",
-        "assessed_within_target",
-        "overdue",
-    ),
-    **_fields(
-        "reporting.DemographicFact",
-        AGG,
-        "id",
-        "snapshot_date",
-        "month",
-        "team",
-        "gender",
-        "age_band",
-        "ethnicity_group",
-        "referrals",
-        "people",
-        "veterans",
-        "with_vulnerability",
-    ),
-    **_fields(
-        "reporting.VulnerabilityFact",
-        AGG,
-        "id",
-        "snapshot_date",
-        "month",
-        "team",
-        "vulnerability",
-        "referrals",
-    ),
-    **_fields(
-        "reporting.RequirementFact",
-        AGG,
-        "id",
-        "snapshot_date",
-        "month",
-        "team",
-        "requirement_type",
-        "status",
-        "requirements",
-        "appointments",
-        "attended",
-        "missed",
-        "warnings",
-        "breaches",
-        "completed",
-    ),
-    **_fields(
-        "reporting.OutcomeFact",
-        AGG,
-        "id",
-        "snapshot_date",
-        "month",
-        "team",
-        "measure",
-        "category",
-        "count",
-    ),
-    **_fields(
-        "reporting.AnonymisationLog",
-        OPS,
-        "id",
-        "person_id",
-        "referrals",
-        "last_closed_at",
-        "anonymised_at",
-        "rule",
-    ),
-    **_fields(
-        "reporting.CohortReferralFact",
-        AGG,
-        "id",
-        "snapshot_date",
-        "month",
-        "team",
-        "source",
-        "is_woman",
-        "is_young_adult",
-        "is_veteran",
-        "site",
-        "referrals",
-        "screened",
-        "screened_within_target",
-        "assessed",
-        "assessed_within_target",
-        "recommended",
-        "orders_made",
-        "orders_completed",
-        "followed_up_12m",
-        "rearrested_12m",
-    ),
-    **_fields(
-        "reporting.CohortBreakdownFact",
-        AGG,
-        "id",
-        "snapshot_date",
-        "month",
-        "team",
-        "source",
-        "cohort",
-        "measure",
-        "category",
-        "count",
-    ),
-    # notifications ---------------------------------------------------------------------
-    **_fields(
-        "notifications.Reminder",
-        OPS,
-        "id",
-        "kind",
-        "subject_type",
-        "subject_id",
-        "due_on",
-        "recipient",
-        "link",
-        "created_at",
-        "read_at",
-        "email_state",
-        "by_digest",
-        "attempts",
-        "next_attempt_at",
-        "claimed_at",
-        "sent_at",
-    ),
-    # Titles are written without personal data, but are shown and emailed: treat as text.
-    **_fields("notifications.Reminder", TEXT, "title", "last_error"),
-    **_fields(
-        "notifications.NotificationPreference",
-        OPS,
-        "id",
-        "user",
-        "daily_digest",
-        "email_enabled",
-        "dashboard_updates",
-    ),
+    **classify("accounts.AuditEvent", STAFF, "username", "ip_address"),
 }
+
+# Every app's FIELDS, gathered by autodiscover() at start-up.
+FIELD_CLASSES: dict[str, DataClass] = {}
+
+
+def autodiscover() -> None:
+    """Gather FIELDS from the classification module of every app in PROJECT_APPS into
+    FIELD_CLASSES. An app declares only its own fields: an entry for another app's raises
+    ImproperlyConfigured naming it. Safe to call again (it starts afresh)."""
+    gathered: dict[str, DataClass] = {}
+    for label in PROJECT_APPS:
+        config = apps.get_app_config(label)
+        if not module_has_submodule(config.module, "classification"):
+            continue
+        module = import_module(f"{config.name}.classification")
+        for key, cls in module.FIELDS.items():
+            if not key.startswith(f"{label}."):
+                raise ImproperlyConfigured(
+                    f"{module.__name__} classifies {key}: each app classifies its own fields"
+                )
+            gathered[key] = cls
+    FIELD_CLASSES.clear()
+    FIELD_CLASSES.update(gathered)
+
 
 # Classes whose values never leave the team's own screens.
 _NEVER_FOR_COMMISSIONERS = frozenset(DataClass) - {DataClass.AGGREGATE_SAFE}
@@ -910,8 +200,8 @@ def classification_of(model, field_name: str) -> DataClass:
         return FIELD_CLASSES[field_key(model, field_name)]
     except KeyError:
         raise UnclassifiedFieldError(
-            f"{field_key(model, field_name)} has no data classification: add it to "
-            "accounts.classification.FIELD_CLASSES"
+            f"{field_key(model, field_name)} has no data classification: add it to FIELDS "
+            f"in {model._meta.app_config.name}/classification.py"
         ) from None
 
 

@@ -1,6 +1,5 @@
 import base64
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -16,7 +15,13 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .audit import audit_page, audit_record, audit_search, viewers_of_person
+from .audit import (
+    audit_page,
+    audit_record,
+    audit_search,
+    person_id_by_nhs_number,
+    viewers_of_person,
+)
 from .enums import AuditAction, Role
 from .forms import (
     AuditNhsNumberForm,
@@ -151,12 +156,7 @@ def audit_search_view(request):
 def _audit_by_nhs_number(request):
     nhs_form = AuditNhsNumberForm(request.POST)
     if nhs_form.is_valid():
-        person_model = apps.get_model("referrals", "Person")
-        person_id = (
-            person_model.objects.filter(nhs_number=nhs_form.cleaned_data["nhs_number"])
-            .values_list("pk", flat=True)
-            .first()
-        )
+        person_id = person_id_by_nhs_number(nhs_form.cleaned_data["nhs_number"])
         if person_id is not None:
             return redirect("accounts:audit_person", person_id=person_id)
         nhs_form.add_error("nhs_number", "No person with this NHS number is recorded")

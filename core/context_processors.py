@@ -1,52 +1,10 @@
-from functools import cache
-
 from django.conf import settings
-from django.urls import get_script_prefix, reverse
-
-from accounts.enums import Role
-
-# (label, url name, roles that see it). Order is the order on screen.
-NAVIGATION = [
-    ("My work", "referrals:my_work", {Role.PRACTITIONER, Role.TEAM_LEAD}),
-    ("Referrals", "referrals:referral_list", {Role.PRACTITIONER, Role.TEAM_LEAD}),
-    ("New referral", "referrals:intake", {Role.PRACTITIONER, Role.TEAM_LEAD}),
-    (
-        "Caseload",
-        "treatment_requirements:caseload",
-        {Role.PROBATION_OFFICER, Role.PROVIDER_CLINICIAN},
-    ),
-    ("Dashboards", "reporting:dashboard", {Role.COMMISSIONER, Role.TEAM_LEAD}),
-    ("Audit trail", "accounts:audit_search", {Role.ADMINISTRATOR}),
-    ("Users and teams", "accounts:admin_user_list", {Role.ADMINISTRATOR}),
-]
 
 
 def service(request):
+    """The service's name and desk, on every page (the role's navigation is
+    accounts.context_processors.navigation: roles belong to accounts)."""
     return {
         "service_name": settings.LD_SERVICE_NAME,
         "service_desk_email": settings.LD_SERVICE_DESK_EMAIL,
-        "navigation": _navigation(request),
     }
-
-
-@cache
-def _role_links(role, script_prefix) -> tuple[tuple[str, str], ...]:
-    """(label, url) of the items a role sees: reversed once per role, not on every page."""
-    return tuple(
-        (label, reverse(url_name)) for label, url_name, roles in NAVIGATION if role in roles
-    )
-
-
-def _navigation(request):
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return []
-    items = [
-        {"label": label, "url": url, "active": False}
-        for label, url in _role_links(user.role, get_script_prefix())
-    ]
-    # Only the closest match is current: /referrals/new/ is "New referral", not "Referrals" too.
-    matches = [i for i in items if request.path.startswith(i["url"]) and i["url"] != "/"]
-    if matches:
-        max(matches, key=lambda i: len(i["url"]))["active"] = True
-    return items

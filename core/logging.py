@@ -5,11 +5,15 @@ message, and the value after any field name the data classification registry mar
 personal (``family_name='Smith'``, ``"nhs_number": "..."``, ``reason: ...``), so a new
 classified field is scrubbed without touching this module. Free-text names with no field
 name beside them cannot be recognised: code must not log them (see CONVENTIONS.md).
+
+The registry lives in accounts, to the right of core: accounts registers it at start-up
+with `register_scrubbed_field_names` (accounts/apps.py).
 """
 
 import functools
 import logging
 import re
+from collections.abc import Callable, Iterable
 
 from django.apps import apps
 
@@ -25,11 +29,24 @@ _PATTERNS = [
 ]
 
 
+# Callables returning field names whose values are personal (accounts' classification).
+_FIELD_NAME_SOURCES: list[Callable[[], Iterable[str]]] = []
+
+
+def register_scrubbed_field_names(source: Callable[[], Iterable[str]]) -> None:
+    """Scrub the value logged after any name source() returns; it is called once the apps
+    are ready, on the first scrub."""
+    if source not in _FIELD_NAME_SOURCES:
+        _FIELD_NAME_SOURCES.append(source)
+    _field_value_pattern.cache_clear()
+
+
 @functools.cache
 def _field_value_pattern():
-    from accounts.classification import scrubbed_field_names
-
-    names = "|".join(sorted(map(re.escape, scrubbed_field_names()), key=len, reverse=True))
+    field_names = {name for source in _FIELD_NAME_SOURCES for name in source()}
+    if not field_names:
+        return None
+    names = "|".join(sorted(map(re.escape, field_names), key=len, reverse=True))
     return re.compile(
         rf"""\b(?P<key>{names})(?P<sep>['"]?\)?\s*[:=]\s*\(?)"""
         r"""(?P<value>'[^']*'|"[^"]*"|[^\s,;)}\]]+)"""
@@ -43,8 +60,9 @@ def _redact_value(match):
 
 
 def scrub(text: str) -> str:
-    if apps.ready:  # the registry needs the models; before start-up only shapes apply
-        text = _field_value_pattern().sub(_redact_value, text)
+    # The registry needs the models; before start-up only shapes apply.
+    if apps.ready and (field_value := _field_value_pattern()):
+        text = field_value.sub(_redact_value, text)
     for pattern in _PATTERNS:
         text = pattern.sub(REDACTED, text)
     return text

@@ -6,6 +6,11 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Reminders and notifications"
 
     def ready(self):
+        from referrals.subject_access import register_records_about_people
+
+        from .subject_access import reminders_about
+
+        register_records_about_people(reminders_about)
         if apps.is_installed("treatment_requirements"):
             from . import rules_tr  # noqa: F401 - registers the order reminder rules
         if apps.is_installed("risks"):

@@ -6,10 +6,13 @@ class ReferralsConfig(AppConfig):
     verbose_name = "People and referrals"
 
     def ready(self):
+        from accounts.audit import register_person_finder
         from accounts.policy import Action, Kind
 
         from . import scopes  # noqa: F401 - registers the access policy's scope filters
-        from .selectors import register_person_record_page
+        from .selectors import person_id_by_nhs_number, register_person_record_page
+
+        register_person_finder(person_id_by_nhs_number)
 
         register_person_record_page(
             "Subject access export",

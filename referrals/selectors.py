@@ -235,6 +235,13 @@ def person_visible_to(user, person: Person) -> bool:
     return scoped(user, Action.VIEW, Kind.PERSON, Person.objects.filter(pk=person.pk)).exists()
 
 
+def person_id_by_nhs_number(nhs_number: str) -> int | None:
+    """The id of the person recorded with this NHS number, or None. Not scoped: it serves
+    the audit trail's search by NHS number (accounts.audit.register_person_finder), whose
+    view the policy already limits to those who may search the whole trail."""
+    return Person.objects.filter(nhs_number=nhs_number).values_list("pk", flat=True).first()
+
+
 # Lists ------------------------------------------------------------------------------
 
 

@@ -17,6 +17,10 @@ where condition() is a Q over the model's rows. The export leaves those rows out
 so under "withheld" (the section's title, how many rows, why); retention still reaches them.
 A model may say how its section is to be read with a `subject_access_note` attribute
 (documents: the files themselves are sent separately), shown with the section.
+
+Rows that point at a person's records by type and id rather than by foreign key (a
+reminder's subject) are added by their app: `register_records_about_people(rows_about)`,
+where rows_about(person_ids) returns a queryset of them (notifications: reminders).
 """
 
 import datetime
@@ -44,11 +48,20 @@ _MAX_DEPTH = 5
 _EXPORTED = tuple(cls for cls in DataClass if cls != DataClass.SECRET)
 # model -> (condition over its rows, explanation shown in the export)
 _WITHHELD: dict[type[models.Model], tuple[Callable[[], Q], str]] = {}
+# rows_about(person_ids) -> queryset, for rows no foreign key links to the person
+_RECORDS_ABOUT_PEOPLE: list[Callable[..., models.QuerySet]] = []
 
 
 def register_withheld_from_export(model, condition: Callable[[], Q], explanation: str):
     """Leave `model` rows matching condition() out of the subject access export."""
     _WITHHELD[model] = (condition, explanation)
+
+
+def register_records_about_people(rows_about: Callable[..., models.QuerySet]) -> None:
+    """Add rows_about(person_ids), a queryset of rows about the people's records that no
+    foreign key links to them, to what is held about a person (after the linked models)."""
+    if rows_about not in _RECORDS_ABOUT_PEOPLE:
+        _RECORDS_ABOUT_PEOPLE.append(rows_about)
 
 
 @cache
@@ -111,29 +124,14 @@ def person_rows(model, lookups, person_ids):
     return models.QuerySet(model=model).filter(condition)
 
 
-def reminders_about(person_ids):
-    """Staff reminders (notifications.Reminder) about any of the people's records."""
-    try:
-        reminder = apps.get_model("notifications", "Reminder")
-    except LookupError:
-        return None
-    condition = Q()
-    for model, lookups in person_linked_models():
-        condition |= Q(
-            subject_type=model._meta.label_lower,
-            subject_id__in=person_rows(model, lookups, person_ids).values("pk"),
-        )
-    return models.QuerySet(model=reminder).filter(condition)
-
-
 def person_record_querysets(person_ids):
     """(model, queryset) for every kind of record held about the people in `person_ids`:
-    the linked models' rows, then the reminders about them."""
+    the linked models' rows, then the registered rows about them (reminders)."""
     for model, lookups in person_linked_models():
         yield model, person_rows(model, lookups, person_ids)
-    reminders = reminders_about(person_ids)
-    if reminders is not None:
-        yield reminders.model, reminders
+    for rows_about in _RECORDS_ABOUT_PEOPLE:
+        rows = rows_about(person_ids)
+        yield rows.model, rows
 
 
 def _value(obj, field, staff_model):

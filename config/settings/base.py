@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.service",
+                "accounts.context_processors.navigation",
                 "notifications.context_processors.inbox",
                 "accounts.context_processors.session_timeout",
             ],

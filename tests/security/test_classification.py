@@ -1,12 +1,14 @@
 """Every field of every model in the project's own apps has a data classification.
 
-When this fails, add the listed fields to accounts.classification.FIELD_CLASSES with the
-class that fits (the module docstring explains each class). Do not pick OPERATIONAL or
-AGGREGATE_SAFE for anything that could identify a person or describe their health or
-offending: those two classes may reach commissioners' figures.
+When this fails, add the listed fields to FIELDS in their app's classification.py (beside
+its models.py) with the class that fits (accounts/classification.py's docstring explains
+each class). Do not pick OPERATIONAL or AGGREGATE_SAFE for anything that could identify a
+person or describe their health or offending: those two classes may reach commissioners'
+figures.
 """
 
 import datetime
+import importlib
 
 import pytest
 from django.apps import apps
@@ -18,6 +20,7 @@ from accounts.classification import (
     PROJECT_APPS,
     DataClass,
     anonymise_values,
+    autodiscover,
     classification_of,
     fields_of_class,
     is_safe_for_commissioners,
@@ -49,8 +52,8 @@ def test_every_model_field_has_a_classification(app_label):
     missing = unclassified_fields([app_label])
 
     assert not missing, (
-        f"{len(missing)} model field(s) have no data classification. Add each to "
-        "accounts.classification.FIELD_CLASSES:\n  " + "\n  ".join(missing)
+        f"{len(missing)} model field(s) have no data classification. Add each to FIELDS in "
+        f"{app_label}/classification.py:\n  " + "\n  ".join(missing)
     )
 
 
@@ -59,6 +62,30 @@ def test_classification_registry_names_only_existing_fields(app_label):
     stale = [key for key in stale_entries() if key.startswith(f"{app_label}.")]
 
     assert not stale, "Registry entries for fields that no longer exist:\n  " + "\n  ".join(stale)
+
+
+def test_each_app_classifies_its_fields_beside_its_models():
+    for label in PROJECT_APPS:
+        config = apps.get_app_config(label)
+        declared = {key for key in FIELD_CLASSES if key.startswith(f"{label}.")}
+        if not list(config.get_models()):
+            assert not declared, label
+            continue
+        module = importlib.import_module(f"{config.name}.classification")
+
+        assert set(module.FIELDS) == declared, label
+
+
+def test_an_app_may_not_classify_another_apps_fields(monkeypatch):
+    from referrals import classification as referrals_classification
+
+    monkeypatch.setitem(
+        referrals_classification.FIELDS, "risks.RiskFlag.note", DataClass.OPERATIONAL
+    )
+
+    with pytest.raises(ImproperlyConfigured, match="referrals.classification classifies risks"):
+        autodiscover()
+    assert FIELD_CLASSES["risks.RiskFlag.note"] == DataClass.FREE_TEXT
 
 
 @pytest.mark.parametrize("app_label", APPS)
