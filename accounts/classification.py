@@ -527,7 +527,7 @@ FIELD_CLASSES: dict[str, DataClass] = {
     **_fields("treatment_requirements.Failure", AGG, "failure_date", "action", "action_on"),
     "treatment_requirements.Failure.description": TEXT,
     **_fields(
-        "treatment_requirements.Warning",
+        "treatment_requirements.FormalWarning",
         OPS,
         "id",
         "created_at",
@@ -536,8 +536,8 @@ FIELD_CLASSES: dict[str, DataClass] = {
         "failure",
         "given_by",
     ),
-    "treatment_requirements.Warning.given_on": AGG,
-    "treatment_requirements.Warning.letter_text": TEXT,
+    "treatment_requirements.FormalWarning.given_on": AGG,
+    "treatment_requirements.FormalWarning.letter_text": TEXT,
     **_fields(
         "treatment_requirements.BreachReferral",
         OPS,
