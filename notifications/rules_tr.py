@@ -19,10 +19,10 @@ from treatment_requirements.enums import OrderStatus, RequirementKind
 from treatment_requirements.models import (
     Appointment,
     Failure,
+    FormalWarning,
     Order,
     OrderAllocation,
     ReviewHearing,
-    Warning,
 )
 from treatment_requirements.working_days import add_working_days
 
@@ -216,7 +216,7 @@ def warning_expiring() -> list[ReminderSpec]:
     # last day is today..today+7 are those given in one range of dates.
     given_from = warning_window_start(today)
     given_before = warning_window_start(today + timedelta(days=WARNING_NOTICE_DAYS + 1))
-    rows = Warning.objects.filter(
+    rows = FormalWarning.objects.filter(
         given_on__gte=given_from, given_on__lt=given_before, order__status=OrderStatus.ACTIVE
     ).values_list("pk", "order_id", "given_on", "order__responsible_officer_id")
     specs = []
@@ -230,7 +230,7 @@ def warning_expiring() -> list[ReminderSpec]:
                 officer_id,
                 f"The warning given on {given_on:%d/%m/%Y} on order CO{order_id:06d} counts "
                 f"for failures up to and including {last_day:%d/%m/%Y}",
-                subject=("warning", pk),
+                subject=("formalwarning", pk),
             )
         )
     return specs

@@ -333,9 +333,9 @@ def _order_facts(day: date, cutoff: datetime) -> int:
     from treatment_requirements.models import (
         Appointment,
         BreachReferral,
+        FormalWarning,
         Order,
         OrderRequirement,
-        Warning,
     )
 
     orders = Order.objects.filter(made_on__lte=day, referral__received_at__lt=cutoff)
@@ -389,7 +389,7 @@ def _order_facts(day: date, cutoff: datetime) -> int:
         )
         + _breakdown(
             day,
-            Warning.objects.filter(order__in=orders, given_on__lte=day),
+            FormalWarning.objects.filter(order__in=orders, given_on__lte=day),
             on_order,
             "warning",
             Value(""),

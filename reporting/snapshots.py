@@ -308,8 +308,8 @@ def build_requirement_facts(day: date, cutoff: datetime) -> int:
     from treatment_requirements.models import (
         Appointment,
         BreachReferral,
+        FormalWarning,
         OrderRequirement,
-        Warning,
     )
 
     appointments = Appointment.objects.filter(requirement=OuterRef("pk"), starts_at__lt=cutoff)
@@ -341,7 +341,7 @@ def build_requirement_facts(day: date, cutoff: datetime) -> int:
                 "requirement",
             ),
             a_warnings=_count_of(
-                Warning.objects.filter(order=OuterRef("order_id"), given_on__lte=day), "order"
+                FormalWarning.objects.filter(order=OuterRef("order_id"), given_on__lte=day), "order"
             ),
             a_breaches=_count_of(
                 BreachReferral.objects.filter(order=OuterRef("order_id"), referred_on__lte=day),
@@ -401,7 +401,7 @@ def build_outcome_facts(day: date, cutoff: datetime) -> int:
     from assessments.enums import OnwardOutcome
     from assessments.models import OnwardReferral
     from treatment_requirements.enums import BreachOutcome
-    from treatment_requirements.models import BreachReferral, Order, ReoffendingEvent, Warning
+    from treatment_requirements.models import BreachReferral, FormalWarning, Order, ReoffendingEvent
 
     onward = OnwardReferral.objects.filter(referred_on__lte=day)
     orders = Order.objects.filter(made_on__lte=day)
@@ -431,7 +431,7 @@ def build_outcome_facts(day: date, cutoff: datetime) -> int:
     )
     rows += _outcome_rows(
         day,
-        Warning.objects.filter(given_on__lte=day),
+        FormalWarning.objects.filter(given_on__lte=day),
         measure="warnings",
         category=Value(""),
         **on_order,

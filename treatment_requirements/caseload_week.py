@@ -1,6 +1,6 @@
 """Reads for the caseload's week view, "due this week" and "New to me".
 
-Same scope as the caseload (selectors._caseload_orders: the policy's caseload or provider
+Same scope as the caseload (selectors.caseload_orders_of: the policy's caseload or provider
 scope, narrowed to the officer's own orders by "My cases"). Weeks run Monday to Sunday in
 local time (Europe/London), so a week across a clock change is 167 or 169 hours long.
 """
@@ -30,9 +30,9 @@ from .selectors import (
     CASELOAD_PAGE_SIZE,
     ORDER_SORTS,
     CaseloadList,
-    _caseload_orders,
-    _with_markers,
+    caseload_orders_of,
     may_enforce,
+    with_person_markers,
 )
 from .working_days import is_bank_holiday
 
@@ -77,10 +77,10 @@ def week_appointments(
     person (and person markers) and requirement, in one query."""
     start, end = week_bounds(monday)
     appointments = Appointment.objects.filter(
-        order__in=_caseload_orders(user, mine=mine), starts_at__gte=start, starts_at__lt=end
+        order__in=caseload_orders_of(user, mine=mine), starts_at__gte=start, starts_at__lt=end
     ).select_related("order", "order__person", "requirement")
     return keyset_page(
-        _with_markers(appointments), WEEK_ORDER, page_size=WEEK_PAGE_SIZE, after=after
+        with_person_markers(appointments), WEEK_ORDER, page_size=WEEK_PAGE_SIZE, after=after
     )
 
 
@@ -99,7 +99,7 @@ def end_measures_due(*, user, mine: bool, monday: datetime.date):
     sunday = monday + datetime.timedelta(days=6)
     end_measure = OutcomeMeasure.objects.filter(order=OuterRef("pk"), stage=MeasureStage.END)
     return (
-        _caseload_orders(user, mine=mine)
+        caseload_orders_of(user, mine=mine)
         .filter(end_date__gte=monday, end_date__lte=sunday)
         .filter(~Exists(end_measure))
         .select_related("person")
@@ -221,12 +221,12 @@ def week_due_names(user, window: DueWindow) -> list[str]:
 
 def _week_due_querysets(*, user, mine: bool, window: DueWindow) -> dict[str, QuerySet]:
     """The rows each measure counts and lists, unordered (see due_this_week)."""
-    orders = _caseload_orders(user, mine=mine)
+    orders = caseload_orders_of(user, mine=mine)
     monday, sunday = window.monday, window.sunday
     start, end = week_bounds(monday)
     failures = Failure.objects.filter(order__in=orders, action="", deadline__lte=sunday)
     # Ended orders too: the follow-up runs 12 months from the referral, often past the end.
-    checks = _caseload_orders(user, mine=mine, active_only=False).filter(
+    checks = caseload_orders_of(user, mine=mine, active_only=False).filter(
         referral__reoffending_checked_on__isnull=True,
         referral__reoffending_check_due_on__lte=sunday,
     )
@@ -285,7 +285,7 @@ def week_due_page(
     window = due_window(today, week)
     queryset = _week_due_querysets(user=user, mine=mine, window=window)[name]
     return keyset_page(
-        _with_markers(queryset),
+        with_person_markers(queryset),
         WEEK_DUE_LISTS[name].order,
         page_size=CASELOAD_PAGE_SIZE,
         after=after,
@@ -316,7 +316,7 @@ def _new_to_me(user, since: datetime.datetime):
         order__responsible_officer=user,
         order__status=OrderStatus.ACTIVE,
     ).select_related("order", "order__person", "allocated_by")
-    return _with_markers(allocations)
+    return with_person_markers(allocations)
 
 
 def new_to_me_first(*, user, since: datetime.datetime) -> CaseloadList:

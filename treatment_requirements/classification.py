@@ -154,7 +154,7 @@ FIELDS = {
     **classify("treatment_requirements.Failure", AGG, "failure_date", "action", "action_on"),
     "treatment_requirements.Failure.description": TEXT,
     **classify(
-        "treatment_requirements.Warning",
+        "treatment_requirements.FormalWarning",
         OPS,
         "id",
         "created_at",
@@ -163,8 +163,8 @@ FIELDS = {
         "failure",
         "given_by",
     ),
-    "treatment_requirements.Warning.given_on": AGG,
-    "treatment_requirements.Warning.letter_text": TEXT,
+    "treatment_requirements.FormalWarning.given_on": AGG,
+    "treatment_requirements.FormalWarning.letter_text": TEXT,
     **classify(
         "treatment_requirements.BreachReferral",
         OPS,

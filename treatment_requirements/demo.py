@@ -37,13 +37,13 @@ from .models import (
     CourtOutcome,
     CriterionConfirmation,
     Failure,
+    FormalWarning,
     Order,
     OrderAllocation,
     OrderEvent,
     OrderRequirement,
     ProposedRequirement,
     Recommendation,
-    Warning,
 )
 
 SHARE_RECOMMENDED = 0.6
@@ -77,7 +77,7 @@ TABLES = [
     OrderAllocation,
     Appointment,
     Failure,
-    Warning,
+    FormalWarning,
     BreachReferral,
     OrderEvent,
 ]
@@ -502,7 +502,7 @@ def _follow_up(rng, orders, first_requirement, today) -> dict:
     ]
     return {
         "appointments": appointments,
-        "warnings": insert_rows(Warning, WARNING_FIELDS, warnings),
+        "warnings": insert_rows(FormalWarning, WARNING_FIELDS, warnings),
         "breaches": insert_rows(BreachReferral, BREACH_FIELDS, breaches),
     }
 

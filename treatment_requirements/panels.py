@@ -213,24 +213,26 @@ def _order_events(person: Person, user) -> list[dict]:
                 )
             )
     events += _reallocation_events(visible, urls)
+    events += _enforcement_events(visible, urls)
+    return events
+
+
+def _enforcement_events(visible_orders, urls: dict) -> list[dict]:
+    """Warnings given, breach referrals and their outcomes, in the order of the failures."""
     failures = (
-        Failure.objects.filter(order__in=visible)
+        Failure.objects.filter(order__in=visible_orders)
         .exclude(action="")
         .select_related("warning", "breach")
         .order_by("failure_date", "id")
     )
+    events = []
     for failure in failures:
         url = urls.get(failure.order_id, "")
+        why = f"For the failure to comply on {failure.failure_date:%d/%m/%Y}"
         warning = getattr(failure, "warning", None)
         if warning is not None:
             events.append(
-                _event(
-                    warning.created_at,
-                    "Formal warning given",
-                    f"For the failure to comply on {failure.failure_date:%d/%m/%Y}",
-                    url,
-                    day=warning.given_on,
-                )
+                _event(warning.created_at, "Formal warning given", why, url, day=warning.given_on)
             )
         breach = getattr(failure, "breach", None)
         if breach is not None:
@@ -238,7 +240,7 @@ def _order_events(person: Person, user) -> list[dict]:
                 _event(
                     breach.created_at,
                     "Referred for breach proceedings",
-                    f"For the failure to comply on {failure.failure_date:%d/%m/%Y}",
+                    why,
                     url,
                     day=breach.referred_on,
                 )

@@ -256,7 +256,9 @@ def checklist(recommendation: Recommendation, *, suggest: bool = False) -> list[
 # Caseload --------------------------------------------------------------------------------
 
 
-def _caseload_orders(user, *, mine: bool = False, active_only: bool = True) -> QuerySet:
+def caseload_orders_of(user, *, mine: bool = False, active_only: bool = True) -> QuerySet:
+    """The orders on the user's caseload (policy scope), active ones unless `active_only`
+    is False, only the user's own cases when `mine`."""
     orders = orders_visible(user)
     if active_only:
         orders = orders.filter(status=OrderStatus.ACTIVE)
@@ -312,7 +314,7 @@ DEFAULT_ORDER_SORT = "ending"
 def _due_querysets(user, *, mine: bool, today: datetime.date) -> dict[str, QuerySet]:
     """The caseload's due lists (CASELOAD_LISTS), unordered: each is read in its spec's
     order, by caseload() for its first rows and by caseload_page() page by page."""
-    orders = _caseload_orders(user, mine=mine)
+    orders = caseload_orders_of(user, mine=mine)
     now = timezone.now()
     start_of_day = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     end_of_day = start_of_day + datetime.timedelta(days=1)
@@ -342,7 +344,7 @@ def _due_querysets(user, *, mine: bool, today: datetime.date) -> dict[str, Query
         .filter(~Q(Exists(future_reviews)), end_date__gte=today)
         .select_related("order", "order__person"),
         # Ended orders too: the follow-up runs 12 months from the referral, often past the end.
-        "reoffending_due": _caseload_orders(user, mine=mine, active_only=False)
+        "reoffending_due": caseload_orders_of(user, mine=mine, active_only=False)
         .filter(
             referral__reoffending_checked_on__isnull=True,
             referral__reoffending_check_due_on__lte=today,
@@ -376,7 +378,7 @@ def caseload(*, user, mine: bool = False, today: datetime.date | None = None) ->
         else CaseloadList([], more=False)
         for name, queryset in _due_querysets(user, mine=mine, today=today).items()
     }
-    orders = _caseload_orders(user, mine=mine)
+    orders = caseload_orders_of(user, mine=mine)
     return {
         **lists,
         "orders": caseload_orders_page(user=user, mine=mine),
@@ -434,7 +436,7 @@ def caseload_orders_page(
     The search looks within the same cases (the policy's CASELOAD or PROVIDER scope).
     """
     filters = filters or {}
-    orders = _caseload_orders(user, mine=mine, active_only=False).filter(
+    orders = caseload_orders_of(user, mine=mine, active_only=False).filter(
         status=filters.get("status") or OrderStatus.ACTIVE
     )
     if filters.get("kind"):
@@ -461,16 +463,15 @@ def caseload_officers(user) -> QuerySet:
     )
 
 
-def _with_markers(queryset: QuerySet) -> QuerySet:
+def with_person_markers(queryset: QuerySet) -> QuerySet:
     """Rows carry the person markers (e.g. a self-harm risk) in the same query."""
     has_person = any(field.name == "person" for field in queryset.model._meta.fields)
     return annotate_person_markers(queryset, "person" if has_person else "order__person")
 
 
 def _keyset(queryset, order: KeysetOrder, *, after, before) -> KeysetPage:
-    return keyset_page(
-        _with_markers(queryset), order, page_size=CASELOAD_PAGE_SIZE, after=after, before=before
-    )
+    rows = with_person_markers(queryset)
+    return keyset_page(rows, order, page_size=CASELOAD_PAGE_SIZE, after=after, before=before)
 
 
 class CaseloadList(list):
@@ -486,7 +487,7 @@ def _bounded(queryset: QuerySet) -> CaseloadList:
 
     Rows carry the person markers (e.g. a self-harm risk) in the same query."""
     limit = CASELOAD_LIST_LIMIT
-    rows = list(_with_markers(queryset)[: limit + 1])
+    rows = list(with_person_markers(queryset)[: limit + 1])
     return CaseloadList(rows[:limit], more=len(rows) > limit)
 
 

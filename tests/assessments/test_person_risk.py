@@ -19,12 +19,12 @@ from tests.factories import PersonFactory, ReferralFactory, TeamFactory, UserFac
 from tests.treatment_requirements.factories import (
     AppointmentFactory,
     FailureFactory,
+    FormalWarningFactory,
     OrderFactory,
     OrderRequirementFactory,
     ProbationOfficerFactory,
     ProbationTeamFactory,
     ProviderTeamFactory,
-    WarningFactory,
     ready_recommendation,
 )
 from treatment_requirements.models import ReviewHearing
@@ -159,7 +159,7 @@ def test_banner_on_probation_order_pages_without_consent_to_share(client, world,
     assert not order.referral.consents.filter(kind="to_share", given=True).exists()
     appointment = AppointmentFactory(order=order)
     failure = FailureFactory(order=order)
-    warning = WarningFactory(failure__order=order)
+    warning = FormalWarningFactory(failure__order=order)
     client.force_login(officer)
     urls = [
         order.get_absolute_url(),
@@ -585,7 +585,7 @@ def test_person_risk_alert_is_for_every_role_that_may_see_people(
 
 def test_banner_is_not_printed_on_the_warning_letter(client, world, officer):
     order = world["orders"]["at_risk"]
-    warning = WarningFactory(failure__order=order, letter_text="Formal warning.")
+    warning = FormalWarningFactory(failure__order=order, letter_text="Formal warning.")
     client.force_login(officer)
 
     html = _page(

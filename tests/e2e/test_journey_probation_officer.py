@@ -20,7 +20,7 @@ from tests.treatment_requirements.factories import (
     ready_recommendation,
 )
 from treatment_requirements.enums import RequirementKind
-from treatment_requirements.models import BreachReferral, Warning
+from treatment_requirements.models import BreachReferral, FormalWarning
 
 from .journey_helpers import day, journey_checkpoint  # noqa: F401 - a fixture
 
@@ -99,7 +99,7 @@ def test_probation_officer_supervises_an_order_to_completion(
     expect(page.get_by_text("Warning recorded.")).to_be_visible()
     expect(page.locator("#letter-text")).to_contain_text("liable to be brought back")
     checkpoint("06-warning-letter")
-    assert Warning.objects.filter(order=order).count() == 1
+    assert FormalWarning.objects.filter(order=order).count() == 1
     page.get_by_role("link", name="Back to the order").click()
 
     # Another within 12 months of the warning: breach is the only option.

@@ -18,7 +18,7 @@ from tests.treatment_requirements.factories import (
     ProbationTeamFactory,
     ProviderTeamFactory,
 )
-from treatment_requirements.models import BreachReferral, Order, Warning
+from treatment_requirements.models import BreachReferral, FormalWarning, Order
 
 from .axe import assert_no_serious_violations
 
@@ -185,7 +185,7 @@ def test_order_journey_from_signed_assessment_to_termination(
     expect(letter).to_contain_text("unacceptable")
     expect(letter).to_contain_text("liable to be brought back before the court")
     screenshot("11-warning-letter")
-    assert Warning.objects.count() == 1
+    assert FormalWarning.objects.count() == 1
     page.get_by_role("link", name="Back to the order").click()
 
     # Third: unacceptable absence within 12 months of the warning: breach is the only option.

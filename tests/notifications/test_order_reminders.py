@@ -12,7 +12,7 @@ from notifications.enums import ReminderKind
 from notifications.models import Reminder
 from tests.factories import ReferralFactory, UserFactory
 from treatment_requirements.enums import AppointmentOutcome
-from treatment_requirements.models import Appointment, Failure, ReviewHearing, Warning
+from treatment_requirements.models import Appointment, Failure, FormalWarning, ReviewHearing
 
 from .order_records import make_order
 
@@ -165,7 +165,7 @@ def _warning(order, given_on):
     failure = _failure(order, given_on + datetime.timedelta(days=10))
     failure.failure_date, failure.action, failure.action_on = given_on, "warning", given_on
     failure.save()
-    return Warning.objects.create(
+    return FormalWarning.objects.create(
         order=order,
         failure=failure,
         given_on=given_on,

@@ -281,7 +281,7 @@ def build_pathway_data(known_data: KnownData) -> KnownData:
       re-arrested in January 2026.
     """
     from tests.assessments.factories import OnwardReferralFactory
-    from tests.treatment_requirements.factories import FailureFactory, WarningFactory
+    from tests.treatment_requirements.factories import FailureFactory, FormalWarningFactory
     from treatment_requirements.enums import OrderStatus, ReoffendingKind, RequirementKind
     from treatment_requirements.models import ReoffendingEvent
 
@@ -320,7 +320,7 @@ def build_pathway_data(known_data: KnownData) -> KnownData:
         action="warning",
         deadline=d(2026, 11, 2),
     )
-    WarningFactory(failure=failure, order=order13, given_on=d(2026, 10, 20))
+    FormalWarningFactory(failure=failure, order=order13, given_on=d(2026, 10, 20))
     _measure(order13, "PHQ-9", "start", 17, d(2026, 10, 2))
     _measure(order13, "PHQ-9", "end", 8, d(2026, 11, 19))
     _measure(order13, "GAD-7", "start", 10, d(2026, 10, 2))

@@ -12,7 +12,7 @@ from reporting.models import OutcomeFact, RequirementFact
 from reporting.snapshots import rebuild_day
 from tests.notifications.order_records import make_order
 from treatment_requirements.enums import AppointmentOutcome, RequirementKind, TerminationReason
-from treatment_requirements.models import Appointment, Failure, OrderRequirement, Warning
+from treatment_requirements.models import Appointment, Failure, FormalWarning, OrderRequirement
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2026, 5, 31)
@@ -66,7 +66,7 @@ def orders():
         action="warning",
         recorded_by=first.responsible_officer,
     )
-    Warning.objects.create(
+    FormalWarning.objects.create(
         order=first,
         failure=failure,
         given_on=datetime.date(2026, 4, 3),

@@ -94,10 +94,10 @@ def _seed_pathway(data, team_a):
         CourtFactory,
         CourtOutcomeFactory,
         FailureFactory,
+        FormalWarningFactory,
         OrderFactory,
         OrderRequirementFactory,
         RecommendationFactory,
-        WarningFactory,
         propose,
     )
     from treatment_requirements.enums import RecommendationStatus, RequirementKind
@@ -157,7 +157,7 @@ def _seed_pathway(data, team_a):
     )
     data.appointment = AppointmentFactory(order=data.order, requirement=data.requirement)
     data.failure = FailureFactory(order=data.order)
-    data.warning = WarningFactory(
+    data.warning = FormalWarningFactory(
         failure=FailureFactory(order=data.order, action="warning"), order=data.order
     )
     data.breach = BreachReferral.objects.create(

@@ -21,11 +21,11 @@ from treatment_requirements.models import (
     CourtOutcome,
     CriterionConfirmation,
     Failure,
+    FormalWarning,
     Order,
     OrderRequirement,
     ProposedRequirement,
     Recommendation,
-    Warning,
 )
 
 
@@ -172,9 +172,9 @@ class FailureFactory(factory.django.DjangoModelFactory):
     recorded_by = factory.SelfAttribute("order.responsible_officer")
 
 
-class WarningFactory(factory.django.DjangoModelFactory):
+class FormalWarningFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Warning
+        model = FormalWarning
 
     failure = factory.SubFactory(FailureFactory, action="warning")
     order = factory.SelfAttribute("failure.order")

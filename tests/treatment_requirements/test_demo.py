@@ -4,7 +4,7 @@ from django.utils.module_loading import import_string
 
 from treatment_requirements.enforcement import BREACH, required_action
 from treatment_requirements.enums import EnforcementAction
-from treatment_requirements.models import Failure, Order, Warning
+from treatment_requirements.models import Failure, FormalWarning, Order
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,8 @@ def test_demo_step_seeds_orders_that_follow_the_enforcement_rule():
     summary = seed_demo_step(referrals=120, seed=7, password=None)
     assert summary.startswith("Treatment requirements:")
     assert Order.objects.exists()
-    for warning in Warning.objects.select_related("failure"):
-        earlier = Warning.objects.filter(order=warning.order, given_on__lt=warning.given_on)
+    for warning in FormalWarning.objects.select_related("failure"):
+        earlier = FormalWarning.objects.filter(order=warning.order, given_on__lt=warning.given_on)
         dates = list(earlier.values_list("given_on", flat=True))
         assert required_action(warning.failure.failure_date, dates) != BREACH
         assert f"up to and including {warning.period_last_day:%d/%m/%Y})" in warning.letter_text
@@ -30,7 +30,9 @@ def test_demo_step_seeds_orders_that_follow_the_enforcement_rule():
     # seed has such failures: otherwise the check above could never meet the rule's edge.
     forced = 0
     for failure in Failure.objects.exclude(action="").order_by("failure_date", "pk"):
-        warned = Warning.objects.filter(order=failure.order_id, given_on__lte=failure.failure_date)
+        warned = FormalWarning.objects.filter(
+            order=failure.order_id, given_on__lte=failure.failure_date
+        )
         dates = list(warned.exclude(failure=failure).values_list("given_on", flat=True))
         if required_action(failure.failure_date, dates) == BREACH:
             forced += 1

@@ -269,12 +269,12 @@ def test_appointment_failed_to_comply_needs_a_description(order, officer):
 def test_appointment_record_outcome_locks_the_order_and_bumps_its_version(
     order, officer, outcome, failures
 ):
-    from treatment_requirements.services import appointments
+    from treatment_requirements.services import order_change
 
     appointment = AppointmentFactory(order=order, starts_at=_ago(1))
     version = order.version
 
-    with mock.patch.object(appointments, "_lock_order", wraps=appointments._lock_order) as lock:
+    with mock.patch.object(order_change, "lock_order", wraps=order_change.lock_order) as lock:
         services.appointment_record_outcome(
             appointment=appointment, outcome=outcome, expected_version=1, by=officer
         )

@@ -20,11 +20,11 @@ from treatment_requirements.services import order_reallocate
 
 from .factories import (
     FailureFactory,
+    FormalWarningFactory,
     OrderFactory,
     OrderRequirementFactory,
     ProbationOfficerFactory,
     RecommendationFactory,
-    WarningFactory,
     days,
     propose,
     ready_recommendation,
@@ -190,7 +190,7 @@ def test_timeline_shows_order_events_to_the_ld_team(practitioner, officer):
     referral = _team_referral(practitioner)
     signed_assessment(referral=referral)
     (order,) = _orders(referral, officer, 1)
-    warning = WarningFactory(failure__order=order)
+    warning = FormalWarningFactory(failure__order=order)
     failure = FailureFactory(order=order, action=EnforcementAction.BREACH)
     BreachReferral.objects.create(
         order=order,
@@ -243,7 +243,7 @@ def test_timeline_shows_nothing_to_another_team(practitioner, outsider, other_of
     referral = _team_referral(practitioner)
     signed_assessment(referral=referral)
     (order,) = _orders(referral, officer, 1)
-    WarningFactory(failure__order=order)
+    FormalWarningFactory(failure__order=order)
 
     assert treatment_events(referral.person, outsider) == []
     assert treatment_events(referral.person, other_officer) == []
@@ -257,7 +257,7 @@ def test_timeline_queries_do_not_grow_with_orders(
     signed_assessment(referral=referral)
     colleague = ProbationOfficerFactory(team=officer.team)
     for order in _orders(referral, officer, rows):
-        WarningFactory(failure__order=order)
+        FormalWarningFactory(failure__order=order)
         order_reallocate(
             order=order,
             officer=colleague,

@@ -23,20 +23,20 @@ from treatment_requirements.models import (
     BreachReferral,
     CourtOutcome,
     Failure,
+    FormalWarning,
     Order,
     OrderEvent,
-    Warning,
 )
 
 from .factories import (
     AppointmentFactory,
     CourtFactory,
     FailureFactory,
+    FormalWarningFactory,
     OrderFactory,
     OrderRequirementFactory,
     ProviderTeamFactory,
     RecommendationFactory,
-    WarningFactory,
     days,
     propose,
     ready_recommendation,
@@ -447,7 +447,7 @@ def test_enforcement_first_failure_warning_then_second_failure_must_be_breach(or
     with pytest.raises(ValidationError) as exc:
         services.failure_take_action(failure=failure2, action="warning", by=officer)
     assert "must refer for breach" in exc.value.message_dict["action"][0]
-    assert Warning.objects.count() == 1
+    assert FormalWarning.objects.count() == 1
     failure2.refresh_from_db()
     assert failure2.action == ""
 
@@ -462,7 +462,9 @@ def test_enforcement_first_failure_warning_then_second_failure_must_be_breach(or
 
 def test_enforcement_warning_on_another_order_is_ignored(order, officer):
     other_order = OrderFactory(responsible_officer=officer)
-    WarningFactory(failure__order=other_order, given_on=days(-10), failure__failure_date=days(-10))
+    FormalWarningFactory(
+        failure__order=other_order, given_on=days(-10), failure__failure_date=days(-10)
+    )
     failure = FailureFactory(order=order, failure_date=days(-1))
     assert services.allowed_actions(failure) == ["warning", "breach"]
 

@@ -10,16 +10,16 @@ from django.utils import timezone
 from tests.assessments.factories import ConsentFactory, InstrumentResponseFactory, signed_assessment
 from tests.factories import ReferralFactory
 from treatment_requirements import services
-from treatment_requirements.models import Appointment, Order, Recommendation, Warning
+from treatment_requirements.models import Appointment, FormalWarning, Order, Recommendation
 
 from .factories import (
     AppointmentFactory,
     CourtFactory,
     FailureFactory,
+    FormalWarningFactory,
     OrderFactory,
     OrderRequirementFactory,
     RecommendationFactory,
-    WarningFactory,
     days,
     propose,
     ready_recommendation,
@@ -284,7 +284,7 @@ def test_unacceptable_absence_leads_officer_to_the_enforcement_decision(client, 
     response = client.post(
         response.url, {"action": "warning", "action_on": days(0).strftime("%d/%m/%Y")}
     )
-    warning = Warning.objects.get()
+    warning = FormalWarning.objects.get()
     assert response.url == reverse(
         "treatment_requirements:warning_letter", args=[order.pk, warning.pk]
     )
@@ -293,7 +293,7 @@ def test_unacceptable_absence_leads_officer_to_the_enforcement_decision(client, 
 
 
 def test_enforcement_screen_offers_only_breach_and_refuses_posted_warning(client, order, officer):
-    WarningFactory(failure__order=order, failure__failure_date=days(-30), given_on=days(-30))
+    FormalWarningFactory(failure__order=order, failure__failure_date=days(-30), given_on=days(-30))
     failure = FailureFactory(order=order, failure_date=days(-1))
     client.force_login(officer)
     url = reverse("treatment_requirements:failure_action", args=[order.pk, failure.pk])
@@ -434,11 +434,11 @@ def test_order_detail_query_count_is_constant(client, order, officer):
         return len(ctx.captured_queries)
 
     AppointmentFactory(order=order, starts_at=_ago(3))
-    WarningFactory(failure__order=order)
+    FormalWarningFactory(failure__order=order)
     one = count()
     for n in (4, 5):
         AppointmentFactory(order=order, starts_at=_ago(n))
-        WarningFactory(failure__order=order)
+        FormalWarningFactory(failure__order=order)
     assert count() == one
 
 

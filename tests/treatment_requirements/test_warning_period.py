@@ -18,8 +18,8 @@ from treatment_requirements.enums import EnforcementAction
 
 from .factories import (
     FailureFactory,
+    FormalWarningFactory,
     OrderFactory,
-    WarningFactory,
     ready_recommendation,
 )
 
@@ -44,7 +44,7 @@ def _order(officer, person=None):
 
 
 def _warn(order, given_on):
-    return WarningFactory(
+    return FormalWarningFactory(
         failure__order=order, failure__failure_date=given_on, order=order, given_on=given_on
     )
 

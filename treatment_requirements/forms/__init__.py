@@ -1,12 +1,17 @@
 """Forms for recommendations, court outcomes and the order's follow-up.
 
-Messages name the field, so the GOV.UK error summary reads well. Rules that need the
-database (the enforcement rule, dates against the order) are checked again by the services.
+One module per service module of the same name (services/appointments.py ->
+forms/appointments.py, services/compliance.py -> forms/compliance.py, ...). Messages name
+the field, so the GOV.UK error summary reads well. Rules that need the database (the
+enforcement rule, dates against the order) are checked again by the services.
 """
 
 from core.forms import VersionForm
 
+from .appointments import AppointmentForm, AppointmentOutcomeForm, RescheduleForm
 from .caseload import CaseloadFilterForm, CaseloadSearchForm
+from .compliance import BREACH_REQUIRED_MESSAGE, BreachOutcomeForm, EnforcementForm
+from .court import CourtOutcomeForm
 from .follow_up import (
     DrugTestForm,
     OutcomeMeasureForm,
@@ -18,15 +23,7 @@ from .follow_up import (
     TerminationConfirmForm,
     TerminationForm,
 )
-from .orders import (
-    BREACH_REQUIRED_MESSAGE,
-    AppointmentForm,
-    AppointmentOutcomeForm,
-    BreachOutcomeForm,
-    EnforcementForm,
-    RescheduleForm,
-)
-from .recommendations import ChecklistForm, CourtOutcomeForm, RecommendationCreateForm
+from .recommendations import ChecklistForm, RecommendationCreateForm
 
 __all__ = [
     "BREACH_REQUIRED_MESSAGE",

@@ -1,7 +1,10 @@
 """Writes and workflows for recommendations, court outcomes and orders.
 
 Every function validates before it writes, runs in one transaction (nothing half-saved),
-and leaves an OrderEvent history row and an audit entry naming the person by id only.
+and leaves an OrderEvent history row and an audit entry naming the person by id only
+(`history.history_record`). Every change to an existing order goes through
+`order_change.order_change`: lock, refuse an ended order or a stale edit, change, bump the
+order's version, history, audit.
 """
 
 from .allocation import order_reallocate, orders_reallocate

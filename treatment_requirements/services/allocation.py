@@ -4,15 +4,13 @@ to an officer of another probation team (the policy's Action.TRANSFER decides wh
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.audit import audit_record
-from accounts.enums import AuditAction, Role, TeamKind
+from accounts.enums import Role, TeamKind
 from accounts.policy import Action, Kind, permits
-from core.concurrency import save_if_current
 from core.queueing import enqueue_on_commit
 from referrals.services import ALLOCATION_REMINDERS_TASK
 
-from ..models import Order, OrderAllocation, OrderEvent
-from ._common import _check_active, _lock_order
+from ..models import Order, OrderAllocation
+from .order_change import order_change
 
 REASON_MAX_LENGTH = 500
 
@@ -36,40 +34,22 @@ def order_reallocate(
         raise ValidationError(
             {"reason": f"The reason must be {REASON_MAX_LENGTH} characters or fewer"}
         )
-    with transaction.atomic():
-        order = _lock_order(order, expected_version)
-        _check_active(order)
+    with order_change(order, by=by, request=request, expected_version=expected_version) as change:
+        order = change.order
         _check_new_officer(order, officer, by)
         previous = order.responsible_officer
         transfer = officer.team_id != order.probation_team_id
         order.responsible_officer, order.probation_team_id = officer, officer.team_id
-        save_if_current(
-            order,
-            expected_version=expected_version,
-            update_fields=["responsible_officer", "probation_team", "updated_at"],
-        )
         allocation = OrderAllocation.objects.create(
             order=order, officer=officer, allocated_by=by, reason=reason
         )
         moved = f" and transferred to {officer.team.name}" if transfer else ""
         # The reason is free text about the person's case: on the order's history, never
         # in the audit trail (ids only there).
-        OrderEvent.objects.create(
-            recommendation=order.recommendation,
-            order=order,
-            by=by,
-            summary=(
-                f"Responsible officer changed from {previous.display_name} to "
-                f"{officer.display_name}{moved}: {reason}"
-            )[:255],
-        )
-        audit_record(
-            action=AuditAction.CHANGE,
-            user=by,
-            obj=order,
-            person_id=order.person_id,
-            detail=f"{'transferred' if transfer else 'reallocated'} to user {officer.pk}",
-            request=request,
+        change.describe(
+            f"Responsible officer changed from {previous.display_name} to "
+            f"{officer.display_name}{moved}: {reason}",
+            audit_detail=f"{'transferred' if transfer else 'reallocated'} to user {officer.pk}",
         )
         enqueue_on_commit(ALLOCATION_REMINDERS_TASK, once=True)
     return allocation

@@ -3,7 +3,6 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from core.concurrency import StaleEditError, save_if_current
@@ -18,13 +17,8 @@ from ..models import (
     Order,
     OrderRequirement,
 )
-from ._common import (
-    _bump,
-    _check_active,
-    _lock_order,
-    _order_history,
-)
 from .compliance import failure_open
+from .order_change import order_change
 
 MAX_RECURRING_APPOINTMENTS = 52
 ATTENDED_FAILED_NOTES_MESSAGE = (
@@ -46,7 +40,6 @@ def _check_within_order(order: Order, starts_at: datetime.datetime):
         )
 
 
-@transaction.atomic
 def appointment_schedule(
     *,
     order: Order,
@@ -61,45 +54,48 @@ def appointment_schedule(
 ) -> list[Appointment]:
     """Book one appointment, or a weekly or fortnightly series of `count`.
 
-    Every one must fall within the order's dates, or none is booked.
+    Every one must fall within the order's dates, or none is booked. Side effects (as
+    every order change, `order_change`): the order's version, history, audit entry.
     """
-    order = _lock_order(order)
-    _check_active(order)
-    if requirement is not None and requirement.order_id != order.pk:
-        raise ValidationError({"requirement": "Choose a requirement of this order"})
-    if recurrence == Recurrence.NONE:
-        count = 1
-    if not 1 <= count <= MAX_RECURRING_APPOINTMENTS:
-        raise ValidationError(
-            {"count": f"Book between 1 and {MAX_RECURRING_APPOINTMENTS} appointments at once"}
+    with order_change(order, by=by, request=request) as change:
+        order = change.order
+        if requirement is not None and requirement.order_id != order.pk:
+            raise ValidationError({"requirement": "Choose a requirement of this order"})
+        if recurrence == Recurrence.NONE:
+            count = 1
+        if not 1 <= count <= MAX_RECURRING_APPOINTMENTS:
+            raise ValidationError(
+                {"count": f"Book between 1 and {MAX_RECURRING_APPOINTMENTS} appointments at once"}
+            )
+        step = datetime.timedelta(weeks=2 if recurrence == Recurrence.FORTNIGHTLY else 1)
+        times = [starts_at + step * i for i in range(count)]
+        for when in times:
+            _check_within_order(order, when)
+        booked = Appointment.objects.bulk_create(
+            Appointment(
+                order=order,
+                requirement=requirement,
+                starts_at=when,
+                purpose=purpose,
+                location=location,
+                created_by=by,
+            )
+            for when in times
         )
-    step = datetime.timedelta(weeks=2 if recurrence == Recurrence.FORTNIGHTLY else 1)
-    times = [starts_at + step * i for i in range(count)]
-    for when in times:
-        _check_within_order(order, when)
-    booked = Appointment.objects.bulk_create(
-        Appointment(
-            order=order,
-            requirement=requirement,
-            starts_at=when,
-            purpose=purpose,
-            location=location,
-            created_by=by,
-        )
-        for when in times
-    )
-    _bump(order)
-    first = timezone.localtime(times[0])
-    _order_history(
-        order,
-        by=by,
-        summary=f"{count} appointment(s) booked from {first:%d/%m/%Y %H:%M}",
-        request=request,
-    )
+        first = timezone.localtime(times[0])
+        change.describe(f"{count} appointment(s) booked from {first:%d/%m/%Y %H:%M}")
     return booked
 
 
-@transaction.atomic
+def _appointment_locked(appointment: Appointment, order: Order, expected_version: int):
+    """The appointment, locked; StaleEditError when someone saved it since the user saw
+    `expected_version`."""
+    current = Appointment.objects.select_for_update().get(pk=appointment.pk, order=order)
+    if current.version != expected_version:
+        raise StaleEditError()
+    return current
+
+
 def appointment_reschedule(
     *,
     appointment: Appointment,
@@ -109,39 +105,32 @@ def appointment_reschedule(
     by,
     request=None,
 ) -> Appointment:
-    """Move an appointment: the old one is coded as rescheduled and linked to the new one."""
-    order = _lock_order(appointment.order)
-    _check_active(order)
-    current = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    if current.version != expected_version:
-        raise StaleEditError()
-    if current.outcome:
-        raise ValidationError("This appointment already has an outcome: it cannot be moved.")
-    _check_within_order(order, starts_at)
-    new = Appointment.objects.create(
-        order=order,
-        requirement=current.requirement,
-        starts_at=starts_at,
-        purpose=current.purpose,
-        location=current.location,
-        created_by=by,
-    )
-    current.outcome = AppointmentOutcome.RESCHEDULED
-    current.outcome_notes = reason
-    current.outcome_recorded_at, current.outcome_recorded_by = timezone.now(), by
-    current.rescheduled_to = new
-    save_if_current(current, expected_version=expected_version)
-    _order_history(
-        order,
-        by=by,
-        summary=f"Appointment rescheduled to {timezone.localtime(starts_at):%d/%m/%Y %H:%M}",
-        obj=current,
-        request=request,
-    )
+    """Move an appointment: the old one is coded as rescheduled and linked to the new one.
+    Side effects (`order_change`): the order's version, history, audit entry."""
+    with order_change(appointment.order, by=by, request=request) as change:
+        order = change.order
+        current = _appointment_locked(appointment, order, expected_version)
+        if current.outcome:
+            raise ValidationError("This appointment already has an outcome: it cannot be moved.")
+        _check_within_order(order, starts_at)
+        new = Appointment.objects.create(
+            order=order,
+            requirement=current.requirement,
+            starts_at=starts_at,
+            purpose=current.purpose,
+            location=current.location,
+            created_by=by,
+        )
+        current.outcome = AppointmentOutcome.RESCHEDULED
+        current.outcome_notes = reason
+        current.outcome_recorded_at, current.outcome_recorded_by = timezone.now(), by
+        current.rescheduled_to = new
+        save_if_current(current, expected_version=expected_version)
+        when = timezone.localtime(starts_at)
+        change.describe(f"Appointment rescheduled to {when:%d/%m/%Y %H:%M}", obj=current)
     return new
 
 
-@transaction.atomic
 def appointment_record_outcome(
     *,
     appointment: Appointment,
@@ -157,37 +146,31 @@ def appointment_record_outcome(
 
     An unacceptable failure (unacceptable absence, or attended but failed to comply, such as
     behaviour that ended the session, which must be described in the notes) opens a Failure
-    with its enforcement deadline, which is returned. The order is locked and its version
-    bumped like every other change to it; a second person recording the same appointment at
-    the same time is refused (StaleEditError). Side effects: history, audit entry.
+    with its enforcement deadline, which is returned. Like every change to an order
+    (`order_change`), it is refused on an ended order, and the order is locked and its
+    version bumped; a second person recording the same appointment is refused
+    (StaleEditError). Side effects: history, audit entry.
     """
-    order = _lock_order(appointment.order)
-    current = Appointment.objects.select_for_update().get(pk=appointment.pk, order=order)
-    if current.version != expected_version or current.outcome:
-        raise StaleEditError()
-    _check_active(order)
-    _check_outcome(current, outcome, excuse=excuse, evidence=evidence, notes=notes)
-    current.outcome, current.excuse, current.evidence = outcome, excuse, evidence
-    current.outcome_notes = notes
-    current.outcome_recorded_at, current.outcome_recorded_by = timezone.now(), by
-    save_if_current(current, expected_version=expected_version)
-    failure = None
-    if outcome in AppointmentOutcome.unacceptable_failures():
-        failure = failure_open(
-            order=order,
-            appointment=current,
-            failure_date=timezone.localtime(current.starts_at).date(),
-            description=_failure_description(current, outcome, notes),
-            by=by,
-        )
-    _bump(order)
-    _order_history(
-        order,
-        by=by,
-        summary=f"Appointment outcome: {AppointmentOutcome(outcome).label}",
-        obj=current,
-        request=request,
-    )
+    with order_change(appointment.order, by=by, request=request) as change:
+        current = _appointment_locked(appointment, change.order, expected_version)
+        if current.outcome:
+            raise StaleEditError()
+        _check_outcome(current, outcome, excuse=excuse, evidence=evidence, notes=notes)
+        current.outcome, current.excuse, current.evidence = outcome, excuse, evidence
+        current.outcome_notes = notes
+        current.outcome_recorded_at, current.outcome_recorded_by = timezone.now(), by
+        save_if_current(current, expected_version=expected_version)
+        failure = None
+        if outcome in AppointmentOutcome.unacceptable_failures():
+            failure = failure_open(
+                order=change.order,
+                appointment=current,
+                failure_date=timezone.localtime(current.starts_at).date(),
+                description=_failure_description(current, outcome, notes),
+                by=by,
+            )
+        label = AppointmentOutcome(outcome).label
+        change.describe(f"Appointment outcome: {label}", obj=current)
     return failure
 
 

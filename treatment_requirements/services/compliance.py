@@ -4,11 +4,9 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.enums import AuditAction
-from core.concurrency import save_if_current
 
 from .. import enforcement
 from ..enums import (
@@ -23,16 +21,11 @@ from ..models import (
     BreachReferral,
     DrugTest,
     Failure,
+    FormalWarning,
     Order,
-    Warning,
 )
-from ._common import (
-    _bump,
-    _check_active,
-    _lock_order,
-    _order_history,
-)
-from .court import _requirement_add
+from .court import order_requirement_add
+from .order_change import order_change
 
 BREACH_REQUIRED_MESSAGE = (
     "A warning cannot be given: this failure falls within the 12-month period of a warning "
@@ -66,12 +59,12 @@ def failure_open(
     )
 
 
-def warnings_in_force(failure: Failure) -> list[Warning]:
+def warnings_in_force(failure: Failure) -> list[FormalWarning]:
     """The warnings given earlier on this failure's order whose 12-month period covers the
     failure's date (`enforcement.warning_counts_against`). Warnings on the person's other
     orders never count: the rule is about "this order"."""
     others = (
-        Warning.objects.filter(order_id=failure.order_id)
+        FormalWarning.objects.filter(order_id=failure.order_id)
         .exclude(failure_id=failure.pk)
         .order_by("given_on", "id")
     )
@@ -110,7 +103,6 @@ def warning_letter_text(*, failure: Failure, given_on: datetime.date, officer) -
     )
 
 
-@transaction.atomic
 def failure_take_action(
     *,
     failure: Failure,
@@ -119,52 +111,53 @@ def failure_take_action(
     details: str = "",
     by,
     request=None,
-) -> Warning | BreachReferral:
+) -> FormalWarning | BreachReferral:
     """Give a warning or refer for breach, as the enforcement rule allows.
 
-    A warning where the rule requires breach is refused. Side effects: the Warning (with
-    its letter text) or BreachReferral, history, audit entry.
+    A warning where the rule requires breach is refused, as is any action on an ended
+    order. Side effects: the FormalWarning (with its letter text) or BreachReferral, and
+    as every order change (`order_change`) the order's version, history, audit entry.
     """
-    order = _lock_order(failure.order)
-    current = Failure.objects.select_for_update().get(pk=failure.pk)
-    if current.action:
-        raise ValidationError("Enforcement action has already been recorded for this failure.")
-    action_on = action_on or timezone.localdate()
-    if action_on < current.failure_date or action_on > timezone.localdate():
-        raise ValidationError({"action_on": "The date must be between the failure and today"})
-    if action not in allowed_actions(current):
-        raise ValidationError({"action": BREACH_REQUIRED_MESSAGE}, code="breach_required")
-    current.action, current.action_on, current.action_by = action, action_on, by
-    current.save(update_fields=["action", "action_on", "action_by", "updated_at"])
-    if action == EnforcementAction.WARNING:
-        record = Warning.objects.create(
-            order=order,
-            failure=current,
-            given_on=action_on,
-            letter_text=warning_letter_text(failure=current, given_on=action_on, officer=by),
-            given_by=by,
+    with order_change(failure.order, by=by, request=request) as change:
+        current = Failure.objects.select_for_update().get(pk=failure.pk)
+        if current.action:
+            raise ValidationError("Enforcement action has already been recorded for this failure.")
+        action_on = action_on or timezone.localdate()
+        if action_on < current.failure_date or action_on > timezone.localdate():
+            raise ValidationError({"action_on": "The date must be between the failure and today"})
+        if action not in allowed_actions(current):
+            raise ValidationError({"action": BREACH_REQUIRED_MESSAGE}, code="breach_required")
+        current.action, current.action_on, current.action_by = action, action_on, by
+        current.save(update_fields=["action", "action_on", "action_by", "updated_at"])
+        record = _enforcement_record(change.order, current, action, details=details, by=by)
+        change.describe(
+            f"Enforcement: {EnforcementAction(action).label.lower()}",
+            obj=record,
+            action=AuditAction.CREATE,
         )
-    else:
-        record = BreachReferral.objects.create(
-            order=order,
-            failure=current,
-            referred_on=action_on,
-            details=details or current.description,
-            referred_by=by,
-        )
-    _bump(order)
-    _order_history(
-        order,
-        by=by,
-        summary=f"Enforcement: {EnforcementAction(action).label.lower()}",
-        obj=record,
-        action=AuditAction.CREATE,
-        request=request,
-    )
     return record
 
 
-@transaction.atomic
+def _enforcement_record(order: Order, failure: Failure, action: str, *, details: str, by):
+    if action == EnforcementAction.WARNING:
+        return FormalWarning.objects.create(
+            order=order,
+            failure=failure,
+            given_on=failure.action_on,
+            letter_text=warning_letter_text(
+                failure=failure, given_on=failure.action_on, officer=by
+            ),
+            given_by=by,
+        )
+    return BreachReferral.objects.create(
+        order=order,
+        failure=failure,
+        referred_on=failure.action_on,
+        details=details or failure.description,
+        referred_by=by,
+    )
+
+
 def breach_record_outcome(
     *,
     breach: BreachReferral,
@@ -177,46 +170,44 @@ def breach_record_outcome(
     request=None,
 ) -> BreachReferral:
     """Record what the court did on breach: continue, add requirements, extend (once, up to
-    6 months), or revoke and resentence (which ends the order)."""
-    order = _lock_order(breach.order)
-    current = BreachReferral.objects.select_for_update().get(pk=breach.pk)
-    if current.outcome != BreachOutcome.PENDING:
+    6 months), or revoke and resentence (which ends the order). Side effects (as every
+    order change, `order_change`): the order's version, history, audit entry."""
+    with order_change(breach.order, by=by, request=request) as change:
+        order = change.order
+        current = BreachReferral.objects.select_for_update().get(pk=breach.pk)
+        _check_breach_outcome(current, outcome, outcome_on)
+        if outcome == BreachOutcome.EXTENDED:
+            _extend(order, extension_months)
+        elif outcome == BreachOutcome.REQUIREMENTS_ADDED:
+            if not added_requirement or not added_requirement.get("kind"):
+                raise ValidationError({"kind": "Select the requirement the court added"})
+            order_requirement_add(
+                order,
+                added_requirement,
+                added_on_breach=True,
+                start=max(outcome_on, order.start_date),
+                sentenced_on=outcome_on,
+            )
+        current.outcome, current.outcome_on, current.outcome_notes = outcome, outcome_on, notes
+        current.extension_months = extension_months if outcome == BreachOutcome.EXTENDED else 0
+        current.save()
+        if outcome == BreachOutcome.REVOKED_RESENTENCED:
+            order.status, order.terminated_on = OrderStatus.TERMINATED, outcome_on
+            order.termination_reason = TerminationReason.REVOKED_BREACH
+            order.termination_notes = notes
+        change.describe(f"Breach outcome: {BreachOutcome(outcome).label}", obj=current)
+    return current
+
+
+def _check_breach_outcome(breach: BreachReferral, outcome: str, outcome_on: datetime.date):
+    if breach.outcome != BreachOutcome.PENDING:
         raise ValidationError("The outcome of this breach has already been recorded.")
     if outcome == BreachOutcome.PENDING:
         raise ValidationError({"outcome": "Select what the court decided"})
-    if outcome_on < current.referred_on or outcome_on > timezone.localdate():
+    if outcome_on < breach.referred_on or outcome_on > timezone.localdate():
         raise ValidationError(
             {"outcome_on": "The date must be between the breach referral and today"}
         )
-    _check_active(order)
-    if outcome == BreachOutcome.EXTENDED:
-        _extend(order, extension_months)
-    elif outcome == BreachOutcome.REQUIREMENTS_ADDED:
-        if not added_requirement or not added_requirement.get("kind"):
-            raise ValidationError({"kind": "Select the requirement the court added"})
-        _requirement_add(
-            order,
-            added_requirement,
-            added_on_breach=True,
-            start=max(outcome_on, order.start_date),
-            sentenced_on=outcome_on,
-        )
-    current.outcome, current.outcome_on, current.outcome_notes = outcome, outcome_on, notes
-    current.extension_months = extension_months if outcome == BreachOutcome.EXTENDED else 0
-    current.save()
-    if outcome == BreachOutcome.REVOKED_RESENTENCED:
-        order.status, order.terminated_on = OrderStatus.TERMINATED, outcome_on
-        order.termination_reason = TerminationReason.REVOKED_BREACH
-        order.termination_notes = notes
-    save_if_current(order, expected_version=order.version)
-    _order_history(
-        order,
-        by=by,
-        summary=f"Breach outcome: {BreachOutcome(outcome).label}",
-        obj=current,
-        request=request,
-    )
-    return current
 
 
 def _extend(order: Order, months: int):

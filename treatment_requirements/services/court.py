@@ -23,11 +23,8 @@ from ..models import (
     OrderRequirement,
     Recommendation,
 )
-from ._common import (
-    _check_combination,
-    _check_provider,
-    _history,
-)
+from .history import history_record
+from .requirement_checks import check_provider, check_requirement_kinds
 
 COURT_SITE_KINDS = {SiteKind.MAGISTRATES_COURT, SiteKind.CROWN_COURT}
 ADULT_AGE = 18
@@ -109,7 +106,7 @@ def court_outcome_record(
     order = None
     if outcome == HearingOutcome.ORDER_MADE:
         order = _order_create(court_outcome, order_data or {}, list(requirements))
-    _history(
+    history_record(
         recommendation=recommendation,
         order=order,
         by=by,
@@ -148,10 +145,10 @@ def _order_create(court_outcome, data, requirements) -> Order:
     enqueue_on_commit(ALLOCATION_REMINDERS_TASK, once=True)
     if not requirements:
         raise ValidationError({"requirements": "Record at least one requirement the court made"})
-    _check_combination([r["kind"] for r in requirements])
+    check_requirement_kinds([r["kind"] for r in requirements])
     proposed = {p.kind: p for p in recommendation.requirements.all()}
     for data in requirements:
-        _requirement_add(
+        order_requirement_add(
             order,
             data,
             proposed=proposed.get(data["kind"]),
@@ -160,7 +157,7 @@ def _order_create(court_outcome, data, requirements) -> Order:
     return order
 
 
-def _requirement_add(
+def order_requirement_add(
     order, data, *, proposed=None, added_on_breach=False, start=None, sentenced_on=None
 ):
     """Add one requirement the court made (at sentence, or on breach).
@@ -170,7 +167,7 @@ def _requirement_add(
     or before `sentenced_on` (the proposed requirement's consent, or `willing_on`).
     """
     label = RequirementKind.short_labels()[data["kind"]]
-    _check_provider(data.get("provider"))
+    check_provider(data.get("provider"))
     months = data.get("length_months") or 0
     start = start or order.start_date
     if months < 1:

@@ -32,13 +32,8 @@ from ..models import (
     ReoffendingEvent,
     ReviewHearing,
 )
-from ._common import (
-    _bump,
-    _check_active,
-    _lock_order,
-    _order_history,
-)
 from .compliance import failure_open
+from .order_change import order_change
 
 
 def _drr(order: Order, requirement: OrderRequirement):
@@ -46,43 +41,40 @@ def _drr(order: Order, requirement: OrderRequirement):
         raise ValidationError({"requirement": "Choose a drug rehabilitation requirement"})
 
 
-@transaction.atomic
 def drug_test_record(*, requirement: OrderRequirement, data: dict, by, request=None) -> DrugTest:
     """Record a drug test result taken under a DRR.
 
     A refused or tampered test is a failure to comply: `data["excuse_accepted"]` says
     whether the officer accepts the person's excuse (True, with the excuse and the evidence)
     or not (False). An unacceptable one opens a Failure with its enforcement deadline, as a
-    missed appointment does. Side effects: the order is locked and its version bumped;
-    history, audit entry.
+    missed appointment does. Side effects (as every order change, `order_change`): the
+    order's version, history, audit entry.
     """
-    order = _lock_order(requirement.order)
-    _check_active(order)
-    _drr(order, requirement)
-    tested_on = data["tested_on"]
-    if not requirement.start_date <= tested_on <= min(requirement.end_date, timezone.localdate()):
-        raise ValidationError(
-            {"tested_on": "The test date must be within the requirement and not in the future"}
-        )
-    data = _drug_test_judgement(data)
-    test = DrugTest(order=order, requirement=requirement, recorded_by=by, **data)
-    test.full_clean()
-    test.save()
-    summary = f"Drug test recorded: {test.get_result_display()}"
-    if test.excuse_accepted is not None:
-        summary += " (acceptable)" if test.excuse_accepted else " (unacceptable)"
-    if test.excuse_accepted is False:
-        failure_open(
-            order=order,
-            drug_test=test,
-            failure_date=tested_on,
-            description=_drug_test_failure_description(test),
-            by=by,
-        )
-    _bump(order)
-    _order_history(
-        order, by=by, summary=summary, obj=test, action=AuditAction.CREATE, request=request
-    )
+    with order_change(requirement.order, by=by, request=request) as change:
+        order = change.order
+        _drr(order, requirement)
+        tested_on = data["tested_on"]
+        latest = min(requirement.end_date, timezone.localdate())
+        if not requirement.start_date <= tested_on <= latest:
+            raise ValidationError(
+                {"tested_on": "The test date must be within the requirement and not in the future"}
+            )
+        data = _drug_test_judgement(data)
+        test = DrugTest(order=order, requirement=requirement, recorded_by=by, **data)
+        test.full_clean()
+        test.save()
+        summary = f"Drug test recorded: {test.get_result_display()}"
+        if test.excuse_accepted is not None:
+            summary += " (acceptable)" if test.excuse_accepted else " (unacceptable)"
+        if test.excuse_accepted is False:
+            failure_open(
+                order=order,
+                drug_test=test,
+                failure_date=tested_on,
+                description=_drug_test_failure_description(test),
+                by=by,
+            )
+        change.describe(summary, obj=test, action=AuditAction.CREATE)
     return test
 
 
@@ -134,46 +126,37 @@ def review_date_problem(requirement: OrderRequirement, review_date: datetime.dat
     return ""
 
 
-@transaction.atomic
 def review_schedule(
     *, requirement: OrderRequirement, review_date: datetime.date, by, request=None
 ) -> ReviewHearing:
-    """Book a DRR court review at least one month from any other review."""
-    order = _lock_order(requirement.order)
-    _check_active(order)
-    _drr(order, requirement)
-    problem = review_date_problem(requirement, review_date)
-    if problem:
-        raise ValidationError({"review_date": problem})
-    review = ReviewHearing.objects.create(
-        order=order, requirement=requirement, review_date=review_date, scheduled_by=by
-    )
-    _bump(order)
-    _order_history(
-        order,
-        by=by,
-        summary=f"DRR review booked for {review_date:%d/%m/%Y}",
-        obj=review,
-        action=AuditAction.CREATE,
-        request=request,
-    )
+    """Book a DRR court review at least one month from any other review. Side effects
+    (`order_change`): the order's version, history, audit entry."""
+    with order_change(requirement.order, by=by, request=request) as change:
+        order = change.order
+        _drr(order, requirement)
+        problem = review_date_problem(requirement, review_date)
+        if problem:
+            raise ValidationError({"review_date": problem})
+        review = ReviewHearing.objects.create(
+            order=order, requirement=requirement, review_date=review_date, scheduled_by=by
+        )
+        change.describe(
+            f"DRR review booked for {review_date:%d/%m/%Y}", obj=review, action=AuditAction.CREATE
+        )
     return review
 
 
-@transaction.atomic
 def review_submit_report(*, review: ReviewHearing, report: str, by, request=None) -> ReviewHearing:
-    """Save the written progress report (tests, provider's view) that goes before the review."""
-    order = _lock_order(review.order)
-    if not report.strip():
-        raise ValidationError({"progress_report": "Enter the progress report"})
-    review = ReviewHearing.objects.select_for_update().get(pk=review.pk)
-    review.progress_report = report
-    review.report_submitted_on = timezone.localdate()
-    review.save(update_fields=["progress_report", "report_submitted_on", "updated_at"])
-    _bump(order)
-    _order_history(
-        order, by=by, summary="DRR progress report submitted", obj=review, request=request
-    )
+    """Save the written progress report (tests, provider's view) that goes before the review.
+    Side effects (`order_change`): the order's version, history, audit entry."""
+    with order_change(review.order, by=by, request=request) as change:
+        if not report.strip():
+            raise ValidationError({"progress_report": "Enter the progress report"})
+        review = ReviewHearing.objects.select_for_update().get(pk=review.pk)
+        review.progress_report = report
+        review.report_submitted_on = timezone.localdate()
+        review.save(update_fields=["progress_report", "report_submitted_on", "updated_at"])
+        change.describe("DRR progress report submitted", obj=review)
     return review
 
 
@@ -193,41 +176,39 @@ def review_report_problem(review: ReviewHearing) -> str:
     )
 
 
-@transaction.atomic
 def review_record_held(
     *, review: ReviewHearing, no_report_reason: str = "", by, request=None
 ) -> ReviewHearing:
     """Record that a DRR review hearing was held on its date.
 
     A review is held on the written progress report the court had before it (docs/domain.md
-    "Treatment requirements and their criteria"): without one submitted on or before the review date, the officer must say
-    why there was none (stored on the review). Side effects: history, audit entry.
+    "Treatment requirements and their criteria"): without one submitted on or before the
+    review date, the officer must say why there was none (stored on the review). Side
+    effects (`order_change`): the order's version, history, audit entry.
     """
-    order = _lock_order(review.order)
-    review = ReviewHearing.objects.select_for_update().get(pk=review.pk)
-    if review.held_on:
-        raise ValidationError("This review has already been recorded as held.")
-    if review.review_date > timezone.localdate():
-        raise ValidationError(
-            f"The review is on {review.review_date:%d/%m/%Y}: record it as held on or after "
-            "that date"
-        )
-    problem = review_report_problem(review)
-    reason = no_report_reason.strip()
-    if problem and not reason:
-        raise ValidationError({"no_report_reason": problem})
-    review.held_on, review.held_recorded_by = review.review_date, by
-    review.no_report_reason = reason if problem else ""
-    review.save(update_fields=["held_on", "held_recorded_by", "no_report_reason", "updated_at"])
-    _bump(order)
-    summary = f"DRR review held on {review.held_on:%d/%m/%Y}"
-    if problem:
-        summary += " without a progress report before it (reason recorded)"
-    _order_history(order, by=by, summary=summary, obj=review, request=request)
+    with order_change(review.order, by=by, request=request) as change:
+        review = ReviewHearing.objects.select_for_update().get(pk=review.pk)
+        if review.held_on:
+            raise ValidationError("This review has already been recorded as held.")
+        if review.review_date > timezone.localdate():
+            raise ValidationError(
+                f"The review is on {review.review_date:%d/%m/%Y}: record it as held on or "
+                "after that date"
+            )
+        problem = review_report_problem(review)
+        reason = no_report_reason.strip()
+        if problem and not reason:
+            raise ValidationError({"no_report_reason": problem})
+        review.held_on, review.held_recorded_by = review.review_date, by
+        review.no_report_reason = reason if problem else ""
+        review.save(update_fields=["held_on", "held_recorded_by", "no_report_reason", "updated_at"])
+        summary = f"DRR review held on {review.held_on:%d/%m/%Y}"
+        if problem:
+            summary += " without a progress report before it (reason recorded)"
+        change.describe(summary, obj=review)
     return review
 
 
-@transaction.atomic
 def outcome_measure_record(
     *,
     order: Order,
@@ -240,10 +221,39 @@ def outcome_measure_record(
     request=None,
 ) -> OutcomeMeasure:
     """Repeat an instrument at the start, middle or end of the order (scored by the
-    assessments app; never scored while any answer is missing)."""
+    assessments app; never scored while any answer is missing). Side effects: the
+    instrument response (assessments), and as every order change (`order_change`) the
+    order's version, history, audit entry."""
     from assessments import services as assessment_services
 
-    order = _lock_order(order)
+    with order_change(order, by=by, request=request) as change:
+        order = change.order
+        _check_outcome_measure(order, stage, code, answers, measured_on)
+        response = assessment_services.instrument_save(
+            code=code,
+            answers=answers,
+            difficulty=difficulty,
+            person=order.person,
+            by=by,
+            request=request,
+        )
+        measure = OutcomeMeasure.objects.create(
+            order=order,
+            stage=stage,
+            instrument_code=code,
+            response=response,
+            measured_on=measured_on,
+            recorded_by=by,
+        )
+        change.describe(
+            f"Outcome measure {code} ({stage}): {response.total}",
+            obj=measure,
+            action=AuditAction.CREATE,
+        )
+    return measure
+
+
+def _check_outcome_measure(order: Order, stage, code, answers, measured_on) -> None:
     if stage not in MeasureStage.values:
         raise ValidationError({"stage": "Select start, middle or end"})
     if OutcomeMeasure.objects.filter(order=order, instrument_code=code, stage=stage).exists():
@@ -256,32 +266,6 @@ def outcome_measure_record(
         )
     if any(answer is None for answer in answers):
         raise ValidationError("Answer every question: an outcome measure is only kept complete.")
-    response = assessment_services.instrument_save(
-        code=code,
-        answers=answers,
-        difficulty=difficulty,
-        person=order.person,
-        by=by,
-        request=request,
-    )
-    measure = OutcomeMeasure.objects.create(
-        order=order,
-        stage=stage,
-        instrument_code=code,
-        response=response,
-        measured_on=measured_on,
-        recorded_by=by,
-    )
-    _bump(order)
-    _order_history(
-        order,
-        by=by,
-        summary=f"Outcome measure {code} ({stage}): {response.total}",
-        obj=measure,
-        action=AuditAction.CREATE,
-        request=request,
-    )
-    return measure
 
 
 def order_terminate_check(
@@ -324,7 +308,6 @@ def order_terminate_check(
         )
 
 
-@transaction.atomic
 def order_terminate(
     *,
     order: Order,
@@ -336,31 +319,28 @@ def order_terminate(
     request=None,
 ) -> Order:
     """End an order with a coded reason, as `order_terminate_check` allows. Open
-    appointments after the end are withdrawn. Side effects: history, audit entry."""
-    order = _lock_order(order, expected_version)
-    _check_active(order)
-    order_terminate_check(order=order, reason=reason, terminated_on=terminated_on, notes=notes)
-    order.status, order.termination_reason = OrderStatus.TERMINATED, reason
-    order.terminated_on, order.termination_notes = terminated_on, notes
-    save_if_current(order, expected_version=expected_version)
-    withdrawn = (
-        Appointment.objects.filter(order=order, outcome="")
-        .filter(starts_at__date__gt=terminated_on)
-        .update(
-            outcome=AppointmentOutcome.WITHDRAWN,
-            outcome_notes="Order ended",
-            outcome_recorded_at=timezone.now(),
-            outcome_recorded_by=by,
+    appointments after the end are withdrawn. Side effects (`order_change`, stale edits
+    refused): the order's version, history, audit entry."""
+    with order_change(order, by=by, request=request, expected_version=expected_version) as change:
+        order = change.order
+        order_terminate_check(order=order, reason=reason, terminated_on=terminated_on, notes=notes)
+        order.status, order.termination_reason = OrderStatus.TERMINATED, reason
+        order.terminated_on, order.termination_notes = terminated_on, notes
+        withdrawn = (
+            Appointment.objects.filter(order=order, outcome="")
+            .filter(starts_at__date__gt=terminated_on)
+            .update(
+                outcome=AppointmentOutcome.WITHDRAWN,
+                outcome_notes="Order ended",
+                outcome_recorded_at=timezone.now(),
+                outcome_recorded_by=by,
+            )
         )
-    )
-    _order_history(
-        order,
-        by=by,
-        summary=f"Order ended: {TerminationReason(reason).label} ({withdrawn} appointment(s) "
-        "withdrawn)",
-        action=AuditAction.TRANSITION,
-        request=request,
-    )
+        change.describe(
+            f"Order ended: {TerminationReason(reason).label} ({withdrawn} appointment(s) "
+            "withdrawn)",
+            action=AuditAction.TRANSITION,
+        )
     return order
 
 

@@ -17,12 +17,8 @@ from ..models import (
     ProposedRequirement,
     Recommendation,
 )
-from ._common import (
-    _check_combination,
-    _check_duration,
-    _check_provider,
-    _history,
-)
+from .history import history_record
+from .requirement_checks import check_duration, check_provider, check_requirement_kinds
 
 
 class NotReadyError(ValidationError):
@@ -41,7 +37,7 @@ def recommendation_create(
     """
     if not assessment.is_signed:
         raise ValidationError("Sign the assessment before making a recommendation from it.")
-    _check_combination([r["kind"] for r in requirements])
+    check_requirement_kinds([r["kind"] for r in requirements])
     referral = assessment.referral
     recommendation = Recommendation.objects.create(
         assessment=assessment,
@@ -54,7 +50,7 @@ def recommendation_create(
     for data in requirements:
         _proposed_create(recommendation, data)
     kinds = ", ".join(RequirementKind.short_labels()[r["kind"]] for r in requirements)
-    _history(
+    history_record(
         recommendation=recommendation,
         by=by,
         summary=f"Recommendation drafted: {kinds}",
@@ -67,8 +63,8 @@ def recommendation_create(
 
 def _proposed_create(recommendation, data):
     if data.get("provider") is not None:
-        _check_provider(data["provider"])
-    _check_duration(data.get("duration_months"))
+        check_provider(data["provider"])
+    check_duration(data.get("duration_months"))
     proposed = ProposedRequirement.objects.create(
         recommendation=recommendation,
         kind=data["kind"],
@@ -105,8 +101,8 @@ def recommendation_record_criteria(
     if recommendation.status != RecommendationStatus.DRAFT:
         raise ValidationError("This recommendation has gone to court and can no longer change.")
     if provider is not None:
-        _check_provider(provider)
-    _check_duration(duration_months)
+        check_provider(provider)
+    check_duration(duration_months)
     for row in requirement.criteria.all():
         met, evidence = answers.get(row.code, (None, ""))
         if met and not evidence.strip():
@@ -122,7 +118,7 @@ def recommendation_record_criteria(
     requirement.duration_months = duration_months
     requirement.save()
     save_if_current(recommendation, expected_version=expected_version, update_fields=["updated_at"])
-    _history(
+    history_record(
         recommendation=recommendation,
         by=by,
         summary=f"Checklist saved for {requirement.short_label}",
@@ -177,7 +173,7 @@ def recommendation_mark_ready(
     save_if_current(
         locked, expected_version=expected_version, update_fields=["status", "ready_at", "ready_by"]
     )
-    _history(
+    history_record(
         recommendation=locked,
         by=by,
         summary="Recommendation marked ready for court",

@@ -13,7 +13,7 @@ from ..enums import BreachOutcome, EnforcementAction
 from ..models import (
     BreachReferral,
     Failure,
-    Warning,
+    FormalWarning,
 )
 from ._common import (
     _form_page,
@@ -48,7 +48,7 @@ def failure_action(request, pk, failure_pk):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            if isinstance(record, Warning):
+            if isinstance(record, FormalWarning):
                 messages.success(request, "Warning recorded. Give the person the letter below.")
                 return redirect("treatment_requirements:warning_letter", order.pk, record.pk)
             messages.success(request, "Breach referral recorded.")
@@ -77,7 +77,7 @@ def failure_action(request, pk, failure_pk):
 def warning_letter(request, pk, warning_pk):
     order = selectors.order_get_for_user(request, pk)
     warning = get_object_or_404(
-        Warning.objects.select_related("failure"), pk=warning_pk, order=order
+        FormalWarning.objects.select_related("failure"), pk=warning_pk, order=order
     )
     audit_view(request, warning, order.person_id, "warning letter")
     context = {"order": order, "person": order.person, "warning": warning}
