@@ -3,7 +3,7 @@
 Follows what the referrals demo step already decided: a referral with screened_at gets a
 screening, one with assessed_at a signed assessment (with scored instruments, consent and
 often an onward referral); some screened referrals get a draft assessment. Everything is
-generated from one seeded random generator and written with core.bulk (COPY on PostgreSQL,
+generated from one seeded random generator and written with demo.bulk (COPY on PostgreSQL,
 else bulk_create) from plain value tuples, a chunk of referrals at a time: a million
 referrals give about a million instrument responses, too many for model instances.
 """
@@ -16,12 +16,8 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from core.bulk import indexes_built_after, insert_rows, reserve_ids
-from referrals.enums import ClosureReason, ReferralStatus, Urgency
-from referrals.models import Referral
-
-from . import instruments
-from .enums import (
+from assessments import instruments
+from assessments.enums import (
     AssessmentStatus,
     CareThreshold,
     ConsentKind,
@@ -31,7 +27,14 @@ from .enums import (
     RiskLevel,
     ScreeningDecision,
 )
-from .models import Assessment, Consent, InstrumentResponse, OnwardReferral, Screening
+from assessments.models import Assessment, Consent, InstrumentResponse, OnwardReferral, Screening
+from assessments.services.assessment import PHQ9_FLAG_NOTE
+from demo.bulk import indexes_built_after, insert_rows, reserve_ids
+from referrals.enums import ClosureReason, ReferralStatus, Urgency
+from referrals.models import Referral
+from risks import rules
+from risks.enums import RiskEventKind, RiskSource, RiskType
+from risks.models import RiskFlag, RiskFlagEvent
 
 CHUNK = 50_000  # referrals (then assessments) generated and written at a time
 
@@ -398,13 +401,7 @@ def self_harm_onto_register() -> int:
     """Put each person with a seeded self-harm answer (PHQ-9 item 9 above 0) and no current
     self-harm flag on the risk register, as assessments.services.instrument_save does one
     by one: bulk rows for the demo's numbers. Reviews fall due from today onwards (a demo
-    full of overdue reviews shows nothing); risks.demo adds the deliberately overdue one."""
-    from risks import rules
-    from risks.enums import RiskEventKind, RiskSource, RiskType
-    from risks.models import RiskFlag, RiskFlagEvent
-
-    from .services.assessment import PHQ9_FLAG_NOTE
-
+    full of overdue reviews shows nothing); demo.risks adds the deliberately overdue one."""
     today = rules.today()
     firsts = {}
     for pk, person_id, at, by_id, team_id in (

@@ -1,7 +1,7 @@
 """Synthetic people and referrals for demos and benchmarks (never a real person's data).
 
 Fast: everything is generated in memory from one seeded random generator, then written
-with core.bulk (COPY on PostgreSQL, else bulk_create): people, referrals, status history,
+with demo.bulk (COPY on PostgreSQL, else bulk_create): people, referrals, status history,
 vulnerabilities through rows. The same seed on the same day gives the same data.
 """
 
@@ -17,9 +17,8 @@ from django.utils import timezone
 
 from accounts.enums import Role, SiteKind
 from accounts.models import Team, User
-from core.bulk import bulk_insert, indexes_built_after, insert_rows
-
-from .enums import (
+from demo.bulk import bulk_insert, indexes_built_after, insert_rows
+from referrals.enums import (
     AllocationKind,
     ClosureReason,
     Gender,
@@ -28,8 +27,8 @@ from .enums import (
     ReferrerRole,
     Urgency,
 )
-from .identifiers import cro_check_letter, nhs_check_digit, pnc_check_letter
-from .models import (
+from referrals.identifiers import cro_check_letter, nhs_check_digit, pnc_check_letter
+from referrals.models import (
     Ethnicity,
     OffenceCategory,
     Person,
@@ -38,7 +37,7 @@ from .models import (
     ReferralStatusChange,
     Vulnerability,
 )
-from .work_order import refresh_work_order
+from referrals.work_order import refresh_work_order
 
 PEOPLE_PER_REFERRAL = 0.75  # about one person in four is referred more than once
 ALLOCATED_AFTER = datetime.timedelta(minutes=20)  # from arrival to the demo allocation
@@ -580,7 +579,7 @@ def _team_infos() -> list[_TeamInfo]:
 def seed_people_and_referrals(n: int, *, seed: int = 2026, now=None) -> dict:
     """Create about 0.75 * n people and n referrals across the demo L&D teams.
 
-    Needs accounts.demo.seed_teams_and_users() first. Returns counts of what was created.
+    Needs demo.accounts.seed_teams_and_users() first. Returns counts of what was created.
     """
     infos = _team_infos()
     if not infos or n <= 0:

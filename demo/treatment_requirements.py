@@ -3,7 +3,7 @@
 Takes a share of the signed assessments the assessments step made: each gets a
 recommendation ready for court, most of those a court outcome, and orders get weekly
 appointments with coded outcomes, failures, warnings and the odd breach. Everything comes
-from one seeded random generator and is written with core.bulk (COPY on PostgreSQL, else
+from one seeded random generator and is written with demo.bulk (COPY on PostgreSQL, else
 bulk_create) from plain value tuples: a million referrals give over a million appointments,
 too many for model instances.
 """
@@ -16,14 +16,19 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.demo import seed_probation_officers
 from accounts.enums import Role, SiteKind, TeamKind
 from accounts.models import Site, Team, User
-from core.bulk import indexes_built_after, insert_rows, reserve_ids
-
-from .criteria import criteria_for
-from .enforcement import enforcement_deadline, required_action, warning_period_last_day
-from .enums import (
+from assessments.enums import AssessmentStatus
+from assessments.models import Assessment
+from demo.accounts import seed_probation_officers
+from demo.bulk import indexes_built_after, insert_rows, reserve_ids
+from treatment_requirements.criteria import criteria_for
+from treatment_requirements.enforcement import (
+    enforcement_deadline,
+    required_action,
+    warning_period_last_day,
+)
+from treatment_requirements.enums import (
     AppointmentOutcome,
     EnforcementAction,
     HearingOutcome,
@@ -31,7 +36,7 @@ from .enums import (
     RecommendationStatus,
     RequirementKind,
 )
-from .models import (
+from treatment_requirements.models import (
     Appointment,
     BreachReferral,
     CourtOutcome,
@@ -216,9 +221,6 @@ def _local_date(moment) -> datetime.date:
 
 def seed_demo_step(*, referrals: int, seed: int, password: str | None) -> str:
     """Recommendations, court outcomes and orders for a share of the signed assessments."""
-    from assessments.enums import AssessmentStatus
-    from assessments.models import Assessment
-
     officers = User.objects.filter(role=Role.PROBATION_OFFICER, team__isnull=False).exists()
     providers = list(
         Team.objects.filter(kind=TeamKind.TREATMENT_PROVIDER, is_active=True).values_list(

@@ -9,11 +9,11 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
+from contact_log.enums import ContactEventKind, ContactOutcome, ContactType, RestrictionReason
+from contact_log.models import Contact, ContactAddendum, ContactEvent
 from referrals.models import Referral
 from treatment_requirements.models import Order
-
-from .enums import ContactEventKind, ContactOutcome, ContactType, RestrictionReason
-from .models import Contact, ContactAddendum, ContactEvent
 
 MAX_PEOPLE = 400
 NOTES = {
@@ -73,8 +73,6 @@ def _first_referral_per_person():
 
 
 def _seed(rng, people, officers) -> dict:
-    from accounts.models import User
-
     teams = dict(User.objects.filter(pk__in=set(officers.values())).values_list("pk", "team_id"))
     now = timezone.now()
     contacts = []
