@@ -384,6 +384,8 @@ def _onward(rng, referral_id, day, by_id, today) -> tuple:
     )
 
 
+# One transaction: one commit (and disk sync) for all the flags, not one per flag.
+@transaction.atomic
 def self_harm_onto_register() -> int:
     """Put each person with a seeded self-harm answer (PHQ-9 item 9 above 0) and no current
     self-harm flag on the risk register, as assessments.services.instrument_save does one
