@@ -223,7 +223,7 @@ def time_overnight_run() -> dict:
 
 
 def demo_users():
-    from accounts.demo import DEMO_PASSWORD, seed_teams_and_users
+    from demo.accounts import DEMO_PASSWORD, seed_teams_and_users
 
     # Idempotent; makes sure the demo users can sign in with the shared demo password.
     return seed_teams_and_users(password=DEMO_PASSWORD).users, DEMO_PASSWORD
@@ -278,7 +278,7 @@ def pick_pages(users, rng) -> list[Page]:
             [reverse("assessments:assessment_detail", args=[pk]) for pk in assessments],
         ),
         # "probation" is the demo's typical officer (the median caseload, 20-60 orders: see
-        # treatment_requirements.demo.caseload_sizes); "team" is their delivery unit's.
+        # demo.treatment_requirements.caseload_sizes); "team" is their delivery unit's.
         Page(
             "Caseload (typical officer)",
             "probation",

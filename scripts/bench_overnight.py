@@ -37,7 +37,7 @@ def seed_up_to(size: int, *, full_until: int) -> None:
     """
     from django.utils.module_loading import import_string
 
-    from core.management.commands.seed_demo import STEPS
+    from demo.management.commands.seed_demo import STEPS
     from referrals.models import Referral
 
     have = Referral.objects.count()

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "documents",
     "reporting",
     "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -67,7 +67,7 @@ def test_markdown_table_has_a_header_rule_and_one_line_per_row():
 def test_pick_pages_measures_the_caseload_of_a_typical_officer_and_of_the_whole_team():
     import random
 
-    from accounts.demo import seed_teams_and_users
+    from demo.accounts import seed_teams_and_users
 
     users = seed_teams_and_users().users
 
@@ -94,10 +94,10 @@ def test_caseload_counts_reports_the_officers_and_the_teams_active_orders():
     from treatment_requirements.models import Order
 
     for path in [
-        "accounts.demo.seed_demo_step",
-        "referrals.demo.seed_demo_step",
-        "assessments.demo.seed_demo_step",
-        "treatment_requirements.demo.seed_demo_step",
+        "demo.accounts.seed_demo_step",
+        "demo.referrals.seed_demo_step",
+        "demo.assessments.seed_demo_step",
+        "demo.treatment_requirements.seed_demo_step",
     ]:
         import_string(path)(referrals=1000, seed=7, password=None)
     officer = User.objects.get(username="probation")

@@ -52,13 +52,6 @@ EXCEPTIONS = (
         "searching the audit trail by NHS number checks the number with the pure "
         "identifier rules (no database, no models), which referrals owns",
     ),
-    # Temporary: the demo app (issue 16 item 4) takes the command to the right-hand end,
-    # where it imports the apps to its left; drop this exception with that move.
-    DocumentedException(
-        "core/management/commands/seed_demo.py",
-        APP_ORDER,
-        "seed_demo orchestrates every app's demo step until the demo app takes it over",
-    ),
 )
 
 # Calls whose first argument (or `to=`) names an app, a module or a model.

@@ -1,7 +1,5 @@
 """Documents on the person's record: removal in error, the timeline, subject access,
-retention, the demo data."""
-
-import datetime
+retention."""
 
 import pytest
 from django.db import transaction
@@ -9,8 +7,7 @@ from django.urls import reverse
 
 from accounts.enums import AuditAction
 from accounts.models import AuditEvent
-from documents.demo import seed_demo_step, simple_pdf
-from documents.enums import ContentKind, DocumentType
+from documents.enums import DocumentType
 from documents.models import Document
 from documents.services import document_remove
 from referrals.subject_access import subject_access_export
@@ -158,25 +155,3 @@ def test_retention_deletes_old_documents_and_their_files_only(
 
     assert list(Document.objects.all()) == [keep]
     assert stored_files(media_root) == [keep.file.name]
-
-
-# Demo data --------------------------------------------------------------------------------
-
-
-def test_generated_demo_pdf_is_a_pdf():
-    from io import BytesIO
-
-    from documents.content_types import detect
-
-    assert detect(BytesIO(simple_pdf("Demo (synthetic) text"))) == ContentKind.PDF
-
-
-def test_demo_step_attaches_small_papers_to_people_with_orders(order, practitioner):
-    summary = seed_demo_step(referrals=10, seed=1, password=None)
-
-    assert summary == "Documents: 3 small generated files"
-    assert sorted(Document.objects.values_list("document_type", flat=True)) == sorted(
-        [DocumentType.COURT_PAPERS, DocumentType.PRE_SENTENCE_REPORT, DocumentType.GP_LETTER]
-    )
-    assert all(d.document_date <= datetime.date.today() for d in Document.objects.all())
-    assert seed_demo_step(referrals=10, seed=1, password=None) == "Documents: already seeded"

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Error as PlaywrightError
 
-from accounts.demo import DEMO_PASSWORD
+from demo.accounts import DEMO_PASSWORD
 
 from .axe import BLOCKING_IMPACTS, axe_violations, format_violations
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
+from demo.accounts import DEMO_PASSWORD
 
 from .journey_helpers import journey_checkpoint  # noqa: F401 - a fixture
 

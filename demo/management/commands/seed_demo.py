@@ -1,7 +1,8 @@
 """Load synthetic demo data: teams and users, then each app's records.
 
-Seeding is a list of steps (STEPS below), run in order. An app adds its own by appending
-the dotted path of a function with this signature to STEPS:
+Seeding is a list of steps (STEPS below), run in order. Each app's demo records are made by
+a module of this app named for it (demo/<app>.py), whose step is a function with this
+signature, its dotted path appended to STEPS:
 
     def seed_demo_step(*, referrals: int, seed: int, password: str | None) -> str
         '''Create this app's demo rows; return a one-line summary.'''
@@ -16,15 +17,18 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.module_loading import import_string
 
+from demo.accounts import DEMO_PASSWORD
+from referrals.models import Referral
+
 STEPS = [
-    "accounts.demo.seed_demo_step",
-    "referrals.demo.seed_demo_step",
-    "assessments.demo.seed_demo_step",
-    "risks.demo.seed_demo_step",
-    "treatment_requirements.demo.seed_demo_step",
-    "contact_log.demo.seed_demo_step",
-    "documents.demo.seed_demo_step",
-    "referrals.demo.work_order_step",  # last: reads every app's screenings and risk flags
+    "demo.accounts.seed_demo_step",
+    "demo.referrals.seed_demo_step",
+    "demo.assessments.seed_demo_step",
+    "demo.risks.seed_demo_step",
+    "demo.treatment_requirements.seed_demo_step",
+    "demo.contact_log.seed_demo_step",
+    "demo.documents.seed_demo_step",
+    "demo.referrals.work_order_step",  # last: reads every app's screenings and risk flags
 ]
 
 
@@ -46,15 +50,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, referrals, seed, if_empty, demo, **options):
-        from referrals.models import Referral
-
         if referrals < 0:
             raise CommandError("--referrals must be 0 or more")
         if if_empty and Referral.objects.exists():
             self.stdout.write("Demo data already present: nothing to do.")
             return
-        from accounts.demo import DEMO_PASSWORD
-
         password = DEMO_PASSWORD if (demo or settings.DEBUG) else None
         for path in STEPS:
             started = time.perf_counter()

@@ -3,25 +3,20 @@
 Follows what the referrals demo step already decided: a referral with screened_at gets a
 screening, one with assessed_at a signed assessment (with scored instruments, consent and
 often an onward referral); some screened referrals get a draft assessment. Everything is
-generated from one seeded random generator and written with core.bulk (COPY on PostgreSQL,
+generated from one seeded random generator and written with demo.bulk (COPY on PostgreSQL,
 else bulk_create) from plain value tuples, a chunk of referrals at a time: a million
 referrals give about a million instrument responses, too many for model instances.
 """
 
 import datetime
 import functools
-import itertools
 import random
 
 from django.db import transaction
 from django.utils import timezone
 
-from core.bulk import indexes_built_after, insert_rows, reserve_ids
-from referrals.enums import ClosureReason, ReferralStatus, Urgency
-from referrals.models import Referral
-
-from . import instruments
-from .enums import (
+from assessments import instruments
+from assessments.enums import (
     AssessmentStatus,
     CareThreshold,
     ConsentKind,
@@ -31,7 +26,15 @@ from .enums import (
     RiskLevel,
     ScreeningDecision,
 )
-from .models import Assessment, Consent, InstrumentResponse, OnwardReferral, Screening
+from assessments.models import Assessment, Consent, InstrumentResponse, OnwardReferral, Screening
+from assessments.services.assessment import PHQ9_FLAG_NOTE
+from demo.bulk import indexes_built_after, insert_rows, reserve_ids
+from demo.generate import local_date, weighted_picker
+from referrals.enums import ClosureReason, ReferralStatus, Urgency
+from referrals.models import Referral
+from risks import rules
+from risks.enums import RiskEventKind, RiskSource, RiskType
+from risks.models import RiskFlag, RiskFlagEvent
 
 CHUNK = 50_000  # referrals (then assessments) generated and written at a time
 
@@ -113,23 +116,15 @@ OUTCOMES = [
 NFA_REASONS = [ClosureReason.NO_FURTHER_ACTION, ClosureReason.DECLINED, ClosureReason.OUT_OF_SCOPE]
 
 
-def _weighted_picker(pairs):
-    """A weighted choice among (value, weight) pairs, with the cumulative weights worked
-    out once (the same draws as rng.choices(values, weights=...))."""
-    values, weights = zip(*pairs, strict=True)
-    values, cumulative = list(values), list(itertools.accumulate(weights))
-    return lambda rng: rng.choices(values, cum_weights=cumulative)[0]
-
-
-RISK = _weighted_picker([(RiskLevel.LOW, 4), (RiskLevel.MEDIUM, 4), (RiskLevel.HIGH, 2)])
-LEARNING_DISABILITY = _weighted_picker([(Indicator.NO, 8), (Indicator.POSSIBLE, 2)])
-AUTISM = _weighted_picker([(Indicator.NO, 8), (Indicator.POSSIBLE, 1), (Indicator.DIAGNOSED, 1)])
-ADHD = _weighted_picker([(Indicator.NO, 7), (Indicator.POSSIBLE, 2), (Indicator.DIAGNOSED, 1)])
-THRESHOLD = _weighted_picker(
+RISK = weighted_picker([(RiskLevel.LOW, 4), (RiskLevel.MEDIUM, 4), (RiskLevel.HIGH, 2)])
+LEARNING_DISABILITY = weighted_picker([(Indicator.NO, 8), (Indicator.POSSIBLE, 2)])
+AUTISM = weighted_picker([(Indicator.NO, 8), (Indicator.POSSIBLE, 1), (Indicator.DIAGNOSED, 1)])
+ADHD = weighted_picker([(Indicator.NO, 7), (Indicator.POSSIBLE, 2), (Indicator.DIAGNOSED, 1)])
+THRESHOLD = weighted_picker(
     [(CareThreshold.NONE, 3), (CareThreshold.PRIMARY, 4), (CareThreshold.SECONDARY, 2)]
 )
-SERVICE = _weighted_picker(SERVICES)
-OUTCOME = _weighted_picker(OUTCOMES)
+SERVICE = weighted_picker(SERVICES)
+OUTCOME = weighted_picker(OUTCOMES)
 
 REFERRAL_COLUMNS = [
     "pk",
@@ -245,11 +240,6 @@ def _response(rng, person_id, assessment_pk, code, severity, when, by_id) -> tup
     )
 
 
-def _local_date(moment) -> datetime.date:
-    """The date in the service's time zone (timezone.localtime(), without its overhead)."""
-    return moment.astimezone(timezone.get_default_timezone()).date()
-
-
 def _screening(rng, referral, by_id) -> tuple:
     pk, _, status, urgency, closure_reason, screened_at, assessed_at, *_ = referral
     if assessed_at or status == ReferralStatus.SCREENED:
@@ -262,7 +252,7 @@ def _screening(rng, referral, by_id) -> tuple:
     reason = ""
     if decision == ScreeningDecision.NO_FURTHER_ACTION:
         reason = closure_reason if closure_reason in NFA_REASONS else rng.choice(NFA_REASONS)
-    day = _local_date(screened_at)
+    day = local_date(screened_at)
     return (pk, day, risk_level, urgency or Urgency.ROUTINE, decision, reason, by_id)
 
 
@@ -275,7 +265,7 @@ def _assessment(rng, referral, by_id, *, signed: bool) -> tuple:
     return (
         referral[0],
         AssessmentStatus.SIGNED if signed else AssessmentStatus.DRAFT,
-        _local_date(assessed_at or screened_at),
+        local_date(assessed_at or screened_at),
         LEARNING_DISABILITY(rng),
         AUTISM(rng),
         ADHD(rng),
@@ -394,17 +384,13 @@ def _onward(rng, referral_id, day, by_id, today) -> tuple:
     )
 
 
+# One transaction: one commit (and disk sync) for all the flags, not one per flag.
+@transaction.atomic
 def self_harm_onto_register() -> int:
     """Put each person with a seeded self-harm answer (PHQ-9 item 9 above 0) and no current
     self-harm flag on the risk register, as assessments.services.instrument_save does one
     by one: bulk rows for the demo's numbers. Reviews fall due from today onwards (a demo
-    full of overdue reviews shows nothing); risks.demo adds the deliberately overdue one."""
-    from risks import rules
-    from risks.enums import RiskEventKind, RiskSource, RiskType
-    from risks.models import RiskFlag, RiskFlagEvent
-
-    from .services.assessment import PHQ9_FLAG_NOTE
-
+    full of overdue reviews shows nothing); demo.risks adds the deliberately overdue one."""
     today = rules.today()
     firsts = {}
     for pk, person_id, at, by_id, team_id in (
@@ -419,7 +405,7 @@ def self_harm_onto_register() -> int:
             "assessment__referral__team_id",
         )
     ):
-        firsts.setdefault(person_id, (_local_date(at), by_id, team_id, []))[3].append(pk)
+        firsts.setdefault(person_id, (local_date(at), by_id, team_id, []))[3].append(pk)
     flags = RiskFlag.objects.bulk_create(
         RiskFlag(
             person_id=person_id,

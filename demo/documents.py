@@ -10,11 +10,10 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
+from documents import services
+from documents.enums import DocumentType
+from documents.models import Document
 from treatment_requirements.models import Order
-
-from . import services
-from .enums import DocumentType
-from .models import Document
 
 PEOPLE = 6
 

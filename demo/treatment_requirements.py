@@ -2,36 +2,36 @@
 
 Takes a share of the signed assessments the assessments step made: each gets a
 recommendation ready for court, most of those a court outcome, and orders get weekly
-appointments with coded outcomes, failures, warnings and the odd breach. Everything comes
-from one seeded random generator and is written with core.bulk (COPY on PostgreSQL, else
+appointments with coded outcomes, failures, warnings and the odd breach (demo.appointments),
+each order held by a probation officer with a realistic caseload. Everything comes
+from one seeded random generator and is written with demo.bulk (COPY on PostgreSQL, else
 bulk_create) from plain value tuples: a million referrals give over a million appointments,
 too many for model instances.
 """
 
 import datetime
-import itertools
 import random
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.demo import seed_probation_officers
 from accounts.enums import Role, SiteKind, TeamKind
 from accounts.models import Site, Team, User
-from core.bulk import indexes_built_after, insert_rows, reserve_ids
-
-from .criteria import criteria_for
-from .enforcement import enforcement_deadline, required_action, warning_period_last_day
-from .enums import (
-    AppointmentOutcome,
-    EnforcementAction,
+from assessments.enums import AssessmentStatus
+from assessments.models import Assessment
+from demo.accounts import seed_probation_officers
+from demo.appointments import follow_up
+from demo.bulk import indexes_built_after, insert_rows, with_ids
+from demo.generate import local_date, weighted_picker
+from treatment_requirements.criteria import criteria_for
+from treatment_requirements.enums import (
     HearingOutcome,
     OrderType,
     RecommendationStatus,
     RequirementKind,
 )
-from .models import (
+from treatment_requirements.models import (
     Appointment,
     BreachReferral,
     CourtOutcome,
@@ -52,12 +52,6 @@ OUTCOMES = [
     (HearingOutcome.NOT_MADE, 1),
     (HearingOutcome.CUSTODY, 1),
     (HearingOutcome.OTHER_DISPOSAL, 1),
-]
-APPOINTMENT_OUTCOMES = [
-    (AppointmentOutcome.ATTENDED_COMPLIED, 30),
-    (AppointmentOutcome.ACCEPTABLE_ABSENCE, 3),
-    (AppointmentOutcome.UNACCEPTABLE_ABSENCE, 2),
-    (AppointmentOutcome.ATTENDED_FAILED, 1),
 ]
 EVIDENCE = {
     "care_threshold": "Care threshold recorded in the signed assessment",
@@ -81,7 +75,6 @@ TABLES = [
     BreachReferral,
     OrderEvent,
 ]
-ORDER_CHUNK = 20_000
 # Probation officers' caseloads (HMI Probation: 35-50 on average; quality falls above 50).
 TYPICAL_CASELOAD = 40
 CASELOAD_RANGE = (20, 60)
@@ -91,20 +84,10 @@ NEW_TO_ME_AGES = [
     datetime.timedelta(hours=2),
     datetime.timedelta(days=1, hours=3),
     datetime.timedelta(days=3, hours=5),
-]  # orders whose appointments are generated and written at a time
+]
 
 
-def _weighted_picker(pairs):
-    """A weighted choice among (value, weight) pairs, with the cumulative weights worked
-    out once (the same draws as rng.choices(values, weights=...))."""
-    values, weights = zip(*pairs, strict=True)
-    values, cumulative = list(values), list(itertools.accumulate(weights))
-    return lambda rng: rng.choices(values, cum_weights=cumulative)[0]
-
-
-HEARING_OUTCOME = _weighted_picker(OUTCOMES)
-APPOINTMENT_OUTCOME = _weighted_picker(APPOINTMENT_OUTCOMES)
-UNACCEPTABLE = AppointmentOutcome.unacceptable_failures()
+HEARING_OUTCOME = weighted_picker(OUTCOMES)
 
 RECOMMENDATION_FIELDS = [
     "id",
@@ -160,33 +143,6 @@ REQUIREMENT_FIELDS = [
     "end_date",
     "proposed_id",
 ]
-APPOINTMENT_FIELDS = [
-    "id",
-    "order_id",
-    "requirement_id",
-    "starts_at",
-    "purpose",
-    "outcome",
-    "excuse",
-    "evidence",
-    "outcome_recorded_at",
-    "outcome_recorded_by_id",
-    "created_by_id",
-]
-FAILURE_FIELDS = [
-    "id",
-    "order_id",
-    "appointment_id",
-    "failure_date",
-    "description",
-    "deadline",
-    "action",
-    "action_on",
-    "action_by_id",
-    "recorded_by_id",
-]
-WARNING_FIELDS = ["order_id", "failure_id", "given_on", "letter_text", "given_by_id"]
-BREACH_FIELDS = ["order_id", "failure_id", "referred_on", "details", "referred_by_id"]
 ALLOCATION_FIELDS = ["order_id", "officer_id", "allocated_at", "allocated_by_id"]
 ORDER_EVENT_FIELDS = ["recommendation_id", "order_id", "by_id", "summary"]
 
@@ -209,16 +165,8 @@ def _evidence(criterion) -> str:
     return "; ".join(sources) or "Confirmed with the provider and the person at assessment"
 
 
-def _local_date(moment) -> datetime.date:
-    """The date in the service's time zone (timezone.localtime(), without its overhead)."""
-    return moment.astimezone(timezone.get_default_timezone()).date()
-
-
 def seed_demo_step(*, referrals: int, seed: int, password: str | None) -> str:
     """Recommendations, court outcomes and orders for a share of the signed assessments."""
-    from assessments.enums import AssessmentStatus
-    from assessments.models import Assessment
-
     officers = User.objects.filter(role=Role.PROBATION_OFFICER, team__isnull=False).exists()
     providers = list(
         Team.objects.filter(kind=TeamKind.TREATMENT_PROVIDER, is_active=True).values_list(
@@ -262,12 +210,13 @@ def _seed(rng, assessments, providers, courts, password) -> dict:
     """Write recommendations, proposals, hearings and orders for the chosen assessments
     (tuples from seed_demo_step), then their appointments and enforcement."""
     today = timezone.localdate()
-    recommendations = [
-        (pk, a_pk, person_id, referral_id, team_id, RecommendationStatus.READY, at, by, by)
-        for pk, (a_pk, _, at, by, referral_id, person_id, team_id, _) in zip(
-            reserve_ids(Recommendation, len(assessments)), assessments, strict=True
-        )
-    ]
+    recommendations = with_ids(
+        Recommendation,
+        [
+            (a_pk, person_id, referral_id, team_id, RecommendationStatus.READY, at, by, by)
+            for (a_pk, _, at, by, referral_id, person_id, team_id, _) in assessments
+        ],
+    )
     insert_rows(Recommendation, RECOMMENDATION_FIELDS, recommendations)
     proposed = _proposed(rng, recommendations, [a[1] for a in assessments], providers)
     by_recommendation = {}
@@ -282,7 +231,7 @@ def _seed(rng, assessments, providers, courts, password) -> dict:
     for requirement in requirements:
         first_requirement.setdefault(requirement[1], requirement)
     counts = {"recommendations": len(recommendations), "orders": len(orders)}
-    counts.update(_follow_up(rng, orders, first_requirement, today))
+    counts.update(follow_up(rng, orders, first_requirement, today))
     insert_rows(
         OrderEvent,
         ORDER_EVENT_FIELDS,
@@ -294,16 +243,13 @@ def _seed(rng, assessments, providers, courts, password) -> dict:
 def _proposed(rng, recommendations, care_thresholds, providers) -> list[tuple]:
     proposed = []
     for recommendation, care_threshold in zip(recommendations, care_thresholds, strict=True):
-        recorded_on = _local_date(recommendation[6])
+        recorded_on = local_date(recommendation[6])
         for kind in _kinds(rng, care_threshold):
             provider = rng.choice(providers)
             proposed.append(
                 [recommendation[0], kind, provider, rng.choice([6, 9, 12]), True, recorded_on]
             )
-    proposed = [
-        (pk, *row)
-        for pk, row in zip(reserve_ids(ProposedRequirement, len(proposed)), proposed, strict=True)
-    ]
+    proposed = with_ids(ProposedRequirement, proposed)
     insert_rows(ProposedRequirement, PROPOSED_FIELDS, proposed)
     evidence = {}  # the same few texts for every requirement of a kind
     insert_rows(
@@ -321,7 +267,7 @@ def _proposed(rng, recommendations, care_thresholds, providers) -> list[tuple]:
 def _hearings(rng, recommendations, courts, today) -> list[tuple]:
     hearings = []
     for recommendation in recommendations:
-        hearing_date = _local_date(recommendation[6]) + datetime.timedelta(days=rng.randint(7, 28))
+        hearing_date = local_date(recommendation[6]) + datetime.timedelta(days=rng.randint(7, 28))
         if hearing_date > today:
             continue
         outcome = HEARING_OUTCOME(rng)
@@ -337,10 +283,7 @@ def _hearings(rng, recommendations, courts, today) -> list[tuple]:
                 recommendation[8],
             ]
         )
-    hearings = [
-        (pk, *row)
-        for pk, row in zip(reserve_ids(CourtOutcome, len(hearings)), hearings, strict=True)
-    ]
+    hearings = with_ids(CourtOutcome, hearings)
     insert_rows(CourtOutcome, HEARING_FIELDS, hearings)
     return hearings
 
@@ -348,6 +291,48 @@ def _hearings(rng, recommendations, courts, today) -> list[tuple]:
 def _orders(rng, hearings, by_recommendation, referral_of, password):
     """Orders for the hearings that made one, with the requirements proposed for them, each
     given to a probation officer (caseload_sizes) with its allocation row."""
+    orders, recorded_by = _made(rng, hearings, by_recommendation, referral_of)
+    sizes = caseload_sizes(rng, len(orders))
+    # Officers who hold no order yet: seeding again (or in chunks) adds caseloads, it does not
+    # pile more orders on the same officers.
+    busy = frozenset(Order.objects.values_list("responsible_officer_id", flat=True).distinct())
+    officers = seed_probation_officers(len(sizes), password=password, busy=busy)
+    holders, newest = _officer_for_each(rng, orders, sizes, officers)
+    for row, (officer_id, team_id) in zip(orders, holders, strict=True):
+        row += [officer_id, team_id]
+    now = timezone.now()
+    allocated_at = _new_to_demo_officer(orders, newest, now)
+    latest = now - datetime.timedelta(minutes=30)
+    orders = with_ids(Order, orders)
+    insert_rows(Order, ORDER_FIELDS, orders)
+    requirements = with_ids(
+        OrderRequirement,
+        [
+            [order[0], p[2], p[3], p[4], order[7], _requirement_end(order[7], p[4]), p[0]]
+            for order in orders
+            for p in by_recommendation[order[2]]
+        ],
+    )
+    insert_rows(OrderRequirement, REQUIREMENT_FIELDS, requirements)
+    insert_rows(
+        OrderAllocation,
+        ALLOCATION_FIELDS,
+        (
+            (
+                o[0],
+                o[9],
+                allocated_at.get(o[1]) or min(_afternoon(o[6]), latest),
+                recorded_by[o[1]],
+            )
+            for o in orders
+        ),
+    )
+    return orders, requirements
+
+
+def _made(rng, hearings, by_recommendation, referral_of) -> tuple[list[list], dict]:
+    """Order rows (ORDER_FIELDS without the id and the officer) for the hearings that made
+    one, and who recorded each hearing (by court outcome id)."""
     orders = []
     recorded_by = {}
     for pk, recommendation_id, person_id, hearing_date, _, outcome, _, by in hearings:
@@ -368,52 +353,20 @@ def _orders(rng, hearings, by_recommendation, referral_of, password):
                 hearing_date + relativedelta(months=longest + 6),
             ]
         )
-    sizes = caseload_sizes(rng, len(orders))
-    # Officers who hold no order yet: seeding again (or in chunks) adds caseloads, it does not
-    # pile more orders on the same officers.
-    busy = frozenset(Order.objects.values_list("responsible_officer_id", flat=True).distinct())
-    officers = seed_probation_officers(len(sizes), password=password, busy=busy)
-    holders, newest = _officer_for_each(rng, orders, sizes, officers)
-    for row, (officer_id, team_id) in zip(orders, holders, strict=True):
-        row += [officer_id, team_id]
-    now = timezone.now()
-    # The demo officer's newest orders reached them in the last few days (made then, or
-    # handed over to them since): "New to me" on their caseload, with an inbox reminder.
+    return orders, recorded_by
+
+
+def _new_to_demo_officer(orders, newest, now) -> dict:
+    """When the demo officer's newest orders reached them (by court outcome id): in the last
+    few days (made then, or handed over to them since): "New to me" on their caseload, with
+    an inbox reminder."""
     allocated_at = {}
     for rank, index in enumerate(reversed(newest)):
         when = now - NEW_TO_ME_AGES[rank]
-        if _local_date(when) < orders[index][5]:  # made today: allocated just now
+        if local_date(when) < orders[index][5]:  # made today: allocated just now
             when = now - datetime.timedelta(minutes=10 * (rank + 1))
         allocated_at[orders[index][0]] = when
-    latest = now - datetime.timedelta(minutes=30)
-    orders = [(pk, *row) for pk, row in zip(reserve_ids(Order, len(orders)), orders, strict=True)]
-    insert_rows(Order, ORDER_FIELDS, orders)
-    requirements = [
-        [order[0], p[2], p[3], p[4], order[7], _requirement_end(order[7], p[4]), p[0]]
-        for order in orders
-        for p in by_recommendation[order[2]]
-    ]
-    requirements = [
-        (pk, *row)
-        for pk, row in zip(
-            reserve_ids(OrderRequirement, len(requirements)), requirements, strict=True
-        )
-    ]
-    insert_rows(OrderRequirement, REQUIREMENT_FIELDS, requirements)
-    insert_rows(
-        OrderAllocation,
-        ALLOCATION_FIELDS,
-        (
-            (
-                o[0],
-                o[9],
-                allocated_at.get(o[1]) or min(_afternoon(o[6]), latest),
-                recorded_by[o[1]],
-            )
-            for o in orders
-        ),
-    )
-    return orders, requirements
+    return allocated_at
 
 
 def caseload_sizes(rng, total: int) -> list[int]:
@@ -468,131 +421,3 @@ def _afternoon(made_on: datetime.date) -> datetime.datetime:
 
 def _requirement_end(start: datetime.date, months: int) -> datetime.date:
     return start + relativedelta(months=months) - datetime.timedelta(days=1)
-
-
-def _follow_up(rng, orders, first_requirement, today) -> dict:
-    """Weekly appointments for the first 12 weeks; past ones get outcomes and enforcement."""
-    now = timezone.now()
-    missed = []  # (appointment id, order id, officer id, starts at, purpose)
-    appointments = 0
-    for start in range(0, len(orders), ORDER_CHUNK):
-        rows = _appointments(rng, orders[start : start + ORDER_CHUNK], first_requirement, now)
-        rows = [
-            (pk, *row) for pk, row in zip(reserve_ids(Appointment, len(rows)), rows, strict=True)
-        ]
-        appointments += insert_rows(Appointment, APPOINTMENT_FIELDS, rows)
-        missed += [(r[0], r[1], r[10], r[3], r[4]) for r in rows if r[5] in UNACCEPTABLE]
-    failures = _failures(rng, missed, today)
-    warnings = [
-        (
-            f[1],
-            f[0],
-            f[7],
-            f"{f[4]} This failure is unacceptable. Another failure within 12 months of this "
-            f"warning (that is, from {f[7]:%d/%m/%Y} up to and including "
-            f"{warning_period_last_day(f[7]):%d/%m/%Y}) makes you liable to be brought back "
-            "before the court.",
-            f[9],
-        )
-        for f in failures
-        if f[6] == EnforcementAction.WARNING
-    ]
-    breaches = [
-        (f[1], f[0], f[7], f[4], f[9]) for f in failures if f[6] == EnforcementAction.BREACH
-    ]
-    return {
-        "appointments": appointments,
-        "warnings": insert_rows(FormalWarning, WARNING_FIELDS, warnings),
-        "breaches": insert_rows(BreachReferral, BREACH_FIELDS, breaches),
-    }
-
-
-# What the weekly appointment is for, by the order's first requirement.
-APPOINTMENT_PURPOSES = {
-    RequirementKind.MHTR_PRIMARY: "Talking therapy session",
-    RequirementKind.MHTR_SECONDARY: "Community mental health team review",
-    RequirementKind.DRR: "Drug treatment key work",
-    RequirementKind.ATR: "Alcohol treatment key work",
-}
-
-# Office hours in half-hour slots (chosen by order id, so no random draw moves).
-APPOINTMENT_SLOTS = [datetime.time(hour, minute) for hour in range(9, 17) for minute in (0, 30)]
-
-
-def _appointments(rng, orders, first_requirement, now) -> list[list]:
-    """Appointment rows (APPOINTMENT_FIELDS without the id) for a chunk of orders."""
-    rows = []
-    recent = now - datetime.timedelta(days=3)
-    zone = timezone.get_default_timezone()
-    for order in orders:
-        order_id, end_date, officer_id = order[0], order[8], order[9]
-        requirement = first_requirement[order_id]
-        purpose = APPOINTMENT_PURPOSES[requirement[2]]
-        start = datetime.datetime.combine(
-            order[7] + datetime.timedelta(days=7),
-            APPOINTMENT_SLOTS[order_id % len(APPOINTMENT_SLOTS)],  # same slot every week
-            tzinfo=zone,
-        )
-        for week in range(12):
-            when = start + datetime.timedelta(weeks=week)
-            if when.date() > end_date:
-                break
-            past = when < now
-            outcome = APPOINTMENT_OUTCOME(rng) if past else ""
-            if past and when > recent and rng.random() < 0.5:
-                outcome = ""  # due, not yet recorded: shows on the caseload
-            acceptable = outcome == AppointmentOutcome.ACCEPTABLE_ABSENCE
-            rows.append(
-                [
-                    order_id,
-                    requirement[0],
-                    when,
-                    purpose,
-                    outcome,
-                    "Unwell" if acceptable else "",
-                    "GP fit note seen" if acceptable else "",
-                    when + datetime.timedelta(hours=2) if outcome else None,
-                    officer_id if outcome else None,
-                    officer_id,
-                ]
-            )
-    return rows
-
-
-def _failures(rng, missed, today) -> list[tuple]:
-    """Failure rows for the unacceptable appointments, each decided by the enforcement
-    rule: a warning unless one was given on the same order in the previous 12 months."""
-    rows = []
-    warned: dict[int, list[datetime.date]] = {}
-    deadlines = {}
-    for appointment_id, order_id, officer_id, starts_at, purpose in missed:
-        day = _local_date(starts_at)
-        if day not in deadlines:
-            deadlines[day] = enforcement_deadline(day)
-        deadline = deadlines[day]
-        decided = deadline < today or rng.random() < 0.6
-        if not decided:
-            action = ""
-        elif required_action(day, warned.get(order_id, [])) == "breach":
-            action = EnforcementAction.BREACH
-        else:
-            action = EnforcementAction.WARNING if rng.random() < 0.85 else EnforcementAction.BREACH
-        action_on = min(day + datetime.timedelta(days=2), today) if action else None
-        rows.append(
-            [
-                order_id,
-                appointment_id,
-                day,
-                f"You did not keep your {purpose} appointment on {day:%d/%m/%Y}.",
-                deadline,
-                action,
-                action_on,
-                officer_id if action else None,
-                officer_id,
-            ]
-        )
-        if action == EnforcementAction.WARNING:
-            warned.setdefault(order_id, []).append(action_on)
-    rows = [(pk, *row) for pk, row in zip(reserve_ids(Failure, len(rows)), rows, strict=True)]
-    insert_rows(Failure, FAILURE_FIELDS, rows)
-    return rows

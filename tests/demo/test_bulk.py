@@ -1,4 +1,4 @@
-"""Bulk loading for the demo and benchmark data (core.bulk).
+"""Bulk loading for the demo and benchmark data (demo.bulk).
 
 The COPY path runs on PostgreSQL (CI sets DATABASE_URL); the bulk_create path is the one
 SQLite takes, forced here on any database by pretending not to be on PostgreSQL.
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment, Consent, InstrumentResponse, OnwardReferral
-from core import bulk
+from demo import bulk
 from tests.assessments.factories import signed_assessment
 from treatment_requirements.models import Order
 

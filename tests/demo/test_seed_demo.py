@@ -1,10 +1,10 @@
 import pytest
 from django.core.management import call_command
 
-from accounts.demo import DEMO_PASSWORD
 from accounts.enums import Role
 from accounts.models import User
-from referrals.demo import seed_people_and_referrals
+from demo.accounts import DEMO_PASSWORD
+from demo.referrals import seed_people_and_referrals
 from referrals.identifiers import validate_nhs_number, validate_pnc_id
 from referrals.models import Person, Referral, ReferralStatusChange
 
@@ -40,7 +40,7 @@ def test_seed_demo_creates_every_role_and_valid_referrals():
 def test_seed_demo_is_deterministic_for_a_seed():
     from django.utils import timezone
 
-    from accounts.demo import seed_teams_and_users
+    from demo.accounts import seed_teams_and_users
 
     seed_teams_and_users()
     now = timezone.now()
@@ -109,7 +109,7 @@ def test_seed_demo_screened_and_assessed_states_come_with_their_records():
 def test_seed_demo_gives_every_team_several_practitioners_or_officers():
     from collections import Counter
 
-    from accounts.demo import seed_teams_and_users
+    from demo.accounts import seed_teams_and_users
 
     seed_teams_and_users()
 
@@ -129,7 +129,7 @@ def test_seed_demo_emergency_custody_referral_arrives_within_the_hour(n):
 
     from django.utils import timezone
 
-    from accounts.demo import seed_teams_and_users
+    from demo.accounts import seed_teams_and_users
     from referrals import selectors
     from referrals.enums import ReferralSource, ReferralStatus, Urgency
 
@@ -156,7 +156,7 @@ def test_seed_demo_emergency_custody_referral_arrives_within_the_hour(n):
 def test_seed_demo_arrivals_are_the_same_for_a_seed():
     from django.utils import timezone
 
-    from accounts.demo import seed_teams_and_users
+    from demo.accounts import seed_teams_and_users
 
     seed_teams_and_users()
     now = timezone.now().replace(second=0, microsecond=0)

@@ -11,12 +11,12 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_step_seeds_orders_that_follow_the_enforcement_rule():
     for path in [
-        "accounts.demo.seed_demo_step",
-        "referrals.demo.seed_demo_step",
-        "assessments.demo.seed_demo_step",
+        "demo.accounts.seed_demo_step",
+        "demo.referrals.seed_demo_step",
+        "demo.assessments.seed_demo_step",
     ]:
         import_string(path)(referrals=120, seed=7, password=None)
-    from treatment_requirements.demo import seed_demo_step
+    from demo.treatment_requirements import seed_demo_step
 
     summary = seed_demo_step(referrals=120, seed=7, password=None)
     assert summary.startswith("Treatment requirements:")
@@ -42,10 +42,10 @@ def test_demo_step_seeds_orders_that_follow_the_enforcement_rule():
 
 def _seed_all(referrals, seed=7):
     for path in [
-        "accounts.demo.seed_demo_step",
-        "referrals.demo.seed_demo_step",
-        "assessments.demo.seed_demo_step",
-        "treatment_requirements.demo.seed_demo_step",
+        "demo.accounts.seed_demo_step",
+        "demo.referrals.seed_demo_step",
+        "demo.assessments.seed_demo_step",
+        "demo.treatment_requirements.seed_demo_step",
     ]:
         import_string(path)(referrals=referrals, seed=seed, password=None)
 
@@ -55,7 +55,7 @@ def test_caseload_sizes_keep_every_officer_between_20_and_60(seed):
     import random
     import statistics
 
-    from treatment_requirements.demo import caseload_sizes
+    from demo.treatment_requirements import caseload_sizes
 
     for total in range(20, 4000, 37):
         sizes = caseload_sizes(random.Random(seed), total)
@@ -71,7 +71,7 @@ def test_caseload_sizes_keep_every_officer_between_20_and_60(seed):
 def test_caseload_sizes_fewer_orders_than_a_caseload_go_to_one_officer():
     import random
 
-    from treatment_requirements.demo import caseload_sizes
+    from demo.treatment_requirements import caseload_sizes
 
     assert caseload_sizes(random.Random(1), 0) == []
     assert caseload_sizes(random.Random(1), 1) == [1]
@@ -81,7 +81,7 @@ def test_caseload_sizes_fewer_orders_than_a_caseload_go_to_one_officer():
 def test_caseload_sizes_are_the_same_for_a_seed():
     import random
 
-    from treatment_requirements.demo import caseload_sizes
+    from demo.treatment_requirements import caseload_sizes
 
     first = caseload_sizes(random.Random(5), 2500)
 
@@ -92,9 +92,9 @@ def test_caseload_sizes_are_the_same_for_a_seed():
 def test_demo_step_gives_every_probation_officer_20_to_60_active_orders():
     from collections import Counter
 
-    from accounts.demo import OFFICERS_PER_PDU
     from accounts.enums import Role
     from accounts.models import User
+    from demo.accounts import OFFICERS_PER_PDU
     from treatment_requirements.enums import OrderStatus
 
     _seed_all(2000)

@@ -8,13 +8,13 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_step_seeds_a_handful_per_person_by_their_own_team():
     for path in [
-        "accounts.demo.seed_demo_step",
-        "referrals.demo.seed_demo_step",
-        "assessments.demo.seed_demo_step",
-        "treatment_requirements.demo.seed_demo_step",
+        "demo.accounts.seed_demo_step",
+        "demo.referrals.seed_demo_step",
+        "demo.assessments.seed_demo_step",
+        "demo.treatment_requirements.seed_demo_step",
     ]:
         import_string(path)(referrals=60, seed=7, password=None)
-    from contact_log.demo import seed_demo_step
+    from demo.contact_log import seed_demo_step
 
     summary = seed_demo_step(referrals=60, seed=7, password=None)
 

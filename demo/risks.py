@@ -9,11 +9,10 @@ from django.db import transaction
 from accounts.enums import Role
 from accounts.models import User
 from referrals.models import Person
-
-from . import rules
-from .enums import MappaCategory, MappaLevel, RiskEventKind, RiskType, RoshLevel
-from .models import RiskFlag
-from .services import risk_flag_raise
+from risks import rules
+from risks.enums import MappaCategory, MappaLevel, RiskEventKind, RiskType, RoshLevel
+from risks.models import RiskFlag
+from risks.services import risk_flag_raise
 
 DEMO_FLAGS = [
     {

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 
-from .enums import Role, SiteKind, TeamKind
-from .models import Site, Team, User
+from accounts.enums import Role, SiteKind, TeamKind
+from accounts.models import Site, Team, User
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - only ever set on demo installs
 

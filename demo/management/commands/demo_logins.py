@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from accounts.enums import Role
 from accounts.models import User
+from demo.accounts import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):

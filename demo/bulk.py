@@ -133,6 +133,11 @@ def reserve_ids(model, count: int) -> list[int]:
     return list(range(highest + 1, highest + 1 + count))
 
 
+def with_ids(model, rows) -> list[tuple]:
+    """Each row with a reserved id in front (reserve_ids), for rows that others refer to."""
+    return [(pk, *row) for pk, row in zip(reserve_ids(model, len(rows)), rows, strict=True)]
+
+
 def bulk_insert(model, objects: list, now=None) -> None:
     """Insert model instances, setting each one's pk (bulk_create, or COPY on PostgreSQL)."""
     if not objects:

@@ -9,11 +9,11 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
+from contact_log.enums import ContactEventKind, ContactOutcome, ContactType, RestrictionReason
+from contact_log.models import Contact, ContactAddendum, ContactEvent
 from referrals.models import Referral
 from treatment_requirements.models import Order
-
-from .enums import ContactEventKind, ContactOutcome, ContactType, RestrictionReason
-from .models import Contact, ContactAddendum, ContactEvent
 
 MAX_PEOPLE = 400
 NOTES = {
@@ -73,40 +73,8 @@ def _first_referral_per_person():
 
 
 def _seed(rng, people, officers) -> dict:
-    from accounts.models import User
-
-    teams = dict(User.objects.filter(pk__in=set(officers.values())).values_list("pk", "team_id"))
     now = timezone.now()
-    contacts = []
-    for index, (person_id, team_id, author_id, received_at) in enumerate(people):
-        start = max(received_at, now - datetime.timedelta(days=300))
-        for _ in range(rng.randint(3, 5)):
-            kind = rng.choice(list(NOTES))
-            contacts.append(
-                _contact(person_id, team_id, author_id, kind, _between(rng, start, now))
-            )
-        if index % 3 == 0:
-            restricted = _contact(
-                person_id, team_id, author_id, ContactType.PHONE, _between(rng, start, now)
-            )
-            restricted.note = RESTRICTED_NOTE
-            restricted.restricted = True
-            restricted.restriction_reason = RestrictionReason.SAFEGUARDING
-            restricted.restricted_by_id = author_id
-            restricted.restricted_at = restricted.contact_at
-            contacts.append(restricted)
-        if person_id in officers:
-            officer = officers[person_id]
-            contacts.append(
-                _contact(
-                    person_id,
-                    teams[officer],
-                    officer,
-                    ContactType.FACE_TO_FACE,
-                    _between(rng, start, now),
-                )
-            )
-    Contact.objects.bulk_create(contacts, batch_size=1000)
+    Contact.objects.bulk_create(_contacts(rng, people, officers, now), batch_size=1000)
     saved = list(Contact.objects.filter(person_id__in=[p[0] for p in people]))
     ContactEvent.objects.bulk_create(
         ContactEvent(
@@ -133,6 +101,45 @@ def _seed(rng, people, officers) -> dict:
         "addenda": len(addenda),
         "restricted": sum(c.restricted for c in saved),
     }
+
+
+def _contacts(rng, people, officers, now) -> list[Contact]:
+    """A handful of contacts per person (unsaved), a restricted one for every third person,
+    and one by the supervising officer where there is one."""
+    teams = dict(User.objects.filter(pk__in=set(officers.values())).values_list("pk", "team_id"))
+    contacts = []
+    for index, (person_id, team_id, author_id, received_at) in enumerate(people):
+        start = max(received_at, now - datetime.timedelta(days=300))
+        for _ in range(rng.randint(3, 5)):
+            kind = rng.choice(list(NOTES))
+            contacts.append(
+                _contact(person_id, team_id, author_id, kind, _between(rng, start, now))
+            )
+        if index % 3 == 0:
+            contacts.append(_restricted(person_id, team_id, author_id, _between(rng, start, now)))
+        if person_id in officers:
+            officer = officers[person_id]
+            contacts.append(
+                _contact(
+                    person_id,
+                    teams[officer],
+                    officer,
+                    ContactType.FACE_TO_FACE,
+                    _between(rng, start, now),
+                )
+            )
+    return contacts
+
+
+def _restricted(person_id, team_id, author_id, when) -> Contact:
+    """A safeguarding note restricted by its author when written."""
+    restricted = _contact(person_id, team_id, author_id, ContactType.PHONE, when)
+    restricted.note = RESTRICTED_NOTE
+    restricted.restricted = True
+    restricted.restriction_reason = RestrictionReason.SAFEGUARDING
+    restricted.restricted_by_id = author_id
+    restricted.restricted_at = restricted.contact_at
+    return restricted
 
 
 def _between(rng, start, end):

@@ -30,7 +30,7 @@ def test_seed_demo_creates_assessments_that_follow_the_pathway():
 
 
 def test_seed_assessments_twice_adds_nothing_new():
-    from assessments.demo import seed_assessments
+    from demo.assessments import seed_assessments
 
     call_command("seed_demo", referrals=30, seed=3, verbosity=0)
     before = Screening.objects.count()
