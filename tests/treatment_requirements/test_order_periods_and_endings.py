@@ -16,8 +16,8 @@ from treatment_requirements import services
 from treatment_requirements.enums import BreachOutcome, OrderStatus, TerminationReason
 from treatment_requirements.models import Order, OrderRequirement
 
+from .court_outcomes import D, atr, record_order, refer_for_breach
 from .factories import OrderRequirementFactory, ProviderTeamFactory, days, ready_recommendation
-from .order_rules import D, atr, record_order, refer_for_breach
 
 pytestmark = pytest.mark.django_db
 

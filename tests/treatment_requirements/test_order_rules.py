@@ -16,8 +16,8 @@ from treatment_requirements import services
 from treatment_requirements.enums import BreachOutcome, HearingOutcome, OrderType
 from treatment_requirements.models import CourtOutcome, Order
 
+from .court_outcomes import D, atr, record_order, refer_for_breach
 from .factories import CourtFactory, FailureFactory, ProviderTeamFactory, days, ready_recommendation
-from .order_rules import D, atr, record_order, refer_for_breach
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ from treatment_requirements import services
 from treatment_requirements.enums import HearingOutcome, RecommendationStatus, RequirementKind
 from treatment_requirements.models import CourtOutcome, Order, OrderEvent
 
+from .court_outcomes import community_order_data, order_made
 from .factories import (
     CourtFactory,
     ProviderTeamFactory,
@@ -136,39 +137,9 @@ def test_record_criteria_refuses_a_stale_version(practitioner, provider_team):
 # Court outcome ---------------------------------------------------------------------------
 
 
-def _order_data(officer, **overrides):
-    made = days(-1)
-    return {
-        "order_type": "community_order",
-        "made_on": made,
-        "start_date": made,
-        "end_date": made + relativedelta(months=12),
-        "responsible_officer": officer,
-        **overrides,
-    }
-
-
-def _record(recommendation, officer, *, order_data=None, requirements=None, by):
-    provider = ProviderTeamFactory()
-    return services.court_outcome_record(
-        recommendation=recommendation,
-        hearing_date=days(-1),
-        court=CourtFactory(),
-        outcome=HearingOutcome.ORDER_MADE,
-        order_data=order_data or _order_data(officer),
-        requirements=requirements
-        if requirements is not None
-        else [
-            {"kind": "mhtr_primary", "length_months": 6, "provider": provider},
-            {"kind": "atr", "length_months": 12, "provider": provider},
-        ],
-        by=by,
-    )
-
-
 def test_court_outcome_creates_order_linked_to_recommendation(practitioner, officer):
     recommendation = ready_recommendation()
-    outcome = _record(recommendation, officer, by=practitioner)
+    outcome = order_made(recommendation, officer, by=practitioner)
     order = outcome.order
     assert order.recommendation == recommendation
     assert order.probation_team == officer.team
@@ -183,9 +154,9 @@ def test_court_outcome_creates_order_linked_to_recommendation(practitioner, offi
 def test_court_outcome_refuses_order_ending_more_than_3_years_after_made(practitioner, officer):
     recommendation = ready_recommendation()
     made = days(-1)
-    data = _order_data(officer, end_date=made + relativedelta(years=3, days=1))
+    data = community_order_data(officer, end_date=made + relativedelta(years=3, days=1))
     with pytest.raises(ValidationError) as exc:
-        _record(recommendation, officer, order_data=data, by=practitioner)
+        order_made(recommendation, officer, order_data=data, by=practitioner)
     assert "no more than 3 years" in exc.value.message_dict["end_date"][0]
     assert CourtOutcome.objects.count() == 0
     assert Order.objects.count() == 0
@@ -194,8 +165,8 @@ def test_court_outcome_refuses_order_ending_more_than_3_years_after_made(practit
 def test_court_outcome_accepts_order_ending_exactly_3_years_after_made(practitioner, officer):
     recommendation = ready_recommendation()
     made = days(-1)
-    data = _order_data(officer, end_date=made + relativedelta(years=3))
-    outcome = _record(recommendation, officer, order_data=data, by=practitioner)
+    data = community_order_data(officer, end_date=made + relativedelta(years=3))
+    outcome = order_made(recommendation, officer, order_data=data, by=practitioner)
     assert outcome.order.end_date == made + relativedelta(years=3)
 
 
@@ -203,7 +174,7 @@ def test_court_outcome_refuses_a_requirement_longer_than_the_order(practitioner,
     recommendation = ready_recommendation()
     provider = ProviderTeamFactory()
     with pytest.raises(ValidationError) as exc:
-        _record(
+        order_made(
             recommendation,
             officer,
             requirements=[{"kind": "atr", "length_months": 13, "provider": provider}],
@@ -217,10 +188,10 @@ def test_court_outcome_refuses_a_requirement_longer_than_the_order(practitioner,
 def test_court_outcome_refuses_a_responsible_officer_who_is_not_probation(practitioner, officer):
     recommendation = ready_recommendation()
     with pytest.raises(ValidationError) as exc:
-        _record(
+        order_made(
             recommendation,
             officer,
-            order_data=_order_data(officer, responsible_officer=practitioner),
+            order_data=community_order_data(officer, responsible_officer=practitioner),
             by=practitioner,
         )
     assert "responsible_officer" in exc.value.message_dict
@@ -229,7 +200,7 @@ def test_court_outcome_refuses_a_responsible_officer_who_is_not_probation(practi
 def test_court_outcome_refuses_a_draft_recommendation(practitioner, officer):
     recommendation = RecommendationFactory()
     with pytest.raises(ValidationError, match="ready for court"):
-        _record(recommendation, officer, by=practitioner)
+        order_made(recommendation, officer, by=practitioner)
 
 
 def test_court_outcome_not_made_needs_a_reason_and_makes_no_order(practitioner):

@@ -1,5 +1,5 @@
-"""Recording an order and a breach the way the screens do, for the tests of the law on
-orders (test_order_rules, test_order_periods_and_endings)."""
+"""Court outcomes and breaches recorded through the services, as the screens record them,
+for the tests that need an order made the way a court makes it."""
 
 import datetime
 
@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from treatment_requirements import services
 from treatment_requirements.enums import HearingOutcome, OrderType
 
-from .factories import CourtFactory, FailureFactory, days
+from .factories import CourtFactory, FailureFactory, ProviderTeamFactory, days
 
 D = datetime.date
 
@@ -57,4 +57,36 @@ def refer_for_breach(order, officer):
         action="breach",
         action_on=days(-2),
         by=officer,
+    )
+
+
+def community_order_data(officer, **overrides):
+    """A community order made yesterday for 12 months, as the court outcome form sends it."""
+    made = days(-1)
+    return {
+        "order_type": "community_order",
+        "made_on": made,
+        "start_date": made,
+        "end_date": made + relativedelta(months=12),
+        "responsible_officer": officer,
+        **overrides,
+    }
+
+
+def order_made(recommendation, officer, *, order_data=None, requirements=None, by):
+    """An order made yesterday on `recommendation` (by default with an MHTR and an ATR)."""
+    provider = ProviderTeamFactory()
+    return services.court_outcome_record(
+        recommendation=recommendation,
+        hearing_date=days(-1),
+        court=CourtFactory(),
+        outcome=HearingOutcome.ORDER_MADE,
+        order_data=order_data or community_order_data(officer),
+        requirements=requirements
+        if requirements is not None
+        else [
+            {"kind": "mhtr_primary", "length_months": 6, "provider": provider},
+            {"kind": "atr", "length_months": 12, "provider": provider},
+        ],
+        by=by,
     )
