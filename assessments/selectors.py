@@ -295,54 +295,72 @@ def assessment_events(person: Person, user) -> list[dict]:
     if not is_team_scope(user):
         return []
     referrals = scoped(user, Action.VIEW, Kind.REFERRAL, Referral.objects.filter(person=person))
-    events = []
-    for screening in Screening.objects.filter(referral__in=referrals).select_related("referral"):
-        events.append(
-            _event(
-                screening.created_at,
-                f"Screened: {screening.get_decision_display().lower()}",
-                f"Risk {screening.get_risk_level_display().lower()}, "
-                f"{screening.get_urgency_display().lower()}",
-                screening.referral.get_absolute_url(),
-            )
+    return [
+        *_screening_events(referrals),
+        *_assessment_events(referrals),
+        *_instrument_events(person, referrals),
+        *_consent_events(referrals),
+        *_onward_referral_events(referrals),
+    ]
+
+
+def _screening_events(referrals) -> list[dict]:
+    return [
+        _event(
+            screening.created_at,
+            f"Screened: {screening.get_decision_display().lower()}",
+            f"Risk {screening.get_risk_level_display().lower()}, "
+            f"{screening.get_urgency_display().lower()}",
+            screening.referral.get_absolute_url(),
         )
+        for screening in Screening.objects.filter(referral__in=referrals).select_related("referral")
+    ]
+
+
+def _assessment_events(referrals) -> list[dict]:
+    """Started, signed, then each addendum in the order it was added."""
     assessments = Assessment.objects.filter(referral__in=referrals).prefetch_related(
         Prefetch("addenda", queryset=Addendum.objects.order_by("added_at"))
     )
+    events = []
     for assessment in assessments:
-        events.append(
-            _event(assessment.created_at, "Assessment started", "", assessment.get_absolute_url())
-        )
+        url = assessment.get_absolute_url()
+        events.append(_event(assessment.created_at, "Assessment started", "", url))
         if assessment.signed_at:
             events.append(
                 _event(
                     assessment.signed_at,
                     "Assessment signed",
                     f"Care threshold: {assessment.get_care_threshold_display().lower()}",
-                    assessment.get_absolute_url(),
+                    url,
                 )
             )
         for addendum in assessment.addenda.all():
             events.append(
-                _event(
-                    addendum.added_at,
-                    "Addendum to the assessment",
-                    addendum.reason,
-                    assessment.get_absolute_url(),
-                )
+                _event(addendum.added_at, "Addendum to the assessment", addendum.reason, url)
             )
-    for response in InstrumentResponse.objects.filter(person=person, is_complete=True).filter(
+    return events
+
+
+def _instrument_events(person: Person, referrals) -> list[dict]:
+    """Scored instruments only (a draft has no result to show); its flags are the detail."""
+    responses = InstrumentResponse.objects.filter(person=person, is_complete=True).filter(
         assessment__referral__in=referrals
-    ):
-        flags = "; ".join(response.flag_labels())
-        events.append(
-            _event(
-                response.completed_at,
-                f"{response.code}: {response.total} ({response.band_label.lower()})",
-                flags,
-                "",
-            )
+    )
+    return [
+        _event(
+            response.completed_at,
+            f"{response.code}: {response.total} ({response.band_label.lower()})",
+            "; ".join(response.flag_labels()),
+            "",
         )
+        for response in responses
+    ]
+
+
+def _consent_events(referrals) -> list[dict]:
+    """Each consent given or refused, and its withdrawal (with the reason) if there is one."""
+    events = []
     for consent in Consent.objects.filter(referral__in=referrals):
         verb = "given" if consent.given else "refused"
         events.append(_event(consent.recorded_at, f"{consent.get_kind_display()} {verb}", "", ""))
@@ -355,16 +373,19 @@ def assessment_events(person: Person, user) -> list[dict]:
                     "",
                 )
             )
-    for onward in OnwardReferral.objects.filter(referral__in=referrals):
-        events.append(
-            _event(
-                onward.created_at,
-                f"Referred on to {onward.get_service_display()}",
-                onward.get_outcome_display(),
-                "",
-            )
-        )
     return events
+
+
+def _onward_referral_events(referrals) -> list[dict]:
+    return [
+        _event(
+            onward.created_at,
+            f"Referred on to {onward.get_service_display()}",
+            onward.get_outcome_display(),
+            "",
+        )
+        for onward in OnwardReferral.objects.filter(referral__in=referrals)
+    ]
 
 
 def _event(when, title, detail, url) -> dict:

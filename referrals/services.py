@@ -146,11 +146,40 @@ def referral_transition(
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleEditError()
+    from_status = locked.status
+    _check_move(
+        locked, to_status, by_record=by_record, reason=reason, closure_reason=closure_reason
+    )
+    now = timezone.now()
+    _apply_move(locked, to_status, closure_reason=closure_reason, now=now)
+    _refresh_work_order(locked)
+    ReferralStatusChange.objects.create(
+        referral=locked,
+        from_status=from_status,
+        to_status=to_status,
+        changed_by=by,
+        changed_at=now,
+        reason=(reason or (ClosureReason(closure_reason).label if closure_reason else ""))[:255],
+    )
+    audit_record(
+        action=AuditAction.TRANSITION,
+        user=by,
+        obj=locked,
+        person_id=locked.person_id,
+        detail=f"{from_status} -> {to_status}",
+        request=request,
+    )
+    referral.refresh_from_db()
+    return referral
+
+
+def _check_move(locked: Referral, to_status: str, *, by_record, reason: str, closure_reason: str):
+    """Refuse a move the pathway does not allow, or a close or reopen without its reason."""
+    # A record of another referral must never move this one (a programming error, not a user's).
     if by_record is not None and getattr(by_record, "referral_id", None) != locked.pk:
         raise ValueError("A referral moves only on a record of its own")
-    from_status = locked.status
     refusal = move_refusal(
-        from_status,
+        locked.status,
         to_status,
         by_record=by_record is not None,
         screened_at=locked.screened_at,
@@ -160,9 +189,14 @@ def referral_transition(
         raise ValidationError({"to_status": refusal})
     if to_status == ReferralStatus.CLOSED and not closure_reason:
         raise ValidationError({"closure_reason": "Select why the referral is being closed"})
-    if from_status == ReferralStatus.CLOSED and not reason.strip():
+    if locked.status == ReferralStatus.CLOSED and not reason.strip():
         raise ValidationError({"reason": "Enter why the referral is being reopened"})
-    now = timezone.now()
+
+
+def _apply_move(locked: Referral, to_status: str, *, closure_reason: str, now) -> None:
+    """Set the status and its timestamps and save. Screened and assessed are stamped the
+    first time only (a reopened referral keeps when it was first screened or assessed);
+    leaving "closed" clears the closure."""
     locked.status = to_status
     if to_status == ReferralStatus.CLOSED:
         locked.closure_reason, locked.closed_at = closure_reason, now
@@ -184,25 +218,6 @@ def referral_transition(
             "updated_at",
         ],
     )
-    _refresh_work_order(locked)
-    ReferralStatusChange.objects.create(
-        referral=locked,
-        from_status=from_status,
-        to_status=to_status,
-        changed_by=by,
-        changed_at=now,
-        reason=(reason or (ClosureReason(closure_reason).label if closure_reason else ""))[:255],
-    )
-    audit_record(
-        action=AuditAction.TRANSITION,
-        user=by,
-        obj=locked,
-        person_id=locked.person_id,
-        detail=f"{from_status} -> {to_status}",
-        request=request,
-    )
-    referral.refresh_from_db()
-    return referral
 
 
 def _refresh_work_order(referral: Referral) -> None:

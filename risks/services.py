@@ -64,22 +64,14 @@ def risk_flag_raise(
     ValidationError naming the field for a date in the future or past, or MAPPA/ROSH
     details missing or not wanted. Side effects: a "raised" history row, an audit entry.
     """
-    on = rules.today()
-    raised_on = raised_on or on
-    if risk_type not in RiskType.values:
-        raise ValidationError({"risk_type": "Select the type of risk"})
-    errors = rules.detail_errors(
-        risk_type, mappa_category=mappa_category, mappa_level=mappa_level, rosh_level=rosh_level
+    raised_on, next_review_on = _raise_checked(
+        risk_type,
+        raised_on=raised_on,
+        next_review_on=next_review_on,
+        mappa_category=mappa_category,
+        mappa_level=mappa_level,
+        rosh_level=rosh_level,
     )
-    if problem := rules.raised_on_error(raised_on, on):
-        errors["raised_on"] = problem
-    next_review_on = next_review_on or rules.default_review_date(risk_type, raised_on)
-    if not errors and (
-        problem := rules.next_review_error(next_review_on, not_before=raised_on, on=on)
-    ):
-        errors["next_review_on"] = problem
-    if errors:
-        raise ValidationError(errors)
     flag = RiskFlag(
         person=person,
         risk_type=risk_type,
@@ -105,6 +97,31 @@ def risk_flag_raise(
         request=request,
     )
     return flag
+
+
+def _raise_checked(
+    risk_type: str, *, raised_on, next_review_on, mappa_category, mappa_level, rosh_level
+) -> tuple[datetime.date, datetime.date]:
+    """The flag's raised and next-review dates (defaults filled in), once its type, details
+    and dates are valid; otherwise a ValidationError naming every field at fault."""
+    on = rules.today()
+    raised_on = raised_on or on
+    if risk_type not in RiskType.values:
+        raise ValidationError({"risk_type": "Select the type of risk"})
+    errors = rules.detail_errors(
+        risk_type, mappa_category=mappa_category, mappa_level=mappa_level, rosh_level=rosh_level
+    )
+    if problem := rules.raised_on_error(raised_on, on):
+        errors["raised_on"] = problem
+    next_review_on = next_review_on or rules.default_review_date(risk_type, raised_on)
+    # The review date is judged against the raised date, so only once that one is sound.
+    if not errors and (
+        problem := rules.next_review_error(next_review_on, not_before=raised_on, on=on)
+    ):
+        errors["next_review_on"] = problem
+    if errors:
+        raise ValidationError(errors)
+    return raised_on, next_review_on
 
 
 def _refresh_work_order(person_id: int) -> None:

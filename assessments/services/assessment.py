@@ -35,23 +35,7 @@ def screening_complete(
     "no further action" the referral is then closed with the matching coded reason; audit.
     """
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if Screening.objects.filter(referral=referral).exists():
-        raise ValidationError("This referral has already been screened.", code="screened")
-    if referral.status != ReferralStatus.RECEIVED:
-        raise ValidationError(
-            f"Only a received referral can be screened; this one is "
-            f"{referral.get_status_display().lower()}.",
-            code="status",
-        )
-    screening = Screening(**data, referral=referral, screened_by=by)
-    if screening.decision != ScreeningDecision.NO_FURTHER_ACTION:
-        screening.no_further_action_reason = ""
-    elif not screening.no_further_action_reason:
-        raise ValidationError(
-            {"no_further_action_reason": "Select why no further action is needed"}
-        )
-    check_day(screening.screened_on, referral=referral, field="screened_on", label="Date screened")
-    screening.full_clean(exclude=["referral", "screened_by"])
+    screening = _screening_checked(referral=referral, data=data, by=by)
     screening.save()
     screening.vulnerabilities.set(vulnerabilities)
     referral_transition(
@@ -62,22 +46,7 @@ def screening_complete(
         request=request,
         by_record=screening,
     )
-    if screening.decision == ScreeningDecision.ONWARD_REFERRAL_ONLY:
-        referral_transition(
-            referral=referral,
-            to_status=ReferralStatus.CLOSED,
-            closure_reason=ClosureReason.ONWARD_REFERRAL,
-            by=by,
-            request=request,
-        )
-    elif screening.decision == ScreeningDecision.NO_FURTHER_ACTION:
-        referral_transition(
-            referral=referral,
-            to_status=ReferralStatus.CLOSED,
-            closure_reason=screening.no_further_action_reason,
-            by=by,
-            request=request,
-        )
+    _close_if_screened_out(referral=referral, screening=screening, by=by, request=request)
     FormDraft.objects.filter(referral=referral, step="screening").delete()
     audit(
         action=AuditAction.CREATE,
@@ -88,6 +57,46 @@ def screening_complete(
         detail=f"decision {screening.decision}",
     )
     return screening
+
+
+def _screening_checked(*, referral: Referral, data: dict, by) -> Screening:
+    """The unsaved screening, once the referral may be screened and the answers are valid."""
+    if Screening.objects.filter(referral=referral).exists():
+        raise ValidationError("This referral has already been screened.", code="screened")
+    if referral.status != ReferralStatus.RECEIVED:
+        raise ValidationError(
+            f"Only a received referral can be screened; this one is "
+            f"{referral.get_status_display().lower()}.",
+            code="status",
+        )
+    screening = Screening(**data, referral=referral, screened_by=by)
+    # The reason belongs to "no further action" only: a changed decision drops a stale one.
+    if screening.decision != ScreeningDecision.NO_FURTHER_ACTION:
+        screening.no_further_action_reason = ""
+    elif not screening.no_further_action_reason:
+        raise ValidationError(
+            {"no_further_action_reason": "Select why no further action is needed"}
+        )
+    check_day(screening.screened_on, referral=referral, field="screened_on", label="Date screened")
+    screening.full_clean(exclude=["referral", "screened_by"])
+    return screening
+
+
+def _close_if_screened_out(*, referral: Referral, screening: Screening, by, request):
+    """A decision that ends L&D's work closes the referral with the matching coded reason."""
+    if screening.decision == ScreeningDecision.ONWARD_REFERRAL_ONLY:
+        closure_reason = ClosureReason.ONWARD_REFERRAL
+    elif screening.decision == ScreeningDecision.NO_FURTHER_ACTION:
+        closure_reason = screening.no_further_action_reason
+    else:
+        return
+    referral_transition(
+        referral=referral,
+        to_status=ReferralStatus.CLOSED,
+        closure_reason=closure_reason,
+        by=by,
+        request=request,
+    )
 
 
 # Assessment --------------------------------------------------------------------------
@@ -327,13 +336,7 @@ def instrument_save(
     if assessment is not None:
         refuse_if_signed(assessment)
         person = assessment.referral.person
-        response = (
-            InstrumentResponse.objects.select_for_update()
-            .filter(assessment=assessment, code=code)
-            .first()
-        ) or InstrumentResponse(assessment=assessment, code=code, person=person, recorded_by=by)
-    else:
-        response = InstrumentResponse(code=code, person=person, recorded_by=by)
+    response = _response_to_save(code=code, assessment=assessment, person=person, by=by)
     _refuse_unanswering_a_flag(response, code, answers)
     created = response.pk is None
     response.answers = list(answers)
@@ -341,13 +344,7 @@ def instrument_save(
     response.recorded_by = by
     response.flags = sorted(raised)
     _stamp_self_harm(response, raised)
-    if instruments.is_complete(answers):
-        result = instruments.score(code, answers)
-        response.is_complete, response.total, response.band = True, result.total, result.band
-        response.completed_at = timezone.now()
-    else:
-        response.is_complete, response.total, response.band = False, None, ""
-        response.completed_at = None
+    _score_if_complete(response, code, answers)
     response.save()
     _register_self_harm(response, raised, assessment=assessment, by=by, request=request)
     if assessment is not None:
@@ -363,6 +360,29 @@ def instrument_save(
         detail=f"{code} {'scored' if response.is_complete else 'draft'}",
     )
     return response
+
+
+def _response_to_save(*, code: str, assessment, person, by) -> InstrumentResponse:
+    """An assessment keeps one response per instrument (locked, as two tabs may save it);
+    an outcome measure records a new response each time."""
+    if assessment is None:
+        return InstrumentResponse(code=code, person=person, recorded_by=by)
+    return (
+        InstrumentResponse.objects.select_for_update()
+        .filter(assessment=assessment, code=code)
+        .first()
+    ) or InstrumentResponse(assessment=assessment, code=code, person=person, recorded_by=by)
+
+
+def _score_if_complete(response: InstrumentResponse, code: str, answers: list):
+    """A score and band only for a finished instrument: a part-answered one has neither."""
+    if instruments.is_complete(answers):
+        result = instruments.score(code, answers)
+        response.is_complete, response.total, response.band = True, result.total, result.band
+        response.completed_at = timezone.now()
+    else:
+        response.is_complete, response.total, response.band = False, None, ""
+        response.completed_at = None
 
 
 def _refuse_unanswering_a_flag(response: InstrumentResponse, code: str, answers: list):

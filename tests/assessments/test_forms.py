@@ -1,40 +1,26 @@
-"""The assessments' forms on the one form base: one-box dates inside each date's bounds
-(the referral's day to today), hostile input answered with a message and nothing saved,
-and messages that name each field in words that read (instrument items by their number)."""
+"""The assessments' forms on the one form base: one-box dates inside each date's bounds (the
+referral's day to today), and hostile input answered with a message and nothing saved.
+Messages that read: test_form_messages.
+"""
 
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import instruments
-from assessments.forms import (
-    SECTION_FORMS,
-    AddendumForm,
-    ConsentForm,
-    ConsentWithdrawForm,
-    InstrumentForm,
-    OnwardOutcomeForm,
-    OnwardReferralForm,
-    ScreeningForm,
-    draft_querydict,
-)
+from assessments.forms import ScreeningForm, draft_querydict
 from assessments.models import Assessment, Consent, OnwardReferral, Screening
 from tests.factories import ReferralFactory
 
 from .conftest import errors_of
-from .factories import AssessmentFactory, ConsentFactory, OnwardReferralFactory
+from .factories import ConsentFactory, OnwardReferralFactory
+from .helpers import RECEIVED_DAYS_AGO, received_team_assessment, typed
 
 pytestmark = pytest.mark.django_db
 
+
 TODAY = timezone.localdate
-RECEIVED_DAYS_AGO = 10
-
-
-def _typed(day: datetime.date) -> str:
-    return f"{day.day}/{day.month}/{day.year}"
 
 
 def _long(day: datetime.date) -> str:
@@ -63,15 +49,6 @@ def _screening_post(client, referral, screened_on: str):
         "decision": "full_assessment",
     }
     return client.post(reverse("assessments:screening", args=[referral.pk]), data)
-
-
-def _team_assessment(practitioner, **kwargs):
-    return AssessmentFactory(
-        referral__person__team=practitioner.team,
-        referral__person__created_by=practitioner,
-        referral__received_at=timezone.now() - datetime.timedelta(days=RECEIVED_DAYS_AGO),
-        **kwargs,
-    )
 
 
 def _presenting_post(client, assessment, assessed_on: str):
@@ -111,7 +88,7 @@ def test_screening_with_a_hostile_date_says_why_and_saves_nothing(
 def test_a_step_with_a_hostile_date_says_why_and_saves_nothing(
     practitioner_client, practitioner, typed, message
 ):
-    assessment = _team_assessment(practitioner)
+    assessment = received_team_assessment(practitioner)
     version = assessment.version
 
     response = _presenting_post(practitioner_client, assessment, typed)
@@ -149,7 +126,7 @@ def test_screening_dates_the_day_before_of_and_after_each_bound(
             day = (
                 _received_day(referral) if bound == "received" else TODAY()
             ) + datetime.timedelta(days=offset)
-            response = _screening_post(practitioner_client, referral, _typed(day))
+            response = _screening_post(practitioner_client, referral, typed(day))
             saved = Screening.objects.filter(referral=referral).first()
             outcomes[(bound, offset)] = (response.status_code, saved and saved.screened_on)
     received = TODAY() - datetime.timedelta(days=RECEIVED_DAYS_AGO)
@@ -171,7 +148,7 @@ def test_screening_before_the_referral_names_the_day_it_was_received(
     received = _received_day(referral)
 
     response = _screening_post(
-        practitioner_client, referral, _typed(received - datetime.timedelta(days=1))
+        practitioner_client, referral, typed(received - datetime.timedelta(days=1))
     )
 
     assert (
@@ -186,9 +163,9 @@ def test_screening_form_given_the_referral_says_the_same_as_the_service(practiti
     data = {"risk_level": "high", "urgency": "urgent", "decision": "full_assessment"}
 
     before = ScreeningForm(
-        {**data, "screened_on": _typed(received - datetime.timedelta(days=1))}, referral=referral
+        {**data, "screened_on": typed(received - datetime.timedelta(days=1))}, referral=referral
     )
-    on = ScreeningForm({**data, "screened_on": _typed(received)}, referral=referral)
+    on = ScreeningForm({**data, "screened_on": typed(received)}, referral=referral)
 
     assert before.errors["screened_on"] == [
         f"Date screened must be on or after {_long(received)}, the day the referral was received"
@@ -210,11 +187,11 @@ def test_screening_form_given_the_referral_says_the_same_as_the_service(practiti
 def test_assessment_date_the_day_before_of_and_after_each_bound(
     practitioner_client, practitioner, bound, offset, message
 ):
-    assessment = _team_assessment(practitioner)
+    assessment = received_team_assessment(practitioner)
     received = _received_day(assessment.referral)
     day = (received if bound == "received" else TODAY()) + datetime.timedelta(days=offset)
 
-    response = _presenting_post(practitioner_client, assessment, _typed(day))
+    response = _presenting_post(practitioner_client, assessment, typed(day))
 
     assessment.refresh_from_db()
     if message:
@@ -240,7 +217,7 @@ def test_consent_dates_the_day_before_of_and_after_each_bound(
         "tomorrow": TODAY() + datetime.timedelta(days=1),
     }.items():
         response = practitioner_client.post(
-            url, {"kind": "to_be_assessed", "given": "yes", "given_on": _typed(day)}
+            url, {"kind": "to_be_assessed", "given": "yes", "given_on": typed(day)}
         )
         form = response.context["form"] if response.status_code == 400 else None
         answers[label] = form.errors["given_on"] if form else response.status_code
@@ -266,12 +243,12 @@ def test_withdrawal_the_day_before_of_and_after_consent_and_today(
     url = reverse("assessments:consent_withdraw", args=[consent.pk])
 
     tomorrow = practitioner_client.post(
-        url, {"withdrawn_on": _typed(TODAY() + datetime.timedelta(days=1))}
+        url, {"withdrawn_on": typed(TODAY() + datetime.timedelta(days=1))}
     )
     before = practitioner_client.post(
-        url, {"withdrawn_on": _typed(given - datetime.timedelta(days=1))}
+        url, {"withdrawn_on": typed(given - datetime.timedelta(days=1))}
     )
-    on_the_day = practitioner_client.post(url, {"withdrawn_on": _typed(given)})
+    on_the_day = practitioner_client.post(url, {"withdrawn_on": typed(given)})
 
     assert "Date withdrawn must be today or in the past" in errors_of(tomorrow)
     assert (
@@ -297,7 +274,7 @@ def test_onward_referral_dates_the_day_before_of_and_after_each_bound(
         TODAY(),
         TODAY() + datetime.timedelta(days=1),
     ):
-        response = practitioner_client.post(url, {**data, "referred_on": _typed(day)})
+        response = practitioner_client.post(url, {**data, "referred_on": typed(day)})
         messages[day] = response.status_code
 
     assert messages == {
@@ -321,7 +298,7 @@ def test_onward_outcome_the_day_before_of_and_after_each_bound(practitioner_clie
     url = reverse("assessments:onward_outcome", args=[onward.pk])
 
     def post(day):
-        return practitioner_client.post(url, {"outcome": "attended", "outcome_on": _typed(day)})
+        return practitioner_client.post(url, {"outcome": "attended", "outcome_on": typed(day)})
 
     before = post(onward.referred_on - datetime.timedelta(days=1))
     tomorrow = post(TODAY() + datetime.timedelta(days=1))
@@ -345,7 +322,7 @@ def test_onward_outcome_the_day_before_of_and_after_each_bound(practitioner_clie
 def test_screening_and_the_first_step_show_one_date_box_holding_today(
     practitioner_client, referral, practitioner
 ):
-    assessment = _team_assessment(practitioner)
+    assessment = received_team_assessment(practitioner)
     screening = practitioner_client.get(reverse("assessments:screening", args=[referral.pk]))
     step = practitioner_client.get(
         reverse("assessments:section", args=[assessment.pk, "presenting"])
@@ -355,7 +332,7 @@ def test_screening_and_the_first_step_show_one_date_box_holding_today(
         (screening.content.decode(), "screened_on"),
         (step.content.decode(), "assessed_on"),
     ):
-        assert f'name="{name}" value="{_typed(TODAY())}"' in html
+        assert f'name="{name}" value="{typed(timezone.localdate())}"' in html
         assert f"{name}_0" not in html
         assert "For example, 27/3/2026" in html
 
@@ -366,162 +343,3 @@ def test_a_draft_typed_in_three_boxes_comes_back_in_one():
     )
 
     assert dict(data.lists()) == {"item_1": ["2"], "screened_on": ["7/3/2026"]}
-
-
-# Messages that read -------------------------------------------------------------------
-
-UNREADABLE = re.compile(
-    r"\bthe (what|why|how|who|which|is|are|does|do)\b|\b(adhd|phq|gad|audit|dast|sadq|nhs)\b"
-)
-
-
-def _messages(form) -> list[str]:
-    return [
-        str(message)
-        for field in form.fields.values()
-        for key, message in field.error_messages.items()
-        if key in {"required", "invalid_choice", "invalid", "too_early", "too_late"}
-    ]
-
-
-@pytest.mark.parametrize("code", list(instruments.INSTRUMENTS))
-def test_every_instrument_item_is_named_readably(code):
-    definition = instruments.INSTRUMENTS[code]
-    form = InstrumentForm(instrument=definition)
-
-    messages = _messages(form)
-
-    assert [m for m in messages if UNREADABLE.search(m)] == []
-    assert form.fields["item_1"].error_messages["required"] == "Select an answer to question 1"
-    last = len(definition.items)
-    assert form.fields[f"item_{last}"].error_messages["invalid_choice"] == (
-        f"Select an answer to question {last}"
-    )
-
-
-@pytest.mark.parametrize("code", list(instruments.INSTRUMENTS))
-def test_an_answer_not_offered_names_its_question(code):
-    definition = instruments.INSTRUMENTS[code]
-    data = {f"item_{n}": "0" for n in range(1, len(definition.items) + 1)}
-    data["item_2"] = "7"
-
-    form = InstrumentForm(data, instrument=definition)
-
-    assert form.errors == {"item_2": ["Select an answer to question 2"]}
-
-
-def test_every_assessments_form_writes_messages_that_read(practitioner):
-    assessment = AssessmentFactory()
-    forms = [
-        ScreeningForm(),
-        AddendumForm(),
-        ConsentForm(),
-        ConsentWithdrawForm(),
-        OnwardReferralForm(),
-        OnwardOutcomeForm(),
-        *(form_class(instance=assessment) for form_class in SECTION_FORMS.values()),
-    ]
-
-    messages = [m for form in forms for m in _messages(form)]
-
-    assert len(messages) > 50
-    assert [m for m in messages if UNREADABLE.search(m)] == []
-
-
-def test_an_empty_consent_form_names_each_question(practitioner_client, referral):
-    response = practitioner_client.post(
-        reverse("assessments:consent_record", args=[referral.pk]), {"notes": ""}
-    )
-
-    errors = response.context["form"].errors
-    assert errors == {
-        "kind": ["Select what the consent is for"],
-        "given": ["Select whether the person consents"],
-        "given_on": ["Enter the date of the decision"],
-    }
-    assert not Consent.objects.exists()
-
-
-def test_an_unknown_adhd_answer_names_the_question(practitioner_client, practitioner):
-    assessment = _team_assessment(practitioner)
-
-    response = practitioner_client.post(
-        reverse("assessments:section", args=[assessment.pk, "neurodevelopmental"]),
-        {"adhd": "maybe", "autism": "no", "version": assessment.version},
-    )
-
-    assert response.status_code == 400
-    assert "Select whether there is an indication of ADHD from the list" in errors_of(response)
-    assessment.refresh_from_db()
-    assert (assessment.adhd, assessment.autism) == ("", "")
-
-
-def test_screening_without_a_reason_for_no_further_action_says_why(practitioner_client, referral):
-    response = practitioner_client.post(
-        reverse("assessments:screening", args=[referral.pk]),
-        {
-            "screened_on": _typed(TODAY()),
-            "risk_level": "low",
-            "urgency": "routine",
-            "decision": "no_further_action",
-        },
-    )
-
-    assert response.context["form"].errors == {
-        "no_further_action_reason": ["Select why no further action is needed"]
-    }
-    assert not Screening.objects.exists()
-
-
-# The error summary's links go to something on the page ---------------------------------
-
-
-def _broken_summary_links(html: str) -> list[str]:
-    start = html.index("govuk-error-summary__list")
-    summary = html[start : html.index("</ul>", start)]
-    targets = re.findall(r'href="#([^"]+)"', summary)
-    assert targets, "the summary links to nothing"
-    return [target for target in targets if f'id="{target}"' not in html]
-
-
-def test_every_summary_link_of_screening_goes_to_a_field_on_the_page(practitioner_client, referral):
-    response = practitioner_client.post(
-        reverse("assessments:screening", args=[referral.pk]),
-        {"screened_on": "31/2/2026", "vulnerabilities": ["999"], "decision": "no_further_action"},
-    )
-    html = response.content.decode()
-
-    assert _broken_summary_links(html) == []
-    assert 'href="#id_risk_level_1">Select the risk level<' in html
-    assert 'href="#id_vulnerabilities_1">' in html
-
-
-def test_every_summary_link_of_consent_and_a_step_goes_to_a_field_on_the_page(
-    practitioner_client, referral, practitioner
-):
-    assessment = _team_assessment(practitioner)
-    consent = practitioner_client.post(
-        reverse("assessments:consent_record", args=[referral.pk]), {"given_on": "0/0/0"}
-    )
-    step = practitioner_client.post(
-        reverse("assessments:section", args=[assessment.pk, "neurodevelopmental"]),
-        {"adhd": "maybe", "autism": "perhaps"},
-    )
-
-    assert _broken_summary_links(consent.content.decode()) == []
-    assert _broken_summary_links(step.content.decode()) == []
-
-
-def test_every_summary_link_of_an_instrument_goes_to_a_radio_on_the_page(
-    practitioner_client, practitioner
-):
-    assessment = _team_assessment(practitioner)
-
-    response = practitioner_client.post(
-        reverse("assessments:instrument", args=[assessment.pk, "phq-9"]),
-        {"item_3": "9", "difficulty": "9"},
-    )
-
-    html = response.content.decode()
-    assert _broken_summary_links(html) == []
-    assert 'href="#id_item_3_0">Select an answer to question 3<' in html

@@ -2,7 +2,9 @@
 answered above 0 (as a "self-harm or suicide" entry on the person's risk register, the one
 source of the banner and markers since issue 14), shown as a banner on every page about the person (whichever referral or
 order the page is about) to every role that may see them, and as a tag on their row in My
-work, the referral list, search results and the caseload, without extra queries."""
+work, the referral list, search results and the caseload, without extra queries.
+
+Raising and clearing it from the PHQ-9 screens: test_self_harm_flag_from_phq9."""
 
 import datetime
 
@@ -14,106 +16,19 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from assessments import services
-from assessments.models import FormDraft, InstrumentResponse
 from tests.factories import PersonFactory, ReferralFactory, TeamFactory, UserFactory
 from tests.treatment_requirements.factories import (
     AppointmentFactory,
     FailureFactory,
     FormalWarningFactory,
-    OrderFactory,
     OrderRequirementFactory,
-    ProbationOfficerFactory,
-    ProbationTeamFactory,
-    ProviderTeamFactory,
-    ready_recommendation,
 )
 from treatment_requirements.models import ReviewHearing
 
-from .factories import AssessmentFactory, ConsentFactory, signed_assessment
+from .factories import AssessmentFactory, ConsentFactory
+from .helpers import MARKER, banner, order_for, page_html, row_holding
 
 pytestmark = pytest.mark.django_db
-
-MARKER = (
-    '<strong class="govuk-tag govuk-tag--red app-risk-tag" data-person-marker>'
-    "Self-harm risk</strong>"
-)
-
-
-def banner(day: datetime.date | None = None) -> str:
-    day = day or timezone.localdate()
-    return f"Risk: Self-harm or suicide, raised on {day:%-d %B %Y} (PHQ-9 item 9)"
-
-
-@pytest.fixture
-def officer(db):
-    return ProbationOfficerFactory(team=ProbationTeamFactory(), username="risk_officer")
-
-
-@pytest.fixture
-def provider_team(db):
-    return ProviderTeamFactory()
-
-
-@pytest.fixture
-def clinician(provider_team):
-    return UserFactory(role=Role.PROVIDER_CLINICIAN, team=provider_team, username="risk_clinician")
-
-
-def _order_for(person, *, officer, provider_team, site):
-    referral = ReferralFactory(person=person, site=site)
-    assessment = signed_assessment(referral=referral)
-    recommendation = ready_recommendation(assessment=assessment)
-    order = OrderFactory(court_outcome__recommendation=recommendation, responsible_officer=officer)
-    OrderRequirementFactory(order=order, kind="mhtr_primary", provider=provider_team)
-    return order
-
-
-@pytest.fixture
-def world(practitioner, site, officer, provider_team):
-    """Two people of the practitioner's team, each with several referrals and an order.
-
-    At risk: item 9 answered "More than half the days" on a PHQ-9 draft of referral A, every
-    other item still unanswered. Not at risk: a complete PHQ-9 with item 9 "Not at all".
-    """
-    at_risk = PersonFactory(team=practitioner.team, given_name="Ada", family_name="Risk")
-    safe = PersonFactory(team=practitioner.team, given_name="Bob", family_name="Safe")
-    referral_a = ReferralFactory(person=at_risk, site=site)
-    referral_b = ReferralFactory(person=at_risk, site=site)
-    referral_c = ReferralFactory(person=safe, site=site)
-    assessment_a = AssessmentFactory(referral=referral_a)
-    assessment_b = AssessmentFactory(referral=referral_b)
-    assessment_c = AssessmentFactory(referral=referral_c)
-    services.instrument_save(
-        code="PHQ-9", answers=[None] * 8 + [2], assessment=assessment_a, by=practitioner
-    )
-    services.instrument_save(
-        code="PHQ-9", answers=[3] * 8 + [0], assessment=assessment_c, by=practitioner
-    )
-    orders = {
-        "at_risk": _order_for(at_risk, officer=officer, provider_team=provider_team, site=site),
-        "safe": _order_for(safe, officer=officer, provider_team=provider_team, site=site),
-    }
-    return {
-        "at_risk": at_risk,
-        "safe": safe,
-        "referrals": {"a": referral_a, "b": referral_b, "c": referral_c},
-        "assessments": {"a": assessment_a, "b": assessment_b, "c": assessment_c},
-        "orders": orders,
-    }
-
-
-def _page(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
-def _row(html: str, text: str) -> str:
-    """The table row (or list item) holding `text`."""
-    index = html.index(text)
-    start = max(html.rfind("<tr", 0, index), html.rfind("<li", 0, index))
-    end = min(i for i in (html.find("</tr>", index), html.find("</li>", index)) if i >= 0)
-    return html[start:end]
 
 
 # The banner on every page about the person -------------------------------------------
@@ -135,7 +50,7 @@ def test_banner_on_every_l_and_d_page_about_the_person(practitioner_client, worl
     ]
 
     for url in urls:
-        assert _page(practitioner_client, url).count(banner()) == 1, url
+        assert page_html(practitioner_client, url).count(banner()) == 1, url
 
 
 def test_no_banner_on_pages_about_a_person_without_the_flag(practitioner_client, world):
@@ -148,7 +63,7 @@ def test_no_banner_on_pages_about_a_person_without_the_flag(practitioner_client,
     ]
 
     for url in urls:
-        html = _page(practitioner_client, url)
+        html = page_html(practitioner_client, url)
         assert "Risk: Self-harm or suicide" not in html, url
         assert "data-person-risk" not in html, url
 
@@ -171,8 +86,8 @@ def test_banner_on_probation_order_pages_without_consent_to_share(client, world,
     ]
 
     for url in urls:
-        assert _page(client, url).count(banner()) == 1, url
-    assert banner() not in _page(client, world["orders"]["safe"].get_absolute_url())
+        assert page_html(client, url).count(banner()) == 1, url
+    assert banner() not in page_html(client, world["orders"]["safe"].get_absolute_url())
 
 
 def test_banner_on_every_order_form_page_for_probation(client, world, officer):
@@ -203,9 +118,9 @@ def test_banner_on_every_order_form_page_for_probation(client, world, officer):
     client.force_login(officer)
 
     for url in pages["at_risk"]:
-        assert _page(client, url).count(banner()) == 1, url
+        assert page_html(client, url).count(banner()) == 1, url
     for url in pages["safe"]:
-        assert banner() not in _page(client, url), url
+        assert banner() not in page_html(client, url), url
 
 
 def test_banner_on_the_consented_summary_for_probation(client, world, officer):
@@ -213,19 +128,21 @@ def test_banner_on_the_consented_summary_for_probation(client, world, officer):
     ConsentFactory(referral=order.referral, share_with_probation=True)
     client.force_login(officer)
 
-    html = _page(client, reverse("assessments:summary", args=[order.recommendation.assessment_id]))
+    html = page_html(
+        client, reverse("assessments:summary", args=[order.recommendation.assessment_id])
+    )
 
     assert html.count(banner()) == 1
 
 
-def test_banner_on_provider_clinician_order_page(client, world, clinician):
+def test_banner_on_provider_clinician_orderpage_html(client, world, clinician):
     client.force_login(clinician)
 
-    assert _page(client, world["orders"]["at_risk"].get_absolute_url()).count(banner()) == 1
-    assert banner() not in _page(client, world["orders"]["safe"].get_absolute_url())
+    assert page_html(client, world["orders"]["at_risk"].get_absolute_url()).count(banner()) == 1
+    assert banner() not in page_html(client, world["orders"]["safe"].get_absolute_url())
 
 
-def test_outsider_gets_no_banner_and_no_page(outsider_client, world):
+def test_outsider_gets_no_banner_and_nopage_html(outsider_client, world):
     for url in (
         reverse("referrals:person_detail", args=[world["at_risk"].pk]),
         world["referrals"]["a"].get_absolute_url(),
@@ -266,7 +183,7 @@ def test_banner_shows_the_date_the_answer_was_first_recorded(
         code="PHQ-9", answers=[1] * 8 + [1], assessment=assessment, by=practitioner
     )
 
-    html = _page(practitioner_client, reverse("referrals:person_detail", args=[person.pk]))
+    html = page_html(practitioner_client, reverse("referrals:person_detail", args=[person.pk]))
 
     assert banner(datetime.date(2026, 3, 1)) in html
 
@@ -279,7 +196,7 @@ def test_banner_goes_when_the_draft_answer_is_corrected_to_zero(
         code="PHQ-9", answers=[None] * 8 + [0], assessment=assessment, by=practitioner
     )
 
-    html = _page(practitioner_client, world["referrals"]["b"].get_absolute_url())
+    html = page_html(practitioner_client, world["referrals"]["b"].get_absolute_url())
 
     assert "Risk: Self-harm or suicide" not in html
 
@@ -295,7 +212,7 @@ def test_banner_stays_from_a_standalone_outcome_measure(practitioner_client, pra
         code="PHQ-9", answers=[0] * 8 + [3], person=world["at_risk"], by=practitioner
     )
 
-    html = _page(practitioner_client, world["referrals"]["b"].get_absolute_url())
+    html = page_html(practitioner_client, world["referrals"]["b"].get_absolute_url())
 
     assert html.count(banner()) == 1
 
@@ -306,11 +223,11 @@ def test_banner_stays_from_a_standalone_outcome_measure(practitioner_client, pra
 def test_referral_list_marks_every_row_of_the_person_at_risk(practitioner_client, world):
     a, b, c = (world["referrals"][key].reference for key in "abc")
 
-    html = _page(practitioner_client, reverse("referrals:referral_list"))
+    html = page_html(practitioner_client, reverse("referrals:referral_list"))
 
-    assert MARKER in _row(html, f">{a}<")
-    assert MARKER in _row(html, f">{b}<")
-    assert MARKER not in _row(html, f">{c}<")
+    assert MARKER in row_holding(html, f">{a}<")
+    assert MARKER in row_holding(html, f">{b}<")
+    assert MARKER not in row_holding(html, f">{c}<")
     assert html.count(MARKER) == 3  # A, B and the referral behind the person's order
 
 
@@ -321,8 +238,8 @@ def test_search_results_mark_the_person_at_risk(practitioner_client, world):
     html = response.content.decode()
 
     assert f">{a}<" in html and f">{c}<" not in html
-    assert MARKER in _row(html, f">{a}<")
-    assert MARKER in _row(html, f">{b}<")
+    assert MARKER in row_holding(html, f">{a}<")
+    assert MARKER in row_holding(html, f">{b}<")
 
     html = practitioner_client.post(url, {"q": "Safe"}, follow=True).content.decode()
     assert f">{c}<" in html and MARKER not in html
@@ -335,12 +252,12 @@ def test_my_work_marks_the_person_at_risk(practitioner_client, practitioner, wor
 
     a, b, c = (world["referrals"][key].reference for key in "abc")
 
-    html = _page(practitioner_client, reverse("referrals:my_work"))
+    html = page_html(practitioner_client, reverse("referrals:my_work"))
 
     assigned = html[html.index('id="assigned"') : html.index('id="unassigned"')]
-    assert MARKER in _row(assigned, f">{a}<")
-    assert MARKER in _row(assigned, f">{b}<")
-    assert MARKER not in _row(assigned, f">{c}<")
+    assert MARKER in row_holding(assigned, f">{a}<")
+    assert MARKER in row_holding(assigned, f">{b}<")
+    assert MARKER not in row_holding(assigned, f">{c}<")
 
 
 def test_caseload_marks_the_person_at_risk(client, world, officer):
@@ -350,7 +267,7 @@ def test_caseload_marks_the_person_at_risk(client, world, officer):
         FailureFactory(order=order)
     client.force_login(officer)
 
-    html = _page(client, reverse("treatment_requirements:caseload"))
+    html = page_html(client, reverse("treatment_requirements:caseload"))
 
     at_risk_name, safe_name = at_risk_order.person.full_name, safe_order.person.full_name
     assert html.count(f"{at_risk_name}</a> {MARKER}") == 1  # active orders
@@ -366,7 +283,7 @@ def test_caseload_marker_needs_no_consent(client, world, officer):
     assert not order.referral.consents.filter(kind="to_share", given=True).exists()
     client.force_login(officer)
 
-    html = _page(client, reverse("treatment_requirements:caseload"))
+    html = page_html(client, reverse("treatment_requirements:caseload"))
 
     assert f"{order.person.full_name}</a> {MARKER}" in html
 
@@ -414,7 +331,7 @@ def test_caseload_queries_are_the_same_for_1_and_3_flagged_people(
         services.instrument_save(
             code="PHQ-9", answers=[None] * 8 + [2], person=person, by=practitioner
         )
-        return _order_for(person, officer=officer, provider_team=provider_team, site=site)
+        return order_for(person, officer=officer, provider_team=provider_team, site=site)
 
     flagged_order()
     client.force_login(officer)
@@ -428,123 +345,6 @@ def test_caseload_queries_are_the_same_for_1_and_3_flagged_people(
 
     assert html.count(MARKER) == 3
     assert three == one
-
-
-# Raised from the screens: a saved draft and the autosave ----------------------------------
-
-
-def _autosave(client, assessment, data):
-    url = reverse("assessments:autosave", args=[assessment.referral_id, "instrument-phq-9"])
-    return client.post(url, data)
-
-
-def test_saving_only_item_9_from_the_form_raises_the_banner(practitioner_client, world):
-    assessment = world["assessments"]["b"]
-    url = reverse("assessments:instrument", args=[assessment.pk, "phq-9"])
-
-    response = practitioner_client.post(url, {"item_9": "1"})
-
-    assert response.status_code == 302
-    saved = InstrumentResponse.objects.get(assessment=assessment)
-    assert (saved.is_complete, saved.flags) == (False, ["self_harm"])
-    html = _page(practitioner_client, world["referrals"]["c"].get_absolute_url())
-    assert "Risk: Self-harm or suicide" not in html
-
-
-def test_autosave_with_item_9_above_zero_stores_the_flag(practitioner_client, practitioner, world):
-    assessment = world["assessments"]["c"]
-    InstrumentResponse.objects.filter(assessment=assessment).delete()
-
-    response = _autosave(practitioner_client, assessment, {"item_1": "2", "item_9": "3"})
-
-    assert response.status_code == 200
-    saved = InstrumentResponse.objects.get(assessment=assessment)
-    assert saved.answers == [2] + [None] * 7 + [3]
-    assert (saved.is_complete, saved.flags) == (False, ["self_harm"])
-    assert not FormDraft.objects.filter(referral=assessment.referral).exists()
-    html = _page(practitioner_client, reverse("referrals:person_detail", args=[world["safe"].pk]))
-    assert html.count(banner()) == 1
-
-
-def test_autosave_correcting_item_9_to_zero_clears_the_flag(practitioner_client, world):
-    assessment = world["assessments"]["a"]
-
-    _autosave(practitioner_client, assessment, {"item_9": "0"})
-
-    saved = InstrumentResponse.objects.get(assessment=assessment)
-    assert (saved.flags, saved.self_harm_recorded_at) == ([], None)
-    html = _page(practitioner_client, world["referrals"]["a"].get_absolute_url())
-    assert "Risk: Self-harm or suicide" not in html
-
-
-def test_autosave_without_a_flag_keeps_only_the_typed_draft(practitioner_client, world):
-    assessment = world["assessments"]["b"]
-
-    response = _autosave(practitioner_client, assessment, {"item_1": "3", "item_9": "0"})
-
-    assert response.status_code == 200
-    assert not InstrumentResponse.objects.filter(assessment=assessment).exists()
-    draft = FormDraft.objects.get(referral=assessment.referral, step="instrument-phq-9")
-    assert draft.data == {"item_1": ["3"], "item_9": ["0"]}
-
-
-def test_autosave_of_a_signed_assessment_stores_nothing(practitioner_client, practitioner, site):
-    assessment = signed_assessment(
-        referral=ReferralFactory(person=PersonFactory(team=practitioner.team), site=site)
-    )
-
-    response = _autosave(practitioner_client, assessment, {"item_9": "2"})
-
-    assert response.status_code == 409
-    assert not InstrumentResponse.objects.filter(assessment=assessment).exists()
-
-
-# A recorded risk is not removed with the draft ---------------------------------------------
-
-
-def test_discarding_a_flagged_draft_is_refused_and_the_banner_stays(practitioner_client, world):
-    assessment = world["assessments"]["a"]
-    url = reverse("assessments:instrument_discard", args=[assessment.pk, "phq-9"])
-
-    response = practitioner_client.post(url, follow=True)
-
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert (
-        "This PHQ-9 records thoughts of self-harm (question 9), so it cannot be removed. "
-        "Finish it, or correct question 9 if it was entered by mistake."
-    ) in html
-    assert InstrumentResponse.objects.filter(assessment=assessment).exists()
-    assert html.count(banner()) == 1
-
-
-def test_discarding_a_draft_after_correcting_item_9_is_allowed(
-    practitioner_client, practitioner, world
-):
-    assessment = world["assessments"]["a"]
-    services.instrument_save(
-        code="PHQ-9", answers=[None] * 8 + [0], assessment=assessment, by=practitioner
-    )
-    url = reverse("assessments:instrument_discard", args=[assessment.pk, "phq-9"])
-
-    response = practitioner_client.post(url)
-
-    assert response.status_code == 302
-    assert not InstrumentResponse.objects.filter(assessment=assessment).exists()
-
-
-def test_discarding_an_unflagged_draft_still_works(practitioner_client, practitioner, world):
-    assessment = world["assessments"]["b"]
-    services.instrument_save(
-        code="GAD-7", answers=[3] + [None] * 6, assessment=assessment, by=practitioner
-    )
-
-    response = practitioner_client.post(
-        reverse("assessments:instrument_discard", args=[assessment.pk, "gad-7"])
-    )
-
-    assert response.status_code == 302
-    assert not InstrumentResponse.objects.filter(assessment=assessment).exists()
 
 
 @pytest.mark.parametrize(
@@ -588,7 +388,7 @@ def test_banner_is_not_printed_on_the_warning_letter(client, world, officer):
     warning = FormalWarningFactory(failure__order=order, letter_text="Formal warning.")
     client.force_login(officer)
 
-    html = _page(
+    html = page_html(
         client, reverse("treatment_requirements:warning_letter", args=[order.pk, warning.pk])
     )
 
@@ -598,26 +398,3 @@ def test_banner_is_not_printed_on_the_warning_letter(client, world, officer):
     )
     assert html[main:banner_start].strip() == ""  # first in the page, nothing stray before it
     assert html.count(banner()) == 1
-
-
-def test_autosave_without_item_9_keeps_the_stored_flag_and_the_typing(practitioner_client, world):
-    assessment = world["assessments"]["a"]
-
-    response = _autosave(practitioner_client, assessment, {"item_1": "1"})
-
-    assert response.status_code == 200
-    saved = InstrumentResponse.objects.get(assessment=assessment)
-    assert (saved.answers, saved.flags) == ([None] * 8 + [2], ["self_harm"])
-    draft = FormDraft.objects.get(referral=assessment.referral, step="instrument-phq-9")
-    assert draft.data == {"item_1": ["1"]}
-
-
-def test_form_saved_without_item_9_after_a_flag_says_what_to_do(practitioner_client, world):
-    assessment = world["assessments"]["a"]
-    url = reverse("assessments:instrument", args=[assessment.pk, "phq-9"])
-
-    response = practitioner_client.post(url, {f"item_{n}": "1" for n in range(1, 9)})
-
-    assert response.status_code == 400
-    assert "PHQ-9 question 9 was answered and raised a self-harm flag" in response.content.decode()
-    assert InstrumentResponse.objects.get(assessment=assessment).flags == ["self_harm"]

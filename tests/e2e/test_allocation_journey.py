@@ -121,6 +121,14 @@ def test_officer_hands_an_order_to_a_colleague_who_sees_it_new_to_them(
         OrderFactory(responsible_officer=officer),
     )
 
+    _handover_needs_a_reason(page, signed_in_page, officer, live_server, order, checkpoint)
+
+    _hand_the_order_to_sam(page, team, order, checkpoint)
+
+    _sam_finds_it_new_to_them(browser, live_server, colleague, order, kept, request)
+
+
+def _handover_needs_a_reason(page, signed_in_page, officer, live_server, order, checkpoint):
     signed_in_page(officer)
     page.goto(live_server.url + order.get_absolute_url())
     page.get_by_role("link", name="Change responsible officer").click()
@@ -141,6 +149,9 @@ def test_officer_hands_an_order_to_a_colleague_who_sees_it_new_to_them(
     ).to_have_text("Error: Enter why the responsible officer is changing")
     checkpoint("01-reason-missing")
 
+
+def _hand_the_order_to_sam(page, team, order, checkpoint):
+    """The order shows its new holder, and its history the change with the reason."""
     page.get_by_label("New responsible officer").select_option(label=f"Sam Jones, {team.name}")
     page.get_by_label("Why is the order changing officer?").fill("Caseload balancing")
     page.get_by_role("button", name="Change officer").click()
@@ -157,6 +168,8 @@ def test_officer_hands_an_order_to_a_colleague_who_sees_it_new_to_them(
     ).to_have_count(1)
     checkpoint("02-order-handed-over")
 
+
+def _sam_finds_it_new_to_them(browser, live_server, colleague, order, kept, request):
     rules.run_rules(rules.HOURLY_RULES)  # the scheduler's hourly run writes the reminders
     context, sams_page = _second_person_page(browser, live_server, colleague)
     try:

@@ -54,6 +54,35 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
 
     # Screening, from the referral page.
+    _screen_the_referral(page, live_server, referral, screenshot)
+
+    # Consent, recorded separately: to be assessed, and to share with court and probation.
+    _record_consent(page, screenshot)
+
+    # The full assessment: task list, then the sections as steps.
+    assessment = _start_and_leave_a_draft(page, screenshot, referral, practitioner)
+
+    # Signed out mid-way (a shared terminal), then back: the typing is restored.
+    page = _sign_out_and_find_the_draft_restored(
+        page, signed_in_page, practitioner, console_errors, live_server, assessment, screenshot
+    )
+
+    _complete_the_other_sections(page, screenshot)
+
+    # PHQ-9: the score appears only when every item is answered; item 9 raises the flag.
+    _score_phq9(page, screenshot)
+
+    # AUDIT, with items 9 and 10 scored 0, 2 or 4.
+    _score_audit(page, screenshot)
+
+    # Sign: read-only afterwards.
+    _sign(page, screenshot, assessment, referral)
+
+    _summary_and_the_person_pages_show_the_result(page, screenshot, live_server, referral)
+    assert console_errors == [], console_errors  # no CSP refusals or script errors
+
+
+def _screen_the_referral(page, live_server, referral, screenshot):
     page.goto(live_server.url + referral.get_absolute_url())
     page.get_by_role("link", name="Screen this referral").click()
     expect(page.get_by_role("heading", name="Screening")).to_be_visible()
@@ -66,7 +95,8 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     page.get_by_role("button", name="Record the screening").click()
     expect(page.get_by_text("Screening recorded")).to_be_visible()
 
-    # Consent, recorded separately: to be assessed, and to share with court and probation.
+
+def _record_consent(page, screenshot):
     page.get_by_role("link", name="Record consent").click()
     page.get_by_label("Consent to be assessed").check()
     page.get_by_label("Yes", exact=True).check()
@@ -81,7 +111,8 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     assert_no_serious_violations(page, "consent")
     page.get_by_role("button", name="Record the decision").click()
 
-    # The full assessment: task list, then the sections as steps.
+
+def _start_and_leave_a_draft(page, screenshot, referral, practitioner):
     page.get_by_role("button", name="Start the full assessment").click()
     expect(page.get_by_role("heading", name="Full assessment")).to_be_visible()
     screenshot("3-task-list")
@@ -96,8 +127,12 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     expect(page.locator("[data-autosave-status]")).to_contain_text("Draft saved at")
     assessment = Assessment.objects.get(referral=referral)
     assert FormDraft.objects.filter(user=practitioner, step="section-mental_health").exists()
+    return assessment
 
-    # Signed out mid-way (a shared terminal), then back: the typing is restored.
+
+def _sign_out_and_find_the_draft_restored(
+    page, signed_in_page, practitioner, console_errors, live_server, assessment, screenshot
+):
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     page = signed_in_page(practitioner)
@@ -109,7 +144,11 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     screenshot("4-draft-restored")
     assert_no_serious_violations(page, "section step with restored draft")
     _save_and_continue(page)
+    return page
 
+
+def _complete_the_other_sections(page, screenshot):
+    """Substance use through to the formulation: every section is then complete."""
     _fill_section(page, ["drug_use", "alcohol_use"])
     _save_and_continue(page)
     for name in ("learning_disability", "autism"):
@@ -132,7 +171,8 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     _save_and_continue(page)
     expect(page.get_by_text("You have completed 9 of 9 sections")).to_be_visible()
 
-    # PHQ-9: the score appears only when every item is answered; item 9 raises the flag.
+
+def _score_phq9(page, screenshot):
     page.get_by_role("link", name="Patient Health Questionnaire (PHQ-9)").click()
     expect(
         page.get_by_text("Over the last 2 weeks, how often have you been bothered")
@@ -154,7 +194,8 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     expect(page.get_by_text("PHQ-9 scored 12: Moderate depression")).to_be_visible()
     expect(page.locator("[data-person-risk=self_harm]")).to_be_visible()
 
-    # AUDIT, with items 9 and 10 scored 0, 2 or 4.
+
+def _score_audit(page, screenshot):
     page.get_by_role("link", name="Alcohol Use Disorders Identification Test (AUDIT)").click()
     for number, index in enumerate([3, 2, 2, 1, 1, 0, 1, 1, 1, 2], start=1):
         page.locator(f"#id_item_{number}_{index}").check()
@@ -166,7 +207,8 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     assert scores == {"PHQ-9": 12, "AUDIT": 17}
     screenshot("8-task-list-complete")
 
-    # Sign: read-only afterwards.
+
+def _sign(page, screenshot, assessment, referral):
     page.get_by_role("link", name="Check and sign").click()
     screenshot("9-check-and-sign")
     assert_no_serious_violations(page, "check and sign")
@@ -180,6 +222,10 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
     assert (assessment.status, referral.status) == ("signed", "assessed")
     assert referral.screened_at is not None and referral.assessed_at is not None
 
+
+def _summary_and_the_person_pages_show_the_result(page, screenshot, live_server, referral):
+    """The printable summary leaves out the detail (and the header in print); the referral and the
+    person's timeline show the flag and the score."""
     page.get_by_role("link", name="Printable summary").click()
     expect(page.get_by_text("Prepared for")).to_be_visible()
     expect(page.get_by_text(SECTION_TEXT["formulation"])).to_be_visible()
@@ -202,4 +248,3 @@ def test_screening_and_full_assessment_with_draft_restored_after_sign_out(
         "Risk: Self-harm or suicide, raised on"
     )
     screenshot("14-person-timeline")
-    assert console_errors == [], console_errors  # no CSP refusals or script errors

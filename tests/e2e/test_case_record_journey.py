@@ -152,6 +152,33 @@ def test_practitioner_builds_the_record_and_probation_sees_only_what_the_policy_
     url = live_server.url
 
     # The practitioner --------------------------------------------------------------
+    earlier = _practitioner_logs_a_call_and_corrects_it(page, signed_in_page, pat, url, person)
+
+    restricted = _practitioner_records_a_restricted_note(page, earlier, person)
+
+    _practitioner_attaches_documents(page, order)
+
+    _practitioner_raises_a_risk_to_staff_flag(page, person)
+
+    # The probation officer supervising both orders ---------------------------------------
+    _officer_sees_the_flag_but_none_of_the_notes(
+        page, signed_in_page, officer, url, person, second, order, outcome_due, restricted
+    )
+
+    court, letter = _officer_downloads_while_consent_stands(page, person, url)
+
+    # The person withdraws consent to share: the practitioner records it ------------------
+    _withdrawn_consent_takes_the_gp_letter_away(
+        page, signed_in_page, pat, order, url, officer, person, letter, court
+    )
+
+    # The second person on the caseload shows nothing of the first ------------------------
+    _second_person_shows_nothing_of_the_first(page, url, second, second_order)
+
+
+def _practitioner_logs_a_call_and_corrects_it(page, signed_in_page, pat, url, person):
+    """The practitioner's record has the four sections and no flag; a long phone call is logged,
+    then corrected by addendum."""
     signed_in_page(pat)
     page.goto(url + reverse("referrals:person_detail", args=[person.pk]))
     expect(_record_nav(page).get_by_role("link")).to_have_text(
@@ -182,7 +209,12 @@ def test_practitioner_builds_the_record_and_probation_sees_only_what_the_policy_
     expect(page.get_by_text(ADDENDUM)).to_be_visible()
     expect(page.locator(".app-contact__note")).to_contain_text(LONG_NOTE[:80])
     _look(page, "03-call-with-addendum")
+    return earlier
 
+
+def _practitioner_records_a_restricted_note(page, earlier, person):
+    """A safeguarding note is restricted; the team's log shows the colleague's contact, not the
+    other person's."""
     _go(page, "Contact log")
     page.get_by_role("link", name="Add a contact").click()
     page.get_by_label("Type of contact").select_option(label="Liaison with housing")
@@ -200,7 +232,11 @@ def test_practitioner_builds_the_record_and_probation_sees_only_what_the_policy_
     expect(page.get_by_text(OTHER_LD_NOTE)).to_be_visible()  # the team's log is the team's
     expect(page.get_by_text(SECOND_PERSON_NOTE)).to_have_count(0)
     _look(page, "04-contact-log-practitioner")
+    return restricted
 
+
+def _practitioner_attaches_documents(page, order):
+    """A GP letter and court papers about the order; the other person's court list is not here."""
     _go(page, "Documents")
     _upload(
         page,
@@ -222,6 +258,9 @@ def test_practitioner_builds_the_record_and_probation_sees_only_what_the_policy_
     expect(page.get_by_text("Jago's court list")).to_have_count(0)
     _look(page, "05-documents-practitioner")
 
+
+def _practitioner_raises_a_risk_to_staff_flag(page, person):
+    """A risk-to-staff flag with a review date puts the banner on the person's pages."""
     _go(page, "Risk register")
     page.get_by_role("link", name="Raise a risk flag").click()
     page.get_by_label("Risk to staff").check()
@@ -235,7 +274,12 @@ def test_practitioner_builds_the_record_and_probation_sees_only_what_the_policy_
     expect(page.locator("[data-person-risk-banner]")).to_contain_text("Risk to staff")
     _look(page, "06-risk-register-practitioner")
 
-    # The probation officer supervising both orders ---------------------------------------
+
+def _officer_sees_the_flag_but_none_of_the_notes(
+    page, signed_in_page, officer, url, person, second, order, outcome_due, restricted
+):
+    """The officer sees the flag on the caseload, person, booking and outcome pages, never its note
+    or the L&D team's contacts (a restricted one's address is refused)."""
     _sign_in_as(page, signed_in_page, officer)
     page.goto(url + reverse("treatment_requirements:caseload_orders"))
     row = page.locator("tr", has=page.get_by_role("link", name=person.full_name))
@@ -275,6 +319,10 @@ def test_practitioner_builds_the_record_and_probation_sees_only_what_the_policy_
     assert refused.status == 404
     assert RESTRICTED not in refused.text()
 
+
+def _officer_downloads_while_consent_stands(page, person, url):
+    """With consent to share standing, both documents are listed and download (the court
+    papers as an attachment, never cached)."""
     _go(page, "Documents")
     rows = page.locator("table.app-documents tbody tr")
     expect(rows).to_have_count(2)  # consent to share with probation stands
@@ -293,8 +341,13 @@ def test_practitioner_builds_the_record_and_probation_sees_only_what_the_policy_
     with page.expect_download() as gp_download:
         rows.filter(has_text="Letter from Dr Okafor").get_by_role("link").first.click()
     assert gp_download.value.suggested_filename == letter.download_name
+    return court, letter
 
-    # The person withdraws consent to share: the practitioner records it ------------------
+
+def _withdrawn_consent_takes_the_gp_letter_away(
+    page, signed_in_page, pat, order, url, officer, person, letter, court
+):
+    """The practitioner records the withdrawal; the officer then has the court papers only."""
     _sign_in_as(page, signed_in_page, pat)
     consent = order.referral.consents.get(share_with_probation=True)
     page.goto(url + reverse("assessments:consent_withdraw", args=[consent.pk]))
@@ -315,7 +368,8 @@ def test_practitioner_builds_the_record_and_probation_sees_only_what_the_policy_
     court_again = page.request.get(url + reverse("documents:document_download", args=[court.pk]))
     assert court_again.status == 200
 
-    # The second person on the caseload shows nothing of the first ------------------------
+
+def _second_person_shows_nothing_of_the_first(page, url, second, second_order):
     page.goto(url + reverse("referrals:person_detail", args=[second.pk]))
     expect(page.locator("[data-person-risk-banner]")).to_have_count(0)
     _go(page, "Documents")

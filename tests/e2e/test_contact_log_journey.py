@@ -52,6 +52,16 @@ def test_practitioner_logs_a_call_corrects_it_and_marks_another_in_error(
     )
     signed_in_page(pat)
 
+    _a_contact_in_the_future_is_refused(page, live_server, person, checkpoint, referral)
+
+    call = _save_the_call_and_add_an_addendum(page, person, referral, checkpoint)
+
+    _mark_the_letter_recorded_in_error(page, live_server, mistaken, checkpoint)
+
+    _the_log_and_the_contact_fit_a_phone(page, live_server, call)
+
+
+def _a_contact_in_the_future_is_refused(page, live_server, person, checkpoint, referral):
     page.goto(live_server.url + reverse("referrals:person_detail", args=[person.pk]))
     page.get_by_role("link", name="Contact log").click()
     expect(page.get_by_role("heading", name="Contact log")).to_be_visible()
@@ -72,6 +82,9 @@ def test_practitioner_logs_a_call_corrects_it_and_marks_another_in_error(
     checkpoint("02-future-refused")
     _shot(page, "add-contact-error-1280")
 
+
+def _save_the_call_and_add_an_addendum(page, person, referral, checkpoint):
+    """Saved with a time in the past; an addendum needs its reason, and leaves the note as it was."""
     earlier = timezone.localtime() - datetime.timedelta(minutes=10)
     page.get_by_label("Date of the contact").fill(earlier.strftime("%d/%m/%Y"))
     page.get_by_label("Time of the contact").fill(earlier.strftime("%H:%M"))
@@ -92,7 +105,11 @@ def test_practitioner_logs_a_call_corrects_it_and_marks_another_in_error(
     expect(page.locator(".app-contact__note")).to_contain_text(LONG_NOTE[:80])
     checkpoint("04-addendum")
     _shot(page, "contact-detail-1280")
+    return call
 
+
+def _mark_the_letter_recorded_in_error(page, live_server, mistaken, checkpoint):
+    """Struck through in the log, with the reason on the contact."""
     page.goto(live_server.url + mistaken.get_absolute_url())
     page.get_by_role("link", name="Mark as recorded in error").click()
     page.get_by_label("Why it was recorded in error").fill("Recorded on the wrong person")
@@ -104,6 +121,8 @@ def test_practitioner_logs_a_call_corrects_it_and_marks_another_in_error(
     checkpoint("05-log-with-in-error")
     _shot(page, "contact-log-1280")
 
+
+def _the_log_and_the_contact_fit_a_phone(page, live_server, call):
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     assert_no_serious_violations(page, "contact log at 390 px")

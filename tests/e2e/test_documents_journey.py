@@ -66,6 +66,19 @@ def test_practitioner_attaches_a_gp_letter_and_probation_sees_only_court_papers(
         order=order,
     )
 
+    _a_file_of_the_wrong_type_is_refused(
+        page, signed_in_page, pat, live_server, person, checkpoint, order
+    )
+
+    _attach_and_download_the_gp_letter(page, checkpoint)
+
+    _probation_sees_only_the_court_papers(browser, live_server, officer, person)
+
+
+def _a_file_of_the_wrong_type_is_refused(
+    page, signed_in_page, pat, live_server, person, checkpoint, order
+):
+    """A PNG named .pdf beside a real PDF: the whole upload is refused, nothing half-saved."""
     signed_in_page(pat)
     page.goto(live_server.url + reverse("referrals:person_detail", args=[person.pk]))
     page.get_by_role("link", name="Documents", exact=True).click()
@@ -92,6 +105,9 @@ def test_practitioner_attaches_a_gp_letter_and_probation_sees_only_court_papers(
     checkpoint("02-wrong-type-refused")
     _shoot(page, "02-wrong-type-refused")
 
+
+def _attach_and_download_the_gp_letter(page, checkpoint):
+    """The download is named for the record, never for the uploaded file."""
     page.set_input_files(
         "input[name=files]",
         [{"name": "GP letter.pdf", "mimeType": "application/pdf", "buffer": pdf("GP letter")}],
@@ -112,6 +128,10 @@ def test_practitioner_attaches_a_gp_letter_and_probation_sees_only_court_papers(
     letter = Document.objects.get(title="Letter from Dr Okafor")
     assert download.value.suggested_filename == letter.download_name  # never "GP letter.pdf"
 
+
+def _probation_sees_only_the_court_papers(browser, live_server, officer, person):
+    """Without consent to share, the officer (on a phone) sees the court papers only and cannot
+    attach."""
     context = browser.new_context(viewport={"width": 390, "height": 900}, locale="en-GB")
     probation = context.new_page()
     probation.goto(live_server.url + reverse("accounts:login"))

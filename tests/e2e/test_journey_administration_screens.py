@@ -25,6 +25,14 @@ def test_administrator_manages_users_teams_and_sites(
     )
     page = signed_in_page(admin)
 
+    _change_role_and_team_then_deactivate(page, practitioner, checkpoint, other_team)
+
+    _add_a_team_with_a_site(page, live_server, checkpoint, admin)
+
+
+def _change_role_and_team_then_deactivate(page, practitioner, checkpoint, other_team):
+    """Find the practitioner, move them to lead the other team with a reason, then deactivate them:
+    each change is in their history."""
     page.get_by_role("link", name="Users and teams").click()
     expect(page.get_by_role("heading", name="Users", exact=True)).to_be_visible()
     page.fill("#id_q", practitioner.last_name)
@@ -60,6 +68,9 @@ def test_administrator_manages_users_teams_and_sites(
         AccountChangeKind.DEACTIVATED,
     ]
 
+
+def _add_a_team_with_a_site(page, live_server, checkpoint, admin):
+    """Add a team, then a custody suite to it."""
     page.goto(live_server.url + reverse("accounts:admin_team_list"))
     checkpoint("06-teams")
     page.get_by_role("link", name="Add a team").click()

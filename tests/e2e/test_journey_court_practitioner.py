@@ -70,6 +70,18 @@ def test_court_practitioner_referral_to_court_outcome(
     checkpoint("01-my-work")
 
     # A referral from the court cells on the morning of the hearing.
+    referral = _record_a_referral_from_the_cells(page, court, checkpoint)
+
+    _screen_then_find_the_signed_assessment(page, checkpoint, practitioner, live_server)
+
+    # The recommendation, criterion by criterion, from the referral page.
+    _recommend_atr(page, live_server, referral, checkpoint)
+
+    # The court's decision: a community order with the ATR.
+    _court_makes_a_community_order(page, court, checkpoint)
+
+
+def _record_a_referral_from_the_cells(page, court, checkpoint):
     page.get_by_role("link", name="Record a new referral").click()
     page.fill("#id_person-given_name", "Liam")
     page.fill("#id_person-family_name", "Doherty")
@@ -89,7 +101,11 @@ def test_court_practitioner_referral_to_court_outcome(
     referral = Referral.objects.get()
     expect(page.get_by_text(f"Referral {referral.reference} recorded")).to_be_visible()
     checkpoint("03-referral-recorded")
+    return referral
 
+
+def _screen_then_find_the_signed_assessment(page, checkpoint, practitioner, live_server):
+    """Screened in the browser; the assessment, signed earlier today, is seeded."""
     page.get_by_role("link", name="Screen this referral").click()
     page.get_by_label("Alcohol").check()
     page.get_by_label("Medium", exact=True).check()
@@ -103,7 +119,8 @@ def test_court_practitioner_referral_to_court_outcome(
     page.goto(live_server.url + assessment.get_absolute_url())
     checkpoint("05-signed-assessment")
 
-    # The recommendation, criterion by criterion, from the referral page.
+
+def _recommend_atr(page, live_server, referral, checkpoint):
     page.goto(live_server.url + referral.get_absolute_url())
     page.get_by_role("link", name="Make a recommendation").click()
     page.get_by_label("Alcohol treatment requirement").check()
@@ -131,7 +148,8 @@ def test_court_practitioner_referral_to_court_outcome(
     checkpoint("09-court-summary")
     page.go_back()
 
-    # The court's decision: a community order with the ATR.
+
+def _court_makes_a_community_order(page, court, checkpoint):
     page.get_by_role("link", name="Record court outcome").click()
     page.fill("#id_hearing_date", day(0))
     page.select_option("#id_court", label=court.name)

@@ -49,6 +49,22 @@ def test_custody_practitioner_referral_to_recommendation(
     checkpoint("01-my-work")
 
     # Referral from the custody suite.
+    referral = _record_the_referral(page, checkpoint, site)
+
+    # Screening.
+    _screen(page, checkpoint)
+
+    # Consent to be assessed and to share with the court and probation.
+    _record_consent(page, checkpoint)
+
+    # Full assessment: every section, then PHQ-9 and AUDIT.
+    assessment = _assess_and_sign(page, checkpoint, referral)
+
+    # Recommendation: MHTR in primary care, with its checklist.
+    _recommend_mhtr_in_primary_care(page, live_server, referral, checkpoint, assessment)
+
+
+def _record_the_referral(page, checkpoint, site):
     page.get_by_role("link", name="Record a new referral").click()
     checkpoint("02-intake-empty")
     expect(page.locator("nav [aria-current=page]")).to_have_text("New referral")
@@ -70,8 +86,10 @@ def test_custody_practitioner_referral_to_recommendation(
     referral = Referral.objects.get()
     expect(page.get_by_text(f"Referral {referral.reference} recorded")).to_be_visible()
     checkpoint("03-referral-recorded")
+    return referral
 
-    # Screening.
+
+def _screen(page, checkpoint):
     page.get_by_role("link", name="Screen this referral").click()
     checkpoint("04-screening")
     page.get_by_label("Mental health").check()
@@ -82,7 +100,8 @@ def test_custody_practitioner_referral_to_recommendation(
     expect(page.get_by_text("Screening recorded")).to_be_visible()
     checkpoint("05-screened")
 
-    # Consent to be assessed and to share with the court and probation.
+
+def _record_consent(page, checkpoint):
     page.get_by_role("link", name="Record consent").click()
     checkpoint("06-consent")
     page.get_by_label("Consent to be assessed").check()
@@ -97,7 +116,8 @@ def test_custody_practitioner_referral_to_recommendation(
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("Consent recorded")).to_be_visible()
 
-    # Full assessment: every section, then PHQ-9 and AUDIT.
+
+def _assess_and_sign(page, checkpoint, referral):
     page.get_by_role("button", name="Start the full assessment").click()
     expect(page.get_by_role("heading", name="Full assessment")).to_be_visible()
     checkpoint("07-task-list")
@@ -131,8 +151,10 @@ def test_custody_practitioner_referral_to_recommendation(
     checkpoint("13-signed")
     assessment = Assessment.objects.get(referral=referral)
     assert assessment.status == "signed"
+    return assessment
 
-    # Recommendation: MHTR in primary care, with its checklist.
+
+def _recommend_mhtr_in_primary_care(page, live_server, referral, checkpoint, assessment):
     page.goto(live_server.url + referral.get_absolute_url())
     page.get_by_role("link", name="Make a recommendation").click()
     checkpoint("14-recommendation-propose")

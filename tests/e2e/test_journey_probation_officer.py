@@ -75,6 +75,23 @@ def test_probation_officer_supervises_an_order_to_completion(
     checkpoint("02-order")
 
     # Three weekly appointments, then their outcomes.
+    _book_three_weekly_appointments_and_record_the_first(page, checkpoint)
+
+    # An unacceptable absence with no warning in the last 12 months: a warning is allowed.
+    _first_absence_earns_a_warning(page, checkpoint, order)
+
+    # Another within 12 months of the warning: breach is the only option.
+    _second_absence_means_breach_and_the_court_continues_the_order(page, checkpoint, order)
+
+    # DRR: a drug test, then a review hearing and its progress report.
+    _drr_drug_test_and_review(page, checkpoint)
+
+    # Before its end date the court revokes the order for good progress: "Completed" is
+    # refused, then the ending is checked on its own page before it is made.
+    _court_revokes_the_order_for_good_progress(page, checkpoint, order)
+
+
+def _book_three_weekly_appointments_and_record_the_first(page, checkpoint):
     page.get_by_role("link", name="Book appointments").click()
     page.fill("#id_date", day(-21))
     page.fill("#id_time", "10am")  # typed as people type times (core.typed_dates)
@@ -89,7 +106,8 @@ def test_probation_officer_supervises_an_order_to_completion(
     expect(page.get_by_text("Outcome recorded: Attended and complied.")).to_be_visible()
     checkpoint("04-attended")
 
-    # An unacceptable absence with no warning in the last 12 months: a warning is allowed.
+
+def _first_absence_earns_a_warning(page, checkpoint, order):
     _record_outcome(page, "Unacceptable absence")
     expect(page.locator("#warning-allowed")).to_be_visible()
     checkpoint("05-enforcement-choice")
@@ -102,7 +120,8 @@ def test_probation_officer_supervises_an_order_to_completion(
     assert FormalWarning.objects.filter(order=order).count() == 1
     page.get_by_role("link", name="Back to the order").click()
 
-    # Another within 12 months of the warning: breach is the only option.
+
+def _second_absence_means_breach_and_the_court_continues_the_order(page, checkpoint, order):
     _record_outcome(page, "Unacceptable absence")
     expect(page.locator("#breach-required")).to_be_visible()
     expect(page.get_by_label("Give a warning")).to_have_count(0)
@@ -126,7 +145,8 @@ def test_probation_officer_supervises_an_order_to_completion(
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Breach outcome recorded.")).to_be_visible()
 
-    # DRR: a drug test, then a review hearing and its progress report.
+
+def _drr_drug_test_and_review(page, checkpoint):
     page.get_by_role("link", name="Record a drug test").click()
     page.select_option("#id_requirement", index=1)
     page.fill("#id_tested_on", day(-3))
@@ -151,8 +171,8 @@ def test_probation_officer_supervises_an_order_to_completion(
     page.get_by_role("button", name=re.compile("^(Save|Submit)")).click()
     expect(page.get_by_text("Progress report saved.")).to_be_visible()
 
-    # Before its end date the court revokes the order for good progress: "Completed" is
-    # refused, then the ending is checked on its own page before it is made.
+
+def _court_revokes_the_order_for_good_progress(page, checkpoint, order):
     page.get_by_role("link", name="End the order").click()
     page.get_by_label("Completed", exact=True).check()
     page.fill("#id_terminated_on", day(0))

@@ -113,6 +113,26 @@ def week(e2e_db):
     sam = ProbationOfficerFactory(team=team, first_name="Sam", last_name="Jones", username="sam")
     kim = ProbationOfficerFactory(team=other_team, first_name="Kim", last_name="Lee")
 
+    orders, fillers, theirs, sams = _seed_orders(olu, today, sunday, kim, sam)
+
+    # Appointments: this week and next, several on one day, others' on the same days.
+    fortnight, bank_holidays, unrecorded, mine = _seed_appointments(
+        monday, orders, fillers, sams, theirs
+    )
+
+    # Enforcement: deadlines last week (overdue) and today count; next week's does not.
+    counted_failures = _seed_due_work(monday, orders, fillers, today, sams, olu)
+    return {
+        "today": today, "monday": monday, "olu": olu, "sam": sam, "kim": kim,
+        "orders": orders, "fillers": fillers, "theirs": theirs, "sams": sams, "mine": mine,
+        "bank_holidays": bank_holidays, "unrecorded": unrecorded,
+        "counted_failures": counted_failures, "fortnight": fortnight,
+    }  # fmt: skip
+
+
+def _seed_orders(olu, today, sunday, kim, sam):
+    """Olu's orders, each named for its part in the journey (two are Morgan's), fillers to
+    make three pages, and an order each for Kim (Morgan's) and Sam."""
     morgan = PersonFactory(given_name="Morgan", family_name="Quill-Hart", nhs_number=NHS)
     orders = {
         "ending": _order(olu, end=today),  # end-of-order measure due this week
@@ -133,8 +153,12 @@ def week(e2e_db):
     # Morgan also has an order with the other team: never on Olu's caseload.
     theirs = _order(kim, person=morgan, end=today + datetime.timedelta(days=30))
     sams = _order(sam, end=today + datetime.timedelta(days=40))
+    return orders, fillers, theirs, sams
 
-    # Appointments: this week and next, several on one day, others' on the same days.
+
+def _seed_appointments(monday, orders, fillers, sams, theirs):
+    """Olu's appointments this fortnight (with `mine`, their ids by day as the week view lists
+    them), and Sam's and Kim's on the same days."""
     fortnight = [monday + datetime.timedelta(days=n) for n in range(14)]
     seeded: list = []  # Olu's appointments
     plan = [(0, 10, "morgan_1"), (2, 9, "drr"), (2, 14, "morgan_2"), (4, 11, "ending"),
@@ -159,8 +183,10 @@ def week(e2e_db):
     for day in (fortnight[0], fortnight[2], fortnight[9]):
         _appointment(sams, _at(day, 10))
         _appointment(theirs, _at(day, 10))
+    return fortnight, bank_holidays, unrecorded, mine
 
-    # Enforcement: deadlines last week (overdue) and today count; next week's does not.
+
+def _seed_due_work(monday, orders, fillers, today, sams, olu):
     last_week = monday - datetime.timedelta(days=4)
     counted_failures = [
         FailureFactory(order=orders["morgan_1"], failure_date=last_week, deadline=monday - datetime.timedelta(days=1)),
@@ -178,12 +204,7 @@ def week(e2e_db):
         )
     # The referral was received a year ago today: its reoffending check falls due today.
     assert orders["reoffending"].referral.reoffending_check_due_on == today
-    return {
-        "today": today, "monday": monday, "olu": olu, "sam": sam, "kim": kim,
-        "orders": orders, "fillers": fillers, "theirs": theirs, "sams": sams, "mine": mine,
-        "bank_holidays": bank_holidays, "unrecorded": unrecorded,
-        "counted_failures": counted_failures, "fortnight": fortnight,
-    }  # fmt: skip
+    return counted_failures
 
 
 def _ref(order) -> str:
@@ -207,6 +228,29 @@ def test_officer_pages_searches_and_plans_the_week_then_finds_a_handed_over_orde
     assert len(olus_orders) > 2 * selectors.CASELOAD_PAGE_SIZE
 
     # The caseload: signing in lands on it. The first page of orders, ending soonest.
+    first_refs = _caseload_first_page(page, signed_in_page, olu, olus_orders, orders, checkpoint)
+
+    # Page forward to the last page, then back: every order once, the last only there.
+    _page_forward_and_back(page, first_refs, checkpoint, olus_orders, orders, week)
+
+    # Search by name, by order reference and by NHS number: only a token in the URL.
+    _search_by_name_reference_and_nhs_number(page, live_server, orders, checkpoint)
+
+    # The week view: each day lists exactly Olu's appointments of that day, by time.
+    _this_week(page, live_server, week, checkpoint)
+
+    # Due this week: each count is what was seeded, and its link shows those rows.
+    _due_this_week(page, orders, week)
+
+    _next_week(page, week, checkpoint)
+
+    # Sam hands Olu an order; the hourly rule writes the reminder; Olu sees it new to them.
+    sams_order = _sam_hands_olu_an_order(week, browser, live_server, olu)
+
+    _olu_finds_it_new_to_them(page, live_server, sams_order, olus_orders, checkpoint)
+
+
+def _caseload_first_page(page, signed_in_page, olu, olus_orders, orders, checkpoint):
     signed_in_page(olu)
     expect(page.get_by_role("heading", level=1)).to_have_text("Caseload")
     expect(page.get_by_role("heading", name=f"Active orders ({len(olus_orders)})")).to_be_visible()
@@ -217,8 +261,10 @@ def test_officer_pages_searches_and_plans_the_week_then_finds_a_handed_over_orde
     assert _ref(orders["last"]) not in first_refs
     checkpoint("01-caseload")
     _shots(page, "caseload")
+    return first_refs
 
-    # Page forward to the last page, then back: every order once, the last only there.
+
+def _page_forward_and_back(page, first_refs, checkpoint, olus_orders, orders, week):
     page.get_by_role("link", name="Next page of active orders").click()
     pages = [first_refs, _references(page)]
     page.get_by_role("link", name="Next page").click()
@@ -237,7 +283,8 @@ def test_officer_pages_searches_and_plans_the_week_then_finds_a_handed_over_orde
     expect(page.get_by_role("link", name="Previous page")).to_have_count(0)
     checkpoint("03-orders-back-to-first")
 
-    # Search by name, by order reference and by NHS number: only a token in the URL.
+
+def _search_by_name_reference_and_nhs_number(page, live_server, orders, checkpoint):
     url = _caseload_search(page, live_server, "quill-hart MORGAN")
     assert sorted(_references(page)) == sorted([_ref(orders["morgan_1"]), _ref(orders["morgan_2"])])
     assert "quill" not in url and "morgan" not in url
@@ -251,7 +298,8 @@ def test_officer_pages_searches_and_plans_the_week_then_finds_a_handed_over_orde
     assert "943" not in url and "5919" not in url
     checkpoint("05-search-by-nhs-number")
 
-    # The week view: each day lists exactly Olu's appointments of that day, by time.
+
+def _this_week(page, live_server, week, checkpoint):
     page.goto(live_server.url + reverse("treatment_requirements:caseload"))
     page.get_by_role("link", name="This week's appointments and what is due this week").click()
     this_week = {day.isoformat() for day in week["fortnight"][:7]}
@@ -269,7 +317,8 @@ def test_officer_pages_searches_and_plans_the_week_then_finds_a_handed_over_orde
     page.locator("[data-due-this-week]").screenshot(path=str(SHOTS / "due-this-week-390.png"))
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    # Due this week: each count is what was seeded, and its link shows those rows.
+
+def _due_this_week(page, orders, week):
     due = {
         key: page.locator(f"[data-due={key}]").inner_text()
         for key in ("outcomes", "enforcement", "reviews", "measures", "reoffending")
@@ -294,6 +343,9 @@ def test_officer_pages_searches_and_plans_the_week_then_finds_a_handed_over_orde
     _shots(page, "due-non-compliance")
     page.go_back()
 
+
+def _next_week(page, week, checkpoint):
+    """Next week: Olu's appointments only, each still booked."""
     page.get_by_role("link", name="Next week", exact=True).click()
     next_week = {day.isoformat() for day in week["fortnight"][7:]}
     assert _day_rows(page) == {day: ids for day, ids in week["mine"].items() if day in next_week}
@@ -306,7 +358,9 @@ def test_officer_pages_searches_and_plans_the_week_then_finds_a_handed_over_orde
     checkpoint("07-next-week")
     _shots(page, "week-next")
 
-    # Sam hands Olu an order; the hourly rule writes the reminder; Olu sees it new to them.
+
+def _sam_hands_olu_an_order(week, browser, live_server, olu):
+    """Sam, in a browser context of his own, changes the order's responsible officer to Olu."""
     sams_order = week["sams"]
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     try:
@@ -328,7 +382,10 @@ def test_officer_pages_searches_and_plans_the_week_then_finds_a_handed_over_orde
     finally:
         context.close()
     rules.run_rules(rules.HOURLY_RULES)
+    return sams_order
 
+
+def _olu_finds_it_new_to_them(page, live_server, sams_order, olus_orders, checkpoint):
     page.goto(live_server.url + reverse("treatment_requirements:caseload"))
     expect(page.get_by_role("heading", name="New to me (1)")).to_be_visible()
     new_rows = page.locator("[data-new-to-me] tbody tr")

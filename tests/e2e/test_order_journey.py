@@ -96,6 +96,31 @@ def test_order_journey_from_signed_assessment_to_termination(
         assert_no_serious_violations(page, step)
 
     # The L&D practitioner proposes MHTR (primary care) + ATR.
+    page = _propose_mhtr_and_atr(signed_in_page, practitioner, live_server, assessment, screenshot)
+
+    # The gate says what is missing.
+    _gate_then_checklists_then_ready(page, screenshot)
+
+    # The court makes a community order with MHTR + ATR.
+    order = _court_makes_the_order(page, screenshot, assessment)
+
+    # The probation officer lands on the caseload and books three weekly appointments.
+    page = _officer_books_three_weekly_appointments(signed_in_page, officer, screenshot)
+
+    # First: attended and complied.
+    _record_outcome(page, "Attended and complied")
+    expect(page.get_by_text("Outcome recorded: Attended and complied.")).to_be_visible()
+
+    # Second: unacceptable absence; no warning in the last 12 months, so a warning is allowed.
+    _first_absence_earns_a_warning(page, screenshot)
+
+    # Third: unacceptable absence within 12 months of the warning: breach is the only option.
+    _second_absence_means_breach(page, screenshot)
+
+    _breach_outcome_then_end_the_order(page, screenshot, order)
+
+
+def _propose_mhtr_and_atr(signed_in_page, practitioner, live_server, assessment, screenshot):
     page = signed_in_page(practitioner)
     page.goto(
         live_server.url + reverse("treatment_requirements:recommendation_new", args=[assessment.pk])
@@ -105,8 +130,10 @@ def test_order_journey_from_signed_assessment_to_termination(
     screenshot("01-propose")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text("Recommendation started")).to_be_visible()
+    return page
 
-    # The gate says what is missing.
+
+def _gate_then_checklists_then_ready(page, screenshot):
     page.get_by_role("button", name="Mark ready for court").click()
     expect(page.get_by_text("The recommendation is not ready for court")).to_be_visible()
     problems = page.locator("#readiness-problems")
@@ -128,7 +155,8 @@ def test_order_journey_from_signed_assessment_to_termination(
     screenshot("06-court-summary")
     page.go_back()
 
-    # The court makes a community order with MHTR + ATR.
+
+def _court_makes_the_order(page, screenshot, assessment):
     page.get_by_role("link", name="Record court outcome").click()
     page.fill("#id_hearing_date", _day(-60))
     page.select_option("#id_court", label="Cambridge Magistrates' Court")
@@ -154,8 +182,10 @@ def test_order_journey_from_signed_assessment_to_termination(
     assert sorted(order.requirements.values_list("kind", flat=True)) == ["atr", "mhtr_primary"]
     screenshot("08-order-as-practitioner")
     page.get_by_role("button", name="Sign out").click()
+    return order
 
-    # The probation officer lands on the caseload and books three weekly appointments.
+
+def _officer_books_three_weekly_appointments(signed_in_page, officer, screenshot):
     page = signed_in_page(officer)
     expect(page.get_by_role("heading", name="Caseload")).to_be_visible()
     page.get_by_role("link", name="Jordan Ellis").first.click()
@@ -168,12 +198,10 @@ def test_order_journey_from_signed_assessment_to_termination(
     screenshot("09-book-appointments")
     page.get_by_role("button", name="Book").click()
     expect(page.get_by_text("3 appointment(s) booked.")).to_be_visible()
+    return page
 
-    # First: attended and complied.
-    _record_outcome(page, "Attended and complied")
-    expect(page.get_by_text("Outcome recorded: Attended and complied.")).to_be_visible()
 
-    # Second: unacceptable absence; no warning in the last 12 months, so a warning is allowed.
+def _first_absence_earns_a_warning(page, screenshot):
     _record_outcome(page, "Unacceptable absence")
     expect(page.locator("#warning-allowed")).to_be_visible()
     screenshot("10-enforcement-warning-allowed")
@@ -188,7 +216,8 @@ def test_order_journey_from_signed_assessment_to_termination(
     assert FormalWarning.objects.count() == 1
     page.get_by_role("link", name="Back to the order").click()
 
-    # Third: unacceptable absence within 12 months of the warning: breach is the only option.
+
+def _second_absence_means_breach(page, screenshot):
     _record_outcome(page, "Unacceptable absence")
     expect(page.locator("#breach-required")).to_be_visible()
     expect(page.get_by_label("Give a warning")).to_have_count(0)
@@ -201,6 +230,10 @@ def test_order_journey_from_signed_assessment_to_termination(
     assert BreachReferral.objects.count() == 1
     screenshot("13-order-with-breach")
 
+
+def _breach_outcome_then_end_the_order(page, screenshot, order):
+    """The caseload counts the breach; the court continues the order, which later ends early for
+    good progress."""
     page.get_by_role("link", name="Caseload").click()
     expect(page.locator("#breaches")).to_contain_text("Breach referrals awaiting the court (1)")
     screenshot("14-caseload")

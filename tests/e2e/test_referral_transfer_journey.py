@@ -42,6 +42,18 @@ def test_team_lead_transfers_a_referral_and_the_receiving_practitioner_finds_it(
     person = PersonFactory(team=team, created_by=lead)
     moved, stays = ReferralFactory(person=person), ReferralFactory(person=person)
 
+    _transfer_needs_a_reason(
+        page, signed_in_page, lead, live_server, moved, westminster, checkpoint
+    )
+
+    _transfer_to_kim(page, westminster, moved, checkpoint, person, live_server, stays)
+
+    _kim_finds_it_new_to_them(browser, live_server, kim, moved, request)
+
+
+def _transfer_needs_a_reason(
+    page, signed_in_page, lead, live_server, moved, westminster, checkpoint
+):
     signed_in_page(lead)
     page.goto(live_server.url + moved.get_absolute_url())
     page.get_by_role("link", name="Transfer to another team").click()
@@ -55,6 +67,10 @@ def test_team_lead_transfers_a_referral_and_the_receiving_practitioner_finds_it(
     ).to_have_attribute("href", "#id_reason")
     checkpoint("01-reason-missing")
 
+
+def _transfer_to_kim(page, westminster, moved, checkpoint, person, live_server, stays):
+    """Transferred with a reason and allocated to Kim: it leaves the lead's team (nothing of the
+    person in the address); the other referral stays."""
     page.get_by_label("Practitioner in that team (optional)").select_option(
         label=f"Kim Lowe, {westminster.name}"
     )
@@ -71,6 +87,10 @@ def test_team_lead_transfers_a_referral_and_the_receiving_practitioner_finds_it(
     page.goto(live_server.url + stays.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_contain_text(stays.reference)
 
+
+def _kim_finds_it_new_to_them(browser, live_server, kim, moved, request):
+    """Kim, on a phone, finds it New to me with the reason, in its allocation history and in the
+    inbox."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
     kims = context.new_page()
     kims.set_default_timeout(15_000)

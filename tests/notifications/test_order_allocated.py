@@ -45,11 +45,11 @@ def _allocated():
 
 
 def test_order_made_by_the_court_reaches_its_officer_inbox_once(client, practitioner):
+    from tests.treatment_requirements.court_outcomes import order_made
     from tests.treatment_requirements.factories import ready_recommendation
-    from tests.treatment_requirements.test_services import _record
 
     officer = _officer()
-    order = _record(ready_recommendation(), officer, by=practitioner).order
+    order = order_made(ready_recommendation(), officer, by=practitioner).order
     allocation = OrderAllocation.objects.get(order=order)
 
     assert rules.run_rules([order_allocated]) == 1

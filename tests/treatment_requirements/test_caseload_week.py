@@ -429,10 +429,10 @@ def test_caseload_query_count_is_the_same_with_1_and_3_new_orders(client, office
 
 
 def test_court_order_made_is_allocated_to_its_responsible_officer(practitioner, officer):
+    from tests.treatment_requirements.court_outcomes import order_made
     from tests.treatment_requirements.factories import ready_recommendation
-    from tests.treatment_requirements.test_services import _record
 
-    outcome = _record(ready_recommendation(), officer, by=practitioner)
+    outcome = order_made(ready_recommendation(), officer, by=practitioner)
     assert list(
         OrderAllocation.objects.values_list("order_id", "officer_id", "allocated_by_id")
     ) == [(outcome.order.pk, officer.pk, practitioner.pk)]

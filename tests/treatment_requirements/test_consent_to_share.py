@@ -95,31 +95,9 @@ def world(practitioner):
         referral = ReferralFactory(
             person=people[name], team=practitioner.team, created_by=practitioner
         )
-        assessment = signed_assessment(referral=referral, formulation=formulation(key))
-        InstrumentResponseFactory(
-            assessment=assessment,
-            code="DAST-10",
-            answers=[1] * 7 + [0] * 3,
-            total=7,
-            band="substantial",
-        )
-        recommendation = ready_recommendation(assessment=assessment, kinds=(RequirementKind.DRR,))
-        CriterionConfirmation.objects.filter(requirement__recommendation=recommendation).update(
-            evidence=evidence(key)
-        )
+        recommendation = _drr_recommendation(referral, key)
         recommendations[key] = recommendation
-        for decision, agencies in decisions:
-            recorded += datetime.timedelta(hours=1)
-            consent = ConsentFactory(
-                referral=referral,
-                given=decision != "refused",
-                recorded_at=recorded,
-                **{f"share_with_{agency}": True for agency in agencies},
-            )
-            if decision == "withdrawn":
-                assessment_services.consent_withdraw(
-                    consent=consent, withdrawn_on=consent.given_on, by=practitioner
-                )
+        recorded = _record_consents(referral, decisions, recorded, by=practitioner)
         if team is not None:
             orders[key] = OrderFactory(
                 court_outcome__recommendation=recommendation,
@@ -134,6 +112,42 @@ def world(practitioner):
         "recommendations": recommendations,
         "orders": orders,
     }
+
+
+def _drr_recommendation(referral, key):
+    """A DRR recommended on a signed assessment with a DAST-10; its formulation and its
+    criterion evidence name the case's key."""
+    assessment = signed_assessment(referral=referral, formulation=formulation(key))
+    InstrumentResponseFactory(
+        assessment=assessment,
+        code="DAST-10",
+        answers=[1] * 7 + [0] * 3,
+        total=7,
+        band="substantial",
+    )
+    recommendation = ready_recommendation(assessment=assessment, kinds=(RequirementKind.DRR,))
+    CriterionConfirmation.objects.filter(requirement__recommendation=recommendation).update(
+        evidence=evidence(key)
+    )
+    return recommendation
+
+
+def _record_consents(referral, decisions, recorded, *, by):
+    """The referral's consent decisions, an hour apart after `recorded` (so the last is the
+    latest); returns when the last was recorded."""
+    for decision, agencies in decisions:
+        recorded += datetime.timedelta(hours=1)
+        consent = ConsentFactory(
+            referral=referral,
+            given=decision != "refused",
+            recorded_at=recorded,
+            **{f"share_with_{agency}": True for agency in agencies},
+        )
+        if decision == "withdrawn":
+            assessment_services.consent_withdraw(
+                consent=consent, withdrawn_on=consent.given_on, by=by
+            )
+    return recorded
 
 
 def _team(officer_key):

@@ -1,6 +1,9 @@
-"""The dates and times of the order's forms (core.forms): typed as people type them, inside
-bounds set from the order, the failure, the breach or the referral; hostile input answered
-with a message and nothing saved; every error-summary link going to an element on the page."""
+"""The dates and times of the order's screens (core.forms): booking and rescheduling
+appointments, recording their outcomes and ending the order, typed as people type them,
+inside bounds set from the order; hostile input answered with a message and nothing saved;
+every error-summary link going to an element on the page. The other forms' dates:
+test_record_form_dates.
+"""
 
 import datetime
 import html
@@ -10,22 +13,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from treatment_requirements import forms, services
+from treatment_requirements import services
 from treatment_requirements.models import Appointment, Order
 
 from .factories import FailureFactory, OrderRequirementFactory, ProviderTeamFactory, days
+from .screens import long_day, typed_day
 
 pytestmark = pytest.mark.django_db
 
 SUMMARY_LINK = re.compile(r'<li><a href="#([^"]*)">([^<]*)</a></li>')
-
-
-def _fmt(day: datetime.date) -> str:
-    return f"{day.day}/{day.month}/{day.year}"
-
-
-def _long(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def summary(response) -> list[str]:
@@ -42,7 +38,12 @@ def summary(response) -> list[str]:
 
 def _book(client, order, **data):
     url = reverse("treatment_requirements:appointment_new", args=[order.pk])
-    base = {"date": _fmt(days(1)), "time": "10:00", "purpose": "Key work", "recurrence": "none"}
+    base = {
+        "date": typed_day(days(1)),
+        "time": "10:00",
+        "purpose": "Key work",
+        "recurrence": "none",
+    }
     return client.post(url, base | data)
 
 
@@ -87,9 +88,9 @@ def test_booking_refuses_hostile_input_with_a_message_and_saves_nothing(
     client.force_login(officer)
     expected = {
         "on_or_after_start": "Date of the appointment must be on or after the start of the "
-        f"order, {_long(order.start_date)}",
+        f"order, {long_day(order.start_date)}",
         "on_or_before_end": "Date of the appointment must be on or before the end of the "
-        f"order, {_long(order.end_date)}",
+        f"order, {long_day(order.end_date)}",
     }.get(message, message)
 
     response = _book(client, order, **data)
@@ -108,13 +109,13 @@ def test_booking_the_day_before_of_and_after_the_orders_start(
 ):
     client.force_login(officer)
 
-    response = _book(client, order, date=_fmt(order.start_date + datetime.timedelta(offset)))
+    response = _book(client, order, date=typed_day(order.start_date + datetime.timedelta(offset)))
 
     assert Appointment.objects.count() == (1 if accepted else 0)
     if not accepted:
         assert summary(response) == [
             "Date of the appointment must be on or after the start of the order, "
-            f"{_long(order.start_date)}"
+            f"{long_day(order.start_date)}"
         ]
 
 
@@ -127,13 +128,13 @@ def test_booking_the_day_before_of_and_after_the_orders_end(
 ):
     client.force_login(officer)
 
-    response = _book(client, order, date=_fmt(order.end_date + datetime.timedelta(offset)))
+    response = _book(client, order, date=typed_day(order.end_date + datetime.timedelta(offset)))
 
     assert Appointment.objects.count() == (1 if accepted else 0)
     if not accepted:
         assert summary(response) == [
             "Date of the appointment must be on or before the end of the order, "
-            f"{_long(order.end_date)}"
+            f"{long_day(order.end_date)}"
         ]
 
 
@@ -150,7 +151,7 @@ def test_booking_the_day_before_of_and_after_the_orders_end(
 def test_booking_reads_the_time_as_people_type_it(client, order, officer, typed, booked_at):
     client.force_login(officer)
 
-    response = _book(client, order, time=typed, date=_fmt(days(2)))
+    response = _book(client, order, time=typed, date=typed_day(days(2)))
 
     assert response.status_code == 302
     starts_at = timezone.localtime(Appointment.objects.get().starts_at)
@@ -168,12 +169,12 @@ def test_rescheduling_keeps_the_appointment_within_the_order(client, order, offi
     url = reverse("treatment_requirements:appointment_reschedule", args=[order.pk, appointment.pk])
     data = {"version": appointment.version, "time": "9.30am", "reason": "Clinic closed"}
 
-    late = client.post(url, data | {"date": _fmt(order.end_date + datetime.timedelta(1))})
-    moved = client.post(url, data | {"date": _fmt(order.end_date)})
+    late = client.post(url, data | {"date": typed_day(order.end_date + datetime.timedelta(1))})
+    moved = client.post(url, data | {"date": typed_day(order.end_date)})
 
     assert summary(late) == [
         "Date of the appointment must be on or before the end of the order, "
-        f"{_long(order.end_date)}"
+        f"{long_day(order.end_date)}"
     ]
     assert moved.status_code == 302
     new = Appointment.objects.exclude(pk=appointment.pk).get()
@@ -281,11 +282,11 @@ def test_ending_an_order_refuses_hostile_input_and_ends_nothing(
     client.force_login(officer)
     expected = {
         "after_start": "Date the order ended must be on or after the start of the order, "
-        f"{_long(order.start_date)}",
+        f"{long_day(order.start_date)}",
         "control": "Remove the hidden control characters (they can come from copying and pasting)",
     }.get(message, message)
 
-    response = _end(client, order, **({"terminated_on": _fmt(days(0))} | data))
+    response = _end(client, order, **({"terminated_on": typed_day(days(0))} | data))
 
     assert response.status_code == 400
     assert summary(response) == [expected]
@@ -311,7 +312,7 @@ def test_ending_an_order_the_day_before_of_and_after_each_bound(
     client.force_login(officer)
     day = (order.start_date if anchor == "start" else days(0)) + datetime.timedelta(offset)
 
-    response = _end(client, order, terminated_on=_fmt(day))
+    response = _end(client, order, terminated_on=typed_day(day))
 
     if accepted:
         assert response.status_code == 302
@@ -321,142 +322,6 @@ def test_ending_an_order_the_day_before_of_and_after_each_bound(
         assert len(summary(response)) == 1
         assert not client.session.get(f"order_end:{order.pk}")
     assert Order.objects.get().terminated_on is None  # the check page ends it, not this one
-
-
-# The other dates, bound by what the form is about ----------------------------------------
-
-
-def _errors(form_class, field, typed, **context) -> list[str]:
-    form = form_class({field: typed}, **context)
-    form.is_valid()
-    return form.errors.get(field, [])
-
-
-def _edges(earliest, latest):
-    one = datetime.timedelta(days=1)
-    return [
-        (earliest - one, False),
-        (earliest, True),
-        (earliest + one, True),
-        (latest - one, True),
-        (latest, True),
-        (latest + one, False),
-    ]
-
-
-def test_an_enforcement_date_from_the_failure_to_today(order, officer):
-    failure = FailureFactory(order=order, failure_date=days(-10))
-    context = {"allowed": ["warning"], "failure": failure}
-
-    for day, accepted in _edges(days(-10), days(0)):
-        errors = _errors(forms.EnforcementForm, "action_on", _fmt(day), **context)
-        assert (errors == []) is accepted, (day, errors)
-    assert _errors(forms.EnforcementForm, "action_on", _fmt(days(-11)), **context) == [
-        f"Date of the action must be on or after the failure to comply, {_long(days(-10))}"
-    ]
-
-
-def test_a_breach_decision_from_the_referral_for_breach_to_today(order, officer):
-    breach = services.failure_take_action(
-        failure=FailureFactory(order=order, failure_date=days(-10)),
-        action="breach",
-        action_on=days(-8),
-        by=officer,
-    )
-
-    for day, accepted in _edges(days(-8), days(0)):
-        errors = _errors(forms.BreachOutcomeForm, "outcome_on", _fmt(day), breach=breach)
-        assert (errors == []) is accepted, (day, errors)
-    assert _errors(forms.BreachOutcomeForm, "outcome_on", _fmt(days(1)), breach=breach) == [
-        "Date of the decision must be today or in the past"
-    ]
-
-
-@pytest.mark.parametrize(
-    ("form_class", "field", "context"),
-    [
-        (forms.DrugTestForm, "tested_on", "drr"),
-        (forms.OutcomeMeasureForm, "measured_on", ""),
-        (forms.TerminationForm, "terminated_on", ""),
-    ],
-)
-def test_what_happened_under_the_order_from_its_start_to_today(order, form_class, field, context):
-    kwargs = {"order": order}
-    if context == "drr":
-        kwargs["drr_requirements"] = order.requirements.all()
-
-    for day, accepted in _edges(order.start_date, days(0)):
-        errors = _errors(form_class, field, _fmt(day), **kwargs)
-        assert (errors == []) is accepted, (day, errors)
-
-
-def test_a_review_hearing_within_the_order(order):
-    kwargs = {"order": order, "drr_requirements": order.requirements.all()}
-
-    for day, accepted in _edges(order.start_date, order.end_date):
-        errors = _errors(forms.ReviewForm, "review_date", _fmt(day), **kwargs)
-        assert (errors == []) is accepted, (day, errors)
-
-
-def _referred(order, days_ago):
-    referral = order.referral
-    received_at = timezone.now() - datetime.timedelta(days=days_ago)
-    type(referral).objects.filter(pk=referral.pk).update(received_at=received_at)
-    referral.refresh_from_db()
-    return referral
-
-
-def test_a_reoffending_event_within_the_window_when_it_has_ended(order):
-    referral = _referred(order, 400)
-    first, last = referral.reoffending_window
-    within = (
-        "Date of the re-arrest or reconviction must be within the 12 months beginning with "
-        f"the referral, {_long(first)} to {_long(last)}"
-    )
-
-    for day, accepted in _edges(first, last):
-        errors = _errors(forms.ReoffendingForm, "occurred_on", _fmt(day), referral=referral)
-        assert errors == ([] if accepted else [within]), day
-
-
-def test_a_reoffending_event_within_the_window_and_not_after_today(order):
-    referral = _referred(order, 30)
-    first, _ = referral.reoffending_window
-
-    for day, accepted in _edges(first, days(0)):
-        errors = _errors(forms.ReoffendingForm, "occurred_on", _fmt(day), referral=referral)
-        assert (errors == []) is accepted, (day, errors)
-    assert _errors(forms.ReoffendingForm, "occurred_on", _fmt(days(1)), referral=referral) == [
-        "Date of the re-arrest or reconviction must be today or in the past"
-    ]
-
-
-def test_the_reoffending_check_from_the_day_it_falls_due_to_today(order):
-    referral = order.referral
-    referral.reoffending_check_due_on = days(-5)
-
-    for day, accepted in _edges(days(-5), days(0)):
-        errors = _errors(forms.ReoffendingCheckForm, "checked_on", _fmt(day), referral=referral)
-        assert (errors == []) is accepted, (day, errors)
-    assert _errors(forms.ReoffendingCheckForm, "checked_on", _fmt(days(-6)), referral=referral) == [
-        f"Date checked must be on or after {_long(days(-5))}, when the 12 months beginning "
-        "with the referral have ended"
-    ]
-
-
-def test_a_hearing_from_the_referral_to_today(order):
-    recommendation = order.recommendation
-    recommendation.referral = _referred(order, 90)
-    referred_on = days(-90)
-
-    for day, accepted in _edges(referred_on, days(0)):
-        errors = _errors(
-            forms.CourtOutcomeForm, "hearing_date", _fmt(day), recommendation=recommendation
-        )
-        assert (errors == []) is accepted, (day, errors)
-    assert _errors(
-        forms.CourtOutcomeForm, "hearing_date", _fmt(days(-91)), recommendation=recommendation
-    ) == [f"Hearing date must be on or after the referral, {_long(referred_on)}"]
 
 
 # Every error summary links to an element on the page --------------------------------------

@@ -1,0 +1,95 @@
+"""The caseload's lists as an officer reads them, for test_caseload_lists and
+test_caseload_search: the pages' order references and links, and a unit of orders."""
+
+import html
+import re
+
+import pytest
+from django.urls import reverse
+
+from referrals.identifiers import pnc_check_letter
+from referrals.models import Person
+from treatment_requirements.models import Order
+
+from .factories import OrderFactory, ProbationOfficerFactory, ProbationTeamFactory, days
+
+OUR_PNC = f"2011/0012345{pnc_check_letter(2011, 12345)}"
+THEIR_PNC = f"2012/0054321{pnc_check_letter(2012, 54321)}"
+CASELOAD = reverse("treatment_requirements:caseload")
+ORDERS = reverse("treatment_requirements:caseload_orders")
+
+
+def due(name):
+    return reverse("treatment_requirements:caseload_due", args=[name])
+
+
+def get_html(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def refs_shown(page: str) -> list[str]:
+    """Order references in the orders table, in the order shown."""
+    return re.findall(r'<td class="govuk-table__cell">(CO\d{6})</td>', page)
+
+
+def rel_link(page: str, rel: str) -> str | None:
+    found = re.search(rf'href="(\?[^"]*)" rel="{rel}"', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def order_ref(order) -> str:
+    return f"CO{order.pk:06d}"
+
+
+def set_person(order, **fields):
+    person = Person.objects.get(pk=order.person_id)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.save()
+
+
+@pytest.fixture(name="unit")
+def unit_fixture(probation_team, officer):
+    """The officer's 60 active orders ending on 20 dates (three orders a day: ties broken by
+    id), two colleagues' orders in the same unit, and a second unit's orders."""
+    colleague = ProbationOfficerFactory(team=probation_team, username="colleague")
+    second = ProbationOfficerFactory(team=probation_team, username="second")
+    elsewhere = ProbationOfficerFactory(team=ProbationTeamFactory(), username="elsewhere")
+    mine = []
+    for n in range(60):
+        order = OrderFactory(responsible_officer=officer)
+        Order.objects.filter(pk=order.pk).update(end_date=days(100 + (59 - n) // 3))
+        mine.append(order)
+    theirs = [OrderFactory(responsible_officer=colleague) for _ in range(3)]
+    theirs += [OrderFactory(responsible_officer=second) for _ in range(2)]
+    other_unit = [OrderFactory(responsible_officer=elsewhere) for _ in range(3)]
+    return {
+        "mine": list(Order.objects.filter(pk__in=[o.pk for o in mine]).order_by("end_date", "id")),
+        "colleague": colleague,
+        "second": second,
+        "elsewhere": elsewhere,
+        "theirs": theirs,
+        "other_unit": other_unit,
+    }
+
+
+def walk_pages(client, url, rel="next"):
+    """Every page from url, following the rel links: a list of each page's references."""
+    pages = []
+    page = get_html(client, url)
+    while True:
+        pages.append(refs_shown(page))
+        link = rel_link(page, rel)
+        if link is None:
+            return pages, page
+        page = get_html(client, ORDERS + link)
+
+
+def search(client, text, cases="mine"):
+    """Search the caseload: the address it redirects to (a token, never the text) and the
+    results page."""
+    response = client.post(f"{ORDERS}?cases={cases}", {"q": text})
+    assert response.status_code == 302
+    return response["Location"], get_html(client, response["Location"])
