@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.environment import database_from_url, redis_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -99,7 +101,9 @@ TEMPLATES = [
 
 # Database: PostgreSQL when DATABASE_URL is set, SQLite otherwise (the embedded default).
 DATABASES = {
-    "default": _env("DATABASE_URL", env.db_url, f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": database_from_url(
+        "DATABASE_URL", env.str("DATABASE_URL", default=""), f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    ),
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 DATABASES["default"]["CONN_MAX_AGE"] = _env("DATABASE_CONN_MAX_AGE", env.int, 60)
@@ -256,7 +260,7 @@ DEFAULT_FROM_EMAIL = _env("DEFAULT_FROM_EMAIL", env.str, "ld-cstr@localhost")
 SITE_URL = _env("SITE_URL", env.str, "http://127.0.0.1:8000")
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run in-process (eager).
-REDIS_URL = _env("REDIS_URL", env.str, "")
+REDIS_URL = redis_url("REDIS_URL", env.str("REDIS_URL", default=""))
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
