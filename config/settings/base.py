@@ -312,20 +312,36 @@ LD_SNAPSHOT_KEEP_DAILY_DAYS = _env("LD_SNAPSHOT_KEEP_DAILY_DAYS", env.int, 62)
 DEFAULT_EXCEPTION_REPORTER_FILTER = "core.error_reports.PersonalDataSafeReporterFilter"
 DEFAULT_EXCEPTION_REPORTER = "core.error_reports.PersonalDataSafeExceptionReporter"
 
+# Every record goes to one scrubbed console handler, on the root logger. Django's own
+# "django" logger keeps its error emails to ADMINS but not its console handler: with DEBUG
+# on, that printed each django.* record a second time, unscrubbed ("Watching for file
+# changes" twice when ./scripts/run starts).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"scrub_personal_data": {"()": "core.logging.ScrubPersonalDataFilter"}},
+    "filters": {
+        "scrub_personal_data": {"()": "core.logging.ScrubPersonalDataFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["scrub_personal_data"],
-        }
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
     },
     "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", env.str, "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Service configuration (domain settings an area may change).
