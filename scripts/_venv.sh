@@ -27,8 +27,6 @@ fi
 stamp=.venv/.installed-$(cat pyproject.toml | cksum | cut -d' ' -f1)-$1
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  # "compat": the checkout itself on the path (the apps are run from here), not setuptools'
-  # import hook for a flat layout, which warns about same-named folders on every install.
-  .venv/bin/python -m pip install --quiet --config-settings editable_mode=compat -e ".$2"
+  .venv/bin/python -m pip install --quiet -e ".$2"
   touch "$stamp"
 fi
