@@ -315,7 +315,8 @@ DEFAULT_EXCEPTION_REPORTER = "core.error_reports.PersonalDataSafeExceptionReport
 # Every record goes to one scrubbed console handler, on the root logger. Django's own
 # "django" logger keeps its error emails to ADMINS but not its console handler: with DEBUG
 # on, that printed each django.* record a second time, unscrubbed ("Watching for file
-# changes" twice when ./scripts/run starts).
+# changes" twice when ./scripts/run starts). Configuring "django" resets its children, so
+# runserver's request lines ("django.server") are set up again as Django sets them up.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -323,7 +324,14 @@ LOGGING = {
         "scrub_personal_data": {"()": "core.logging.ScrubPersonalDataFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -335,10 +343,16 @@ LOGGING = {
             "filters": ["require_debug_false"],
             "class": "django.utils.log.AdminEmailHandler",
         },
+        "django.server": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
     },
     "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", env.str, "INFO")},
     "loggers": {
         "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
