@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.environment import database_from_url, redis_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -101,7 +103,9 @@ TEMPLATES = [
 
 # Database: PostgreSQL when DATABASE_URL is set, SQLite otherwise (the embedded default).
 DATABASES = {
-    "default": _env("DATABASE_URL", env.db_url, f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": database_from_url(
+        "DATABASE_URL", env.str("DATABASE_URL", default=""), f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    ),
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 DATABASES["default"]["CONN_MAX_AGE"] = _env("DATABASE_CONN_MAX_AGE", env.int, 60)
@@ -258,7 +262,7 @@ DEFAULT_FROM_EMAIL = _env("DEFAULT_FROM_EMAIL", env.str, "ld-cstr@localhost")
 SITE_URL = _env("SITE_URL", env.str, "http://127.0.0.1:8000")
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run in-process (eager).
-REDIS_URL = _env("REDIS_URL", env.str, "")
+REDIS_URL = redis_url("REDIS_URL", env.str("REDIS_URL", default=""))
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -310,20 +314,50 @@ LD_SNAPSHOT_KEEP_DAILY_DAYS = _env("LD_SNAPSHOT_KEEP_DAILY_DAYS", env.int, 62)
 DEFAULT_EXCEPTION_REPORTER_FILTER = "core.error_reports.PersonalDataSafeReporterFilter"
 DEFAULT_EXCEPTION_REPORTER = "core.error_reports.PersonalDataSafeExceptionReporter"
 
+# Every record goes to one scrubbed console handler, on the root logger. Django's own
+# "django" logger keeps its error emails to ADMINS but not its console handler: with DEBUG
+# on, that printed each django.* record a second time, unscrubbed ("Watching for file
+# changes" twice when ./scripts/run starts). Configuring "django" resets its children, so
+# runserver's request lines ("django.server") are set up again as Django sets them up.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"scrub_personal_data": {"()": "core.logging.ScrubPersonalDataFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "scrub_personal_data": {"()": "core.logging.ScrubPersonalDataFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["scrub_personal_data"],
-        }
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+        "django.server": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
     },
     "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", env.str, "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Service configuration (domain settings an area may change).

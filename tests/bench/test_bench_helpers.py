@@ -1,14 +1,24 @@
 """The benchmark script's pure helpers (the benchmark itself is never run by the tests)."""
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
 
-_PATH = Path(__file__).resolve().parents[2] / "scripts" / "bench.py"
-_spec = importlib.util.spec_from_file_location("bench_script", _PATH)
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
+_SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+sys.path.insert(0, str(_SCRIPTS))
+import benchmark as bench  # noqa: E402 - scripts/ is not a package: on the path above
+
+
+def test_the_bench_script_loads_and_reads_its_options():
+    spec = importlib.util.spec_from_file_location("bench_script", _SCRIPTS / "bench.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+
+    args = script.parse_args(["--referrals", "1000", "--users", "1,10"])
+
+    assert (args.referrals, args.users, args.duration, args.workers) == (1000, [1, 10], 8, 3)
 
 
 def test_percentile_nearest_rank():
@@ -61,6 +71,24 @@ def test_replace_section_replaces_only_its_own_size():
 def test_markdown_table_has_a_header_rule_and_one_line_per_row():
     table = bench.markdown_table([["a", "1"], ["b", "2"]], ["Page", "n"])
     assert table.splitlines() == ["| Page | n |", "|---|---|", "| a | 1 |", "| b | 2 |"]
+
+
+def test_page_table_marks_misses_and_pages_not_measured():
+    from types import SimpleNamespace
+
+    args = SimpleNamespace(users=[1, 10], duration=8)
+    one = {"requests": 10, "p50_us": 8000, "p95_us": 9000, "errors": 0, "rps": 120.0}
+    ten = {"requests": 50, "p50_us": 100_000, "p95_us": 200_000, "errors": 2, "rps": 50.0}
+    measured = bench.Page("My work", "practitioner", ["/"], queries=[7, 7], floor_ms=2.0)
+    measured.load = {1: one, 10: ten}
+    skipped = bench.Page("Search", "practitioner", [], skipped="/x answered HTTP 302")
+
+    rows = bench.page_table([measured, skipped], args).splitlines()[2:]
+
+    assert rows == [
+        "| My work | 7 | 2.0 | 8.0 / 9.0 | 120 | 100 / 200 ✗ (2 errors) | 50 | 4.0 ✗ |",
+        "| Search | not measured: /x answered HTTP 302 |  |  |  |  |  |  |",
+    ]
 
 
 @pytest.mark.django_db

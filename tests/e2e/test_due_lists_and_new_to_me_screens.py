@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
-from referrals import selectors as referral_selectors
 from referrals import services as referral_services
 from referrals.models import Referral
+from referrals.selectors import lists as referral_selectors
 from tests.factories import PersonFactory, ReferralFactory, TeamFactory, UserFactory
 from tests.treatment_requirements.factories import (
     AppointmentFactory,

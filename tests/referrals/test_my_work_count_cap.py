@@ -1,6 +1,6 @@
 """My work's counts stop at a cap, so a large team's page does not count every open referral."""
 
-from referrals import selectors
+from referrals.selectors import lists as selectors
 from tests.factories import ReferralFactory
 
 

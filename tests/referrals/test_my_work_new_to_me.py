@@ -16,8 +16,9 @@ from django.utils.http import urlencode
 
 from accounts.enums import Role
 from accounts.models import AuditEvent
-from referrals import selectors, services
+from referrals import services
 from referrals.models import MyWorkLook, ReferralAllocation
+from referrals.selectors import lists as selectors
 from tests.factories import PersonFactory, ReferralFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from assessments import services as assessment_services
-from referrals import selectors
 from referrals.enums import ReferralSource, ReferralStatus, Urgency
+from referrals.selectors import lists as selectors
 from tests.factories import PersonFactory, ReferralFactory, SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

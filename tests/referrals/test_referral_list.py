@@ -299,7 +299,7 @@ def test_rows_link_to_the_referral_and_the_person(practitioner_client, team, sit
 def test_each_my_work_queue_links_to_the_whole_queue_in_the_list(
     practitioner_client, practitioner, team, site, monkeypatch
 ):
-    from referrals import selectors
+    from referrals.selectors import lists as selectors
 
     monkeypatch.setattr(selectors, "MY_WORK_LIMIT", 2)
     now = timezone.now()

@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services as assessment_services
-from referrals import selectors, views
+from referrals import views
 from referrals.enums import ReferralSource, ReferralStatus, Urgency
 from referrals.models import Referral
+from referrals.selectors import lists as selectors
 from tests.factories import PersonFactory, ReferralFactory
 from tests.privacy import without_search_token
 

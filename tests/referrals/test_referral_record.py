@@ -211,7 +211,7 @@ def test_referral_page_shows_details_history_and_is_audited(
 
 @pytest.mark.django_db
 def test_referral_page_includes_registered_panels(practitioner_client, referral, monkeypatch):
-    from referrals import selectors
+    from referrals.selectors import registry as selectors
 
     monkeypatch.setattr(
         selectors,
@@ -250,7 +250,7 @@ def test_person_page_shows_formatted_identifiers_flags_and_timeline(
 
 @pytest.mark.django_db
 def test_person_timeline_merges_registered_providers(referral, practitioner, monkeypatch):
-    from referrals import selectors
+    from referrals.selectors import registry as selectors
 
     when = referral.received_at.replace(year=referral.received_at.year + 1)
     extra = {"when": when, "title": "Assessment signed", "detail": "", "url": ""}

@@ -1,0 +1,168 @@
+"""The app under load: gunicorn on a free port, demo users signed in with requests, and wrk
+driving each page."""
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from urllib.parse import urlsplit
+
+from .data import ROOT
+from .helpers import Page, log, lua_script, parse_wrk
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(port: int, workers: int, env) -> subprocess.Popen:
+    gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
+    command = [
+        str(gunicorn if gunicorn.exists() else shutil.which("gunicorn")),
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+        "--log-level",
+        "warning",
+        "--timeout",
+        "60",
+        "--backlog",
+        "2048",
+    ]
+    log_file = open(tempfile.gettempdir() + f"/ld-bench-gunicorn-{port}.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(  # noqa: S603 - fixed command, our own arguments
+        command, cwd=ROOT, env=env, start_new_session=True, stdout=log_file, stderr=log_file
+    )
+    import requests
+
+    try:
+        for _ in range(150):
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz/", timeout=5).status_code == 200:
+                    return process
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+    except BaseException:
+        stop(process)
+        raise
+    stop(process)
+    raise SystemExit(f"gunicorn did not start: see {log_file.name}")
+
+
+def stop(process: subprocess.Popen):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def sign_in(base: str, username: str, password: str):
+    import requests
+
+    session = requests.Session()
+    session.get(f"{base}/sign-in/", timeout=30)
+    response = session.post(
+        f"{base}/sign-in/",
+        data={
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+        headers={"Referer": f"{base}/sign-in/"},
+        timeout=30,
+        allow_redirects=False,
+    )
+    if response.status_code != 302 or "sessionid" not in session.cookies:
+        raise SystemExit(f"Could not sign in as {username} (HTTP {response.status_code})")
+    return session
+
+
+def search_paths(base: str, session, terms: list[str]) -> list[str]:
+    """Post each search (the terms never go in a URL) and keep the result pages' paths."""
+    paths = []
+    for term in terms:
+        response = session.post(
+            f"{base}/referrals/",
+            data={"q": term, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+            headers={"Referer": f"{base}/referrals/"},
+            allow_redirects=False,
+            timeout=60,
+        )
+        if response.status_code != 302:
+            raise SystemExit(f"Search for a term failed (HTTP {response.status_code})")
+        location = urlsplit(response.headers["Location"])
+        paths.append(f"{location.path}?{location.query}")
+    return paths
+
+
+def cookie_header(session) -> str:
+    return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+
+
+def check_paths(base: str, session, page: Page):
+    """Every path must answer 200 (not a redirect to sign-in); otherwise skip the page."""
+    for path in page.paths:
+        response = session.get(base + path, allow_redirects=False, timeout=120)
+        if response.status_code != 200:
+            page.skipped = f"{path} answered HTTP {response.status_code}"
+            log(f"NOT MEASURED: {page.name}: {page.skipped}")
+            return
+
+
+def wait_until_idle(base: str, limit_seconds: int = 300):
+    """Let gunicorn finish the requests wrk left queued (e.g. slow sign-ins) before the next
+    cell, so one page's backlog is not measured as the next page's latency."""
+    import requests
+
+    deadline = time.monotonic() + limit_seconds
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        with contextlib.suppress(requests.RequestException):
+            requests.get(f"{base}/healthz/", timeout=limit_seconds)
+        if time.perf_counter() - started < 0.1:
+            return
+        time.sleep(0.5)
+
+
+def run_wrk(base: str, page: Page, cookie: str, connections: int, duration: int) -> dict:
+    script = lua_script(page.paths, cookie=cookie, method=page.method, body=page.body)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        result = subprocess.run(  # noqa: S603 - fixed command, our own arguments
+            [
+                shutil.which("wrk"),
+                f"-t{min(connections, 2)}",
+                f"-c{connections}",
+                f"-d{duration}s",
+                "--timeout",
+                "30s",
+                "-s",
+                handle.name,
+                base + page.paths[0],
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=duration + 120,
+        )
+    finally:
+        os.unlink(handle.name)
+    figures = parse_wrk(result.stdout)
+    errors = sum(figures[k] for k in ("status_errors", "connect_errors", "read_errors", "timeouts"))
+    figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    figures["errors"] = errors
+    return figures
