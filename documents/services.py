@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import audit_person_record, audit_record
 from accounts.enums import AuditAction
 from core.queueing import enqueue, enqueue_on_commit
 
@@ -145,7 +145,13 @@ def documents_upload(
                 for checked in files
             ]
             for document in documents:
-                _audit(document, by, "document attached", request)
+                audit_person_record(
+                    document,
+                    action=AuditAction.CREATE,
+                    by=by,
+                    detail="document attached",
+                    request=request,
+                )
                 if state == ScanState.PENDING:
                     enqueue_on_commit(SCAN_TASK, document_id=document.pk)
     except BaseException:
@@ -176,17 +182,6 @@ def _document_create(person, checked, written, *, by, state, **fields) -> Docume
     written.append(document.file.name)
     document.save()
     return document
-
-
-def _audit(document, by, detail, request=None, action=AuditAction.CREATE):
-    audit_record(
-        action=action,
-        user=by,
-        obj=document,
-        person_id=document.person_id,
-        detail=detail,
-        request=request,
-    )
 
 
 def _delete_file(name: str) -> None:
@@ -221,7 +216,13 @@ def document_remove(*, document: Document, reason: str, by, request=None) -> Doc
         locked.removal_reason = reason
         locked.file = ""
         locked.save(update_fields=["removed_at", "removed_by", "removal_reason", "file"])
-        _audit(locked, by, "document recorded in error", request, AuditAction.CHANGE)
+        audit_person_record(
+            locked,
+            action=AuditAction.CHANGE,
+            by=by,
+            detail="document recorded in error",
+            request=request,
+        )
         _delete_file_on_commit(stored)
     return locked
 
