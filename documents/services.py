@@ -134,6 +134,7 @@ def documents_upload(
                     checked,
                     written,
                     by=by,
+                    request=request,
                     state=state,
                     document_type=document_type,
                     document_date=document_date,
@@ -145,13 +146,6 @@ def documents_upload(
                 for checked in files
             ]
             for document in documents:
-                audit_person_record(
-                    document,
-                    action=AuditAction.CREATE,
-                    by=by,
-                    detail="document attached",
-                    request=request,
-                )
                 if state == ScanState.PENDING:
                     enqueue_on_commit(SCAN_TASK, document_id=document.pk)
     except BaseException:
@@ -165,7 +159,8 @@ def _stem(name: str) -> str:
     return name.rsplit(".", 1)[0][:200] or name[:200]
 
 
-def _document_create(person, checked, written, *, by, state, **fields) -> Document:
+def _document_create(person, checked, written, *, by, request, state, **fields) -> Document:
+    """One file stored and its row written and audited (ids only)."""
     document = Document(
         person=person,
         original_filename=checked.name,
@@ -181,6 +176,9 @@ def _document_create(person, checked, written, *, by, state, **fields) -> Docume
     document.file.save(checked.name, checked.file, save=False)
     written.append(document.file.name)
     document.save()
+    audit_person_record(
+        document, action=AuditAction.CREATE, by=by, detail="document attached", request=request
+    )
     return document
 
 
