@@ -217,7 +217,7 @@ def _contact_step(request, pk, step):
     if refusal := _step_refusal(step, contact):
         messages.error(request, refusal)
         return redirect(contact.get_absolute_url())
-    form_class, title, submit, done = _STEPS[step]
+    form_class, title, submit_label, done = _STEPS[step]
     form = form_class(request.POST or None, initial={"version": contact.version})
     outcome = submit(request, form, lambda data: _call(step, contact, data, request))
     if outcome:
@@ -233,7 +233,7 @@ def _contact_step(request, pk, step):
         title=title,
         caption=f"{contact.get_contact_type_display()}, {when:%-d %B %Y %H:%M}",
         person=contact.person,
-        submit=submit,
+        submit=submit_label,
         cancel_url=contact.get_absolute_url(),
         intro=f"The note: {Truncator(contact.note).chars(300)}",
         status=outcome.status,
