@@ -66,14 +66,56 @@ def audit_record(
     return event
 
 
+def audit_request(request, *, action, obj=None, object_type="", person_id=None, detail=""):
+    """Record what the signed-in user did on this request: opened, exported, searched or
+    was refused. `detail` holds ids and codes only."""
+    return audit_record(
+        action=action,
+        user=request.user,
+        obj=obj,
+        object_type=object_type,
+        person_id=person_id,
+        detail=detail,
+        request=request,
+    )
+
+
 def audit_view(request, obj, person_id, detail=""):
     """Record that the signed-in user opened `obj` about the person (every view of a
     person's data is audited). `detail` holds ids and codes only."""
+    return audit_request(
+        request, action=AuditAction.VIEW, obj=obj, person_id=person_id, detail=detail
+    )
+
+
+def audit_form_view(request, obj, person_id):
+    """A form page about the person opened (GET only: its POST writes its own entry);
+    the detail is the page's URL name."""
+    if request.method == "GET":
+        match = request.resolver_match
+        audit_view(request, obj, person_id, match.url_name if match else "")
+
+
+def audit_refusal(request, detail: str):
+    """A request refused (out of scope, missing), named by its view; the refusal
+    middleware then does not record it again."""
+    request.refusal_audited = True
+    match = request.resolver_match
+    return audit_request(
+        request,
+        action=AuditAction.REFUSED,
+        object_type=match.view_name if match else "",
+        detail=detail,
+    )
+
+
+def audit_person_record(obj, *, action, by, detail, request=None):
+    """A service's change to `obj`, a record about a person (its `person_id`)."""
     return audit_record(
-        action=AuditAction.VIEW,
-        user=request.user,
+        action=action,
+        user=by,
         obj=obj,
-        person_id=person_id,
+        person_id=obj.person_id,
         detail=detail,
         request=request,
     )

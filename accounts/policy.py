@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .enums import AuditAction, Role
+from .audit import audit_refusal
+from .enums import Role
 
 
 class Kind:
@@ -197,7 +198,7 @@ def require(request, action: str, kind: str) -> str:
     """Refuse with 403 (and an audit entry) unless the role may `action` some `kind` records."""
     scope = scope_for(request.user, action, kind)
     if scope is None:
-        _audit_refusal(request, f"{action} {kind}")
+        audit_refusal(request, f"{action} {kind}")
         raise PermissionDenied(f"Your role cannot {action} {kind} records.")
     return scope
 
@@ -208,19 +209,5 @@ def get_for_user_or_404(request, action: str, kind: str, queryset: QuerySet, **l
     try:
         return scoped(request.user, action, kind, queryset).get(**lookup)
     except queryset.model.DoesNotExist as exc:
-        _audit_refusal(request, f"{action} {kind} out of scope or missing")
+        audit_refusal(request, f"{action} {kind} out of scope or missing")
         raise Http404("No such record, or it is outside your caseload.") from exc
-
-
-def _audit_refusal(request, detail: str):
-    from .audit import audit_record
-
-    # accounts.middleware.RefusalAuditMiddleware audits other 403s; this one is done.
-    request.refusal_audited = True
-    audit_record(
-        action=AuditAction.REFUSED,
-        user=request.user,
-        object_type=request.resolver_match.view_name if request.resolver_match else "",
-        detail=detail,
-        request=request,
-    )

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import (
     audit_page,
-    audit_record,
+    audit_request,
     audit_search,
     person_id_by_nhs_number,
     viewers_of_person,
@@ -97,12 +97,11 @@ class ChangePasswordView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_record(
+        audit_request(
+            self.request,
             action=AuditAction.CHANGE,
-            user=self.request.user,
             obj=self.request.user,
             detail="password changed",
-            request=self.request,
         )
         messages.success(self.request, "Your password has been changed")
         return response
@@ -132,13 +131,12 @@ def audit_search_view(request):
         entries, next_before = audit_page(
             events, before=_positive_int(request.GET.get("before")), size=AUDIT_PAGE_SIZE
         )
-        audit_record(
+        audit_request(
+            request,
             action=AuditAction.SEARCH,
-            user=request.user,
             object_type="accounts.auditevent",
             person_id=filters.get("person"),
             detail="audit search: " + ", ".join(sorted(filters)) if filters else "audit search",
-            request=request,
         )
     return render(
         request,
@@ -178,13 +176,12 @@ def audit_person(request, person_id):
         before=_positive_int(request.GET.get("before")),
         size=AUDIT_PAGE_SIZE,
     )
-    audit_record(
+    audit_request(
+        request,
         action=AuditAction.SEARCH,
-        user=request.user,
         object_type="accounts.auditevent",
         person_id=person_id,
         detail="who viewed this person",
-        request=request,
     )
     return render(
         request,
@@ -230,18 +227,16 @@ def two_factor_verify(request):
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            audit_record(
+            audit_request(
+                request,
                 action=AuditAction.SIGN_IN,
-                user=request.user,
                 detail="two-factor code accepted",
-                request=request,
             )
             return redirect(_safe_next(request))
-        audit_record(
+        audit_request(
+            request,
             action=AuditAction.SIGN_IN_FAILED,
-            user=request.user,
             detail="two-factor code rejected",
-            request=request,
         )
         form.add_error("token", "The code is not right, or it has expired: enter the new code")
     return render(request, "accounts/two_factor_verify.html", {"form": form})
@@ -268,12 +263,11 @@ def two_factor_enrol(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            audit_record(
+            audit_request(
+                request,
                 action=AuditAction.CHANGE,
-                user=request.user,
                 obj=request.user,
                 detail="two-factor sign-in set up",
-                request=request,
             )
             messages.success(request, "Two-factor sign-in is set up")
             return redirect(_safe_next(request))

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import audit_person_record
 from accounts.enums import AuditAction
 from core.concurrency import save_if_current
 from referrals.models import Person
@@ -24,17 +24,6 @@ from .models import Contact, ContactAddendum, ContactEvent
 IN_ERROR_MESSAGE = "This contact was recorded in error: record a new contact instead."
 NOT_WITHHELD_MESSAGE = "This note is not restricted awaiting review."
 OWN_REVIEW_MESSAGE = "Someone other than the person who restricted the note must review it."
-
-
-def _audit(*, action, by, contact: Contact, detail: str, request=None):
-    audit_record(
-        action=action,
-        user=by,
-        obj=contact,
-        person_id=contact.person_id,
-        detail=detail,
-        request=request,
-    )
 
 
 def _event(contact: Contact, kind: str, by, at: datetime.datetime):
@@ -92,7 +81,9 @@ def contact_create(
     _event(contact, ContactEventKind.CREATED, by, now)
     if contact.restricted:
         _event(contact, ContactEventKind.RESTRICTED, by, now)
-    _audit(action=AuditAction.CREATE, by=by, contact=contact, detail="contact", request=request)
+    audit_person_record(
+        contact, action=AuditAction.CREATE, by=by, detail="contact", request=request
+    )
     return contact
 
 
@@ -140,10 +131,10 @@ def contact_addendum_add(
     addendum.full_clean()
     _lock(contact, expected_version, by, ContactEventKind.ADDENDUM, now)
     addendum.save()
-    _audit(
+    audit_person_record(
+        contact,
         action=AuditAction.CREATE,
         by=by,
-        contact=contact,
         detail=f"addendum {addendum.pk}",
         request=request,
     )
@@ -163,10 +154,10 @@ def contact_mark_in_error(
     contact.in_error_at, contact.in_error_by, contact.in_error_reason = now, by, reason
     contact.full_clean(exclude=["contact_at"])  # its date was checked when it was recorded
     _lock(contact, expected_version, by, ContactEventKind.IN_ERROR, now)
-    _audit(
+    audit_person_record(
+        contact,
         action=AuditAction.CHANGE,
         by=by,
-        contact=contact,
         detail="marked in error",
         request=request,
     )
@@ -187,10 +178,10 @@ def contact_restrict(
     contact.restriction_reviewed_by = contact.restriction_reviewed_at = None
     contact.full_clean(exclude=["contact_at"])
     _lock(contact, expected_version, by, ContactEventKind.RESTRICTED, now)
-    _audit(
+    audit_person_record(
+        contact,
         action=AuditAction.CHANGE,
         by=by,
-        contact=contact,
         detail=f"restricted: {reason}",
         request=request,
     )
@@ -218,10 +209,10 @@ def contact_restriction_review(
         else ContactEventKind.KEPT_RESTRICTED
     )
     _lock(contact, expected_version, by, kind, now)
-    _audit(
+    audit_person_record(
+        contact,
         action=AuditAction.CHANGE,
         by=by,
-        contact=contact,
         detail=f"restriction review: {decision}",
         request=request,
     )

@@ -6,7 +6,6 @@ reaches a URL; filters (codes, dates, a staff id) and the page cursor may.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,18 +13,14 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods
 
-from accounts.audit import audit_record, audit_view
+from accounts.audit import audit_request, audit_view
 from accounts.enums import AuditAction
 from accounts.policy import Action, Kind, permits, require
-from core.concurrency import StaleEditError
-from core.forms import apply_errors
+from core.paging import page_links
 from core.search_tokens import store_search, stored_search
+from core.view_helpers import form_page, submit
 from referrals.selectors import person_get_for_user
-from treatment_requirements.views._common import (
-    _form_page,
-    _invalid_status,
-    _rename,
-)
+from treatment_requirements.views.common import FORM_PAGE
 
 from . import selectors, services
 from .forms import (
@@ -48,19 +43,6 @@ def _query(params, **extra) -> str:
     return urlencode(kept)
 
 
-def _paging_links(page, base: str) -> dict:
-    joined = f"{base}&" if base else ""
-    return {
-        "next_query": f"{joined}{urlencode({'after': page.next_cursor})}"
-        if page.next_cursor
-        else "",
-        "previous_query": f"{joined}{urlencode({'before': page.previous_cursor})}"
-        if page.previous_cursor
-        else "",
-        "first_query": base,
-    }
-
-
 def _person_search(request, person) -> tuple[str, str | None]:
     """(token, text) of the stored search, only if it was made on this person's log."""
     token = request.GET.get("search", "")
@@ -78,13 +60,12 @@ def contact_log(request, pk):
     token, search = _person_search(request, person)
     search_form = ContactSearchForm(request.POST or None)
     if request.method == "POST" and search_form.is_valid():
-        audit_record(
+        audit_request(
+            request,
             action=AuditAction.SEARCH,
-            user=request.user,
             object_type="contact_log.contact",
             person_id=person.pk,
             detail="contact log note search",
-            request=request,
         )
         token = store_search(
             request,
@@ -117,7 +98,7 @@ def contact_log(request, pk):
         "filtered": bool(filters and any(filters.values())),
         "clear_search_query": _query(request.GET),
         "may_create": permits(request.user, Action.CREATE, Kind.CONTACT),
-        **_paging_links(page, _query(request.GET, search=token)),
+        **page_links(page, _query(request.GET, search=token)),
     }
     audit_view(request, person, person.pk, "contact log")
     status = 400 if request.method == "POST" else 200
@@ -134,37 +115,38 @@ def contact_new(request, pk):
         links=selectors.link_choices(request.user, person),
         initial={"date": timezone.localdate(), "time": timezone.localtime().strftime("%H:%M")},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            contact = services.contact_create(
-                person=person,
-                by=request.user,
-                contact_type=data["contact_type"],
-                contact_at=data["contact_at"],
-                outcome=data["outcome"],
-                note=data["note"],
-                with_whom=data["with_whom"],
-                link=form.link_value(),
-                restriction_reason=data["restriction"],
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, _rename(exc, {"contact_at": "date"}))
-        else:
-            messages.success(request, "Contact added to the log")
-            return redirect(contact.get_absolute_url())
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.contact_create(
+            person=person,
+            by=request.user,
+            contact_type=data["contact_type"],
+            contact_at=data["contact_at"],
+            outcome=data["outcome"],
+            note=data["note"],
+            with_whom=data["with_whom"],
+            link=form.link_value(),
+            restriction_reason=data["restriction"],
+            request=request,
+        ),
+        rename={"contact_at": "date"},
+    )
+    if outcome:
+        messages.success(request, "Contact added to the log")
+        return redirect(outcome.result.get_absolute_url())
     if request.method == "GET":
         audit_view(request, person, person.pk, "contact new")
-    return _form_page(
+    return form_page(
         request,
+        FORM_PAGE,
         form,
         title="Add a contact",
         caption=person.full_name,
         person=person,
         submit="Save contact",
         cancel_url=reverse("contact_log:contact_log", args=[person.pk]),
-        status=_invalid_status(form),
+        status=outcome.status,
     )
 
 
@@ -235,33 +217,27 @@ def _contact_step(request, pk, step):
     if refusal := _step_refusal(step, contact):
         messages.error(request, refusal)
         return redirect(contact.get_absolute_url())
-    form_class, title, submit, done = _STEPS[step]
+    form_class, title, submit_label, done = _STEPS[step]
     form = form_class(request.POST or None, initial={"version": contact.version})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            _call(step, contact, form.cleaned_data, request)
-        except StaleEditError as exc:
-            form.add_error(None, exc.messages[0])
-            status = 409
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect(contact.get_absolute_url())
+    outcome = submit(request, form, lambda data: _call(step, contact, data, request))
+    if outcome:
+        messages.success(request, done)
+        return redirect(contact.get_absolute_url())
     if request.method == "GET":
         audit_view(request, contact, contact.person_id, f"contact {step}")
-    return _form_page(
+    when = timezone.localtime(contact.contact_at)
+    return form_page(
         request,
+        FORM_PAGE,
         form,
         title=title,
-        caption=f"{contact.get_contact_type_display()}, {timezone.localtime(contact.contact_at):%-d %B %Y %H:%M}",
+        caption=f"{contact.get_contact_type_display()}, {when:%-d %B %Y %H:%M}",
         person=contact.person,
-        submit=submit,
+        submit=submit_label,
         cancel_url=contact.get_absolute_url(),
         intro=f"The note: {Truncator(contact.note).chars(300)}",
-        status=status if status != 200 else _invalid_status(form),
-        extra={"contact": contact},
+        status=outcome.status,
+        contact=contact,
     )
 
 

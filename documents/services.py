@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import audit_person_record, audit_record
 from accounts.enums import AuditAction
 from core.queueing import enqueue, enqueue_on_commit
 
@@ -134,6 +134,7 @@ def documents_upload(
                     checked,
                     written,
                     by=by,
+                    request=request,
                     state=state,
                     document_type=document_type,
                     document_date=document_date,
@@ -145,7 +146,6 @@ def documents_upload(
                 for checked in files
             ]
             for document in documents:
-                _audit(document, by, "document attached", request)
                 if state == ScanState.PENDING:
                     enqueue_on_commit(SCAN_TASK, document_id=document.pk)
     except BaseException:
@@ -159,7 +159,8 @@ def _stem(name: str) -> str:
     return name.rsplit(".", 1)[0][:200] or name[:200]
 
 
-def _document_create(person, checked, written, *, by, state, **fields) -> Document:
+def _document_create(person, checked, written, *, by, request, state, **fields) -> Document:
+    """One file stored and its row written and audited (ids only)."""
     document = Document(
         person=person,
         original_filename=checked.name,
@@ -175,18 +176,10 @@ def _document_create(person, checked, written, *, by, state, **fields) -> Docume
     document.file.save(checked.name, checked.file, save=False)
     written.append(document.file.name)
     document.save()
-    return document
-
-
-def _audit(document, by, detail, request=None, action=AuditAction.CREATE):
-    audit_record(
-        action=action,
-        user=by,
-        obj=document,
-        person_id=document.person_id,
-        detail=detail,
-        request=request,
+    audit_person_record(
+        document, action=AuditAction.CREATE, by=by, detail="document attached", request=request
     )
+    return document
 
 
 def _delete_file(name: str) -> None:
@@ -221,7 +214,13 @@ def document_remove(*, document: Document, reason: str, by, request=None) -> Doc
         locked.removal_reason = reason
         locked.file = ""
         locked.save(update_fields=["removed_at", "removed_by", "removal_reason", "file"])
-        _audit(locked, by, "document recorded in error", request, AuditAction.CHANGE)
+        audit_person_record(
+            locked,
+            action=AuditAction.CHANGE,
+            by=by,
+            detail="document recorded in error",
+            request=request,
+        )
         _delete_file_on_commit(stored)
     return locked
 

@@ -12,17 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.audit import audit_record, audit_view
+from accounts.audit import audit_request, audit_view
 from accounts.enums import AuditAction
 from accounts.policy import Action, Kind, permits, require, scoped
-from core.forms import apply_errors
+from core.view_helpers import form_page, submit
 from referrals.models import Referral
 from referrals.selectors import person_get_for_user
 from treatment_requirements.models import Order
-from treatment_requirements.views._common import (
-    _form_page,
-    _invalid_status,
-)
+from treatment_requirements.views.common import FORM_PAGE
 
 from . import selectors, services
 from .enums import ScanState
@@ -70,27 +67,27 @@ def document_upload(request, pk):
         )
     if request.method == "GET":
         audit_view(request, person, person.pk, "attach documents")
-    elif form.is_bound and form.is_valid():
-        try:
-            documents = services.documents_upload(
-                person=person,
-                files=form.cleaned_data["files"],
-                document_type=form.cleaned_data["document_type"],
-                document_date=form.cleaned_data["document_date"],
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-                **_link(request, form),
-                by=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            count = len(documents)
-            messages.success(request, f"{count} document{'s' if count != 1 else ''} attached")
-            return redirect("documents:person_documents", pk=person.pk)
-    context = {"person": person, "form": form, "max_size": services.max_upload_label()}
-    return render(request, "documents/upload.html", context, status=400 if form.errors else 200)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.documents_upload(
+            person=person,
+            files=data["files"],
+            document_type=data["document_type"],
+            document_date=data["document_date"],
+            title=data["title"],
+            description=data["description"],
+            **_link(request, form),
+            by=request.user,
+            request=request,
+        ),
+    )
+    if outcome:
+        count = len(outcome.result)
+        messages.success(request, f"{count} document{'s' if count != 1 else ''} attached")
+        return redirect("documents:person_documents", pk=person.pk)
+    context = {"person": person, "max_size": services.max_upload_label()}
+    return form_page(request, "documents/upload.html", form, status=outcome.status, **context)
 
 
 def _link(request, form) -> dict:
@@ -120,13 +117,12 @@ def document_download(request, pk):
         stream = document.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404("The file could not be found in storage.") from exc
-    audit_record(
+    audit_request(
+        request,
         action=AuditAction.EXPORT,
-        user=request.user,
         obj=document,
         person_id=document.person_id,
         detail="document download",
-        request=request,
     )
     content_type = document.content_type
     if content_type == "text/plain":
@@ -163,21 +159,19 @@ def document_remove(request, pk):
     form = DocumentRemoveForm(request.POST or None)
     if request.method == "GET":
         audit_view(request, document, document.person_id, "document remove form")
-    elif form.is_valid():
-        try:
-            services.document_remove(
-                document=document,
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"{document.title} marked as recorded in error")
-            return redirect(back)
-    return _form_page(
+    outcome = submit(
         request,
+        form,
+        lambda data: services.document_remove(
+            document=document, reason=data["reason"], by=request.user, request=request
+        ),
+    )
+    if outcome:
+        messages.success(request, f"{document.title} marked as recorded in error")
+        return redirect(back)
+    return form_page(
+        request,
+        FORM_PAGE,
         form,
         title="Mark a document as recorded in error",
         caption=f"{document.person.full_name}: {document.get_document_type_display()}",
@@ -186,5 +180,5 @@ def document_remove(request, pk):
         cancel_url=back,
         intro=f"{document.title} ({document.original_filename}), attached "
         f"{timezone.localtime(document.uploaded_at):%-d %B %Y}.",
-        status=_invalid_status(form),
+        status=outcome.status,
     )

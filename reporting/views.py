@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.audit import audit_record
+from accounts.audit import audit_request
 from accounts.enums import AuditAction
 from accounts.policy import Action, Kind, Scope, require
 
@@ -103,12 +103,11 @@ def board_summary(request):
 
 
 def _audit_export(request, selection, what):
-    audit_record(
+    audit_request(
+        request,
         action=AuditAction.EXPORT,
-        user=request.user,
         object_type="reporting.dashboard",
         detail=f"{what}; {selection.query_string() or 'default filters'}",
-        request=request,
     )
 
 

@@ -5,24 +5,19 @@ every GET of a page about the person is audited; writes are one service call eac
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.audit import audit_view
 from accounts.policy import Action, Kind, require
-from core.concurrency import StaleEditError
-from core.forms import apply_errors
+from core.view_helpers import form_page, submit
 from referrals.selectors import person_get_for_user
 
 from . import rules, selectors, services
 from .forms import RiskFlagRaiseForm, RiskFlagRemoveForm, RiskFlagReviewForm
 
-
-def _form_page(request, form, *, person, title, submit, flag=None, status=200):
-    context = {"person": person, "form": form, "title": title, "submit": submit, "flag": flag}
-    return render(request, "risks/flag_form.html", context, status=status)
+FLAG_FORM = "risks/flag_form.html"
 
 
 @require_http_methods(["GET"])
@@ -49,34 +44,39 @@ def flag_raise(request, person_pk):
     form = RiskFlagRaiseForm(request.POST or None, initial={"raised_on": rules.today()})
     if request.method == "GET":
         audit_view(request, person, person.pk, "risk flag raise form")
-        return _form_page(request, form, person=person, title="Raise a risk flag", submit="Raise")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.risk_flag_raise(
-                person=person,
-                risk_type=data["risk_type"],
-                mappa_category=data["mappa_category"],
-                mappa_level=data["mappa_level"],
-                rosh_level=data["rosh_level"],
-                raised_on=data["raised_on"],
-                next_review_on=data["next_review_on"],
-                note=data["note"],
-                by=request.user,
-                team=request.user.team,
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Risk flag raised")
-            return redirect("risks:register", person.pk)
-    return _form_page(
-        request, form, person=person, title="Raise a risk flag", submit="Raise", status=400
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.risk_flag_raise(
+            person=person,
+            risk_type=data["risk_type"],
+            mappa_category=data["mappa_category"],
+            mappa_level=data["mappa_level"],
+            rosh_level=data["rosh_level"],
+            raised_on=data["raised_on"],
+            next_review_on=data["next_review_on"],
+            note=data["note"],
+            by=request.user,
+            team=request.user.team,
+            request=request,
+        ),
+    )
+    if outcome:
+        messages.success(request, "Risk flag raised")
+        return redirect("risks:register", person.pk)
+    return form_page(
+        request,
+        FLAG_FORM,
+        form,
+        person=person,
+        title="Raise a risk flag",
+        submit="Raise",
+        flag=None,
+        status=outcome.status,
     )
 
 
-def _change(request, pk, form_class, *, title, submit, done, save):
+def _change(request, pk, form_class, *, title, submit_label, done, save):
     flag = selectors.flag_get_for_user(request, pk, Action.CHANGE)
     person = flag.person
     if not flag.is_current:
@@ -85,21 +85,19 @@ def _change(request, pk, form_class, *, title, submit, done, save):
     form = form_class(request.POST or None, initial=_initial(flag))
     if request.method == "GET":
         audit_view(request, flag, person.pk, title.lower())
-        return _form_page(request, form, person=person, title=title, submit=submit, flag=flag)
-    status = 400
-    if form.is_valid():
-        try:
-            save(flag, form.cleaned_data)
-        except StaleEditError as exc:
-            form.add_error(None, exc.messages[0])
-            status = 409
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"{flag.details}: {done}")
-            return redirect("risks:register", person.pk)
-    return _form_page(
-        request, form, person=person, title=title, submit=submit, flag=flag, status=status
+    outcome = submit(request, form, lambda data: save(flag, data))
+    if outcome:
+        messages.success(request, f"{flag.details}: {done}")
+        return redirect("risks:register", person.pk)
+    return form_page(
+        request,
+        FLAG_FORM,
+        form,
+        person=person,
+        title=title,
+        submit=submit_label,
+        flag=flag,
+        status=outcome.status,
     )
 
 
@@ -130,7 +128,7 @@ def flag_review(request, pk):
         pk,
         RiskFlagReviewForm,
         title="Review a risk flag",
-        submit="Record the review",
+        submit_label="Record the review",
         done="review recorded",
         save=save,
     )
@@ -152,7 +150,7 @@ def flag_remove(request, pk):
         pk,
         RiskFlagRemoveForm,
         title="Remove a risk flag",
-        submit="Remove the flag",
+        submit_label="Remove the flag",
         done="removed (kept on the register with its history)",
         save=save,
     )

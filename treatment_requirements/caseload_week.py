@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.paging import KeysetOrder, KeysetPage, keyset_page
 from core.queries import capped_count
+from referrals.selectors import new_to_me_since  # the first look's window is My work's
 
 from .enums import MeasureStage, OrderStatus
 from .models import (
@@ -40,8 +41,6 @@ WEEKS = ("this", "next")
 # A week's appointments are read a page at a time: an officer's week (20-60) is one page,
 # a whole team's is paged, so every appointment is reachable and none is dropped silently.
 WEEK_PAGE_SIZE = 200
-# "New to me" the first time a user opens the caseload: what was allocated this long ago.
-NEW_TO_ME_FIRST_LOOK_DAYS = 14
 
 _DATETIME = datetime.datetime.fromisoformat
 WEEK_ORDER = KeysetOrder("starts_at", parse=_DATETIME)
@@ -300,12 +299,10 @@ def last_look(user) -> datetime.datetime | None:
     return CaseloadLook.objects.filter(user=user).values_list("looked_at", flat=True).first()
 
 
-def new_to_me_since(user, looked_at: datetime.datetime | None) -> datetime.datetime:
-    """Orders allocated after this are new to the user: after their last look, or within
-    the last NEW_TO_ME_FIRST_LOOK_DAYS if they never opened the caseload."""
-    if looked_at is not None:
-        return looked_at
-    return timezone.now() - datetime.timedelta(days=NEW_TO_ME_FIRST_LOOK_DAYS)
+def since_last_look(user) -> datetime.datetime:
+    """Orders allocated after this are new to the user: after their last look at the
+    caseload, or as `referrals.selectors.new_to_me_since` says for a first look."""
+    return new_to_me_since(user, last_look(user))
 
 
 def _new_to_me(user, since: datetime.datetime):

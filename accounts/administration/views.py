@@ -7,7 +7,6 @@ change (one's own account, nothing to change) answers 400 with the message.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,10 +14,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import user_has_device
 
-from core.concurrency import StaleEditError
-from core.forms import apply_errors
+from core.view_helpers import form_page, posted, submit
 
-from ..audit import audit_record
+from ..audit import audit_request
 from ..enums import AuditAction
 from ..models import RolePolicy, Site, Team, User
 from ..policy import Action, Kind, require
@@ -37,11 +35,6 @@ PAGE_SIZE = 50
 CHANGE_TEMPLATE = "accounts/administration/change.html"
 
 
-def _posted(request):
-    """The POSTed data, even when empty (an empty form must be refused, not shown blank)."""
-    return request.POST if request.method == "POST" else None
-
-
 def _load(model, pk):
     try:
         return model.objects.get(pk=pk)
@@ -52,31 +45,20 @@ def _load(model, pk):
 def _change_page(request, form, call, *, done, success, page):
     """Validate `form` on POST and call `call(cleaned_data)`; redirect to `done` with
     `success`, or show the page again with the refusal (409 for a stale edit)."""
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                call(form.cleaned_data)
-            except StaleEditError as exc:
-                apply_errors(form, exc)
-                status = 409
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, success)
-                return redirect(done)
-    return render(request, CHANGE_TEMPLATE, {**page, "form": form}, status=status)
+    outcome = submit(request, form, call)
+    if outcome:
+        messages.success(request, success)
+        return redirect(done)
+    return form_page(request, CHANGE_TEMPLATE, form, status=outcome.status, **page)
 
 
 def _own_account_refused(request, user):
     """An administrator opening a change to their own account: a message, not a form."""
-    audit_record(
+    audit_request(
+        request,
         action=AuditAction.REFUSED,
-        user=request.user,
         obj=user,
         detail="own account change refused",
-        request=request,
     )
     return render(
         request,
@@ -121,24 +103,22 @@ def user_list(request):
 @require_http_methods(["GET", "POST"])
 def user_create(request):
     require(request, Action.CREATE, Kind.ACCOUNTS)
-    form = UserCreateForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            user, password = services.user_create(
-                by=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            # Shown once, on this response only: never put in a message or the session.
-            return render(
-                request,
-                "accounts/administration/user_created.html",
-                {"created": user, "password": password},
-            )
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "accounts/administration/user_create.html", {"form": form}, status=status
+    form = UserCreateForm(posted(request))
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.user_create(by=request.user, request=request, **data),
+    )
+    if outcome:
+        user, password = outcome.result
+        # Shown once, on this response only: never put in a message or the session.
+        return render(
+            request,
+            "accounts/administration/user_created.html",
+            {"created": user, "password": password},
+        )
+    return form_page(
+        request, "accounts/administration/user_create.html", form, status=outcome.status
     )
 
 
@@ -167,7 +147,7 @@ def _user_change(request, pk, *, form_class, call, success, title, submit, warni
     if services.refuses_own_account(user, request.user):
         return _own_account_refused(request, user)
     initial = {"version": user.version, "role": user.role, "team": user.team_id}
-    form = form_class(_posted(request), initial=initial)
+    form = form_class(posted(request), initial=initial)
     return _change_page(
         request,
         form,
@@ -287,7 +267,7 @@ def team_list(request):
 @require_http_methods(["GET", "POST"])
 def team_create(request):
     require(request, Action.CREATE, Kind.TEAMS)
-    form = TeamCreateForm(_posted(request))
+    form = TeamCreateForm(posted(request))
     return _change_page(
         request,
         form,
@@ -321,7 +301,7 @@ def _team_page(team, title, submit, **extra):
 def team_rename(request, pk):
     require(request, Action.CHANGE, Kind.TEAMS)
     team = _load(Team, pk)
-    form = RenameForm(_posted(request), initial={"version": team.version, "name": team.name})
+    form = RenameForm(posted(request), initial={"version": team.version, "name": team.name})
     return _change_page(
         request,
         form,
@@ -344,7 +324,7 @@ def team_active(request, pk):
     require(request, Action.CHANGE, Kind.TEAMS)
     team = _load(Team, pk)
     active = not team.is_active
-    form = ReasonForm(_posted(request), initial={"version": team.version})
+    form = ReasonForm(posted(request), initial={"version": team.version})
     return _change_page(
         request,
         form,
@@ -371,7 +351,7 @@ def team_active(request, pk):
 def site_create(request, pk):
     require(request, Action.CREATE, Kind.TEAMS)
     team = _load(Team, pk)
-    form = SiteCreateForm(_posted(request))
+    form = SiteCreateForm(posted(request))
     return _change_page(
         request,
         form,
@@ -388,7 +368,7 @@ def _site_change(request, pk, site_pk, *, form_class, call, success, title, subm
         site = Site.objects.select_related("team").get(pk=site_pk, team_id=pk)
     except Site.DoesNotExist as exc:
         raise Http404("No such site") from exc
-    form = form_class(_posted(request), initial={"version": site.version, "name": site.name})
+    form = form_class(posted(request), initial={"version": site.version, "name": site.name})
     return _change_page(
         request,
         form,

@@ -2,7 +2,7 @@
 addenda."""
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import audit_view
 from accounts.policy import Action
-from core.forms import apply_errors
+from core.view_helpers import submit
 from referrals.enums import ReferralStatus
 
 from .. import instruments, selectors, services
@@ -50,22 +50,21 @@ def screening(request, referral_pk):
     draft_notice = None
     if request.method == "POST":
         form = ScreeningForm(request.POST)
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "vulnerabilities"}
-            try:
-                services.screening_complete(
-                    referral=referral,
-                    data=data,
-                    vulnerabilities=form.cleaned_data["vulnerabilities"],
-                    by=request.user,
-                    request=request,
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, "Screening recorded")
-                return redirect(referral.get_absolute_url())
-        status = 400
+        outcome = submit(
+            request,
+            form,
+            lambda data: services.screening_complete(
+                referral=referral,
+                data={k: v for k, v in data.items() if k != "vulnerabilities"},
+                vulnerabilities=data["vulnerabilities"],
+                by=request.user,
+                request=request,
+            ),
+        )
+        if outcome:
+            messages.success(request, "Screening recorded")
+            return redirect(referral.get_absolute_url())
+        status = outcome.status
     else:
         draft = restored_draft(request, referral.pk, "screening")
         if draft:
@@ -170,23 +169,23 @@ def section(request, pk, key):
     back_to_check = returns_to_check(request)
     if request.method == "POST":
         form = form_class(request.POST, instance=assessment)
-        if form.is_valid():
-            try:
-                services.assessment_section_save(
-                    assessment=assessment,
-                    section_key=key,
-                    data=form.section_data(),
-                    expected_version=form.cleaned_data["version"],
-                    by=request.user,
-                    request=request,
-                )
-            except ValidationError as exc:  # StaleEditError included
-                apply_errors(form, exc)
-            else:
-                if back_to_check:
-                    return redirect("assessments:sign", pk=assessment.pk)
-                return redirect(_next_step_url(assessment, key))
-        status = 409 if form.has_error(NON_FIELD_ERRORS, "stale") else 400
+        outcome = submit(
+            request,
+            form,
+            lambda data: services.assessment_section_save(
+                assessment=assessment,
+                section_key=key,
+                data=form.section_data(),
+                expected_version=data["version"],
+                by=request.user,
+                request=request,
+            ),
+        )
+        if outcome and back_to_check:
+            return redirect("assessments:sign", pk=assessment.pk)
+        if outcome:
+            return redirect(_next_step_url(assessment, key))
+        status = outcome.status
     else:
         draft = restored_draft(request, assessment.referral_id, step)
         if draft:
@@ -255,22 +254,22 @@ def instrument(request, pk, slug):
     back_to_check = returns_to_check(request)
     if request.method == "POST":
         form = InstrumentForm(request.POST, instrument=definition)
-        if form.is_valid():
-            try:
-                saved = services.instrument_save(
-                    code=definition.code,
-                    answers=form.answers(),
-                    difficulty=form.difficulty_answer(),
-                    assessment=assessment,
-                    by=request.user,
-                    request=request,
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _instrument_message(saved))
-                return redirect(_back_url(assessment, back_to_check))
-        status = 400
+        outcome = submit(
+            request,
+            form,
+            lambda data: services.instrument_save(
+                code=definition.code,
+                answers=form.answers(),
+                difficulty=form.difficulty_answer(),
+                assessment=assessment,
+                by=request.user,
+                request=request,
+            ),
+        )
+        if outcome:
+            messages.success(request, _instrument_message(outcome.result))
+            return redirect(_back_url(assessment, back_to_check))
+        status = outcome.status
     else:
         draft = restored_draft(
             request, assessment.referral_id, step, response.updated_at if response else None
@@ -429,18 +428,17 @@ def addendum(request, pk):
         messages.error(request, "Edit the draft directly: addenda are for signed assessments.")
         return redirect(assessment.get_absolute_url())
     form = AddendumForm(request.POST or None, initial={"section": request.GET.get("section", "")})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.addendum_add(
-                    assessment=assessment, by=request.user, request=request, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, "Addendum added")
-                return redirect(assessment.get_absolute_url())
-    else:
+    if request.method == "GET":
         audit_view(request, assessment, assessment.referral.person_id, "addendum form")
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.addendum_add(
+            assessment=assessment, by=request.user, request=request, **data
+        ),
+    )
+    if outcome:
+        messages.success(request, "Addendum added")
+        return redirect(assessment.get_absolute_url())
     context = assessment_context(request, assessment, form=form)
-    return render(request, "assessments/addendum.html", context, status=400 if form.errors else 200)
+    return render(request, "assessments/addendum.html", context, status=outcome.status)

@@ -1,7 +1,6 @@
 """Consent, onward referrals and the printable summary for the court and probation."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.audit import audit_view
 from accounts.enums import Role
 from accounts.policy import Action
-from core.forms import apply_errors
+from core.view_helpers import submit
 
 from .. import selectors, services
 from ..enums import Agency
@@ -28,22 +27,21 @@ def consent_record(request, referral_pk):
         request.POST or None,
         initial={"given_on": timezone.localdate(), "kind": request.GET.get("kind", "")},
     )
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.consent_record(
-                    referral=referral, by=request.user, request=request, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, "Consent recorded")
-                return redirect(referral.get_absolute_url())
-    else:
+    if request.method == "GET":
         audit_view(request, referral, referral.person_id, "consent form")
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.consent_record(
+            referral=referral, by=request.user, request=request, **data
+        ),
+    )
+    if outcome:
+        messages.success(request, "Consent recorded")
+        return redirect(referral.get_absolute_url())
     history = referral.consents.select_related("recorded_by", "withdrawn_by")
     context = {"referral": referral, "person": referral.person, "form": form, "history": history}
-    return render(request, "assessments/consent.html", context, status=400 if form.errors else 200)
+    return render(request, "assessments/consent.html", context, status=outcome.status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,22 +50,22 @@ def consent_withdraw(request, pk):
     referral = selectors.referral_for_work(request, consent.referral_id, Action.CHANGE)
     consent = referral.consents.select_related("recorded_by").get(pk=pk)
     form = ConsentWithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_withdraw(
-                consent=consent,
-                withdrawn_on=form.cleaned_data["withdrawn_on"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _withdrawal_message(consent))
-            return redirect(referral.get_absolute_url())
-    elif request.method == "GET":
+    if request.method == "GET":
         audit_view(request, referral, referral.person_id, "consent withdrawal form")
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.consent_withdraw(
+            consent=consent,
+            withdrawn_on=data["withdrawn_on"],
+            reason=data["reason"],
+            by=request.user,
+            request=request,
+        ),
+    )
+    if outcome:
+        messages.success(request, _withdrawal_message(consent))
+        return redirect(referral.get_absolute_url())
     context = {
         "referral": referral,
         "person": referral.person,
@@ -75,9 +73,7 @@ def consent_withdraw(request, pk):
         "form": form,
         "disclosures": selectors.disclosures_under(consent),
     }
-    return render(
-        request, "assessments/consent_withdraw.html", context, status=400 if form.errors else 200
-    )
+    return render(request, "assessments/consent_withdraw.html", context, status=outcome.status)
 
 
 def _withdrawal_message(consent):
@@ -100,21 +96,20 @@ def _withdrawal_message(consent):
 def onward_record(request, referral_pk):
     referral = selectors.referral_for_work(request, referral_pk, Action.CHANGE)
     form = OnwardReferralForm(request.POST or None, initial={"referred_on": timezone.localdate()})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.onward_referral_record(
-                    referral=referral, data=form.cleaned_data, by=request.user, request=request
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, "Onward referral recorded")
-                return redirect(referral.get_absolute_url())
-    else:
+    if request.method == "GET":
         audit_view(request, referral, referral.person_id, "onward referral form")
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.onward_referral_record(
+            referral=referral, data=data, by=request.user, request=request
+        ),
+    )
+    if outcome:
+        messages.success(request, "Onward referral recorded")
+        return redirect(referral.get_absolute_url())
     context = {"referral": referral, "person": referral.person, "form": form}
-    return render(request, "assessments/onward.html", context, status=400 if form.errors else 200)
+    return render(request, "assessments/onward.html", context, status=outcome.status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -126,23 +121,20 @@ def onward_outcome(request, pk):
         request.POST or None,
         initial={"outcome": onward.outcome, "outcome_on": onward.outcome_on},
     )
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.onward_referral_outcome(
-                    onward=onward, by=request.user, request=request, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, "Outcome recorded")
-                return redirect(referral.get_absolute_url())
-    else:
+    if request.method == "GET":
         audit_view(request, referral, referral.person_id, "onward outcome form")
-    context = {"referral": referral, "person": referral.person, "form": form, "onward": onward}
-    return render(
-        request, "assessments/onward_outcome.html", context, status=400 if form.errors else 200
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.onward_referral_outcome(
+            onward=onward, by=request.user, request=request, **data
+        ),
     )
+    if outcome:
+        messages.success(request, "Outcome recorded")
+        return redirect(referral.get_absolute_url())
+    context = {"referral": referral, "person": referral.person, "form": form, "onward": onward}
+    return render(request, "assessments/onward_outcome.html", context, status=outcome.status)
 
 
 # The printable summary ---------------------------------------------------------------

@@ -91,7 +91,7 @@ def test_banner_on_probation_order_pages_without_consent_to_share(client, world,
 
 
 def test_banner_on_every_order_form_page_for_probation(client, world, officer):
-    """The one-form pages of an order (views/_common.py `_form_page`) all carry the banner,
+    """The one-form pages of an order (core.view_helpers `form_page`) all carry the banner,
     and the safe person's do not."""
     pages = {}
     for key in ("at_risk", "safe"):

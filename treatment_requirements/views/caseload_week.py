@@ -8,11 +8,12 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from accounts.policy import Action, Kind, require
-from core.paging import since_from_query
+from core.paging import page_links
+from core.view_helpers import new_to_me_list
 
 from .. import caseload_week as week_selectors
 from .. import selectors, services
-from .orders import _audit_caseload, _cases_query, _paging_links, _whose_cases
+from .common import audit_caseload, cases_query, whose_cases
 
 
 def _week(request) -> str:
@@ -51,7 +52,7 @@ def caseload_week(request):
     """This week's or next week's appointments (Monday to Sunday, London time) by day, and
     what falls due in that week."""
     require(request, Action.VIEW, Kind.ORDER)
-    may_choose, mine = _whose_cases(request)
+    may_choose, mine = whose_cases(request)
     week = _week(request)
     today = timezone.localdate()
     window = week_selectors.due_window(today, week)
@@ -59,7 +60,7 @@ def caseload_week(request):
     page = week_selectors.week_appointments(
         user=request.user, mine=mine, monday=monday, after=request.GET.get("after")
     )
-    cases = _cases_query(may_choose, mine)
+    cases = cases_query(may_choose, mine)
     base = "&".join(part for part in (cases, urlencode({"week": week})) if part)
     context = {
         "week": week,
@@ -74,9 +75,9 @@ def caseload_week(request):
         "mine": mine,
         "cases_query": cases,
         "week_query": base,
-        "next_query": _paging_links(page, base)["next_query"],
+        "next_query": page_links(page, base)["next_query"],
     }
-    _audit_caseload(request, f"caseload week ({week})")
+    audit_caseload(request, f"caseload week ({week})")
     return render(request, "treatment_requirements/caseload_week.html", context)
 
 
@@ -84,7 +85,7 @@ def caseload_week(request):
 def caseload_week_due(request, name):
     """Every row one of the week page's due counts counted, page by page."""
     require(request, Action.VIEW, Kind.ORDER)
-    may_choose, mine = _whose_cases(request)
+    may_choose, mine = whose_cases(request)
     week = _week(request)
     today = timezone.localdate()
     window = week_selectors.due_window(today, week)
@@ -100,7 +101,7 @@ def caseload_week_due(request, name):
         )
     except KeyError:
         raise Http404("No such list in this week") from None
-    cases = _cases_query(may_choose, mine)
+    cases = cases_query(may_choose, mine)
     base = "&".join(part for part in (cases, urlencode({"week": week})) if part)
     context = {
         "name": name,
@@ -115,9 +116,9 @@ def caseload_week_due(request, name):
         "can_enforce": selectors.may_enforce(request.user),
         "today_date": today,
         "now": timezone.now(),
-        **_paging_links(page, base),
+        **page_links(page, base),
     }
-    _audit_caseload(request, f"caseload week due {name} ({week})")
+    audit_caseload(request, f"caseload week due {name} ({week})")
     return render(request, "treatment_requirements/caseload_week_due.html", context)
 
 
@@ -125,25 +126,11 @@ def caseload_week_due(request, name):
 def caseload_new_to_me(request):
     """Orders allocated to the user since they last opened the caseload, most recent first."""
     require(request, Action.VIEW, Kind.ORDER)
-    opened_at = timezone.now()
-    since = since_from_query(request.GET.get("since"))
-    from_url = since is not None
-    if since is None:
-        since = week_selectors.new_to_me_since(request.user, week_selectors.last_look(request.user))
-    page = week_selectors.new_to_me_page(
-        user=request.user,
-        since=since,
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
+    return new_to_me_list(
+        request,
+        template="treatment_requirements/caseload_new_to_me.html",
+        since_last_look=week_selectors.since_last_look,
+        page_of=week_selectors.new_to_me_page,
+        look_record=services.caseload_look_record,
+        audit=lambda request: audit_caseload(request, "caseload new to me"),
     )
-    context = {
-        "page": page,
-        "rows": page.rows,
-        "since": since,
-        **_paging_links(page, urlencode({"since": since.isoformat()})),
-    }
-    _audit_caseload(request, "caseload new to me")
-    response = render(request, "treatment_requirements/caseload_new_to_me.html", context)
-    if not from_url:
-        services.caseload_look_record(user=request.user, looked_at=opened_at)
-    return response

@@ -9,23 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from accounts.audit import audit_view
+from accounts.audit import audit_form_view
 from accounts.policy import Action, Kind, require
 from assessments import instruments
 from assessments.forms import InstrumentForm
-from core.forms import apply_errors
+from core.view_helpers import form_page, submit
 
 from .. import forms, selectors, services
 from ..enums import TerminationReason
-from ..models import (
-    ReviewHearing,
-)
-from ._common import (
-    _form_page,
-    _invalid_status,
-    _order_for_change,
-    _redirecting,
-)
+from ..models import ReviewHearing
+from .common import FORM_PAGE, STALE_STATUS, order_caption, order_for_change
 
 OUTCOME_MEASURE_CODES = ("PHQ-9", "GAD-7", "AUDIT", "DAST-10", "SADQ")
 
@@ -34,139 +27,146 @@ def _drr_requirements(order):
     return order.requirements.filter(kind="drr")
 
 
-@_redirecting
 @require_http_methods(["GET", "POST"])
 def drug_test_new(request, pk):
-    order = _order_for_change(request, pk)
+    order, refused = order_for_change(request, pk)
+    if refused:
+        return refused
     drr = _drr_requirements(order)
     if not drr.exists():
         raise Http404("This order has no drug rehabilitation requirement.")
     form = forms.DrugTestForm(request.POST or None, order=order, drr_requirements=drr)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        requirement = data.pop("requirement")
-        try:
-            test = services.drug_test_record(
-                requirement=requirement, data=data, by=request.user, request=request
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            failure = getattr(test, "failure", None)
-            if failure is None:
-                messages.success(request, "Drug test recorded.")
-                return redirect(order)
-            messages.success(
-                request, "Drug test recorded: an unacceptable failure to comply, for enforcement."
-            )
-            if selectors.may_enforce(request.user):
-                return redirect("treatment_requirements:failure_action", order.pk, failure.pk)
+    outcome = submit(request, form, lambda data: _drug_test_record(request, data))
+    if outcome:
+        failure = getattr(outcome.result, "failure", None)
+        if failure is None:
+            messages.success(request, "Drug test recorded.")
             return redirect(order)
-    return _form_page(
+        messages.success(
+            request, "Drug test recorded: an unacceptable failure to comply, for enforcement."
+        )
+        if selectors.may_enforce(request.user):
+            return redirect("treatment_requirements:failure_action", order.pk, failure.pk)
+        return redirect(order)
+    return form_page(
         request,
+        FORM_PAGE,
         form,
         title="Record a drug test",
-        caption=f"{order.person.full_name}, order {order.reference}",
+        caption=order_caption(order),
         person=order.person,
+        submit="Save",
         cancel_url=order.get_absolute_url(),
-        status=_invalid_status(form),
+        status=outcome.status,
     )
 
 
-@_redirecting
+def _drug_test_record(request, data):
+    data = dict(data)
+    requirement = data.pop("requirement")
+    return services.drug_test_record(
+        requirement=requirement, data=data, by=request.user, request=request
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def review_new(request, pk):
-    order = _order_for_change(request, pk)
+    order, refused = order_for_change(request, pk)
+    if refused:
+        return refused
     drr = _drr_requirements(order)
     if not drr.exists():
         raise Http404("This order has no drug rehabilitation requirement.")
     form = forms.ReviewForm(request.POST or None, order=order, drr_requirements=drr)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_schedule(
-                requirement=form.cleaned_data["requirement"],
-                review_date=form.cleaned_data["review_date"],
-                by=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Review hearing booked.")
-            return redirect(order)
-    return _form_page(
+    outcome = submit(
         request,
         form,
+        lambda data: services.review_schedule(
+            requirement=data["requirement"],
+            review_date=data["review_date"],
+            by=request.user,
+            request=request,
+        ),
+    )
+    if outcome:
+        messages.success(request, "Review hearing booked.")
+        return redirect(order)
+    return form_page(
+        request,
+        FORM_PAGE,
+        form,
         title="Book a DRR review hearing",
-        caption=f"{order.person.full_name}, order {order.reference}",
+        caption=order_caption(order),
         person=order.person,
         cancel_url=order.get_absolute_url(),
         submit="Book review",
         intro="Reviews are at least one month apart; they are required when the treatment "
         "period is over 12 months.",
-        status=_invalid_status(form),
+        status=outcome.status,
     )
 
 
-@_redirecting
 @require_http_methods(["GET", "POST"])
 def review_report(request, pk, review_pk):
-    order = _order_for_change(request, pk)
+    order, refused = order_for_change(request, pk)
+    if refused:
+        return refused
     review = get_object_or_404(ReviewHearing, pk=review_pk, order=order)
     form = forms.ProgressReportForm(
         request.POST or None, initial={"progress_report": review.progress_report}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_submit_report(
-                review=review,
-                report=form.cleaned_data["progress_report"],
-                by=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Progress report saved.")
-            return redirect(order)
-    tests = order.drug_tests.filter(tested_on__lte=review.review_date)[:10]
-    return _form_page(
+    outcome = submit(
         request,
         form,
+        lambda data: services.review_submit_report(
+            review=review, report=data["progress_report"], by=request.user, request=request
+        ),
+    )
+    if outcome:
+        messages.success(request, "Progress report saved.")
+        return redirect(order)
+    tests = order.drug_tests.filter(tested_on__lte=review.review_date)[:10]
+    return form_page(
+        request,
+        FORM_PAGE,
+        form,
         title=f"Progress report for the review on {review.review_date:%d/%m/%Y}",
-        caption=f"{order.person.full_name}, order {order.reference}",
+        caption=order_caption(order),
         person=order.person,
+        submit="Save",
         cancel_url=order.get_absolute_url(),
-        status=_invalid_status(form),
-        extra={"drug_tests": list(tests)},
+        status=outcome.status,
+        drug_tests=list(tests),
     )
 
 
-@_redirecting
 @require_http_methods(["GET", "POST"])
 def review_held(request, pk, review_pk):
-    order = _order_for_change(request, pk)
+    order, refused = order_for_change(request, pk)
+    if refused:
+        return refused
     review = get_object_or_404(ReviewHearing, pk=review_pk, order=order)
     form = forms.ReviewHeldForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_record_held(
-                review=review,
-                no_report_reason=form.cleaned_data["no_report_reason"],
-                by=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Review recorded as held.")
-            return redirect(order)
-    problem = services.review_report_problem(review)
-    return _form_page(
+    outcome = submit(
         request,
         form,
+        lambda data: services.review_record_held(
+            review=review,
+            no_report_reason=data["no_report_reason"],
+            by=request.user,
+            request=request,
+        ),
+    )
+    if outcome:
+        messages.success(request, "Review recorded as held.")
+        return redirect(order)
+    problem = services.review_report_problem(review)
+    return form_page(
+        request,
+        FORM_PAGE,
+        form,
         title=f"Record the review on {review.review_date:%-d %B %Y} as held",
-        caption=f"{order.person.full_name}, order {order.reference}",
+        caption=order_caption(order),
         person=order.person,
         cancel_url=order.get_absolute_url(),
         submit="Record as held",
@@ -176,14 +176,15 @@ def review_held(request, pk, review_pk):
             if problem
             else f"The progress report went to the court on {review.report_submitted_on:%d/%m/%Y}."
         ),
-        status=_invalid_status(form),
+        status=outcome.status,
     )
 
 
-@_redirecting
 @require_http_methods(["GET", "POST"])
 def measure_new(request, pk):
-    order = _order_for_change(request, pk)
+    order, refused = order_for_change(request, pk)
+    if refused:
+        return refused
     code = request.GET.get("instrument", "")
     if code not in OUTCOME_MEASURE_CODES:
         context = {"order": order, "person": order.person, "codes": OUTCOME_MEASURE_CODES}
@@ -191,35 +192,36 @@ def measure_new(request, pk):
     instrument = instruments.get(code)
     form = forms.OutcomeMeasureForm(request.POST or None, order=order)
     instrument_form = InstrumentForm(request.POST or None, instrument=instrument)
-    if request.method == "POST" and form.is_valid() and instrument_form.is_valid():
+
+    def record(data):
         answers = instrument_form.answers()
-        try:
-            if any(a is None for a in answers):
-                missing = [str(n) for n, a in enumerate(answers, start=1) if a is None]
-                raise ValidationError(
-                    f"Answer every question: item(s) {', '.join(missing)} are not answered"
-                )
-            measure = services.outcome_measure_record(
-                order=order,
-                stage=form.cleaned_data["stage"],
-                code=code,
-                answers=answers,
-                difficulty=instrument_form.difficulty_answer(),
-                measured_on=form.cleaned_data["measured_on"],
-                by=request.user,
-                request=request,
+        if any(a is None for a in answers):
+            missing = [str(n) for n, a in enumerate(answers, start=1) if a is None]
+            raise ValidationError(
+                f"Answer every question: item(s) {', '.join(missing)} are not answered"
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"{code} recorded: total {measure.response.total}.")
-            if measure.response.has_self_harm_flag:
-                messages.error(
-                    request,
-                    "Self-harm risk: PHQ-9 question 9 is above 'Not at all'. Assess the risk to "
-                    "self now and follow your service's safety procedure.",
-                )
-            return redirect(order)
+        return services.outcome_measure_record(
+            order=order,
+            stage=data["stage"],
+            code=code,
+            answers=answers,
+            difficulty=instrument_form.difficulty_answer(),
+            measured_on=data["measured_on"],
+            by=request.user,
+            request=request,
+        )
+
+    outcome = submit(request, form, record, forms=(instrument_form, form))
+    if outcome:
+        measure = outcome.result
+        messages.success(request, f"{code} recorded: total {measure.response.total}.")
+        if measure.response.has_self_harm_flag:
+            messages.error(
+                request,
+                "Self-harm risk: PHQ-9 question 9 is above 'Not at all'. Assess the risk to "
+                "self now and follow your service's safety procedure.",
+            )
+        return redirect(order)
     context = {
         "order": order,
         "person": order.person,
@@ -227,8 +229,9 @@ def measure_new(request, pk):
         "instrument_form": instrument_form,
         "instrument": instrument,
     }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "treatment_requirements/measure_form.html", context, status=status)
+    return render(
+        request, "treatment_requirements/measure_form.html", context, status=outcome.status
+    )
 
 
 def _ending_key(order):
@@ -243,77 +246,81 @@ def _pending_ending(request, order):
     return pending | {"terminated_on": datetime.date.fromisoformat(pending["terminated_on"])}
 
 
-@_redirecting
 @require_http_methods(["GET", "POST"])
 def order_terminate(request, pk):
     """Step 1 of ending an order: the reason and date, checked against the rules."""
     require(request, Action.ENFORCE, Kind.ORDER)  # ending an order: the supervising officer
-    order = _order_for_change(request, pk)
+    order, refused = order_for_change(request, pk)
+    if refused:
+        return refused
     pending = _pending_ending(request, order) if request.GET.get("change") else None
     initial = pending or {"version": order.version}
     form = forms.TerminationForm(request.POST or None, initial=initial, order=order)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.order_terminate_check(
-                order=order,
-                reason=data["reason"],
-                terminated_on=data["terminated_on"],
-                notes=data["notes"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            request.session[_ending_key(order)] = {
-                "reason": data["reason"],
-                "terminated_on": data["terminated_on"].isoformat(),
-                "notes": data["notes"],
-                "version": data["version"],
-            }
-            return redirect("treatment_requirements:order_terminate_confirm", order.pk)
-    return _form_page(
+    outcome = submit(
         request,
         form,
+        lambda data: services.order_terminate_check(
+            order=order,
+            reason=data["reason"],
+            terminated_on=data["terminated_on"],
+            notes=data["notes"],
+        ),
+    )
+    if outcome:
+        data = form.cleaned_data
+        request.session[_ending_key(order)] = {
+            "reason": data["reason"],
+            "terminated_on": data["terminated_on"].isoformat(),
+            "notes": data["notes"],
+            "version": data["version"],
+        }
+        return redirect("treatment_requirements:order_terminate_confirm", order.pk)
+    return form_page(
+        request,
+        FORM_PAGE,
+        form,
         title="End the order",
-        caption=f"{order.person.full_name}, order {order.reference}",
+        caption=order_caption(order),
         person=order.person,
         cancel_url=order.get_absolute_url(),
         submit="Continue",
         intro=f"The order's end date is {order.end_date:%d/%m/%Y}. Before then it can only be "
         "ended by the court, for example revoked for good progress.",
-        status=_invalid_status(form),
+        status=outcome.status,
     )
 
 
-@_redirecting
 @require_http_methods(["GET", "POST"])
 def order_terminate_confirm(request, pk):
     """Step 2: the check page. GET shows what will happen; only the confirming POST ends it."""
     require(request, Action.ENFORCE, Kind.ORDER)
-    order = _order_for_change(request, pk)
+    order, refused = order_for_change(request, pk)
+    if refused:
+        return refused
     pending = _pending_ending(request, order)
     if pending is None:
         return redirect("treatment_requirements:order_terminate", order.pk)
     form = forms.TerminationConfirmForm(
         request.POST or None, initial={"version": pending["version"]}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.order_terminate(
-                order=order,
-                reason=pending["reason"],
-                terminated_on=pending["terminated_on"],
-                notes=pending["notes"],
-                expected_version=form.cleaned_data["version"],
-                by=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            request.session.pop(_ending_key(order), None)
-            messages.success(request, "The order has ended.")
-            return redirect(order)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.order_terminate(
+            order=order,
+            reason=pending["reason"],
+            terminated_on=pending["terminated_on"],
+            notes=pending["notes"],
+            expected_version=data["version"],
+            by=request.user,
+            request=request,
+        ),
+        stale_status=STALE_STATUS,
+    )
+    if outcome:
+        request.session.pop(_ending_key(order), None)
+        messages.success(request, "The order has ended.")
+        return redirect(order)
     withdrawn = order.appointments.filter(
         outcome="", starts_at__date__gt=pending["terminated_on"]
     ).count()
@@ -329,10 +336,7 @@ def order_terminate_confirm(request, pk):
         + "?change=1",
     }
     return render(
-        request,
-        "treatment_requirements/order_terminate_check.html",
-        context,
-        status=_invalid_status(form),
+        request, "treatment_requirements/order_terminate_check.html", context, status=outcome.status
     )
 
 
@@ -359,9 +363,7 @@ def _window_intro(referral):
 def _referral_for_follow_up(request, pk):
     """The referral (and order) whose follow-up the user holds; the form page is audited."""
     referral, order = selectors.referral_for_follow_up(request, pk)
-    if request.method == "GET":
-        view_name = request.resolver_match.url_name if request.resolver_match else ""
-        audit_view(request, referral, referral.person_id, view_name)
+    audit_form_view(request, referral, referral.person_id)
     return referral, order
 
 
@@ -369,25 +371,27 @@ def _referral_for_follow_up(request, pk):
 def reoffending_new(request, pk):
     referral, order = _referral_for_follow_up(request, pk)
     form = forms.ReoffendingForm(request.POST or None, referral=referral)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reoffending_record(
-                referral=referral, by=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Recorded.")
-            return redirect(_follow_up_page(referral, order))
-    return _form_page(
+    outcome = submit(
         request,
+        form,
+        lambda data: services.reoffending_record(
+            referral=referral, by=request.user, request=request, **data
+        ),
+    )
+    if outcome:
+        messages.success(request, "Recorded.")
+        return redirect(_follow_up_page(referral, order))
+    return form_page(
+        request,
+        FORM_PAGE,
         form,
         title="Record a re-arrest or reconviction",
         caption=_follow_up_caption(referral, order),
         person=referral.person,
+        submit="Save",
         cancel_url=_follow_up_page(referral, order),
         intro=_window_intro(referral),
-        status=_invalid_status(form),
+        status=outcome.status,
     )
 
 
@@ -395,28 +399,27 @@ def reoffending_new(request, pk):
 def reoffending_check(request, pk):
     referral, order = _referral_for_follow_up(request, pk)
     form = forms.ReoffendingCheckForm(request.POST or None, referral=referral)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reoffending_check_complete(
-                referral=referral,
-                checked_on=form.cleaned_data["checked_on"],
-                by=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Reoffending check recorded.")
-            return redirect(_follow_up_page(referral, order))
-    return _form_page(
+    outcome = submit(
         request,
+        form,
+        lambda data: services.reoffending_check_complete(
+            referral=referral, checked_on=data["checked_on"], by=request.user, request=request
+        ),
+    )
+    if outcome:
+        messages.success(request, "Reoffending check recorded.")
+        return redirect(_follow_up_page(referral, order))
+    return form_page(
+        request,
+        FORM_PAGE,
         form,
         title="Record the 12-month reoffending check",
         caption=_follow_up_caption(referral, order),
         person=referral.person,
+        submit="Save",
         cancel_url=_follow_up_page(referral, order),
         intro=f"{_window_intro(referral)} The check is due on "
         f"{referral.reoffending_check_due_on:%d/%m/%Y}. Record any re-arrests or "
         "reconvictions found first.",
-        status=_invalid_status(form),
+        status=outcome.status,
     )

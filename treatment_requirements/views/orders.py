@@ -9,27 +9,26 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from accounts.audit import audit_record, audit_view
+from accounts.audit import audit_request, audit_view
 from accounts.enums import AuditAction
 from accounts.policy import Action, Kind, may, permits, require, scope_for
 from core.concurrency import StaleEditError
-from core.forms import apply_errors
-from core.paging import page_links as _paging_links
+from core.paging import page_links
 from core.search_tokens import store_search, stored_search
+from core.view_helpers import form_page, submit
 
 from .. import caseload_week, forms, selectors, services
 from ..enums import AppointmentOutcome, OrderStatus
 from ..forms.allocation import OrdersReallocateForm
-from ..models import (
-    Appointment,
-)
-from ._common import (
-    _form_page,
-    _invalid_status,
-    _local,
-    _order_for_change,
-    _redirecting,
-    _rename,
+from ..models import Appointment
+from .common import (
+    FORM_PAGE,
+    STALE_STATUS,
+    audit_caseload,
+    cases_query,
+    order_caption,
+    order_for_change,
+    whose_cases,
 )
 
 # The caseload: its search is kept behind a token (core.search_tokens); the sort, filters,
@@ -38,55 +37,34 @@ SEARCH_SESSION_KEY = "caseload_searches"
 ORDER_LIST_PARAMS = ("cases", "sort", "kind", "status", "officer")
 
 
-def _whose_cases(request) -> tuple[bool, bool]:
-    """(may the user choose, are they looking at their own cases)."""
-    may_choose = selectors.may_choose_own_cases(request.user)
-    # Probation officers start from their own cases; "team" shows the whole unit's caseload.
-    return may_choose, may_choose and request.GET.get("cases", "mine") != "team"
-
-
-def _cases_query(may_choose: bool, mine: bool) -> str:
-    return urlencode({"cases": "mine" if mine else "team"}) if may_choose else ""
-
-
 def _query(params, keep=("cases",), **extra) -> str:
     kept = {k: params[k] for k in keep if params.get(k)}
     kept.update({k: v for k, v in extra.items() if v})
     return urlencode(kept)
 
 
-def _audit_caseload(request, detail):
-    audit_record(
-        action=AuditAction.VIEW,
-        user=request.user,
-        object_type="treatment_requirements.caseload",
-        detail=detail,
-        request=request,
-    )
-
-
 @require_http_methods(["GET"])
 def caseload(request):
     require(request, Action.VIEW, Kind.ORDER)
     opened_at = timezone.now()
-    may_choose, mine = _whose_cases(request)
+    may_choose, mine = whose_cases(request)
     context = selectors.caseload(user=request.user, mine=mine)
-    cases = _cases_query(may_choose, mine)
+    cases = cases_query(may_choose, mine)
     context.update(
         may_choose_own_cases=may_choose,
         mine=mine,
         cases_query=cases,
         search_form=forms.CaseloadSearchForm(),
-        orders_next_query=_paging_links(context["orders"], cases)["next_query"],
+        orders_next_query=page_links(context["orders"], cases)["next_query"],
         now=opened_at,
     )
     if may_choose:  # officers hold orders as responsible officer: what is new to them
-        since = caseload_week.new_to_me_since(request.user, caseload_week.last_look(request.user))
+        since = caseload_week.since_last_look(request.user)
         context.update(
             new_to_me=caseload_week.new_to_me_first(user=request.user, since=since),
             new_to_me_query=urlencode({"since": since.isoformat()}),
         )
-    _audit_caseload(request, "caseload")
+    audit_caseload(request, "caseload")
     response = render(request, "treatment_requirements/caseload.html", context)
     if may_choose:  # after rendering: what was listed has now been seen
         services.caseload_look_record(user=request.user, looked_at=opened_at)
@@ -98,23 +76,13 @@ def caseload_orders(request):
     """Every order of the caseload, page by page: searched, sorted and filtered."""
     require(request, Action.VIEW, Kind.ORDER)
     user = request.user
-    may_choose, mine = _whose_cases(request)
+    may_choose, mine = whose_cases(request)
     token = request.GET.get("search", "")
     search = stored_search(request, SEARCH_SESSION_KEY, token)
     search_form = forms.CaseloadSearchForm(request.POST or None)
     if request.method == "POST":
         if search_form.is_valid():
-            search = search_form.cleaned_data["q"]
-            audit_record(
-                action=AuditAction.SEARCH,
-                user=user,
-                object_type="treatment_requirements.order",
-                detail=f"caseload search by {search['kind']}",
-                request=request,
-            )
-            token = store_search(request, SEARCH_SESSION_KEY, search)
-            query = _query(request.GET, ORDER_LIST_PARAMS, search=token)
-            return redirect(f"{reverse('treatment_requirements:caseload_orders')}?{query}")
+            return _search_posted(request, search_form.cleaned_data["q"])
     elif search:
         search_form = forms.CaseloadSearchForm(initial={"q": _search_text(search)})
     else:
@@ -126,17 +94,15 @@ def caseload_orders(request):
         officers=selectors.caseload_officers(user) if team_view else None,
     )
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    sort = filters.get("sort") or selectors.DEFAULT_ORDER_SORT
     page = selectors.caseload_orders_page(
         user=user,
         mine=mine,
         filters=filters,
         search=search,
-        sort=sort,
+        sort=filters.get("sort") or selectors.DEFAULT_ORDER_SORT,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
     )
-    base = _query(request.GET, ORDER_LIST_PARAMS, search=token)
     context = {
         "page": page,
         "may_choose_own_cases": may_choose,
@@ -150,13 +116,26 @@ def caseload_orders(request):
         "search_token": token,
         "team_search_query": _query({"cases": "team", "search": token}, ("cases", "search")),
         "clear_search_query": _query(request.GET, ORDER_LIST_PARAMS),
-        "cases_query": _cases_query(may_choose, mine),
+        "cases_query": cases_query(may_choose, mine),
         "allocate_form": _allocate_form(user, team_view, filters),
-        **_paging_links(page, base),
+        **page_links(page, _query(request.GET, ORDER_LIST_PARAMS, search=token)),
     }
-    _audit_caseload(request, "caseload orders")
+    audit_caseload(request, "caseload orders")
     status = 400 if request.method == "POST" else 200
     return render(request, "treatment_requirements/caseload_orders.html", context, status=status)
+
+
+def _search_posted(request, search: dict):
+    """A posted caseload search: audited by kind, kept behind a token, then listed."""
+    audit_request(
+        request,
+        action=AuditAction.SEARCH,
+        object_type="treatment_requirements.order",
+        detail=f"caseload search by {search['kind']}",
+    )
+    token = store_search(request, SEARCH_SESSION_KEY, search)
+    query = _query(request.GET, ORDER_LIST_PARAMS, search=token)
+    return redirect(f"{reverse('treatment_requirements:caseload_orders')}?{query}")
 
 
 def _allocate_form(user, team_view: bool, filters: dict):
@@ -179,7 +158,7 @@ def _search_text(search: dict) -> str:
 def caseload_due(request, name):
     """All of one of the caseload's due lists, page by page (the caseload shows its first)."""
     require(request, Action.VIEW, Kind.ORDER)
-    may_choose, mine = _whose_cases(request)
+    may_choose, mine = whose_cases(request)
     try:
         page = selectors.caseload_page(
             user=request.user,
@@ -200,9 +179,9 @@ def caseload_due(request, name):
         "can_enforce": selectors.may_enforce(request.user),
         "today_date": timezone.localdate(),
         "now": timezone.now(),
-        **_paging_links(page, _cases_query(may_choose, mine)),
+        **page_links(page, cases_query(may_choose, mine)),
     }
-    _audit_caseload(request, f"caseload {name}")
+    audit_caseload(request, f"caseload {name}")
     return render(request, "treatment_requirements/caseload_due.html", context)
 
 
@@ -228,39 +207,42 @@ def order_detail(request, pk):
     return render(request, "treatment_requirements/order_detail.html", context)
 
 
-@_redirecting
 @require_http_methods(["GET", "POST"])
 def appointment_new(request, pk):
-    order = _order_for_change(request, pk)
+    order, refused = order_for_change(request, pk)
+    if refused:
+        return refused
     form = forms.AppointmentForm(request.POST or None, order=order)
-    if request.method == "POST" and form.is_valid():
-        try:
-            booked = services.appointment_schedule(
-                order=order,
-                starts_at=form.starts_at(),
-                purpose=form.cleaned_data["purpose"],
-                location=form.cleaned_data["location"],
-                requirement=form.cleaned_data["requirement"],
-                recurrence=form.cleaned_data["recurrence"],
-                count=form.cleaned_data["count"] or 1,
-                by=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, _rename(exc, {"starts_at": "date"}))
-        else:
-            messages.success(request, f"{len(booked)} appointment(s) booked.")
-            return redirect(order)
-    return _form_page(
+    outcome = submit(
         request,
         form,
+        lambda data: services.appointment_schedule(
+            order=order,
+            starts_at=form.starts_at(),
+            purpose=data["purpose"],
+            location=data["location"],
+            requirement=data["requirement"],
+            recurrence=data["recurrence"],
+            count=data["count"] or 1,
+            by=request.user,
+            request=request,
+        ),
+        rename={"starts_at": "date"},
+    )
+    if outcome:
+        messages.success(request, f"{len(outcome.result)} appointment(s) booked.")
+        return redirect(order)
+    return form_page(
+        request,
+        FORM_PAGE,
+        form,
         title="Book appointments",
-        caption=f"{order.person.full_name}, order {order.reference}",
+        caption=order_caption(order),
         person=order.person,
         submit="Book",
         cancel_url=order.get_absolute_url(),
         intro=f"The order runs from {order.start_date:%d/%m/%Y} to {order.end_date:%d/%m/%Y}.",
-        status=_invalid_status(form),
+        status=outcome.status,
     )
 
 
@@ -270,10 +252,22 @@ def _appointment(order, appointment_pk):
     )
 
 
-@_redirecting
+def _when(appointment) -> str:
+    return f"{timezone.localtime(appointment.starts_at):%A %d %B %Y at %H:%M}"
+
+
+# Someone else recorded the outcome first: said in words about the appointment.
+OUTCOME_ALREADY_RECORDED = (
+    "Someone else recorded this appointment's outcome while you were doing so. "
+    "Yours has not been saved: check the order page to see theirs."
+)
+
+
 @require_http_methods(["GET", "POST"])
 def appointment_outcome(request, pk, appointment_pk):
-    order = _order_for_change(request, pk)
+    order, refused = order_for_change(request, pk)
+    if refused:
+        return refused
     appointment = _appointment(order, appointment_pk)
     if appointment.outcome and request.method == "GET":
         messages.error(request, "This appointment's outcome has already been recorded.")
@@ -281,10 +275,10 @@ def appointment_outcome(request, pk, appointment_pk):
     form = forms.AppointmentOutcomeForm(
         request.POST or None, initial={"version": appointment.version}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def record(data):
         try:
-            failure = services.appointment_record_outcome(
+            return services.appointment_record_outcome(
                 appointment=appointment,
                 outcome=data["outcome"],
                 excuse=data["excuse"],
@@ -295,65 +289,64 @@ def appointment_outcome(request, pk, appointment_pk):
                 request=request,
             )
         except StaleEditError:
-            form.add_error(
-                None,
-                "Someone else recorded this appointment's outcome while you were doing so. "
-                "Yours has not been saved: check the order page to see theirs.",
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request, f"Outcome recorded: {AppointmentOutcome(data['outcome']).label}."
-            )
-            if failure is not None and selectors.may_enforce(request.user):
-                return redirect("treatment_requirements:failure_action", order.pk, failure.pk)
-            return redirect(order)
-    when = appointment.starts_at
-    return _form_page(
+            raise ValidationError(OUTCOME_ALREADY_RECORDED) from None
+
+    outcome = submit(request, form, record)
+    if outcome:
+        label = AppointmentOutcome(form.cleaned_data["outcome"]).label
+        messages.success(request, f"Outcome recorded: {label}.")
+        if outcome.result is not None and selectors.may_enforce(request.user):
+            return redirect("treatment_requirements:failure_action", order.pk, outcome.result.pk)
+        return redirect(order)
+    return form_page(
         request,
+        FORM_PAGE,
         form,
         title="Record the appointment's outcome",
-        caption=f"{order.person.full_name}, order {order.reference}",
+        caption=order_caption(order),
         person=order.person,
         submit="Save outcome",
         cancel_url=order.get_absolute_url(),
-        intro=f"{appointment.purpose}, {_local(when):%A %d %B %Y at %H:%M}.",
-        status=_invalid_status(form),
+        intro=f"{appointment.purpose}, {_when(appointment)}.",
+        status=outcome.status,
     )
 
 
-@_redirecting
 @require_http_methods(["GET", "POST"])
 def appointment_reschedule(request, pk, appointment_pk):
-    order = _order_for_change(request, pk)
+    order, refused = order_for_change(request, pk)
+    if refused:
+        return refused
     appointment = _appointment(order, appointment_pk)
     form = forms.RescheduleForm(
         request.POST or None, initial={"version": appointment.version}, order=order
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.appointment_reschedule(
-                appointment=appointment,
-                starts_at=form.starts_at(),
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-                by=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, _rename(exc, {"starts_at": "date"}))
-        else:
-            messages.success(request, "Appointment rescheduled.")
-            return redirect(order)
-    return _form_page(
+    outcome = submit(
         request,
         form,
+        lambda data: services.appointment_reschedule(
+            appointment=appointment,
+            starts_at=form.starts_at(),
+            reason=data["reason"],
+            expected_version=data["version"],
+            by=request.user,
+            request=request,
+        ),
+        rename={"starts_at": "date"},
+        stale_status=STALE_STATUS,
+    )
+    if outcome:
+        messages.success(request, "Appointment rescheduled.")
+        return redirect(order)
+    return form_page(
+        request,
+        FORM_PAGE,
+        form,
         title="Reschedule the appointment",
-        caption=f"{order.person.full_name}, order {order.reference}",
+        caption=order_caption(order),
         person=order.person,
         submit="Reschedule",
         cancel_url=order.get_absolute_url(),
-        intro=f"{appointment.purpose}, now {_local(appointment.starts_at):%A %d %B %Y at %H:%M}.",
-        status=_invalid_status(form),
+        intro=f"{appointment.purpose}, now {_when(appointment)}.",
+        status=outcome.status,
     )

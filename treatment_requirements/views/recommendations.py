@@ -5,21 +5,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.audit import audit_record, audit_view
+from accounts.audit import audit_request, audit_view
 from accounts.enums import AuditAction, Role
 from accounts.policy import Action, Kind, Scope, require, scope_for
 from assessments.selectors import assessment_for_sharing, assessment_get_for_user
-from core.forms import apply_errors
+from core.view_helpers import form_page, submit
 
 from .. import forms, selectors, services
 from ..enums import HearingOutcome, RecommendationStatus
-from ..models import (
-    ProposedRequirement,
-)
-from ._common import (
-    _form_page,
-    _invalid_status,
-)
+from ..models import ProposedRequirement
+from .common import FORM_PAGE, STALE_STATUS
 
 
 @require_http_methods(["GET", "POST"])
@@ -29,23 +24,24 @@ def recommendation_new(request, assessment_pk):
     assessment = assessment_get_for_user(request, assessment_pk)
     person = assessment.referral.person
     form = forms.RecommendationCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            recommendation = services.recommendation_create(
-                assessment=assessment,
-                requirements=[{"kind": kind} for kind in form.cleaned_data["kinds"]],
-                notes=form.cleaned_data["notes"],
-                by=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Recommendation started: complete each checklist.")
-            return redirect(recommendation)
-    audit_view(request, assessment, person.pk, "recommendation form")
-    return _form_page(
+    outcome = submit(
         request,
+        form,
+        lambda data: services.recommendation_create(
+            assessment=assessment,
+            requirements=[{"kind": kind} for kind in data["kinds"]],
+            notes=data["notes"],
+            by=request.user,
+            request=request,
+        ),
+    )
+    if outcome:
+        messages.success(request, "Recommendation started: complete each checklist.")
+        return redirect(outcome.result)
+    audit_view(request, assessment, person.pk, "recommendation form")
+    return form_page(
+        request,
+        FORM_PAGE,
         form,
         title="Recommend treatment requirements",
         caption=person.full_name,
@@ -53,7 +49,7 @@ def recommendation_new(request, assessment_pk):
         submit="Continue",
         cancel_url=assessment.get_absolute_url(),
         intro="You will confirm each requirement's statutory criteria, with evidence, next.",
-        status=_invalid_status(form),
+        status=outcome.status,
     )
 
 
@@ -109,23 +105,24 @@ def requirement_checklist(request, pk, requirement_pk):
         "consent_given": requirement.consent_given,
     }
     form = forms.ChecklistForm(request.POST or None, initial=initial, checklist_row=row)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recommendation_record_criteria(
-                requirement=requirement,
-                answers=form.answers(),
-                consent_given=form.cleaned_data["consent_given"],
-                provider=form.cleaned_data["provider"],
-                duration_months=form.cleaned_data["duration_months"],
-                expected_version=form.cleaned_data["version"],
-                by=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"Checklist saved for the {requirement.short_label}.")
-            return redirect(recommendation)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.recommendation_record_criteria(
+            requirement=requirement,
+            answers=form.answers(),
+            consent_given=data["consent_given"],
+            provider=data["provider"],
+            duration_months=data["duration_months"],
+            expected_version=data["version"],
+            by=request.user,
+            request=request,
+        ),
+        stale_status=STALE_STATUS,
+    )
+    if outcome:
+        messages.success(request, f"Checklist saved for the {requirement.short_label}.")
+        return redirect(recommendation)
     audit_view(request, recommendation, recommendation.person_id, "checklist")
     context = {
         "form": form,
@@ -133,9 +130,7 @@ def requirement_checklist(request, pk, requirement_pk):
         "requirement": requirement,
         "person": recommendation.person,
     }
-    return render(
-        request, "treatment_requirements/checklist.html", context, status=_invalid_status(form)
-    )
+    return render(request, "treatment_requirements/checklist.html", context, status=outcome.status)
 
 
 @require_POST
@@ -179,13 +174,12 @@ def recommendation_print(request, pk):
         "shareable": shareable is not None,
         "problems": services.recommendation_problems(recommendation),
     }
-    audit_record(
+    audit_request(
+        request,
         action=AuditAction.EXPORT,
-        user=request.user,
         obj=recommendation,
         person_id=recommendation.person_id,
         detail="court summary printed" if shareable else "court summary without consent",
-        request=request,
     )
     return render(request, "treatment_requirements/recommendation_print.html", context)
 
@@ -199,29 +193,27 @@ def court_outcome_new(request, pk):
     form = forms.CourtOutcomeForm(
         request.POST or None, recommendation=recommendation, proposed=proposed
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcome = services.court_outcome_record(
-                recommendation=recommendation,
-                hearing_date=form.cleaned_data["hearing_date"],
-                court=form.cleaned_data["court"],
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
-                order_data=form.order_data()
-                if form.cleaned_data["outcome"] == HearingOutcome.ORDER_MADE
-                else None,
-                requirements=form.requirements(),
-                by=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            order = getattr(outcome, "order", None)
-            messages.success(request, f"Court outcome recorded: {outcome.get_outcome_display()}.")
-            return redirect(order or recommendation)
+    submitted = submit(
+        request,
+        form,
+        lambda data: services.court_outcome_record(
+            recommendation=recommendation,
+            hearing_date=data["hearing_date"],
+            court=data["court"],
+            outcome=data["outcome"],
+            reason=data["reason"],
+            order_data=form.order_data() if data["outcome"] == HearingOutcome.ORDER_MADE else None,
+            requirements=form.requirements(),
+            by=request.user,
+            request=request,
+        ),
+    )
+    if submitted:
+        outcome = submitted.result
+        messages.success(request, f"Court outcome recorded: {outcome.get_outcome_display()}.")
+        return redirect(getattr(outcome, "order", None) or recommendation)
     audit_view(request, recommendation, recommendation.person_id, "court outcome form")
     context = {"form": form, "recommendation": recommendation, "person": recommendation.person}
     return render(
-        request, "treatment_requirements/court_outcome.html", context, status=_invalid_status(form)
+        request, "treatment_requirements/court_outcome.html", context, status=submitted.status
     )

@@ -4,7 +4,7 @@ Kind.WORKLOAD)."""
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from accounts.audit import audit_record
+from accounts.audit import audit_request
 from accounts.enums import AuditAction
 from accounts.models import Team
 from accounts.policy import Action, Kind, get_for_user_or_404
@@ -21,11 +21,10 @@ def team_workload(request):
     table = workload.team_workload(
         team=team, link_orders=selectors.may_choose_own_cases(request.user)
     )
-    audit_record(
+    audit_request(
+        request,
         action=AuditAction.VIEW,
-        user=request.user,
         obj=team,
         detail="team workload",
-        request=request,
     )
     return render(request, "treatment_requirements/team_workload.html", {"workload": table})
