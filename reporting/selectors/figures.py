@@ -89,6 +89,10 @@ def _due(sums: Sums) -> int:
     return sum(sums.appointments().values())
 
 
+def _total(name: str) -> Callable[[Sums], Count]:
+    return lambda sums: Count(sums.totals[name])
+
+
 def _given(measure: str) -> Callable[[Sums], Count]:
     return lambda sums: Count(sum(sums.breakdown(measure).values()))
 
@@ -98,7 +102,7 @@ def _share_of(numerator: str, denominator: str) -> Callable[[Sums], Share]:
 
 
 FIGURES: dict[str, Callable[[Sums], Count | Share | Average]] = {
-    **{name: (lambda sums, name=name: Count(sums.totals[name])) for name in REFERRAL_SUMS},
+    **{name: _total(name) for name in REFERRAL_SUMS},
     **{f"{name}_of_referrals": _share_of(name, "referrals") for name in FUNNEL},
     "screened_within_target_share": _share_of("screened_within_target", "screened"),
     "assessed_within_target_share": _share_of("assessed_within_target", "assessed"),
