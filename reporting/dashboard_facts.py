@@ -1,10 +1,10 @@
-"""Build the dashboard facts (CohortReferralFact, CohortBreakdownFact) for one day.
+"""Build the fact tables (CohortReferralFact, CohortBreakdownFact) for one day: the one
+source of every dashboard figure, headline and export.
 
-Set-based like the rest of reporting.snapshots: every figure is one
-``INSERT ... SELECT ... GROUP BY`` (reporting.snapshots.insert_aggregate); no row is loaded
-into Python. Every row is keyed by the referral it belongs to: the month it was received
-(London), its L&D team and source, and the person's cohort flags at referral, so one set of
-filters (period, team, source, cohort) applies to every dashboard figure.
+Set-based: every figure is one ``INSERT ... SELECT ... GROUP BY`` (reporting.fact_sql); no
+row is loaded into Python. Every row is keyed by the referral it belongs to: the month it
+was received (London), its L&D team and source, and the person's cohort flags at referral,
+so one set of filters (period, team, source, cohort) applies to every dashboard figure.
 """
 
 from datetime import date, datetime, timedelta
@@ -17,7 +17,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -39,8 +38,8 @@ from referrals.enums import Gender
 from referrals.models import Referral
 from referrals.reoffending import LONDON
 
+from .fact_sql import WholeHoursBetween, analyse, insert_aggregate, month_of, within_target
 from .models import AGE_BANDS, CohortBreakdownFact, CohortReferralFact
-from .snapshots import _within_target, insert_aggregate, month_of
 
 HOURS_CAP = 720
 # Fall in score between the first (start) and last (end) measure on an order that counts
@@ -48,35 +47,6 @@ HOURS_CAP = 720
 # "Instruments"); GAD-7: 4 points; AUDIT: 5 points. Shown on screen by reporting.selectors.
 OUTCOME_THRESHOLDS = {"PHQ-9": 5, "GAD-7": 4, "AUDIT": 5}
 _AGE_BOUNDS = [18, 25, 35, 45, 55, 65]
-
-
-class WholeHoursBetween(Func):
-    """Whole hours from `earlier` to `later` (rounded down): WholeHoursBetween(later, earlier)."""
-
-    output_field = IntegerField()
-    arity = 2
-
-    def as_sql(self, compiler, connection, **extra):
-        raise NotImplementedError(f"WholeHoursBetween has no SQL for {connection.vendor}")
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return super().as_sql(
-            compiler,
-            connection,
-            template="FLOOR(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600)::integer",
-            arg_joiner=" - ",
-            **extra,
-        )
-
-    def as_sqlite(self, compiler, connection, **extra):
-        # julianday() is fractional days: round to whole seconds before dividing.
-        return super().as_sql(
-            compiler,
-            connection,
-            template="(CAST(ROUND((julianday(%(expressions)s)) * 86400) AS INTEGER) / 3600)",
-            arg_joiner=") - julianday(",
-            **extra,
-        )
 
 
 def with_referral_keys(queryset: QuerySet, prefix: str = "") -> QuerySet:
@@ -237,6 +207,22 @@ def _age_band():
     )
 
 
+REFERRAL_COLUMNS = {
+    **KEY_COLUMNS,
+    "site": "f_site",
+    "referrals": "n_referrals",
+    "screened": "n_screened",
+    "screened_within_target": "n_screened_in",
+    "assessed": "n_assessed",
+    "assessed_within_target": "n_assessed_in",
+    "recommended": "n_recommended",
+    "orders_made": "n_orders",
+    "orders_completed": "n_completed",
+    "followed_up_12m": "n_followed",
+    "rearrested_12m": "n_rearrested",
+}
+
+
 def build_cohort_referral_facts(day: date, cutoff: datetime) -> int:
     """The pathway counts per referral keys and site (CohortReferralFact)."""
     from treatment_requirements.enums import TerminationReason
@@ -278,9 +264,9 @@ def build_cohort_referral_facts(day: date, cutoff: datetime) -> int:
         .annotate(
             n_referrals=Count("pk"),
             n_screened=Count("pk", filter=screened),
-            n_screened_in=Count("pk", filter=screened & _within_target("screened_at")),
+            n_screened_in=Count("pk", filter=screened & within_target("screened_at")),
             n_assessed=Count("pk", filter=assessed),
-            n_assessed_in=Count("pk", filter=assessed & _within_target("assessed_at")),
+            n_assessed_in=Count("pk", filter=assessed & within_target("assessed_at")),
             n_recommended=Count("pk", filter=Q(a_recommended=True)),
             n_orders=Count("pk", filter=Q(a_order=True)),
             n_completed=Count("pk", filter=Q(a_completed=True)),
@@ -288,21 +274,7 @@ def build_cohort_referral_facts(day: date, cutoff: datetime) -> int:
             n_rearrested=Count("pk", filter=followed_up & Q(a_rearrested=True)),
         )
     )
-    columns = {
-        **KEY_COLUMNS,
-        "site": "f_site",
-        "referrals": "n_referrals",
-        "screened": "n_screened",
-        "screened_within_target": "n_screened_in",
-        "assessed": "n_assessed",
-        "assessed_within_target": "n_assessed_in",
-        "recommended": "n_recommended",
-        "orders_made": "n_orders",
-        "orders_completed": "n_completed",
-        "followed_up_12m": "n_followed",
-        "rearrested_12m": "n_rearrested",
-    }
-    return insert_aggregate(CohortReferralFact, day, queryset, columns)
+    return insert_aggregate(CohortReferralFact, day, queryset, REFERRAL_COLUMNS)
 
 
 def _vulnerability_facts(day: date, cutoff: datetime) -> int:
@@ -329,16 +301,10 @@ def _hours_bucket(field: str, hours_alias: str, cutoff: datetime):
     return Case(When(done, then=Cast(bucket, CharField())), default=None, output_field=CharField())
 
 
-def _order_facts(day: date, cutoff: datetime) -> int:
-    from treatment_requirements.models import (
-        Appointment,
-        BreachReferral,
-        FormalWarning,
-        Order,
-        OrderRequirement,
-    )
+def _order_shape(orders: QuerySet) -> tuple[QuerySet, Case]:
+    """Orders annotated with how many requirements they have; "combined" when two or more."""
+    from treatment_requirements.models import OrderRequirement
 
-    orders = Order.objects.filter(made_on__lte=day, referral__received_at__lt=cutoff)
     requirement_count = Subquery(
         OrderRequirement.objects.filter(order=OuterRef("pk"))
         .order_by()
@@ -352,56 +318,56 @@ def _order_facts(day: date, cutoff: datetime) -> int:
         default=Value("single"),
         output_field=CharField(),
     )
+    return orders.annotate(a_requirements=Coalesce(requirement_count, 0)), shape
+
+
+def _order_facts(day: date, cutoff: datetime) -> int:
+    """Requirements, order shapes and endings, appointments, warnings and breaches."""
+    from treatment_requirements.models import (
+        Appointment,
+        BreachReferral,
+        FormalWarning,
+        Order,
+        OrderRequirement,
+    )
+
+    orders = Order.objects.filter(made_on__lte=day, referral__received_at__lt=cutoff)
+    shaped, shape = _order_shape(orders)
     appointment_outcome = Case(
         When(outcome_recorded_at__lt=cutoff, then=F("outcome")),
         default=Value(""),
         output_field=CharField(),
     )
-    on_order = "order__referral__"
-    return (
-        _breakdown(
-            day,
-            OrderRequirement.objects.filter(order__in=orders),
-            on_order,
-            "requirement",
-            F("kind"),
-        )
-        + _breakdown(
-            day,
-            orders.annotate(a_requirements=Coalesce(requirement_count, 0)),
-            "referral__",
-            "order_shape",
-            shape,
-        )
-        + _breakdown(
-            day,
+    on_order, on_referral = "order__referral__", "referral__"
+    measures = [
+        (OrderRequirement.objects.filter(order__in=orders), on_order, "requirement", F("kind")),
+        (shaped, on_referral, "order_shape", shape),
+        (
             orders.filter(terminated_on__lte=day),
-            "referral__",
+            on_referral,
             "order_ended",
             F("termination_reason"),
-        )
-        + _breakdown(
-            day,
+        ),
+        (
             Appointment.objects.filter(order__in=orders, starts_at__lt=cutoff),
             on_order,
             "appointment",
             appointment_outcome,
-        )
-        + _breakdown(
-            day,
+        ),
+        (
             FormalWarning.objects.filter(order__in=orders, given_on__lte=day),
             on_order,
             "warning",
             Value(""),
-        )
-        + _breakdown(
-            day,
+        ),
+        (
             BreachReferral.objects.filter(order__in=orders, referred_on__lte=day),
             on_order,
             "breach",
             Value(""),
-        )
-    )
+        ),
+    ]
+    return sum(_breakdown(day, *measure) for measure in measures)
 
 
 def _score(instrument: str, stage: str, day: date):
@@ -463,17 +429,9 @@ def build_cohort_breakdown_facts(day: date, cutoff: datetime) -> int:
         )
     finally:
         _drop_keys_table()
-    _analyse(CohortReferralFact, CohortBreakdownFact)
+    analyse(CohortReferralFact, CohortBreakdownFact)
     return rows
 
 
-def _analyse(*models):
-    """Refresh the planner's statistics: the dashboards' GROUP BY then hashes in memory."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-
-
-DASHBOARD_BUILDERS = [build_cohort_referral_facts, build_cohort_breakdown_facts]
+# What reporting.snapshots.rebuild_day runs for each day, in order.
+BUILDERS = [build_cohort_referral_facts, build_cohort_breakdown_facts]

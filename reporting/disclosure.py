@@ -15,6 +15,10 @@ Pure functions, no database. Commissioners see every figure through these rules:
 
 Team leads, who may open the underlying records of their own team, see the same
 calculations without suppression: use `Disclosure(suppressed=False)`.
+
+A figure is stated as what it is, `Count`, `Share` or `Average` of unrounded counts, and
+`Disclosure.show` turns it into what the viewer is shown (reporting.selectors.figures names
+every dashboard figure that way).
 """
 
 from collections.abc import Iterable
@@ -104,6 +108,30 @@ def average(
 
 
 @dataclass(frozen=True)
+class Count:
+    """A number of people or records (unrounded)."""
+
+    n: int
+
+
+@dataclass(frozen=True)
+class Share:
+    """`numerator` out of `denominator`, as a whole-number percentage."""
+
+    numerator: int
+    denominator: int
+
+
+@dataclass(frozen=True)
+class Average:
+    """A median or mean `value` over `people` people."""
+
+    value: float | None
+    people: int
+    places: int = 1
+
+
+@dataclass(frozen=True)
 class Disclosure:
     """The rules one viewer gets: suppressed for commissioners, exact for their own team."""
 
@@ -123,6 +151,14 @@ class Disclosure:
 
     def average(self, value: float | None, people: int, places: int = 1) -> Figure:
         return average(value, people, suppressed=self.suppressed, places=places)
+
+    def show(self, figure: Count | Share | Average) -> Figure:
+        """What this viewer is shown of `figure`, by the rule for its kind."""
+        if isinstance(figure, Share):
+            return self.share(figure.numerator, figure.denominator)
+        if isinstance(figure, Average):
+            return self.average(figure.value, figure.people, figure.places)
+        return self.count(figure.n)
 
     @property
     def footnote(self) -> str:

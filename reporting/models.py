@@ -1,86 +1,22 @@
 """Reporting snapshot tables, built each night by reporting.snapshots (never edited by hand).
 
-Schema (stable: the dashboards in reporting/views.py, disclosure.py and exports.py read it)
-=========================================================================================
+Schema (read by the dashboards, their headlines and exports through reporting.selectors)
+=======================================================================================
 
-Every fact table holds *aggregated, unrounded counts* (never a person, a name or an
+Two fact tables hold *aggregated, unrounded counts* (never a person, a name or an
 identifier) for one ``snapshot_date``: the state of the records **as at the end of that day
 in Europe/London** (everything received before midnight that ends the day). Each night's
 run (02:00) rebuilds yesterday's snapshot and any day it missed; rebuilding a day deletes
 that day's rows and inserts them again in one transaction, so a rerun changes nothing.
+reporting.dashboard_facts builds them; the column meanings are on each model below.
 
-Dashboards should read the latest complete snapshot::
-
-    day = ReportingRun.latest_snapshot_date()      # None before the first run
-    ReferralFact.objects.filter(snapshot_date=day, team=...).values("month").annotate(
-        n=Sum("referrals"))
-
-and apply disclosure control (docs/domain.md "Disclosure control") to the sums they display. Sum the
-counts over the dimensions you do not show; every table below can be summed that way.
-Rates: numerator and denominator are both columns of the same table (e.g.
-``screened_within_target / screened``).
-
-Dimensions shared by the referral tables
-    snapshot_date  date of the snapshot (as at end of day, London)
-    month          first day of the month the referral was received (London)
-    team           the L&D team that took the referral (FK to accounts.Team, no constraint)
-
-ReferralFact: pathway, timeliness and closure by where the referral came from
-    site           custody suite / court (FK to accounts.Site, no constraint)
-    source         referrals.enums.ReferralSource value
-    stage          pathway stage at snapshot_date: "received" (awaiting screening),
-                   "screened", "assessed", "closed" (see referrals.enums.ReferralStatus)
-    closure_reason referrals.enums.ClosureReason value, "" unless stage == "closed"
-    referrals              number of referrals
-    screened               screened by the end of the day (screened_at set, whatever stage)
-    screened_within_target screened within referrals.pathway.timeliness_target(source)
-    assessed               assessed by the end of the day
-    assessed_within_target assessed within the same target
-    overdue                still awaiting screening/assessment (stage received/screened)
-                           and past the target at the end of the day
-
-DemographicFact: who was referred (priority cohorts: women, 18-24, veterans)
-    gender           referrals.enums.Gender value
-    age_band         age on the day of referral: "under_18", "18_24", "25_34", "35_44",
-                     "45_54", "55_64", "65_plus" (AGE_BANDS below, in display order)
-    ethnicity_group  the ONS high-level group (referrals.Ethnicity.group), or "Not stated"
-    referrals        number of referrals
-    people           distinct people referred (within this row's dimensions)
-    veterans         referrals of veterans of the armed forces
-    with_vulnerability referrals with at least one vulnerability recorded
-
-VulnerabilityFact: needs identified (a referral with 3 vulnerabilities counts in 3 rows)
-    vulnerability    referrals.Vulnerability code
-    referrals        referrals with that vulnerability
-
-RequirementFact: treatment requirements and compliance (one row per group of requirements)
-    month            first day of the month the order was made (made_on)
-    team             the order's probation team (Order.probation_team)
-    requirement_type treatment_requirements.enums.RequirementKind value
-                     (mhtr_primary, mhtr_secondary, drr, atr)
-    status           "active", or the order's TerminationReason once it ended by the day
-    requirements     number of requirements
-    appointments     appointments of these requirements that started by the end of the day
-    attended         ... attended (complied or not)
-    missed           ... absent (acceptable or unacceptable absence)
-    warnings         warnings given on the orders these requirements belong to
-    breaches         breach referrals made on those orders
-    completed        requirements of orders completed or revoked for good progress
-    NB: warnings and breaches belong to the order, so an order with two requirements counts
-    in both types' rows: never sum them across requirement types; use OutcomeFact totals.
-
-OutcomeFact: outcomes and order-level totals (month is the month of the event named)
-    measure / category / count:
-      "onward_referral"     category = assessments OnwardService; month referred; L&D team
-      "onward_attended"     same, first appointment attended by the day
-      "orders"              category = "active" or TerminationReason; month made; probation team
-      "warnings"            category = ""; month the order was made; probation team
-      "breaches"            category = BreachOutcome by the day ("pending" until decided)
-      "reoffending_checked" category = ""; referrals whose 12-month check is done; month
-                            of the check; L&D team
-      "reoffending"         category = ReoffendingKind (rearrest, reconviction); events of
-                            every referral; month of the event; L&D team
-    count            number of records
+Every row is keyed by the REFERRAL: the month it was received (London), its L&D team and
+source, and the person's priority cohorts at referral (woman, aged 18-24, veteran), so
+every dashboard figure can be filtered the same way (period, team, source, cohort).
+Orders, appointments, outcome measures and re-arrests count under the referral they grew
+from. The dashboards read the latest complete snapshot (`ReportingRun.latest_snapshot_date`),
+sum the counts over the dimensions they do not show, and apply disclosure control
+(reporting.disclosure, docs/domain.md "Disclosure control") to what they display.
 
 Run records
     ReportingRun   one row per night/command: started, finished, rows written, status, error
@@ -91,6 +27,7 @@ Run records
 from django.db import models
 from django.utils import timezone
 
+# Age on the (London) day of referral, in display order: CohortBreakdownFact's "age_band".
 AGE_BANDS = [
     ("under_18", "Under 18"),
     ("18_24", "18 to 24"),
@@ -99,12 +36,6 @@ AGE_BANDS = [
     ("45_54", "45 to 54"),
     ("55_64", "55 to 64"),
     ("65_plus", "65 and over"),
-]
-STAGES = [
-    ("received", "Awaiting screening"),
-    ("screened", "Screened, awaiting assessment"),
-    ("assessed", "Assessed"),
-    ("closed", "Closed"),
 ]
 
 
@@ -145,95 +76,6 @@ class ReportingRun(models.Model):
         )
 
 
-class _Fact(models.Model):
-    snapshot_date = models.DateField()
-    month = models.DateField()
-    team = models.ForeignKey(
-        "accounts.Team", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-
-    class Meta:
-        abstract = True
-
-
-class ReferralFact(_Fact):
-    site = models.ForeignKey(
-        "accounts.Site", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    source = models.CharField(max_length=32)
-    stage = models.CharField(max_length=16, choices=STAGES)
-    closure_reason = models.CharField(max_length=32, blank=True)
-    referrals = models.PositiveIntegerField()
-    screened = models.PositiveIntegerField()
-    screened_within_target = models.PositiveIntegerField()
-    assessed = models.PositiveIntegerField()
-    assessed_within_target = models.PositiveIntegerField()
-    overdue = models.PositiveIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["snapshot_date", "team"], name="referralfact_day_team")]
-
-    def __str__(self):
-        return f"{self.snapshot_date} {self.source} {self.stage}: {self.referrals}"
-
-
-class DemographicFact(_Fact):
-    gender = models.CharField(max_length=24)
-    age_band = models.CharField(max_length=16, choices=AGE_BANDS)
-    ethnicity_group = models.CharField(max_length=80)
-    referrals = models.PositiveIntegerField()
-    people = models.PositiveIntegerField()
-    veterans = models.PositiveIntegerField()
-    with_vulnerability = models.PositiveIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["snapshot_date", "team"], name="demofact_day_team")]
-
-    def __str__(self):
-        return f"{self.snapshot_date} {self.gender} {self.age_band}: {self.referrals}"
-
-
-class VulnerabilityFact(_Fact):
-    vulnerability = models.CharField(max_length=64)
-    referrals = models.PositiveIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["snapshot_date", "team"], name="vulnfact_day_team")]
-
-    def __str__(self):
-        return f"{self.snapshot_date} {self.vulnerability}: {self.referrals}"
-
-
-class RequirementFact(_Fact):
-    requirement_type = models.CharField(max_length=32)
-    status = models.CharField(max_length=32)
-    requirements = models.PositiveIntegerField()
-    appointments = models.PositiveIntegerField(default=0)
-    attended = models.PositiveIntegerField(default=0)
-    missed = models.PositiveIntegerField(default=0)
-    warnings = models.PositiveIntegerField(default=0)
-    breaches = models.PositiveIntegerField(default=0)
-    completed = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        indexes = [models.Index(fields=["snapshot_date", "team"], name="reqfact_day_team")]
-
-    def __str__(self):
-        return f"{self.snapshot_date} {self.requirement_type} {self.status}: {self.requirements}"
-
-
-class OutcomeFact(_Fact):
-    measure = models.CharField(max_length=32)
-    category = models.CharField(max_length=64)
-    count = models.PositiveIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["snapshot_date", "team"], name="outcomefact_day_team")]
-
-    def __str__(self):
-        return f"{self.snapshot_date} {self.measure} {self.category}: {self.count}"
-
-
 class AnonymisationLog(models.Model):
     """A person anonymised under the retention rule (ids only: the names are gone)."""
 
@@ -248,18 +90,6 @@ class AnonymisationLog(models.Model):
 
     def __str__(self):
         return f"Person {self.person_id} anonymised {self.anonymised_at:%Y-%m-%d}"
-
-
-FACT_TABLES = [ReferralFact, DemographicFact, VulnerabilityFact, RequirementFact, OutcomeFact]
-
-
-# --- Dashboard facts (added by the dashboards work, issue 6; built by reporting.dashboard_facts)
-#
-# Everything here is keyed by the REFERRAL: the month it was received, its L&D team, source
-# (and site), and the person's priority cohorts at referral (woman, aged 18-24, veteran),
-# so every dashboard figure can be filtered the same way (period, team, source, cohort).
-# Orders, appointments, outcome measures and re-arrests count under the referral they grew
-# from. Counts are unrounded; the dashboards apply disclosure control.
 
 
 class _CohortFact(models.Model):
@@ -277,8 +107,9 @@ class _CohortFact(models.Model):
 class CohortReferralFact(_CohortFact):
     """Referral counts along the pathway, with the referral's site and cohort flags.
 
-    referrals, screened(_within_target), assessed(_within_target) as in ReferralFact;
-    recommended: a recommendation was ready for court by the day; orders_made: an order
+    referrals: number of referrals; screened / assessed: done by the end of the day
+    (screened_at / assessed_at set, whatever the stage now); *_within_target: done within
+    referrals.pathway.timeliness_target(source); recommended: a recommendation was ready for court by the day; orders_made: an order
     was made by the day; orders_completed: an order ended completed or revoked for good
     progress; followed_up_12m: the 12 months beginning with the London date of receipt
     ended by the day (referrals.reoffending); rearrested_12m: of those, a re-arrest or
@@ -310,7 +141,7 @@ class CohortReferralFact(_CohortFact):
 
 
 class CohortBreakdownFact(_CohortFact):
-    """Counts by a category, one `measure` at a time (see reporting.dashboard_facts.MEASURES).
+    """Counts by a category, one `measure` at a time (built by reporting.dashboard_facts).
 
     gender, age_band, ethnicity (group), vulnerability (code): referrals;
     hours_to_screening / hours_to_assessment: referrals by whole hours taken (720 = 720+);
@@ -340,4 +171,4 @@ class CohortBreakdownFact(_CohortFact):
         return f"{self.snapshot_date} {self.measure} {self.category}: {self.count}"
 
 
-FACT_TABLES += [CohortReferralFact, CohortBreakdownFact]
+FACT_TABLES = [CohortReferralFact, CohortBreakdownFact]

@@ -109,7 +109,7 @@ def raw_figures():
     from django.db import transaction
     from django.utils import timezone
 
-    from reporting.dashboard_facts import DASHBOARD_BUILDERS
+    from reporting.dashboard_facts import BUILDERS
     from reporting.snapshots import cutoff_for
 
     day = timezone.localdate()
@@ -120,7 +120,7 @@ def raw_figures():
 
     try:
         with transaction.atomic():
-            for build in DASHBOARD_BUILDERS:
+            for build in BUILDERS:
                 build(day, cutoff)
             raise Rollback
     except Rollback:

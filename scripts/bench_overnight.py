@@ -69,7 +69,7 @@ def timed_build(day):
     from reporting import overnight, snapshots
 
     timings = {}
-    originals = list(snapshots.BUILDERS), list(snapshots.EXTRA_BUILDERS)
+    originals = list(snapshots.BUILDERS)
 
     def timer(builder):
         def run(d, cutoff):
@@ -80,14 +80,13 @@ def timed_build(day):
 
         return run
 
-    snapshots.BUILDERS[:] = [timer(b) for b in originals[0]]
-    snapshots.EXTRA_BUILDERS[:] = [timer(b) for b in originals[1]]
+    snapshots.BUILDERS[:] = [timer(b) for b in originals]
     try:
         started = time.perf_counter()
         run = overnight.build_day(day, trigger="benchmark")
         total = time.perf_counter() - started
     finally:
-        snapshots.BUILDERS[:], snapshots.EXTRA_BUILDERS[:] = originals
+        snapshots.BUILDERS[:] = originals
     if run.status != "succeeded":
         raise SystemExit(f"Build failed: {run.error}")
     return total, timings

@@ -16,7 +16,7 @@ choices, pins a suppressed cell to one value". This module plays the commissione
    - a total row is the sum of its rows (for every team, source and segment);
    - every share shown must be what the published share rule gives for the candidate
      numerator and denominator.
-3. A depth-first search with interval propagation then looks, for each cell shown as "*",
+3. A depth-first search with interval propagation (tests/reporting/attack_solver.py) looks, for each cell shown as "*",
    for two vectors of exact counts that fit everything shown and differ in that cell. A
    suppressed cell for which there is only one is *pinned*: the attack has recovered it.
 
@@ -26,7 +26,7 @@ so no sum relates them.
 """
 
 import datetime
-import functools
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -35,11 +35,9 @@ from reporting.disclosure import SUPPRESSED
 from reporting.forms import DashboardFilterForm, period_range
 from reporting.selectors import dashboard_for, latest_run
 
+from .attack_solver import Model
+
 REFERRALS = ("referrals received", 0)  # the headline: the denominator of some shares
-
-
-class SearchTooLong(Exception):
-    """The search went past its budget: the attack is inconclusive, which fails the test."""
 
 
 # --- what a commissioner sees -------------------------------------------------------------
@@ -113,71 +111,94 @@ def _per_row(table, count_cols, share_col):
     return facts
 
 
+PARTITIONS = {  # tables whose rows add up to the total row: key -> (count, share) columns
+    "referrals-by-month": (1, None),
+    "referrals-by-site": (2, 3),
+    "referrals-by-source": (1, 2),
+    "referrals-by-team": (1, 2),
+    "gender": (1, 2),
+    "age-band": (1, 2),
+    "ethnicity": (1, 2),
+    "order-endings": (1, 2),
+}
+PER_ROW = {  # tables whose rows each show a count, a count of it and the share
+    "timeliness": ((3, 1), 4),
+    "outcome-measures": ((3, 2), 4),
+}
+
+
+def _vulnerability_facts(table, view):
+    referrals = view.dashboard.headlines[0]
+    assert referrals.label == "referrals received"
+    facts = [("cell", REFERRALS, referrals.value)]
+    for row in table.rows:
+        facts += [("cell", (row[0], 0), row[1]), ("share", (row[0], 0), REFERRALS, row[2])]
+    return facts
+
+
+def _funnel_facts(table, view):
+    rows = table.rows
+    facts = [("cell", (row[0], 0), row[1]) for row in rows]
+    referred = (rows[0][0], 0)
+    return facts + [("share", (row[0], 0), referred, row[2]) for row in rows]
+
+
+def _requirement_facts(table, view):
+    facts = [("cell", (row[0], 0), row[1]) for row in table.rows]
+    made = [(row[0], 0) for row in table.rows if not row[0].startswith("Orders combining")]
+    total = (table.total_row[0], 0)
+    return facts + [("cell", total, table.total_row[1]), ("sum", total, made)]
+
+
+def _compliance_facts(table, view):
+    due, kept, kept_share, *others = table.rows
+    facts = [("cell", (row[0], 0), row[1]) for row in [due, kept, *others]]
+    facts.append(("share", (kept[0], 0), (due[0], 0), kept_share[1]))
+    outcomes = [(kept[0], 0)] + [(row[0], 0) for row in others[:3]]
+    return facts + [("sum", (due[0], 0), outcomes)]
+
+
+def _reoffending_facts(table, view):
+    followed, rearrested, rearrested_share = table.rows
+    return [
+        ("cell", (followed[0], 0), followed[1]),
+        ("cell", (rearrested[0], 0), rearrested[1]),
+        ("share", (rearrested[0], 0), (followed[0], 0), rearrested_share[1]),
+    ]
+
+
+def _onward_facts(table, view):
+    facts = _per_row(table, (2, 1), 3)
+    total = table.total_row
+    return facts + [
+        ("cell", ("Total", 1), total[1]),
+        ("cell", ("Total", 2), total[2]),
+        ("share", ("Total", 2), ("Total", 1), total[3]),
+        ("sum", ("Total", 1), [(row[0], 1) for row in table.rows]),
+        ("sum", ("Total", 2), [(row[0], 2) for row in table.rows]),
+    ]
+
+
+READERS = {
+    "vulnerabilities": _vulnerability_facts,
+    "funnel": _funnel_facts,
+    "requirements": _requirement_facts,
+    "compliance": _compliance_facts,
+    "reoffending": _reoffending_facts,
+    "onward-referrals": _onward_facts,
+}
+
+
 def _facts(key, table, view):
     """The facts one table shows: ("cell", qid, shown), ("sum", total_qid, [qids]),
     ("share", numerator_qid, denominator_qid, shown)."""
-    rows = table.rows
-    if key == "referrals-by-month":
-        return _partition(table, 1)
-    if key == "referrals-by-site":
-        return _partition(table, 2, 3)
-    if key in {
-        "referrals-by-source",
-        "referrals-by-team",
-        "gender",
-        "age-band",
-        "ethnicity",
-        "order-endings",
-    }:
-        return _partition(table, 1, 2)
-    if key == "vulnerabilities":
-        referrals = view.dashboard.headlines[0]
-        assert referrals.label == "referrals received"
-        facts = [("cell", REFERRALS, referrals.value)]
-        for row in rows:
-            facts += [("cell", (row[0], 0), row[1]), ("share", (row[0], 0), REFERRALS, row[2])]
-        return facts
-    if key == "funnel":
-        facts = [("cell", (row[0], 0), row[1]) for row in rows]
-        referred = (rows[0][0], 0)
-        return facts + [("share", (row[0], 0), referred, row[2]) for row in rows]
-    if key == "timeliness":
-        return _per_row(table, (3, 1), 4)
-    if key == "outcome-measures":
-        return _per_row(table, (3, 2), 4)
-    if key == "requirements":
-        facts = [("cell", (row[0], 0), row[1]) for row in rows]
-        made = [(row[0], 0) for row in rows if not row[0].startswith("Orders combining")]
-        total = (table.total_row[0], 0)
-        return facts + [("cell", total, table.total_row[1]), ("sum", total, made)]
-    if key == "compliance":
-        due, kept, kept_share, *others = rows
-        facts = [("cell", (row[0], 0), row[1]) for row in [due, kept, *others]]
-        facts.append(("share", (kept[0], 0), (due[0], 0), kept_share[1]))
-        outcomes = [(kept[0], 0)] + [(row[0], 0) for row in others[:3]]
-        return facts + [("sum", (due[0], 0), outcomes)]
-    if key == "reoffending":
-        followed, rearrested, rearrested_share = rows
-        return [
-            ("cell", (followed[0], 0), followed[1]),
-            ("cell", (rearrested[0], 0), rearrested[1]),
-            ("share", (rearrested[0], 0), (followed[0], 0), rearrested_share[1]),
-        ]
-    if key == "onward-referrals":
-        facts = _per_row(table, (2, 1), 3)
-        total = table.total_row
-        facts += [
-            ("cell", ("Total", 1), total[1]),
-            ("cell", ("Total", 2), total[2]),
-            ("share", ("Total", 2), ("Total", 1), total[3]),
-            ("sum", ("Total", 1), [(row[0], 1) for row in rows]),
-            ("sum", ("Total", 2), [(row[0], 2) for row in rows]),
-        ]
-        return facts
+    if key in PARTITIONS:
+        return _partition(table, *PARTITIONS[key])
+    if key in PER_ROW:
+        return _per_row(table, *PER_ROW[key])
+    if key in READERS:
+        return READERS[key](table, view)
     raise AssertionError(f"The attack does not know how to read table {key!r}")
-
-
-# --- the constraint model ------------------------------------------------------------------
 
 
 def _month(label):
@@ -185,206 +206,6 @@ def _month(label):
         return datetime.datetime.strptime(label, "%b %Y").date()
     except (TypeError, ValueError):
         return None
-
-
-class Model:
-    """Integer unknowns with bounds, sums of unknowns within bounds, and shown shares."""
-
-    def __init__(self, share_rule, budget):
-        self.share_rule = functools.lru_cache(maxsize=None)(share_rule)
-        self.budget = budget
-        self.index: dict = {}
-        self.lo: list[int] = []
-        self.hi: list[int] = []
-        self.sums: dict[tuple, list[int]] = {}  # (vars, coefficients) -> [lo, hi]
-        self.shares: list[tuple] = []
-
-    def var(self, atom) -> int:
-        if atom not in self.index:
-            self.index[atom] = len(self.lo)
-            self.lo.append(0)
-            self.hi.append(10**6)
-        return self.index[atom]
-
-    def bound(self, variables, low, high, coefficients=None):
-        variables = tuple(variables)
-        coefficients = tuple(coefficients or (1,) * len(variables))
-        order = sorted(range(len(variables)), key=lambda i: variables[i])
-        key = (tuple(variables[i] for i in order), tuple(coefficients[i] for i in order))
-        current = self.sums.setdefault(key, [low, high])
-        current[0], current[1] = max(current[0], low), min(current[1], high)
-
-    def share(self, numerator, denominator, shown):
-        self.shares.append((tuple(numerator), tuple(denominator), shown))
-
-    # -- solving --
-
-    def _constraints(self):
-        sums = [(vs, cs, lo, hi) for (vs, cs), (lo, hi) in self.sums.items()]
-        watch = defaultdict(list)
-        for n, (vs, _, _, _) in enumerate(sums):
-            for v in vs:
-                watch[v].append(n)
-        return sums, watch
-
-    def _propagate(self, lo, hi, queue):
-        """Tighten bounds until nothing changes; False if a constraint cannot hold."""
-        sums, watch = self._sums, self._watch
-        pending, queued = list(queue), set(queue)
-        while pending:
-            n = pending.pop()
-            queued.discard(n)
-            vs, cs, low, high = sums[n]
-            mins = [lo[v] if c > 0 else -hi[v] for v, c in zip(vs, cs, strict=True)]
-            maxs = [hi[v] if c > 0 else -lo[v] for v, c in zip(vs, cs, strict=True)]
-            total_min, total_max = sum(mins), sum(maxs)
-            if total_min > high or total_max < low:
-                return False
-            for v, c, mn, mx in zip(vs, cs, mins, maxs, strict=True):
-                # c * x within [low - (total_max - mx), high - (total_min - mn)]
-                a, b = low - (total_max - mx), high - (total_min - mn)
-                new_lo, new_hi = (a, b) if c > 0 else (-b, -a)
-                changed = False
-                if new_lo > lo[v]:
-                    lo[v], changed = new_lo, True
-                if new_hi < hi[v]:
-                    hi[v], changed = new_hi, True
-                if lo[v] > hi[v]:
-                    return False
-                if changed:
-                    for m in watch[v]:
-                        if m != n and m not in queued:
-                            queued.add(m)
-                            pending.append(m)
-        return True
-
-    def _shares_hold(self, lo, hi, which):
-        """False if no numerator and denominator within their bounds give the share shown."""
-        for n in which:
-            num, num_known, den, den_known, shown = self._shares[n]
-            n_lo, n_hi = num_known + sum(lo[v] for v in num), num_known + sum(hi[v] for v in num)
-            d_lo, d_hi = den_known + sum(lo[v] for v in den), den_known + sum(hi[v] for v in den)
-            if (n_hi - n_lo + 1) * (d_hi - d_lo + 1) > 400:
-                continue  # too early to tell
-            if not any(
-                self.share_rule(a, b) == shown
-                for a in range(n_lo, n_hi + 1)
-                for b in range(d_lo, d_hi + 1)
-            ):
-                return False
-        return True
-
-    def solve(self, variables, extra=None, descending=False):
-        """One assignment of `variables` (a connected component) that fits everything, or
-        None. `extra` = (vars, low, high) adds one more sum bound for this search only."""
-        lo, hi = list(self.lo), list(self.hi)
-        self.nodes = 0
-        queue = list(self._component_sums[variables])
-        if extra is not None:
-            self._sums.append((tuple(extra[0]), (1,) * len(extra[0]), extra[1], extra[2]))
-            n = len(self._sums) - 1
-            for v in extra[0]:
-                self._watch[v].append(n)
-            queue.append(n)
-        try:
-            if not self._propagate(lo, hi, queue):
-                return None
-            shares = self._component_shares[variables]
-            if not self._shares_hold(lo, hi, shares):
-                return None
-            return self._search(lo, hi, variables, descending)
-        finally:
-            if extra is not None:
-                n = len(self._sums) - 1
-                for v in extra[0]:
-                    self._watch[v].remove(n)
-                self._sums.pop()
-
-    def _search(self, lo, hi, variables, descending):
-        self.nodes += 1
-        if self.nodes > self.budget:
-            raise SearchTooLong(f"more than {self.budget} search nodes")
-        open_vars = [v for v in variables if lo[v] < hi[v]]
-        if not open_vars:
-            return {v: lo[v] for v in variables}
-        v = min(open_vars, key=lambda v: (hi[v] - lo[v], v))
-        values = range(lo[v], hi[v] + 1)
-        for value in reversed(values) if descending else values:
-            lo2, hi2 = list(lo), list(hi)
-            lo2[v] = hi2[v] = value
-            if not self._propagate(lo2, hi2, self._watch[v]):
-                continue
-            if not self._shares_hold(lo2, hi2, self._share_watch[v]):
-                continue
-            found = self._search(lo2, hi2, variables, descending)
-            if found is not None:
-                return found
-        return None
-
-    def _simplify(self):
-        """Take the unknowns already pinned down out of every constraint (most are 0)."""
-        lo, hi = self.lo, self.hi
-        sums = {}
-        for vs, cs, low, high in self._sums:
-            known = sum(c * lo[v] for v, c in zip(vs, cs, strict=True) if lo[v] == hi[v])
-            left = sorted((v, c) for v, c in zip(vs, cs, strict=True) if lo[v] < hi[v])
-            if left:
-                key = (tuple(v for v, _ in left), tuple(c for _, c in left))
-                current = sums.setdefault(key, [low - known, high - known])
-                current[0], current[1] = max(current[0], low - known), min(current[1], high - known)
-        self._sums = [(vs, cs, low, high) for (vs, cs), (low, high) in sums.items()]
-        self._watch = defaultdict(list)
-        for n, (vs, _, _, _) in enumerate(self._sums):
-            for v in vs:
-                self._watch[v].append(n)
-        self._shares, self._share_watch = [], defaultdict(list)
-        for num, den, shown in self.shares:
-            split = []
-            for vs in (num, den):
-                split += [
-                    [v for v in vs if lo[v] < hi[v]],
-                    sum(lo[v] for v in vs if lo[v] == hi[v]),
-                ]
-            self._shares.append((*split, shown))
-            for v in set(split[0]) | set(split[2]):
-                self._share_watch[v].append(len(self._shares) - 1)
-        if not self._shares_hold(lo, hi, range(len(self._shares))):
-            raise AssertionError("A share shown contradicts the counts: the attack model is wrong")
-
-    def prepare(self, targets=()):
-        """Propagate everything once, then split the unknowns into independent components
-        (each of the `targets`, sums of unknowns, kept within one)."""
-        self._sums, self._watch = self._constraints()
-        lo, hi = list(self.lo), list(self.hi)
-        if not self._propagate(lo, hi, range(len(self._sums))):
-            raise AssertionError("What is shown contradicts itself: the attack model is wrong")
-        self.lo, self.hi = lo, hi
-        self._simplify()
-        parent = list(range(len(lo)))
-
-        def find(v):
-            while parent[v] != v:
-                parent[v] = parent[parent[v]]
-                v = parent[v]
-            return v
-
-        groups = [vs for vs, _, _, _ in self._sums] + [n + d for n, _, d, _, _ in self._shares]
-        groups += [list(target) for target in targets]
-        for vs in groups:
-            open_vs = [v for v in vs if lo[v] < hi[v]]
-            for v in open_vs[1:]:
-                parent[find(v)] = find(open_vs[0])
-        components = defaultdict(list)
-        for v in range(len(lo)):
-            components[find(v)].append(v)
-        self.component_of = {}
-        self._component_sums, self._component_shares = {}, {}
-        for members in components.values():
-            key = tuple(members)
-            for v in members:
-                self.component_of[v] = key
-            self._component_sums[key] = sorted({n for v in members for n in self._watch[v]})
-            self._component_shares[key] = sorted({n for v in members for n in self._share_watch[v]})
 
 
 # --- the attack ------------------------------------------------------------------------------
@@ -435,45 +256,45 @@ def attack(views, *, share_rule, today, teams, budget=200_000) -> list[Finding]:
     return findings
 
 
-def _attack_family(
-    key, cohort, shown, *, share_rule, month_segment, period_segments, teams, sources, budget
-):
-    model = Model(share_rule, budget)
-    facts_by_view = [(view, _facts(key, table, view)) for view, table in shown]
-    universe = {f[1] for _, facts in facts_by_view for f in facts if f[0] == "cell"}
-    sums = defaultdict(set)
-    for _, facts in facts_by_view:
-        for fact in facts:
-            if fact[0] == "sum":
-                sums[fact[1]].update(fact[2])
-    all_segments = sorted(set(month_segment.values()))
+@dataclass
+class _Atoms:
+    """The unknowns of one table and cohort: one per cell, team, source and segment."""
 
-    def in_segment(qid, segment):
+    key: str
+    month_segment: dict
+    period_segments: dict
+    teams: list
+    sources: list
+    zero: set = field(default_factory=set)
+
+    def in_segment(self, qid, segment):
         """A month row has counts only in the segment of the calendar that month is in."""
-        month = _month(qid[0]) if key == "referrals-by-month" else None
-        return month is None or month_segment.get(month) == segment
+        month = _month(qid[0]) if self.key == "referrals-by-month" else None
+        return month is None or self.month_segment.get(month) == segment
 
-    def segments_for(qid, period):
-        return [g for g in period_segments[period] if in_segment(qid, g)]
-
-    def atom_keys(qid, view):
-        team_ids = teams if view.team is None else [view.team]
-        source_codes = sources if not view.source else [view.source]
-        segments = segments_for(qid, view.period)
+    def keys(self, qid, view):
+        team_ids = self.teams if view.team is None else [view.team]
+        source_codes = self.sources if not view.source else [view.source]
+        segments = [g for g in self.period_segments[view.period] if self.in_segment(qid, g)]
         return [(qid, t, s, g) for t in team_ids for s in source_codes for g in segments]
 
-    # First what is shown as 0 (or left out): those unknowns are 0 and need no search.
-    zero = set()
-    for view, facts in facts_by_view:
-        present = {fact[1] for fact in facts if fact[0] == "cell"}
-        for fact in facts:
-            if fact[0] == "cell" and fact[2] == 0:
-                zero.update(atom_keys(fact[1], view))
-        for qid in universe - present:  # a row left out of a table is 0
-            zero.update(atom_keys(qid, view))
+    def note_zeros(self, facts_by_view):
+        """What is shown as 0 (or left out): those unknowns are 0 and need no search."""
+        universe = {f[1] for _, facts in facts_by_view for f in facts if f[0] == "cell"}
+        for view, facts in facts_by_view:
+            present = {fact[1] for fact in facts if fact[0] == "cell"}
+            for fact in facts:
+                if fact[0] == "cell" and fact[2] == 0:
+                    self.zero.update(self.keys(fact[1], view))
+            for qid in universe - present:  # a row left out of a table is 0
+                self.zero.update(self.keys(qid, view))
 
-    def atoms(qid, view):
-        return [model.var(k) for k in atom_keys(qid, view) if k not in zero]
+
+def _bound_what_is_shown(model, atoms, facts_by_view) -> dict:
+    """Every cell and share shown as constraints; returns the targets (cells shown "*")."""
+
+    def variables_of(qid, view):
+        return [model.var(k) for k in atoms.keys(qid, view) if k not in atoms.zero]
 
     targets = {}
     for view, facts in facts_by_view:
@@ -481,31 +302,49 @@ def _attack_family(
             if fact[0] == "cell":
                 _, qid, value = fact
                 low, high = _interval(value)
-                variables = atoms(qid, view)
+                variables = variables_of(qid, view)
                 model.bound(variables, low, high)
                 if value == SUPPRESSED:
                     place = (view.period, view.team, view.source)
                     targets.setdefault(tuple(sorted(variables)), (qid, []))[1].append(place)
             elif fact[0] == "share":
                 _, numerator, denominator, value = fact
-                model.share(atoms(numerator, view), atoms(denominator, view), value)
-    # Each total is the sum of its rows, for every team, source and segment.
+                model.share(variables_of(numerator, view), variables_of(denominator, view), value)
+    return targets
+
+
+def _bound_totals(model, atoms, facts_by_view):
+    """Each total is the sum of its rows, for every team, source and segment."""
+    sums = defaultdict(set)
+    for _, facts in facts_by_view:
+        for fact in facts:
+            if fact[0] == "sum":
+                sums[fact[1]].update(fact[2])
+    all_segments = sorted(set(atoms.month_segment.values()))
     for total, rows in sums.items():
-        for t in teams:
-            for s in sources:
-                for g in all_segments:
-                    keys = [(total, t, s, g)]
-                    keys += [(row, t, s, g) for row in rows if in_segment(row, g)]
-                    if all(k in zero for k in keys):
-                        continue
-                    variables = [model.var(k) if k not in zero else None for k in keys]
-                    coefficients = [1] + [-1] * (len(keys) - 1)
-                    pairs = [
-                        (v, c)
-                        for v, c in zip(variables, coefficients, strict=True)
-                        if v is not None
-                    ]
-                    model.bound([v for v, _ in pairs], 0, 0, [c for _, c in pairs])
+        for t, s, g in itertools.product(atoms.teams, atoms.sources, all_segments):
+            keys = [(total, t, s, g)]
+            keys += [(row, t, s, g) for row in rows if atoms.in_segment(row, g)]
+            if all(k in atoms.zero for k in keys):
+                continue
+            coefficients = [1] + [-1] * (len(keys) - 1)
+            pairs = [
+                (model.var(k), c)
+                for k, c in zip(keys, coefficients, strict=True)
+                if k not in atoms.zero
+            ]
+            model.bound([v for v, _ in pairs], 0, 0, [c for _, c in pairs])
+
+
+def _attack_family(
+    key, cohort, shown, *, share_rule, month_segment, period_segments, teams, sources, budget
+):
+    model = Model(share_rule, budget)
+    facts_by_view = [(view, _facts(key, table, view)) for view, table in shown]
+    atoms = _Atoms(key, month_segment, period_segments, teams, sources)
+    atoms.note_zeros(facts_by_view)
+    targets = _bound_what_is_shown(model, atoms, facts_by_view)
+    _bound_totals(model, atoms, facts_by_view)
     model.prepare(targets)
     return _pinned(model, key, cohort, targets)
 

@@ -7,6 +7,7 @@ The clock is frozen at 10:00 on 23 November 2026 (London); the snapshot is for 2
 
 import datetime
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -115,6 +116,86 @@ def _referrals(
         data.referrals.append(referral)
 
 
+def _known_places():
+    """Two L&D teams with their sites, the practitioner who records, and coded lists."""
+    team_a = TeamFactory(name="Fenland L&D", kind=TeamKind.LIAISON_DIVERSION)
+    team_b = TeamFactory(name="Norwich L&D", kind=TeamKind.LIAISON_DIVERSION)
+    return SimpleNamespace(
+        team_a=team_a,
+        team_b=team_b,
+        site_a1=SiteFactory(team=team_a, name="Wisbech custody suite", kind=SiteKind.CUSTODY_SUITE),
+        site_a2=SiteFactory(
+            team=team_a, name="Peterborough magistrates' court", kind=SiteKind.MAGISTRATES_COURT
+        ),
+        site_b=SiteFactory(team=team_b, name="Norwich community hub", kind=SiteKind.COMMUNITY),
+        creator=UserFactory(
+            role=Role.PRACTITIONER,
+            team=team_a,
+            first_name=PRACTITIONER_NAME[0],
+            last_name=PRACTITIONER_NAME[1],
+        ),
+        mental_health=Vulnerability.objects.create(code="t-mental-health", name="Mental health"),
+        substance=Vulnerability.objects.create(code="t-substance", name="Substance misuse"),
+        white=Ethnicity.objects.create(
+            code="t-white", name="Any other White background", group="White"
+        ),
+    )
+
+
+def _known_batches(places) -> list[dict]:
+    """The four groups of referrals described in build_known_data, in that order."""
+    return [
+        {
+            "count": 13,
+            "team": places.team_a,
+            "site": places.site_a1,
+            "source": ReferralSource.POLICE_CUSTODY,
+            "received": datetime.datetime(2026, 10, 5, 9, tzinfo=LONDON),
+            "name": WOMAN_NAME,
+            "gender": Gender.FEMALE,
+            "age": 30,
+            "ethnicity": places.white,
+            "screened_after": datetime.timedelta(hours=4),
+            "vulnerabilities": [places.mental_health],
+        },
+        {
+            "count": 9,
+            "team": places.team_a,
+            "site": places.site_a2,
+            "source": ReferralSource.MAGISTRATES_COURT,
+            "received": datetime.datetime(2026, 9, 8, 9, tzinfo=LONDON),
+            "name": MAN_NAME,
+            "gender": Gender.MALE,
+            "age": 20,
+            "screened_after": datetime.timedelta(hours=10),
+            "assessed_after": datetime.timedelta(hours=40),
+            "assessed_count": 5,
+            "vulnerabilities": [places.substance],
+        },
+        {
+            "count": 3,
+            "team": places.team_b,
+            "site": places.site_b,
+            "source": ReferralSource.SELF,
+            "received": datetime.datetime(2026, 8, 3, 9, tzinfo=LONDON),
+            "name": VETERAN_NAME,
+            "gender": Gender.MALE,
+            "age": 50,
+            "veteran": True,
+        },
+        {
+            "count": 1,
+            "team": places.team_b,
+            "site": places.site_b,
+            "source": ReferralSource.POLICE_CUSTODY,
+            "received": datetime.datetime(2026, 11, 23, 8, tzinfo=LONDON),
+            "name": WOMAN_NAME,
+            "gender": Gender.FEMALE,
+            "age": 22,
+        },
+    ]
+
+
 def build_known_data() -> KnownData:
     """25 referrals counted in the snapshot (22 in Fenland, 3 in Norwich) and 1 after it.
 
@@ -125,81 +206,10 @@ def build_known_data() -> KnownData:
     - 3 veteran men aged 50, Norwich, self-referral, August 2026, not yet screened;
     - 1 woman in Norwich referred on the morning of 23 November: after the snapshot.
     """
-    team_a = TeamFactory(name="Fenland L&D", kind=TeamKind.LIAISON_DIVERSION)
-    team_b = TeamFactory(name="Norwich L&D", kind=TeamKind.LIAISON_DIVERSION)
-    site_a1 = SiteFactory(team=team_a, name="Wisbech custody suite", kind=SiteKind.CUSTODY_SUITE)
-    site_a2 = SiteFactory(
-        team=team_a, name="Peterborough magistrates' court", kind=SiteKind.MAGISTRATES_COURT
-    )
-    site_b = SiteFactory(team=team_b, name="Norwich community hub", kind=SiteKind.COMMUNITY)
-    creator = UserFactory(
-        role=Role.PRACTITIONER,
-        team=team_a,
-        first_name=PRACTITIONER_NAME[0],
-        last_name=PRACTITIONER_NAME[1],
-    )
-    mental_health = Vulnerability.objects.create(code="t-mental-health", name="Mental health")
-    substance = Vulnerability.objects.create(code="t-substance", name="Substance misuse")
-    white = Ethnicity.objects.create(
-        code="t-white", name="Any other White background", group="White"
-    )
-    data = KnownData(team_a=team_a, team_b=team_b)
-    _referrals(
-        data,
-        creator,
-        count=13,
-        team=team_a,
-        site=site_a1,
-        source=ReferralSource.POLICE_CUSTODY,
-        received=datetime.datetime(2026, 10, 5, 9, tzinfo=LONDON),
-        name=WOMAN_NAME,
-        gender=Gender.FEMALE,
-        age=30,
-        ethnicity=white,
-        screened_after=datetime.timedelta(hours=4),
-        vulnerabilities=[mental_health],
-    )
-    _referrals(
-        data,
-        creator,
-        count=9,
-        team=team_a,
-        site=site_a2,
-        source=ReferralSource.MAGISTRATES_COURT,
-        received=datetime.datetime(2026, 9, 8, 9, tzinfo=LONDON),
-        name=MAN_NAME,
-        gender=Gender.MALE,
-        age=20,
-        screened_after=datetime.timedelta(hours=10),
-        assessed_after=datetime.timedelta(hours=40),
-        assessed_count=5,
-        vulnerabilities=[substance],
-    )
-    _referrals(
-        data,
-        creator,
-        count=3,
-        team=team_b,
-        site=site_b,
-        source=ReferralSource.SELF,
-        received=datetime.datetime(2026, 8, 3, 9, tzinfo=LONDON),
-        name=VETERAN_NAME,
-        gender=Gender.MALE,
-        age=50,
-        veteran=True,
-    )
-    _referrals(
-        data,
-        creator,
-        count=1,
-        team=team_b,
-        site=site_b,
-        source=ReferralSource.POLICE_CUSTODY,
-        received=datetime.datetime(2026, 11, 23, 8, tzinfo=LONDON),
-        name=WOMAN_NAME,
-        gender=Gender.FEMALE,
-        age=22,
-    )
+    places = _known_places()
+    data = KnownData(team_a=places.team_a, team_b=places.team_b)
+    for batch in _known_batches(places):
+        _referrals(data, places.creator, **batch)
     data.identifiers += ["Castellano-Brightwater", *PRACTITIONER_NAME, "ZZCASE"]
     run = build_day(SNAPSHOT_DAY, trigger="test")
     assert run.error == ""
@@ -269,23 +279,13 @@ def _measure(order, code, stage, total, on):
     )
 
 
-def build_pathway_data(known_data: KnownData) -> KnownData:
-    """Treatment pathway for three assessed Fenland men, onward referrals and reoffending.
-
-    - referrals[13..15] have a recommendation ready for court; [13] and [14] an order made
-      on 1 October 2026: [13] MHTR (primary) + ATR, completed on 20 November, with 2
-      appointments kept, 1 unacceptable absence (and a warning), PHQ-9 17 -> 8 and
-      GAD-7 10 -> 8; [14] a DRR with 1 kept, 1 rescheduled, 1 not yet recorded;
-    - onward referrals: [15] to a GP (attended), [16] to housing (pending);
-    - two Fenland women referred in October 2025 (outside the last 12 months), one
-      re-arrested in January 2026.
-    """
-    from tests.assessments.factories import OnwardReferralFactory
+def _pathway_orders(refs):
+    """Orders of referrals[13] and [14] with appointments, a warning and outcome measures;
+    a recommendation without an order for [15]."""
     from tests.treatment_requirements.factories import FailureFactory, FormalWarningFactory
-    from treatment_requirements.enums import OrderStatus, ReoffendingKind, RequirementKind
-    from treatment_requirements.models import ReoffendingEvent
+    from treatment_requirements.enums import OrderStatus, RequirementKind
 
-    refs, d = known_data.referrals, datetime.date
+    d = datetime.date
     order13 = _order(
         refs[13],
         made_on=d(2026, 10, 1),
@@ -328,16 +328,15 @@ def build_pathway_data(known_data: KnownData) -> KnownData:
     order13.status, order13.termination_reason = OrderStatus.TERMINATED, "completed"
     order13.terminated_on = d(2026, 11, 20)
     order13.save()
-    OnwardReferralFactory(
-        referral=refs[15],
-        service="gp",
-        referred_on=d(2026, 9, 20),
-        outcome="attended",
-        outcome_on=d(2026, 10, 1),
-    )
-    OnwardReferralFactory(referral=refs[16], service="housing", referred_on=d(2026, 9, 20))
-    creator = refs[0].created_by
-    site = refs[0].site
+
+
+def _old_referrals_with_a_rearrest(known_data: KnownData):
+    """Two Fenland women referred in October 2025; the first with an order, re-arrested."""
+    from treatment_requirements.enums import ReoffendingKind, RequirementKind
+    from treatment_requirements.models import ReoffendingEvent
+
+    refs, d = known_data.referrals, datetime.date
+    creator, site = refs[0].created_by, refs[0].site
     old = []
     for i in range(2):
         received = datetime.datetime(2025, 10, 10 + i, 9, tzinfo=LONDON)
@@ -373,29 +372,43 @@ def build_pathway_data(known_data: KnownData) -> KnownData:
         occurred_on=d(2026, 1, 15),
         recorded_by=old_order.responsible_officer,
     )
+
+
+def build_pathway_data(known_data: KnownData) -> KnownData:
+    """Treatment pathway for three assessed Fenland men, onward referrals and reoffending.
+
+    - referrals[13..15] have a recommendation ready for court; [13] and [14] an order made
+      on 1 October 2026: [13] MHTR (primary) + ATR, completed on 20 November, with 2
+      appointments kept, 1 unacceptable absence (and a warning), PHQ-9 17 -> 8 and
+      GAD-7 10 -> 8; [14] a DRR with 1 kept, 1 rescheduled, 1 not yet recorded;
+    - onward referrals: [15] to a GP (attended), [16] to housing (pending);
+    - two Fenland women referred in October 2025 (outside the last 12 months), one
+      re-arrested in January 2026.
+    """
+    from tests.assessments.factories import OnwardReferralFactory
+
+    refs, d = known_data.referrals, datetime.date
+    _pathway_orders(refs)
+    OnwardReferralFactory(
+        referral=refs[15],
+        service="gp",
+        referred_on=d(2026, 9, 20),
+        outcome="attended",
+        outcome_on=d(2026, 10, 1),
+    )
+    OnwardReferralFactory(referral=refs[16], service="housing", referred_on=d(2026, 9, 20))
+    _old_referrals_with_a_rearrest(known_data)
     run = build_day(SNAPSHOT_DAY, trigger="test")
     assert run.error == ""
     return known_data
 
 
-def build_small_teams_data(known_data: KnownData) -> KnownData:
-    """Small teams for the disclosure attack (tests/reporting/test_disclosure_attack.py), on
-    top of the known and pathway data: categories of 1 to 7 people everywhere.
-
-    - Fenland: 3 non-binary people aged 40 referred by voluntary attendance in October
-      2026, screened after 4 hours;
-    - Norwich: 10 men aged 20 from voluntary attendance in November 2026 (6 screened after
-      4 hours), and 2 women aged 35 from probation in October 2026, screened;
-    - King's Lynn (a third team): 4 women aged 22 from the magistrates' court in September
-      2026 and 8 men aged 60 from police custody in June 2026, all screened after 30 hours.
-    """
-    team_c = TeamFactory(name="King's Lynn L&D", kind=TeamKind.LIAISON_DIVERSION)
+def _small_team_batches(known_data: KnownData, team_c, site_c) -> list[dict]:
+    """The five groups of referrals described in build_small_teams_data, in that order."""
     site_a = known_data.referrals[0].site
     site_b = known_data.referrals[-1].site
-    site_c = SiteFactory(team=team_c, name="King's Lynn custody suite", kind=SiteKind.CUSTODY_SUITE)
-    creator = known_data.referrals[0].created_by
     hours = datetime.timedelta
-    batches = [
+    return [
         {
             "team": known_data.team_a,
             "site": site_a,
@@ -447,6 +460,23 @@ def build_small_teams_data(known_data: KnownData) -> KnownData:
             "screened_after": hours(hours=30),
         },
     ]
+
+
+def build_small_teams_data(known_data: KnownData) -> KnownData:
+    """Small teams for the disclosure attack (tests/reporting/test_disclosure_attack.py), on
+    top of the known and pathway data: categories of 1 to 7 people everywhere.
+
+    - Fenland: 3 non-binary people aged 40 referred by voluntary attendance in October
+      2026, screened after 4 hours;
+    - Norwich: 10 men aged 20 from voluntary attendance in November 2026 (6 screened after
+      4 hours), and 2 women aged 35 from probation in October 2026, screened;
+    - King's Lynn (a third team): 4 women aged 22 from the magistrates' court in September
+      2026 and 8 men aged 60 from police custody in June 2026, all screened after 30 hours.
+    """
+    team_c = TeamFactory(name="King's Lynn L&D", kind=TeamKind.LIAISON_DIVERSION)
+    site_c = SiteFactory(team=team_c, name="King's Lynn custody suite", kind=SiteKind.CUSTODY_SUITE)
+    creator = known_data.referrals[0].created_by
+    batches = _small_team_batches(known_data, team_c, site_c)
     for n, batch in enumerate(batches):
         first = len(known_data.referrals)
         _referrals(known_data, creator, name=("Persephone", f"Smallteam-Ravensworth{n}x"), **batch)

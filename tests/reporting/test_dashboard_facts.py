@@ -7,7 +7,7 @@ from django.db.models import Sum
 from referrals.enums import Gender, ReferralStatus
 from reporting.models import CohortBreakdownFact, CohortReferralFact
 from reporting.overnight import build_day
-from reporting.selectors import _median_hours
+from reporting.selectors.figures import median_hours
 from tests.factories import PersonFactory, ReferralFactory, SiteFactory
 
 from .known_data import LONDON, SNAPSHOT_DAY
@@ -84,6 +84,6 @@ def test_hours_to_screening_are_bucketed_after_three_days(frozen_clock, db):
 
 
 def test_median_of_a_histogram_averages_the_two_middle_values():
-    assert _median_hours({2: 1, 4: 1}) == 3
-    assert _median_hours({1: 3, 9: 1}) == 1
-    assert _median_hours({}) is None
+    assert median_hours({2: 1, 4: 1}) == 3
+    assert median_hours({1: 3, 9: 1}) == 1
+    assert median_hours({}) is None

@@ -1,7 +1,10 @@
 import pytest
 
 from reporting.disclosure import (
+    Average,
+    Count,
     Disclosure,
+    Share,
     average,
     exact_share,
     share,
@@ -160,3 +163,13 @@ def test_disclosure_share_for_a_team_lead_is_exact():
 def test_footnote_states_the_share_rule():
     assert "Percentages are worked out from the rounded figures" in Disclosure().footnote
     assert "difference between them is 1 to 7" in Disclosure().footnote
+
+
+def test_show_applies_the_rule_for_each_kind_of_figure():
+    commissioner, team_lead = Disclosure(), Disclosure(suppressed=False)
+
+    assert [commissioner.show(Count(n)) for n in (0, 3, 22)] == [0, "*", 20]
+    assert commissioner.show(Share(13, 22)) == 75  # 15 of 20, the rounded counts
+    assert commissioner.show(Average(4.0, 3)) == "*"
+    assert [team_lead.show(Count(3)), team_lead.show(Share(13, 22))] == [3, 59]
+    assert team_lead.show(Average(4.0, 3)) == 4.0

@@ -15,6 +15,7 @@ from reporting.disclosure import NOT_APPLICABLE, SUPPRESSED, is_small, share
 
 from .disclosure_attack import attack, dashboard_views
 from .known_data import NOW
+from .screens import dashboard_table
 
 
 class _Anything:
@@ -109,3 +110,27 @@ def test_attack_pins_no_suppressed_cell_over_every_filter_combination(small_team
     views = dashboard_views(commissioner)
 
     assert _attack(views, share) == {}
+
+
+def test_gender_shares_are_of_the_rounded_counts(commissioner_client, small_teams):
+    # Last 12 months: 19 women, 30 men, 3 non-binary people, 52 in all.
+    shown = dashboard_table(commissioner_client, "gender")
+
+    assert shown == {
+        "Female": [20, 40],  # 20 of 50, not 19 of 52 (37%)
+        "Male": [30, 60],  # 30 of 50, not 30 of 52 (58%)
+        "Non-binary or other": ["*", "*"],
+        "Not stated": [0, 0],
+    }
+
+
+def test_gender_shares_for_a_team_lead_are_exact(fenland_lead_client, small_teams):
+    # Fenland, last 12 months: 13 women, 9 men, 3 non-binary people.
+    shown = dashboard_table(fenland_lead_client, "gender")
+
+    assert shown == {
+        "Female": [13, 52],
+        "Male": [9, 36],
+        "Non-binary or other": [3, 12],
+        "Not stated": [0, 0],
+    }

@@ -12,13 +12,8 @@ from referrals.enums import ClosureReason, Gender, ReferralSource, ReferralStatu
 from referrals.models import Ethnicity, Vulnerability
 from referrals.pathway import timeliness_target
 from reporting import overnight
-from reporting.models import (
-    DemographicFact,
-    ReferralFact,
-    ReportingRun,
-    RunStatus,
-    VulnerabilityFact,
-)
+from reporting.dashboard_facts import build_cohort_referral_facts
+from reporting.models import CohortBreakdownFact, CohortReferralFact, ReportingRun, RunStatus
 from reporting.snapshots import cutoff_for, rebuild_day
 from tests.factories import PersonFactory, ReferralFactory, SiteFactory, TeamFactory
 
@@ -77,16 +72,6 @@ def records(db):
     return made
 
 
-def _stage(ref, cutoff):
-    if ref.status == ReferralStatus.CLOSED and (ref.closed_at is None or ref.closed_at < cutoff):
-        return "closed"
-    if ref.assessed_at and ref.assessed_at < cutoff:
-        return "assessed"
-    if ref.screened_at and ref.screened_at < cutoff:
-        return "screened"
-    return "received"
-
-
 def _age_band(age):
     for bound, code in [
         (18, "under_18"),
@@ -103,142 +88,106 @@ def _age_band(age):
 
 def _direct_counts(refs, cutoff):
     """The same figures counted in Python over the same records."""
-    by_stage, demo, vuln = Counter(), Counter(), Counter()
-    screened_in = overdue = 0
+    pathway, demo, vuln = Counter(), Counter(), Counter()
+    screened_in = 0
     for r in refs:
         if r.received_at >= cutoff:
             continue
         target = r.received_at + timeliness_target(r.source)
-        stage = _stage(r, cutoff)
-        by_stage[(r.team_id, r.site_id, r.source, stage)] += 1
-        if r.screened_at and r.screened_at < cutoff and r.screened_at <= target:
-            screened_in += 1
-        if stage in ("received", "screened") and cutoff > target:
-            overdue += 1
+        key = (r.team_id, r.site_id, r.source)
+        pathway[(*key, "referrals")] += 1
+        if r.screened_at and r.screened_at < cutoff:
+            pathway[(*key, "screened")] += 1
+            screened_in += r.screened_at <= target
+        if r.assessed_at and r.assessed_at < cutoff:
+            pathway[(*key, "assessed")] += 1
         local = timezone.localtime(r.received_at).date()
-        band = _age_band(r.person.age_on(local))
+        month = (r.team_id, local.replace(day=1))
         eth = r.person.ethnicity.group if r.person.ethnicity else "Not stated"
-        demo[(r.team_id, r.person.gender, band, eth, local.replace(day=1))] += 1
+        demo[(*month, "gender", r.person.gender)] += 1
+        demo[(*month, "age_band", _age_band(r.person.age_on(local)))] += 1
+        demo[(*month, "ethnicity", eth)] += 1
         for v in r.vulnerabilities.all():
-            vuln[(r.team_id, v.code)] += 1
-    return by_stage, demo, vuln, screened_in, overdue
+            vuln[(*month, "vulnerability", v.code)] += 1
+    return pathway, demo, vuln, screened_in
 
 
 def _facts(day):
-    stage = Counter()
+    pathway = Counter()
     for row in (
-        ReferralFact.objects.filter(snapshot_date=day)
-        .values("team_id", "site_id", "source", "stage")
-        .annotate(n=Sum("referrals"))
+        CohortReferralFact.objects.filter(snapshot_date=day)
+        .values("team_id", "site_id", "source")
+        .annotate(referrals=Sum("referrals"), screened=Sum("screened"), assessed=Sum("assessed"))
     ):
-        stage[(row["team_id"], row["site_id"], row["source"], row["stage"])] = row["n"]
-    demo = Counter()
+        for name in ("referrals", "screened", "assessed"):
+            if row[name]:
+                pathway[(row["team_id"], row["site_id"], row["source"], name)] = row[name]
+    demo, vuln = Counter(), Counter()
     for row in (
-        DemographicFact.objects.filter(snapshot_date=day)
-        .values("team_id", "gender", "age_band", "ethnicity_group", "month")
-        .annotate(n=Sum("referrals"))
+        CohortBreakdownFact.objects.filter(snapshot_date=day, cohort="all")
+        .filter(measure__in=["gender", "age_band", "ethnicity", "vulnerability"])
+        .values("team_id", "month", "measure", "category")
+        .annotate(n=Sum("count"))
     ):
-        demo[
-            (row["team_id"], row["gender"], row["age_band"], row["ethnicity_group"], row["month"])
-        ] = row["n"]
-    vuln = Counter()
-    for row in (
-        VulnerabilityFact.objects.filter(snapshot_date=day)
-        .values("team_id", "vulnerability")
-        .annotate(n=Sum("referrals"))
-    ):
-        vuln[(row["team_id"], row["vulnerability"])] = row["n"]
-    return stage, demo, vuln
+        counter = vuln if row["measure"] == "vulnerability" else demo
+        counter[(row["team_id"], row["month"], row["measure"], row["category"])] = row["n"]
+    return pathway, demo, vuln
+
+
+def _rows(model, day):
+    fields = [f.attname for f in model._meta.concrete_fields if f.name != "id"]
+    return sorted(model.objects.filter(snapshot_date=day).values_list(*fields))
 
 
 def test_snapshot_figures_equal_direct_count(records):
     rebuild_day(DAY)
 
-    by_stage, demo, vuln, screened_in, overdue = _direct_counts(records, cutoff_for(DAY))
-    stage_facts, demo_facts, vuln_facts = _facts(DAY)
-    totals = ReferralFact.objects.filter(snapshot_date=DAY).aggregate(
-        s=Sum("screened_within_target"), o=Sum("overdue"), n=Sum("referrals")
+    pathway, demo, vuln, screened_in = _direct_counts(records, cutoff_for(DAY))
+    pathway_facts, demo_facts, vuln_facts = _facts(DAY)
+    totals = CohortReferralFact.objects.filter(snapshot_date=DAY).aggregate(
+        s=Sum("screened_within_target"), n=Sum("referrals")
     )
-    assert stage_facts == by_stage
+    assert pathway_facts == pathway
     assert demo_facts == demo
     assert vuln_facts == vuln
-    assert (totals["s"], totals["o"], totals["n"]) == (screened_in, overdue, 24)
+    assert (totals["s"], totals["n"]) == (screened_in, 24)
 
 
 def test_snapshot_of_an_earlier_day_counts_stages_as_they_were(records):
     earlier = DAY - datetime.timedelta(days=60)
     rebuild_day(earlier)
 
-    by_stage, _demo, _vuln, _s, overdue = _direct_counts(records, cutoff_for(earlier))
-    stage_facts, _d, _v = _facts(earlier)
-    assert stage_facts == by_stage
+    pathway, _demo, _vuln, screened_in = _direct_counts(records, cutoff_for(earlier))
+    pathway_facts, _d, _v = _facts(earlier)
+    assert pathway_facts == pathway
     assert (
-        ReferralFact.objects.filter(snapshot_date=earlier).aggregate(o=Sum("overdue"))["o"]
-        == overdue
+        CohortReferralFact.objects.filter(snapshot_date=earlier).aggregate(
+            s=Sum("screened_within_target")
+        )["s"]
+        == screened_in
     )
 
 
-def test_snapshot_people_and_cohorts_count_each_person_once(records):
+def test_snapshot_veterans_cohort_counts_each_veterans_referrals(records):
     rebuild_day(DAY)
 
-    facts = DemographicFact.objects.filter(snapshot_date=DAY)
-    veterans = facts.aggregate(v=Sum("veterans"))["v"]
+    facts = CohortReferralFact.objects.filter(snapshot_date=DAY, is_veteran=True)
+    veterans = facts.aggregate(v=Sum("referrals"))["v"]
     assert veterans == sum(1 for r in records if r.person.is_veteran)
-    one_row = (
-        facts.filter(gender=Gender.NOT_STATED).values("team_id", "month").annotate(p=Sum("people"))
-    )
-    assert all(row["p"] == 1 for row in one_row)
+    breakdown = CohortBreakdownFact.objects.filter(
+        snapshot_date=DAY, cohort="veterans", measure="gender"
+    ).aggregate(n=Sum("count"))["n"]
+    assert breakdown == veterans
 
 
 def test_snapshot_rerun_changes_nothing(records):
     rebuild_day(DAY)
-    first = sorted(
-        ReferralFact.objects.filter(snapshot_date=DAY).values_list(
-            "month",
-            "team_id",
-            "site_id",
-            "source",
-            "stage",
-            "closure_reason",
-            "referrals",
-            "screened",
-            "screened_within_target",
-            "assessed",
-            "assessed_within_target",
-            "overdue",
-        )
-    )
-    first_demo = sorted(
-        DemographicFact.objects.values_list("month", "gender", "age_band", "referrals", "people")
-    )
+    first = [_rows(CohortReferralFact, DAY), _rows(CohortBreakdownFact, DAY)]
 
     rebuild_day(DAY)
 
-    again = sorted(
-        ReferralFact.objects.filter(snapshot_date=DAY).values_list(
-            "month",
-            "team_id",
-            "site_id",
-            "source",
-            "stage",
-            "closure_reason",
-            "referrals",
-            "screened",
-            "screened_within_target",
-            "assessed",
-            "assessed_within_target",
-            "overdue",
-        )
-    )
-    assert again == first
-    assert (
-        sorted(
-            DemographicFact.objects.values_list(
-                "month", "gender", "age_band", "referrals", "people"
-            )
-        )
-        == first_demo
-    )
+    assert [_rows(CohortReferralFact, DAY), _rows(CohortBreakdownFact, DAY)] == first
+    assert first[0] and first[1]
 
 
 def test_overnight_run_catches_up_a_missed_night(records):
@@ -253,7 +202,7 @@ def test_overnight_run_catches_up_a_missed_night(records):
         DAY + datetime.timedelta(days=2),
     ]
     assert all(r.status == RunStatus.SUCCEEDED for r in runs)
-    days = set(ReferralFact.objects.values_list("snapshot_date", flat=True))
+    days = set(CohortReferralFact.objects.values_list("snapshot_date", flat=True))
     assert days == {DAY, DAY + datetime.timedelta(days=1), DAY + datetime.timedelta(days=2)}
     assert ReportingRun.latest_snapshot_date() == DAY + datetime.timedelta(days=2)
 
@@ -261,24 +210,25 @@ def test_overnight_run_catches_up_a_missed_night(records):
 def test_overnight_run_twice_in_a_night_builds_nothing_more(records):
     with time_machine.travel(at(DAY + datetime.timedelta(days=1), 2), tick=False):
         overnight.overnight_run()
-        rows = ReferralFact.objects.count()
+        rows = CohortReferralFact.objects.count()
         second = overnight.overnight_run()
 
     assert second == []
-    assert ReferralFact.objects.count() == rows
+    assert CohortReferralFact.objects.count() == rows
 
 
 def test_overnight_run_records_a_failure_without_half_a_snapshot(records, monkeypatch):
     def broken(day, cutoff):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("reporting.snapshots.EXTRA_BUILDERS", [broken])
+    # The referral facts are written first, then the build fails: none of them may stay.
+    monkeypatch.setattr("reporting.snapshots.BUILDERS", [build_cohort_referral_facts, broken])
 
     run = overnight.build_day(DAY, trigger="test")
 
     assert (run.status, run.error) == (RunStatus.FAILED, "RuntimeError: disk full")
     assert run.finished_at is not None
-    assert not ReferralFact.objects.filter(snapshot_date=DAY).exists()
+    assert not CohortReferralFact.objects.filter(snapshot_date=DAY).exists()
     assert ReportingRun.latest_snapshot_date() is None
 
 
@@ -289,7 +239,7 @@ def test_build_snapshots_command_builds_a_date_range(records, capsys):
 
     out = capsys.readouterr().out
     assert out.count("Succeeded") == 3
-    assert set(ReferralFact.objects.values_list("snapshot_date", flat=True)) == {
+    assert set(CohortReferralFact.objects.values_list("snapshot_date", flat=True)) == {
         datetime.date(2026, 3, 8),
         datetime.date(2026, 3, 9),
         DAY,
@@ -311,7 +261,7 @@ def test_prune_keeps_recent_days_and_month_ends(records, settings):
 
     overnight.prune_old_snapshots(today=datetime.date(2026, 3, 10))
 
-    kept = set(ReferralFact.objects.values_list("snapshot_date", flat=True))
+    kept = set(CohortReferralFact.objects.values_list("snapshot_date", flat=True))
     assert kept == {datetime.date(2026, 1, 31), datetime.date(2026, 3, 9)}
 
 
@@ -338,7 +288,9 @@ def test_age_band_turns_on_the_18th_birthday(records):
     rebuild_day(DAY)
 
     bands = set(
-        DemographicFact.objects.filter(gender=Gender.FEMALE).values_list("age_band", flat=True)
+        CohortBreakdownFact.objects.filter(
+            snapshot_date=DAY, cohort="women", measure="age_band"
+        ).values_list("category", flat=True)
     )
     # Born 10 March 2008: 18 on the day of the referral received on 10 March 2026, 17 before.
     assert bands == {"under_18", "18_24"}

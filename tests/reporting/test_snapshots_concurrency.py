@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.db.models import Sum
 
-from reporting.models import ReferralFact
+from reporting.models import CohortReferralFact
 from reporting.snapshots import rebuild_day
 from tests.factories import ReferralFactory
 
@@ -34,5 +34,5 @@ def test_concurrent_rebuilds_of_a_day_do_not_double_count(postgres):
         thread.join()
 
     assert errors == []
-    total = ReferralFact.objects.filter(snapshot_date=DAY).aggregate(n=Sum("referrals"))["n"]
+    total = CohortReferralFact.objects.filter(snapshot_date=DAY).aggregate(n=Sum("referrals"))["n"]
     assert total == 5

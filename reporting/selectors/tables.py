@@ -1,46 +1,26 @@
-"""Dashboard figures, read from the overnight snapshot tables only (never the raw records).
+"""The dashboard's tables and charts, as shown on screen and written to the exports.
 
-`dashboard_for(user=..., selection=...)` returns every figure for one set of filters as
-`FigureTable`s whose cells are already disclosure-controlled for the viewer:
-
-- commissioners (Scope.AGGREGATE) see every team, with suppression (reporting.disclosure);
-- team leads (Scope.TEAM) see their own team only, with exact figures.
-
-Each table carries its chart data built from the *displayed* cells, so no unrounded count
-ever reaches a commissioner's browser. The number of queries is fixed (one per snapshot
-table plus reference-data names), whatever the data volume or filters.
+Every cell is already what the viewer may see: counts and shares through the viewer's
+disclosure rule, and the figures a headline shows too asked for by name
+(reporting.selectors.figures). Each table's chart is drawn from its *displayed* cells, so
+no unrounded count ever reaches a commissioner's browser.
 """
 
-import datetime
-import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Sum
-from django.utils import timezone
-from django.utils.formats import date_format
-
-from accounts.models import Site, Team
-from accounts.policy import Action, Kind, Scope, scope_for
 from referrals.enums import Gender, ReferralSource
-from referrals.models import Vulnerability
 
-from .dashboard_facts import HOURS_CAP, OUTCOME_THRESHOLDS
-from .disclosure import NOT_APPLICABLE, SUPPRESSED, Disclosure
-from .models import AGE_BANDS, CohortBreakdownFact, CohortReferralFact, ReportingRun, RunStatus
+from ..dashboard_facts import OUTCOME_THRESHOLDS
+from ..disclosure import Disclosure
+from ..models import AGE_BANDS
+from .figures import APPOINTMENT_OUTCOMES_COUNTED, Figures, Sums
 
 REQUIREMENT_LABELS = {
     "mhtr_primary": "Mental health treatment requirement (primary care)",
     "mhtr_secondary": "Mental health treatment requirement (secondary care)",
     "drr": "Drug rehabilitation requirement",
     "atr": "Alcohol treatment requirement",
-}
-APPOINTMENT_OUTCOMES_COUNTED = {
-    "attended_complied": "Attended and complied",
-    "attended_failed": "Attended but failed to comply",
-    "unacceptable_absence": "Unacceptable absence",
-    "acceptable_absence": "Acceptable absence",
 }
 END_REASON_LABELS = {
     "completed": "Completed",
@@ -75,140 +55,6 @@ class Section:
     title: str
     tables: list[FigureTable]
     intro: str = ""
-
-
-@dataclass
-class Headline:
-    label: str
-    value: object
-
-
-@dataclass
-class DashboardMeta:
-    """What every figure and export states: period, filters, refresh time, footnote."""
-
-    period_label: str
-    filter_label: str
-    refreshed_label: str
-    footnote: str
-    # The dates the figures cover (the period cut at the snapshot date): downloads' names.
-    period_start: datetime.date | None = None
-    period_end: datetime.date | None = None
-
-
-@dataclass
-class Dashboard:
-    meta: DashboardMeta
-    suppressed: bool
-    headlines: list[Headline] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)
-
-    @property
-    def tables(self) -> list[FigureTable]:
-        return [table for section in self.sections for table in section.tables]
-
-    def table(self, key: str) -> FigureTable | None:
-        return next((t for t in self.tables if t.key == key), None)
-
-
-def disclosure_for(user) -> Disclosure:
-    """Exact figures only for a team scope (a team lead's own team); suppressed otherwise."""
-    return Disclosure(suppressed=scope_for(user, Action.VIEW, Kind.DASHBOARD) != Scope.TEAM)
-
-
-_LATEST = object()  # dashboard_for's default: look the latest run up
-
-
-def dashboard_cache_key(*, user, selection, run: ReportingRun | None) -> str:
-    """What a rendered dashboard depends on: the snapshot run (a new run is a new key), the
-    disclosure rule for the user, and the filters with the dates they stand for today."""
-    parts = [
-        f"{run.pk}.{run.finished_at.timestamp() if run.finished_at else ''}" if run else "none",
-        "suppressed" if disclosure_for(user).suppressed else "exact",
-        selection.query_string(),
-        f"{selection.dates.start}:{selection.dates.end}",
-    ]
-    return "reporting:dashboard:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-def latest_run() -> ReportingRun | None:
-    """The newest successful snapshot build (its date is what the dashboards show)."""
-    return (
-        ReportingRun.objects.filter(status=RunStatus.SUCCEEDED)
-        .order_by("-snapshot_date", "-finished_at", "-pk")
-        .first()
-    )
-
-
-def refreshed_label(run: ReportingRun | None) -> str:
-    if run is None:
-        return "never (the overnight run has not completed yet)"
-    finished = timezone.localtime(run.finished_at or run.started_at)
-    return f"{date_format(finished, 'H:i')} on {date_format(finished, 'j F Y')}"
-
-
-# --- reading the snapshot tables -------------------------------------------------------
-
-COHORT_FLAGS = {"women": "is_woman", "18_24": "is_young_adult", "veterans": "is_veteran"}
-_REFERRAL_SUMS = (
-    "referrals",
-    "screened",
-    "screened_within_target",
-    "assessed",
-    "assessed_within_target",
-    "recommended",
-    "orders_made",
-    "orders_completed",
-    "followed_up_12m",
-    "rearrested_12m",
-)
-
-
-def _facts(model, run, selection):
-    """`model` rows of the latest snapshot that match the filters (none before a run)."""
-    if run is None:
-        return model.objects.none()
-    filters = {
-        "snapshot_date": run.snapshot_date,
-        "month__gte": selection.dates.start.replace(day=1),
-        "month__lte": selection.dates.end,
-    }
-    if model is CohortBreakdownFact:
-        filters["cohort"] = selection.cohort
-    elif selection.cohort in COHORT_FLAGS:
-        filters[COHORT_FLAGS[selection.cohort]] = True
-    if selection.team is not None:
-        filters["team_id"] = selection.team.pk
-    if selection.source:
-        filters["source"] = selection.source
-    return model.objects.filter(**filters)
-
-
-def _referral_rows(run, selection) -> list[dict]:
-    """Pathway counts by month, source, site and team (one query)."""
-    return list(
-        _facts(CohortReferralFact, run, selection)
-        .values("month", "source", "site_id", "team_id")
-        .annotate(**{name: Sum(name) for name in _REFERRAL_SUMS})
-        .order_by()
-    )
-
-
-def _breakdowns(run, selection) -> dict[str, dict[str, int]]:
-    """Every breakdown measure as {measure: {category: count}} (one query)."""
-    result: dict[str, dict[str, int]] = defaultdict(dict)
-    rows = (
-        _facts(CohortBreakdownFact, run, selection)
-        .values("measure", "category")
-        .annotate(n=Sum("count"))
-        .order_by()
-    )
-    for row in rows:
-        result[row["measure"]][row["category"]] = row["n"] or 0
-    return result
-
-
-# --- building the figures ----------------------------------------------------------------
 
 
 def _chart(labels, datasets, *, kind="bar", horizontal=False, unit="") -> dict:
@@ -363,40 +209,20 @@ def _vulnerability_table(vulnerabilities, total, d, names) -> FigureTable:
     )
 
 
-def _median_hours(histogram: dict[int, int]) -> float | None:
-    """The median of whole hours held as a histogram (hours -> referrals)."""
-    n = sum(histogram.values())
-    if n == 0:
-        return None
-    wanted = [(n - 1) // 2, n // 2]  # zero-based positions of the middle value(s)
-    values, seen = [], 0
-    for hours in sorted(histogram):
-        count = histogram[hours]
-        while wanted and wanted[0] < seen + count:
-            values.append(hours)
-            wanted.pop(0)
-        seen += count
-    return sum(values) / 2
-
-
-def _timeliness_table(totals, histograms, d) -> FigureTable:
-    rows = []
-    for step, label in (
-        ("screening", "Referral to screening"),
-        ("assessment", "Referral to assessment"),
-    ):
-        done = totals["screened" if step == "screening" else "assessed"]
-        within = totals[f"{'screened' if step == 'screening' else 'assessed'}_within_target"]
-        histogram = histograms.get(f"hours_to_{step}", {})
-        rows.append(
-            [
-                label,
-                d.count(done),
-                d.average(_median_hours(histogram), sum(histogram.values())),
-                d.count(within),
-                d.share(within, done),
-            ]
+def _timeliness_table(figures: Figures) -> FigureTable:
+    rows = [
+        [
+            label,
+            figures[done],
+            figures[f"median_hours_to_{step}"],
+            figures[f"{done}_within_target"],
+            figures[f"{done}_within_target_share"],
+        ]
+        for step, done, label in (
+            ("screening", "screened", "Referral to screening"),
+            ("assessment", "assessed", "Referral to assessment"),
         )
+    ]
     return FigureTable(
         "timeliness",
         "Time from referral to screening and assessment",
@@ -411,17 +237,21 @@ def _timeliness_table(totals, histograms, d) -> FigureTable:
     )
 
 
-def _funnel_table(totals, d) -> FigureTable:
-    stages = [
-        ("Referred", totals["referrals"]),
-        ("Screened", totals["screened"]),
-        ("Assessed", totals["assessed"]),
-        ("Recommended for a treatment requirement", totals["recommended"]),
-        ("Order made with a treatment requirement", totals["orders_made"]),
-        ("Order completed", totals["orders_completed"]),
+FUNNEL_STAGES = {
+    "referrals": "Referred",
+    "screened": "Screened",
+    "assessed": "Assessed",
+    "recommended": "Recommended for a treatment requirement",
+    "orders_made": "Order made with a treatment requirement",
+    "orders_completed": "Order completed",
+}
+
+
+def _funnel_table(figures: Figures) -> FigureTable:
+    rows = [
+        [label, figures[name], figures[f"{name}_of_referrals"]]
+        for name, label in FUNNEL_STAGES.items()
     ]
-    referred = totals["referrals"]
-    rows = [[name, d.count(n), d.share(n, referred)] for name, n in stages]
     return FigureTable(
         "funnel",
         "The pathway: from referral to completed order",
@@ -452,22 +282,18 @@ def _requirement_table(breakdowns, d) -> FigureTable:
     )
 
 
-def _compliance_table(breakdowns, d) -> FigureTable:
-    outcomes = breakdowns.get("appointment", {})
-    counted = {k: n for k, n in outcomes.items() if k in APPOINTMENT_OUTCOMES_COUNTED}
-    due, kept = sum(counted.values()), counted.get("attended_complied", 0)
-    warnings = sum(breakdowns.get("warning", {}).values())
-    breaches = sum(breakdowns.get("breach", {}).values())
+def _compliance_table(sums: Sums, figures: Figures) -> FigureTable:
+    d, counted = figures.disclosure, sums.appointments()
     labelled = [
         (label, counted.get(code, 0)) for code, label in APPOINTMENT_OUTCOMES_COUNTED.items()
     ]
     rows = [
-        ["Appointments with an outcome recorded", d.count(due)],
-        ["Appointments kept (attended and complied)", d.count(kept)],
-        ["Share of appointments kept (%)", d.share(kept, due)],
+        ["Appointments with an outcome recorded", figures["appointments_with_outcome"]],
+        ["Appointments kept (attended and complied)", figures["appointments_kept"]],
+        ["Share of appointments kept (%)", figures["appointments_kept_share"]],
         *[[label, d.count(n)] for label, n in labelled[1:]],
-        ["Warnings given", d.count(warnings)],
-        ["Breach referrals", d.count(breaches)],
+        ["Warnings given", figures["warnings_given"]],
+        ["Breach referrals", figures["breach_referrals"]],
     ]
     return FigureTable(
         "compliance",
@@ -528,12 +354,11 @@ def _outcome_table(outcomes, d) -> FigureTable:
     )
 
 
-def _reoffending_table(totals, d) -> FigureTable:
-    followed, rearrested = totals["followed_up_12m"], totals["rearrested_12m"]
+def _reoffending_table(figures: Figures) -> FigureTable:
     rows = [
-        ["Referrals whose 12 months have ended", d.count(followed)],
-        ["Re-arrested or reconvicted within the 12 months", d.count(rearrested)],
-        ["Share re-arrested or reconvicted (%)", d.share(rearrested, followed)],
+        ["Referrals whose 12 months have ended", figures["followed_up_12m"]],
+        ["Re-arrested or reconvicted within the 12 months", figures["rearrested_12m"]],
+        ["Share re-arrested or reconvicted (%)", figures["rearrested_12m_share"]],
     ]
     return FigureTable(
         "reoffending",
@@ -577,102 +402,22 @@ def _onward_table(outcomes, d, names) -> FigureTable:
     )
 
 
-def _names(rows: Iterable[dict]) -> dict:
-    """Display names of the sites, teams and vulnerabilities in the figures (3 queries)."""
-    from assessments.enums import OnwardService
-
-    site_ids = {row["site_id"] for row in rows}
-    sites = Site.objects.filter(pk__in=site_ids).values_list("pk", "name", "team__name")
-    return {
-        "sites": {pk: (name, team) for pk, name, team in sites},
-        "teams": dict(Team.objects.values_list("pk", "name")),
-        "vulnerabilities": dict(Vulnerability.objects.values_list("code", "name")),
-        "services": dict(OnwardService.choices),
-    }
-
-
-def _histograms(breakdowns) -> dict[str, dict[int, int]]:
-    return {
-        measure: {min(int(hours), HOURS_CAP): n for hours, n in breakdowns.get(measure, {}).items()}
-        for measure in ("hours_to_screening", "hours_to_assessment")
-    }
-
-
-def dashboard_for(*, user, selection, run: ReportingRun | None = _LATEST) -> Dashboard:
-    """Every dashboard figure for `selection`, disclosure-controlled for `user`.
-
-    Reads only the dashboard snapshot tables and reference-data names: six queries,
-    whatever the data volume or filters. `run` saves a query when the caller has it.
-    """
-    d = disclosure_for(user)
-    run = latest_run() if run is _LATEST else run
-    referral_rows = _referral_rows(run, selection)
-    totals = {name: sum(row[name] or 0 for row in referral_rows) for name in _REFERRAL_SUMS}
-    breakdowns = _breakdowns(run, selection)
-    names = _names(referral_rows)
-    dates = selection.dates.until(run.snapshot_date if run else None)
-    meta = DashboardMeta(
-        period_label=dates.label,
-        filter_label=selection.label,
-        refreshed_label=refreshed_label(run),
-        footnote=d.footnote,
-        period_start=dates.start,
-        period_end=dates.end,
-    )
-    sections = [
+def sections(referral_rows, sums: Sums, figures: Figures, names, dates) -> list[Section]:
+    """Every section of the dashboard, in the order shown."""
+    d, b = figures.disclosure, sums.breakdowns
+    return [
         Section("referrals", "Referrals", _referral_tables(referral_rows, dates, d, names)),
-        Section("who", "Who is reached", _who_tables(breakdowns, totals["referrals"], d, names)),
-        Section(
-            "timeliness",
-            "How quickly people are seen",
-            [_timeliness_table(totals, _histograms(breakdowns), d)],
-        ),
-        Section("pathway", "The pathway", [_funnel_table(totals, d)]),
+        Section("who", "Who is reached", _who_tables(b, sums.totals["referrals"], d, names)),
+        Section("timeliness", "How quickly people are seen", [_timeliness_table(figures)]),
+        Section("pathway", "The pathway", [_funnel_table(figures)]),
         Section(
             "requirements",
             "Treatment requirements, compliance and completion",
-            [
-                _requirement_table(breakdowns, d),
-                _compliance_table(breakdowns, d),
-                _endings_table(breakdowns, d),
-            ],
+            [_requirement_table(b, d), _compliance_table(sums, figures), _endings_table(b, d)],
         ),
         Section(
             "outcomes",
             "Outcomes",
-            [
-                _outcome_table(breakdowns, d),
-                _reoffending_table(totals, d),
-                _onward_table(breakdowns, d, names),
-            ],
-        ),
-    ]
-    dashboard = Dashboard(meta=meta, suppressed=d.suppressed, sections=sections)
-    dashboard.headlines = _headlines(dashboard, totals, d)
-    return dashboard
-
-
-def _cell(dashboard, key, row_index, column_index):
-    table = dashboard.table(key)
-    try:
-        return table.rows[row_index][column_index]
-    except (AttributeError, IndexError):
-        return NOT_APPLICABLE
-
-
-def _with_unit(value, unit):
-    return value if value in (SUPPRESSED, NOT_APPLICABLE) else f"{value}{unit}"
-
-
-def _headlines(dashboard, totals, d) -> list[Headline]:
-    return [
-        Headline("referrals received", d.count(totals["referrals"])),
-        Headline("median hours from referral to screening", _cell(dashboard, "timeliness", 0, 2)),
-        Headline("screened within target", _with_unit(_cell(dashboard, "timeliness", 0, 4), "%")),
-        Headline("orders made with a treatment requirement", d.count(totals["orders_made"])),
-        Headline("appointments kept", _with_unit(_cell(dashboard, "compliance", 2, 1), "%")),
-        Headline(
-            "re-arrested or reconvicted within 12 months",
-            _with_unit(_cell(dashboard, "reoffending", 2, 1), "%"),
+            [_outcome_table(b, d), _reoffending_table(figures), _onward_table(b, d, names)],
         ),
     ]
