@@ -23,7 +23,7 @@ def admin(admin_team):
 
 
 @pytest.fixture
-def admin_client(client, admin):
+def administrator_client(client, admin):
     """The test client signed in as the administrator (pytest-django's own is a superuser)."""
     client.force_login(admin)
     return client

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_user_list_searches_by_name_and_filters_by_role_team_and_status(
-    admin_client, team, other_team
+    administrator_client, team, other_team
 ):
     UserFactory(first_name="Priya", last_name="Shah", username="pshah", team=team)
     UserFactory(
@@ -38,7 +38,7 @@ def test_user_list_searches_by_name_and_filters_by_role_team_and_status(
     url = reverse("accounts:admin_user_list")
 
     def usernames(**query):
-        response = admin_client.get(url, query)
+        response = administrator_client.get(url, query)
         assert response.status_code == 200
         return [u.username for u in response.context["page"].object_list]
 
@@ -62,8 +62,8 @@ def test_user_list_searches_by_name_and_filters_by_role_team_and_status(
         {"q": "x" * 101},
     ],
 )
-def test_user_list_answers_hostile_filters_with_a_message(admin_client, query):
-    response = admin_client.get(reverse("accounts:admin_user_list"), query)
+def test_user_list_answers_hostile_filters_with_a_message(administrator_client, query):
+    response = administrator_client.get(reverse("accounts:admin_user_list"), query)
 
     assert response.status_code == 200
     assert response.context["form"].errors
@@ -71,12 +71,12 @@ def test_user_list_answers_hostile_filters_with_a_message(admin_client, query):
     assert list(response.context["page"].object_list) == []
 
 
-def test_user_list_pages_fifty_at_a_time(admin_client, team):
+def test_user_list_pages_fifty_at_a_time(administrator_client, team):
     for n in range(51):
         UserFactory(last_name=f"Zed{n:02d}", team=team)
 
-    first = admin_client.get(reverse("accounts:admin_user_list"), {"q": "zed"})
-    second = admin_client.get(reverse("accounts:admin_user_list"), {"q": "zed", "page": 2})
+    first = administrator_client.get(reverse("accounts:admin_user_list"), {"q": "zed"})
+    second = administrator_client.get(reverse("accounts:admin_user_list"), {"q": "zed", "page": 2})
 
     assert len(first.context["page"].object_list) == 50
     assert [u.last_name for u in second.context["page"].object_list] == ["Zed50"]
@@ -85,7 +85,7 @@ def test_user_list_pages_fifty_at_a_time(admin_client, team):
 
 @pytest.mark.parametrize("rows", [1, 3])
 def test_user_list_query_count_does_not_grow_with_rows(
-    admin_client, team, django_assert_num_queries, rows
+    administrator_client, team, django_assert_num_queries, rows
 ):
     for n in range(rows):
         UserFactory(last_name=f"Quill{n}", team=TeamFactory(name=f"Quill team {n}"))
@@ -93,7 +93,7 @@ def test_user_list_query_count_does_not_grow_with_rows(
     # session, user, inbox count, users counted, a page of users with their teams, the
     # team filter's choices
     with django_assert_num_queries(6):
-        response = admin_client.get(reverse("accounts:admin_user_list"), {"q": "quill"})
+        response = administrator_client.get(reverse("accounts:admin_user_list"), {"q": "quill"})
 
     assert len(response.context["page"].object_list) == rows
 
@@ -115,9 +115,9 @@ def _create_data(team, **overrides):
 
 
 def test_admin_creates_a_user_who_can_sign_in_with_the_temporary_password(
-    admin_client, admin, team
+    administrator_client, admin, team
 ):
-    response = admin_client.post(reverse("accounts:admin_user_create"), _create_data(team))
+    response = administrator_client.post(reverse("accounts:admin_user_create"), _create_data(team))
 
     assert response.status_code == 200
     user = User.objects.get(username="nevans")
@@ -148,10 +148,10 @@ def test_admin_creates_a_user_who_can_sign_in_with_the_temporary_password(
     ]
 
 
-def test_creating_a_user_refuses_a_taken_username_ignoring_capitals(admin_client, team):
+def test_creating_a_user_refuses_a_taken_username_ignoring_capitals(administrator_client, team):
     UserFactory(username="nevans", team=team)
 
-    response = admin_client.post(
+    response = administrator_client.post(
         reverse("accounts:admin_user_create"), _create_data(team, username="NEvans")
     )
 
@@ -162,8 +162,8 @@ def test_creating_a_user_refuses_a_taken_username_ignoring_capitals(admin_client
     assert User.objects.filter(username__iexact="nevans").count() == 1
 
 
-def test_creating_a_user_names_each_missing_field(admin_client, team):
-    response = admin_client.post(reverse("accounts:admin_user_create"), {})
+def test_creating_a_user_names_each_missing_field(administrator_client, team):
+    response = administrator_client.post(reverse("accounts:admin_user_create"), {})
 
     assert response.status_code == 400
     errors = response.context["form"].errors
@@ -173,8 +173,8 @@ def test_creating_a_user_names_each_missing_field(admin_client, team):
     assert errors["team"] == ["Select the team"]
 
 
-def test_superuser_and_staff_status_cannot_be_set_when_creating(admin_client, team):
-    admin_client.post(
+def test_superuser_and_staff_status_cannot_be_set_when_creating(administrator_client, team):
+    administrator_client.post(
         reverse("accounts:admin_user_create"),
         _create_data(team, is_superuser="on", is_staff="on", role=Role.ADMINISTRATOR),
     )
@@ -183,10 +183,12 @@ def test_superuser_and_staff_status_cannot_be_set_when_creating(admin_client, te
     assert (user.role, user.is_superuser, user.is_staff) == (Role.ADMINISTRATOR, False, False)
 
 
-def test_creating_a_user_offers_only_active_teams(admin_client, team):
+def test_creating_a_user_offers_only_active_teams(administrator_client, team):
     closed = TeamFactory(name="Closed team", is_active=False)
 
-    response = admin_client.post(reverse("accounts:admin_user_create"), _create_data(closed))
+    response = administrator_client.post(
+        reverse("accounts:admin_user_create"), _create_data(closed)
+    )
 
     assert response.status_code == 400
     assert response.context["form"].errors["team"] == ["Select the team from the list"]
@@ -196,12 +198,12 @@ def test_creating_a_user_offers_only_active_teams(admin_client, team):
 
 
 def test_admin_changes_role_and_team_with_a_reason(
-    admin_client, admin, practitioner, team, other_team
+    administrator_client, admin, practitioner, team, other_team
 ):
     url = reverse("accounts:admin_user_role_team", args=[practitioner.pk])
-    assert admin_client.get(url).status_code == 200
+    assert administrator_client.get(url).status_code == 200
 
-    response = admin_client.post(
+    response = administrator_client.post(
         url,
         {
             "role": Role.TEAM_LEAD,
@@ -234,14 +236,16 @@ def test_admin_changes_role_and_team_with_a_reason(
         (AuditAction.CHANGE, "accounts.user", str(practitioner.pk), detail)
         for detail in ("role practitioner -> team_lead", f"team {team.pk} -> {other_team.pk}")
     ]
-    page = admin_client.get(reverse("accounts:admin_user_detail", args=[practitioner.pk]))
+    page = administrator_client.get(reverse("accounts:admin_user_detail", args=[practitioner.pk]))
     body = page.content.decode()
     assert "Promoted and moved" in body
     assert "Westminster custody L&amp;D" in body
 
 
-def test_changing_only_the_team_writes_one_history_row(admin_client, practitioner, other_team):
-    admin_client.post(
+def test_changing_only_the_team_writes_one_history_row(
+    administrator_client, practitioner, other_team
+):
+    administrator_client.post(
         reverse("accounts:admin_user_role_team", args=[practitioner.pk]),
         {"role": Role.PRACTITIONER, "team": other_team.pk, "reason": "Moved", "version": 1},
     )
@@ -249,8 +253,8 @@ def test_changing_only_the_team_writes_one_history_row(admin_client, practitione
     assert list(practitioner.changes.values_list("what", flat=True)) == [AccountChangeKind.TEAM]
 
 
-def test_changing_nothing_is_refused_with_a_message(admin_client, practitioner, team):
-    response = admin_client.post(
+def test_changing_nothing_is_refused_with_a_message(administrator_client, practitioner, team):
+    response = administrator_client.post(
         reverse("accounts:admin_user_role_team", args=[practitioner.pk]),
         {"role": Role.PRACTITIONER, "team": team.pk, "reason": "No change", "version": 1},
     )
@@ -261,8 +265,8 @@ def test_changing_nothing_is_refused_with_a_message(admin_client, practitioner, 
     assert not UserChange.objects.exists()
 
 
-def test_changing_role_and_team_needs_a_reason(admin_client, practitioner, other_team):
-    response = admin_client.post(
+def test_changing_role_and_team_needs_a_reason(administrator_client, practitioner, other_team):
+    response = administrator_client.post(
         reverse("accounts:admin_user_role_team", args=[practitioner.pk]),
         {"role": Role.TEAM_LEAD, "team": other_team.pk, "reason": "", "version": 1},
     )
@@ -273,10 +277,10 @@ def test_changing_role_and_team_needs_a_reason(admin_client, practitioner, other
     assert practitioner.role == Role.PRACTITIONER
 
 
-def test_leaving_the_administrator_role_takes_away_django_admin_access(admin_client, team):
+def test_leaving_the_administrator_role_takes_away_django_admin_access(administrator_client, team):
     other_admin = UserFactory(role=Role.ADMINISTRATOR, team=team, is_staff=True)
 
-    admin_client.post(
+    administrator_client.post(
         reverse("accounts:admin_user_role_team", args=[other_admin.pk]),
         {"role": Role.PRACTITIONER, "team": team.pk, "reason": "Back to practice", "version": 1},
     )
@@ -286,7 +290,7 @@ def test_leaving_the_administrator_role_takes_away_django_admin_access(admin_cli
 
 
 def test_a_stale_edit_is_refused_with_a_clear_message_not_overwritten(
-    admin_client, admin_team, practitioner, team, other_team
+    administrator_client, admin_team, practitioner, team, other_team
 ):
     url = reverse("accounts:admin_user_role_team", args=[practitioner.pk])
     second_admin = Client()
@@ -295,7 +299,7 @@ def test_a_stale_edit_is_refused_with_a_clear_message_not_overwritten(
     second = {"role": Role.PRACTITIONER, "team": other_team.pk, "reason": "Moved", "version": 1}
 
     assert second_admin.post(url, first).status_code == 302
-    response = admin_client.post(url, second)
+    response = administrator_client.post(url, second)
 
     assert response.status_code == 409
     assert STALE_EDIT_MESSAGE in response.content.decode()
@@ -317,12 +321,12 @@ def test_a_stale_edit_is_refused_with_a_clear_message_not_overwritten(
         "accounts:admin_user_two_factor_reset",
     ],
 )
-def test_admin_cannot_change_their_own_account(admin_client, admin, team, name):
+def test_admin_cannot_change_their_own_account(administrator_client, admin, team, name):
     url = reverse(name, args=[admin.pk])
     data = {"role": Role.PRACTITIONER, "team": team.pk, "reason": "Mine", "version": 1}
 
-    page = admin_client.get(url)
-    response = admin_client.post(url, data)
+    page = administrator_client.get(url)
+    response = administrator_client.post(url, data)
 
     for answer in (page, response):
         assert answer.status_code == 403
@@ -344,8 +348,8 @@ def test_the_service_refuses_an_own_account_change_too(admin, team):
         )
 
 
-def test_own_detail_page_offers_no_change_links(admin_client, admin):
-    body = admin_client.get(reverse("accounts:admin_user_detail", args=[admin.pk])).content
+def test_own_detail_page_offers_no_change_links(administrator_client, admin):
+    body = administrator_client.get(reverse("accounts:admin_user_detail", args=[admin.pk])).content
     body = body.decode()
 
     assert "This is your own account" in body

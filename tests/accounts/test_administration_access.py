@@ -71,7 +71,7 @@ def test_every_other_role_is_refused_every_screen_and_nothing_changes(client, te
     assert AuditEvent.objects.filter(user=visitor, action=AuditAction.REFUSED).count() == 26
 
 
-def test_the_navigation_takes_administrators_to_the_user_list(admin_client):
-    body = admin_client.get(reverse("accounts:admin_team_list")).content.decode()
+def test_the_navigation_takes_administrators_to_the_user_list(administrator_client):
+    body = administrator_client.get(reverse("accounts:admin_team_list")).content.decode()
 
     assert f'href="{reverse("accounts:admin_user_list")}"' in body

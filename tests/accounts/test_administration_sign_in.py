@@ -20,13 +20,15 @@ pytestmark = pytest.mark.django_db
 # Deactivating and reactivating -------------------------------------------------------------
 
 
-def test_deactivating_a_user_ends_their_sessions_only(admin_client, admin, practitioner, team):
+def test_deactivating_a_user_ends_their_sessions_only(
+    administrator_client, admin, practitioner, team
+):
     colleague = UserFactory(team=team, username="colleague")
     phone, desktop = signed_in_client(practitioner), signed_in_client(practitioner)
     other = signed_in_client(colleague)
     assert Session.objects.count() == 4  # with the administrator's
 
-    response = admin_client.post(
+    response = administrator_client.post(
         reverse("accounts:admin_user_active", args=[practitioner.pk]),
         {"reason": "Left the service", "version": 1},
     )
@@ -50,12 +52,12 @@ def test_deactivating_a_user_ends_their_sessions_only(admin_client, admin, pract
     assert audits(admin, action=AuditAction.CHANGE)[-1][3] == "user deactivated, 2 sessions ended"
 
 
-def test_reactivating_a_user_lets_them_sign_in_again(admin_client, admin, team):
+def test_reactivating_a_user_lets_them_sign_in_again(administrator_client, admin, team):
     gone = UserFactory(team=team, is_active=False, username="gone")
     url = reverse("accounts:admin_user_active", args=[gone.pk])
-    assert "Reactivate user" in admin_client.get(url).content.decode()
+    assert "Reactivate user" in administrator_client.get(url).content.decode()
 
-    response = admin_client.post(url, {"reason": "Came back", "version": 1})
+    response = administrator_client.post(url, {"reason": "Came back", "version": 1})
 
     assert response.status_code == 302
     assert can_sign_in("gone")
@@ -64,14 +66,14 @@ def test_reactivating_a_user_lets_them_sign_in_again(admin_client, admin, team):
 
 
 def test_deactivating_twice_from_two_pages_is_refused_as_stale(
-    admin_client, admin_team, practitioner
+    administrator_client, admin_team, practitioner
 ):
     url = reverse("accounts:admin_user_active", args=[practitioner.pk])
     second_admin = Client()
     second_admin.force_login(UserFactory(role=Role.ADMINISTRATOR, team=admin_team))
     assert second_admin.post(url, {"reason": "Left", "version": 1}).status_code == 302
 
-    response = admin_client.post(url, {"reason": "Left too", "version": 1})
+    response = administrator_client.post(url, {"reason": "Left too", "version": 1})
 
     assert response.status_code == 409
     practitioner.refresh_from_db()
@@ -83,9 +85,9 @@ def test_deactivating_twice_from_two_pages_is_refused_as_stale(
 
 
 def test_requiring_two_factor_sends_the_user_to_set_it_up_at_next_sign_in(
-    admin_client, admin, practitioner
+    administrator_client, admin, practitioner
 ):
-    response = admin_client.post(
+    response = administrator_client.post(
         reverse("accounts:admin_user_two_factor_required", args=[practitioner.pk]),
         {"reason": "Handles sensitive cases", "version": 1},
     )
@@ -104,12 +106,12 @@ def test_requiring_two_factor_sends_the_user_to_set_it_up_at_next_sign_in(
 
 
 def test_no_longer_requiring_two_factor_lets_them_sign_in_with_a_password(
-    admin_client, practitioner
+    administrator_client, practitioner
 ):
     practitioner.two_factor_required = True
     practitioner.save()
 
-    admin_client.post(
+    administrator_client.post(
         reverse("accounts:admin_user_two_factor_required", args=[practitioner.pk]),
         {"reason": "Changed duties", "version": 1},
     )
@@ -121,16 +123,16 @@ def test_no_longer_requiring_two_factor_lets_them_sign_in_with_a_password(
 
 
 def test_resetting_two_factor_removes_the_app_and_signs_the_user_out(
-    admin_client, admin, practitioner, team
+    administrator_client, admin, practitioner, team
 ):
     TOTPDevice.objects.create(user=practitioner, name="Old phone", confirmed=True)
     colleague = UserFactory(team=team)
     kept = TOTPDevice.objects.create(user=colleague, name="Their phone", confirmed=True)
     signed_in_client(practitioner)
-    detail = admin_client.get(reverse("accounts:admin_user_detail", args=[practitioner.pk]))
+    detail = administrator_client.get(reverse("accounts:admin_user_detail", args=[practitioner.pk]))
     assert "An authenticator app is set up" in detail.content.decode()
 
-    response = admin_client.post(
+    response = administrator_client.post(
         reverse("accounts:admin_user_two_factor_reset", args=[practitioner.pk]),
         {"reason": "Lost phone", "version": 1},
     )
@@ -144,8 +146,8 @@ def test_resetting_two_factor_removes_the_app_and_signs_the_user_out(
     assert audits(admin, action=AuditAction.CHANGE)[-1][3] == "two-factor reset, 1 sessions ended"
 
 
-def test_resetting_two_factor_of_a_user_without_an_app_says_so(admin_client, practitioner):
-    response = admin_client.post(
+def test_resetting_two_factor_of_a_user_without_an_app_says_so(administrator_client, practitioner):
+    response = administrator_client.post(
         reverse("accounts:admin_user_two_factor_reset", args=[practitioner.pk]),
         {"reason": "Lost phone", "version": 1},
     )

@@ -18,13 +18,15 @@ pytestmark = pytest.mark.django_db
 # Teams and sites -----------------------------------------------------------------------------
 
 
-def test_team_list_shows_each_team_with_active_users_and_sites(admin_client, team, other_team):
+def test_team_list_shows_each_team_with_active_users_and_sites(
+    administrator_client, team, other_team
+):
     UserFactory(team=team)
     UserFactory(team=team)
     UserFactory(team=team, is_active=False)
     SiteFactory(team=team)
 
-    response = admin_client.get(reverse("accounts:admin_team_list"))
+    response = administrator_client.get(reverse("accounts:admin_team_list"))
 
     rows = {t.name: (t.active_members, t.site_count) for t in response.context["page"]}
     assert rows[team.name] == (2, 1)
@@ -33,17 +35,17 @@ def test_team_list_shows_each_team_with_active_users_and_sites(admin_client, tea
 
 @pytest.mark.parametrize("rows", [1, 3])
 def test_team_list_query_count_does_not_grow_with_rows(
-    admin_client, django_assert_num_queries, rows
+    administrator_client, django_assert_num_queries, rows
 ):
     for n in range(rows):
         SiteFactory(team=TeamFactory(name=f"Counted team {n}"))
 
     with django_assert_num_queries(5):  # session, user, inbox count, teams counted, a page
-        admin_client.get(reverse("accounts:admin_team_list"))
+        administrator_client.get(reverse("accounts:admin_team_list"))
 
 
-def test_admin_adds_a_team(admin_client, admin):
-    response = admin_client.post(
+def test_admin_adds_a_team(administrator_client, admin):
+    response = administrator_client.post(
         reverse("accounts:admin_team_create"),
         {"name": "Norfolk L&D", "kind": TeamKind.LIAISON_DIVERSION, "area": "Norfolk"},
     )
@@ -59,8 +61,8 @@ def test_admin_adds_a_team(admin_client, admin):
     ]
 
 
-def test_adding_a_team_with_a_taken_name_is_refused(admin_client, team):
-    response = admin_client.post(
+def test_adding_a_team_with_a_taken_name_is_refused(administrator_client, team):
+    response = administrator_client.post(
         reverse("accounts:admin_team_create"),
         {"name": team.name.upper(), "kind": TeamKind.LIAISON_DIVERSION},
     )
@@ -69,8 +71,8 @@ def test_adding_a_team_with_a_taken_name_is_refused(admin_client, team):
     assert response.context["form"].errors["name"] == ["A team with this name already exists"]
 
 
-def test_admin_renames_a_team_and_the_history_keeps_the_old_name(admin_client, admin, team):
-    response = admin_client.post(
+def test_admin_renames_a_team_and_the_history_keeps_the_old_name(administrator_client, admin, team):
+    response = administrator_client.post(
         reverse("accounts:admin_team_rename", args=[team.pk]),
         {"name": "Cambs L&D", "reason": "Merged services", "version": 1},
     )
@@ -91,15 +93,15 @@ def test_admin_renames_a_team_and_the_history_keeps_the_old_name(admin_client, a
         str(team.pk),
         "team renamed",
     )
-    page = admin_client.get(reverse("accounts:admin_team_detail", args=[team.pk]))
+    page = administrator_client.get(reverse("accounts:admin_team_detail", args=[team.pk]))
     assert "Merged services" in page.content.decode()
 
 
-def test_a_stale_team_rename_is_refused(admin_client, team):
+def test_a_stale_team_rename_is_refused(administrator_client, team):
     url = reverse("accounts:admin_team_rename", args=[team.pk])
-    admin_client.post(url, {"name": "First", "reason": "One", "version": 1})
+    administrator_client.post(url, {"name": "First", "reason": "One", "version": 1})
 
-    response = admin_client.post(url, {"name": "Second", "reason": "Two", "version": 1})
+    response = administrator_client.post(url, {"name": "Second", "reason": "Two", "version": 1})
 
     assert response.status_code == 409
     assert STALE_EDIT_MESSAGE in response.content.decode()
@@ -107,10 +109,10 @@ def test_a_stale_team_rename_is_refused(admin_client, team):
     assert team.name == "First"
 
 
-def test_a_team_with_active_users_cannot_be_deactivated(admin_client, team, practitioner):
+def test_a_team_with_active_users_cannot_be_deactivated(administrator_client, team, practitioner):
     UserFactory(team=team, is_active=False)
 
-    response = admin_client.post(
+    response = administrator_client.post(
         reverse("accounts:admin_team_active", args=[team.pk]),
         {"reason": "Closing", "version": 1},
     )
@@ -121,13 +123,13 @@ def test_a_team_with_active_users_cannot_be_deactivated(admin_client, team, prac
     assert team.is_active is True
 
 
-def test_admin_deactivates_and_reactivates_an_empty_team(admin_client, admin, other_team):
+def test_admin_deactivates_and_reactivates_an_empty_team(administrator_client, admin, other_team):
     url = reverse("accounts:admin_team_active", args=[other_team.pk])
 
-    admin_client.post(url, {"reason": "Closed", "version": 1})
+    administrator_client.post(url, {"reason": "Closed", "version": 1})
     other_team.refresh_from_db()
     assert other_team.is_active is False
-    admin_client.post(url, {"reason": "Reopened", "version": 2})
+    administrator_client.post(url, {"reason": "Reopened", "version": 2})
 
     other_team.refresh_from_db()
     assert other_team.is_active is True
@@ -141,17 +143,17 @@ def test_admin_deactivates_and_reactivates_an_empty_team(admin_client, admin, ot
     ]
 
 
-def test_admin_adds_renames_and_deactivates_a_site(admin_client, admin, team):
-    admin_client.post(
+def test_admin_adds_renames_and_deactivates_a_site(administrator_client, admin, team):
+    administrator_client.post(
         reverse("accounts:admin_site_create", args=[team.pk]),
         {"name": "Parkside", "kind": SiteKind.CUSTODY_SUITE},
     )
     site = Site.objects.get(team=team, name="Parkside")
-    admin_client.post(
+    administrator_client.post(
         reverse("accounts:admin_site_rename", args=[team.pk, site.pk]),
         {"name": "Parkside custody suite", "reason": "Full name", "version": 1},
     )
-    response = admin_client.post(
+    response = administrator_client.post(
         reverse("accounts:admin_site_active", args=[team.pk, site.pk]),
         {"reason": "Suite closed", "version": 2},
     )
@@ -175,10 +177,10 @@ def test_admin_adds_renames_and_deactivates_a_site(admin_client, admin, team):
     ]
 
 
-def test_a_site_is_changed_only_under_its_own_team(admin_client, team, other_team):
+def test_a_site_is_changed_only_under_its_own_team(administrator_client, team, other_team):
     site = SiteFactory(team=other_team)
 
-    response = admin_client.post(
+    response = administrator_client.post(
         reverse("accounts:admin_site_rename", args=[team.pk, site.pk]),
         {"name": "Hijacked", "reason": "x", "version": 1},
     )
@@ -188,15 +190,15 @@ def test_a_site_is_changed_only_under_its_own_team(admin_client, team, other_tea
     assert site.name != "Hijacked"
 
 
-def test_a_site_name_is_unique_within_its_team(admin_client, team, other_team):
+def test_a_site_name_is_unique_within_its_team(administrator_client, team, other_team):
     SiteFactory(team=team, name="Parkside")
     SiteFactory(team=other_team, name="Riverside")
 
-    taken = admin_client.post(
+    taken = administrator_client.post(
         reverse("accounts:admin_site_create", args=[team.pk]),
         {"name": "parkside", "kind": SiteKind.CUSTODY_SUITE},
     )
-    elsewhere = admin_client.post(
+    elsewhere = administrator_client.post(
         reverse("accounts:admin_site_create", args=[team.pk]),
         {"name": "Riverside", "kind": SiteKind.CUSTODY_SUITE},
     )

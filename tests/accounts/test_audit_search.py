@@ -24,7 +24,7 @@ def administrator(db):
 
 
 @pytest.fixture
-def admin_client(client, administrator):
+def administrator_client(client, administrator):
     client.force_login(administrator)
     return client
 
@@ -40,17 +40,17 @@ def _views(user, person_id, times=1):
         )
 
 
-def test_audit_search_by_person_lists_only_that_persons_entries(admin_client, practitioner):
+def test_audit_search_by_person_lists_only_that_persons_entries(administrator_client, practitioner):
     _views(practitioner, 11)
     _views(practitioner, 12)
 
-    response = admin_client.get(SEARCH, {"person": 11})
+    response = administrator_client.get(SEARCH, {"person": 11})
 
     entries = response.context["entries"]
     assert [e.person_id for e in entries] == [11]
 
 
-def test_audit_search_by_user_action_and_dates(admin_client, practitioner, team_lead):
+def test_audit_search_by_user_action_and_dates(administrator_client, practitioner, team_lead):
     with time_machine.travel(datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)):
         _views(practitioner, 11)
     with time_machine.travel(datetime.datetime(2026, 3, 10, 12, tzinfo=datetime.UTC)):
@@ -58,7 +58,7 @@ def test_audit_search_by_user_action_and_dates(admin_client, practitioner, team_
         audit_record(action=AuditAction.CHANGE, user=practitioner, person_id=11)
         _views(team_lead, 11)
 
-    response = admin_client.get(
+    response = administrator_client.get(
         SEARCH,
         {"user": "practitioner", "action": "view", "date_from": "5/3/2026", "date_to": "10/3/2026"},
     )
@@ -69,18 +69,18 @@ def test_audit_search_by_user_action_and_dates(admin_client, practitioner, team_
     ]
 
 
-def test_audit_search_dates_in_wrong_order_shows_error(admin_client):
-    response = admin_client.get(SEARCH, {"date_from": "10/3/2026", "date_to": "1/3/2026"})
+def test_audit_search_dates_in_wrong_order_shows_error(administrator_client):
+    response = administrator_client.get(SEARCH, {"date_from": "10/3/2026", "date_to": "1/3/2026"})
 
     assert "The ‘to’ date must be the same as or after the ‘from’ date" in response.content.decode()
     assert response.context["entries"] == []
 
 
-def test_audit_search_pages_by_keyset(admin_client, practitioner):
+def test_audit_search_pages_by_keyset(administrator_client, practitioner):
     _views(practitioner, 11, times=AUDIT_PAGE_SIZE + 5)
 
-    first = admin_client.get(SEARCH, {"person": 11})
-    second = admin_client.get(SEARCH + "?" + first.context["next_query"])
+    first = administrator_client.get(SEARCH, {"person": 11})
+    second = administrator_client.get(SEARCH + "?" + first.context["next_query"])
 
     assert len(first.context["entries"]) == AUDIT_PAGE_SIZE
     assert len(second.context["entries"]) == 5
@@ -95,19 +95,19 @@ def _queries_for(client, params):
     return response, [q["sql"] for q in queries.captured_queries]
 
 
-def test_audit_search_query_count_is_the_same_for_1_and_3_rows(admin_client, practitioner):
+def test_audit_search_query_count_is_the_same_for_1_and_3_rows(administrator_client, practitioner):
     _views(practitioner, 11, times=1)
-    one, one_sql = _queries_for(admin_client, {"person": 11, "action": "view"})
+    one, one_sql = _queries_for(administrator_client, {"person": 11, "action": "view"})
     _views(practitioner, 11, times=2)
-    three, three_sql = _queries_for(admin_client, {"person": 11, "action": "view"})
+    three, three_sql = _queries_for(administrator_client, {"person": 11, "action": "view"})
 
     assert (len(one.context["entries"]), len(three.context["entries"])) == (1, 3)
     assert len(one_sql) == len(three_sql)
     assert not [sql for sql in three_sql if "COUNT(" in sql and "accounts_auditevent" in sql]
 
 
-def test_audit_search_records_that_the_administrator_searched(admin_client, administrator):
-    admin_client.get(SEARCH, {"person": 42, "action": "view"})
+def test_audit_search_records_that_the_administrator_searched(administrator_client, administrator):
+    administrator_client.get(SEARCH, {"person": 42, "action": "view"})
 
     event = AuditEvent.objects.get(action=AuditAction.SEARCH)
     assert (event.user, event.person_id, event.detail) == (
@@ -117,25 +117,27 @@ def test_audit_search_records_that_the_administrator_searched(admin_client, admi
     )
 
 
-def test_audit_search_by_nhs_number_posts_and_redirects_to_person_number(admin_client):
+def test_audit_search_by_nhs_number_posts_and_redirects_to_person_number(administrator_client):
     person = PersonFactory()
 
-    response = admin_client.post(SEARCH, {"nhs_number": person.nhs_number})
+    response = administrator_client.post(SEARCH, {"nhs_number": person.nhs_number})
 
     assert response.status_code == 302
     assert response.url == reverse("accounts:audit_person", args=[person.pk])
     assert person.nhs_number not in response.url
 
 
-def test_audit_search_by_unknown_or_invalid_nhs_number_shows_error(admin_client):
-    unknown = admin_client.post(SEARCH, {"nhs_number": "943 476 5919"})
-    invalid = admin_client.post(SEARCH, {"nhs_number": "123"})
+def test_audit_search_by_unknown_or_invalid_nhs_number_shows_error(administrator_client):
+    unknown = administrator_client.post(SEARCH, {"nhs_number": "943 476 5919"})
+    invalid = administrator_client.post(SEARCH, {"nhs_number": "123"})
 
     assert "No person with this NHS number is recorded" in unknown.content.decode()
     assert "Enter an NHS number with 10 digits" in invalid.content.decode()
 
 
-def test_audit_person_answers_who_looked_at_the_record(admin_client, practitioner, team_lead):
+def test_audit_person_answers_who_looked_at_the_record(
+    administrator_client, practitioner, team_lead
+):
     with time_machine.travel(datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)):
         _views(practitioner, 11, times=2)
     with time_machine.travel(datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)):
@@ -143,7 +145,7 @@ def test_audit_person_answers_who_looked_at_the_record(admin_client, practitione
         audit_record(action=AuditAction.EXPORT, user=practitioner, person_id=11)
         _views(team_lead, 12)
 
-    response = admin_client.get(reverse("accounts:audit_person", args=[11]))
+    response = administrator_client.get(reverse("accounts:audit_person", args=[11]))
 
     viewers = [
         (v["username"], v["looks"], timezone.localtime(v["first_at"]).date())
@@ -190,8 +192,8 @@ def test_audit_pages_refuse_every_role_but_administrator(client, role, team):
         ({"user": "admin\x00"}, "Remove the hidden control characters"),
     ],
 )
-def test_audit_search_bad_filters_show_a_reason(admin_client, params, message):
-    response = admin_client.get(SEARCH, params)
+def test_audit_search_bad_filters_show_a_reason(administrator_client, params, message):
+    response = administrator_client.get(SEARCH, params)
 
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -209,11 +211,11 @@ def test_audit_search_bad_filters_show_a_reason(admin_client, params, message):
         ("date_to", 1, "The ‘to’ date must be today or in the past"),
     ],
 )
-def test_audit_search_dates_from_2000_to_today(admin_client, field, typed, refused):
+def test_audit_search_dates_from_2000_to_today(administrator_client, field, typed, refused):
     if isinstance(typed, int):
         typed = f"{timezone.localdate() + datetime.timedelta(days=typed):%d/%m/%Y}"
 
-    response = admin_client.get(SEARCH, {field: typed})
+    response = administrator_client.get(SEARCH, {field: typed})
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -225,8 +227,8 @@ def test_audit_search_dates_from_2000_to_today(admin_client, field, typed, refus
         assert response.context["searched"] is True
 
 
-def test_audit_search_nhs_number_box_gets_a_number_pad(admin_client):
-    body = admin_client.get(SEARCH).content.decode()
+def test_audit_search_nhs_number_box_gets_a_number_pad(administrator_client):
+    body = administrator_client.get(SEARCH).content.decode()
 
     nhs = body[body.index('name="nhs_number"') :].split(">")[0]
     assert 'inputmode="numeric"' in nhs and 'autocomplete="off"' in nhs
