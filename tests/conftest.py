@@ -5,6 +5,7 @@ those services they are skipped on a laptop, but when REQUIRE_SERVICES=1 (as in 
 missing service is a failure, never a skip.
 """
 
+import contextlib
 import logging
 import os
 import re
@@ -151,6 +152,30 @@ def _log_check_installed():
     yield
     post_save.disconnect(sender=Person, dispatch_uid="tests-log-check")
     logging.getLogger().removeHandler(_LOG_RECORDS)
+
+
+def note_people_saved(people):
+    """Count `people` (as people_saved() collected them) as saved in the running test: for
+    data seeded once per module, which the log check must still look for."""
+    _PEOPLE_SAVED.extend(people)
+
+
+@contextlib.contextmanager
+def people_saved():
+    """The people saved inside the block, in the form the log check searches for."""
+    start = len(_PEOPLE_SAVED)
+    people = []
+    yield people
+    people.extend(_PEOPLE_SAVED[start:])
+
+
+@contextlib.contextmanager
+def log_records():
+    """The log records written inside the block."""
+    start = len(_LOG_RECORDS.records)
+    records = []
+    yield records
+    records.extend(_LOG_RECORDS.records[start:])
 
 
 def _personal_data_pattern(saved):

@@ -5,13 +5,46 @@ objects as attributes, and their personal data to `secrets`).
 `CONSENT_STATES` and `apply_consent_state` change the seeded consent to share the signed
 assessment, so the matrix can try each consent-gated cell under each decision."""
 
+import copy
 import datetime
+import sys
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 from accounts.enums import Role, TeamKind
+from assessments.enums import ConsentKind
+from assessments.services import consent_withdraw
+from documents import services as documents
+from documents.enums import DocumentType
+from risks.services import risk_flag_raise
+from tests.assessments.factories import (
+    AssessmentFactory,
+    ConsentFactory,
+    InstrumentResponseFactory,
+    OnwardReferralFactory,
+    signed_assessment,
+)
+from tests.conftest import log_records, note_people_saved, people_saved, personal_data_in_logs
+from tests.contact_log.factories import ContactFactory
 from tests.factories import ReferralFactory, TeamFactory, UserFactory
+from tests.notifications.factories import ReminderFactory
+from tests.treatment_requirements.factories import (
+    AppointmentFactory,
+    CourtFactory,
+    CourtOutcomeFactory,
+    FailureFactory,
+    FormalWarningFactory,
+    OrderFactory,
+    OrderRequirementFactory,
+    RecommendationFactory,
+    propose,
+    ready_recommendation,
+)
+from treatment_requirements.enums import RecommendationStatus, RequirementKind
+from treatment_requirements.models import BreachReferral, ReviewHearing
 
 # Who tries each URL: one user per role, an L&D practitioner of another team, and nobody.
 VISITORS = [*Role.values, "outsider", "anonymous"]
@@ -25,8 +58,31 @@ _TEAM_KIND = {
 }
 
 
+@pytest.fixture(scope="module")
+def seed_once(django_db_setup, django_db_blocker):
+    """The seed, built once per test module (and xdist worker) inside a transaction that is
+    rolled back when the module ends. Each test runs in a savepoint within it (pytest-django's
+    `db`), so whatever a test writes (a POST, an audit entry, a consent decision) is undone
+    before the next one: the tests stay as isolated as with a seed of their own."""
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            with people_saved() as people, log_records() as records:
+                data = _build_seed()
+            leak = personal_data_in_logs(records, people)
+            assert leak is None, f"Seeding logged personal data: {leak}"
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    yield data, people
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def seed(db):
+def seed(db, seed_once):
     """One person of L&D team A along the whole pathway, and a user of every role.
 
     - referral: just received (screening, starting an assessment);
@@ -41,7 +97,17 @@ def seed(db):
     same person's) and a second person on the same probation caseload each have consent to
     share with probation too. `evidence` holds clinical text from the signed assessment and
     its recommendation, and `recommended` the timeline's line saying what was recommended.
+
+    The rows are `seed_once`'s; the objects are a copy of its own, so what a test changes in
+    memory is gone with it too. The people seeded count as saved in this test for the
+    suite-wide log check.
     """
+    data, people = seed_once
+    note_people_saved(people)
+    return copy.deepcopy(data)
+
+
+def _build_seed():
     team_a = TeamFactory(name="Matrix L&D team A")
     users = {
         role: UserFactory(
@@ -75,37 +141,23 @@ def seed(db):
             person.nhs_number_display,
         ],
     )
-    _seed_pathway(data, team_a)
+    _seed_assessments(data, team_a)
+    _seed_order(data, team_a)
+    _seed_enforcement(data)
+    data.reminder = ReminderFactory(recipient=data.users[Role.PRACTITIONER])
+    data.risk_flag = _seed_risk_flag(data, data.users[Role.PRACTITIONER])
+    data.document = _seed_document(data)
+    data.evidence = [data.signed.formulation, "Matrix evidence: DAST-10 total 7, substantial."]
+    data.recommended = f"Recommendation {data.recommendation.reference} made"
+    _seed_consent_elsewhere(data, team_a)
+    _seed_contact(data, team_a)
     return data
 
 
-def _seed_pathway(data, team_a):
-    from assessments.enums import ConsentKind
-    from tests.assessments.factories import (
-        AssessmentFactory,
-        ConsentFactory,
-        InstrumentResponseFactory,
-        OnwardReferralFactory,
-        signed_assessment,
-    )
-    from tests.notifications.factories import ReminderFactory
-    from tests.treatment_requirements.factories import (
-        AppointmentFactory,
-        CourtFactory,
-        CourtOutcomeFactory,
-        FailureFactory,
-        FormalWarningFactory,
-        OrderFactory,
-        OrderRequirementFactory,
-        RecommendationFactory,
-        propose,
-    )
-    from treatment_requirements.enums import RecommendationStatus, RequirementKind
-    from treatment_requirements.models import BreachReferral, ReviewHearing
-
+def _seed_assessments(data, team_a):
+    """A draft assessment with an unfinished instrument, and a signed one with consent to
+    share with probation and the court, an onward referral, and a finished DAST-10."""
     practitioner = data.users[Role.PRACTITIONER]
-    officer = data.users[Role.PROBATION_OFFICER]
-    provider = data.users[Role.PROVIDER_CLINICIAN].team
 
     def another_referral():
         return ReferralFactory(
@@ -137,6 +189,15 @@ def _seed_pathway(data, team_a):
         recorded_by=practitioner,
     )
     data.onward = OnwardReferralFactory(referral=data.signed.referral, recorded_by=practitioner)
+
+
+def _seed_order(data, team_a):
+    """A ready recommendation from the signed assessment (a DRR with its evidence), the
+    court's outcome and the active order, supervised by the seeded probation officer with
+    the DRR provided by the seeded clinician's team, and an appointment."""
+    practitioner = data.users[Role.PRACTITIONER]
+    officer = data.users[Role.PROBATION_OFFICER]
+    provider = data.users[Role.PROVIDER_CLINICIAN].team
     data.recommendation = RecommendationFactory(
         assessment=data.signed, status=RecommendationStatus.READY, created_by=practitioner
     )
@@ -156,6 +217,11 @@ def _seed_pathway(data, team_a):
         order=data.order, kind=RequirementKind.DRR, provider=provider, length_months=12
     )
     data.appointment = AppointmentFactory(order=data.order, requirement=data.requirement)
+
+
+def _seed_enforcement(data):
+    """On the order: a failure to act on, a warning, a breach referral and a review."""
+    officer = data.users[Role.PROBATION_OFFICER]
     data.failure = FailureFactory(order=data.order)
     data.warning = FormalWarningFactory(
         failure=FailureFactory(order=data.order, action="warning"), order=data.order
@@ -173,20 +239,11 @@ def _seed_pathway(data, team_a):
         review_date=data.order.start_date,
         scheduled_by=officer,
     )
-    data.reminder = ReminderFactory(recipient=practitioner)
-    data.risk_flag = _seed_risk_flag(data, practitioner)
-    data.document = _seed_document(data)
-    data.evidence = [data.signed.formulation, "Matrix evidence: DAST-10 total 7, substantial."]
-    data.recommended = f"Recommendation {data.recommendation.reference} made"
-    _seed_consent_elsewhere(data, team_a)
-    _seed_contact(data, team_a)
 
 
 def _seed_contact(data, team_a):
     """A contact on the person by team A's practitioner (contact_log): its note is secret to
     every other team."""
-    from tests.contact_log.factories import ContactFactory
-
     data.contact = ContactFactory(
         person=data.person,
         practitioner=data.users[Role.PRACTITIONER],
@@ -198,8 +255,6 @@ def _seed_contact(data, team_a):
 
 def _seed_risk_flag(data, practitioner):
     """A risk-to-staff flag on the seeded person (risks app), raised by team A."""
-    from risks.services import risk_flag_raise
-
     return risk_flag_raise(
         person=data.person,
         risk_type="risk_to_staff",
@@ -212,15 +267,10 @@ def _seed_risk_flag(data, practitioner):
 def _seed_document(data):
     """A GP letter about the order (a health document: probation sees it only with the
     person's consent to share on the order's referral, which the seed gives)."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from documents import services
-    from documents.enums import DocumentType
-
     letter = SimpleUploadedFile("gp-letter.txt", b"Matrix GP letter.\n")
-    (document,) = services.documents_upload(
+    (document,) = documents.documents_upload(
         person=data.person,
-        files=[services.upload_check(letter)],
+        files=[documents.upload_check(letter)],
         document_type=DocumentType.GP_LETTER,
         document_date=data.order.made_on,
         title="Matrix GP letter",
@@ -232,9 +282,6 @@ def _seed_document(data):
 
 def _seed_consent_elsewhere(data, team_a):
     """Consent to share with probation on records other than the signed assessment's."""
-    from tests.assessments.factories import ConsentFactory, signed_assessment
-    from tests.treatment_requirements.factories import OrderFactory, ready_recommendation
-
     practitioner = data.users[Role.PRACTITIONER]
     officer = data.users[Role.PROBATION_OFFICER]
     ConsentFactory(
@@ -270,9 +317,6 @@ CONSENT_STATES = {
 def apply_consent_state(seed, state):
     """Record decisions after the seeded consent (given, probation and court) so that the
     latest one on the signed assessment's referral is in `state`."""
-    from assessments.services import consent_withdraw
-    from tests.assessments.factories import ConsentFactory
-
     practitioner = seed.users[Role.PRACTITIONER]
     referral = seed.consent.referral
     later = seed.consent.recorded_at
