@@ -14,6 +14,8 @@ from django.urls import reverse
 
 from tests.referrals.helpers import ensure_reference_data
 
+from .navigation import follow
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's password
 CHROMIUM_ARGS = [
@@ -84,8 +86,7 @@ def signed_in_page(page, live_server, e2e_db):
         page.goto(live_server.url + reverse("accounts:login"))
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
+        follow(page, page.get_by_role("button", name="Sign in"))
         assert "/sign-in/" not in page.url, "sign-in failed"
         return page
 

@@ -22,6 +22,7 @@ from tests.treatment_requirements.factories import (
 from .axe import assert_no_serious_violations
 from .conftest import PASSWORD, SCREENSHOTS
 from .journey_helpers import journey_checkpoint  # noqa: F401 - a fixture
+from .navigation import follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,8 +35,7 @@ def _second_person_page(browser, live_server, user):
     other.goto(live_server.url + reverse("accounts:login"))
     other.fill("input[name=username]", user.username)
     other.fill("input[name=password]", PASSWORD)
-    other.get_by_role("button", name="Sign in").click()
-    other.wait_for_load_state()
+    follow(other, other.get_by_role("button", name="Sign in"))
     assert "/sign-in/" not in other.url, "sign-in failed"
     return context, other
 

@@ -8,6 +8,8 @@ from assessments.models import Assessment, FormDraft, InstrumentResponse
 from tests.e2e.axe import assert_no_serious_violations
 from tests.factories import ReferralFactory
 
+from .navigation import follow
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SECTION_TEXT = {
@@ -31,8 +33,7 @@ TYPED_BEFORE_SIGN_OUT = "Tearful, flat affect, poor sleep; oriented and coherent
 
 
 def _save_and_continue(page):
-    page.get_by_role("button", name="Save and continue").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Save and continue"))
 
 
 def _fill_section(page, names):

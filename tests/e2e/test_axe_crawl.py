@@ -19,6 +19,7 @@ from playwright.sync_api import Error as PlaywrightError
 from demo.accounts import DEMO_PASSWORD
 
 from .axe import BLOCKING_IMPACTS, axe_violations, format_violations
+from .navigation import follow
 
 pytestmark = pytest.mark.e2e
 
@@ -94,8 +95,7 @@ def test_every_page_a_role_reaches_passes_axe(page, live_server, demo_site, user
     page.goto(live_server.url + "/sign-in/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Sign in"))
     assert "/sign-in/" not in page.url, "sign-in failed"
     landing = urlsplit(page.url).path
 

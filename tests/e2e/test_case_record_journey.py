@@ -44,6 +44,7 @@ from tests.treatment_requirements.factories import (
 
 from .axe import assert_no_serious_violations
 from .journey_helpers import day
+from .navigation import follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -65,8 +66,7 @@ def _record_nav(page):
 
 
 def _go(page, label):
-    _record_nav(page).get_by_role("link", name=label, exact=True).click()
-    page.wait_for_load_state()
+    follow(page, _record_nav(page).get_by_role("link", name=label, exact=True))
 
 
 def _look(page, name):

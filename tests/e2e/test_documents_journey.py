@@ -25,6 +25,7 @@ from tests.treatment_requirements.factories import (
 
 from .axe import assert_no_serious_violations
 from .journey_helpers import day, journey_checkpoint  # noqa: F401 - a fixture
+from .navigation import follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/shots-docs")  # noqa: S108 - where the issue asks for them
@@ -137,8 +138,7 @@ def _probation_sees_only_the_court_papers(browser, live_server, officer, person)
     probation.goto(live_server.url + reverse("accounts:login"))
     probation.fill("input[name=username]", officer.username)
     probation.fill("input[name=password]", "correct horse battery staple")
-    probation.get_by_role("button", name="Sign in").click()
-    probation.wait_for_load_state()
+    follow(probation, probation.get_by_role("button", name="Sign in"))
     probation.goto(live_server.url + reverse("documents:person_documents", args=[person.pk]))
     probation_rows = probation.locator("table.app-documents tbody tr")
     expect(probation_rows).to_have_count(1)

@@ -11,6 +11,7 @@ from tests.treatment_requirements.factories import ProviderTeamFactory
 from treatment_requirements.models import Recommendation
 
 from .journey_helpers import journey_checkpoint  # noqa: F401 - a fixture
+from .navigation import follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -127,8 +128,7 @@ def _assess_and_sign(page, checkpoint, referral):
         if page.get_by_role("heading", name="Full assessment").count():
             break
         _fill_section(page)
-        page.get_by_role("button", name="Save and continue").click()
-        page.wait_for_load_state()
+        follow(page, page.get_by_role("button", name="Save and continue"))
     expect(page.get_by_text("You have completed 9 of 9 sections")).to_be_visible()
 
     page.get_by_role("link", name="Patient Health Questionnaire (PHQ-9)").click()

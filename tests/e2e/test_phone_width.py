@@ -12,6 +12,7 @@ from referrals.models import Referral
 
 from .axe import assert_no_serious_violations
 from .conftest import SCREENSHOTS
+from .navigation import follow
 
 pytestmark = pytest.mark.e2e
 
@@ -34,8 +35,7 @@ def phone(browser, live_server, e2e_db):
         page.goto(live_server.url + "/sign-in/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", DEMO_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
+        follow(page, page.get_by_role("button", name="Sign in"))
         assert "/sign-in/" not in page.url
         return page
 
