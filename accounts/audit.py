@@ -1,7 +1,8 @@
 """The audit trail: every view and change of a person's record, sign-ins and refusals.
 
-Entries are append-only and hash-chained. Record with `audit_record`; check the chain
-with `verify_chain` (also `manage.py verify_audit_chain`). People belong to referrals, to
+Entries are append-only and chained by keyed hashes. Record with `audit_record`; the chain
+and its checkpoints outside the database are checked by accounts.audit_chain (also
+`manage.py verify_audit_chain`). People belong to referrals, to
 the right of accounts: referrals registers how to find a person by NHS number
 (`register_person_finder`), for searching the trail by it.
 """
@@ -13,10 +14,10 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
+from .audit_chain import GENESIS_HASH
 from .enums import AuditAction
 from .models import AuditEvent
 
-GENESIS_HASH = "0" * 64
 _CHAIN_LOCK_KEY = 7_402_113  # any constant: serialises writers of the chain on PostgreSQL
 
 
@@ -119,16 +120,6 @@ def audit_person_record(obj, *, action, by, detail, request=None):
         detail=detail,
         request=request,
     )
-
-
-def verify_chain():
-    """Return the id of the first entry whose hash or link is wrong, or None if intact."""
-    expected_previous = GENESIS_HASH
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.previous_hash != expected_previous or event.entry_hash != event.compute_hash():
-            return event.pk
-        expected_previous = event.entry_hash
-    return None
 
 
 # Actions that count as someone looking at a person's record.

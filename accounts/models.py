@@ -1,9 +1,9 @@
-import hashlib
 import json
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from .audit_key import sign
 from .enums import AccountChangeKind, AuditAction, Role, SiteKind, TeamKind
 
 
@@ -154,8 +154,9 @@ class AuditEvent(models.Model):
     """One line of the append-only audit trail.
 
     Holds no personal data beyond ids: the person is referenced by id so the entry
-    survives anonymisation. Each entry carries the hash of the previous one, so an edit
-    made directly in the database breaks the chain (see accounts.audit.verify_chain).
+    survives anonymisation. Each entry carries the keyed hash of the previous one, so an
+    edit made directly in the database breaks the chain, and signed checkpoints kept outside
+    the database reveal removed entries (see accounts.audit_chain).
     """
 
     at = models.DateTimeField(db_index=True)
@@ -190,8 +191,9 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries cannot be deleted")
 
-    def compute_hash(self):
-        payload = json.dumps(
+    def chain_payload(self) -> str:
+        """What the entry's hash covers: its fields and the previous entry's hash."""
+        return json.dumps(
             [
                 self.previous_hash,
                 self.at.isoformat(),
@@ -206,4 +208,8 @@ class AuditEvent(models.Model):
             ],
             separators=(",", ":"),
         )
-        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def compute_hash(self, key: bytes | None = None):
+        """HMAC-SHA256 under the audit key, which the database does not hold
+        (accounts.audit_key): rewriting entries and recomputing hashes needs the key."""
+        return sign(self.chain_payload(), key)

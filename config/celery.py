@@ -57,6 +57,10 @@ app.conf.beat_schedule = {
         "task": "documents.scan_pending",
         "schedule": crontab(minute="*/5"),
     },
+    "audit-checkpoint": {
+        "task": "accounts.audit_checkpoint",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "housekeeping": {
         "task": "reporting.housekeeping",
         "schedule": crontab(hour=3, minute=30),

@@ -27,6 +27,21 @@ def missing_service(reason: str):
     pytest.skip(reason)
 
 
+AUDIT_TRUNCATE_TRIGGER = "accounts_auditevent_no_truncate"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test databases without the trigger that refuses TRUNCATE on the audit table
+    (accounts 0004): the runner empties every table with TRUNCATE after each transactional
+    (browser) test. tests/accounts/test_audit_chain.py puts it back to show it refuses."""
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"DROP TRIGGER IF EXISTS {AUDIT_TRUNCATE_TRIGGER} ON accounts_auditevent"
+            )
+
+
 @pytest.fixture
 def postgres(db):
     """The test runs on PostgreSQL (set DATABASE_URL)."""

@@ -310,6 +310,12 @@ LD_REMINDER_MAX_ATTEMPTS = _env("LD_REMINDER_MAX_ATTEMPTS", env.int, 8)
 # Daily snapshots older than this are pruned, except each month's last day.
 LD_SNAPSHOT_KEEP_DAILY_DAYS = _env("LD_SNAPSHOT_KEEP_DAILY_DAYS", env.int, 62)
 
+# The audit trail's key and its checkpoints outside the database (accounts.audit_chain).
+# Production refuses to start without the key; elsewhere it is derived from SECRET_KEY.
+LD_AUDIT_HMAC_KEY = _env("LD_AUDIT_HMAC_KEY", env.str, "")
+LD_AUDIT_CHECKPOINT_FILE = _env("LD_AUDIT_CHECKPOINT_FILE", env.str, "")
+LD_AUDIT_CHECKPOINT_EMAIL = _env("LD_AUDIT_CHECKPOINT_EMAIL", env.str, "")
+
 # Error reports (emails to ADMINS, the DEBUG page) carry no personal data: core/error_reports.py.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "core.error_reports.PersonalDataSafeReporterFilter"
 DEFAULT_EXCEPTION_REPORTER = "core.error_reports.PersonalDataSafeExceptionReporter"

@@ -8,6 +8,19 @@ from .base import BASE_DIR, SECRET_KEY, env
 if SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production")
 
+# The audit trail's hashes and checkpoints are keyed with a secret the database does not
+# hold (accounts.audit_key), and the checkpoints must leave the database (accounts.audit_chain).
+if len(LD_AUDIT_HMAC_KEY) < 32 or LD_AUDIT_HMAC_KEY == SECRET_KEY:  # noqa: F405
+    raise ImproperlyConfigured(
+        "LD_AUDIT_HMAC_KEY must be set in production: at least 32 characters, not the "
+        "DJANGO_SECRET_KEY"
+    )
+if not LD_AUDIT_CHECKPOINT_FILE and not LD_AUDIT_CHECKPOINT_EMAIL:  # noqa: F405
+    raise ImproperlyConfigured(
+        "LD_AUDIT_CHECKPOINT_FILE or LD_AUDIT_CHECKPOINT_EMAIL must say where the audit "
+        "trail's nightly checkpoints are kept outside the database"
+    )
+
 # Uploaded documents must be virus-scanned in production (docs/architecture.md,
 # "Documents"). Without a ClamAV daemon the service refuses to start unless a waiver gives
 # the reason (for example, scanning done by a gateway in front of the service).

@@ -3,7 +3,8 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from accounts.audit import GENESIS_HASH, audit_record, verify_chain
+from accounts.audit import audit_record
+from accounts.audit_chain import GENESIS_HASH, first_broken_entry
 from accounts.enums import AuditAction, Role
 from accounts.models import AppendOnlyError, AuditEvent
 from tests.factories import UserFactory
@@ -44,7 +45,7 @@ def test_audit_record_links_each_entry_to_the_previous_one(practitioner):
 def test_verify_chain_intact_returns_none(practitioner):
     _three_entries(practitioner)
 
-    assert verify_chain() is None
+    assert first_broken_entry() is None
 
 
 def test_verify_chain_detects_an_entry_edited_in_the_database(practitioner):
@@ -52,7 +53,7 @@ def test_verify_chain_detects_an_entry_edited_in_the_database(practitioner):
 
     _tamper("UPDATE accounts_auditevent SET person_id = %s WHERE id = %s", [99, second.pk])
 
-    assert verify_chain() == second.pk
+    assert first_broken_entry() == second.pk
 
 
 def test_verify_chain_detects_an_entry_deleted_from_the_database(practitioner):
@@ -60,7 +61,7 @@ def test_verify_chain_detects_an_entry_deleted_from_the_database(practitioner):
 
     _tamper("DELETE FROM accounts_auditevent WHERE id = %s", [second.pk])
 
-    assert verify_chain() == third.pk
+    assert first_broken_entry() == third.pk
 
 
 def test_verify_audit_chain_command_intact_reports_success(practitioner, capsys):

@@ -51,7 +51,9 @@ def test_compose_services_have_health_checks_and_data_volumes(compose):
     assert compose["services"]["db"]["image"].startswith("postgres:")
     assert compose["services"]["redis"]["image"].startswith("redis:")
     assert "pgdata:/var/lib/postgresql/data" in compose["services"]["db"]["volumes"]
-    assert set(compose["volumes"]) == {"pgdata", "redisdata", "documents"}
+    assert set(compose["volumes"]) == {"pgdata", "redisdata", "documents", "audit-checkpoints"}
+    for name in ("web", "worker", "beat"):  # the worker writes the nightly audit checkpoint
+        assert "audit-checkpoints:/app/audit-checkpoints" in compose["services"][name]["volumes"]
 
 
 def test_compose_web_health_check_url_exists(client, db):
@@ -68,7 +70,11 @@ def test_compose_file_is_valid_for_docker_compose():
         [tool, "-f", str(COMPOSE), "config", "-q"],
         capture_output=True,
         text=True,
-        env={"DJANGO_SECRET_KEY": "only-for-validation", "PATH": "/usr/bin:/bin"},
+        env={
+            "DJANGO_SECRET_KEY": "only-for-validation",
+            "LD_AUDIT_HMAC_KEY": "only-for-validation",
+            "PATH": "/usr/bin:/bin",
+        },
         check=False,
     )
     assert result.returncode == 0, result.stderr

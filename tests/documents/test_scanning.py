@@ -234,6 +234,8 @@ def _production(**extra):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "LD_AUDIT_HMAC_KEY": secrets.token_urlsafe(48),
+        "LD_AUDIT_CHECKPOINT_EMAIL": "audit-checkpoints@example.nhs.uk",
         **extra,
     }
     for name in ("LD_CLAMAV", "LD_VIRUS_SCAN_WAIVER", "DATABASE_URL"):
