@@ -1,10 +1,13 @@
-"""Idle-timeout renewal, two-factor sign-in, and an audit entry for every permission refusal.
+"""Idle-timeout renewal, two-factor sign-in, no caching of private pages, and an audit entry
+for every permission refusal.
 
 SessionTouchMiddleware: renews the signed-in session's idle limit (SESSION_COOKIE_AGE) at most
 once per SESSION_TOUCH_INTERVAL_SECONDS instead of rewriting the session row on every request.
 
 TwoFactorMiddleware: until a user who must use a second factor has done so, they reach only
 the screens that let them do it (or sign out).
+NoStoreMiddleware: nothing a signed-in user is shown, and no download, is kept by the browser or
+a proxy (shared terminals in custody suites; the back button after signing out).
 RefusalAuditMiddleware: a view that refuses with PermissionDenied outside accounts.policy
 (a rule narrower than the policy, such as "only probation officers take enforcement
 action") is audited too, so the trail holds every 403.
@@ -17,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django_otp import user_has_device
 
 from .enums import AuditAction
@@ -111,6 +115,27 @@ class TwoFactorMiddleware:
         if request.method == "GET":
             target = f"{target}?{urlencode({'next': request.get_full_path()})}"
         return redirect(target)
+
+
+class NoStoreMiddleware:
+    """Place straight after Django's AuthenticationMiddleware, so that it sees every response
+    the pages below it give, error pages and redirects included.
+
+    Public pages (sign-in, the accessibility statement, the health check; static files never
+    get this far: WhiteNoise answers first) stay cacheable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)  # a view may have signed the user in or out
+        if (user is not None and user.is_authenticated) or response.has_header(
+            "Content-Disposition"
+        ):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class RefusalAuditMiddleware:
