@@ -4,6 +4,9 @@ for every permission refusal.
 SessionTouchMiddleware: renews the signed-in session's idle limit (SESSION_COOKIE_AGE) at most
 once per SESSION_TOUCH_INTERVAL_SECONDS instead of rewriting the session row on every request.
 
+SessionLifetimeMiddleware: a session ends SESSION_ABSOLUTE_LIFETIME_SECONDS after its sign-in,
+however active; the user is signed out at their next request and told why on the sign-in page.
+
 TwoFactorMiddleware: until a user who must use a second factor has done so, they reach only
 the screens that let them do it (or sign out).
 NoStoreMiddleware: nothing a signed-in user is shown, and no download, is kept by the browser or
@@ -17,6 +20,7 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -28,6 +32,11 @@ from .models import RolePolicy
 
 # When the session's idle limit was last renewed (Unix seconds): the row's expiry counts from it.
 SESSION_TOUCHED_KEY = "accounts_session_touched_at"
+
+# When the session signed in (Unix seconds): its absolute lifetime counts from it.
+SESSION_STARTED_KEY = "accounts_session_started_at"
+# The sign-in page's query when a session has reached its absolute lifetime.
+LIFETIME_ENDED_QUERY = "session_ended"
 
 # Set at sign-in (see accounts.signals) so the check costs no query per request.
 TWO_FACTOR_SESSION_KEY = "accounts_two_factor_step"
@@ -92,6 +101,32 @@ class SessionTouchMiddleware:
 
     def __call__(self, request):
         session_touch(request)
+        return self.get_response(request)
+
+
+def session_lifetime_over(request) -> bool:
+    """Whether this signed-in session has lived its absolute lifetime (at the second it
+    reaches it, not a second later). A session signed in before the lifetime existed counts
+    from its first request since."""
+    started = request.session.get(SESSION_STARTED_KEY)
+    now = int(time.time())
+    if started is None:
+        request.session[SESSION_STARTED_KEY] = now
+        return False
+    return now - started >= settings.SESSION_ABSOLUTE_LIFETIME_SECONDS
+
+
+class SessionLifetimeMiddleware:
+    """Place after Django's AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and session_lifetime_over(request):
+            request.sign_out_reason = "session lifetime reached"  # for the audit entry
+            logout(request)
+            return redirect(f"{reverse('accounts:login')}?{LIFETIME_ENDED_QUERY}=1")
         return self.get_response(request)
 
 

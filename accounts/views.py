@@ -30,7 +30,7 @@ from .forms import (
     SignInForm,
     TwoFactorTokenForm,
 )
-from .middleware import pending_two_factor_step, session_touch
+from .middleware import LIFETIME_ENDED_QUERY, pending_two_factor_step, session_touch
 from .policy import Action, Kind, require
 
 # Where each role starts after signing in.
@@ -57,17 +57,19 @@ class SignInView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             **kwargs,
-            idle_limit=_idle_limit(),
+            idle_limit=_duration(settings.SESSION_COOKIE_AGE),
             timed_out="timed_out" in self.request.GET,
+            lifetime=_duration(settings.SESSION_ABSOLUTE_LIFETIME_SECONDS),
+            lifetime_ended=LIFETIME_ENDED_QUERY in self.request.GET,
         )
 
 
-def _idle_limit():
-    seconds = settings.SESSION_COOKIE_AGE
-    if seconds % 60:
-        return f"{seconds} seconds"
-    minutes = seconds // 60
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+def _duration(seconds):
+    """'30 minutes', '12 hours', '90 seconds': as the settings give it, in words."""
+    for size, unit in ((3600, "hour"), (60, "minute"), (1, "second")):
+        if seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
 
 
 class SignOutView(auth_views.LogoutView):

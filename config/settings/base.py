@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.NoStoreMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -151,6 +152,14 @@ SESSION_COOKIE_AGE = _env("SESSION_IDLE_TIMEOUT_SECONDS", env.int, 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TOUCH_INTERVAL_SECONDS = _env("SESSION_TOUCH_INTERVAL_SECONDS", env.int, 30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# However active, a session ends this long after its sign-in (accounts.middleware
+# SessionLifetimeMiddleware): a session left open on a shared terminal, or a stolen cookie,
+# cannot be kept alive for ever by clicking.
+SESSION_ABSOLUTE_LIFETIME_SECONDS = _env("SESSION_ABSOLUTE_LIFETIME_SECONDS", env.int, 12 * 60 * 60)
+if SESSION_ABSOLUTE_LIFETIME_SECONDS < 60:
+    raise ImproperlyConfigured(
+        "Environment variable SESSION_ABSOLUTE_LIFETIME_SECONDS must be 60 or more"
+    )
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
