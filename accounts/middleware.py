@@ -38,7 +38,8 @@ SESSION_STARTED_KEY = "accounts_session_started_at"
 # The sign-in page's query when a session has reached its absolute lifetime.
 LIFETIME_ENDED_QUERY = "session_ended"
 
-# Set at sign-in (see accounts.signals) so the check costs no query per request.
+# Set at sign-in (see accounts.signals), or at the first request after a requirement is
+# switched on, so the check costs no query per request.
 TWO_FACTOR_SESSION_KEY = "accounts_two_factor_step"
 VERIFY = "verify"
 ENROL = "enrol"
@@ -54,20 +55,44 @@ _EXEMPT_VIEWS = {
 }
 
 
+def must_use_two_factor(user) -> bool:
+    """The user's own requirement, or their role's policy (read with the user on every request
+    by accounts.backends; a query of its own only for a user loaded otherwise)."""
+    if getattr(user, "two_factor_required", False):
+        return True
+    by_role = getattr(user, "role_requires_two_factor", None)
+    if by_role is None:
+        by_role = RolePolicy.requires_two_factor(user.role)
+    return by_role
+
+
 def two_factor_step(user) -> str | None:
     """What a user must do after their password: verify a code, enrol a device, or nothing."""
     if user_has_device(user, confirmed=True):
         return VERIFY
-    if getattr(user, "two_factor_required", False) or RolePolicy.requires_two_factor(user.role):
+    if must_use_two_factor(user):
         return ENROL
     return None
 
 
 def pending_two_factor_step(request) -> str | None:
-    """The step this session still owes, or None once the user is verified (or needs none)."""
-    step = request.session.get(TWO_FACTOR_SESSION_KEY)
-    if not step or not request.user.is_authenticated or request.user.is_verified():
+    """The step this session still owes, or None once the user is verified (or needs none).
+
+    Noted in the session at sign-in (accounts.signals). A requirement switched on since (the
+    role's policy, or the user's own) is noted at the session's next request; a requirement to
+    enrol that no longer applies is dropped.
+    """
+    user = request.user
+    if not user.is_authenticated or user.is_verified():
         return None
+    step = request.session.get(TWO_FACTOR_SESSION_KEY)
+    required = must_use_two_factor(user)
+    if step == ENROL and not required:
+        del request.session[TWO_FACTOR_SESSION_KEY]
+        return None
+    if step is None and required:
+        step = VERIFY if user_has_device(user, confirmed=True) else ENROL
+        request.session[TWO_FACTOR_SESSION_KEY] = step
     return step
 
 

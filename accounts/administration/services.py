@@ -183,7 +183,7 @@ def user_set_active(*, user, by, active, reason, expected_version, request=None)
 @transaction.atomic
 def user_set_two_factor_required(*, user, by, required, reason, expected_version, request=None):
     """Require (or stop requiring) two-factor sign-in for `user`, whatever their role's
-    policy says; it applies from their next sign-in. Side effects: a history row and an
+    policy says; it applies from their next request, signed in already or not. Side effects: a history row and an
     audit entry."""
     _refuse_own_account(user, by)
     if user.two_factor_required == required:
