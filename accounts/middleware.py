@@ -29,6 +29,7 @@ from django_otp import user_has_device
 
 from .enums import AuditAction
 from .models import RolePolicy
+from .user_sessions import session_seen
 
 # When the session's idle limit was last renewed (Unix seconds): the row's expiry counts from it.
 SESSION_TOUCHED_KEY = "accounts_session_touched_at"
@@ -111,6 +112,7 @@ def session_touch(request, *, force: bool = False) -> None:
     now = int(time.time())
     if force or touched is None or now - touched >= settings.SESSION_TOUCH_INTERVAL_SECONDS:
         session[SESSION_TOUCHED_KEY] = now
+        session_seen(session.session_key)  # "last used" on "Your sessions", as often
 
 
 class SessionTouchMiddleware:

@@ -7,6 +7,7 @@ from django.dispatch import receiver
 
 from .audit import audit_record
 from .enums import AuditAction
+from .user_sessions import session_forget, session_record
 
 
 @receiver(user_logged_in)
@@ -38,6 +39,19 @@ def _start_idle_limit(sender, request, user, **kwargs):
         now = int(time.time())
         request.session[SESSION_TOUCHED_KEY] = now
         request.session[SESSION_STARTED_KEY] = now
+
+
+@receiver(user_logged_in)
+def _record_session(sender, request, user, **kwargs):
+    """The user can see this session on "Your sessions", and end it from elsewhere."""
+    if request is not None and hasattr(request, "session"):
+        session_record(request, user)
+
+
+@receiver(user_logged_out)
+def _forget_session(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        session_forget(request.session.session_key)
 
 
 @receiver(user_logged_out)
