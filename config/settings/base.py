@@ -124,11 +124,11 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "referrals:my_work"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Argon2id (OWASP's first choice): memory-hard, and far less CPU per sign-in than PBKDF2 at
-# 1,000,000 iterations. A password still hashed by an older hasher below is re-hashed with
-# Argon2id when its user next signs in.
+# Argon2id (OWASP's first choice) with OWASP's parameters (accounts.hashers): memory-hard, and
+# far less CPU per sign-in than PBKDF2 at 1,000,000 iterations. A password still hashed by an
+# older hasher below is re-hashed with Argon2id when its user next signs in.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "accounts.hashers.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
