@@ -13,6 +13,17 @@ from .common import MAX_DRAFT_BYTES
 # Drafts typed but not yet saved ------------------------------------------------------
 
 
+def typed_before_a_save(assessment: Assessment | None, data: dict) -> bool:
+    """The typing comes from a page opened before the assessment was last saved: its
+    `version` is older. Such an autosave can arrive after the save it preceded (the browser
+    sends it, the form is submitted, the server handles them in either order); kept, it would
+    come back as a draft over the newer answers. Typing without a version is kept."""
+    typed_version = (data.get("version") or [""])[0]
+    if assessment is None or not str(typed_version).isascii() or not str(typed_version).isdigit():
+        return False
+    return int(typed_version) < assessment.version
+
+
 def draft_autosave(*, user, referral: Referral, step: str, data: dict) -> FormDraft:
     """Keep what the user has typed into a step so far (replaces their previous draft).
 

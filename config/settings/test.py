@@ -24,3 +24,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 # the files set their own tmp_path).
 MEDIA_ROOT = tempfile.mkdtemp(prefix="ld-test-documents-")
 LD_CLAMAV = ""
+
+# Every test client builds its own middleware: with finders and no autorefresh WhiteNoise
+# would scan and stat every static file each time (a third of a request-per-test module's
+# time). Autorefresh looks a static file up when it is asked for instead.
+WHITENOISE_AUTOREFRESH = True

@@ -14,6 +14,7 @@ from .access import (
     person_visible_to,
     referral_get_for_user,
     referrals_visible_to,
+    teams_holding,
 )
 from .lists import (
     MY_WORK_COUNT_CAP,
@@ -120,4 +121,5 @@ __all__ = [
     "reoffending_due_q",
     "search_q",
     "swapped_day_and_month",
+    "teams_holding",
 ]

@@ -1,7 +1,8 @@
 """Loading a person or referral through the access policy, and what a user may see."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from accounts.models import Team
 from accounts.policy import Action, Kind, get_for_user_or_404, scoped
 
 from ..models import Person, Referral
@@ -22,6 +23,13 @@ def referral_get_for_user(request, pk: int, action: str = Action.VIEW) -> Referr
 
 def person_visible_to(user, person: Person) -> bool:
     return scoped(user, Action.VIEW, Kind.PERSON, Person.objects.filter(pk=person.pk)).exists()
+
+
+def teams_holding(person: Person) -> list[Team]:
+    """The teams that hold the person: the team that recorded them and every team with a
+    referral of theirs, by name. Whom to contact about a record the user may not see."""
+    referred = Referral.objects.filter(person=person).values("team_id")
+    return list(Team.objects.filter(Q(pk=person.team_id) | Q(pk__in=referred)).order_by("name"))
 
 
 def person_id_by_nhs_number(nhs_number: str) -> int | None:

@@ -5,7 +5,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.audit import audit_view
+from accounts.audit import audit_request, audit_view
+from accounts.enums import AuditAction
 from accounts.policy import Action, Kind, require
 from core.forms import is_record_id
 from core.view_helpers import submit
@@ -97,24 +98,43 @@ def _likely_matches(request, person_form):
         date_of_birth=person_form.cleaned_data["date_of_birth"],
     )
     for match in matches:
-        audit_view(request, match, match.pk)
+        audit_view(request, match, match.pk, "intake match: by name and date of birth")
     return matches
 
 
-def duplicates_for(request, person_form):
-    """People already holding an identifier typed on `person_form` (intake, the person's
-    edit); those the user may see are named (and the view of each is audited), the others
-    only said to exist."""
+def duplicates_for(request, person_form, where="intake"):
+    """People already holding an identifier typed on `person_form` (`where`: intake, the
+    person's edit). One a user may see is named (the view audited); of one held only by
+    other teams the page says just that a record exists in another service and which teams
+    to contact, and the look-up is audited with that reason. Entries name the kinds of
+    identifier found, never their values."""
     if person_form is None:
         return []
-    duplicates = [
-        {
-            "field": person_form.fields[field].label,
-            "person": existing,
-            "visible": selectors.person_visible_to(request.user, existing),
-        }
+    found: dict[int, tuple] = {}  # person id -> (person, kinds of identifier)
+    for field, existing in person_form.identifier_duplicates:
+        found.setdefault(existing.pk, (existing, []))[1].append(field)
+    shown = {}
+    for person, kinds in found.values():
+        shown[person.pk] = _identifier_match(request, person, f"{where} match", ", ".join(kinds))
+    return [
+        {"field": person_form.fields[field].label, **shown[existing.pk]}
         for field, existing in person_form.identifier_duplicates
     ]
-    for person in {d["person"].pk: d["person"] for d in duplicates if d["visible"]}.values():
-        audit_view(request, person, person.pk)
-    return duplicates
+
+
+def _identifier_match(request, person, reason, kinds) -> dict:
+    """What the page may say about a person found by an identifier, audited."""
+    if selectors.person_visible_to(request.user, person):
+        audit_view(request, person, person.pk, f"{reason}: by {kinds}")
+        return {"visible": True, "person": person}
+    teams = selectors.teams_holding(person)
+    team_ids = ", ".join(str(team.pk) for team in teams)
+    audit_request(
+        request,
+        action=AuditAction.SEARCH,
+        obj=person,
+        person_id=person.pk,
+        detail=f"{reason}: other team {team_ids}, by {kinds}",
+    )
+    # Not the person: only whom to contact (the teams still running).
+    return {"visible": False, "teams": [team for team in teams if team.is_active]}

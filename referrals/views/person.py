@@ -58,7 +58,7 @@ def person_edit(request, pk):
         messages.success(request, "Person's details updated")
         return redirect(person)
     if outcome.status != 409:
-        context["identifier_duplicates"] = duplicates_for(request, form)
+        context["identifier_duplicates"] = duplicates_for(request, form, where="person edit")
     return render(request, "referrals/person_edit.html", context, status=outcome.status)
 
 

@@ -33,6 +33,11 @@ if (form) {
         if (response.type === "opaqueredirect" || response.status === 403) {
           dirty = true;
           show("You have been signed out. What you typed before then is saved: sign in again to carry on.");
+        } else if (response.status === 409) {
+          // Saved since this page was opened (or signed): retrying cannot help; the typing
+          // stays on the page for the user to save.
+          const body = await response.json().catch(() => ({}));
+          show(body.error || "Not kept as a draft: this page is out of date. Save it to keep what you typed.");
         } else if (!response.ok) {
           dirty = true;
           show("Your draft could not be saved just now. Keep this page open: it will try again.");

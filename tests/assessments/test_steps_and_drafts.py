@@ -257,3 +257,47 @@ def test_assessment_date_out_of_range_is_refused(practitioner_client, practition
     assert message in errors_of(response)
     assessment.refresh_from_db()
     assert (assessment.assessed_on, assessment.presenting_needs) == (timezone.localdate(), "")
+
+
+def test_an_autosave_arriving_after_the_save_it_preceded_is_not_kept(
+    practitioner_client, practitioner
+):
+    """The browser sends the typing, then the form; the server may handle them in either
+    order. A draft kept from the older page would show the section "In progress" and come
+    back over the saved answers."""
+    assessment = team_assessment(practitioner)
+    opened_at = assessment.version
+    section = reverse("assessments:section", args=[assessment.pk, "physical_health"])
+    autosave = reverse(
+        "assessments:autosave", args=[assessment.referral_id, "section-physical_health"]
+    )
+    practitioner_client.post(section, {"physical_health": "Asthma", "version": opened_at})
+
+    late = practitioner_client.post(autosave, {"physical_health": "Asth", "version": opened_at})
+
+    assert late.status_code == 409
+    assert "saved after this page was opened" in late.json()["error"]
+    assert not FormDraft.objects.exists()
+    page = practitioner_client.get(section).content.decode()
+    assert "Draft restored" not in page
+    task_list = practitioner_client.get(
+        reverse("assessments:assessment_detail", args=[assessment.pk])
+    )
+    assert 'id="section-physical_health-status">Completed' in task_list.content.decode()
+
+
+def test_an_autosave_from_the_page_as_it_is_now_is_kept(practitioner_client, practitioner):
+    assessment = team_assessment(practitioner)
+    practitioner_client.post(
+        reverse("assessments:section", args=[assessment.pk, "physical_health"]),
+        {"physical_health": "Asthma", "version": assessment.version},
+    )
+    assessment.refresh_from_db()
+
+    typed = practitioner_client.post(
+        reverse("assessments:autosave", args=[assessment.referral_id, "section-physical_health"]),
+        {"physical_health": "Asthma, inhaler twice daily", "version": assessment.version},
+    )
+
+    assert typed.status_code == 200
+    assert FormDraft.objects.get().data["physical_health"] == ["Asthma, inhaler twice daily"]

@@ -16,7 +16,10 @@ BLOCKING_IMPACTS = ("serious", "critical")
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 _RUN = """async (tags) => {
-  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  // resultTypes: axe's documented speed-up. Passes are still listed (one node each), so
+  // rules_passed still proves axe ran; violations keep every node.
+  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                           resultTypes: ['violations']});
   return {
     rules_passed: results.passes.length,
     violations: results.violations.map(v => ({

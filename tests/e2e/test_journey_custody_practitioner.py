@@ -122,7 +122,7 @@ def _assess_and_sign(page, checkpoint, referral):
     page.get_by_role("button", name="Start the full assessment").click()
     expect(page.get_by_role("heading", name="Full assessment")).to_be_visible()
     checkpoint("07-task-list")
-    page.get_by_role("link", name="Presenting needs").click()
+    follow(page, page.get_by_role("link", name="Presenting needs"))
     checkpoint("08-section")
     for _ in range(12):
         if page.get_by_role("heading", name="Full assessment").count():

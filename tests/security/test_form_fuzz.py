@@ -29,10 +29,12 @@ and derandomised, so CI runs the same examples every time.
 """
 
 import datetime
+import functools
 import os
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -129,14 +131,44 @@ hostile_text = st.one_of(
 )
 
 
+def _snapshot_models():
+    return [
+        model
+        for label in PROJECT_APPS
+        for model in apps.get_app_config(label).get_models()
+        if model is not AuditEvent
+    ]
+
+
+@functools.cache
+def _snapshot_sql():
+    """One query: per table its row count and an md5 of all its rows in pk order (each row
+    as PostgreSQL's text of the whole record, i.e. every column values_list() reads)."""
+    quote = connection.ops.quote_name
+    digest = "md5(coalesce(string_agg(snapshot_row::text, ',' ORDER BY snapshot_row.{pk}), ''))"
+    return " UNION ALL ".join(
+        # Table and column names from the models, quoted: nothing from the fuzz.
+        f"SELECT %s, count(*), {digest.format(pk=quote(m._meta.pk.column))}"  # noqa: S608
+        f" FROM {quote(m._meta.db_table)} snapshot_row"
+        for m in _snapshot_models()
+    )
+
+
 def snapshot():
-    """Every row of every project model except the audit trail (which records attempts)."""
-    rows = {}
-    for label in PROJECT_APPS:
-        for model in apps.get_app_config(label).get_models():
-            if model is not AuditEvent:
-                rows[model._meta.label] = list(model._base_manager.order_by("pk").values_list())
-    return rows
+    """Every row of every project model except the audit trail (which records attempts).
+
+    On PostgreSQL compared in SQL (a count and a digest per table: ~1 query instead of 52
+    and no rows brought into Python, a third of the fuzz's time before); any changed,
+    added or removed row changes its table's digest, and the dict says which table."""
+    if connection.vendor == "postgresql":
+        labels = [m._meta.label for m in _snapshot_models()]
+        with connection.cursor() as cursor:
+            cursor.execute(_snapshot_sql(), labels)
+            return {label: (count, digest) for label, count, digest in cursor.fetchall()}
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values_list())
+        for model in _snapshot_models()
+    }
 
 
 def _field_value(offered):

@@ -30,6 +30,10 @@ def officer(probation_team):
 
 @pytest.fixture
 def order(practitioner, officer, provider_team):
+    return make_order(practitioner, officer, provider_team)
+
+
+def make_order(practitioner, officer, provider_team):
     """An active MHTR + ATR order: assessed by the practitioner's team, supervised by the
     officer's probation team, with the provider team named for the MHTR."""
     from tests.assessments.factories import signed_assessment

@@ -20,6 +20,7 @@ from treatment_requirements.models import BreachReferral, Order, ReviewHearing
 from .caseload_lists import (
     CASELOAD,
     ORDERS,
+    _unit_once,  # noqa: F401 - a fixture
     due,
     get_html,
     order_ref,
@@ -44,7 +45,8 @@ pytestmark = pytest.mark.django_db
 # Paging ------------------------------------------------------------------------------------
 
 
-def test_orders_list_pages_reach_each_of_the_officers_60_orders_once(client, unit, officer):
+def test_orders_list_pages_reach_each_of_the_officers_60_orders_once(client, unit):
+    officer = unit["officer"]
     client.force_login(officer)
 
     pages, last = walk_pages(client, ORDERS)
@@ -54,7 +56,8 @@ def test_orders_list_pages_reach_each_of_the_officers_60_orders_once(client, uni
     assert "No more orders" not in last
 
 
-def test_first_page_has_no_previous_and_last_page_no_next(client, unit, officer):
+def test_first_page_has_no_previous_and_last_page_no_next(client, unit):
+    officer = unit["officer"]
     client.force_login(officer)
     first = get_html(client, ORDERS)
     assert rel_link(first, "prev") is None
@@ -66,7 +69,8 @@ def test_first_page_has_no_previous_and_last_page_no_next(client, unit, officer)
     assert "First page" in last
 
 
-def test_previous_links_walk_back_to_the_first_page(client, unit, officer):
+def test_previous_links_walk_back_to_the_first_page(client, unit):
+    officer = unit["officer"]
     client.force_login(officer)
     forward, last = walk_pages(client, ORDERS)
     back_url = ORDERS + rel_link(last, "prev")
@@ -88,7 +92,8 @@ def test_ties_in_the_end_date_are_broken_by_id(client, officer, monkeypatch):
     assert pages == [[order_ref(o) for o in orders[i : i + 2]] for i in (0, 2, 4)]
 
 
-def test_a_page_after_the_last_order_is_empty_and_leads_back(client, unit, officer):
+def test_a_page_after_the_last_order_is_empty_and_leads_back(client, unit):
+    officer = unit["officer"]
     client.force_login(officer)
     last_order = unit["mine"][-1]
     cursor = f"{last_order.end_date.isoformat()}_{last_order.pk}"
@@ -102,7 +107,8 @@ def test_a_page_after_the_last_order_is_empty_and_leads_back(client, unit, offic
     assert refs_shown(previous) == [order_ref(o) for o in unit["mine"][-25:]]
 
 
-def test_an_order_removed_between_pages_moves_no_other_row(client, unit, officer):
+def test_an_order_removed_between_pages_moves_no_other_row(client, unit):
+    officer = unit["officer"]
     client.force_login(officer)
     first = get_html(client, ORDERS)
     next_link = rel_link(first, "next")
@@ -119,7 +125,8 @@ def test_an_order_removed_between_pages_moves_no_other_row(client, unit, officer
     assert refs_shown(second) == [order_ref(o) for o in mine[26:51]]
 
 
-def test_a_malformed_cursor_reads_the_first_page(client, unit, officer):
+def test_a_malformed_cursor_reads_the_first_page(client, unit):
+    officer = unit["officer"]
     client.force_login(officer)
     for cursor in ("nonsense", "2026-13-45_1", "_", "2026-01-01_x"):
         page = get_html(client, f"{ORDERS}?after={cursor}")
@@ -175,7 +182,8 @@ def test_filter_by_status_shows_ended_orders_only_when_asked(client, officer):
     assert "Ended orders" in page
 
 
-def test_whole_team_shows_the_unit_not_the_other_unit(client, unit, officer):
+def test_whole_team_shows_the_unit_not_the_other_unit(client, unit):
+    officer = unit["officer"]
     client.force_login(officer)
 
     pages, _ = walk_pages(client, f"{ORDERS}?cases=team")
@@ -185,7 +193,8 @@ def test_whole_team_shows_the_unit_not_the_other_unit(client, unit, officer):
     assert not shown & {order_ref(o) for o in unit["other_unit"]}
 
 
-def test_responsible_officer_filter_in_the_whole_team_only(client, unit, officer):
+def test_responsible_officer_filter_in_the_whole_team_only(client, unit):
+    officer = unit["officer"]
     client.force_login(officer)
     colleague = unit["colleague"]
 
@@ -199,7 +208,8 @@ def test_responsible_officer_filter_in_the_whole_team_only(client, unit, officer
     assert refs_shown(mine) == [order_ref(o) for o in unit["mine"][:25]]
 
 
-def test_an_officer_of_another_unit_is_not_a_filter_choice(client, unit, officer):
+def test_an_officer_of_another_unit_is_not_a_filter_choice(client, unit):
+    officer = unit["officer"]
     client.force_login(officer)
     page = get_html(client, f"{ORDERS}?cases=team&officer={unit['elsewhere'].pk}")
     assert "Select the responsible officer from the list" in page

@@ -17,6 +17,7 @@ from .caseload_lists import (
     ORDERS,
     OUR_PNC,
     THEIR_PNC,
+    _unit_once,  # noqa: F401 - a fixture
     get_html,
     order_ref,
     refs_shown,
@@ -34,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def namesakes(unit, officer):
+def namesakes(unit):
     """Three people called Morgan Quill-Hart: the officer's, a colleague's (same unit) and
     another unit's; identifiers on the officer's and the other unit's."""
     ours, colleagues, others = unit["mine"][30], unit["theirs"][0], unit["other_unit"][0]
@@ -45,7 +46,8 @@ def namesakes(unit, officer):
     return {"ours": ours, "colleagues": colleagues, "others": others}
 
 
-def test_search_by_name_finds_only_the_users_own_scope(client, namesakes, officer):
+def test_search_by_name_finds_only_the_users_own_scope(client, unit, namesakes):
+    officer = unit["officer"]
     client.force_login(officer)
 
     location, mine = search(client, "quill hart morgan")
@@ -58,7 +60,8 @@ def test_search_by_name_finds_only_the_users_own_scope(client, namesakes, office
     assert order_ref(namesakes["others"]) not in team
 
 
-def test_search_by_each_identifier_finds_only_the_users_own_scope(client, namesakes, officer):
+def test_search_by_each_identifier_finds_only_the_users_own_scope(client, unit, namesakes):
+    officer = unit["officer"]
     client.force_login(officer)
     ours, others = namesakes["ours"], namesakes["others"]
     ours_person, others_person = Person.objects.get(pk=ours.person_id), others.person
@@ -72,7 +75,8 @@ def test_search_by_each_identifier_finds_only_the_users_own_scope(client, namesa
         assert "No orders match." in page
 
 
-def test_search_keeps_names_and_identifiers_out_of_the_url(client, namesakes, officer):
+def test_search_keeps_names_and_identifiers_out_of_the_url(client, unit, namesakes):
+    officer = unit["officer"]
     client.force_login(officer)
     nhs_number = Person.objects.get(pk=namesakes["ours"].person_id).nhs_number
 
@@ -84,7 +88,8 @@ def test_search_keeps_names_and_identifiers_out_of_the_url(client, namesakes, of
                 assert part not in without_search_token(html.unescape(href)), href
 
 
-def test_search_is_audited_with_its_kind_not_its_text(client, namesakes, officer):
+def test_search_is_audited_with_its_kind_not_its_text(client, unit, namesakes):
+    officer = unit["officer"]
     client.force_login(officer)
     search(client, "Morgan Quill-Hart")
     search(client, OUR_PNC)
@@ -96,7 +101,8 @@ def test_search_is_audited_with_its_kind_not_its_text(client, namesakes, officer
     ]
 
 
-def test_search_in_my_cases_offers_the_whole_team(client, namesakes, officer):
+def test_search_in_my_cases_offers_the_whole_team(client, unit, namesakes):
+    officer = unit["officer"]
     client.force_login(officer)
     colleagues = namesakes["colleagues"]
     set_person(colleagues, family_name="Zephyrine")
@@ -109,7 +115,8 @@ def test_search_in_my_cases_offers_the_whole_team(client, namesakes, officer):
     ]
 
 
-def test_search_results_are_paged_and_filtered(client, unit, officer, monkeypatch):
+def test_search_results_are_paged_and_filtered(client, unit, monkeypatch):
+    officer = unit["officer"]
     monkeypatch.setattr(selectors, "CASELOAD_PAGE_SIZE", 2)
     same = unit["mine"][:5]
     for order in same:
@@ -132,7 +139,8 @@ def test_a_search_that_is_not_a_name_or_identifier_is_refused_on_the_form(client
     assert "Enter a name, an order reference like CO000123" in response.content.decode()
 
 
-def test_an_unknown_search_token_lists_without_a_search(client, unit, officer):
+def test_an_unknown_search_token_lists_without_a_search(client, unit):
+    officer = unit["officer"]
     client.force_login(officer)
     page = get_html(client, f"{ORDERS}?search=notmine")
     assert refs_shown(page) == [order_ref(o) for o in unit["mine"][:25]]

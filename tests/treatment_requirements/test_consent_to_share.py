@@ -31,7 +31,7 @@ from assessments import services as assessment_services
 from assessments.models import Assessment
 from referrals.models import Person
 from tests.assessments.factories import ConsentFactory, InstrumentResponseFactory, signed_assessment
-from tests.factories import PersonFactory, ReferralFactory, UserFactory
+from tests.factories import PersonFactory, ReferralFactory, TeamFactory, UserFactory
 from treatment_requirements.enums import RequirementKind
 from treatment_requirements.models import CriterionConfirmation, Recommendation
 
@@ -42,6 +42,7 @@ from .factories import (
     ProbationTeamFactory,
     ready_recommendation,
 )
+from .seeded import built_once, note_seeded_people
 
 pytestmark = pytest.mark.django_db
 
@@ -72,10 +73,25 @@ def formulation(key):
     return f"Drug dependency maintained by housing loss ({key})."
 
 
+@pytest.fixture(scope="module")
+def _world_once(django_db_setup, django_db_blocker):
+    # The tests only read the world: it is built once for the module (seeded.py).
+    with built_once(django_db_blocker, _build_world) as seeded:
+        yield seeded
+
+
 @pytest.fixture
-def world(practitioner):
+def world(_world_once, db):
+    data, people = _world_once
+    note_seeded_people(people)
+    return data
+
+
+def _build_world():
     """The cases above, two probation teams (P1 with two officers, P2 with one) and the
     clinician of P1's provider."""
+    team = TeamFactory(name="Cambridgeshire & Peterborough L&D")
+    practitioner = UserFactory(role=Role.PRACTITIONER, team=team, username="practitioner")
     teams = {"P1": ProbationTeamFactory(name="Probation P1"), "P2": ProbationTeamFactory()}
     officers = {
         "P1": ProbationOfficerFactory(team=teams["P1"], username="p1-officer"),

@@ -13,13 +13,63 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.enums import Role
+from accounts.models import User
+from tests.factories import TeamFactory, UserFactory
 from treatment_requirements import services
 from treatment_requirements.models import Appointment, Order
 
-from .factories import FailureFactory, OrderRequirementFactory, ProviderTeamFactory, days
+from .conftest import make_order
+from .factories import (
+    FailureFactory,
+    OrderRequirementFactory,
+    ProbationOfficerFactory,
+    ProbationTeamFactory,
+    ProviderTeamFactory,
+    days,
+)
 from .screens import long_day, typed_day
+from .seeded import built_once, note_seeded_people
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def _seeded(django_db_setup, django_db_blocker):
+    # One order for the module: what a test saves on it is rolled back with the test's own
+    # transaction (seeded.py), and each test reads it afresh.
+    with built_once(django_db_blocker, _build) as seeded:
+        yield seeded
+
+
+def _build():
+    """The conftest's order, practitioner and officer (their primary keys)."""
+    team = TeamFactory(name="Cambridgeshire & Peterborough L&D")
+    practitioner = UserFactory(role=Role.PRACTITIONER, team=team, username="practitioner")
+    officer = ProbationOfficerFactory(
+        team=ProbationTeamFactory(name="Cambridge probation delivery unit"), username="officer"
+    )
+    provider_team = ProviderTeamFactory(name="Talking therapies MHTR service")
+    order = make_order(practitioner, officer, provider_team)
+    return {"order": order.pk, "officer": officer.pk, "practitioner": practitioner.pk}
+
+
+@pytest.fixture
+def order(_seeded, db):
+    pks, people = _seeded
+    note_seeded_people(people)
+    return Order.objects.get(pk=pks["order"])
+
+
+@pytest.fixture
+def officer(_seeded, db):
+    return User.objects.get(pk=_seeded[0]["officer"])
+
+
+@pytest.fixture
+def practitioner(_seeded, db):
+    return User.objects.get(pk=_seeded[0]["practitioner"])
+
 
 SUMMARY_LINK = re.compile(r'<li><a href="#([^"]*)">([^<]*)</a></li>')
 

@@ -11,8 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.enums import AuditAction
+from accounts.models import AuditEvent
 from treatment_requirements import services
-from treatment_requirements.models import Appointment, FormalWarning
+from treatment_requirements.enums import BreachOutcome
+from treatment_requirements.models import Appointment, BreachReferral, FormalWarning
 
 from .factories import (
     AppointmentFactory,
@@ -328,6 +331,28 @@ def test_breach_outcome_screen_extension_over_six_months_is_refused(client, orde
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.extended_months == 3
+
+
+def test_breach_outcome_screen_audits_who_opened_it_and_only_once(client, order, officer):
+    """The page names the person: its GET is a view of them; a refused POST (the page shown
+    again) adds none, and once the outcome is recorded the page is not shown."""
+    breach = services.failure_take_action(
+        failure=FailureFactory(order=order), action="breach", by=officer
+    )
+    client.force_login(officer)
+    url = reverse("treatment_requirements:breach_outcome", args=[order.pk, breach.pk])
+    viewed = AuditEvent.objects.filter(action=AuditAction.VIEW, person_id=order.person_id)
+
+    page = client.get(url)
+    client.post(url, {"outcome": "extended", "extension_months": "7"})
+
+    assert order.person.full_name in page.content.decode()
+    assert list(viewed.values_list("user", "object_type", "object_id", "detail")) == [
+        (officer.pk, "treatment_requirements.breachreferral", str(breach.pk), "breach_outcome")
+    ]
+    BreachReferral.objects.filter(pk=breach.pk).update(outcome=BreachOutcome.CONTINUED)
+    assert client.get(url).status_code == 302
+    assert viewed.count() == 1
 
 
 def test_reoffending_screens_record_event_and_check(client, order, officer):

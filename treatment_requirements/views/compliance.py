@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.audit import audit_view
+from accounts.audit import audit_form_view, audit_view
 from core.view_helpers import form_page, submit
 
 from .. import forms, selectors, services
@@ -77,6 +77,7 @@ def breach_outcome(request, pk, breach_pk):
     if breach.outcome != BreachOutcome.PENDING:
         messages.error(request, "The outcome of this breach has already been recorded.")
         return redirect(order)
+    audit_form_view(request, breach, order.person_id)  # the page names the person
     form = forms.BreachOutcomeForm(request.POST or None, breach=breach)
     outcome = submit(
         request,
