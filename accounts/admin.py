@@ -11,7 +11,8 @@ from .models import AuditEvent, RolePolicy
 
 @admin.register(RolePolicy)
 class RolePolicyAdmin(admin.ModelAdmin):
-    """Per-role sign-in rules. A change applies from each user's next sign-in."""
+    """Per-role sign-in rules. Requiring two-factor sign-in reaches sessions already signed in
+    at their next request (accounts.middleware.pending_two_factor_step)."""
 
     list_display = ["role", "require_two_factor"]
 

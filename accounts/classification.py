@@ -117,6 +117,11 @@ FIELDS: dict[str, DataClass] = {
     **classify("accounts.TeamChange", OPS, "id", "at", "by", "what", "team", "site"),
     **classify("accounts.TeamChange", STAFF, "before", "after"),
     "accounts.TeamChange.reason": TEXT,
+    # A user's signed-in sessions: the key is as good as the cookie, the address a staff
+    # member's (as the audit trail's), the device a summary ("Firefox on Windows").
+    **classify("accounts.UserSession", OPS, "id", "user", "created_at", "last_seen_at", "device"),
+    "accounts.UserSession.session_key": SECRET,
+    "accounts.UserSession.ip_address": STAFF,
     **classify("accounts.RolePolicy", OPS, "id", "role", "require_two_factor"),
     **classify(
         "accounts.AuditEvent",

@@ -90,6 +90,26 @@ class RolePolicy(models.Model):
         return cls.objects.filter(role=role, require_two_factor=True).exists()
 
 
+class UserSession(models.Model):
+    """One signed-in session of a user, written at sign-in (accounts.user_sessions), so the
+    user can see and end their sessions and an administrator can end them all. The row goes
+    when the session is signed out or ended; one whose session expired is not shown."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # A summary such as "Chrome on Windows", never the full header.
+    device = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.device or 'unknown device'}"
+
+
 class AccountChange(models.Model):
     """One change an administrator made (shared fields of the history of users and teams).
 

@@ -7,6 +7,7 @@ from django.dispatch import receiver
 
 from .audit import audit_record
 from .enums import AuditAction
+from .user_sessions import session_forget, session_record
 
 
 @receiver(user_logged_in)
@@ -30,17 +31,34 @@ def _note_two_factor_step(sender, request, user, **kwargs):
 
 @receiver(user_logged_in)
 def _start_idle_limit(sender, request, user, **kwargs):
-    """Signing in saves the session: its idle limit counts from now, not from the next page."""
-    from .middleware import SESSION_TOUCHED_KEY
+    """Signing in saves the session: its idle limit counts from now, not from the next page,
+    and so does its absolute lifetime."""
+    from .middleware import SESSION_STARTED_KEY, SESSION_TOUCHED_KEY
 
     if request is not None and hasattr(request, "session"):
-        request.session[SESSION_TOUCHED_KEY] = int(time.time())
+        now = int(time.time())
+        request.session[SESSION_TOUCHED_KEY] = now
+        request.session[SESSION_STARTED_KEY] = now
+
+
+@receiver(user_logged_in)
+def _record_session(sender, request, user, **kwargs):
+    """The user can see this session on "Your sessions", and end it from elsewhere."""
+    if request is not None and hasattr(request, "session"):
+        session_record(request, user)
+
+
+@receiver(user_logged_out)
+def _forget_session(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        session_forget(request.session.session_key)
 
 
 @receiver(user_logged_out)
 def _audit_sign_out(sender, request, user, **kwargs):
     if user is not None:
-        audit_record(action=AuditAction.SIGN_OUT, user=user, request=request)
+        reason = getattr(request, "sign_out_reason", "")  # codes only, set by the middleware
+        audit_record(action=AuditAction.SIGN_OUT, user=user, detail=reason, request=request)
 
 
 @receiver(user_login_failed)

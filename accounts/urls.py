@@ -13,6 +13,9 @@ urlpatterns = [
     path("account/password/", views.ChangePasswordView.as_view(), name="password_change"),
     path("account/two-factor/", views.two_factor_verify, name="two_factor_verify"),
     path("account/two-factor/set-up/", views.two_factor_enrol, name="two_factor_enrol"),
+    path("account/sessions/", views.sessions_list, name="sessions"),
+    path("account/sessions/<int:pk>/end/", views.session_end_view, name="session_end"),
+    path("account/sessions/end-others/", views.sessions_end_others, name="sessions_end_others"),
     path("audit/", views.audit_search_view, name="audit_search"),
     path("audit/person/<int:person_id>/", views.audit_person, name="audit_person"),
     # The administrator's screens for staff accounts, teams and sites.
@@ -38,6 +41,11 @@ urlpatterns = [
         "administration/users/<int:pk>/two-factor/reset/",
         administration.user_two_factor_reset,
         name="admin_user_two_factor_reset",
+    ),
+    path(
+        "administration/users/<int:pk>/sessions/end/",
+        administration.user_sessions_end,
+        name="admin_user_sessions_end",
     ),
     path("administration/teams/", administration.team_list, name="admin_team_list"),
     path("administration/teams/new/", administration.team_create, name="admin_team_create"),

@@ -2,10 +2,11 @@ import base64
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,8 +31,10 @@ from .forms import (
     SignInForm,
     TwoFactorTokenForm,
 )
-from .middleware import pending_two_factor_step, session_touch
+from .middleware import LIFETIME_ENDED_QUERY, pending_two_factor_step, session_touch
+from .models import UserSession
 from .policy import Action, Kind, require
+from .user_sessions import session_end, sessions_active, sessions_end
 
 # Where each role starts after signing in.
 ROLE_HOME = {
@@ -57,17 +60,19 @@ class SignInView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             **kwargs,
-            idle_limit=_idle_limit(),
+            idle_limit=_duration(settings.SESSION_COOKIE_AGE),
             timed_out="timed_out" in self.request.GET,
+            lifetime=_duration(settings.SESSION_ABSOLUTE_LIFETIME_SECONDS),
+            lifetime_ended=LIFETIME_ENDED_QUERY in self.request.GET,
         )
 
 
-def _idle_limit():
-    seconds = settings.SESSION_COOKIE_AGE
-    if seconds % 60:
-        return f"{seconds} seconds"
-    minutes = seconds // 60
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+def _duration(seconds):
+    """'30 minutes', '12 hours', '90 seconds': as the settings give it, in words."""
+    for size, unit in ((3600, "hour"), (60, "minute"), (1, "second")):
+        if seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
 
 
 class SignOutView(auth_views.LogoutView):
@@ -105,6 +110,50 @@ class ChangePasswordView(auth_views.PasswordChangeView):
         )
         messages.success(self.request, "Your password has been changed")
         return response
+
+
+# Your sessions -------------------------------------------------------------------------
+
+
+@require_GET
+def sessions_list(request):
+    """Where the user is signed in now: this session and any other, each can be ended."""
+    return render(
+        request,
+        "accounts/sessions.html",
+        {"sessions": sessions_active(request.user), "current": request.session.session_key},
+    )
+
+
+@require_http_methods(["POST"])
+def session_end_view(request, pk):
+    """Sign out of one of one's own sessions (this one signs out here and now)."""
+    user_session = get_object_or_404(UserSession, pk=pk, user=request.user)
+    if user_session.session_key == request.session.session_key:
+        logout(request)
+        return redirect("accounts:login")
+    session_end(
+        user_session=user_session, by=request.user, request=request, detail="session ended by user"
+    )
+    messages.success(request, "You have been signed out of that session")
+    return redirect("accounts:sessions")
+
+
+@require_http_methods(["POST"])
+def sessions_end_others(request):
+    """Sign out everywhere but here (a forgotten shared terminal, a lost phone)."""
+    ended = sessions_end(request.user, keep=request.session.session_key)
+    audit_request(
+        request,
+        action=AuditAction.SIGN_OUT,
+        obj=request.user,
+        detail=f"other sessions ended by user: {ended}",
+    )
+    if ended:
+        messages.success(request, f"Signed out of {ended} other session{'s' if ended != 1 else ''}")
+    else:
+        messages.info(request, "You were not signed in anywhere else")
+    return redirect("accounts:sessions")
 
 
 # Audit trail (administrators only) ------------------------------------------------------

@@ -3,7 +3,10 @@ probation officers in the demo probation delivery unit. Larger demos add probati
 (and delivery units) as the orders need them: seed_probation_officers().
 
 Synthetic only. Passwords: the shared DEMO_PASSWORD when asked for (DEBUG or --demo),
-otherwise unusable (set real ones with `manage.py changepassword`).
+otherwise unusable (set real ones with `manage.py changepassword`). A demo install (the shared
+password set) also stops requiring two-factor sign-in of any role, so that every role signs in
+with the password `manage.py demo_logins` prints; a real install keeps migration accounts
+0005's rule (administrators, commissioners and team leads).
 """
 
 from dataclasses import dataclass
@@ -11,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 
 from accounts.enums import Role, SiteKind, TeamKind
-from accounts.models import Site, Team, User
+from accounts.models import RolePolicy, Site, Team, User
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - only ever set on demo installs
 
@@ -172,6 +175,8 @@ def seed_teams_and_users(*, password: str | None = None) -> DemoAccounts:
             user.save(update_fields=["password"])
         users[username] = user
     _grant_administration(users["admin"])
+    if hashed:
+        RolePolicy.objects.update(require_two_factor=False)
     return DemoAccounts(teams=teams, users=users)
 
 

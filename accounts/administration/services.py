@@ -11,11 +11,8 @@ An administrator cannot change their own role, team, active state or two-factor 
 
 import secrets
 
-from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.concurrency import save_if_current
@@ -23,6 +20,7 @@ from core.concurrency import save_if_current
 from ..audit import audit_record
 from ..enums import AccountChangeKind, AuditAction, Role
 from ..models import Site, Team, TeamChange, User, UserChange
+from ..user_sessions import sessions_end
 
 OWN_ACCOUNT_MESSAGE = (
     "You cannot change your own role, team, access or two-factor sign-in: ask another administrator"
@@ -183,7 +181,7 @@ def user_set_active(*, user, by, active, reason, expected_version, request=None)
 @transaction.atomic
 def user_set_two_factor_required(*, user, by, required, reason, expected_version, request=None):
     """Require (or stop requiring) two-factor sign-in for `user`, whatever their role's
-    policy says; it applies from their next sign-in. Side effects: a history row and an
+    policy says; it applies from their next request, signed in already or not. Side effects: a history row and an
     audit entry."""
     _refuse_own_account(user, by)
     if user.two_factor_required == required:
@@ -242,18 +240,24 @@ def user_reset_two_factor(*, user, by, reason, expected_version, request=None):
 
 
 def user_sessions_end(user) -> int:
-    """Delete every unexpired session signed in as `user`; returns how many.
+    """End every session signed in as `user` (accounts.user_sessions); returns how many."""
+    return sessions_end(user)
 
-    Sessions store the user's id encoded, so each unexpired session is read: they end
-    after SESSION_COOKIE_AGE idle, so these are the people using the service now.
-    """
-    mine = [
-        session.session_key
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
-    ]
-    Session.objects.filter(session_key__in=mine).delete()
-    return len(mine)
+
+def user_sessions_end_all(*, user, by, request=None) -> int:
+    """An administrator ends all of `user`'s sessions (a lost laptop, a suspected misuse);
+    returns how many. Side effects: the user is signed out everywhere at their next click;
+    an audit entry (ids and the count only). Not one's own: "Your sessions" does that."""
+    _refuse_own_account(user, by)
+    ended = sessions_end(user)
+    audit_record(
+        action=AuditAction.SIGN_OUT,
+        user=by,
+        obj=user,
+        detail=f"all sessions ended by an administrator: {ended}",
+        request=request,
+    )
+    return ended
 
 
 # Teams and sites --------------------------------------------------------------------------

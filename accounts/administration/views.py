@@ -20,6 +20,7 @@ from ..audit import audit_request
 from ..enums import AuditAction
 from ..models import RolePolicy, Site, Team, User
 from ..policy import Action, Kind, require
+from ..user_sessions import sessions_active
 from . import selectors, services
 from .forms import (
     ReasonForm,
@@ -137,6 +138,7 @@ def user_detail(request, pk):
             "own": services.refuses_own_account(user, request.user),
             "has_device": user_has_device(user, confirmed=True),
             "role_requires_two_factor": RolePolicy.requires_two_factor(user.role),
+            "sessions": sessions_active(user),
         },
     )
 
@@ -252,6 +254,20 @@ def user_two_factor_reset(request, pk):
         submit="Reset two-factor sign-in",
         warning=True,
     )
+
+
+@require_http_methods(["POST"])
+def user_sessions_end(request, pk):
+    """End all of a user's sessions: they are signed out everywhere at their next click."""
+    require(request, Action.CHANGE, Kind.ACCOUNTS)
+    user = _load(User, pk)
+    if services.refuses_own_account(user, request.user):
+        return _own_account_refused(request, user)
+    ended = services.user_sessions_end_all(user=user, by=request.user, request=request)
+    messages.success(
+        request, f"{ended} session{'s' if ended != 1 else ''} ended: the user is signed out"
+    )
+    return redirect("accounts:admin_user_detail", pk=user.pk)
 
 
 # Teams and sites --------------------------------------------------------------------------

@@ -51,6 +51,8 @@ def test_every_page_links_to_the_statement_from_its_footer(practitioner_client, 
 
 
 def test_statement_is_reachable_before_the_second_factor(client, practitioner):
+    practitioner.two_factor_required = True  # an enrolment the session still owes
+    practitioner.save(update_fields=["two_factor_required"])
     client.force_login(practitioner)
     session = client.session
     session[TWO_FACTOR_SESSION_KEY] = ENROL

@@ -190,3 +190,31 @@ def test_seed_demo_gives_each_assigned_referral_its_allocation_and_no_other():
     assert sorted((r, a) for r, a, _kind in rows) == sorted(assigned.items())
     assert {kind for *_rest, kind in rows} == {AllocationKind.ALLOCATION}
     assert not ReferralAllocation.objects.filter(allocated_at__gt=timezone.now()).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["teamlead", "commissioner", "admin"])
+def test_demo_install_signs_every_role_in_with_the_printed_password(username):
+    import importlib
+
+    from django.apps import apps
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts.models import RolePolicy
+
+    migration = importlib.import_module("accounts.migrations.0005_two_factor_required_by_default")
+    migration.require_two_factor(apps, None)  # as a fresh database has it
+    _run("seed_demo", "--referrals", "0")
+    kept = set(RolePolicy.objects.filter(require_two_factor=True).values_list("role", flat=True))
+    _run("seed_demo", "--referrals", "0", "--demo")
+    client = Client()
+
+    signed_in = client.post(
+        reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD}
+    )
+    home = client.get(signed_in.url, follow=True)
+
+    assert kept == {Role.ADMINISTRATOR, Role.COMMISSIONER, Role.TEAM_LEAD}  # not a demo
+    assert home.status_code == 200
+    assert reverse("accounts:two_factor_enrol") not in home.redirect_chain[-1][0]

@@ -65,7 +65,6 @@ NO_INPUT = {
     "treatment_requirements:team_workload": "figures per member, with links to the lists",
     "treatment_requirements:warning_letter": "a printable letter",
     "accessibility": "the accessibility statement, a public page of text",
-    "accounts:admin_user_detail": "a user's details and history (changes are their own pages)",
     "accounts:admin_team_detail": "a team's details, sites and history (changes are their pages)",
 }
 # Pages whose POST form is found one link further (a chooser); like those with an opening

@@ -56,6 +56,20 @@ def _staff_pk(seed):
     return {"pk": seed.users[Role.PRACTITIONER].pk}
 
 
+def _practitioner_session(seed):
+    """A session of the practitioner's elsewhere (another device), made when first asked for."""
+    from django.utils import timezone
+
+    from accounts.models import UserSession
+
+    now = timezone.now()
+    session, _ = UserSession.objects.get_or_create(
+        session_key="matrix-practitioner-elsewhere",
+        defaults={"user": seed.users[Role.PRACTITIONER], "created_at": now, "last_seen_at": now},
+    )
+    return session
+
+
 def _team_pk(seed):
     return {"pk": seed.users[Role.PRACTITIONER].team_id}
 
@@ -117,6 +131,14 @@ URL_RULES: dict[str, Rule] = {
     "accounts:password_change": Rule(access=SIGNED_IN),
     "accounts:two_factor_verify": Rule(access=SIGNED_IN),
     "accounts:two_factor_enrol": Rule(access=SIGNED_IN),
+    "accounts:sessions": Rule(access=SIGNED_IN),
+    "accounts:session_end": Rule(
+        access=SIGNED_IN,
+        method="post",
+        kwargs=lambda s: {"pk": _practitioner_session(s).pk},
+        owner=lambda s: s.users[Role.PRACTITIONER],
+    ),
+    "accounts:sessions_end_others": Rule(access=SIGNED_IN, method="post"),
     "accounts:audit_search": rule(Kind.AUDIT, Action.VIEW),
     "accounts:audit_person": rule(
         Kind.AUDIT, Action.VIEW, kwargs=lambda seed: {"person_id": seed.person.pk}
@@ -131,6 +153,9 @@ URL_RULES: dict[str, Rule] = {
     ),
     "accounts:admin_user_two_factor_required": rule(Kind.ACCOUNTS, Action.CHANGE, kwargs=_staff_pk),
     "accounts:admin_user_two_factor_reset": rule(
+        Kind.ACCOUNTS, Action.CHANGE, kwargs=_staff_pk, method="post"
+    ),
+    "accounts:admin_user_sessions_end": rule(
         Kind.ACCOUNTS, Action.CHANGE, kwargs=_staff_pk, method="post"
     ),
     "accounts:admin_team_list": rule(Kind.TEAMS, Action.VIEW),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.enums import Role
-from accounts.models import User
+from accounts.models import RolePolicy, User
 from demo.accounts import DEMO_PASSWORD, DEMO_USERS
 
 
@@ -32,3 +32,8 @@ class Command(BaseCommand):
             role = Role(user.role).label
             team = f", {user.team}" if user.team else ""
             self.stdout.write(f"  {username:<{width}}  {password}  {role}{team}")
+        if RolePolicy.objects.filter(require_two_factor=True).exists():
+            self.stdout.write(
+                "Some roles must set up an authenticator app at sign-in "
+                "(Django admin: role sign-in policies)."
+            )
