@@ -20,7 +20,7 @@ from ..audit import audit_request
 from ..enums import AuditAction
 from ..models import RolePolicy, Site, Team, User
 from ..policy import Action, Kind, require
-from . import selectors, services
+from . import access_requests, selectors, services
 from .forms import (
     ReasonForm,
     RenameForm,
@@ -32,6 +32,10 @@ from .forms import (
 )
 
 PAGE_SIZE = 50
+REQUESTED_MESSAGE = (
+    "Change requested: this role sees people's records, so another administrator must "
+    "approve it before it applies"
+)
 CHANGE_TEMPLATE = "accounts/administration/change.html"
 
 
@@ -47,7 +51,7 @@ def _change_page(request, form, call, *, done, success, page):
     `success`, or show the page again with the refusal (409 for a stale edit)."""
     outcome = submit(request, form, call)
     if outcome:
-        messages.success(request, success)
+        messages.success(request, success(outcome.result) if callable(success) else success)
         return redirect(done)
     return form_page(request, CHANGE_TEMPLATE, form, status=outcome.status, **page)
 
@@ -137,6 +141,7 @@ def user_detail(request, pk):
             "own": services.refuses_own_account(user, request.user),
             "has_device": user_has_device(user, confirmed=True),
             "role_requires_two_factor": RolePolicy.requires_two_factor(user.role),
+            "pending_request": selectors.pending_access_requests().filter(user=user).first(),
         },
     )
 
@@ -170,7 +175,7 @@ def user_role_team(request, pk):
         request,
         pk,
         form_class=UserRoleTeamForm,
-        call=lambda user, data: services.user_change_role_and_team(
+        call=lambda user, data: access_requests.change_role_and_team(
             user=user,
             by=request.user,
             role=data["role"],
@@ -179,7 +184,10 @@ def user_role_team(request, pk):
             expected_version=data["version"],
             request=request,
         ),
-        success="Role and team changed",
+        # A role that sees people's records waits for a second administrator.
+        success=lambda access_request: (
+            REQUESTED_MESSAGE if access_request else "Role and team changed"
+        ),
         title="Change role and team",
         submit="Save changes",
     )
