@@ -100,7 +100,12 @@ def user_list(request):
     return render(
         request,
         "accounts/administration/user_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "waiting": selectors.pending_access_requests().count(),
+        },
     )
 
 

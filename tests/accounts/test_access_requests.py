@@ -185,6 +185,8 @@ def test_another_administrator_approves_and_the_change_applies(
     _ask(administrator_client, commissioner, Role.TEAM_LEAD, other_team, reason="New lead")
     waiting = AccessChangeRequest.objects.get()
     second = _client(second_admin)
+    users = second.get(reverse("accounts:admin_user_list")).content.decode()
+    assert "1 change of role or team is waiting" in users
     listing = second.get(reverse("accounts:admin_access_request_list")).content.decode()
     decide_url = reverse("accounts:admin_access_request_decide", args=[waiting.pk])
     assert decide_url in listing
@@ -216,6 +218,7 @@ def test_another_administrator_approves_and_the_change_applies(
     assert not audits(third_admin)
     after = second.get(reverse("accounts:admin_access_request_list")).content.decode()
     assert "No changes are waiting for approval" in after
+    assert "is waiting" not in second.get(reverse("accounts:admin_user_list")).content.decode()
 
 
 def test_approving_a_former_administrator_takes_away_django_admin_access(
@@ -328,7 +331,9 @@ def test_an_approval_after_the_user_changed_is_refused(
     response = _decide(_client(second_admin), AccessChangeRequest.objects.get(), "approve")
 
     assert response.status_code == 409
-    assert escape("role or team has changed since the request was made") in response.content.decode()
+    assert (
+        escape("role or team has changed since the request was made") in response.content.decode()
+    )
     assert _role_team_version(commissioner) == (Role.COMMISSIONER, other_team.pk, 2)
     assert AccessChangeRequest.objects.get().status == AccessRequestStatus.PENDING
 

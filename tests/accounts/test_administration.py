@@ -90,9 +90,9 @@ def test_user_list_query_count_does_not_grow_with_rows(
     for n in range(rows):
         UserFactory(last_name=f"Quill{n}", team=TeamFactory(name=f"Quill team {n}"))
 
-    # session, user, inbox count, users counted, a page of users with their teams, the
-    # team filter's choices
-    with django_assert_num_queries(6):
+    # session, user, inbox count, changes waiting for approval, users counted, a page of
+    # users with their teams, the team filter's choices
+    with django_assert_num_queries(7):
         response = administrator_client.get(reverse("accounts:admin_user_list"), {"q": "quill"})
 
     assert len(response.context["page"].object_list) == rows
