@@ -141,8 +141,10 @@ def user_change_role_and_team(*, user, by, role, team, reason, expected_version,
     )
 
 
+@transaction.atomic
 def set_role_and_team(*, user, by, role, team, reason, expected_version, request=None):
-    """Save the change (no approval check: callers have made it): see above."""
+    """Save the change with no approval check: for user_change_role_and_team (after its
+    check) and access_requests.decide (after a second administrator approved)."""
     _refuse_own_account(user, by)
     changes = []
     if role != user.role:
