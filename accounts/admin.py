@@ -2,7 +2,11 @@
 and a read-only view of the audit trail. Users, teams and sites are managed on the
 service's administration screens (accounts/administration/), which keep their history,
 lock against two administrators editing at once and audit every change; the admin would
-do none of that, so they are not registered here."""
+do none of that, so they are not registered here. Nor is anything that could change a
+user's role, team, superuser or staff status, groups or permissions: a role that sees
+people's records needs a second administrator's approval on those screens, and superuser
+status is given only by `manage.py createsuperuser` on the server
+(tests/accounts/test_access_requests.py posts to the admin to show it)."""
 
 from django.contrib import admin
 

@@ -53,8 +53,18 @@ class AccountChangeKind(models.TextChoices):
     TWO_FACTOR_REQUIRED = "two_factor_required", "Two-factor sign-in required"
     TWO_FACTOR_NOT_REQUIRED = "two_factor_not_required", "Two-factor sign-in no longer required"
     TWO_FACTOR_RESET = "two_factor_reset", "Two-factor sign-in reset"
+    # A role or team giving clinical access waits for a second administrator.
+    ACCESS_REQUESTED = "access_requested", "Role or team change requested"
+    ACCESS_APPROVED = "access_approved", "Role or team change approved"
+    ACCESS_REJECTED = "access_rejected", "Role or team change rejected"
     RENAMED = "renamed", "Renamed"
     SITE_ADDED = "site_added", "Site added"
     SITE_RENAMED = "site_renamed", "Site renamed"
     SITE_DEACTIVATED = "site_deactivated", "Site deactivated"
     SITE_REACTIVATED = "site_reactivated", "Site reactivated"
+
+
+class AccessRequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"

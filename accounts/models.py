@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from .audit_key import sign
-from .enums import AccountChangeKind, AuditAction, Role, SiteKind, TeamKind
+from .enums import AccessRequestStatus, AccountChangeKind, AuditAction, Role, SiteKind, TeamKind
 
 
 class Team(models.Model):
@@ -139,6 +139,51 @@ class UserChange(AccountChange):
 
     def __str__(self):
         return f"{self.user} {self.get_what_display()}"
+
+
+class AccessChangeRequest(models.Model):
+    """A role or team change that gives clinical access, waiting for a second administrator.
+
+    `from_role`/`from_team` are the user's at the request: an approval is refused if either
+    has changed since (the request was made against something no longer true). Neither the
+    requester nor the user it is about may decide it (services in access_requests.py).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_requests")
+    from_role = models.CharField(max_length=32, choices=Role.choices)
+    from_team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    role = models.CharField(max_length=32, choices=Role.choices)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField()
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=16, choices=AccessRequestStatus.choices, default=AccessRequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One waiting request per user: a second would be decided against a stale state.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="access_request_one_pending_per_user",
+            )
+        ]
+
+    def __str__(self):
+        return f"Access change request {self.pk}"
 
 
 class TeamChange(AccountChange):

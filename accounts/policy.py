@@ -148,6 +148,36 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
     },
 }
 
+# The kinds that hold a person's clinical or justice record (everything but figures,
+# staff accounts, teams and the audit trail).
+CLINICAL_KINDS = frozenset(
+    {
+        Kind.PERSON,
+        Kind.REFERRAL,
+        Kind.ASSESSMENT,
+        Kind.RECOMMENDATION,
+        Kind.ORDER,
+        Kind.CONTACT,
+        Kind.RISK,
+        Kind.DOCUMENT,
+    }
+)
+
+
+def sees_clinical_records(role: str) -> bool:
+    """Does `role` see any person's records (rows, not aggregate figures)?
+
+    Read from POLICY, so a role given clinical access there needs a second administrator's
+    approval to be granted (accounts.administration.access_requests) without another list.
+    """
+    return any(
+        scope != Scope.AGGREGATE
+        for kind, actions in POLICY.get(role, {}).items()
+        if kind in CLINICAL_KINDS
+        for scope in actions.values()
+    )
+
+
 ScopeFilter = Callable[[object], Q]
 _SCOPE_FILTERS: dict[tuple[str, str], ScopeFilter] = {}
 

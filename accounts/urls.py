@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .administration import access_views
 from .administration import views as administration
 
 app_name = "accounts"
@@ -46,6 +47,17 @@ urlpatterns = [
         "administration/users/<int:pk>/sessions/end/",
         administration.user_sessions_end,
         name="admin_user_sessions_end",
+    ),
+    # Role and team changes giving clinical access, waiting for a second administrator.
+    path(
+        "administration/access-requests/",
+        access_views.access_request_list,
+        name="admin_access_request_list",
+    ),
+    path(
+        "administration/access-requests/<int:pk>/",
+        access_views.access_request_decide,
+        name="admin_access_request_decide",
     ),
     path("administration/teams/", administration.team_list, name="admin_team_list"),
     path("administration/teams/new/", administration.team_create, name="admin_team_create"),

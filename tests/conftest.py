@@ -32,9 +32,11 @@ AUDIT_TRUNCATE_TRIGGER = "accounts_auditevent_no_truncate"
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The test databases without the trigger that refuses TRUNCATE on the audit table
-    (accounts 0004): the runner empties every table with TRUNCATE after each transactional
-    (browser) test. tests/accounts/test_audit_chain.py puts it back to show it refuses."""
+    """The test databases, with two changes to what the migrations built:
+    - no trigger refusing TRUNCATE on the audit table (accounts 0004): the runner empties
+      every table with TRUNCATE after each transactional (browser) test;
+      tests/accounts/test_audit_chain.py puts it back to show it refuses;
+    - no role requiring two-factor sign-in (below)."""
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(

@@ -81,7 +81,13 @@ class UserCreateForm(GovModelForm):
 
 
 class UserRoleTeamForm(VersionForm):
-    role = forms.ChoiceField(label="Role", choices=Role.choices, widget=forms.RadioSelect)
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        help_text="A role that sees people's records, or such a role in another team, "
+        "applies only once another administrator approves it",
+    )
     team = ShortModelChoiceField(label="Team", queryset=Team.objects.none())
     reason = _reason_field()
     layout = (
@@ -101,6 +107,23 @@ class ReasonForm(VersionForm):
 
     reason = _reason_field()
     layout = (Field.textarea("reason", rows=3, max_characters=REASON_MAX_LENGTH), "version")
+
+
+class AccessDecisionForm(VersionForm):
+    """Approve or reject another administrator's request for a role that sees records."""
+
+    APPROVE, REJECT = "approve", "reject"
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[(APPROVE, "Approve: change the role and team now"), (REJECT, "Reject")],
+        widget=forms.RadioSelect,
+    )
+    reason = _reason_field("Reason for your decision")
+    layout = (
+        Field.radios("decision", legend_size=Size.SMALL),
+        Field.textarea("reason", rows=3, max_characters=REASON_MAX_LENGTH),
+        "version",
+    )
 
 
 class TeamCreateForm(GovModelForm):

@@ -2,7 +2,8 @@
 
 from django.db.models import Count, Prefetch, Q
 
-from ..models import Site, Team, TeamChange, User, UserChange
+from ..enums import AccessRequestStatus
+from ..models import AccessChangeRequest, Site, Team, TeamChange, User, UserChange
 
 
 def user_search(*, text="", role="", team=None, active=None):
@@ -47,4 +48,17 @@ def team_with_sites_and_history(pk):
     return Team.objects.prefetch_related(
         Prefetch("sites", queryset=Site.objects.order_by("name")),
         Prefetch("changes", queryset=history, to_attr="history"),
+    ).get(pk=pk)
+
+
+def pending_access_requests():
+    """Role and team changes waiting for a second administrator, oldest first."""
+    return AccessChangeRequest.objects.filter(status=AccessRequestStatus.PENDING).select_related(
+        "user", "from_team", "team", "requested_by"
+    )
+
+
+def access_request(pk):
+    return AccessChangeRequest.objects.select_related(
+        "user", "from_team", "team", "requested_by", "decided_by"
     ).get(pk=pk)

@@ -6,7 +6,8 @@ per thing changed (accounts.UserChange or TeamChange, with who, when, from, to a
 and one audit entry per row. Audit details hold codes and ids only, never names.
 
 An administrator cannot change their own role, team, active state or two-factor sign-in
-(another administrator must), and superuser and staff status are never set here.
+(another administrator must), and superuser and staff status are never set here. A role or
+team that gives clinical access waits for a second administrator (access_requests.py).
 """
 
 import secrets
@@ -20,10 +21,14 @@ from core.concurrency import save_if_current
 from ..audit import audit_record
 from ..enums import AccountChangeKind, AuditAction, Role
 from ..models import Site, Team, TeamChange, User, UserChange
+from ..policy import sees_clinical_records
 from ..user_sessions import sessions_end
 
 OWN_ACCOUNT_MESSAGE = (
     "You cannot change your own role, team, access or two-factor sign-in: ask another administrator"
+)
+NEEDS_APPROVAL_MESSAGE = (
+    "This role sees people's records: the change needs another administrator's approval"
 )
 # Letters and digits that cannot be mistaken for one another when read out or copied.
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"  # noqa: S105
@@ -104,13 +109,40 @@ def user_create(
     return user, password
 
 
+def needs_approval(user, role, team) -> bool:
+    """Does this change give clinical access: a role that sees people's records, or such a
+    role in another team? Then a second administrator approves it (access_requests)."""
+    changed = role != user.role or team != user.team
+    return changed and sees_clinical_records(role)
+
+
 @transaction.atomic
 def user_change_role_and_team(*, user, by, role, team, reason, expected_version, request=None):
-    """Give `user` another role and/or team.
+    """Give `user` another role and/or team that gives no clinical access (commissioner,
+    administrator, or taking it away); one that gives it is refused here: it goes through
+    access_requests.request_change and a second administrator's approval.
 
     Side effects: a history row and an audit entry for each of role and team that changed.
     Leaving the administrator role also takes away access to the Django admin (is_staff).
     """
+    _refuse_own_account(user, by)
+    if needs_approval(user, role, team):
+        raise ValidationError(NEEDS_APPROVAL_MESSAGE, code="needs_approval")
+    set_role_and_team(
+        user=user,
+        by=by,
+        role=role,
+        team=team,
+        reason=reason,
+        expected_version=expected_version,
+        request=request,
+    )
+
+
+@transaction.atomic
+def set_role_and_team(*, user, by, role, team, reason, expected_version, request=None):
+    """Save the change with no approval check: for user_change_role_and_team (after its
+    check) and access_requests.decide (after a second administrator approved)."""
     _refuse_own_account(user, by)
     changes = []
     if role != user.role:

@@ -21,7 +21,7 @@ from ..enums import AuditAction
 from ..models import RolePolicy, Site, Team, User
 from ..policy import Action, Kind, require
 from ..user_sessions import sessions_active
-from . import selectors, services
+from . import access_requests, selectors, services
 from .forms import (
     ReasonForm,
     RenameForm,
@@ -33,6 +33,10 @@ from .forms import (
 )
 
 PAGE_SIZE = 50
+REQUESTED_MESSAGE = (
+    "Change requested: this role sees people's records, so another administrator must "
+    "approve it before it applies"
+)
 CHANGE_TEMPLATE = "accounts/administration/change.html"
 
 
@@ -48,7 +52,7 @@ def _change_page(request, form, call, *, done, success, page):
     `success`, or show the page again with the refusal (409 for a stale edit)."""
     outcome = submit(request, form, call)
     if outcome:
-        messages.success(request, success)
+        messages.success(request, success(outcome.result) if callable(success) else success)
         return redirect(done)
     return form_page(request, CHANGE_TEMPLATE, form, status=outcome.status, **page)
 
@@ -97,7 +101,12 @@ def user_list(request):
     return render(
         request,
         "accounts/administration/user_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "waiting": selectors.pending_access_requests().count(),
+        },
     )
 
 
@@ -139,6 +148,7 @@ def user_detail(request, pk):
             "has_device": user_has_device(user, confirmed=True),
             "role_requires_two_factor": RolePolicy.requires_two_factor(user.role),
             "sessions": sessions_active(user),
+            "pending_request": selectors.pending_access_requests().filter(user=user).first(),
         },
     )
 
@@ -172,7 +182,7 @@ def user_role_team(request, pk):
         request,
         pk,
         form_class=UserRoleTeamForm,
-        call=lambda user, data: services.user_change_role_and_team(
+        call=lambda user, data: access_requests.change_role_and_team(
             user=user,
             by=request.user,
             role=data["role"],
@@ -181,7 +191,10 @@ def user_role_team(request, pk):
             expected_version=data["version"],
             request=request,
         ),
-        success="Role and team changed",
+        # A role that sees people's records waits for a second administrator.
+        success=lambda access_request: (
+            REQUESTED_MESSAGE if access_request else "Role and team changed"
+        ),
         title="Change role and team",
         submit="Save changes",
     )

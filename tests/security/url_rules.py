@@ -82,6 +82,28 @@ def _site_pks(seed):
     return {"pk": team.pk, "site_pk": site.pk}
 
 
+def _access_request_pk(seed):
+    """A commissioner's clinical role waiting for approval, asked for by an administrator
+    other than the seed's (so the seed's administrator may decide it)."""
+    from accounts.models import AccessChangeRequest, User
+
+    commissioner = seed.users[Role.COMMISSIONER]
+    asker = User.objects.create(username="matrix-asker", role=Role.ADMINISTRATOR)
+    waiting, _ = AccessChangeRequest.objects.get_or_create(
+        user=commissioner,
+        status="pending",
+        defaults={
+            "from_role": commissioner.role,
+            "from_team": commissioner.team,
+            "role": Role.PRACTITIONER,
+            "team": seed.users[Role.PRACTITIONER].team,
+            "reason": "Matrix",
+            "requested_by": asker,
+        },
+    )
+    return {"pk": waiting.pk}
+
+
 def rule(kind, action, **extra):
     return Rule(needs=((kind, action),), **extra)
 
@@ -157,6 +179,10 @@ URL_RULES: dict[str, Rule] = {
     ),
     "accounts:admin_user_sessions_end": rule(
         Kind.ACCOUNTS, Action.CHANGE, kwargs=_staff_pk, method="post"
+    ),
+    "accounts:admin_access_request_list": rule(Kind.ACCOUNTS, Action.VIEW),
+    "accounts:admin_access_request_decide": rule(
+        Kind.ACCOUNTS, Action.CHANGE, kwargs=_access_request_pk
     ),
     "accounts:admin_team_list": rule(Kind.TEAMS, Action.VIEW),
     "accounts:admin_team_create": rule(Kind.TEAMS, Action.CREATE, method="post"),
