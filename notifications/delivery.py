@@ -72,7 +72,10 @@ def deliver_one(*, reminder_id: int) -> Outcome | None:
     except DeliveryError as exc:
         return _record_failure(reminder, claimed_at=now, error=exc)
     Reminder.objects.filter(pk=reminder.pk, email_state=EmailState.SENDING, claimed_at=now).update(
-        email_state=EmailState.SENT, sent_at=timezone.now(), last_error="", notify_id=notify_id
+        email_state=EmailState.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        notify_id=notify_id or "",
     )
     return Outcome(EmailState.SENT)
 

@@ -55,10 +55,13 @@ class NotifyStub(BaseHTTPRequestHandler):
         self._answer(200, {"notifications": found, "links": {"current": self.path}})
 
     def _answer(self, status, body):
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(json.dumps(body).encode())
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps(body).encode())
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client was killed while waiting (on_send)
 
     @staticmethod
     def _error(status):
