@@ -62,6 +62,8 @@ def deliver_one(*, reminder_id: int) -> Outcome | None:
     if not reminder.recipient.email or not reminder.recipient.is_active:
         Reminder.objects.filter(pk=reminder.pk).update(email_state=EmailState.NOT_SENT)
         return Outcome(EmailState.NOT_SENT)
+    if (earlier := _retry_held_by_notify(reminder, claimed_at=now)) is not None:
+        return earlier
     try:
         notify_id = send_email(
             to=reminder.recipient.email,
@@ -78,6 +80,42 @@ def deliver_one(*, reminder_id: int) -> Outcome | None:
         notify_id=notify_id or "",
     )
     return Outcome(EmailState.SENT)
+
+
+def _retry_held_by_notify(reminder, *, claimed_at) -> Outcome | None:
+    """On a retry by Notify, the outcome if Notify already holds the email, else None.
+
+    A timeout or 5xx may come after Notify accepted the email, so a retry asks first. If
+    Notify cannot be asked, this attempt fails (retryable) rather than risk a second email.
+    """
+    if settings.LD_EMAIL_CHANNEL != "govuk_notify" or not reminder.last_error:
+        return None
+    try:
+        earlier = notify_earlier(reference=reminder_reference(reminder.pk))
+    except DeliveryError as exc:
+        return _record_failure(reminder, claimed_at=claimed_at, error=exc)
+    if earlier is None:
+        return None
+    mine = Reminder.objects.filter(
+        pk=reminder.pk, email_state=EmailState.SENDING, claimed_at=claimed_at
+    )
+    return Outcome(_settle(mine, earlier, now=claimed_at))
+
+
+def _settle(mine, earlier, *, now) -> str:
+    """Mark claimed rows as Notify holds their email: failed if no such address, else sent."""
+    if earlier.status == NOTIFY_PERMANENT_FAILURE:
+        mine.update(
+            email_state=EmailState.FAILED,
+            notify_id=earlier.notify_id,
+            last_error=f"GOV.UK Notify {earlier.status}",
+        )
+        return EmailState.FAILED
+    mine.update(
+        email_state=EmailState.SENT, sent_at=now, notify_id=earlier.notify_id, last_error=""
+    )
+    logger.info("Reminder email found at GOV.UK Notify (%s): not sent again", earlier.notify_id)
+    return EmailState.SENT
 
 
 def _record_failure(reminder, *, claimed_at, error: DeliveryError) -> Outcome:
@@ -148,17 +186,8 @@ def _settle_with_notify(stale, *, now) -> int:
         )
         if earlier is None:
             released += mine.update(email_state=EmailState.PENDING, next_attempt_at=now)
-        elif earlier.status == NOTIFY_PERMANENT_FAILURE:
-            mine.update(
-                email_state=EmailState.FAILED,
-                notify_id=earlier.notify_id,
-                last_error=f"GOV.UK Notify {earlier.status}",
-            )
         else:
-            mine.update(
-                email_state=EmailState.SENT, sent_at=now, notify_id=earlier.notify_id, last_error=""
-            )
-            logger.info("Reminder %s found sent at GOV.UK Notify: not sent again", reminder_id)
+            _settle(mine, earlier, now=now)
     return released
 
 

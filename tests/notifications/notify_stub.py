@@ -17,14 +17,15 @@ class NotifyStub(BaseHTTPRequestHandler):
     requests: list = []  # the sends (POST), in order
     lookups: list = []  # the references asked about (GET)
     held: list = []  # the notifications Notify holds: id, reference, status
-    status = 201
+    status = 201  # an error status: the send is refused and not held
+    accepted_status = 201  # an error status: held, but the answer is this error (lost reply)
     lookup_status = 200
     on_send = None
 
     @classmethod
     def reset(cls):
         cls.requests, cls.lookups, cls.held = [], [], []
-        cls.status, cls.lookup_status, cls.on_send = 201, 200, None
+        cls.status, cls.accepted_status, cls.lookup_status, cls.on_send = 201, 201, 200, None
 
     @classmethod
     def hold(cls, reference, status="delivered"):
@@ -43,6 +44,8 @@ class NotifyStub(BaseHTTPRequestHandler):
         notify_id = NotifyStub.hold(data.get("reference"), status="created")
         if NotifyStub.on_send:
             NotifyStub.on_send()
+        if NotifyStub.accepted_status != 201:
+            return self._answer(NotifyStub.accepted_status, self._error(NotifyStub.accepted_status))
         self._answer(201, {"id": notify_id, "reference": data.get("reference")})
 
     def do_GET(self):  # noqa: N802

@@ -194,3 +194,66 @@ def test_by_smtp_a_lost_reminder_goes_again_without_asking_anyone(notify_stub, s
     sweep_then_deliver(lost)
 
     assert (lost.email_state, len(mail.outbox), notify_stub.lookups) == (EmailState.SENT, 1, [])
+
+
+# A retry after an error: the first attempt may have reached Notify all the same ----------
+
+
+def later(seconds=31):
+    return time_machine.travel(timezone.now() + datetime.timedelta(seconds=seconds))
+
+
+def test_a_retry_after_notify_accepted_but_answered_500_is_not_sent_again(notify_stub):
+    notify_stub.accepted_status = 500  # Notify held the email; its answer was an error
+    reminder = ReminderFactory()
+
+    first = delivery.deliver_one(reminder_id=reminder.pk)
+    with later():
+        retry = delivery.deliver_one(reminder_id=reminder.pk)
+
+    reminder.refresh_from_db()
+    assert (first.state, retry.state, reminder.email_state) == (
+        EmailState.PENDING,
+        EmailState.SENT,
+        EmailState.SENT,
+    )
+    assert (len(notify_stub.requests), reminder.notify_id) == (1, notify_stub.held[0]["id"])
+
+
+def test_a_retry_after_notify_refused_with_500_is_sent_once(notify_stub):
+    notify_stub.status = 500  # refused: nothing held
+    reminder = ReminderFactory()
+
+    delivery.deliver_one(reminder_id=reminder.pk)
+    notify_stub.status = 201
+    with later():
+        retry = delivery.deliver_one(reminder_id=reminder.pk)
+
+    assert (retry.state, len(notify_stub.requests), len(notify_stub.held)) == (
+        EmailState.SENT,
+        2,
+        1,
+    )
+    assert notify_stub.lookups == [f"reminder-{reminder.pk}"]
+
+
+def test_a_retry_when_notify_cannot_be_asked_sends_nothing_and_waits(notify_stub):
+    notify_stub.accepted_status = 500
+    reminder = ReminderFactory()
+
+    delivery.deliver_one(reminder_id=reminder.pk)
+    notify_stub.lookup_status = 503
+    with later():
+        retry = delivery.deliver_one(reminder_id=reminder.pk)
+
+    reminder.refresh_from_db()
+    assert (retry.state, retry.retry_in, len(notify_stub.requests)) == (EmailState.PENDING, 60, 1)
+    assert reminder.last_error == "GOV.UK Notify look-up 503"
+
+
+def test_a_first_attempt_does_not_ask_notify(notify_stub):
+    reminder = ReminderFactory()
+
+    delivery.deliver_one(reminder_id=reminder.pk)
+
+    assert (len(notify_stub.requests), notify_stub.lookups) == (1, [])
