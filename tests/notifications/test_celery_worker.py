@@ -181,13 +181,10 @@ def _forget_queue(app, queue):
 
 
 @pytest.mark.skipif(not settings.IS_POSTGRES, reason="a worker process needs a shared database")
-def test_worker_killed_between_send_and_mark_the_sweep_sends_nothing_twice(
-    redis_url, tmp_path, monkeypatch
-):
+def test_worker_killed_between_send_and_mark_the_sweep_sends_nothing_twice(redis_url, tmp_path):
     app, queue = config.celery.app, f"test-killed-{uuid.uuid4().hex[:8]}"
     reminder = ReminderFactory()
-    log = (tmp_path / "workers.log").open("w")
-    with running_notify_stub() as base_url:
+    with (tmp_path / "workers.log").open("w") as log, running_notify_stub() as base_url:
         env = {**notify_settings(base_url), "LD_REMINDER_SENDING_TIMEOUT_SECONDS": "1"}
         first = _worker_process(queue, env, log)
         # Notify has accepted the email; its answer never reaches the worker.
@@ -203,7 +200,7 @@ def test_worker_killed_between_send_and_mark_the_sweep_sends_nothing_twice(
             assert (reminder.email_state, len(NotifyStub.requests)) == (EmailState.SENDING, 1)
 
             # A worker restarted after the timeout: the message redelivered, then the sweep.
-            time.sleep(1.1)
+            time.sleep(1.1)  # past the workers' 1 s LD_REMINDER_SENDING_TIMEOUT_SECONDS
             second = _worker_process(queue, env, log)
             app.send_task(
                 "notifications.deliver_reminder", kwargs={"reminder_id": reminder.pk}, queue=queue
