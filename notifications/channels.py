@@ -1,14 +1,22 @@
 """Where emails go: Django's email backend, or GOV.UK Notify (settings.LD_EMAIL_CHANNEL).
 
 Both raise DeliveryError; `retryable` says whether trying again later may succeed.
+`notify_earlier` asks Notify whether an email already went under a reference (see
+notifications.delivery.release_stale_claims); plain SMTP keeps no record to ask.
 """
 
 import smtplib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
 
 NOTIFY_TIMEOUT_SECONDS = 10
+# Notify statuses after which nothing reached the recipient: the email may go again.
+# "permanent-failure" (no such address) is not among them: it would fail again, so the
+# reminder is marked failed instead (docs/security.md, "Reminders: exactly once").
+NOTIFY_UNDELIVERED = frozenset({"technical-failure", "temporary-failure"})
+NOTIFY_PERMANENT_FAILURE = "permanent-failure"
 
 
 class DeliveryError(Exception):
@@ -17,12 +25,22 @@ class DeliveryError(Exception):
         self.retryable = retryable
 
 
-def send_email(*, to: str, subject: str, body: str, reference: str) -> None:
-    """Send one email. `reference` identifies the reminder to the provider (no personal data)."""
+@dataclass(frozen=True)
+class Earlier:
+    """An email GOV.UK Notify already holds under a reference."""
+
+    notify_id: str
+    status: str
+
+
+def send_email(*, to: str, subject: str, body: str, reference: str) -> str:
+    """Send one email; returns the provider's id for it ("" from SMTP).
+
+    `reference` identifies the reminder to the provider (no personal data)."""
     if settings.LD_EMAIL_CHANNEL == "govuk_notify":
-        _send_by_notify(to=to, subject=subject, body=body, reference=reference)
-    else:
-        _send_by_django(to=to, subject=subject, body=body)
+        return _send_by_notify(to=to, subject=subject, body=body, reference=reference)
+    _send_by_django(to=to, subject=subject, body=body)
+    return ""
 
 
 def _send_by_django(*, to, subject, body):
@@ -48,7 +66,7 @@ def _send_by_notify(*, to, subject, body, reference):
     from notifications_python_client.errors import APIError
 
     try:
-        notify_client().send_email_notification(
+        response = notify_client().send_email_notification(
             email_address=to,
             template_id=settings.GOVUK_NOTIFY_EMAIL_TEMPLATE_ID,
             personalisation={"subject": subject, "body": body},
@@ -58,3 +76,26 @@ def _send_by_notify(*, to, subject, body, reference):
         # 429 (rate limit) and 5xx may succeed later; other 4xx never will.
         retryable = exc.status_code == 429 or exc.status_code >= 500
         raise DeliveryError(f"GOV.UK Notify {exc.status_code}", retryable=retryable) from exc
+    return str((response or {}).get("id", ""))
+
+
+def notify_earlier(*, reference: str) -> Earlier | None:
+    """The email Notify holds under `reference` that may reach (or reached) the recipient.
+
+    A delivered, sending or created one first; else a permanent failure; None when there is
+    none, or only failures that reached no one. Raises DeliveryError when Notify cannot be
+    asked (down, rate limit, bad key): the caller must then not send.
+    """
+    from notifications_python_client.errors import APIError
+
+    try:
+        found = notify_client().get_all_notifications(reference=reference)
+    except APIError as exc:
+        raise DeliveryError(f"GOV.UK Notify look-up {exc.status_code}", retryable=True) from exc
+    held = [
+        Earlier(notify_id=str(n.get("id", "")), status=str(n.get("status", "")))
+        for n in (found or {}).get("notifications", [])
+        if n.get("reference") == reference and n.get("status") not in NOTIFY_UNDELIVERED
+    ]
+    held.sort(key=lambda e: e.status == NOTIFY_PERMANENT_FAILURE)
+    return held[0] if held else None

@@ -27,6 +27,7 @@ FIELDS = {
         "next_attempt_at",
         "claimed_at",
         "sent_at",
+        "notify_id",
     ),
     # Titles are written without personal data, but are shown and emailed: treat as text.
     **classify("notifications.Reminder", TEXT, "title", "last_error"),

@@ -5,6 +5,10 @@
        |                 |   \\--permanent error or too many attempts--> failed
        +--stale sweep----+  (a worker that died holding the claim)
 
+A worker can die after the email went but before the row says so. By GOV.UK Notify the
+sweep first asks Notify for the reminder's reference and marks it sent if Notify has it;
+by SMTP it cannot ask, and the email may go twice (release_stale_claims, docs/security.md).
+
 A claim is one conditional UPDATE (state still pending), so of two workers handed the same
 id, one sends and the other finds nothing to do. Rows waiting for a daily digest
 (`digest`) are claimed per recipient the same way. Each function takes the time from
@@ -19,13 +23,15 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from .channels import DeliveryError, send_email
+from .channels import NOTIFY_PERMANENT_FAILURE, DeliveryError, notify_earlier, send_email
 from .enums import EmailState
 from .models import Reminder
 from .queueing import enqueue
 
 logger = logging.getLogger(__name__)
 SWEEP_BATCH = 2000
+# Stale claims are rare (a worker died); a sweep asks Notify about this many at most.
+NOTIFY_LOOKUPS_PER_SWEEP = 100
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,11 @@ class Outcome:
 def backoff_seconds(attempts: int) -> int:
     """30 s, 60 s, 120 s ... capped at an hour."""
     return min(30 * 2 ** max(attempts - 1, 0), 3600)
+
+
+def reminder_reference(reminder_id: int) -> str:
+    """What the provider knows the reminder's email by (no personal data)."""
+    return f"reminder-{reminder_id}"
 
 
 def deliver_one(*, reminder_id: int) -> Outcome | None:
@@ -51,19 +62,60 @@ def deliver_one(*, reminder_id: int) -> Outcome | None:
     if not reminder.recipient.email or not reminder.recipient.is_active:
         Reminder.objects.filter(pk=reminder.pk).update(email_state=EmailState.NOT_SENT)
         return Outcome(EmailState.NOT_SENT)
+    if (earlier := _retry_held_by_notify(reminder, claimed_at=now)) is not None:
+        return earlier
     try:
-        send_email(
+        notify_id = send_email(
             to=reminder.recipient.email,
             subject=f"Reminder: {reminder.title}",
             body=_body([reminder]),
-            reference=f"reminder-{reminder.pk}",
+            reference=reminder_reference(reminder.pk),
         )
     except DeliveryError as exc:
         return _record_failure(reminder, claimed_at=now, error=exc)
     Reminder.objects.filter(pk=reminder.pk, email_state=EmailState.SENDING, claimed_at=now).update(
-        email_state=EmailState.SENT, sent_at=timezone.now(), last_error=""
+        email_state=EmailState.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        notify_id=notify_id or "",
     )
     return Outcome(EmailState.SENT)
+
+
+def _retry_held_by_notify(reminder, *, claimed_at) -> Outcome | None:
+    """On a retry by Notify, the outcome if Notify already holds the email, else None.
+
+    A timeout or 5xx may come after Notify accepted the email, so a retry asks first. If
+    Notify cannot be asked, this attempt fails (retryable) rather than risk a second email.
+    """
+    if settings.LD_EMAIL_CHANNEL != "govuk_notify" or not reminder.last_error:
+        return None
+    try:
+        earlier = notify_earlier(reference=reminder_reference(reminder.pk))
+    except DeliveryError as exc:
+        return _record_failure(reminder, claimed_at=claimed_at, error=exc)
+    if earlier is None:
+        return None
+    mine = Reminder.objects.filter(
+        pk=reminder.pk, email_state=EmailState.SENDING, claimed_at=claimed_at
+    )
+    return Outcome(_settle(mine, earlier, now=claimed_at))
+
+
+def _settle(mine, earlier, *, now) -> str:
+    """Mark claimed rows as Notify holds their email: failed if no such address, else sent."""
+    if earlier.status == NOTIFY_PERMANENT_FAILURE:
+        mine.update(
+            email_state=EmailState.FAILED,
+            notify_id=earlier.notify_id,
+            last_error=f"GOV.UK Notify {earlier.status}",
+        )
+        return EmailState.FAILED
+    mine.update(
+        email_state=EmailState.SENT, sent_at=now, notify_id=earlier.notify_id, last_error=""
+    )
+    logger.info("Reminder email found at GOV.UK Notify (%s): not sent again", earlier.notify_id)
+    return EmailState.SENT
 
 
 def _record_failure(reminder, *, claimed_at, error: DeliveryError) -> Outcome:
@@ -102,11 +154,40 @@ def release_stale_claims() -> int:
         claimed_at__lt=now - timedelta(seconds=settings.LD_REMINDER_SENDING_TIMEOUT_SECONDS),
     )
     released = stale.filter(by_digest=True).update(email_state=EmailState.DIGEST)
-    released += stale.filter(by_digest=False).update(
-        email_state=EmailState.PENDING, next_attempt_at=now
-    )
+    if settings.LD_EMAIL_CHANNEL == "govuk_notify":
+        released += _settle_with_notify(stale.filter(by_digest=False), now=now)
+    else:
+        # SMTP keeps no record to ask: if the worker died after the server accepted the
+        # email and before the row was marked, the email goes again (docs/security.md,
+        # "Reminders: exactly once where the channel allows it").
+        released += stale.filter(by_digest=False).update(
+            email_state=EmailState.PENDING, next_attempt_at=now
+        )
     if released:
         logger.warning("Released %s reminder(s) left sending by a lost worker", released)
+    return released
+
+
+def _settle_with_notify(stale, *, now) -> int:
+    """Ask Notify about each stale claim: mark what it holds sent (or failed), release the rest."""
+    released = 0
+    claims = stale.order_by("claimed_at", "id").values_list("pk", "claimed_at")
+    for reminder_id, claimed_at in claims[:NOTIFY_LOOKUPS_PER_SWEEP]:
+        try:
+            earlier = notify_earlier(reference=reminder_reference(reminder_id))
+        except DeliveryError as exc:
+            # Not knowing whether the first attempt reached Notify, sending now could be the
+            # duplicate this check is for. The claim stays (stale), so the next sweep asks
+            # again; the rest wait too, as Notify is unlikely to answer for them now.
+            logger.warning("Reminder %s left sending: %s", reminder_id, exc)
+            break
+        mine = Reminder.objects.filter(
+            pk=reminder_id, email_state=EmailState.SENDING, claimed_at=claimed_at
+        )
+        if earlier is None:
+            released += mine.update(email_state=EmailState.PENDING, next_attempt_at=now)
+        else:
+            _settle(mine, earlier, now=now)
     return released
 
 

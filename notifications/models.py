@@ -35,6 +35,8 @@ class Reminder(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # GOV.UK Notify's id for the email (blank by SMTP): proof of the one send.
+    notify_id = models.CharField(max_length=64, blank=True)
     last_error = models.CharField(max_length=255, blank=True)
 
     class Meta:

@@ -1,10 +1,6 @@
 """Email delivery: pending -> sending -> sent, once, with retries and stale-claim sweeps."""
 
 import datetime
-import json
-import threading
-import uuid
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import time_machine
@@ -176,50 +172,6 @@ def test_stale_digest_claim_goes_back_to_the_digest(settings):
 # GOV.UK Notify: the real client against a stub of its HTTP API ------------------------
 
 
-class _NotifyStub(BaseHTTPRequestHandler):
-    requests: list = []
-    status = 201
-
-    def do_POST(self):  # noqa: N802 - http.server's naming
-        length = int(self.headers["Content-Length"])
-        _NotifyStub.requests.append(
-            {
-                "path": self.path,
-                "auth": self.headers.get("Authorization", ""),
-                "json": json.loads(self.rfile.read(length)),
-            }
-        )
-        self.send_response(_NotifyStub.status)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        body = (
-            {"id": str(uuid.uuid4())}
-            if _NotifyStub.status == 201
-            else {
-                "status_code": _NotifyStub.status,
-                "errors": [{"error": "Error", "message": "stub"}],
-            }
-        )
-        self.wfile.write(json.dumps(body).encode())
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def notify_stub(settings):
-    server = HTTPServer(("127.0.0.1", 0), _NotifyStub)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    _NotifyStub.requests, _NotifyStub.status = [], 201
-    settings.LD_EMAIL_CHANNEL = "govuk_notify"
-    settings.GOVUK_NOTIFY_BASE_URL = f"http://127.0.0.1:{server.server_port}"
-    settings.GOVUK_NOTIFY_API_KEY = f"test-{uuid.uuid4()}-{uuid.uuid4()}"
-    settings.GOVUK_NOTIFY_EMAIL_TEMPLATE_ID = str(uuid.uuid4())
-    yield _NotifyStub
-    server.shutdown()
-
-
 def test_notify_backend_posts_to_govuk_notify(notify_stub, settings):
     reminder = ReminderFactory()
 
@@ -234,6 +186,8 @@ def test_notify_backend_posts_to_govuk_notify(notify_stub, settings):
     assert request["json"]["template_id"] == settings.GOVUK_NOTIFY_EMAIL_TEMPLATE_ID
     assert request["json"]["reference"] == f"reminder-{reminder.pk}"
     assert request["json"]["personalisation"]["subject"] == f"Reminder: {reminder.title}"
+    reminder.refresh_from_db()
+    assert reminder.notify_id == notify_stub.held[0]["id"]
 
 
 @pytest.mark.parametrize(
