@@ -336,7 +336,7 @@ def _officer_downloads_while_consent_stands(page, person, url):
     assert download.status == 200
     assert download.headers["content-disposition"].startswith("attachment;")
     assert f'filename="{court.download_name}"' in download.headers["content-disposition"]
-    assert download.headers["cache-control"] == "no-store"
+    assert download.headers["cache-control"] == "no-store, private"
     assert download.body().startswith(b"%PDF")
     with page.expect_download() as gp_download:
         rows.filter(has_text="Letter from Dr Okafor").get_by_role("link").first.click()
