@@ -21,7 +21,8 @@ from contact_log.services import contact_restrict
 from treatment_requirements.enums import TerminationReason
 
 from .conftest import VISITORS
-from .url_rules import ALLOWED, URL_RULES, expected_outcome, iter_url_names
+from .url_names import iter_url_names
+from .url_rules import ALLOWED, URL_RULES, expected_outcome
 
 # URL patterns that take an id: the ones that can show one person's record. (Lists, the
 # caseload's due lists by name included, are audited as the list opened: no one person.)

@@ -11,8 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.urls import URLPattern, URLResolver, get_resolver
-
 from accounts.enums import Role
 from accounts.policy import Action, Kind, may, permits
 
@@ -464,39 +462,6 @@ URL_RULES: dict[str, Rule] = {
     "notifications:read_all": Rule(access=SIGNED_IN, method="post"),
     "notifications:preference": Rule(access=SIGNED_IN, method="post"),
 }
-
-# The Django admin enforces is_staff and per-model permissions itself; only administrators
-# are made staff. Its URLs are generated, so they are covered by namespace.
-EXCLUDED_NAMESPACES = {"admin": "Django admin: is_staff and model permissions"}
-# Apps whose screens are being built in parallel; mapped in issue 7's second pass.
-PENDING_NAMESPACES: set[str] = set()  # every URL mapped (issue 7 second pass, 21:10)
-
-
-def iter_url_names(patterns=None, namespace=""):
-    """(name, route) of every URL pattern, namespaces joined with ':' as reverse() wants."""
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(pattern, URLResolver):
-            inner = namespace
-            if pattern.namespace:
-                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-            yield from iter_url_names(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern):
-            name = pattern.name or f"<unnamed {pattern.pattern}>"
-            yield (f"{namespace}:{name}" if namespace else name), str(pattern.pattern)
-
-
-def _namespace(url_name):
-    return url_name.split(":", 1)[0] if ":" in url_name else ""
-
-
-def unmapped_urls(skip_namespaces=()):
-    return sorted(
-        name
-        for name, _route in iter_url_names()
-        if name not in URL_RULES
-        and _namespace(name) not in EXCLUDED_NAMESPACES
-        and _namespace(name) not in skip_namespaces
-    )
 
 
 def expected_outcome(url_rule, user, seed):
