@@ -81,8 +81,6 @@ def user_create(*, by, reason, request=None, **fields):
     Side effects: a history row "Created" and an audit entry (role code and team id).
     The password is shown once to the administrator and never stored in clear.
     """
-    if sees_clinical_records(fields["role"]):
-        raise ValidationError(NEEDS_APPROVAL_MESSAGE, code="needs_approval")
     password = temporary_password()
     user = add_user(by=by, fields=fields, reason=reason, password=password, request=request)
     return user, password
@@ -92,8 +90,10 @@ def user_create(*, by, reason, request=None, **fields):
 def add_user(*, by, fields, reason, password, request=None):
     """Save a new account from `fields`: active with `password`, or with None inactive and
     with no password anyone could use (for access_requests.create_user, which activates it
-    once a second administrator approves). Side effects: a history row "Created" and an
-    audit entry."""
+    once a second administrator approves); an active one whose role sees records is
+    refused. Side effects: a history row "Created" and an audit entry."""
+    if password is not None and sees_clinical_records(fields["role"]):
+        raise ValidationError(NEEDS_APPROVAL_MESSAGE, code="needs_approval")
     if User.objects.filter(username__iexact=fields["username"]).exists():
         raise ValidationError({"username": "A user with this username already exists"})
     user = User(**fields, is_active=password is not None)

@@ -171,6 +171,7 @@ def test_another_administrator_approves_and_alone_sees_the_password(
     assert "Account approved" in response.content.decode()
     assert password in response.content.decode()
     assert not list(get_messages(response.wsgi_request))
+    assert "no-store" in response["Cache-Control"]  # kept by no browser cache
     assert _state("nevans") == (True, True)
     assert can_sign_in("nevans", password)
     user = User.objects.get(username="nevans")
@@ -323,6 +324,9 @@ def test_the_services_refuse_a_clinical_account_or_reactivation_without_a_reques
             team=team,
             job_title="",
         )
+    fields = {"username": "sneaky", "role": Role.TEAM_LEAD, "team": team}
+    with pytest.raises(ValidationError, match="another administrator's approval"):
+        services.add_user(by=admin, fields=fields, reason="x", password="kq7M-x2Pd-9wTe-h4Ra")
     practitioner.is_active = False
     practitioner.save()
     with pytest.raises(ValidationError, match="another administrator's approval"):
