@@ -122,12 +122,13 @@ FIELDS: dict[str, DataClass] = {
     **classify("accounts.UserSession", OPS, "id", "user", "created_at", "last_seen_at", "device"),
     "accounts.UserSession.session_key": SECRET,
     "accounts.UserSession.ip_address": STAFF,
-    # A role or team change waiting for a second administrator; the reasons are typed.
+    # Clinical access waiting for a second administrator; the reasons are typed.
     **classify(
         "accounts.AccessChangeRequest",
         OPS,
         "id",
         "user",
+        "kind",
         "from_role",
         "from_team",
         "role",

@@ -57,11 +57,24 @@ class AccountChangeKind(models.TextChoices):
     ACCESS_REQUESTED = "access_requested", "Role or team change requested"
     ACCESS_APPROVED = "access_approved", "Role or team change approved"
     ACCESS_REJECTED = "access_rejected", "Role or team change rejected"
+    # So does a new account, or a reactivation, with such a role.
+    ACTIVATION_REQUESTED = "activation_requested", "Activation requested"
+    ACTIVATION_APPROVED = "activation_approved", "Activation approved"
+    ACTIVATION_REJECTED = "activation_rejected", "Activation rejected"
+    ACTIVATED = "activated", "Activated with a temporary password"
     RENAMED = "renamed", "Renamed"
     SITE_ADDED = "site_added", "Site added"
     SITE_RENAMED = "site_renamed", "Site renamed"
     SITE_DEACTIVATED = "site_deactivated", "Site deactivated"
     SITE_REACTIVATED = "site_reactivated", "Site reactivated"
+
+
+class AccessRequestKind(models.TextChoices):
+    """What a request waiting for a second administrator would give a role seeing records."""
+
+    ROLE_TEAM = "role_team", "A change of role or team"
+    NEW_ACCOUNT = "new_account", "A new account"
+    REACTIVATION = "reactivation", "A reactivation"
 
 
 class AccessRequestStatus(models.TextChoices):

@@ -4,7 +4,15 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from .audit_key import sign
-from .enums import AccessRequestStatus, AccountChangeKind, AuditAction, Role, SiteKind, TeamKind
+from .enums import (
+    AccessRequestKind,
+    AccessRequestStatus,
+    AccountChangeKind,
+    AuditAction,
+    Role,
+    SiteKind,
+    TeamKind,
+)
 
 
 class Team(models.Model):
@@ -142,14 +150,19 @@ class UserChange(AccountChange):
 
 
 class AccessChangeRequest(models.Model):
-    """A role or team change that gives clinical access, waiting for a second administrator.
+    """Clinical access waiting for a second administrator: a role or team change that gives
+    it, or a new or deactivated account with such a role to activate (`kind`).
 
     `from_role`/`from_team` are the user's at the request: an approval is refused if either
-    has changed since (the request was made against something no longer true). Neither the
-    requester nor the user it is about may decide it (services in access_requests.py).
+    has changed since (the request was made against something no longer true); for a new
+    account or a reactivation they equal `role`/`team`. Neither the requester nor the user
+    it is about may decide it (services in access_requests.py).
     """
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_requests")
+    kind = models.CharField(
+        max_length=16, choices=AccessRequestKind.choices, default=AccessRequestKind.ROLE_TEAM
+    )
     from_role = models.CharField(max_length=32, choices=Role.choices)
     from_team = models.ForeignKey(
         Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -184,6 +197,25 @@ class AccessChangeRequest(models.Model):
 
     def __str__(self):
         return f"Access change request {self.pk}"
+
+    @property
+    def activates(self) -> bool:
+        """Does approving it activate the account (a new account or a reactivation)?"""
+        return self.kind != AccessRequestKind.ROLE_TEAM
+
+    @property
+    def before(self) -> str:
+        """What the user has now, as the screens and the history read it."""
+        if self.kind == AccessRequestKind.NEW_ACCOUNT:
+            return "New account, not active"
+        label = f"{self.get_from_role_display()}, {self.from_team or 'no team'}"
+        return f"Deactivated: {label}" if self.activates else label
+
+    @property
+    def after(self) -> str:
+        """What approving it gives."""
+        label = f"{self.get_role_display()}, {self.team or 'no team'}"
+        return f"Active: {label}" if self.activates else label
 
 
 class TeamChange(AccountChange):

@@ -1,7 +1,8 @@
-"""The screens of role and team changes waiting for a second administrator: the list of
-those waiting, and one request to approve or reject (accounts.administration.
-access_requests). The administrator who asked, and the user it is about, see the request
-but are refused the decision (403, audited)."""
+"""The screens of clinical access waiting for a second administrator (role and team
+changes, new accounts, reactivations): the list of those waiting, and one request to
+approve or reject (accounts.administration.access_requests). The administrator who asked,
+and the user it is about, see the request but are refused the decision (403, audited).
+Approving a new account shows its temporary password to the approving administrator."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -65,7 +66,11 @@ def access_request_decide(request, pk):
         return _refused(request, access_request)
     if access_request.status != AccessRequestStatus.PENDING and request.method == "GET":
         return render(request, TEMPLATE, {"access_request": access_request})
-    form = AccessDecisionForm(posted(request), initial={"version": access_request.version})
+    form = AccessDecisionForm(
+        posted(request),
+        initial={"version": access_request.version},
+        activates=access_request.activates,
+    )
     outcome = submit(
         request,
         form,
@@ -78,6 +83,18 @@ def access_request_decide(request, pk):
             request=request,
         ),
     )
+    if outcome and outcome.result.temporary_password:
+        # A new account approved: its password is shown to this administrator, once, on
+        # this response only (never in a message or the session).
+        return render(
+            request,
+            "accounts/administration/user_created.html",
+            {
+                "created": outcome.result.user,
+                "password": outcome.result.temporary_password,
+                "approved": True,
+            },
+        )
     if outcome:
         approved = outcome.result.status == AccessRequestStatus.APPROVED
         messages.success(request, "Change approved and applied" if approved else "Rejected")

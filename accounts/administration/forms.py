@@ -52,6 +52,8 @@ class UserFilterForm(GovForm):
 
 class UserCreateForm(GovModelForm):
     team = ShortModelChoiceField(label="Team", queryset=Team.objects.none())
+    # The second administrator reads it before approving an account that sees records.
+    reason = _reason_field("Why they need an account")
 
     class Meta:
         model = User
@@ -66,10 +68,15 @@ class UserCreateForm(GovModelForm):
         Field.text("job_title", field_width=20),
         Field.radios("role", legend_size=Size.SMALL),
         Field.select("team"),
+        Field.textarea("reason", rows=3, max_characters=REASON_MAX_LENGTH),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["role"].help_text = (
+            "A role that sees people's records makes an account that cannot be used until "
+            "another administrator approves it"
+        )
         for name in ("first_name", "last_name", "email"):
             self.fields[name].required = True
         self.fields["role"].widget = forms.RadioSelect(choices=Role.choices)
@@ -113,9 +120,13 @@ class AccessDecisionForm(VersionForm):
     """Approve or reject another administrator's request for a role that sees records."""
 
     APPROVE, REJECT = "approve", "reject"
+    APPROVE_LABELS = {
+        False: "Approve: change the role and team now",
+        True: "Approve: activate the account now",
+    }
     decision = forms.ChoiceField(
         label="Your decision",
-        choices=[(APPROVE, "Approve: change the role and team now"), (REJECT, "Reject")],
+        choices=[(APPROVE, APPROVE_LABELS[False]), (REJECT, "Reject")],
         widget=forms.RadioSelect,
     )
     reason = _reason_field("Reason for your decision")
@@ -124,6 +135,11 @@ class AccessDecisionForm(VersionForm):
         Field.textarea("reason", rows=3, max_characters=REASON_MAX_LENGTH),
         "version",
     )
+
+    def __init__(self, *args, activates=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(self.APPROVE, self.APPROVE_LABELS[activates]), (self.REJECT, "Reject")]
+        self.fields["decision"].choices = choices
 
 
 class TeamCreateForm(GovModelForm):

@@ -7,7 +7,8 @@ and one audit entry per row. Audit details hold codes and ids only, never names.
 
 An administrator cannot change their own role, team, active state or two-factor sign-in
 (another administrator must), and superuser and staff status are never set here. A role or
-team that gives clinical access waits for a second administrator (access_requests.py).
+team that gives clinical access, and a new or reactivated account with such a role, wait
+for a second administrator (access_requests.py).
 """
 
 import secrets
@@ -71,42 +72,52 @@ def temporary_password() -> str:
 
 
 @transaction.atomic
-def user_create(
-    *, by, username, first_name, last_name, email, role, team, job_title="", request=None
-):
-    """Create a staff account with a temporary password; returns (user, password).
+def user_create(*, by, reason, request=None, **fields):
+    """Create an account (`fields`: username, first_name, last_name, email, role, team,
+    job_title) whose role sees no one's records, active with a temporary password; returns
+    (user, password). One whose role sees records is refused here: it is made inactive,
+    waiting for a second administrator (access_requests.create_user).
 
     Side effects: a history row "Created" and an audit entry (role code and team id).
     The password is shown once to the administrator and never stored in clear.
     """
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": "A user with this username already exists"})
     password = temporary_password()
-    user = User(
-        username=username,
-        first_name=first_name,
-        last_name=last_name,
-        email=email,
-        role=role,
-        team=team,
-        job_title=job_title,
-    )
-    user.set_password(password)
+    user = add_user(by=by, fields=fields, reason=reason, password=password, request=request)
+    return user, password
+
+
+@transaction.atomic
+def add_user(*, by, fields, reason, password, request=None):
+    """Save a new account from `fields`: active with `password`, or with None inactive and
+    with no password anyone could use (for access_requests.create_user, which activates it
+    once a second administrator approves); an active one whose role sees records is
+    refused. Side effects: a history row "Created" and an audit entry."""
+    if password is not None and sees_clinical_records(fields["role"]):
+        raise ValidationError(NEEDS_APPROVAL_MESSAGE, code="needs_approval")
+    if User.objects.filter(username__iexact=fields["username"]).exists():
+        raise ValidationError({"username": "A user with this username already exists"})
+    user = User(**fields, is_active=password is not None)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
     user.save()
     UserChange.objects.create(
         user=user,
         by=by,
         what=AccountChangeKind.CREATED,
-        after=f"{Role(role).label}, {team or 'no team'}",
+        after=f"{Role(user.role).label}, {user.team or 'no team'}",
+        reason=reason,
     )
+    detail = f"user created: role {user.role}, team {user.team_id or '-'}"
     audit_record(
         action=AuditAction.CREATE,
         user=by,
         obj=user,
-        detail=f"user created: role {role}, team {team.pk if team else '-'}",
+        detail=detail if user.is_active else f"{detail}, inactive until approved",
         request=request,
     )
-    return user, password
+    return user
 
 
 def needs_approval(user, role, team) -> bool:
@@ -182,9 +193,16 @@ def set_role_and_team(*, user, by, role, team, reason, expected_version, request
     )
 
 
+def needs_approval_to_activate(user, active) -> bool:
+    """Does reactivating `user` give clinical access back? Then a second administrator
+    approves it (access_requests.set_active)."""
+    return active and not user.is_active and sees_clinical_records(user.role)
+
+
 @transaction.atomic
 def user_set_active(*, user, by, active, reason, expected_version, request=None):
-    """Deactivate or reactivate `user`.
+    """Deactivate `user`, or reactivate one whose role sees no one's records (one whose
+    role does is refused here: access_requests.set_active asks a second administrator).
 
     Side effects: deactivating ends every session they are signed in with (so they are
     signed out at their next click); a history row and an audit entry.
@@ -193,6 +211,8 @@ def user_set_active(*, user, by, active, reason, expected_version, request=None)
     if user.is_active == active:
         state = "active" if active else "deactivated"
         raise ValidationError(f"This user is already {state}", code="unchanged")
+    if needs_approval_to_activate(user, active):
+        raise ValidationError(NEEDS_APPROVAL_MESSAGE, code="needs_approval")
     user.is_active = active
     ended = 0 if active else user_sessions_end(user)
     what = AccountChangeKind.REACTIVATED if active else AccountChangeKind.DEACTIVATED
@@ -208,6 +228,35 @@ def user_set_active(*, user, by, active, reason, expected_version, request=None)
         request=request,
     )
     return ended
+
+
+@transaction.atomic
+def activate(*, user, by, reason, expected_version, request=None):
+    """Activate `user` with no approval check: for access_requests.decide, after a second
+    administrator approved. An account that never had a password (a new one) gets a
+    temporary password, returned to be shown once to that administrator; otherwise
+    returns None. Side effects: a history row and an audit entry."""
+    _refuse_own_account(user, by)
+    password = None if user.has_usable_password() else temporary_password()
+    user.is_active = True
+    fields = ["is_active"]
+    if password is None:
+        change = (AccountChangeKind.REACTIVATED, "", "", "user reactivated")
+    else:
+        user.set_password(password)
+        fields.append("password")
+        change = (AccountChangeKind.ACTIVATED, "", "", "user activated, temporary password set")
+    _apply_change(
+        user,
+        by=by,
+        expected_version=expected_version,
+        fields=fields,
+        changes=[change],
+        reason=reason,
+        history=_user_history(user),
+        request=request,
+    )
+    return password
 
 
 @transaction.atomic

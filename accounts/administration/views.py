@@ -37,6 +37,10 @@ REQUESTED_MESSAGE = (
     "Change requested: this role sees people's records, so another administrator must "
     "approve it before it applies"
 )
+REACTIVATION_REQUESTED_MESSAGE = (
+    "Reactivation requested: this user's role sees people's records, so another "
+    "administrator must approve it before they can sign in"
+)
 CHANGE_TEMPLATE = "accounts/administration/change.html"
 
 
@@ -117,15 +121,16 @@ def user_create(request):
     outcome = submit(
         request,
         form,
-        lambda data: services.user_create(by=request.user, request=request, **data),
+        lambda data: access_requests.create_user(by=request.user, request=request, **data),
     )
     if outcome:
-        user, password = outcome.result
+        # A role that sees records: no password here, the approving administrator sees it.
+        user, password, access_request = outcome.result
         # Shown once, on this response only: never put in a message or the session.
         return render(
             request,
             "accounts/administration/user_created.html",
-            {"created": user, "password": password},
+            {"created": user, "password": password, "access_request": access_request},
         )
     return form_page(
         request, "accounts/administration/user_create.html", form, status=outcome.status
@@ -209,7 +214,7 @@ def user_active(request, pk):
         request,
         pk,
         form_class=ReasonForm,
-        call=lambda user, data: services.user_set_active(
+        call=lambda user, data: access_requests.set_active(
             user=user,
             by=request.user,
             active=active,
@@ -217,7 +222,12 @@ def user_active(request, pk):
             expected_version=data["version"],
             request=request,
         ),
-        success="User reactivated" if active else "User deactivated and signed out",
+        # Reactivating a role that sees people's records waits for a second administrator.
+        success=lambda access_request: (
+            REACTIVATION_REQUESTED_MESSAGE
+            if access_request
+            else ("User reactivated" if active else "User deactivated and signed out")
+        ),
         title="Reactivate user" if active else "Deactivate user",
         submit="Reactivate" if active else "Deactivate",
         warning=not active,

@@ -186,7 +186,7 @@ def test_another_administrator_approves_and_the_change_applies(
     waiting = AccessChangeRequest.objects.get()
     second = _client(second_admin)
     users = second.get(reverse("accounts:admin_user_list")).content.decode()
-    assert "1 change of role or team is waiting" in users
+    assert "1 change of role, team or account access is waiting" in users
     listing = second.get(reverse("accounts:admin_access_request_list")).content.decode()
     decide_url = reverse("accounts:admin_access_request_decide", args=[waiting.pk])
     assert decide_url in listing

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.enums import AccountChangeKind, AuditAction, Role
-from accounts.models import User, UserChange
+from accounts.models import AccessChangeRequest, User, UserChange
 from core.concurrency import STALE_EDIT_MESSAGE
 from tests.factories import TeamFactory, UserFactory
 
@@ -110,6 +110,7 @@ def _create_data(team, **overrides):
         "job_title": "Liaison nurse",
         "role": Role.PRACTITIONER,
         "team": team.pk,
+        "reason": "Joins the custody rota",
         **overrides,
     }
 
@@ -117,12 +118,16 @@ def _create_data(team, **overrides):
 def test_admin_creates_a_user_who_can_sign_in_with_the_temporary_password(
     administrator_client, admin, team
 ):
-    response = administrator_client.post(reverse("accounts:admin_user_create"), _create_data(team))
+    # A commissioner sees no one's records: active at once (a practitioner waits for a
+    # second administrator: test_account_activation_requests.py).
+    response = administrator_client.post(
+        reverse("accounts:admin_user_create"), _create_data(team, role=Role.COMMISSIONER)
+    )
 
     assert response.status_code == 200
     user = User.objects.get(username="nevans")
     assert (user.role, user.team, user.email, user.is_staff, user.is_superuser) == (
-        Role.PRACTITIONER,
+        Role.COMMISSIONER,
         team,
         "nia.evans@example.nhs.uk",
         False,
@@ -133,19 +138,47 @@ def test_admin_creates_a_user_who_can_sign_in_with_the_temporary_password(
     assert user.check_password(password)
     assert can_sign_in("nevans", password)
     change = user.changes.get()
-    assert (change.what, change.by, change.after) == (
+    assert (change.what, change.by, change.after, change.reason) == (
         AccountChangeKind.CREATED,
         admin,
-        f"L&D practitioner, {team.name}",
+        f"Commissioner, {team.name}",
+        "Joins the custody rota",
     )
     assert audits(admin, action=AuditAction.CREATE) == [
         (
             AuditAction.CREATE,
             "accounts.user",
             str(user.pk),
-            f"user created: role practitioner, team {team.pk}",
+            f"user created: role commissioner, team {team.pk}",
         )
     ]
+
+
+def test_admin_creates_a_practitioner_who_signs_in_once_another_approves(
+    administrator_client, admin, admin_team, team
+):
+    response = administrator_client.post(reverse("accounts:admin_user_create"), _create_data(team))
+
+    assert response.status_code == 200
+    assert response.context["password"] is None
+    assert "cannot be used until another administrator approves it" in response.content.decode()
+    user = User.objects.get(username="nevans")
+    assert (user.role, user.is_active, user.has_usable_password()) == (
+        Role.PRACTITIONER,
+        False,
+        False,
+    )
+    second = Client()
+    second.force_login(UserFactory(role=Role.ADMINISTRATOR, team=admin_team))
+    waiting = AccessChangeRequest.objects.get(user=user)
+    approval = second.post(
+        reverse("accounts:admin_access_request_decide", args=[waiting.pk]),
+        {"decision": "approve", "reason": "Checked", "version": 1},
+    )
+
+    password = approval.context["password"]
+    assert password in approval.content.decode()
+    assert can_sign_in("nevans", password)
 
 
 def test_creating_a_user_refuses_a_taken_username_ignoring_capitals(administrator_client, team):

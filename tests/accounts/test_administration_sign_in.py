@@ -53,7 +53,9 @@ def test_deactivating_a_user_ends_their_sessions_only(
 
 
 def test_reactivating_a_user_lets_them_sign_in_again(administrator_client, admin, team):
-    gone = UserFactory(team=team, is_active=False, username="gone")
+    # A role that sees no records: at once (one that does waits for a second administrator:
+    # test_account_activation_requests.py).
+    gone = UserFactory(team=team, is_active=False, username="gone", role=Role.COMMISSIONER)
     url = reverse("accounts:admin_user_active", args=[gone.pk])
     assert "Reactivate user" in administrator_client.get(url).content.decode()
 

@@ -1,7 +1,9 @@
 """Administrator, end to end, in the service's own administration screens: find a user,
-ask for another role and team with a reason, a second administrator approves it, then
-deactivates them; add a team and a site. Every screen is checked with axe-core and saved
-as a screenshot."""
+ask for another role and team with a reason, and add a practitioner (an account that waits,
+with no password shown); a second administrator approves the account (seeing its temporary
+password, with which the new practitioner signs in) and the change, then deactivates the
+user; add a team and a site. Every screen is checked with axe-core and saved as a
+screenshot."""
 
 import pytest
 from django.urls import reverse
@@ -25,11 +27,16 @@ def test_administrator_manages_users_teams_and_sites(
     page = signed_in_page(admin)
 
     _ask_for_another_role_and_team(page, practitioner, checkpoint, other_team)
+    _add_a_practitioner(page, live_server, checkpoint, team)
     page.get_by_role("button", name="Sign out").click()
     signed_in_page(second)
+    password = _approve_the_new_account(page, live_server, checkpoint)
     _approve_then_deactivate(page, live_server, practitioner, checkpoint, other_team)
 
     _add_a_team_with_a_site(page, live_server, checkpoint, admin)
+    page.get_by_role("button", name="Sign out").click()
+    signed_in_page(User.objects.get(username="nevans"), password)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def _ask_for_another_role_and_team(page, practitioner, checkpoint, other_team):
@@ -57,13 +64,49 @@ def _ask_for_another_role_and_team(page, practitioner, checkpoint, other_team):
     assert (practitioner.role, practitioner.team_id) != (Role.TEAM_LEAD, other_team.pk)
 
 
+def _add_a_practitioner(page, live_server, checkpoint, team):
+    """Add a practitioner: the role sees people's records, so the account is made inactive
+    and waits for a second administrator; no password is shown to the one who added it."""
+    page.goto(live_server.url + reverse("accounts:admin_user_list"))
+    page.get_by_role("link", name="Add a user").click()
+    page.fill("#id_first_name", "Nia")
+    page.fill("#id_last_name", "Evans")
+    page.fill("#id_username", "nevans")
+    page.fill("#id_email", "nia.evans@example.nhs.uk")
+    page.get_by_label("L&D practitioner").check()
+    page.select_option("#id_team", label=team.name)
+    page.fill("#id_reason", "Joins the custody rota on Monday")
+    checkpoint("04d-add-a-practitioner")
+    page.get_by_role("button", name="Add user").click()
+    expect(page.locator("main")).to_contain_text("User added: waiting for approval")
+    expect(page.locator(".app-temporary-password")).to_have_count(0)
+    checkpoint("04e-added-waiting")
+    assert User.objects.get(username="nevans").is_active is False
+
+
+def _approve_the_new_account(page, live_server, checkpoint):
+    """The second administrator approves the new account and alone sees its password."""
+    page.goto(live_server.url + reverse("accounts:admin_access_request_list"))
+    expect(page.locator("#access-requests")).to_contain_text("A new account")
+    page.get_by_role("link", name="Approve or reject the change for Nia Evans").click()
+    page.get_by_label("Approve: activate the account now").check()
+    page.fill("#id_reason", "Start date confirmed by the team lead")
+    checkpoint("04f-approve-the-account")
+    page.get_by_role("button", name="Save decision").click()
+    expect(page.locator("main")).to_contain_text("Account approved")
+    checkpoint("04g-account-approved")
+    return page.locator(".app-temporary-password code").inner_text().strip()
+
+
 def _approve_then_deactivate(page, live_server, practitioner, checkpoint, other_team):
     """A second administrator approves the change, then deactivates the user: each step
     is in their history."""
     page.goto(live_server.url + reverse("accounts:admin_access_request_list"))
     expect(page.locator("#access-requests")).to_contain_text(practitioner.display_name)
     checkpoint("04a-waiting")
-    page.get_by_role("link", name="Approve or reject").click()
+    page.get_by_role(
+        "link", name=f"Approve or reject the change for {practitioner.display_name}"
+    ).click()
     page.get_by_label("Approve: change the role and team now").check()
     page.fill("#id_reason", "Agreed with the service manager")
     checkpoint("04b-decide")
