@@ -6,6 +6,7 @@ renamed or deleted test would leave a hazard claiming a control it no longer has
 """
 
 import ast
+import importlib.util
 import re
 from collections import Counter
 from pathlib import Path
@@ -77,3 +78,38 @@ def test_data_protection_field_counts_are_the_registrys():
         for label, counts in registry_counts().items()
     }
     assert documented == expected
+
+
+def risk_matrix(text: str) -> dict[tuple[str, str], int]:
+    """(severity, likelihood) -> rating, read from the matrix table in the document."""
+    rows = re.findall(r"^\| (Very high|High|Medium|Low|Very low) \|(.+)\|$", text, re.MULTILINE)
+    severities = ("Minor", "Significant", "Considerable", "Major", "Catastrophic")
+    return {
+        (severity, likelihood): int(cell)
+        for likelihood, cells in rows
+        for severity, cell in zip(severities, cells.split("|"), strict=True)
+    }
+
+
+def test_every_hazard_rating_follows_the_risk_matrix():
+    text = (ROOT / "docs" / "clinical-safety.md").read_text()
+    matrix = risk_matrix(text)
+    assert len(matrix) == 25
+    ratings = re.findall(r"(\w+) x (Very high|High|Medium|Low|Very low) = (\d)", text)
+    wrong = [rating for rating in ratings if matrix[rating[:2]] != int(rating[2])]
+    assert len(ratings) >= 60
+    assert wrong == []
+
+
+def test_every_security_test_file_is_in_a_results_group():
+    spec = importlib.util.spec_from_file_location(
+        "security_results", ROOT / "scripts" / "security_results.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    grouped = [path for _name, _what, files in script.GROUPS for path in files]
+    security_files = sorted(
+        str(path.relative_to(ROOT)) for path in (ROOT / "tests" / "security").glob("test_*.py")
+    )
+    assert sorted(set(security_files) - set(grouped)) == []
+    assert len(grouped) == len(set(grouped))
