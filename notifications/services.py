@@ -57,7 +57,10 @@ def _without_hidden_people(specs: list[ReminderSpec]) -> list[ReminderSpec]:
 
     person_of: dict[tuple[str, int], int] = {}
     for subject_type in {s.subject_type for s in specs}:
-        model = apps.get_model(subject_type)
+        try:
+            model = apps.get_model(subject_type)
+        except LookupError:
+            continue  # a subject that is no record (a dashboard's "reporting.snapshot")
         path = _person_path(model)
         if path is None:
             continue
