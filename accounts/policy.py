@@ -62,6 +62,9 @@ class Action:
     # another L&D team: decided by the holding team's side; the receiver is told through
     # their inbox.
     TRANSFER = "transfer"
+    # Who else may see a person: the exclusion and restriction lists ("Access to this
+    # record", referrals.restrictions). The team lead of a team holding the person.
+    RESTRICT = "restrict"
 
 
 class Scope:
@@ -97,7 +100,7 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
     Role.PRACTITIONER: _LD,
     Role.TEAM_LEAD: {
         **_LD,
-        Kind.PERSON: {**_LD[Kind.PERSON], Action.EXPORT: Scope.TEAM},
+        Kind.PERSON: {**_LD[Kind.PERSON], Action.EXPORT: Scope.TEAM, Action.RESTRICT: Scope.TEAM},
         # Allocating referrals to the team's practitioners, several at once from the list.
         Kind.REFERRAL: {
             **_LD[Kind.REFERRAL],
@@ -192,6 +195,47 @@ def register_scope(kind: str, scope: str):
     return decorator
 
 
+# Restricted records (docs/security.md): whatever a scope selects, a person hidden from the
+# user (excluded by name, or restricted to named staff the user is not one of) is removed
+# from every kind of record about them. referrals registers which people are hidden
+# (`register_hidden_people`); each app registers where its kinds hold the person's id.
+HiddenPeople = Callable[[object], QuerySet]
+HiddenReason = Callable[[object, int], str | None]
+_PERSON_PATHS: dict[str, str] = {}
+_hidden: dict[str, Callable] = {}
+
+
+def register_person_path(kind: str, path: str) -> None:
+    """Where a `kind` record holds its person's id ("pk" for the person, "person_id"...)."""
+    _PERSON_PATHS[kind] = path
+
+
+def register_hidden_people(people: HiddenPeople, reason: HiddenReason) -> None:
+    """Register `people(user)`, the ids of people hidden from a user, and `reason(user,
+    person_id)`, why one is ("excluded", "restricted") or None."""
+    _hidden.update(people=people, reason=reason)
+
+
+def person_path(kind: str) -> str | None:
+    return _PERSON_PATHS.get(kind)
+
+
+def _without_hidden_people(user, kind: str, queryset: QuerySet) -> QuerySet:
+    path = _PERSON_PATHS.get(kind)
+    if path is None or not _hidden:
+        return queryset
+    return queryset.exclude(**{f"{path}__in": _hidden["people"](user)})
+
+
+def _hidden_reason(user, kind: str, in_scope: QuerySet) -> str | None:
+    """Why a record the scope selects is hidden from `user` by a restriction, or None."""
+    path = _PERSON_PATHS.get(kind)
+    if path is None or not _hidden:
+        return None
+    person_id = in_scope.values_list(path, flat=True).first()
+    return None if person_id is None else _hidden["reason"](user, person_id)
+
+
 def scope_for(user, action: str, kind: str) -> str | None:
     """The scope `user` has for `action` on `kind`, or None when the role may not."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -203,8 +247,8 @@ def permits(user, action: str, kind: str) -> bool:
     return scope_for(user, action, kind) is not None
 
 
-def scoped(user, action: str, kind: str, queryset: QuerySet) -> QuerySet:
-    """Filter `queryset` to the records `user` may `action`; empty when refused."""
+def _in_scope(user, action: str, kind: str, queryset: QuerySet) -> QuerySet:
+    """`queryset` filtered by the user's scope alone (restrictions not yet applied)."""
     scope = scope_for(user, action, kind)
     if scope is None:
         return queryset.none()
@@ -215,6 +259,15 @@ def scoped(user, action: str, kind: str, queryset: QuerySet) -> QuerySet:
     if user.team_id is None:
         return queryset.none()
     return queryset.filter(_SCOPE_FILTERS[(kind, scope)](user))
+
+
+def scoped(user, action: str, kind: str, queryset: QuerySet) -> QuerySet:
+    """Filter `queryset` to the records `user` may `action`; empty when refused.
+
+    The one place restricted records are applied: a person hidden from the user and
+    everything about them is left out, whatever the scope.
+    """
+    return _without_hidden_people(user, kind, _in_scope(user, action, kind, queryset))
 
 
 def may(user, action: str, kind: str, obj) -> bool:
@@ -239,5 +292,8 @@ def get_for_user_or_404(request, action: str, kind: str, queryset: QuerySet, **l
     try:
         return scoped(request.user, action, kind, queryset).get(**lookup)
     except queryset.model.DoesNotExist as exc:
-        audit_refusal(request, f"{action} {kind} out of scope or missing")
+        # The same 404 as out of scope, so a restriction does not leak; the trail says why.
+        in_scope = _in_scope(request.user, action, kind, queryset).filter(**lookup)
+        reason = _hidden_reason(request.user, kind, in_scope)
+        audit_refusal(request, f"{action} {kind} {reason or 'out of scope or missing'}")
         raise Http404("No such record, or it is outside your caseload.") from exc

@@ -7,7 +7,10 @@ court-facing output also goes through selectors.assessment_for_sharing (the same
 
 from django.db.models import Q
 
-from accounts.policy import Kind, Scope, register_scope
+from accounts.policy import Kind, Scope, register_person_path, register_scope
+
+# Where the record holds its person (restricted records: accounts.policy.scoped).
+register_person_path(Kind.ASSESSMENT, "referral__person_id")
 
 
 @register_scope(Kind.ASSESSMENT, Scope.TEAM)

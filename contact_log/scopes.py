@@ -14,9 +14,12 @@ it does not see its referrals and assessments.
 
 from django.db.models import Exists, OuterRef, Q
 
-from accounts.policy import Kind, Scope, register_scope
+from accounts.policy import Kind, Scope, register_person_path, register_scope
 from referrals.models import Referral
 from treatment_requirements.models import Order
+
+# Where the record holds its person (restricted records: accounts.policy.scoped).
+register_person_path(Kind.CONTACT, "person_id")
 
 
 @register_scope(Kind.CONTACT, Scope.TEAM)

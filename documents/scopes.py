@@ -13,11 +13,14 @@
 
 from django.db.models import Exists, OuterRef, Q
 
-from accounts.policy import Kind, Scope, register_scope
+from accounts.policy import Kind, Scope, register_person_path, register_scope
 from referrals.models import Referral
 from treatment_requirements.models import Order
 
 from .enums import DocumentType
+
+# Where the record holds its person (restricted records: accounts.policy.scoped).
+register_person_path(Kind.DOCUMENT, "person_id")
 
 
 @register_scope(Kind.DOCUMENT, Scope.TEAM)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -40,6 +41,41 @@ def _email_states(recipient_ids) -> dict[int, tuple[str, bool]]:
     return states
 
 
+def _person_path(model) -> str | None:
+    """Where a reminder's subject holds its person's id, or None (e.g. a dashboard)."""
+    names = {field.name for field in model._meta.get_fields()}
+    if model._meta.label_lower == "referrals.person":
+        return "pk"
+    if "person" in names:
+        return "person_id"
+    return "referral__person_id" if "referral" in names else None
+
+
+def _without_hidden_people(specs: list[ReminderSpec]) -> list[ReminderSpec]:
+    """Drop reminders to a user about a person hidden from them (restricted records)."""
+    from referrals.restrictions import hidden_pairs
+
+    person_of: dict[tuple[str, int], int] = {}
+    for subject_type in {s.subject_type for s in specs}:
+        try:
+            model = apps.get_model(subject_type)
+        except LookupError:
+            continue  # a subject that is no record (a dashboard's "reporting.snapshot")
+        path = _person_path(model)
+        if path is None:
+            continue
+        ids = {s.subject_id for s in specs if s.subject_type == subject_type}
+        rows = model._default_manager.filter(pk__in=ids).values_list("pk", path)
+        person_of.update(((subject_type, pk), person_id) for pk, person_id in rows)
+
+    def person(spec):
+        return person_of.get((spec.subject_type, spec.subject_id))
+
+    pairs = {(s.recipient_id, person(s)) for s in specs if person(s) is not None}
+    hidden = hidden_pairs(pairs) if pairs else set()
+    return [s for s in specs if (s.recipient_id, person(s)) not in hidden]
+
+
 @transaction.atomic
 def reminders_create(*, specs: list[ReminderSpec]) -> int:
     """Write reminders that do not exist yet; return how many rows were new.
@@ -48,6 +84,7 @@ def reminders_create(*, specs: list[ReminderSpec]) -> int:
     Side effects: after commit, queues delivery of pending emails (a stopped broker only
     delays them until the next sweep).
     """
+    specs = _without_hidden_people(specs)
     if not specs:
         return 0
     states = _email_states({s.recipient_id for s in specs})

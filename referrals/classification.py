@@ -109,4 +109,10 @@ FIELDS = {
     ),
     "referrals.ReferralAllocation.reason": TEXT,
     **classify("referrals.MyWorkLook", OPS, "id", "user", "looked_at"),
+    # Restricted records: who may or may not see a person. Foreign keys to staff are ids
+    # (OPS, as elsewhere); the reason may say how a member of staff knows the person.
+    **classify(
+        "referrals.RecordAccess", OPS, "id", "person", "user", "kind", "added_by", "added_at"
+    ),
+    "referrals.RecordAccess.reason": TEXT,
 }

@@ -72,3 +72,12 @@ class AllocationKind(models.TextChoices):
 
     ALLOCATION = "allocation", "Allocated"
     TRANSFER = "transfer", "Transferred"
+
+
+class RecordAccessKind(models.TextChoices):
+    """Restricted records (probation's "limited access offender"): see referrals.restrictions."""
+
+    # This member of staff must not see the person (e.g. they know them).
+    EXCLUDED = "excluded", "Excluded"
+    # Only the staff so named may see the person: any such entry restricts the record.
+    ALLOWED = "allowed", "Allowed (restricted record)"

@@ -15,6 +15,7 @@ from .enums import (
     AllocationKind,
     ClosureReason,
     Gender,
+    RecordAccessKind,
     ReferralSource,
     ReferralStatus,
     ReferrerRole,
@@ -386,3 +387,32 @@ class MyWorkLook(models.Model):
 
     def __str__(self):
         return f"My work last opened {self.looked_at:%d/%m/%Y %H:%M}"
+
+
+class RecordAccess(models.Model):
+    """One named member of staff on a person's exclusion or restriction list.
+
+    EXCLUDED: they must not see the person. ALLOWED: the record is restricted, and only the
+    staff with such an entry may see it. Applied by the access policy to every kind of
+    record about the person (referrals.restrictions); changes go to the audit trail.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="access_entries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=RecordAccessKind.choices)
+    reason = models.CharField(max_length=500)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "added_at", "id"]
+        constraints = [
+            # One entry per person and user: nobody is both excluded and allowed.
+            models.UniqueConstraint(fields=["person", "user"], name="record_access_unique"),
+        ]
+        indexes = [models.Index(fields=["user", "kind"], name="record_access_user")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} (person {self.person_id}, user {self.user_id})"

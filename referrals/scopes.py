@@ -2,9 +2,22 @@
 
 from django.db.models import Exists, OuterRef, Q
 
-from accounts.policy import Kind, Scope, register_scope
+from accounts.policy import (
+    Kind,
+    Scope,
+    register_hidden_people,
+    register_person_path,
+    register_scope,
+)
 
 from .models import Referral
+from .restrictions import hidden_people, hidden_reason
+
+# Restricted records: the policy hides these people, and everything about them, whatever
+# the scope (accounts.policy.scoped).
+register_hidden_people(hidden_people, hidden_reason)
+register_person_path(Kind.PERSON, "pk")
+register_person_path(Kind.REFERRAL, "person_id")
 
 
 @register_scope(Kind.REFERRAL, Scope.TEAM)

@@ -17,6 +17,12 @@ urlpatterns = [
     path("referrals/<int:pk>/transfer/", views.referral_transfer, name="referral_transfer"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/access/", views.record_access, name="record_access"),
+    path(
+        "people/<int:pk>/access/<int:entry_id>/remove/",
+        views.record_access_remove,
+        name="record_access_remove",
+    ),
     path("people/<int:pk>/subject-access/", views.subject_access, name="subject_access"),
     path(
         "people/<int:pk>/subject-access/json/",

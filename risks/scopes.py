@@ -7,8 +7,11 @@
 
 from django.db.models import Exists, OuterRef, Q
 
-from accounts.policy import Kind, Scope, register_scope
+from accounts.policy import Kind, Scope, register_person_path, register_scope
 from referrals.models import Referral
+
+# Where the record holds its person (restricted records: accounts.policy.scoped).
+register_person_path(Kind.RISK, "person_id")
 
 
 @register_scope(Kind.RISK, Scope.TEAM)

@@ -11,9 +11,13 @@
 
 from django.db.models import Exists, OuterRef, Q
 
-from accounts.policy import Kind, Scope, register_scope
+from accounts.policy import Kind, Scope, register_person_path, register_scope
 
 from .models import Order, OrderRequirement
+
+# Where the record holds its person (restricted records: accounts.policy.scoped).
+register_person_path(Kind.ORDER, "person_id")
+register_person_path(Kind.RECOMMENDATION, "person_id")
 
 
 def _provider_requirements(team_id, order_ref="pk"):

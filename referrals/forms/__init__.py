@@ -7,6 +7,7 @@ likely match), `lists` (search, filters, bulk allocation), `actions` (close or r
 assign, transfer). Import from `referrals.forms`.
 """
 
+from .access import RecordAccessAddForm
 from .actions import ReferralAssignForm, ReferralTransferForm, ReferralTransitionForm
 from .fields import (
     FIRST_REFERRAL_DAY,
@@ -39,6 +40,7 @@ __all__ = [
     "ListDateField",
     "MatchDecisionForm",
     "PersonForm",
+    "RecordAccessAddForm",
     "ReferralAssignForm",
     "ReferralBulkAllocateForm",
     "ReferralFilterForm",

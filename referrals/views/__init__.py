@@ -5,6 +5,7 @@ identifiers never appear in URLs: searches are posted and kept in the session un
 opaque token (core.search_tokens).
 """
 
+from .access import record_access, record_access_remove
 from .intake import intake
 from .lists import (
     CURSOR_SESSION_KEY,
@@ -31,6 +32,8 @@ __all__ = [
     "my_work_new_to_me",
     "person_detail",
     "person_edit",
+    "record_access",
+    "record_access_remove",
     "referral_assign",
     "referral_bulk_allocate",
     "referral_detail",

@@ -31,7 +31,7 @@ LINK = re.compile(
 EVERY_PAGE = ["Overview", "Contact log", "Documents", "Risk register"]
 SEEN = {
     "practitioner": EVERY_PAGE,
-    "team_lead": [*EVERY_PAGE, "Subject access export"],
+    "team_lead": [*EVERY_PAGE, "Subject access export", "Access to this record"],
     "officer": EVERY_PAGE,  # contact log: its own team's contacts only (contact_log/scopes.py)
     "clinician": ["Overview", "Risk register"],
 }
@@ -89,6 +89,7 @@ PAGES = {
     "Documents": ("documents:person_documents", "officer"),
     "Risk register": ("risks:register", "clinician"),
     "Subject access export": ("referrals:subject_access", "team_lead"),
+    "Access to this record": ("referrals:record_access", "team_lead"),
 }
 
 
@@ -148,4 +149,4 @@ def test_the_navigation_asks_the_policy_without_a_query(record, django_assert_nu
         links = person_record_nav(lead, record["person"], "documents:document_upload")
 
     assert [link["label"] for link in links if link["current"]] == ["Documents"]
-    assert len(links) == 5
+    assert len(links) == 6

@@ -46,6 +46,10 @@ def _person(seed):
     return {"pk": seed.person.pk}
 
 
+def _the_person(seed):
+    return seed.person
+
+
 def _risk_person(seed):
     return {"person_pk": seed.person.pk}
 
@@ -100,6 +104,18 @@ def _access_request_pk(seed):
         },
     )
     return {"pk": waiting.pk}
+
+
+def _access_entry(seed):
+    """The outsider (another team's: it changes nothing) excluded from the person."""
+    from referrals.models import RecordAccess
+
+    entry, _ = RecordAccess.objects.get_or_create(
+        person=seed.person,
+        user=seed.users["outsider"],
+        defaults={"kind": "excluded", "reason": "Matrix", "added_by": seed.users[Role.TEAM_LEAD]},
+    )
+    return {"pk": seed.person.pk, "entry_id": entry.pk}
 
 
 def rule(kind, action, **extra):
@@ -211,17 +227,15 @@ URL_RULES: dict[str, Rule] = {
     "referrals:referral_transfer": rule(
         Kind.REFERRAL, Action.TRANSFER, kwargs=_referral, obj=lambda s: s.referral
     ),
-    "referrals:person_detail": rule(
-        Kind.PERSON, Action.VIEW, kwargs=_person, obj=lambda s: s.person
+    "referrals:person_detail": rule(Kind.PERSON, Action.VIEW, kwargs=_person, obj=_the_person),
+    "referrals:person_edit": rule(Kind.PERSON, Action.CHANGE, kwargs=_person, obj=_the_person),
+    "referrals:record_access": rule(Kind.PERSON, Action.RESTRICT, kwargs=_person, obj=_the_person),
+    "referrals:record_access_remove": rule(
+        Kind.PERSON, Action.RESTRICT, kwargs=_access_entry, obj=_the_person, method="post"
     ),
-    "referrals:person_edit": rule(
-        Kind.PERSON, Action.CHANGE, kwargs=_person, obj=lambda s: s.person
-    ),
-    "referrals:subject_access": rule(
-        Kind.PERSON, Action.EXPORT, kwargs=_person, obj=lambda s: s.person
-    ),
+    "referrals:subject_access": rule(Kind.PERSON, Action.EXPORT, kwargs=_person, obj=_the_person),
     "referrals:subject_access_json": rule(
-        Kind.PERSON, Action.EXPORT, kwargs=_person, obj=lambda s: s.person
+        Kind.PERSON, Action.EXPORT, kwargs=_person, obj=_the_person
     ),
     # risks: the person's risk register (flags seen by every role that sees the person;
     # raised, reviewed and removed by the person's L&D teams)
@@ -397,14 +411,14 @@ URL_RULES: dict[str, Rule] = {
         Kind.CONTACT,
         Action.VIEW,
         kwargs=_person,
-        obj=lambda s: s.person,
+        obj=_the_person,
         scope_check=(Kind.PERSON, Action.VIEW),
     ),
     "contact_log:contact_new": rule(
         Kind.CONTACT,
         Action.CREATE,
         kwargs=_person,
-        obj=lambda s: s.person,
+        obj=_the_person,
         scope_check=(Kind.PERSON, Action.VIEW),
     ),
     "contact_log:contact_detail": rule(
@@ -428,14 +442,14 @@ URL_RULES: dict[str, Rule] = {
         Kind.DOCUMENT,
         Action.VIEW,
         kwargs=_person,
-        obj=lambda s: s.person,
+        obj=_the_person,
         scope_check=(Kind.PERSON, Action.VIEW),
     ),
     "documents:document_upload": rule(
         Kind.DOCUMENT,
         Action.CREATE,
         kwargs=_person,
-        obj=lambda s: s.person,
+        obj=_the_person,
         scope_check=(Kind.PERSON, Action.VIEW),
     ),
     "documents:document_download": rule(
