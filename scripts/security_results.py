@@ -34,8 +34,9 @@ GROUPS = [
     (
         "Access control",
         "every URL as every role and team, with records of other teams present; "
-        "consent-gated pages under each consent decision",
-        ["tests/security/test_access_matrix.py"],
+        "consent-gated pages under each consent decision; restricted records (excluded and "
+        "restricted staff refused on every page about the person)",
+        ["tests/security/test_access_matrix.py", "tests/security/test_restricted_records.py"],
     ),
     (
         "Every read of a person audited",
