@@ -47,7 +47,7 @@ class DataClass(StrEnum):
     SPECIAL_CATEGORY = "special_category"
     FREE_TEXT = "free_text"
     STAFF_IDENTIFIER = "staff_identifier"
-    SECRET = "secret"  # noqa: S105 - a class name, not a password
+    SECRET = "secret"  # noqa: S105 - a class name, not a password  # nosec B105
     OPERATIONAL = "operational"
     AGGREGATE_SAFE = "aggregate_safe"
 

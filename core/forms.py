@@ -397,7 +397,7 @@ def _name_field(field: forms.Field, name: str) -> None:
         field.error_messages["invalid"] = f"{label} must be a number, like 2.5"
         field.widget.attrs.setdefault("inputmode", "decimal")
     if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
-        field.error_messages["invalid_choice"] = f"Select {called} from the list"  # noqa: S608
+        field.error_messages["invalid_choice"] = f"Select {called} from the list"  # noqa: S608 - an error message, not SQL  # nosec B608
     if isinstance(field, forms.CharField):
         # NUL bytes get the same message as other control characters (clean() above).
         field.validators = [

@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import make_password
 from accounts.enums import Role, SiteKind, TeamKind
 from accounts.models import RolePolicy, Site, Team, User
 
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - only ever set on demo installs
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - only ever set on demo installs  # nosec B105
 
 LD_TEAMS = {
     "Cambridgeshire & Peterborough L&D": (

@@ -282,7 +282,7 @@ def _assessment(rng, referral, by_id, *, signed: bool) -> tuple:
 def seed_assessments(*, seed: int = 2026, referrals=None, draft_share: float = 0.5) -> dict:
     """Create screenings, assessments, instruments, consents and onward referrals for the
     seeded referrals that the pathway says were screened or assessed. Returns counts."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - seeded, repeatable demo data, not a secret  # nosec B311
     queryset = referrals if referrals is not None else Referral.objects.all()
     rows = list(
         queryset.filter(screened_at__isnull=False, screening__isnull=True)

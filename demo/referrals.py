@@ -73,7 +73,7 @@ class _TeamInfo:
 
 class _Generator:
     def __init__(self, *, seed: int, now: datetime.datetime):
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - seeded, repeatable demo data, not a secret  # nosec B311
         self.now = now
         self.today = timezone.localdate(now)
         self.ethnicities = {e.code: e.pk for e in Ethnicity.objects.all()}

@@ -3,7 +3,7 @@ the demo users, the pages measured (with real ids) and what the data holds."""
 
 import datetime
 import os
-import subprocess
+import subprocess  # runs manage.py, gunicorn and wrk with fixed arguments  # nosec B404
 import sys
 import time
 from pathlib import Path
@@ -41,7 +41,7 @@ def ensure_database(database_url: str):
 
 
 def manage(*args, env):
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, env=env)  # noqa: S603
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, env=env)  # noqa: S603 - this Python, manage.py  # nosec B603
 
 
 def seed(referrals: int, env) -> float | None:
@@ -180,7 +180,7 @@ def data_counts() -> str:
     with connection.cursor() as cursor:
         for table, label in tables:
             try:
-                cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed names
+                cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed table names  # nosec B608
                 parts.append(f"{cursor.fetchone()[0]:,} {label}")
             except Exception:  # noqa: BLE001 - a table another app renamed: skip it
                 connection.rollback() if not connection.get_autocommit() else None

@@ -6,7 +6,7 @@ import os
 import shutil
 import signal
 import socket
-import subprocess
+import subprocess  # runs manage.py, gunicorn and wrk with fixed arguments  # nosec B404
 import tempfile
 import time
 from urllib.parse import urlsplit
@@ -40,7 +40,7 @@ def start_gunicorn(port: int, workers: int, env) -> subprocess.Popen:
         "2048",
     ]
     log_file = open(tempfile.gettempdir() + f"/ld-bench-gunicorn-{port}.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(  # noqa: S603 - fixed command, our own arguments
+    process = subprocess.Popen(  # noqa: S603 - fixed command, our own arguments  # nosec B603
         command, cwd=ROOT, env=env, start_new_session=True, stdout=log_file, stderr=log_file
     )
     import requests
@@ -142,7 +142,7 @@ def run_wrk(base: str, page: Page, cookie: str, connections: int, duration: int)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     try:
-        result = subprocess.run(  # noqa: S603 - fixed command, our own arguments
+        result = subprocess.run(  # noqa: S603 - fixed command, our own arguments  # nosec B603
             [
                 shutil.which("wrk"),
                 f"-t{min(connections, 2)}",

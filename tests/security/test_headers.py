@@ -82,6 +82,13 @@ def _production_python(code):
     )
 
 
+def test_the_csrf_cookie_is_out_of_scripts_reach(client):
+    """No script reads it (forms carry the token), so an injected script cannot either."""
+    response = client.get(reverse("accounts:login"))
+
+    assert response.cookies["csrftoken"]["httponly"] is True
+
+
 def test_production_settings_pass_check_deploy():
     result = _production_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
 

@@ -86,7 +86,7 @@ def caseload_orders(request):
     elif search:
         search_form = forms.CaseloadSearchForm(initial={"q": _search_text(search)})
     else:
-        token = ""
+        token = ""  # no stored search: a session key, not a secret  # nosec B105
     team_view = may_choose and not mine
     filter_form = forms.CaseloadFilterForm(
         request.GET or None,
