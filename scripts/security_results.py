@@ -212,7 +212,7 @@ def run_pytest(workers: str) -> int:
     command = [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider"]
     command += ["-n", workers, f"--junitxml={JUNIT}", *files]
     print(" ".join(command[1:]), flush=True)
-    return subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603 - our pytest  # nosec B603
+    return subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603 - runs our own pytest  # nosec B603
 
 
 OUTCOMES = ("passed", "failed", "error", "skipped", "xfailed")
