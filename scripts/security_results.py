@@ -94,7 +94,10 @@ GROUPS = [
     (
         "Administrators cannot grant themselves clinical access",
         "role and team changes need a second administrator; the Django admin cannot change users",
-        ["tests/accounts/test_access_requests.py"],
+        [
+            "tests/accounts/test_access_requests.py",
+            "tests/accounts/test_account_activation_requests.py",
+        ],
     ),
     (
         "Assurance documents match the code",
