@@ -1,5 +1,6 @@
-"""Housekeeping (03:30): expire stale form drafts, apply the retention rule, and repair the
-stored keys of "most urgent first" that drifted (referrals.work_order.repair_work_order).
+"""Housekeeping (03:30): expire stale form drafts, apply the retention rule, repair the
+stored keys of "most urgent first" that drifted (referrals.work_order.repair_work_order),
+and delete expired sessions with the searches they kept (accounts.user_sessions).
 
 Retention rule (settings.LD_RETENTION_YEARS): a person whose every referral has been closed
 for longer than the period, and who has no order still active or ended within it, is
@@ -29,6 +30,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.classification import anonymise_values
 from accounts.enums import AuditAction
+from accounts.user_sessions import expired_sessions_clear
 from documents.services import documents_purge_for_people
 from referrals.enums import ReferralStatus
 from referrals.models import Person, Referral
@@ -167,4 +169,5 @@ def run_housekeeping() -> dict:
         "drafts_expired": expire_stale_drafts(),
         "anonymised": apply_retention(),
         "work_order_repaired": repair_work_order(),
+        "sessions_cleared": expired_sessions_clear(),
     }

@@ -246,3 +246,30 @@ def test_deactivating_a_user_ends_their_recorded_sessions(administrator_client, 
     assert not Session.objects.filter(
         session_key__in=[phone.session.session_key, desk.session.session_key]
     ).exists()
+
+
+def test_housekeeping_deletes_expired_sessions_and_their_rows_only(practitioner, outsider):
+    """An expired session still holds the searches its user typed: housekeeping deletes it
+    and its row; live sessions, of either user, stay signed in."""
+    from reporting.housekeeping import run_housekeeping
+
+    live = _signed_in(practitioner)
+    other_live = _signed_in(outsider, agent=SAFARI_IPHONE)
+    to_expire = [_signed_in(practitioner, agent=EDGE_WINDOWS), _signed_in(outsider)]
+    keys = [client.session.session_key for client in to_expire]
+    now = datetime.datetime.now(datetime.UTC)
+    Session.objects.filter(session_key=keys[0]).update(
+        expire_date=now - datetime.timedelta(seconds=1)
+    )
+    Session.objects.filter(session_key=keys[1]).update(expire_date=now - datetime.timedelta(days=3))
+    assert UserSession.objects.count() == 4
+
+    result = run_housekeeping()
+
+    assert result["sessions_cleared"] == 2
+    assert not Session.objects.filter(session_key__in=keys).exists()
+    assert set(UserSession.objects.values_list("session_key", flat=True)) == {
+        live.session.session_key,
+        other_live.session.session_key,
+    }
+    assert not _signed_out(live) and not _signed_out(other_live)

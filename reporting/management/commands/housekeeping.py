@@ -26,5 +26,6 @@ class Command(BaseCommand):
         result = run_housekeeping()
         self.stdout.write(
             f"Drafts expired: {result['drafts_expired']}; people anonymised: "
-            f"{result['anonymised']}; referrals re-ordered: {result['work_order_repaired']}"
+            f"{result['anonymised']}; referrals re-ordered: {result['work_order_repaired']}; "
+            f"expired sessions deleted: {result['sessions_cleared']}"
         )
