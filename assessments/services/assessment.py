@@ -364,9 +364,14 @@ def instrument_save(
 
 def _response_to_save(*, code: str, assessment, person, by) -> InstrumentResponse:
     """An assessment keeps one response per instrument (locked, as two tabs may save it);
-    an outcome measure records a new response each time."""
+    an outcome measure records a new response each time.
+
+    The assessment's row is locked first: before the response exists there is no row to
+    lock, and an autosave that raises a flag can reach the server with the form's own save,
+    both finding no response and both inserting one (a 500 on the unique constraint)."""
     if assessment is None:
         return InstrumentResponse(code=code, person=person, recorded_by=by)
+    list(Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("pk"))
     return (
         InstrumentResponse.objects.select_for_update()
         .filter(assessment=assessment, code=code)
