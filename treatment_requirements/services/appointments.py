@@ -17,6 +17,7 @@ from ..models import (
     Order,
     OrderRequirement,
 )
+from ..signals import BOOKED, CANCELLED, RESCHEDULED, appointments_changed
 from .compliance import failure_open
 from .order_change import order_change
 
@@ -49,13 +50,15 @@ def appointment_schedule(
     requirement: OrderRequirement | None = None,
     recurrence: str = Recurrence.NONE,
     count: int = 1,
+    send_to_person: bool = True,
     by,
     request=None,
 ) -> list[Appointment]:
     """Book one appointment, or a weekly or fortnightly series of `count`.
 
     Every one must fall within the order's dates, or none is booked. Side effects (as
-    every order change, `order_change`): the order's version, history, audit entry.
+    every order change, `order_change`): the order's version, history, audit entry;
+    `appointments_changed` ("booked"), with the officer's `send_to_person` choice.
     """
     with order_change(order, by=by, request=request) as change:
         order = change.order
@@ -82,6 +85,14 @@ def appointment_schedule(
             )
             for when in times
         )
+        appointments_changed.send(
+            sender=Appointment,
+            change=BOOKED,
+            appointments=booked,
+            replaced=None,
+            by=by,
+            send_to_person=send_to_person,
+        )
         first = timezone.localtime(times[0])
         change.describe(f"{count} appointment(s) booked from {first:%d/%m/%Y %H:%M}")
     return booked
@@ -102,11 +113,13 @@ def appointment_reschedule(
     starts_at: datetime.datetime,
     reason: str,
     expected_version: int,
+    send_to_person: bool = True,
     by,
     request=None,
 ) -> Appointment:
     """Move an appointment: the old one is coded as rescheduled and linked to the new one.
-    Side effects (`order_change`): the order's version, history, audit entry."""
+    Side effects (`order_change`): the order's version, history, audit entry;
+    `appointments_changed` ("rescheduled")."""
     with order_change(appointment.order, by=by, request=request) as change:
         order = change.order
         current = _appointment_locked(appointment, order, expected_version)
@@ -126,6 +139,14 @@ def appointment_reschedule(
         current.outcome_recorded_at, current.outcome_recorded_by = timezone.now(), by
         current.rescheduled_to = new
         save_if_current(current, expected_version=expected_version)
+        appointments_changed.send(
+            sender=Appointment,
+            change=RESCHEDULED,
+            appointments=[new],
+            replaced=current,
+            by=by,
+            send_to_person=send_to_person,
+        )
         when = timezone.localtime(starts_at)
         change.describe(f"Appointment rescheduled to {when:%d/%m/%Y %H:%M}", obj=current)
     return new
@@ -168,6 +189,15 @@ def appointment_record_outcome(
                 failure_date=timezone.localtime(current.starts_at).date(),
                 description=_failure_description(current, outcome, notes),
                 by=by,
+            )
+        if outcome == AppointmentOutcome.WITHDRAWN:
+            appointments_changed.send(
+                sender=Appointment,
+                change=CANCELLED,
+                appointments=[current],
+                replaced=None,
+                by=by,
+                send_to_person=True,
             )
         label = AppointmentOutcome(outcome).label
         change.describe(f"Appointment outcome: {label}", obj=current)
