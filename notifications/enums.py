@@ -31,3 +31,37 @@ class EmailState(models.TextChoices):
     SENT = "sent", "Sent"
     NOT_SENT = "not_sent", "Not sent (no email address)"
     FAILED = "failed", "Failed"
+
+
+class PersonMessageKind(models.TextChoices):
+    """Messages to the person about an appointment (never its type or any health detail)."""
+
+    CONFIRMATION = "confirmation", "Appointment confirmation"
+    RESCHEDULED = "rescheduled", "New appointment time"
+    REMINDER = "reminder", "Appointment reminder"
+    CANCELLED = "cancelled", "Appointment cancelled"
+
+
+class PersonMessageState(models.TextChoices):
+    """pending -> sending -> sent -> delivered | permanent/temporary/technical failure.
+
+    Rows that will never go are kept with why: the officer chose not to send, the person
+    declined or has no usable contact detail, no channel is configured, or the appointment
+    changed before the message was due.
+    """
+
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    DELIVERED = "delivered", "Delivered"
+    PERMANENT_FAILURE = "permanent_failure", "Not delivered: the number or address is wrong"
+    TEMPORARY_FAILURE = "temporary_failure", "Not delivered: the phone or inbox was unavailable"
+    TECHNICAL_FAILURE = "technical_failure", "Not delivered: a technical failure"
+    FAILED = "failed", "Failed to send"
+    TO_PRINT = "to_print", "Letter to print and post"
+    PRINTED = "printed", "Letter printed"
+    NOT_SENT_OFFICER = "not_sent_officer", "Not sent: the officer chose not to send it"
+    NOT_SENT_DECLINED = "not_sent_declined", "Not sent: the person declined reminders"
+    NOT_SENT_NO_DETAILS = "not_sent_no_details", "Not sent: no contact details"
+    NOT_SENT_NO_CHANNEL = "not_sent_no_channel", "Not sent: no channel configured"
+    WITHDRAWN = "withdrawn", "Not sent: the appointment changed first"

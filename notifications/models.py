@@ -10,7 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .enums import EmailState, ReminderKind
+from referrals.enums import ContactChannel, ContactLanguage
+
+from .enums import EmailState, PersonMessageKind, PersonMessageState, ReminderKind
 
 
 class Reminder(models.Model):
@@ -77,3 +79,57 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"Notification preference of user {self.user_id}"
+
+
+class PersonMessage(models.Model):
+    """A message to the person about one appointment: a durable row, sent at most once.
+
+    Written in the booking's transaction (a receiver of
+    treatment_requirements.signals.appointments_changed) or by the day-before rule; sent
+    by notifications.person_delivery. The body is the text as previewed and sent: a first
+    name, the time, the place and who to ask for, never the requirement or a health detail.
+    """
+
+    person = models.ForeignKey(
+        "referrals.Person", on_delete=models.CASCADE, related_name="messages"
+    )
+    appointment = models.ForeignKey(
+        "treatment_requirements.Appointment", on_delete=models.CASCADE, related_name="messages"
+    )
+    kind = models.CharField(max_length=16, choices=PersonMessageKind.choices)
+    channel = models.CharField(max_length=8, choices=ContactChannel.choices, blank=True)
+    language = models.CharField(max_length=2, choices=ContactLanguage.choices)
+    body = models.TextField(max_length=2000)
+    state = models.CharField(
+        max_length=24, choices=PersonMessageState.choices, default=PersonMessageState.PENDING
+    )
+    send_after = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # GOV.UK Notify's id, and its latest delivery receipt (the callback).
+    notify_id = models.CharField(max_length=64, blank=True)
+    status_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One of each kind per appointment: a second beat or a retried task writes none.
+            models.UniqueConstraint(
+                fields=["appointment", "kind"], name="person_message_unique_kind"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="person_message_delivery"),
+            models.Index(fields=["person", "created_at"], name="person_message_person"),
+            models.Index(fields=["notify_id"], name="person_message_notify_id"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for appointment {self.appointment_id}"

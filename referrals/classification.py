@@ -43,6 +43,23 @@ FIELDS = {
         "needs_interpreter",
         "team",
     ),
+    # How to reach the person (issue 18): identifiers, wiped by retention's anonymisation.
+    **classify("referrals.PersonContact", ID, "mobile", "email", "address", "postcode"),
+    **classify(
+        "referrals.PersonContact",
+        OPS,
+        "id",
+        "created_at",
+        "updated_at",
+        "version",
+        "person",
+        "language",
+        "reminders",
+        "channel",
+        "safe_to_leave_messages",
+        "consent_recorded_on",
+        "consent_recorded_by",
+    ),
     **classify(
         "referrals.Referral",
         OPS,

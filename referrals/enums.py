@@ -81,3 +81,26 @@ class RecordAccessKind(models.TextChoices):
     EXCLUDED = "excluded", "Excluded"
     # Only the staff so named may see the person: any such entry restricts the record.
     ALLOWED = "allowed", "Allowed (restricted record)"
+
+
+class ContactLanguage(models.TextChoices):
+    """The language of messages to the person (Welsh where they prefer it)."""
+
+    ENGLISH = "en", "English"
+    WELSH = "cy", "Welsh (Cymraeg)"
+
+
+class ContactChannel(models.TextChoices):
+    """How the person asked to be reminded of appointments."""
+
+    SMS = "sms", "Text message"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+
+
+class ContactConsent(models.TextChoices):
+    """Whether the person agreed to receive reminders (asked, and their answer)."""
+
+    NOT_ASKED = "not_asked", "Not asked yet"
+    AGREED = "agreed", "Agreed to reminders"
+    DECLINED = "declined", "Declined reminders"

@@ -14,6 +14,9 @@ from .enums import (
     OPEN_STATUSES,
     AllocationKind,
     ClosureReason,
+    ContactChannel,
+    ContactConsent,
+    ContactLanguage,
     Gender,
     RecordAccessKind,
     ReferralSource,
@@ -159,6 +162,54 @@ class Person(VersionedModel):
 # "Most urgent first" (referrals.work_order), in index order: at risk, urgency, soonest
 # target (NULLs last, as ORDER BY ... ASC), oldest, id.
 URGENT_KEYS = ["-person_at_risk", "urgency_rank", "due_at", "received_at", "id"]
+
+
+class PersonContact(VersionedModel):
+    """How the person may be reached about their appointments, and whether they agreed to it.
+
+    Messages to the person (notifications.PersonMessage) are written only while
+    `reminders` is agreed, by `channel`, in `language`. Editing goes through
+    core.concurrency (two officers at once).
+    """
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="contact")
+    mobile = models.CharField("Mobile phone number", max_length=20, blank=True)
+    email = models.EmailField("Email address", max_length=254, blank=True)
+    address = models.TextField("Postal address", max_length=500, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    language = models.CharField(
+        "Language for messages",
+        max_length=2,
+        choices=ContactLanguage.choices,
+        default=ContactLanguage.ENGLISH,
+    )
+    reminders = models.CharField(
+        "Appointment reminders",
+        max_length=16,
+        choices=ContactConsent.choices,
+        default=ContactConsent.NOT_ASKED,
+    )
+    channel = models.CharField(
+        "Send reminders by", max_length=8, choices=ContactChannel.choices, blank=True
+    )
+    # None: not asked. A shared phone or a partner who must not know: no voicemail, no letter
+    # left with others; messages still carry no health detail either way.
+    safe_to_leave_messages = models.BooleanField("Safe to leave messages", null=True, blank=True)
+    consent_recorded_on = models.DateField(null=True, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reminders="agreed") | ~models.Q(channel=""),
+                name="person_contact_agreed_has_channel",
+            )
+        ]
+
+    def __str__(self):
+        return f"Contact details of person {self.person_id}"
 
 
 class Referral(VersionedModel):
