@@ -229,6 +229,11 @@ URL_RULES: dict[str, Rule] = {
     ),
     "referrals:person_detail": rule(Kind.PERSON, Action.VIEW, kwargs=_person, obj=_the_person),
     "referrals:person_edit": rule(Kind.PERSON, Action.CHANGE, kwargs=_person, obj=_the_person),
+    # contact details and reminders (issue 18): the person's L&D teams and the probation
+    # officers of their orders
+    "referrals:person_contact": rule(
+        Kind.PERSON_CONTACT, Action.CHANGE, kwargs=_person, obj=_the_person
+    ),
     "referrals:record_access": rule(Kind.PERSON, Action.RESTRICT, kwargs=_person, obj=_the_person),
     "referrals:record_access_remove": rule(
         Kind.PERSON, Action.RESTRICT, kwargs=_access_entry, obj=_the_person, method="post"
