@@ -44,8 +44,8 @@ from .models import PersonMessage
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 DELIVER_TASK = "notifications.person_message_deliver"
 SMS_MAX_FRAGMENTS = 2
-# Longest inserted values in a text message (a longer one is shortened with "...").
-SMS_LIMITS = {"name": 30, "officer": 40, "place": 60}
+# Longest inserted values in a text message (a longer one is cut, at a space if near).
+SMS_LIMITS = {"name": 20, "officer": 30, "place": 40}
 EN, CY = ContactLanguage.ENGLISH, ContactLanguage.WELSH
 
 DAYS = {
@@ -77,6 +77,7 @@ PHRASES = {
         "one_more": "You have one more appointment after this one, on {until}.",
         "where": "Where: {place}.",
         "ask": "Ask for {officer} when you arrive.",
+        "ask_short": "Ask for {officer}.",
         "cannot": "If you cannot come, tell {officer} as soon as you can.",
         "sign_off": "Yours sincerely,",
         "subject": {
@@ -101,6 +102,7 @@ PHRASES = {
         "one_more": "Mae gennych un apwyntiad arall wedyn, ar {until}.",
         "where": "Ble: {place}.",
         "ask": "Gofynnwch am {officer} pan fyddwch yn cyrraedd.",
+        "ask_short": "Gofynnwch am {officer}.",
         "cannot": "Os na allwch ddod, rhowch wybod i {officer} cyn gynted ag y gallwch.",
         "sign_off": "Yn gywir,",
         "subject": {
@@ -131,7 +133,7 @@ DETAIL_NAMES = {
 
 def _clock(moment: datetime.datetime, language: str) -> str:
     if (moment.hour, moment.minute) == (12, 0):
-        return "canol dydd" if language == CY else "midday"
+        return "hanner dydd" if language == CY else "midday"
     hour = moment.hour % 12 or 12
     minutes = f":{moment.minute:02d}" if moment.minute else ""
     if language == CY:
@@ -178,7 +180,12 @@ def facts_for(order, times, location: str) -> Facts:
 
 
 def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+    """At most `limit` characters, cut at a space when one is near the end."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit * 2 // 3 else cut).rstrip(" ,.")
 
 
 def _series_line(facts: Facts, phrases: dict, language: str) -> str:
@@ -206,11 +213,16 @@ def render(kind: str, language: str, channel: str, facts: Facts) -> str:
     parts = [phrases[kind]]
     if kind == Kind.CONFIRMATION:
         parts.append(_series_line(facts, phrases, language))
+    texting = channel in (ContactChannel.SMS, "")
     if kind != Kind.CANCELLED:
-        parts += [phrases["where"], phrases["ask"], phrases["cannot"]]
+        # A text stays within two fragments: who to ask for, in short.
+        more = ["ask_short"] if texting else ["ask", "cannot"]
+        parts += [phrases["where"], *(phrases[key] for key in more)]
     sentences = [part.format(**values) for part in parts if part]
-    if channel in (ContactChannel.SMS, ""):
-        return " ".join([greeting.format(**values), *sentences])
+    if texting:
+        # "Hello Alex, you have an appointment...": one line, the sentence run on.
+        first = sentences[0][:1].lower() + sentences[0][1:]
+        return " ".join([greeting.format(**values), first, *sentences[1:]])
     closing = [f"{phrases['sign_off']}\n{values['officer']}"] if channel == "letter" else []
     return "\n\n".join([greeting.format(**values), *sentences, *closing])
 

@@ -68,16 +68,15 @@ def test_agreed_sms_gets_a_confirmation_now_and_a_reminder_the_day_before(
         "en",
     )
     assert confirmation.body == (
-        "Hello Alex, You have an appointment with Priya Shah on Monday 26 October at "
-        "10:30am. Where: Mill Road office. Ask for Priya Shah when you arrive. If you cannot "
-        "come, tell Priya Shah as soon as you can."
+        "Hello Alex, you have an appointment with Priya Shah on Monday 26 October at "
+        "10:30am. Where: Mill Road office. Ask for Priya Shah."
     )
     assert confirmation.send_after == NOW
     assert confirmation.created_by == officer
     # The day before (Sunday 25 October, the clocks went back at 02:00) at 10:00 GMT.
     assert reminder.state == "pending"
     assert reminder.send_after == at(25, 10)
-    assert reminder.body.startswith("Hello Alex, This is a reminder of your appointment")
+    assert reminder.body.startswith("Hello Alex, this is a reminder of your appointment")
     # Only the message due now is queued; the sweep takes the reminder on the day.
     assert queued == [(DELIVER, {"message_id": confirmation.pk})]
 
@@ -89,9 +88,8 @@ def test_welsh_is_chosen_when_preferred(world, queued):
     confirmation = PersonMessage.objects.get(appointment=appointment, kind="confirmation")
     assert confirmation.language == "cy"
     assert confirmation.body == (
-        "Helo Rhiannon, Mae gennych apwyntiad gyda Priya Shah ar Dydd Llun 26 Hydref am 2yh. "
-        "Ble: Mill Road office. Gofynnwch am Priya Shah pan fyddwch yn cyrraedd. Os na allwch "
-        "ddod, rhowch wybod i Priya Shah cyn gynted ag y gallwch."
+        "Helo Rhiannon, mae gennych apwyntiad gyda Priya Shah ar Dydd Llun 26 Hydref am 2yh. "
+        "Ble: Mill Road office. Gofynnwch am Priya Shah."
     )
 
 
@@ -242,7 +240,7 @@ def test_reschedule_withdraws_the_old_reminder_and_writes_a_new_time_and_reminde
     assert PersonMessage.objects.get(appointment=old, kind="confirmation").state == "sent"
     moved = PersonMessage.objects.get(appointment=new, kind="rescheduled")
     assert moved.body.startswith(
-        "Hello Alex, Your appointment with Priya Shah has moved. It is now on Thursday 29 "
+        "Hello Alex, your appointment with Priya Shah has moved. It is now on Thursday 29 "
         "October at 3:45pm."
     )
     assert PersonMessage.objects.get(appointment=new, kind="reminder").send_after == at(28, 10)
@@ -269,7 +267,7 @@ def test_cancel_sends_a_cancellation_and_withdraws_the_reminder(world, queued):
     assert rows["reminder"].state == "withdrawn"
     assert rows["cancelled"].state == "pending"
     assert rows["cancelled"].body.startswith(
-        "Helo Rhiannon, Mae eich apwyntiad gyda Priya Shah ar Dydd Llun 26 Hydref am 10yb "
+        "Helo Rhiannon, mae eich apwyntiad gyda Priya Shah ar Dydd Llun 26 Hydref am 10yb "
         "wedi'i ganslo."
     )
 
