@@ -42,6 +42,9 @@ FAILED = frozenset(
     {State.PERMANENT_FAILURE, State.TEMPORARY_FAILURE, State.TECHNICAL_FAILURE, State.FAILED}
 )
 
+# A letter's page is offered while it waits to be printed, and after (to print again).
+LETTER_STATES = (State.TO_PRINT, State.PRINTED)
+
 
 def state_tag(state: str) -> str:
     """The GOV.UK tag colour of a message's state."""
@@ -74,6 +77,7 @@ def order_messages_panel(request, order) -> dict | None:
             "person_messages": [(row, state_tag(row.state)) for row in rows[:PANEL_LIMIT]],
             "more_messages": len(rows) > PANEL_LIMIT,
             "order": order,
+            "letter_states": LETTER_STATES,
         },
     }
 
@@ -101,7 +105,7 @@ def person_messages(request, pk):
     return render(
         request,
         "notifications/person_messages.html",
-        {"person": person, "page": page, "rows": rows},
+        {"person": person, "page": page, "rows": rows, "letter_states": LETTER_STATES},
     )
 
 

@@ -213,3 +213,27 @@ def test_letter_to_print_and_mark_as_printed(client, world):
     assert (
         client.post(reverse("person_messages:letter_printed", args=[letter.pk])).status_code == 404
     )
+
+
+def test_letter_link_is_offered_on_the_panel_while_waiting_to_print(officer_client, world):
+    officer, orders = world
+    book(orders["letter"], officer, at(26, 10))
+    letter = PersonMessage.objects.get(appointment__order=orders["letter"])
+
+    page = officer_client.get(orders["letter"].get_absolute_url()).content.decode()
+
+    assert reverse("person_messages:letter", args=[letter.pk]) in page
+    assert "Letter to print and post" in page
+
+
+def test_subject_access_export_includes_the_messages(world):
+    from referrals.subject_access import subject_access_export
+
+    officer, orders = world
+    book(orders["sms"], officer, at(26, 10))
+
+    export = subject_access_export(person=orders["sms"].person)
+
+    sections = {section["model"]: section for section in export["sections"]}
+    kinds = sorted(row["kind"] for row in sections["notifications.PersonMessage"]["rows"])
+    assert kinds == ["confirmation", "reminder"]
