@@ -154,10 +154,13 @@ def test_weekly_series_is_one_confirmation_and_a_reminder_each(world, queued):
 
     confirmations = PersonMessage.objects.filter(kind="confirmation", person=orders["sms"].person)
     assert [m.appointment_id for m in confirmations] == [series[0].pk]
-    # The series' times are the booking's: 10:00 BST, then 10:00 GMT after the change
-    # only if the booking keeps the London time; the message says what was booked.
-    body = confirmations[0].body
-    assert "Thursday 22 October at 10am" in body
+    # 10:00 BST, then 10:00 GMT after the clocks go back on 25 October: the same London
+    # time every week, as the booking keeps it.
+    assert confirmations[0].body == (
+        "Hello Alex, you have an appointment with Priya Shah on Thursday 22 October at 10am. "
+        "Then every week at the same time until Thursday 12 November. Where: Mill Road "
+        "office. Ask for Priya Shah."
+    )
     reminders = PersonMessage.objects.filter(kind="reminder", person=orders["sms"].person)
     assert sorted(m.appointment_id for m in reminders) == sorted(a.pk for a in series)
 

@@ -172,3 +172,15 @@ def test_weekly_and_fortnightly_series_read_as_one_message():
     )
     assert "Then every week at the same time until Monday 21 December." in weekly
     assert "Yna bob pythefnos ar yr un amser tan Dydd Llun 4 Ionawr 2027." in fortnightly
+
+
+def test_a_booking_at_differing_times_says_how_many_more_and_the_last():
+    one = _facts(later=(START + datetime.timedelta(days=3),))
+    two = _facts(later=(START + datetime.timedelta(days=3), START + datetime.timedelta(days=9)))
+
+    assert "You have one more appointment after this one, on Thursday 10 December." in render(
+        "confirmation", "en", "sms", one
+    )
+    assert "Mae gennych 2 apwyntiad arall wedyn, yr olaf ar Dydd Mercher 16 Rhagfyr." in render(
+        "confirmation", "cy", "email", two
+    )
