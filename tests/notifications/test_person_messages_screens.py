@@ -237,3 +237,15 @@ def test_subject_access_export_includes_the_messages(world):
     sections = {section["model"]: section for section in export["sections"]}
     kinds = sorted(row["kind"] for row in sections["notifications.PersonMessage"]["rows"])
     assert kinds == ["confirmation", "reminder"]
+
+
+def test_a_preview_keeps_the_choice_ticked(officer_client, world):
+    _officer, orders = world
+    url = _book_url(orders["sms"])
+    default = officer_client.post(url, {**_booking(orders["sms"]), "preview_message": "1"})
+    chose_no = officer_client.post(
+        url, {**_booking(orders["sms"]), "preview_message": "1", "send_to_person": "no"}
+    )
+
+    assert 'value="yes" checked' in default.content.decode()
+    assert 'value="no" checked' in chose_no.content.decode()

@@ -55,4 +55,12 @@ class MessageChoice:
             recurrence=data.get("recurrence", "none"),
             count=data.get("count") or 1,
         )
-        return {"message_preview": preview, "message_choice": self.form[FIELD], "PREVIEW": PREVIEW}
+        field = self.form[FIELD]
+        chosen = self.form.data.get(FIELD) if self.form.is_bound else None
+        return {
+            "message_preview": preview,
+            "message_choice": field,
+            # A preview posted before any choice keeps the default ticked.
+            "message_chosen": chosen or field.initial,
+            "PREVIEW": PREVIEW,
+        }
