@@ -44,6 +44,10 @@ class Kind:
     RISK = "risk"
     # Files on a person's record (documents app). CHANGE is marking one recorded in error.
     DOCUMENT = "document"
+    # How to reach the person (mobile, email, address, reminder consent: referrals'
+    # PersonContact, issue 18). Whoever may change the person (their L&D teams) and the
+    # probation officers of their orders, who book the appointments the reminders are about.
+    PERSON_CONTACT = "person_contact"
 
 
 class Action:
@@ -94,6 +98,7 @@ _LD = {
     Kind.CONTACT: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM, Action.CHANGE: Scope.TEAM},
     Kind.RISK: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM, Action.CHANGE: Scope.TEAM},
     Kind.DOCUMENT: {Action.VIEW: Scope.TEAM, Action.CREATE: Scope.TEAM, Action.CHANGE: Scope.TEAM},
+    Kind.PERSON_CONTACT: {Action.VIEW: Scope.TEAM, Action.CHANGE: Scope.TEAM},
 }
 
 POLICY: dict[str, dict[str, dict[str, str]]] = {
@@ -134,6 +139,7 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
             Action.CREATE: Scope.CASELOAD,
             Action.CHANGE: Scope.CASELOAD,
         },
+        Kind.PERSON_CONTACT: {Action.VIEW: Scope.CASELOAD, Action.CHANGE: Scope.CASELOAD},
     },
     Role.PROVIDER_CLINICIAN: {
         Kind.PERSON: {Action.VIEW: Scope.PROVIDER},
@@ -163,6 +169,7 @@ CLINICAL_KINDS = frozenset(
         Kind.CONTACT,
         Kind.RISK,
         Kind.DOCUMENT,
+        Kind.PERSON_CONTACT,
     }
 )
 

@@ -13,7 +13,36 @@ class NotificationsConfig(AppConfig):
         register_records_about_people(reminders_about)
         if apps.is_installed("treatment_requirements"):
             from . import rules_tr  # noqa: F401 - registers the order reminder rules
+
+            self._messages_to_the_person()
         if apps.is_installed("risks"):
             from . import rules_risks  # noqa: F401 - registers the risk review reminder
         if apps.is_installed("documents"):
             from . import rules_documents  # noqa: F401 - registers the document reminder rule
+
+    @staticmethod
+    def _messages_to_the_person():
+        """Messages to the person about appointments (notifications.person_messages): the
+        rows written as appointments change, the booking screens' preview, the order's
+        panel and the person's record page."""
+        from accounts.policy import Action, Kind
+        from referrals.selectors import register_person_record_page
+        from treatment_requirements.registry import register_message_preview, register_order_panel
+        from treatment_requirements.signals import appointments_changed
+
+        from .person_messages import message_preview, on_appointments_changed
+        from .person_views import order_messages_panel
+
+        appointments_changed.connect(
+            on_appointments_changed, dispatch_uid="notifications.person_messages"
+        )
+        register_message_preview(message_preview)
+        register_order_panel(order_messages_panel)
+        register_person_record_page(
+            "Messages",
+            "person_messages:person_messages",
+            action=Action.VIEW,
+            kind=Kind.ORDER,
+            position=40,
+            current_on=("person_messages:",),
+        )

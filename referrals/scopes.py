@@ -29,3 +29,8 @@ def _referrals_of_team(user) -> Q:
 def _people_of_team(user) -> Q:
     referred_here = Referral.objects.filter(person=OuterRef("pk"), team_id=user.team_id)
     return Q(team_id=user.team_id) | Q(Exists(referred_here))
+
+
+# Contact details (a Person queryset): the person's L&D teams, as for changing the person.
+register_person_path(Kind.PERSON_CONTACT, "pk")
+register_scope(Kind.PERSON_CONTACT, Scope.TEAM)(_people_of_team)

@@ -10,7 +10,14 @@ from core.concurrency import StaleEditError, save_if_current
 from core.queueing import enqueue_on_commit
 
 from .enums import AllocationKind, ClosureReason, ReferralStatus
-from .models import MyWorkLook, Person, Referral, ReferralAllocation, ReferralStatusChange
+from .models import (
+    MyWorkLook,
+    Person,
+    PersonContact,
+    Referral,
+    ReferralAllocation,
+    ReferralStatusChange,
+)
 from .pathway import move_refusal
 from .work_order import WORK_ORDER_FIELDS, refresh_work_order
 
@@ -44,6 +51,37 @@ def person_update(*, person: Person, expected_version: int, by, request=None) ->
         action=AuditAction.CHANGE, user=by, obj=person, person_id=person.pk, request=request
     )
     return person
+
+
+@transaction.atomic
+def person_contact_update(
+    *, person: Person, values: dict, expected_version: int, by, request=None
+) -> PersonContact:
+    """Save the person's contact details and reminder preferences (`values`: PersonContact's
+    fields) unless someone else saved first (StaleEditError).
+
+    A changed reminders answer records when (today, Europe/London) and by whom. Side
+    effects: the contact row (made on the first save), an audit entry (ids only).
+    """
+    contact, _ = PersonContact.objects.select_for_update().get_or_create(person=person)
+    if contact.version != expected_version:
+        raise StaleEditError()
+    consent_changed = values["reminders"] != contact.reminders
+    for name, value in values.items():
+        setattr(contact, name, value)
+    if consent_changed:
+        contact.consent_recorded_on, contact.consent_recorded_by = timezone.localdate(), by
+    contact.full_clean()
+    save_if_current(contact, expected_version=expected_version)
+    audit_record(
+        action=AuditAction.CHANGE,
+        user=by,
+        obj=contact,
+        person_id=person.pk,
+        request=request,
+        detail="contact details and reminders",
+    )
+    return contact
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ urlpatterns = [
     path("referrals/<int:pk>/transfer/", views.referral_transfer, name="referral_transfer"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/contact/", views.person_contact, name="person_contact"),
     path("people/<int:pk>/access/", views.record_access, name="record_access"),
     path(
         "people/<int:pk>/access/<int:entry_id>/remove/",

@@ -108,3 +108,8 @@ def _recommendations_on_caseload_consented(user) -> Q:
 def _own_team(user) -> Q:
     """The team workload (treatment_requirements.workload): the user's own team only."""
     return Q(pk=user.team_id)
+
+
+# Contact details (a Person queryset): the officers of a team supervising one of the
+# person's orders (they book the appointments the reminders are about).
+register_scope(Kind.PERSON_CONTACT, Scope.CASELOAD)(_people_on_caseload)

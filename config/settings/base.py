@@ -5,6 +5,7 @@ PostgreSQL, Celery tasks run in-process instead of through Redis. A malformed va
 ImproperlyConfigured naming the variable at start-up.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -406,6 +407,13 @@ LD_ENFORCEMENT_DEADLINE_WORKING_DAYS = _env("LD_ENFORCEMENT_DEADLINE_WORKING_DAY
 LD_WORKLOAD_THRESHOLD = _env("LD_WORKLOAD_THRESHOLD", env.int, 50)
 if LD_WORKLOAD_THRESHOLD < 1:
     raise ImproperlyConfigured("Environment variable LD_WORKLOAD_THRESHOLD must be 1 or more")
+# Messages to the person (notifications.person_messages): the day-before appointment
+# reminder goes at this Europe/London time ("HH:MM", 24-hour clock).
+LD_PERSON_REMINDER_TIME = _env("LD_PERSON_REMINDER_TIME", env.str, "10:00")
+if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", LD_PERSON_REMINDER_TIME):
+    raise ImproperlyConfigured(
+        "Environment variable LD_PERSON_REMINDER_TIME must be a 24-hour time like 10:00"
+    )
 LD_DRAFT_EXPIRY_DAYS = _env("LD_DRAFT_EXPIRY_DAYS", env.int, 90)
 LD_RETENTION_YEARS = _env("LD_RETENTION_YEARS", env.int, 8)
 LD_SERVICE_NAME = "Liaison & Diversion and CSTR"

@@ -9,6 +9,7 @@ assign, transfer). Import from `referrals.forms`.
 
 from .access import RecordAccessAddForm
 from .actions import ReferralAssignForm, ReferralTransferForm, ReferralTransitionForm
+from .contact import PersonContactForm
 from .fields import (
     FIRST_REFERRAL_DAY,
     MAX_AGE_YEARS,
@@ -39,6 +40,7 @@ __all__ = [
     "DateOfBirthField",
     "ListDateField",
     "MatchDecisionForm",
+    "PersonContactForm",
     "PersonForm",
     "RecordAccessAddForm",
     "ReferralAssignForm",

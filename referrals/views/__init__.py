@@ -6,6 +6,7 @@ opaque token (core.search_tokens).
 """
 
 from .access import record_access, record_access_remove
+from .contact import person_contact
 from .intake import intake
 from .lists import (
     CURSOR_SESSION_KEY,
@@ -30,6 +31,7 @@ __all__ = [
     "intake",
     "my_work",
     "my_work_new_to_me",
+    "person_contact",
     "person_detail",
     "person_edit",
     "record_access",

@@ -9,11 +9,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.audit import audit_request, audit_view
 from accounts.enums import AuditAction
-from accounts.policy import Action, Kind, permits
+from accounts.policy import Action, Kind, may, permits
 from core.view_helpers import submit
 
 from .. import selectors, services
 from ..forms import PersonForm
+from ..models import PersonContact
 from ..subject_access import subject_access_export
 from ..subject_access_page import readable_subject_access
 from .intake import duplicates_for
@@ -31,8 +32,26 @@ def person_detail(request, pk):
         "timeline": selectors.person_timeline(person, request.user),
         "may_refer": permits(request.user, Action.CREATE, Kind.REFERRAL),
         "may_edit": permits(request.user, Action.CHANGE, Kind.PERSON),
+        "contact_card": _contact_card(request.user, person),
     }
     return render(request, "referrals/person_detail.html", context)
+
+
+_SAFE_LABELS = {True: "Yes", False: "No", None: "Not known"}
+
+
+def _contact_card(user, person) -> dict | None:
+    """The "Contact details and reminders" summary card, for whoever may see them."""
+    if not may(user, Action.VIEW, Kind.PERSON_CONTACT, person):
+        return None
+    contact = (
+        PersonContact.objects.select_related("consent_recorded_by").filter(person=person).first()
+    ) or PersonContact(person=person)
+    return {
+        "contact": contact,
+        "safe_label": _SAFE_LABELS[contact.safe_to_leave_messages],
+        "may_change": may(user, Action.CHANGE, Kind.PERSON_CONTACT, person),
+    }
 
 
 @require_http_methods(["GET", "POST"])

@@ -182,7 +182,7 @@ def _practitioner_logs_a_call_and_corrects_it(page, signed_in_page, pat, url, pe
     signed_in_page(pat)
     page.goto(url + reverse("referrals:person_detail", args=[person.pk]))
     expect(_record_nav(page).get_by_role("link")).to_have_text(
-        ["Overview", "Contact log", "Documents", "Risk register"]
+        ["Overview", "Contact log", "Documents", "Risk register", "Messages"]
     )
     expect(page.locator("[data-person-risk-banner]")).to_have_count(0)
     _look(page, "01-person-practitioner")
@@ -292,7 +292,7 @@ def _officer_sees_the_flag_but_none_of_the_notes(
     banner = page.locator("[data-person-risk-banner]")
     expect(banner).to_contain_text("Risk to staff")
     expect(_record_nav(page).get_by_role("link")).to_have_text(
-        ["Overview", "Contact log", "Documents", "Risk register"]
+        ["Overview", "Contact log", "Documents", "Risk register", "Messages"]
     )
     body = page.content()
     for secret in (FLAG_NOTE, RESTRICTED, LONG_NOTE[:60], ADDENDUM, OTHER_LD_NOTE):

@@ -28,12 +28,13 @@ LINK = re.compile(
     r'<a class="moj-sub-navigation__link" href="([^"]+)"( aria-current="page")?>([^<]+)</a>'
 )
 
-EVERY_PAGE = ["Overview", "Contact log", "Documents", "Risk register"]
+# Messages (to the person, about appointments): whoever sees the person's orders.
+EVERY_PAGE = ["Overview", "Contact log", "Documents", "Risk register", "Messages"]
 SEEN = {
     "practitioner": EVERY_PAGE,
     "team_lead": [*EVERY_PAGE, "Subject access export", "Access to this record"],
     "officer": EVERY_PAGE,  # contact log: its own team's contacts only (contact_log/scopes.py)
-    "clinician": ["Overview", "Risk register"],
+    "clinician": ["Overview", "Risk register", "Messages"],
 }
 
 
@@ -88,6 +89,7 @@ PAGES = {
     "Contact log": ("contact_log:contact_log", "practitioner"),
     "Documents": ("documents:person_documents", "officer"),
     "Risk register": ("risks:register", "clinician"),
+    "Messages": ("person_messages:person_messages", "officer"),
     "Subject access export": ("referrals:subject_access", "team_lead"),
     "Access to this record": ("referrals:record_access", "team_lead"),
 }
@@ -149,4 +151,4 @@ def test_the_navigation_asks_the_policy_without_a_query(record, django_assert_nu
         links = person_record_nav(lead, record["person"], "documents:document_upload")
 
     assert [link["label"] for link in links if link["current"]] == ["Documents"]
-    assert len(links) == 6
+    assert len(links) == 7

@@ -72,6 +72,24 @@ def _practitioner_session(seed):
     return session
 
 
+def _letter(seed):
+    """A letter to the person about the seeded appointment, waiting to be printed."""
+    from notifications.models import PersonMessage
+
+    letter, _ = PersonMessage.objects.get_or_create(
+        appointment=seed.appointment,
+        kind="confirmation",
+        defaults={
+            "person": seed.order.person,
+            "channel": "letter",
+            "language": "en",
+            "body": "Dear Alex, ...",
+            "state": "to_print",
+        },
+    )
+    return {"pk": letter.pk}
+
+
 def _team_pk(seed):
     return {"pk": seed.users[Role.PRACTITIONER].team_id}
 
@@ -229,6 +247,11 @@ URL_RULES: dict[str, Rule] = {
     ),
     "referrals:person_detail": rule(Kind.PERSON, Action.VIEW, kwargs=_person, obj=_the_person),
     "referrals:person_edit": rule(Kind.PERSON, Action.CHANGE, kwargs=_person, obj=_the_person),
+    # contact details and reminders (issue 18): the person's L&D teams and the probation
+    # officers of their orders
+    "referrals:person_contact": rule(
+        Kind.PERSON_CONTACT, Action.CHANGE, kwargs=_person, obj=_the_person
+    ),
     "referrals:record_access": rule(Kind.PERSON, Action.RESTRICT, kwargs=_person, obj=_the_person),
     "referrals:record_access_remove": rule(
         Kind.PERSON, Action.RESTRICT, kwargs=_access_entry, obj=_the_person, method="post"
@@ -474,6 +497,19 @@ URL_RULES: dict[str, Rule] = {
         owner=lambda s: s.reminder.recipient,
     ),
     "notifications:read_all": Rule(access=SIGNED_IN, method="post"),
+    # messages to the person (issue 18): whoever sees the order sees its appointments'
+    # messages; marking a letter printed changes the order's record
+    "person_messages:person_messages": rule(
+        Kind.ORDER,
+        Action.VIEW,
+        kwargs=_person,
+        obj=_the_person,
+        scope_check=(Kind.PERSON, Action.VIEW),
+    ),
+    "person_messages:letter": rule(Kind.ORDER, Action.VIEW, kwargs=_letter, obj=lambda s: s.order),
+    "person_messages:letter_printed": rule(
+        Kind.ORDER, Action.CHANGE, kwargs=_letter, obj=lambda s: s.order, method="post"
+    ),
     "notifications:preference": Rule(access=SIGNED_IN, method="post"),
 }
 

@@ -17,10 +17,12 @@ from core.paging import page_links
 from core.search_tokens import store_search, stored_search
 from core.view_helpers import form_page, submit
 
-from .. import caseload_week, forms, selectors, services
+from .. import caseload_week, forms, registry, selectors, services
 from ..enums import AppointmentOutcome, OrderStatus
 from ..forms.allocation import OrdersReallocateForm
+from ..forms.message_choice import MessageChoice
 from ..models import Appointment
+from ..signals import BOOKED, RESCHEDULED
 from .common import (
     FORM_PAGE,
     STALE_STATUS,
@@ -202,6 +204,7 @@ def order_detail(request, pk):
         # Probation may supervise an order without consent to see what led to it.
         "recommendation_visible": may(user, Action.VIEW, Kind.RECOMMENDATION, order.recommendation),
         "today": timezone.localdate(),
+        "order_panels": registry.order_panels(request, order),
     }
     audit_view(request, order, order.person_id)
     return render(request, "treatment_requirements/order_detail.html", context)
@@ -213,7 +216,8 @@ def appointment_new(request, pk):
     if refused:
         return refused
     form = forms.AppointmentForm(request.POST or None, order=order)
-    outcome = submit(
+    choice = MessageChoice(form, order=order, change=BOOKED)
+    outcome = choice.submit(
         request,
         form,
         lambda data: services.appointment_schedule(
@@ -224,6 +228,7 @@ def appointment_new(request, pk):
             requirement=data["requirement"],
             recurrence=data["recurrence"],
             count=data["count"] or 1,
+            send_to_person=choice.send_to_person(),
             by=request.user,
             request=request,
         ),
@@ -243,6 +248,7 @@ def appointment_new(request, pk):
         cancel_url=order.get_absolute_url(),
         intro=f"The order runs from {order.start_date:%d/%m/%Y} to {order.end_date:%d/%m/%Y}.",
         status=outcome.status,
+        **choice.context(),
     )
 
 
@@ -321,7 +327,8 @@ def appointment_reschedule(request, pk, appointment_pk):
     form = forms.RescheduleForm(
         request.POST or None, initial={"version": appointment.version}, order=order
     )
-    outcome = submit(
+    choice = MessageChoice(form, order=order, change=RESCHEDULED, location=appointment.location)
+    outcome = choice.submit(
         request,
         form,
         lambda data: services.appointment_reschedule(
@@ -329,6 +336,7 @@ def appointment_reschedule(request, pk, appointment_pk):
             starts_at=form.starts_at(),
             reason=data["reason"],
             expected_version=data["version"],
+            send_to_person=choice.send_to_person(),
             by=request.user,
             request=request,
         ),
@@ -349,4 +357,5 @@ def appointment_reschedule(request, pk, appointment_pk):
         cancel_url=order.get_absolute_url(),
         intro=f"{appointment.purpose}, now {_when(appointment)}.",
         status=outcome.status,
+        **choice.context(),
     )
