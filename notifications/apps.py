@@ -12,7 +12,12 @@ class NotificationsConfig(AppConfig):
 
         register_records_about_people(reminders_about)
         if apps.is_installed("treatment_requirements"):
+            from referrals.selectors import register_person_alert
+
             from . import rules_tr  # noqa: F401 - registers the order reminder rules
+            from .rules_messages import person_undelivered_alert
+
+            register_person_alert(person_undelivered_alert)
         if apps.is_installed("risks"):
             from . import rules_risks  # noqa: F401 - registers the risk review reminder
         if apps.is_installed("documents"):
