@@ -30,6 +30,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from referrals.enums import ContactChannel, ContactConsent, ContactLanguage
+from referrals.models import PersonContact
 from treatment_requirements.enums import AppointmentOutcome, OrderStatus
 
 from .channels import (
@@ -115,8 +116,6 @@ def deliver_person_message(message_id: int) -> Outcome | None:
 
 
 def _contact(message):
-    from referrals.models import PersonContact
-
     return PersonContact.objects.filter(person_id=message.person_id).first()
 
 
