@@ -87,7 +87,8 @@ def undelivered_channels(person: Person) -> list[str]:
     for channel in CHANNEL_WORDS:
         annotations[f"{channel}_state"] = _latest_verdict(channel, "state")
         annotations[f"{channel}_at"] = _latest_verdict(channel, "status_at")
-    row = Person.objects.filter(pk=person.pk).annotate(**annotations).values(*annotations).first()
+    people = Person.objects.filter(pk=person.pk).order_by().annotate(**annotations)
+    row = next(iter(people.values(*annotations)[:1]), None)
     if row is None:
         return []
     changed = row["contact_changed_at"]
