@@ -9,9 +9,13 @@ import uuid
 import pytest
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from accounts.enums import AuditAction
 from accounts.models import AuditEvent
+from notifications.callbacks import FIELDS
 from notifications.enums import PersonMessageState as State
 from notifications.models import Reminder
 from tests.notifications.factories import ReminderFactory
@@ -345,3 +349,27 @@ def test_a_receipt_for_a_staff_reminder_email_is_accepted_and_ignored(notify, re
 
     reminder.refresh_from_db()
     assert (response.status_code, reminder.email_state) == (204, "sent")
+
+
+_value = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=40),
+    st.sampled_from(["delivered", "permanent-failure", "sms", "person-message-1", COMPLETED]),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+
+
+@hypothesis_settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=st.dictionaries(st.sampled_from([*FIELDS, "extra"]), _value, max_size=10))
+def test_no_body_makes_the_callback_fail(body):
+    response = post(Client(enforce_csrf_checks=True), body)
+
+    assert response.status_code in {204, 400}
+    if response.status_code == 400:
+        assert set(response.json()) == {"type", "title", "status", "detail"}

@@ -425,3 +425,13 @@ def test_without_notify_a_lost_claim_is_simply_redone(settings):
 
     assert sweep_then_deliver(message) == 1
     assert message.state == State.NOT_SENT_NO_CHANNEL
+
+
+def test_the_sweep_runs_every_minute():
+    from celery.schedules import crontab
+
+    import config.celery
+
+    entry = config.celery.app.conf.beat_schedule["person-messages-sweep"]
+
+    assert (entry["task"], entry["schedule"]) == ("notifications.person_messages_sweep", crontab())
