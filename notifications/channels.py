@@ -135,7 +135,8 @@ def _names_recipient(message) -> bool:
 
 
 def notify_earlier(*, reference: str) -> Earlier | None:
-    """The email or text message Notify holds under `reference` that may reach (or reached) the recipient.
+    """The email or text message Notify holds under `reference` that may reach (or reached)
+    the recipient (the look-up lists both kinds).
 
     A delivered, sending or created one first; else a permanent failure; None when there is
     none, or only failures that reached no one. Raises DeliveryError when Notify cannot be
