@@ -123,7 +123,7 @@ def notify_callback(request):
         receipt = parse_receipt(_body(request))
     except BadReceipt as exc:
         return problem(400, exc.problem, "Receipt not understood", exc.detail)
-    receipt_record(receipt)
+    receipt_record(receipt, request=request)
     return HttpResponse(status=204)
 
 
@@ -198,7 +198,7 @@ def _timestamp(data, name) -> datetime | None:
 
 
 @transaction.atomic
-def receipt_record(receipt: Receipt) -> str:
+def receipt_record(receipt: Receipt, *, request=None) -> str:
     """Record a receipt on its message; returns what happened: "recorded", "repeated" (no
     change), "staff" (a staff reminder's: ignored) or "unknown".
 
@@ -224,6 +224,7 @@ def receipt_record(receipt: Receipt) -> str:
         obj=message,
         person_id=message.person_id,
         detail=f"GOV.UK Notify receipt: {receipt.status}",
+        request=request,  # Notify's address; no user
     )
     if new == State.PERMANENT_FAILURE:
         from .rules_messages import message_undelivered

@@ -254,12 +254,14 @@ def test_each_status_sets_the_message_state(notify, status, state):
     message.refresh_from_db()
     assert message.state == state
     event = AuditEvent.objects.get(object_type="notifications.personmessage")
-    assert (event.action, event.object_id, event.person_id, event.detail) == (
+    assert (event.action, event.object_id, event.person_id, event.detail, event.user) == (
         AuditAction.CHANGE,
         str(message.pk),
         message.person_id,
         f"GOV.UK Notify receipt: {status}",
+        None,
     )
+    assert event.ip_address == "127.0.0.1"  # who posted it
 
 
 def test_a_repeated_receipt_changes_nothing(notify):
