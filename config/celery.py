@@ -45,6 +45,10 @@ app.conf.beat_schedule = {
         "task": "notifications.sweep",
         "schedule": crontab(minute="*/5"),
     },
+    "person-messages-sweep": {
+        "task": "notifications.person_messages_sweep",
+        "schedule": crontab(),  # every minute: a day-before reminder goes when it is due
+    },
     "reminders-digest": {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=8, minute=30),

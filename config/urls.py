@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core.views import accessibility_statement, healthz
+from notifications.callbacks import notify_callback
 
 admin.site.site_header = "L&D and CSTR administration"
 admin.site.site_title = "L&D and CSTR administration"
@@ -17,6 +18,8 @@ urlpatterns = [
     path("reporting/", include("reporting.urls")),
     path("inbox/", include("notifications.urls")),
     path("", include("notifications.person_urls")),
+    # GOV.UK Notify's delivery receipts: a bearer token, no session (docs/security.md).
+    path("notifications/notify/callback/", notify_callback, name="notify_callback"),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
     path("accessibility/", accessibility_statement, name="accessibility"),

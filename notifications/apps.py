@@ -24,20 +24,23 @@ class NotificationsConfig(AppConfig):
     def _messages_to_the_person():
         """Messages to the person about appointments (notifications.person_messages): the
         rows written as appointments change, the booking screens' preview, the order's
-        panel and the person's record page."""
+        panel and the person's record page; a permanent delivery failure's alert
+        (notifications.rules_messages)."""
         from accounts.policy import Action, Kind
-        from referrals.selectors import register_person_record_page
+        from referrals.selectors import register_person_alert, register_person_record_page
         from treatment_requirements.registry import register_message_preview, register_order_panel
         from treatment_requirements.signals import appointments_changed
 
         from .person_messages import message_preview, on_appointments_changed
         from .person_views import order_messages_panel
+        from .rules_messages import person_undelivered_alert
 
         appointments_changed.connect(
             on_appointments_changed, dispatch_uid="notifications.person_messages"
         )
         register_message_preview(message_preview)
         register_order_panel(order_messages_panel)
+        register_person_alert(person_undelivered_alert)
         register_person_record_page(
             "Messages",
             "person_messages:person_messages",

@@ -1,8 +1,10 @@
 """Where emails go: Django's email backend, or GOV.UK Notify (settings.LD_EMAIL_CHANNEL).
 
 Both raise DeliveryError; `retryable` says whether trying again later may succeed.
-`notify_earlier` asks Notify whether an email already went under a reference (see
-notifications.delivery.release_stale_claims); plain SMTP keeps no record to ask.
+`notify_earlier` asks Notify whether an email or a text message already went under a
+reference (see notifications.delivery.release_stale_claims and
+notifications.person_delivery); plain SMTP keeps no record to ask.
+`send_person_notification` sends a message to the person (text or email) by Notify only.
 """
 
 import smtplib
@@ -20,9 +22,13 @@ NOTIFY_PERMANENT_FAILURE = "permanent-failure"
 
 
 class DeliveryError(Exception):
-    def __init__(self, message: str, *, retryable: bool):
+    """`recipient_refused`: Notify refused the phone number or email address itself (a 400
+    naming it), so the person's contact details need checking, not the service's setup."""
+
+    def __init__(self, message: str, *, retryable: bool, recipient_refused: bool = False):
         super().__init__(message)
         self.retryable = retryable
+        self.recipient_refused = recipient_refused
 
 
 @dataclass(frozen=True)
@@ -79,8 +85,58 @@ def _send_by_notify(*, to, subject, body, reference):
     return str((response or {}).get("id", ""))
 
 
+# The fields a Notify 400 names when the recipient itself is refused ("phone_number Not a UK
+# mobile number", "email_address Not a valid email address").
+_RECIPIENT_FIELDS = ("phone_number", "email_address")
+
+
+def send_person_notification(
+    *, channel: str, to: str, template_id: str, personalisation: dict, reference: str
+) -> str:
+    """Send one text message ("sms") or email ("email") to the person by GOV.UK Notify;
+    returns Notify's id. Raises DeliveryError: 429 and 5xx retryable, other 4xx not; the
+    error's text holds the status only (Notify's message may quote the number)."""
+    from notifications_python_client.errors import APIError
+
+    client = notify_client()
+    try:
+        if channel == "sms":
+            response = client.send_sms_notification(
+                phone_number=to,
+                template_id=template_id,
+                personalisation=personalisation,
+                reference=reference,
+            )
+        else:
+            response = client.send_email_notification(
+                email_address=to,
+                template_id=template_id,
+                personalisation=personalisation,
+                reference=reference,
+            )
+    except APIError as exc:
+        status = exc.status_code
+        refused = status == 400 and _names_recipient(exc.message)
+        raise DeliveryError(
+            f"GOV.UK Notify {status}" + (": recipient refused" if refused else ""),
+            retryable=status == 429 or status >= 500,
+            recipient_refused=refused,
+        ) from exc
+    return str((response or {}).get("id", ""))
+
+
+def _names_recipient(message) -> bool:
+    errors = message if isinstance(message, list) else [{"message": message}]
+    return any(
+        str(error.get("message", "")).startswith(_RECIPIENT_FIELDS)
+        for error in errors
+        if isinstance(error, dict)
+    )
+
+
 def notify_earlier(*, reference: str) -> Earlier | None:
-    """The email Notify holds under `reference` that may reach (or reached) the recipient.
+    """The email or text message Notify holds under `reference` that may reach (or reached)
+    the recipient (the look-up lists both kinds).
 
     A delivered, sending or created one first; else a permanent failure; None when there is
     none, or only failures that reached no one. Raises DeliveryError when Notify cannot be

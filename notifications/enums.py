@@ -17,6 +17,7 @@ class ReminderKind(models.TextChoices):
     REFERRAL_ALLOCATED = "referral_allocated", "Referral allocated or transferred to you"
     RISK_REVIEW_DUE = "risk_review_due", "Risk flag review due"
     DOCUMENT_BLOCKED = "document_blocked", "Document blocked by the virus scan"
+    MESSAGE_UNDELIVERED = "message_undelivered", "Message to the person not delivered"
 
 
 class EmailState(models.TextChoices):

@@ -6,7 +6,7 @@ run harmless), so acks_late + reject_on_worker_lost (config.celery) can redelive
 
 from celery import shared_task
 
-from . import delivery, rules
+from . import delivery, person_delivery, rules
 
 
 @shared_task(name="notifications.deliver_reminder", bind=True, time_limit=60, soft_time_limit=45)
@@ -26,6 +26,25 @@ def deliver_pending():
 def sweep():
     """Every few minutes: release claims of dead workers and queue whatever is due."""
     return delivery.sweep()
+
+
+@shared_task(
+    name="notifications.person_message_deliver", bind=True, time_limit=60, soft_time_limit=45
+)
+def person_message_deliver(self, *, message_id: int):
+    """Send one message to the person (queued on commit by notifications.person_messages for
+    a message due now, and by the sweep)."""
+    outcome = person_delivery.deliver_person_message(message_id)
+    if outcome is not None and outcome.retry_in is not None:
+        # If this retry message is lost, the row is still pending: the sweep re-queues it.
+        raise self.retry(countdown=outcome.retry_in, max_retries=None)
+
+
+@shared_task(name="notifications.person_messages_sweep")
+def person_messages_sweep():
+    """Every minute: settle claims of dead workers (asking Notify) and queue what is due,
+    such as the day-before reminders once their `send_after` has passed."""
+    return person_delivery.person_messages_sweep()
 
 
 @shared_task(name="notifications.run_hourly_rules")

@@ -327,6 +327,18 @@ GOVUK_NOTIFY_BASE_URL = _env(
     "GOVUK_NOTIFY_BASE_URL", env.str, "https://api.notifications.service.gov.uk"
 )
 GOVUK_NOTIFY_EMAIL_TEMPLATE_ID = _env("GOVUK_NOTIFY_EMAIL_TEMPLATE_ID", env.str, "")
+# Messages to the person (notifications.person_delivery): one Notify template per channel and
+# language, each holding ((body)) (email also ((subject))). An empty id: that channel or
+# language is not configured, and its messages are kept as "not sent: no channel configured".
+GOVUK_NOTIFY_PERSON_SMS_TEMPLATE_ID = _env("GOVUK_NOTIFY_PERSON_SMS_TEMPLATE_ID", env.str, "")
+GOVUK_NOTIFY_PERSON_SMS_TEMPLATE_ID_CY = _env("GOVUK_NOTIFY_PERSON_SMS_TEMPLATE_ID_CY", env.str, "")
+GOVUK_NOTIFY_PERSON_EMAIL_TEMPLATE_ID = _env("GOVUK_NOTIFY_PERSON_EMAIL_TEMPLATE_ID", env.str, "")
+GOVUK_NOTIFY_PERSON_EMAIL_TEMPLATE_ID_CY = _env(
+    "GOVUK_NOTIFY_PERSON_EMAIL_TEMPLATE_ID_CY", env.str, ""
+)
+# The bearer token GOV.UK Notify sends with delivery receipts (set as the callback's token in
+# Notify's API integration settings). Empty: the callback endpoint refuses every receipt.
+LD_NOTIFY_CALLBACK_TOKEN = _env("LD_NOTIFY_CALLBACK_TOKEN", env.str, "")
 # A reminder claimed ("sending") longer than this is taken to be lost with its worker.
 LD_REMINDER_SENDING_TIMEOUT_SECONDS = _env("LD_REMINDER_SENDING_TIMEOUT_SECONDS", env.int, 600)
 LD_REMINDER_MAX_ATTEMPTS = _env("LD_REMINDER_MAX_ATTEMPTS", env.int, 8)

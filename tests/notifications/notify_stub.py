@@ -20,12 +20,14 @@ class NotifyStub(BaseHTTPRequestHandler):
     status = 201  # an error status: the send is refused and not held
     accepted_status = 201  # an error status: held, but the answer is this error (lost reply)
     lookup_status = 200
+    error_message = "stub"  # the error's message, e.g. "phone_number Not a UK mobile number"
     on_send = None
 
     @classmethod
     def reset(cls):
         cls.requests, cls.lookups, cls.held = [], [], []
         cls.status, cls.accepted_status, cls.lookup_status, cls.on_send = 201, 201, 200, None
+        cls.error_message = "stub"
 
     @classmethod
     def hold(cls, reference, status="delivered"):
@@ -68,7 +70,8 @@ class NotifyStub(BaseHTTPRequestHandler):
 
     @staticmethod
     def _error(status):
-        return {"status_code": status, "errors": [{"error": "Error", "message": "stub"}]}
+        message = NotifyStub.error_message
+        return {"status_code": status, "errors": [{"error": "Error", "message": message}]}
 
     def log_message(self, *args):
         pass

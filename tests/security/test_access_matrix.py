@@ -39,7 +39,9 @@ from .url_rules import (
     PUBLIC,
     REFUSED,
     REFUSED_CODES,
+    REFUSED_WITHOUT_TOKEN,
     TO_SIGN_IN,
+    TOKEN_REFUSED_CODES,
     URL_RULES,
     expected_outcome,
 )
@@ -72,6 +74,8 @@ def check_cell(client, seed, url_name, visitor):
     elif expected == TO_SIGN_IN:
         assert code == 302, cell
         assert response.url.startswith(login_url), cell
+    elif expected == REFUSED_WITHOUT_TOKEN:
+        assert code in TOKEN_REFUSED_CODES, cell  # no session opens it, not even signed in
     else:
         if code == 302 and not response.url.startswith(login_url):
             # Refused by way of another page (a role sent to the summary it may not see

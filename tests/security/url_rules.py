@@ -17,8 +17,12 @@ from accounts.policy import Action, Kind, may, permits
 PUBLIC = "public"  # reachable signed out (sign-in page, health check)
 SIGNED_IN = "signed_in"  # any signed-in user; shows only their own account data
 POLICY_RULE = "policy"  # allowed exactly where accounts.policy allows
+# A provider's callback (GOV.UK Notify's receipts): a bearer token only, never a session, so
+# every visitor here, signed in or not, is refused (401, or 503 with no token configured).
+BEARER_TOKEN = "bearer_token"
 
 ALLOWED, REFUSED, TO_SIGN_IN = "allowed", "refused", "to sign-in"
+REFUSED_WITHOUT_TOKEN, TOKEN_REFUSED_CODES = "refused without the token", {401, 503}
 REFUSED_CODES = {403, 404}
 
 
@@ -177,6 +181,7 @@ _order_referral = {"kwargs": lambda seed: {"pk": seed.order.referral_id}, "obj":
 URL_RULES: dict[str, Rule] = {
     "healthz": Rule(access=PUBLIC),
     "accessibility": Rule(access=PUBLIC),
+    "notify_callback": Rule(access=BEARER_TOKEN, method="post"),
     # accounts
     "accounts:login": Rule(access=PUBLIC),
     "accounts:home": Rule(access=SIGNED_IN),
@@ -517,6 +522,8 @@ URL_RULES: dict[str, Rule] = {
 def expected_outcome(url_rule, user, seed):
     if url_rule.access == PUBLIC:
         return ALLOWED
+    if url_rule.access == BEARER_TOKEN:
+        return REFUSED_WITHOUT_TOKEN
     if user is None:
         return TO_SIGN_IN
     if url_rule.owner is not None and user != url_rule.owner(seed):
