@@ -43,6 +43,7 @@ from .delivery import NOTIFY_LOOKUPS_PER_SWEEP, SWEEP_BATCH, Outcome, backoff_se
 from .enums import PersonMessageKind
 from .enums import PersonMessageState as State
 from .models import PersonMessage
+from .person_messages import subject_for
 from .queueing import enqueue
 
 logger = logging.getLogger(__name__)
@@ -165,19 +166,8 @@ def template_for(message) -> str:
 def personalisation(message) -> dict:
     """The template's fields: ((body)), the text as previewed; an email's ((subject))."""
     if message.channel == ContactChannel.EMAIL:
-        return {"body": message.body, "subject": subject(message)}
+        return {"body": message.body, "subject": subject_for(message)}
     return {"body": message.body}
-
-
-def subject(message) -> str:
-    try:
-        from .person_messages import subject_for
-    except ImportError:  # helper "messages" owns the wording; until it lands, a plain one
-        return _FALLBACK_SUBJECTS[message.language == ContactLanguage.WELSH]
-    return subject_for(message)
-
-
-_FALLBACK_SUBJECTS = {False: "Your appointment", True: "Eich apwyntiad"}
 
 
 def _show_developer(message) -> None:
@@ -188,7 +178,7 @@ def _show_developer(message) -> None:
         return
     what = ContactChannel(message.channel).label if message.channel else "Message"
     send_mail(
-        f"[not sent] {what}: {subject(message)}",
+        f"[not sent] {what}: {subject_for(message)}",
         message.body,
         settings.DEFAULT_FROM_EMAIL,
         [settings.DEFAULT_FROM_EMAIL],

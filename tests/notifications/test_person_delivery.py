@@ -14,6 +14,7 @@ from notifications import person_delivery
 from notifications.enums import PersonMessageKind, ReminderKind
 from notifications.enums import PersonMessageState as State
 from notifications.models import Reminder
+from notifications.person_messages import subject_for
 from referrals.enums import ContactChannel, ContactConsent, ContactLanguage
 from treatment_requirements.enums import AppointmentOutcome, OrderStatus
 
@@ -67,7 +68,9 @@ def test_an_email_goes_with_its_subject_and_body(person_notify):
     assert sent["path"] == "/v2/notifications/email"
     assert sent["json"]["email_address"] == EMAIL
     assert sent["json"]["personalisation"]["body"] == message.body
-    assert sent["json"]["personalisation"]["subject"] == person_delivery.subject(message)
+    subject = sent["json"]["personalisation"]["subject"]
+    assert subject == subject_for(message)
+    assert subject.startswith("Your appointment on ")
     assert message.state == State.SENT
 
 
