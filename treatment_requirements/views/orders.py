@@ -21,6 +21,7 @@ from .. import caseload_week, forms, selectors, services
 from ..enums import AppointmentOutcome, OrderStatus
 from ..forms.allocation import OrdersReallocateForm
 from ..models import Appointment
+from .booking_warnings import submit_booking
 from .common import (
     FORM_PAGE,
     STALE_STATUS,
@@ -213,7 +214,7 @@ def appointment_new(request, pk):
     if refused:
         return refused
     form = forms.AppointmentForm(request.POST or None, order=order)
-    outcome = submit(
+    outcome, warned = submit_booking(
         request,
         form,
         lambda data: services.appointment_schedule(
@@ -224,6 +225,7 @@ def appointment_new(request, pk):
             requirement=data["requirement"],
             recurrence=data["recurrence"],
             count=data["count"] or 1,
+            accept_warnings=form.accept_warnings(),
             by=request.user,
             request=request,
         ),
@@ -242,6 +244,7 @@ def appointment_new(request, pk):
         submit="Book",
         cancel_url=order.get_absolute_url(),
         intro=f"The order runs from {order.start_date:%d/%m/%Y} to {order.end_date:%d/%m/%Y}.",
+        booking_warnings=warned,
         status=outcome.status,
     )
 
@@ -321,7 +324,7 @@ def appointment_reschedule(request, pk, appointment_pk):
     form = forms.RescheduleForm(
         request.POST or None, initial={"version": appointment.version}, order=order
     )
-    outcome = submit(
+    outcome, warned = submit_booking(
         request,
         form,
         lambda data: services.appointment_reschedule(
@@ -329,6 +332,7 @@ def appointment_reschedule(request, pk, appointment_pk):
             starts_at=form.starts_at(),
             reason=data["reason"],
             expected_version=data["version"],
+            accept_warnings=form.accept_warnings(),
             by=request.user,
             request=request,
         ),
@@ -348,5 +352,7 @@ def appointment_reschedule(request, pk, appointment_pk):
         submit="Reschedule",
         cancel_url=order.get_absolute_url(),
         intro=f"{appointment.purpose}, now {_when(appointment)}.",
+        booking_warnings=warned,
+        book_anyway_label="Reschedule anyway",
         status=outcome.status,
     )
