@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from accounts.enums import BankHolidays
 from tests.risks.factories import raise_flag
 from treatment_requirements.models import Appointment
 
@@ -168,3 +169,21 @@ def test_the_booking_form_reads_times_as_people_type_them(officer_client, order,
     assert Appointment.objects.get().starts_at == datetime.datetime.combine(
         datetime.date(2026, 12, 29), booked_at, tzinfo=LONDON
     )
+
+
+@pytest.mark.parametrize(
+    ("bank_holidays", "marked"),
+    [(BankHolidays.SCOTLAND, True), (BankHolidays.ENGLAND_AND_WALES, False)],
+)
+def test_the_week_marks_the_bank_holidays_of_the_officers_team(
+    officer_client, officer, bank_holidays, marked
+):
+    officer.team.bank_holidays = bank_holidays
+    officer.team.save()
+
+    response = officer_client.get(reverse("treatment_requirements:caseload_week"))
+
+    monday = [day for day in response.context["days"] if day.date == datetime.date(2026, 11, 30)]
+    assert monday[0].bank_holiday is marked  # St Andrew's Day
+    tagged = 'data-day="2026-11-30">Monday 30 November (today) <strong' in page_text(response)
+    assert tagged is marked
