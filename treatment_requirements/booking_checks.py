@@ -101,12 +101,9 @@ def day_warnings(times, region: str = ENGLAND_AND_WALES) -> list[BookingWarning]
 def diary_warning(when: datetime.datetime, other: datetime.datetime, whose: str) -> BookingWarning:
     """`whose` diary ("your", "Sam Jones's") has another appointment overlapping `when`."""
     local = timezone.localtime(other)
+    same_day = local.date() == timezone.localtime(when).date()
+    on_day = "" if same_day else f" on {long_day(local.date())}"
     return BookingWarning(
         when,
-        f"{long_time(when)} overlaps another appointment in {whose} diary, at {local:%H:%M}"
-        + (
-            ""
-            if local.date() == timezone.localtime(when).date()
-            else f" on {long_day(local.date())}"
-        ),
+        f"{long_time(when)} overlaps another appointment in {whose} diary, at {local:%H:%M}{on_day}",
     )

@@ -104,6 +104,15 @@ def test_two_starts_overlap_when_less_than_an_appointment_apart(minutes_apart, o
     assert booking_checks.overlaps(first, second, HOUR) is overlap
 
 
+def test_a_diary_clash_across_midnight_names_the_other_day():
+    warning = booking_checks.diary_warning(at(2026, 12, 2, 0, 15), at(2026, 12, 1, 23, 45), "your")
+
+    assert warning.reason == (
+        "Wednesday 2 December 2026 at 00:15 overlaps another appointment in your diary, "
+        "at 23:45 on Tuesday 1 December 2026"
+    )
+
+
 def test_a_confirmation_is_good_for_the_warnings_it_was_given_for_only():
     christmas_week = booking_checks.day_warnings([at(2026, 12, 27), at(2026, 12, 28)])
     new_year = booking_checks.day_warnings([at(2027, 1, 2)])
