@@ -87,7 +87,7 @@ def reference_data(model_label: str, *extra: str) -> dict[str, DataClass]:
 
 # accounts' own fields (every other app declares its own in <app>/classification.py).
 FIELDS: dict[str, DataClass] = {
-    **classify("accounts.Team", AGG, "id", "name", "kind", "area", "is_active"),
+    **classify("accounts.Team", AGG, "id", "name", "kind", "area", "bank_holidays", "is_active"),
     "accounts.Team.version": OPS,
     **classify("accounts.Site", AGG, "id", "team", "name", "kind", "is_active"),
     "accounts.Site.version": OPS,

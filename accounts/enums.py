@@ -18,6 +18,15 @@ class TeamKind(models.TextChoices):
     ADMINISTRATION = "administration", "Administration"
 
 
+class BankHolidays(models.TextChoices):
+    """Whose bank holidays a team works to (gov.uk/bank-holidays): its appointments are
+    warned about on them and its enforcement deadlines count working days without them."""
+
+    ENGLAND_AND_WALES = "england_and_wales", "England and Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+
+
 class SiteKind(models.TextChoices):
     CUSTODY_SUITE = "custody_suite", "Police custody suite"
     POLICE_STATION = "police_station", "Police station (voluntary attendance)"
@@ -67,6 +76,7 @@ class AccountChangeKind(models.TextChoices):
     SITE_RENAMED = "site_renamed", "Site renamed"
     SITE_DEACTIVATED = "site_deactivated", "Site deactivated"
     SITE_REACTIVATED = "site_reactivated", "Site reactivated"
+    BANK_HOLIDAYS = "bank_holidays", "Bank holidays changed"
 
 
 class AccessRequestKind(models.TextChoices):

@@ -9,6 +9,7 @@ from .enums import (
     AccessRequestStatus,
     AccountChangeKind,
     AuditAction,
+    BankHolidays,
     Role,
     SiteKind,
     TeamKind,
@@ -21,6 +22,10 @@ class Team(models.Model):
     name = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=32, choices=TeamKind.choices)
     area = models.CharField(max_length=120, blank=True, help_text="Region or local area served")
+    # Where the team works: its appointments' bank holiday warnings and its working days.
+    bank_holidays = models.CharField(
+        max_length=32, choices=BankHolidays.choices, default=BankHolidays.ENGLAND_AND_WALES
+    )
     is_active = models.BooleanField(default=True)
     # Optimistic locking for the administration screens (core.concurrency.save_if_current).
     version = models.PositiveIntegerField(default=1, editable=False)

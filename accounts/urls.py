@@ -68,6 +68,11 @@ urlpatterns = [
         name="admin_team_rename",
     ),
     path(
+        "administration/teams/<int:pk>/bank-holidays/",
+        administration.team_bank_holidays,
+        name="admin_team_bank_holidays",
+    ),
+    path(
         "administration/teams/<int:pk>/access/",
         administration.team_active,
         name="admin_team_active",

@@ -8,10 +8,10 @@ record holds no contact details or opt-in yet (see the report of issue 5).
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
-from accounts.enums import Role
+from accounts.enums import BankHolidays, Role
 from accounts.models import User
 from referrals.models import Referral
 from treatment_requirements.enforcement import warning_period_last_day, warning_window_start
@@ -124,12 +124,21 @@ def outcome_not_recorded() -> list[ReminderSpec]:
     ]
 
 
+def _within_working_days(today, count) -> Q:
+    """Deadlines up to `count` working days from `today` in the nation of the order's
+    probation team (the officer's working days: accounts.Team.bank_holidays)."""
+    within = Q()
+    for region in BankHolidays.values:
+        last_day = add_working_days(today, count, region)
+        within |= Q(order__probation_team__bank_holidays=region, deadline__lte=last_day)
+    return within
+
+
 def enforcement_deadlines() -> list[ReminderSpec]:
     """Open failures whose enforcement deadline is within 2 working days, or has passed."""
     today = timezone.localdate()
-    soon = add_working_days(today, 2)
     rows = Failure.objects.filter(
-        action="", deadline__lte=soon, deadline__gte=today - LOOKBACK
+        _within_working_days(today, 2), action="", deadline__gte=today - LOOKBACK
     ).values_list("pk", "order_id", "deadline", "order__responsible_officer_id")
     specs = []
     for pk, order_id, deadline, officer_id in rows:

@@ -35,7 +35,7 @@ from .selectors import (
     may_enforce,
     with_person_markers,
 )
-from .working_days import is_bank_holiday
+from .working_days import ENGLAND_AND_WALES, is_bank_holiday
 
 WEEKS = ("this", "next")
 # A week's appointments are read a page at a time: an officer's week (20-60) is one page,
@@ -83,14 +83,16 @@ def week_appointments(
     )
 
 
-def week_days(monday: datetime.date, appointments) -> list[WeekDay]:
+def week_days(
+    monday: datetime.date, appointments, region: str = ENGLAND_AND_WALES
+) -> list[WeekDay]:
     """Monday to Sunday, each with its appointments (in the order given) and whether it is
-    an England bank holiday."""
+    a bank holiday in `region` (the user's team's)."""
     days = [monday + datetime.timedelta(days=n) for n in range(7)]
     by_day: dict[datetime.date, list] = {day: [] for day in days}
     for appointment in appointments:
         by_day[timezone.localdate(appointment.starts_at)].append(appointment)
-    return [WeekDay(day, is_bank_holiday(day), by_day[day]) for day in days]
+    return [WeekDay(day, is_bank_holiday(day, region), by_day[day]) for day in days]
 
 
 def end_measures_due(*, user, mine: bool, monday: datetime.date):

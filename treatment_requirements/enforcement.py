@@ -12,7 +12,7 @@ from django.conf import settings
 
 from core.periods import period_last_day
 
-from .working_days import add_working_days
+from .working_days import ENGLAND_AND_WALES, add_working_days
 
 BREACH = "breach"
 WARNING_OR_BREACH = "warning_or_breach"
@@ -67,13 +67,16 @@ def required_action(failure_date: datetime.date, warning_dates: Iterable[datetim
 
 
 def enforcement_deadline(
-    failure_date: datetime.date, working_days: int | None = None
+    failure_date: datetime.date,
+    working_days: int | None = None,
+    region: str = ENGLAND_AND_WALES,
 ) -> datetime.date:
     """The date by which enforcement action is due: N working days after the failure.
 
-    N is settings.LD_ENFORCEMENT_DEADLINE_WORKING_DAYS (10 by default); weekends and
-    England and Wales bank holidays are not working days.
+    N is settings.LD_ENFORCEMENT_DEADLINE_WORKING_DAYS (10 by default); weekends and the
+    bank holidays of `region` (the probation team's: the officer's working days) are not
+    working days.
     """
     if working_days is None:
         working_days = settings.LD_ENFORCEMENT_DEADLINE_WORKING_DAYS
-    return add_working_days(failure_date, working_days)
+    return add_working_days(failure_date, working_days, region)

@@ -5,7 +5,7 @@
   reoffending checks due; a last row for the referrals nobody is assigned.
 - A probation team: each officer's active orders, their appointments this week (Monday to
   Sunday, Europe/London), outcomes overdue, enforcement deadlines within
-  ENFORCEMENT_WORKING_DAYS working days (England's bank holidays: working_days), DRR reviews
+  ENFORCEMENT_WORKING_DAYS working days (the team's bank holidays: working_days), DRR reviews
   in the caseload's review window, and orders ending within ENDING_WITHIN_DAYS days.
 
 Each measure is one query grouped by member, never one per member, so the page costs the
@@ -198,7 +198,7 @@ def _outcomes_overdue(team, period) -> QuerySet:
 
 def _enforcement_due(team, period) -> QuerySet:
     # Open failures due by the 5th working day from today, and those already past due.
-    last_day = add_working_days(period.today, ENFORCEMENT_WORKING_DAYS)
+    last_day = add_working_days(period.today, ENFORCEMENT_WORKING_DAYS, team.bank_holidays)
     return Failure.objects.filter(
         order__in=_active_orders(team, period), action="", deadline__lte=last_day
     )

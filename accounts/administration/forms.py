@@ -5,7 +5,7 @@ from django import forms
 
 from core.forms import GovForm, GovModelForm, ShortModelChoiceField, VersionForm
 
-from ..enums import Role, SiteKind, TeamKind
+from ..enums import BankHolidays, Role, SiteKind, TeamKind
 from ..models import Site, Team, User
 
 REASON_MAX_LENGTH = 500
@@ -142,25 +142,66 @@ class AccessDecisionForm(VersionForm):
         self.fields["decision"].choices = choices
 
 
+BANK_HOLIDAYS_LABEL = "Whose bank holidays the team works to"
+BANK_HOLIDAYS_HINT = (
+    "Appointments booked on them are warned about, and enforcement deadlines count working "
+    "days without them"
+)
+
+
 class TeamCreateForm(GovModelForm):
     class Meta:
         model = Team
-        fields = ["name", "kind", "area"]
-        labels = {"name": "Team name", "kind": "Kind of team", "area": "Area (optional)"}
+        fields = ["name", "kind", "area", "bank_holidays"]
+        labels = {
+            "name": "Team name",
+            "kind": "Kind of team",
+            "area": "Area (optional)",
+            "bank_holidays": BANK_HOLIDAYS_LABEL,
+        }
+        help_texts = {"bank_holidays": BANK_HOLIDAYS_HINT}
 
     layout = (
         Field.text("name"),
         Field.radios("kind", legend_size=Size.SMALL),
         Field.text("area", field_width=20),
+        Field.radios("bank_holidays", legend_size=Size.SMALL),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].widget = forms.RadioSelect(choices=TeamKind.choices)
         self.fields["kind"].choices = TeamKind.choices
+        self.fields["bank_holidays"].widget = forms.RadioSelect(choices=BankHolidays.choices)
+        self.fields["bank_holidays"].choices = BankHolidays.choices
+        self.fields["bank_holidays"].error_name = "whose bank holidays the team works to"
+        self.fields["bank_holidays"].required = False
+
+    def clean_bank_holidays(self):
+        # Not chosen: England and Wales, as for every team before the choice existed.
+        return self.cleaned_data.get("bank_holidays") or BankHolidays.ENGLAND_AND_WALES
 
     def validate_unique(self):
         """The service says when the name is taken, ignoring capitals."""
+
+
+class TeamBankHolidaysForm(VersionForm):
+    bank_holidays = forms.ChoiceField(
+        label=BANK_HOLIDAYS_LABEL,
+        choices=BankHolidays.choices,
+        widget=forms.RadioSelect,
+        help_text=BANK_HOLIDAYS_HINT,
+    )
+    reason = _reason_field()
+    layout = (
+        Field.radios("bank_holidays", legend_size=Size.SMALL),
+        Field.textarea("reason", rows=3, max_characters=REASON_MAX_LENGTH),
+        "version",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bank_holidays"].error_name = "whose bank holidays the team works to"
 
 
 class RenameForm(VersionForm):

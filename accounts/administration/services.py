@@ -361,10 +361,10 @@ def _refuse_taken_site_name(team, name, *, site=None):
 
 
 @transaction.atomic
-def team_create(*, by, name, kind, area="", request=None):
-    """Create a team. Side effects: a history row "Created" and an audit entry."""
+def team_create(*, by, name, kind, request=None, **details):
+    """Create a team (`details`: area, bank_holidays): a history row and an audit entry."""
     _refuse_taken_team_name(name)
-    team = Team.objects.create(name=name, kind=kind, area=area)
+    team = Team.objects.create(name=name, kind=kind, **details)
     TeamChange.objects.create(team=team, by=by, what=AccountChangeKind.CREATED, after=name)
     audit_record(
         action=AuditAction.CREATE,
@@ -389,6 +389,25 @@ def team_rename(*, team, by, name, reason, expected_version, request=None):
         expected_version=expected_version,
         fields=["name"],
         changes=[(AccountChangeKind.RENAMED, before, name, "team renamed")],
+        reason=reason,
+        history=_team_history(team),
+        request=request,
+    )
+
+
+@transaction.atomic
+def team_set_bank_holidays(*, team, by, bank_holidays, reason, expected_version, request=None):
+    """Change whose bank holidays the team works to: a history row and an audit entry."""
+    if bank_holidays == team.bank_holidays:
+        raise ValidationError({"bank_holidays": "Choose different bank holidays, or cancel"})
+    before, team.bank_holidays = team.get_bank_holidays_display(), bank_holidays
+    change = (AccountChangeKind.BANK_HOLIDAYS, before, team.get_bank_holidays_display())
+    _apply_change(
+        team,
+        by=by,
+        expected_version=expected_version,
+        fields=["bank_holidays"],
+        changes=[(*change, f"team bank holidays: {bank_holidays}")],
         reason=reason,
         history=_team_history(team),
         request=request,

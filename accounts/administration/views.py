@@ -26,6 +26,7 @@ from .forms import (
     ReasonForm,
     RenameForm,
     SiteCreateForm,
+    TeamBankHolidaysForm,
     TeamCreateForm,
     UserCreateForm,
     UserFilterForm,
@@ -355,6 +356,30 @@ def team_rename(request, pk):
         done=reverse("accounts:admin_team_detail", args=[team.pk]),
         success="Team renamed",
         page=_team_page(team, "Rename team", "Rename"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def team_bank_holidays(request, pk):
+    require(request, Action.CHANGE, Kind.TEAMS)
+    team = _load(Team, pk)
+    form = TeamBankHolidaysForm(
+        posted(request), initial={"version": team.version, "bank_holidays": team.bank_holidays}
+    )
+    return _change_page(
+        request,
+        form,
+        lambda data: services.team_set_bank_holidays(
+            team=team,
+            by=request.user,
+            bank_holidays=data["bank_holidays"],
+            reason=data["reason"],
+            expected_version=data["version"],
+            request=request,
+        ),
+        done=reverse("accounts:admin_team_detail", args=[team.pk]),
+        success="Bank holidays changed",
+        page=_team_page(team, "Change the team's bank holidays", "Save"),
     )
 
 

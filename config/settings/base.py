@@ -414,6 +414,11 @@ LD_TIMELINESS_TARGET_HOURS = {
     "other": 72,
 }
 LD_ENFORCEMENT_DEADLINE_WORKING_DAYS = _env("LD_ENFORCEMENT_DEADLINE_WORKING_DAYS", env.int, 10)
+# How long an appointment lasts when booking checks for clashes (booking_checks: starts less
+# than this apart overlap).
+LD_APPOINTMENT_MINUTES = _env("LD_APPOINTMENT_MINUTES", env.int, 60)
+if not 5 <= LD_APPOINTMENT_MINUTES <= 600:
+    raise ImproperlyConfigured("Environment variable LD_APPOINTMENT_MINUTES must be 5 to 600")
 # The team workload marks a member holding more than this many active orders (probation) or
 # open referrals (L&D). HMI Probation: the quality of supervision falls above 50 orders.
 LD_WORKLOAD_THRESHOLD = _env("LD_WORKLOAD_THRESHOLD", env.int, 50)

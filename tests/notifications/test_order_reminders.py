@@ -6,11 +6,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from accounts.enums import Role
+from accounts.enums import BankHolidays, Role, TeamKind
 from notifications import rules
 from notifications.enums import ReminderKind
 from notifications.models import Reminder
-from tests.factories import ReferralFactory, UserFactory
+from tests.factories import ReferralFactory, TeamFactory, UserFactory
 from treatment_requirements.enums import AppointmentOutcome
 from treatment_requirements.models import Appointment, Failure, FormalWarning, ReviewHearing
 
@@ -119,6 +119,29 @@ def test_enforcement_due_in_two_working_days_and_overdue():
     assert reminders() == [
         (ReminderKind.ENFORCEMENT_DUE, officer, datetime.date(2026, 6, 17)),
         (ReminderKind.ENFORCEMENT_OVERDUE, officer, datetime.date(2026, 6, 12)),
+    ]
+
+
+@time_machine.travel(timezone.make_aware(datetime.datetime(2026, 11, 27, 8)), tick=False)
+def test_enforcement_due_counts_the_working_days_of_the_teams_nation():
+    english, _ = make_order()
+    scottish, _ = make_order(
+        officer=UserFactory(
+            role=Role.PROBATION_OFFICER,
+            team=TeamFactory(
+                name="Lothian", kind=TeamKind.PROBATION, bank_holidays=BankHolidays.SCOTLAND
+            ),
+        )
+    )
+    # From Friday 27 November 2026, 2 working days: Tuesday 1 December in England and Wales;
+    # Wednesday 2 December in Scotland (Monday 30 November is St Andrew's Day).
+    for order in (english, scottish):
+        _failure(order, datetime.date(2026, 12, 2))
+
+    run_all()
+
+    assert reminders() == [
+        (ReminderKind.ENFORCEMENT_DUE, scottish.responsible_officer_id, datetime.date(2026, 12, 2))
     ]
 
 

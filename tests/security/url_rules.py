@@ -225,6 +225,7 @@ URL_RULES: dict[str, Rule] = {
     "accounts:admin_team_create": rule(Kind.TEAMS, Action.CREATE, method="post"),
     "accounts:admin_team_detail": rule(Kind.TEAMS, Action.VIEW, kwargs=_team_pk),
     "accounts:admin_team_rename": rule(Kind.TEAMS, Action.CHANGE, kwargs=_team_pk),
+    "accounts:admin_team_bank_holidays": rule(Kind.TEAMS, Action.CHANGE, kwargs=_team_pk),
     "accounts:admin_team_active": rule(Kind.TEAMS, Action.CHANGE, kwargs=_team_pk, method="post"),
     "accounts:admin_site_create": rule(Kind.TEAMS, Action.CREATE, kwargs=_team_pk),
     "accounts:admin_site_rename": rule(Kind.TEAMS, Action.CHANGE, kwargs=_site_pks),

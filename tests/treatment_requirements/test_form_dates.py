@@ -28,7 +28,7 @@ from .factories import (
     ProviderTeamFactory,
     days,
 )
-from .screens import long_day, typed_day
+from .screens import long_day, post_booking, typed_day
 from .seeded import built_once, note_seeded_people
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def _book(client, order, **data):
         "purpose": "Key work",
         "recurrence": "none",
     }
-    return client.post(url, base | data)
+    return post_booking(client, url, base | data)
 
 
 @pytest.mark.parametrize(
@@ -213,6 +213,7 @@ def test_rescheduling_keeps_the_appointment_within_the_order(client, order, offi
         order=order,
         starts_at=timezone.now() + datetime.timedelta(days=1),
         purpose="Key work",
+        accept_warnings=True,
         by=officer,
     )[0]
     client.force_login(officer)
@@ -220,7 +221,7 @@ def test_rescheduling_keeps_the_appointment_within_the_order(client, order, offi
     data = {"version": appointment.version, "time": "9.30am", "reason": "Clinic closed"}
 
     late = client.post(url, data | {"date": typed_day(order.end_date + datetime.timedelta(1))})
-    moved = client.post(url, data | {"date": typed_day(order.end_date)})
+    moved = post_booking(client, url, data | {"date": typed_day(order.end_date)})
 
     assert summary(late) == [
         "Date of the appointment must be on or before the end of the order, "
@@ -260,6 +261,7 @@ def test_recording_an_outcome_refuses_hostile_input_and_saves_nothing(
         order=order,
         starts_at=timezone.now() - datetime.timedelta(hours=2),
         purpose="Key work",
+        accept_warnings=True,
         by=officer,
     )[0]
     client.force_login(officer)
@@ -280,6 +282,7 @@ def test_recording_an_outcome_with_a_hostile_version_saves_nothing(client, order
         order=order,
         starts_at=timezone.now() - datetime.timedelta(hours=2),
         purpose="Key work",
+        accept_warnings=True,
         by=officer,
     )[0]
     client.force_login(officer)

@@ -76,13 +76,18 @@ def _breach(order, by):
 # Each order service, as a call on the order's records.
 CHANGES = {
     "appointment_schedule": lambda order, r, by, other: services.appointment_schedule(
-        order=order, starts_at=timezone.now() + datetime.timedelta(days=3), purpose="ATR", by=by
+        order=order,
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        purpose="ATR",
+        accept_warnings=True,
+        by=by,
     ),
     "appointment_reschedule": lambda order, r, by, other: services.appointment_reschedule(
         appointment=r["future"],
         starts_at=timezone.now() + datetime.timedelta(days=4),
         reason="Clinic closed",
         expected_version=1,
+        accept_warnings=True,
         by=by,
     ),
     "appointment_record_outcome": lambda order, r, by, other: services.appointment_record_outcome(

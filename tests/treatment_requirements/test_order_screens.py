@@ -311,7 +311,11 @@ def test_termination_check_page_keeps_the_stale_edit_protection(client, order, o
     client.post(_end_url(order), data)
     # Someone else changes the order while the officer reads the check page.
     services.appointment_schedule(
-        order=order, starts_at=_future_start(days=2), purpose="Key-work", by=officer
+        order=order,
+        starts_at=_future_start(days=2),
+        purpose="Key-work",
+        accept_warnings=True,
+        by=officer,
     )
     response = client.post(_check_url(order), {"version": data["version"]})
     assert response.status_code == 400

@@ -55,6 +55,7 @@ def test_appointment_schedule_fortnightly_series(order, officer):
         purpose="Therapy",
         recurrence="fortnightly",
         count=3,
+        accept_warnings=True,
         by=officer,
     )
     assert [a.starts_at - first for a in booked] == [
@@ -185,6 +186,7 @@ def test_appointment_reschedule_links_the_new_appointment(order, officer):
         starts_at=new_time,
         reason="Clinic closed",
         expected_version=1,
+        accept_warnings=True,
         by=officer,
     )
     appointment.refresh_from_db()

@@ -25,7 +25,7 @@ from .factories import (
     OrderRequirementFactory,
     days,
 )
-from .screens import errors_of
+from .screens import errors_of, post_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -298,7 +298,8 @@ def test_reschedule_screen_moves_the_appointment(client, order, officer):
     )
     client.force_login(officer)
     url = reverse("treatment_requirements:appointment_reschedule", args=[order.pk, appointment.pk])
-    response = client.post(
+    response = post_booking(
+        client,
         url,
         {
             "version": 1,

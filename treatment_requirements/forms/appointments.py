@@ -39,7 +39,21 @@ def _within_order(form, order) -> None:
     form.fields["time"].error_name = f"the {form.fields['time'].label.lower()} of the appointment"
 
 
-class AppointmentForm(GovForm):
+class _WarningsConfirmation(GovForm):
+    """The officer's "Book anyway" on booking warnings (services.booking `booking_check`),
+    drawn by treatment_requirements/_booking_warnings.html when there are warnings, not by
+    the layout; `confirmation` is the fingerprint of the warnings shown."""
+
+    book_anyway = forms.BooleanField(label="Book anyway", required=False)
+    confirmation = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def accept_warnings(self) -> bool | str:
+        """What the service is told: the confirmation of the warnings shown, when ticked."""
+        ticked = self.cleaned_data.get("book_anyway")
+        return (self.cleaned_data.get("confirmation") or False) if ticked else False
+
+
+class AppointmentForm(_WarningsConfirmation):
     date = GovDateField(label="Date")
     time = GovTimeField(label="Time")
     purpose = forms.CharField(label="What the appointment is for", max_length=120)
@@ -94,7 +108,7 @@ class AppointmentForm(GovForm):
         )
 
 
-class RescheduleForm(VersionForm):
+class RescheduleForm(_WarningsConfirmation, VersionForm):
     date = GovDateField(label="New date")
     time = GovTimeField(label="New time")
     reason = forms.CharField(

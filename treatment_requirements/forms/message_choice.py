@@ -6,8 +6,6 @@ without booking, so the preview shows the text for the date and time typed."""
 
 from django import forms
 
-from core.view_helpers import Outcome, submit
-
 from ..registry import message_preview
 
 FIELD = "send_to_person"
@@ -34,12 +32,9 @@ class MessageChoice:
     def send_to_person(self) -> bool:
         return self.form.cleaned_data.get(FIELD) != "no"
 
-    def submit(self, request, form, call, **kwargs) -> Outcome:
-        """core.view_helpers.submit, except for a POST of "Preview the message": the form
-        checked (400 when refused), nothing booked."""
-        if request.method == "POST" and PREVIEW in request.POST:
-            return Outcome(False, status=200 if form.is_valid() else 400)
-        return submit(request, form, call, **kwargs)
+    def is_preview(self, request) -> bool:
+        """A POST of "Preview the message": the form is checked, nothing booked."""
+        return request.method == "POST" and PREVIEW in request.POST
 
     def context(self) -> dict:
         """The preview for the form's date, time, place and series, as typed so far."""

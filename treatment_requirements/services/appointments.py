@@ -18,6 +18,7 @@ from ..models import (
     OrderRequirement,
 )
 from ..signals import BOOKED, CANCELLED, RESCHEDULED, appointments_changed
+from .booking import booking_check
 from .compliance import failure_open
 from .order_change import order_change
 
@@ -51,12 +52,16 @@ def appointment_schedule(
     recurrence: str = Recurrence.NONE,
     count: int = 1,
     send_to_person: bool = True,
+    accept_warnings: bool | str = False,
     by,
     request=None,
 ) -> list[Appointment]:
     """Book one appointment, or a weekly or fortnightly series of `count`.
 
-    Every one must fall within the order's dates, or none is booked. Side effects (as
+    Every one must fall within the order's dates and clash with none of the person's other
+    appointments, or none is booked; a weekend, a bank holiday or an overlap in the
+    officer's diary stops the booking with BookingWarnings unless `accept_warnings`
+    confirms them (services.booking `booking_check`). Side effects (as
     every order change, `order_change`): the order's version, history, audit entry;
     `appointments_changed` ("booked"), with the officer's `send_to_person` choice.
     """
@@ -74,6 +79,7 @@ def appointment_schedule(
         times = [starts_at + step * i for i in range(count)]
         for when in times:
             _check_within_order(order, when)
+        booking_check(order=order, times=times, by=by, accept_warnings=accept_warnings)
         booked = Appointment.objects.bulk_create(
             Appointment(
                 order=order,
@@ -114,11 +120,13 @@ def appointment_reschedule(
     reason: str,
     expected_version: int,
     send_to_person: bool = True,
+    accept_warnings: bool | str = False,
     by,
     request=None,
 ) -> Appointment:
     """Move an appointment: the old one is coded as rescheduled and linked to the new one.
-    Side effects (`order_change`): the order's version, history, audit entry;
+    The new time is checked as a booking is (`booking_check`: a clash of the person's
+    refused, warnings confirmed by `accept_warnings`). Side effects (`order_change`): the order's version, history, audit entry;
     `appointments_changed` ("rescheduled")."""
     with order_change(appointment.order, by=by, request=request) as change:
         order = change.order
@@ -126,6 +134,9 @@ def appointment_reschedule(
         if current.outcome:
             raise ValidationError("This appointment already has an outcome: it cannot be moved.")
         _check_within_order(order, starts_at)
+        booking_check(
+            order=order, times=[starts_at], by=by, accept_warnings=accept_warnings, moving=current
+        )
         new = Appointment.objects.create(
             order=order,
             requirement=current.requirement,

@@ -54,7 +54,9 @@ def failure_open(
         drug_test=drug_test,
         failure_date=failure_date,
         description=description,
-        deadline=enforcement.enforcement_deadline(failure_date),
+        deadline=enforcement.enforcement_deadline(
+            failure_date, region=order.probation_team.bank_holidays
+        ),
         recorded_by=by,
     )
 

@@ -13,7 +13,13 @@ from core.view_helpers import new_to_me_list
 
 from .. import caseload_week as week_selectors
 from .. import selectors, services
+from ..working_days import ENGLAND_AND_WALES
 from .common import audit_caseload, cases_query, whose_cases
+
+
+def _bank_holidays(user) -> str:
+    # The week shows the bank holidays of the user's team (accounts.Team.bank_holidays).
+    return user.team.bank_holidays if user.team_id else ENGLAND_AND_WALES
 
 
 def _week(request) -> str:
@@ -66,7 +72,7 @@ def caseload_week(request):
         "week": week,
         "monday": monday,
         "sunday": window.sunday,
-        "days": week_selectors.week_days(monday, page.rows),
+        "days": week_selectors.week_days(monday, page.rows, _bank_holidays(request.user)),
         "page": page,
         "today_date": today,
         "now": timezone.now(),

@@ -23,6 +23,7 @@ from ..forms.allocation import OrdersReallocateForm
 from ..forms.message_choice import MessageChoice
 from ..models import Appointment
 from ..signals import BOOKED, RESCHEDULED
+from .booking_warnings import submit_booking
 from .common import (
     FORM_PAGE,
     STALE_STATUS,
@@ -217,7 +218,7 @@ def appointment_new(request, pk):
         return refused
     form = forms.AppointmentForm(request.POST or None, order=order)
     choice = MessageChoice(form, order=order, change=BOOKED)
-    outcome = choice.submit(
+    outcome, warned = submit_booking(
         request,
         form,
         lambda data: services.appointment_schedule(
@@ -229,10 +230,12 @@ def appointment_new(request, pk):
             recurrence=data["recurrence"],
             count=data["count"] or 1,
             send_to_person=choice.send_to_person(),
+            accept_warnings=form.accept_warnings(),
             by=request.user,
             request=request,
         ),
         rename={"starts_at": "date"},
+        choice=choice,
     )
     if outcome:
         messages.success(request, f"{len(outcome.result)} appointment(s) booked.")
@@ -247,6 +250,7 @@ def appointment_new(request, pk):
         submit="Book",
         cancel_url=order.get_absolute_url(),
         intro=f"The order runs from {order.start_date:%d/%m/%Y} to {order.end_date:%d/%m/%Y}.",
+        booking_warnings=warned,
         status=outcome.status,
         **choice.context(),
     )
@@ -328,7 +332,7 @@ def appointment_reschedule(request, pk, appointment_pk):
         request.POST or None, initial={"version": appointment.version}, order=order
     )
     choice = MessageChoice(form, order=order, change=RESCHEDULED, location=appointment.location)
-    outcome = choice.submit(
+    outcome, warned = submit_booking(
         request,
         form,
         lambda data: services.appointment_reschedule(
@@ -337,6 +341,7 @@ def appointment_reschedule(request, pk, appointment_pk):
             reason=data["reason"],
             expected_version=data["version"],
             send_to_person=choice.send_to_person(),
+            accept_warnings=form.accept_warnings(),
             by=request.user,
             request=request,
         ),
@@ -356,6 +361,8 @@ def appointment_reschedule(request, pk, appointment_pk):
         submit="Reschedule",
         cancel_url=order.get_absolute_url(),
         intro=f"{appointment.purpose}, now {_when(appointment)}.",
+        booking_warnings=warned,
+        book_anyway_label="Reschedule anyway",
         status=outcome.status,
         **choice.context(),
     )
