@@ -11,6 +11,7 @@ from accounts.enums import AuditAction
 from accounts.models import AuditEvent
 from notifications.models import PersonMessage
 from tests.treatment_requirements.factories import OrderFactory, ProbationOfficerFactory
+from tests.treatment_requirements.screens import post_booking
 
 from .person_message_world import NOW, PURPOSE, at, book, make_world
 
@@ -72,7 +73,9 @@ def test_preview_shows_the_exact_text_and_booking_writes_it(officer_client, worl
     assert previewed.startswith("Helo Rhiannon, mae gennych apwyntiad gyda Priya Shah")
     assert PURPOSE not in preview.context["message_preview"]["body"]
 
-    booked = officer_client.post(_book_url(order), {**_booking(order), "send_to_person": "yes"})
+    booked = post_booking(
+        officer_client, _book_url(order), {**_booking(order), "send_to_person": "yes"}
+    )
 
     assert booked.status_code == 302
     written = PersonMessage.objects.get(appointment__order=order, kind="confirmation")
@@ -84,7 +87,7 @@ def test_preview_of_a_weekly_series_matches_its_one_confirmation(officer_client,
     order = orders["email"]
     series = _booking(order, date="2/11/2026", recurrence="weekly", count="3")
     preview = officer_client.post(_book_url(order), {**series, "preview_message": "1"})
-    officer_client.post(_book_url(order), series)
+    post_booking(officer_client, _book_url(order), series)
 
     written = PersonMessage.objects.get(appointment__order=order, kind="confirmation")
     assert written.body == preview.context["message_preview"]["body"]
@@ -95,7 +98,7 @@ def test_preview_of_a_weekly_series_matches_its_one_confirmation(officer_client,
 def test_officer_chooses_not_to_send(officer_client, world):
     _officer, orders = world
     order = orders["sms"]
-    officer_client.post(_book_url(order), {**_booking(order), "send_to_person": "no"})
+    post_booking(officer_client, _book_url(order), {**_booking(order), "send_to_person": "no"})
 
     states = set(PersonMessage.objects.filter(appointment__order=order).values_list("state"))
     assert states == {("not_sent_officer",)}
@@ -134,7 +137,7 @@ def test_reschedule_screen_previews_the_new_time_and_takes_the_choice(officer_cl
     data = {"version": "1", "date": "29/10/2026", "time": "15:45", "reason": "Officer on leave"}
 
     preview = officer_client.post(url, {**data, "preview_message": "1"})
-    officer_client.post(url, {**data, "send_to_person": "no"})
+    post_booking(officer_client, url, {**data, "send_to_person": "no"})
 
     body = preview.context["message_preview"]["body"]
     assert "has moved. It is now on Thursday 29 October at 3:45pm." in body
