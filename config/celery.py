@@ -45,6 +45,10 @@ app.conf.beat_schedule = {
         "task": "notifications.sweep",
         "schedule": crontab(minute="*/5"),
     },
+    "calendar-invites-sweep": {
+        "task": "notifications.calendar_invites_sweep",
+        "schedule": crontab(minute="*/5"),
+    },
     "reminders-digest": {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=8, minute=30),

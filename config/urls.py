@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("reporting/", include("reporting.urls")),
     path("inbox/", include("notifications.urls")),
+    path("calendar/", include("notifications.calendar_urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
     path("accessibility/", accessibility_statement, name="accessibility"),
