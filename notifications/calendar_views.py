@@ -28,25 +28,30 @@ def _require_feed_holder(request):
         raise PermissionDenied("Calendar feeds are for probation officers.")
 
 
-def _page(request, *, new_url: str = ""):
-    context = {"feed": calendar_feed.live_feed(user=request.user), "new_url": new_url}
-    return render(request, PAGE, context)
+# The new feed's URL waits in the session for the page after the redirect, which takes it
+# out: shown once, and never in a URL or a cookie.
+NEW_URL_KEY = "calendar_feed_new_url"
 
 
 @require_GET
 def calendar_feed_page(request):
     """Your calendar feed: when it was made and last used; make a new one or revoke it."""
     _require_feed_holder(request)
-    return _page(request)
+    context = {
+        "feed": calendar_feed.live_feed(user=request.user),
+        "new_url": request.session.pop(NEW_URL_KEY, ""),
+    }
+    return render(request, PAGE, context)
 
 
 @require_POST
 def calendar_feed_create(request):
-    """Make a feed (revoking any earlier one) and show its URL, this once only."""
+    """Make a feed (revoking any earlier one); its URL is shown once, on the next page."""
     _require_feed_holder(request)
     token = calendar_feed.feed_create(user=request.user, request=request)
     path = reverse("calendar:feed", kwargs={"token": token})
-    return _page(request, new_url=request.build_absolute_uri(path))
+    request.session[NEW_URL_KEY] = request.build_absolute_uri(path)
+    return redirect("calendar:feed_page")
 
 
 @require_POST

@@ -227,12 +227,14 @@ def test_a_feed_costs_the_same_queries_for_1_or_3_orders(
 def test_making_a_feed_shows_its_url_once(client, officer):
     client.force_login(officer)
 
-    made = client.post(reverse("calendar:feed_create"))
+    made = client.post(reverse("calendar:feed_create"), follow=True)
     again = client.get(reverse("calendar:feed_page"))
 
     url = made.context["new_url"]
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
-    assert made.status_code == 200 and url in made.content.decode()
+    assert made.redirect_chain == [(reverse("calendar:feed_page"), 302)]
+    assert url in made.content.decode()
+    assert fetch(client, token).status_code == 200
     assert url.startswith("http://testserver/calendar/feed/")
     assert token not in again.content.decode()
     assert "Not used yet" in again.content.decode()
