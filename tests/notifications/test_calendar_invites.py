@@ -33,6 +33,15 @@ def london(day, hour=10, minute=0):
     return datetime.datetime(2026, 10, day, hour, minute, tzinfo=LONDON)
 
 
+@pytest.fixture(autouse=True)
+def _eager(monkeypatch):
+    """Delivery runs in this process, as on a laptop, even where REDIS_URL points the queue
+    at a broker no worker reads in this run (test_calendar_worker.py uses a real worker)."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
 @pytest.fixture
 def team():
     return TeamFactory(name="Probation unit", kind=TeamKind.PROBATION)
