@@ -183,6 +183,17 @@ def test_a_feed_lapses_when_its_user_is_deactivated_or_loses_the_role(client, of
     assert fetch(client, token).status_code == 404  # revoked for good
 
 
+def test_a_revoked_feeds_token_is_not_logged_with_its_404(client, officer, caplog):
+    token = calendar_feed.feed_create(user=officer)
+    calendar_feed.feed_revoke(user=officer)
+
+    assert fetch(client, token).status_code == 404
+
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "/calendar/feed/" in logged
+    assert token not in logged
+
+
 def test_only_the_hash_of_the_token_is_stored(officer):
     token = calendar_feed.feed_create(user=officer)
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from icalendar import Calendar
 
 from accounts.enums import Role, TeamKind
@@ -329,3 +330,22 @@ def test_a_mail_server_error_is_retried_later_and_not_sent_twice(act, order, mon
     invite = CalendarInvite.objects.get()
     assert (invite.state, invite.attempts) == (EmailState.PENDING, 1)
     assert invite.next_attempt_at > invite.created_at
+
+
+def test_an_officer_turns_invites_off_on_the_preferences_form(act, order, client):
+    client.force_login(order.responsible_officer)
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert "Send calendar invites for my appointments" in page
+
+    client.post(reverse("notifications:preference"), {"email_enabled": "on"})
+    book(act, order, london(26))
+
+    assert NotificationPreference.objects.get().calendar_invites is False
+    assert mail.outbox == []
+
+
+def test_the_invite_choice_is_not_offered_to_staff_who_hold_no_orders(client):
+    client.force_login(UserFactory(role=Role.PRACTITIONER))
+
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert "Send calendar invites" not in page
