@@ -4,6 +4,7 @@ The page is the signed-in user's own (probation officers: they hold orders). The
 needs no sign-in: its secret token is the credential (notifications.calendar_feed).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -50,7 +51,9 @@ def calendar_feed_create(request):
     _require_feed_holder(request)
     token = calendar_feed.feed_create(user=request.user, request=request)
     path = reverse("calendar:feed", kwargs={"token": token})
-    request.session[NEW_URL_KEY] = request.build_absolute_uri(path)
+    # From SITE_URL, as every link the service sends out: behind a proxy the request's own
+    # host may be an internal name.
+    request.session[NEW_URL_KEY] = f"{settings.SITE_URL.rstrip('/')}{path}"
     return redirect("calendar:feed_page")
 
 

@@ -235,7 +235,8 @@ def test_a_feed_costs_the_same_queries_for_1_or_3_orders(
 # The page -------------------------------------------------------------------------------
 
 
-def test_making_a_feed_shows_its_url_once(client, officer):
+def test_making_a_feed_shows_its_url_once(client, officer, settings):
+    settings.SITE_URL = "https://ld.example.nhs.uk"
     client.force_login(officer)
 
     made = client.post(reverse("calendar:feed_create"), follow=True)
@@ -246,7 +247,7 @@ def test_making_a_feed_shows_its_url_once(client, officer):
     assert made.redirect_chain == [(reverse("calendar:feed_page"), 302)]
     assert url in made.content.decode()
     assert fetch(client, token).status_code == 200
-    assert url.startswith("http://testserver/calendar/feed/")
+    assert url.startswith("https://ld.example.nhs.uk/calendar/feed/")
     assert token not in again.content.decode()
     assert "Not used yet" in again.content.decode()
     assert AuditEvent.objects.filter(user=officer, action=AuditAction.CREATE).count() == 1
