@@ -84,10 +84,11 @@ def london_timezone() -> Timezone:
     return tz
 
 
-def appointment_event(facts: AppointmentFacts, *, cancelled: bool = False) -> Event:
-    """The VEVENT for one appointment, its times in Europe/London."""
+def appointment_event(facts: AppointmentFacts, *, cancelled: bool = False, link: str = "") -> Event:
+    """The VEVENT for one appointment, its times in Europe/London (`link`: the order's, if
+    the caller has it already)."""
     starts = facts.starts_at.astimezone(LONDON)
-    link = order_url(facts.order_id)
+    link = link or order_url(facts.order_id)
     event = Event()
     event.add("uid", facts.uid)
     event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
@@ -135,6 +136,9 @@ def feed_ics(appointments: list[AppointmentFacts]) -> bytes:
     cal = _calendar()
     cal.add("x-wr-calname", "Appointments (L&D and CSTR)")
     cal.add("x-wr-timezone", "Europe/London")
+    links: dict[int, str] = {}  # one reverse() per order, not per appointment
     for facts in appointments:
-        cal.add_component(appointment_event(facts))
+        if facts.order_id not in links:
+            links[facts.order_id] = order_url(facts.order_id)
+        cal.add_component(appointment_event(facts, link=links[facts.order_id]))
     return cal.to_ical()

@@ -17,6 +17,7 @@ import hashlib
 import secrets
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.audit import audit_record, audit_request
@@ -31,7 +32,10 @@ from .models import CalendarFeed
 FEED_PAST_DAYS = 30
 FEED_FUTURE_DAYS = 366
 FEED_MAX_EVENTS = 2000
-FEED_TYPE = "notifications.calendarfeed"
+# A calendar client polls every 15 minutes or more; a feed answers at most once a minute,
+# so a leaked token cannot be used to keep the server busy (a 2,000-event feed takes about
+# 1.5 s to write).
+FEED_MIN_INTERVAL_SECONDS = 60
 # Appointments that no longer take place: left out of the feed.
 LEFT_OUT = (AppointmentOutcome.RESCHEDULED, AppointmentOutcome.WITHDRAWN)
 
@@ -127,11 +131,24 @@ def feed_appointments(*, user) -> list[AppointmentFacts]:
     ]
 
 
+def feed_fetch_allowed(*, feed: CalendarFeed) -> bool:
+    """Record this fetch as the feed's last use, unless it was used less than
+    FEED_MIN_INTERVAL_SECONDS ago (then False: one conditional UPDATE, so two fetches at
+    once cannot both pass)."""
+    now = timezone.now()
+    recent = now - datetime.timedelta(seconds=FEED_MIN_INTERVAL_SECONDS)
+    return bool(
+        CalendarFeed.objects.filter(pk=feed.pk)
+        .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=recent))
+        .update(last_used_at=now)
+    )
+
+
 def feed_render(*, feed: CalendarFeed, request=None) -> bytes:
-    """The feed's calendar. Side effects: its last use recorded; an audit entry (ids only,
-    the number of appointments: the fetch is the user's, by their secret)."""
+    """The feed's calendar (its last use is recorded by `feed_fetch_allowed`). Side effect:
+    an audit entry (ids only, the number of appointments: the fetch is the user's, by their
+    secret)."""
     appointments = feed_appointments(user=feed.user)
-    CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
     audit_record(
         action=AuditAction.EXPORT,
         user=feed.user,

@@ -72,6 +72,10 @@ def calendar_feed_ics(request, token):
     feed = calendar_feed.feed_for_token(token)
     if feed is None:
         raise Http404("No such calendar feed.")
+    if not calendar_feed.feed_fetch_allowed(feed=feed):
+        response = HttpResponse("Fetched less than a minute ago", status=429)
+        response["Retry-After"] = str(calendar_feed.FEED_MIN_INTERVAL_SECONDS)
+        return response
     body = calendar_feed.feed_render(feed=feed, request=request)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"

@@ -8,6 +8,7 @@ import datetime
 import hashlib
 
 import pytest
+import time_machine
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +32,13 @@ pytestmark = pytest.mark.django_db
 def days(n, hour=10):
     when = timezone.localtime() + datetime.timedelta(days=n)
     return when.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+@pytest.fixture(autouse=True)
+def _fetch_at_will(monkeypatch):
+    """The tests fetch a feed several times in a row; its once-a-minute limit is tested
+    on its own below."""
+    monkeypatch.setattr(calendar_feed, "FEED_MIN_INTERVAL_SECONDS", 0)
 
 
 @pytest.fixture
@@ -192,6 +200,25 @@ def test_a_revoked_feeds_token_is_not_logged_with_its_404(client, officer, caplo
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "/calendar/feed/" in logged
     assert token not in logged
+
+
+def test_a_feed_answers_once_a_minute_at_most(client, officer, monkeypatch):
+    monkeypatch.setattr(calendar_feed, "FEED_MIN_INTERVAL_SECONDS", 60)
+    appointment(order_of(officer), 2)
+    token = calendar_feed.feed_create(user=officer)
+    start = timezone.now()
+
+    with time_machine.travel(start, tick=False):
+        first, soon = fetch(client, token), fetch(client, token)
+    with time_machine.travel(start + datetime.timedelta(seconds=59), tick=False):
+        almost = fetch(client, token)
+    with time_machine.travel(start + datetime.timedelta(seconds=60), tick=False):
+        later = fetch(client, token)
+
+    codes = [r.status_code for r in (first, soon, almost, later)]
+    assert codes == [200, 429, 429, 200]
+    assert soon["Retry-After"] == "60"
+    assert AuditEvent.objects.filter(user=officer, action=AuditAction.EXPORT).count() == 2
 
 
 def test_only_the_hash_of_the_token_is_stored(officer):
