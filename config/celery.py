@@ -49,6 +49,10 @@ app.conf.beat_schedule = {
         "task": "notifications.person_messages_sweep",
         "schedule": crontab(),  # every minute: a day-before reminder goes when it is due
     },
+    "calendar-invites-sweep": {
+        "task": "notifications.calendar_invites_sweep",
+        "schedule": crontab(minute="*/5"),
+    },
     "reminders-digest": {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=8, minute=30),

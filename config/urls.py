@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("notifications.person_urls")),
     # GOV.UK Notify's delivery receipts: a bearer token, no session (docs/security.md).
     path("notifications/notify/callback/", notify_callback, name="notify_callback"),
+    path("calendar/", include("notifications.calendar_urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
     path("accessibility/", accessibility_statement, name="accessibility"),

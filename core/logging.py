@@ -26,6 +26,9 @@ _PATTERNS = [
     re.compile(r"\b(?:SF\d{2}/\d{1,6}|\d{1,6}/\d{2})[A-Z]\b", re.IGNORECASE),  # CRO number
     re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),  # email
     re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE),  # full postcode
+    # Not personal data but a credential: the secret in a calendar feed's URL (a 404 for a
+    # revoked one is logged with its path).
+    re.compile(r"(?<=/calendar/feed/)[^/\s.]+(?=\.ics)"),
 ]
 
 

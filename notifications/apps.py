@@ -15,6 +15,7 @@ class NotificationsConfig(AppConfig):
             from . import rules_tr  # noqa: F401 - registers the order reminder rules
 
             self._messages_to_the_person()
+            self._connect_calendar_invites()
         if apps.is_installed("risks"):
             from . import rules_risks  # noqa: F401 - registers the risk review reminder
         if apps.is_installed("documents"):
@@ -48,4 +49,16 @@ class NotificationsConfig(AppConfig):
             kind=Kind.ORDER,
             position=40,
             current_on=("person_messages:",),
+        )
+
+    @staticmethod
+    def _connect_calendar_invites():
+        """Calendar invites to the officer on each booking, reschedule and cancellation."""
+        from treatment_requirements.signals import appointments_changed
+
+        from . import calendar_tasks  # noqa: F401 - registers the invite delivery tasks
+        from .calendar_invites import invites_on_appointments_changed
+
+        appointments_changed.connect(
+            invites_on_appointments_changed, dispatch_uid="notifications.calendar_invites"
         )

@@ -6,7 +6,7 @@ accounts.classification explains the classes, gathers each app's FIELDS at start
 applies them: commissioners' figures, anonymisation, log scrubbing, subject access.
 """
 
-from accounts.classification import OPS, TEXT, classify
+from accounts.classification import OPS, SECRET, TEXT, classify
 
 FIELDS = {
     **classify(
@@ -39,6 +39,7 @@ FIELDS = {
         "daily_digest",
         "email_enabled",
         "dashboard_updates",
+        "calendar_invites",
     ),
     **classify(
         "notifications.PersonMessage",
@@ -62,4 +63,27 @@ FIELDS = {
     ),
     # The text sent to the person names them (first name), the time and the place.
     **classify("notifications.PersonMessage", TEXT, "body", "last_error"),
+    # Calendar invites and feeds: ids, states and times; the feed's secret only as a hash.
+    **classify(
+        "notifications.CalendarInvite",
+        OPS,
+        "id",
+        "appointment",
+        "recipient",
+        "method",
+        "uid",
+        "sequence",
+        "state",
+        "attempts",
+        "created_at",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+    ),
+    **classify("notifications.CalendarInvite", TEXT, "last_error"),
+    **classify(
+        "notifications.CalendarFeed", OPS, "id", "user", "created_at", "last_used_at", "revoked_at"
+    ),
+    # The hash of the feed's secret: a credential, never shown, exported or logged.
+    "notifications.CalendarFeed.token_hash": SECRET,
 }

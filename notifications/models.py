@@ -76,9 +76,91 @@ class NotificationPreference(models.Model):
     dashboard_updates = models.BooleanField(
         "Tell me when the dashboards are updated each morning", default=False
     )
+    calendar_invites = models.BooleanField(
+        "Send calendar invites for my appointments", default=True
+    )
 
     def __str__(self):
         return f"Notification preference of user {self.user_id}"
+
+
+class CalendarInvite(models.Model):
+    """One calendar invite (or cancellation) emailed to the officer who owns an appointment.
+
+    Written in the booking, rescheduling or cancelling transaction (notifications.
+    calendar_invites); sent after commit with the same claim as reminders: pending ->
+    sending -> sent (or failed after retries). `uid` stays the same along a chain of
+    reschedules, so the officer's calendar moves the one event; `sequence` grows.
+    """
+
+    class Method(models.TextChoices):
+        REQUEST = "REQUEST", "Invite"
+        CANCEL = "CANCEL", "Cancellation"
+
+    appointment = models.ForeignKey(
+        "treatment_requirements.Appointment", on_delete=models.CASCADE, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_invites"
+    )
+    method = models.CharField(max_length=8, choices=Method.choices)
+    uid = models.CharField(max_length=120)
+    sequence = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=16, choices=EmailState.choices, default=EmailState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "method", "recipient"], name="calendar_invite_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="calendar_invite_delivery"),
+            models.Index(fields=["uid", "recipient"], name="calendar_invite_uid"),
+        ]
+
+    def __str__(self):
+        return f"Calendar {self.get_method_display().lower()} {self.uid} ({self.sequence})"
+
+
+class CalendarFeed(models.Model):
+    """A user's personal calendar feed: the secret in its URL is stored only as a hash.
+
+    The URL is shown once, when the feed is made; a user has at most one live feed (a new
+    one revokes the old). notifications.calendar_feed checks the user at every fetch.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="calendar_feed_one_live_per_user",
+            )
+        ]
+
+    def __str__(self):
+        return f"Calendar feed {self.pk} of user {self.user_id}"
+
+    @property
+    def is_live(self):
+        return self.revoked_at is None
 
 
 class PersonMessage(models.Model):

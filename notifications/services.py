@@ -141,15 +141,22 @@ def inbox_mark_all_read(*, user) -> int:
 
 
 def preference_update(
-    *, user, daily_digest: bool, email_enabled: bool, dashboard_updates: bool = False
+    *,
+    user,
+    daily_digest: bool,
+    email_enabled: bool,
+    dashboard_updates: bool = False,
+    calendar_invites: bool = True,
 ) -> NotificationPreference:
-    """Save how the user wants reminder emails. Applies to reminders written from now on."""
+    """Save how the user wants reminder emails and calendar invites. Applies to reminders
+    and invites written from now on."""
     pref, _ = NotificationPreference.objects.update_or_create(
         user=user,
         defaults={
             "daily_digest": daily_digest,
             "email_enabled": email_enabled,
             "dashboard_updates": dashboard_updates,
+            "calendar_invites": calendar_invites,
         },
     )
     return pref

@@ -48,6 +48,9 @@ def preference(request):
             daily_digest=form.cleaned_data["daily_digest"],
             email_enabled=form.cleaned_data["email_enabled"],
             dashboard_updates=form.cleaned_data.get("dashboard_updates", False),
+            calendar_invites=form.cleaned_data.get(
+                "calendar_invites", form.instance.calendar_invites
+            ),
         )
         messages.success(request, "Your email preference is saved")
         return redirect("notifications:inbox")

@@ -342,6 +342,13 @@ LD_NOTIFY_CALLBACK_TOKEN = _env("LD_NOTIFY_CALLBACK_TOKEN", env.str, "")
 # A reminder claimed ("sending") longer than this is taken to be lost with its worker.
 LD_REMINDER_SENDING_TIMEOUT_SECONDS = _env("LD_REMINDER_SENDING_TIMEOUT_SECONDS", env.int, 600)
 LD_REMINDER_MAX_ATTEMPTS = _env("LD_REMINDER_MAX_ATTEMPTS", env.int, 8)
+# Calendar invites to staff (notifications.calendar_invites): how long an appointment lasts
+# in the invite and the feed (appointments hold only a start time).
+LD_CALENDAR_APPOINTMENT_MINUTES = _env("LD_CALENDAR_APPOINTMENT_MINUTES", env.int, 60)
+if not 5 <= LD_CALENDAR_APPOINTMENT_MINUTES <= 600:
+    raise ImproperlyConfigured(
+        "Environment variable LD_CALENDAR_APPOINTMENT_MINUTES must be between 5 and 600"
+    )
 # Daily snapshots older than this are pruned, except each month's last day.
 LD_SNAPSHOT_KEEP_DAILY_DAYS = _env("LD_SNAPSHOT_KEEP_DAILY_DAYS", env.int, 62)
 

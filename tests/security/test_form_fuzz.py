@@ -67,6 +67,7 @@ NO_INPUT = {
     "accessibility": "the accessibility statement, a public page of text",
     "accounts:admin_team_detail": "a team's details, sites and history (changes are their pages)",
     "accounts:admin_access_request_list": "changes waiting for approval, with links to decide",
+    "calendar:feed": "a calendar for calendar clients, opened by its secret token",
 }
 # Pages whose POST form is found one link further (a chooser); like those with an opening
 # step, they must end up showing one.

@@ -145,6 +145,13 @@ def rule(kind, action, **extra):
 
 
 LD_TEAM = frozenset({Role.PRACTITIONER, Role.TEAM_LEAD})
+PROBATION_ONLY = frozenset({Role.PROBATION_OFFICER})
+
+
+def _calendar_feed_token(seed):
+    from notifications.calendar_feed import feed_create
+
+    return {"token": feed_create(user=seed.users[Role.PROBATION_OFFICER])}
 
 
 def _pk(attribute):
@@ -517,6 +524,12 @@ URL_RULES: dict[str, Rule] = {
         Kind.ORDER, Action.CHANGE, kwargs=_letter, obj=lambda s: s.order, method="post"
     ),
     "notifications:preference": Rule(access=SIGNED_IN, method="post"),
+    # calendar: the officer's own feed page (officers hold orders); the feed itself needs no
+    # sign-in, its secret token is the credential (404 for any other token)
+    "calendar:feed_page": rule(Kind.ORDER, Action.VIEW, roles=PROBATION_ONLY),
+    "calendar:feed_create": rule(Kind.ORDER, Action.VIEW, roles=PROBATION_ONLY, method="post"),
+    "calendar:feed_revoke": rule(Kind.ORDER, Action.VIEW, roles=PROBATION_ONLY, method="post"),
+    "calendar:feed": Rule(access=PUBLIC, kwargs=_calendar_feed_token),
 }
 
 

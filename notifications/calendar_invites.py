@@ -1,0 +1,251 @@
+"""Calendar invites to the officer who owns an appointment: written with the change, sent after.
+
+`appointments_changed` (treatment_requirements.signals) is sent inside the booking,
+rescheduling or cancelling transaction; the receiver writes `CalendarInvite` rows there, so
+they exist exactly when the change does, and nudges delivery on commit. Who gets one: the
+order's responsible officer, if active, with an email address, not kept from the person's
+records by a restriction, and not having turned "Send calendar invites for my appointments"
+off. A reschedule moves the event (same uid, higher sequence); whoever held the event and
+no longer gets it (the order was handed over, or they turned invites off) gets a
+cancellation, as does everyone who held it when the appointment is withdrawn.
+
+Delivery is the reminders' state machine (notifications.delivery): a conditional claim, so
+of two workers one sends; retries with backoff; a sweep releases claims of dead workers and
+queues what is due. By SMTP a worker that dies after the server took the email and before
+the row is marked sends it again (docs/security.md).
+"""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from referrals.restrictions import hidden_pairs
+from treatment_requirements.models import Appointment, Order
+from treatment_requirements.signals import BOOKED, CANCELLED, RESCHEDULED
+
+from .calendar import (
+    MAX_CHAIN,
+    AppointmentFacts,
+    appointment_uid,
+    event_title,
+    invite_ics,
+    order_url,
+)
+from .channels import DeliveryError
+from .delivery import SWEEP_BATCH, Outcome, backoff_seconds
+from .enums import EmailState
+from .models import CalendarInvite, NotificationPreference
+from .queueing import enqueue, enqueue_on_commit
+
+logger = logging.getLogger(__name__)
+REQUEST, CANCEL = CalendarInvite.Method.REQUEST, CalendarInvite.Method.CANCEL
+DELIVER_TASK = "notifications.deliver_calendar_invite"
+
+
+def invites_on_appointments_changed(sender, *, change, appointments, replaced=None, **kwargs):
+    """Receiver of `appointments_changed`: the invite rows for the change (same transaction)."""
+    if change == BOOKED:
+        rows = _booked(appointments)
+    elif change == RESCHEDULED:
+        rows = [row for new in appointments for row in _moved(new)]
+    elif change == CANCELLED:
+        rows = [row for gone in appointments for row in _withdrawn(gone)]
+    else:
+        return
+    if rows:
+        for invite in CalendarInvite.objects.bulk_create(rows):
+            enqueue_on_commit(DELIVER_TASK, invite_id=invite.pk)
+
+
+def chain_start(appointment_id: int) -> tuple[int, int]:
+    """(the first appointment of the reschedule chain ending at this one, reschedules since)."""
+    first, moves = appointment_id, 0
+    while moves < MAX_CHAIN:
+        earlier = (
+            Appointment.objects.filter(rescheduled_to_id=first).values_list("pk", flat=True).first()
+        )
+        if earlier is None:
+            break
+        first, moves = earlier, moves + 1
+    return first, moves
+
+
+def _officer(order_id: int) -> int | None:
+    """The order's responsible officer, if invites may go to them; else None."""
+    officer_id, person_id = Order.objects.values_list("responsible_officer_id", "person_id").get(
+        pk=order_id
+    )
+    if officer_id is None or not _wants_invites(officer_id):
+        return None
+    if hidden_pairs({(officer_id, person_id)}):
+        return None
+    return officer_id
+
+
+def _wants_invites(user_id: int) -> bool:
+    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    if user is None:
+        return False
+    pref = NotificationPreference.objects.filter(user_id=user_id).first()
+    return pref is None or pref.calendar_invites
+
+
+def _row(appointment, recipient_id, method, uid, sequence) -> CalendarInvite:
+    return CalendarInvite(
+        appointment=appointment,
+        recipient_id=recipient_id,
+        method=method,
+        uid=uid,
+        sequence=sequence,
+    )
+
+
+def _booked(appointments) -> list[CalendarInvite]:
+    """One invite per appointment booked (a weekly series: one each), to the officer."""
+    if not appointments:
+        return []
+    officer_id = _officer(appointments[0].order_id)
+    if officer_id is None:
+        return []
+    return [_row(a, officer_id, REQUEST, appointment_uid(a.pk), 0) for a in appointments]
+
+
+def _holders(uid: str) -> set[int]:
+    """Who has the event in their calendar: their latest invite or cancellation for the uid
+    (by sequence) is an invite that was sent, or is to be sent."""
+    latest = {}
+    invites = CalendarInvite.objects.filter(uid=uid).exclude(state=EmailState.NOT_SENT)
+    for recipient_id, method in invites.order_by("sequence", "id").values_list(
+        "recipient_id", "method"
+    ):
+        latest[recipient_id] = method
+    return {recipient_id for recipient_id, method in latest.items() if method == REQUEST}
+
+
+def _moved(new: Appointment) -> list[CalendarInvite]:
+    """The event moves for the officer; whoever else held it gets a cancellation."""
+    first, moves = chain_start(new.pk)
+    uid = appointment_uid(first)
+    officer_id = _officer(new.order_id)
+    rows = [_row(new, officer_id, REQUEST, uid, moves)] if officer_id else []
+    rows += [_row(new, r, CANCEL, uid, moves) for r in _holders(uid) - {officer_id}]
+    return rows
+
+
+def _withdrawn(appointment: Appointment) -> list[CalendarInvite]:
+    """A cancellation to everyone who holds the event, one sequence up."""
+    first, moves = chain_start(appointment.pk)
+    uid = appointment_uid(first)
+    return [_row(appointment, r, CANCEL, uid, moves + 1) for r in sorted(_holders(uid))]
+
+
+def deliver_invite(*, invite_id: int) -> Outcome | None:
+    """Email one pending invite. None if it was not ours to send (idempotent)."""
+    now = timezone.now()
+    claimed = CalendarInvite.objects.filter(
+        pk=invite_id, state=EmailState.PENDING, next_attempt_at__lte=now
+    ).update(state=EmailState.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return None
+    invite = CalendarInvite.objects.select_related("recipient", "appointment").get(pk=invite_id)
+    mine = CalendarInvite.objects.filter(pk=invite_id, state=EmailState.SENDING, claimed_at=now)
+    if not invite.recipient.email or not invite.recipient.is_active:
+        mine.update(state=EmailState.NOT_SENT)
+        return Outcome(EmailState.NOT_SENT)
+    try:
+        invite_email(invite).send()
+    except smtplib.SMTPRecipientsRefused as exc:
+        error = DeliveryError("recipient refused by the mail server", retryable=False)
+        return _record_failure(invite, mine, error, exc)
+    except (smtplib.SMTPException, OSError) as exc:
+        error = DeliveryError(f"mail server error: {type(exc).__name__}", retryable=True)
+        return _record_failure(invite, mine, error, exc)
+    mine.update(state=EmailState.SENT, sent_at=timezone.now(), last_error="")
+    return Outcome(EmailState.SENT)
+
+
+def invite_email(invite: CalendarInvite) -> EmailMultiAlternatives:
+    """The email: a plain text part, the invite as text/calendar (what calendar clients act
+    on) and the same as an .ics attachment."""
+    appointment = invite.appointment
+    facts = AppointmentFacts(
+        uid=invite.uid,
+        starts_at=appointment.starts_at,
+        location=appointment.location,
+        order_id=appointment.order_id,
+        sequence=invite.sequence,
+    )
+    ics = invite_ics(facts, method=invite.method, attendee_email=invite.recipient.email)
+    title = event_title(appointment.order_id)
+    when = timezone.localtime(appointment.starts_at)
+    cancelled = invite.method == CANCEL
+    subject = f"{'Cancelled' if cancelled else 'Invitation'}: {title} {when:%d/%m/%Y %H:%M}"
+    body = _body(facts, when, cancelled=cancelled)
+    email = EmailMultiAlternatives(
+        subject, body, settings.DEFAULT_FROM_EMAIL, [invite.recipient.email]
+    )
+    email.attach_alternative(ics.decode(), f"text/calendar; method={invite.method}")
+    email.attach("appointment.ics", ics, "application/ics")
+    return email
+
+
+def _body(facts: AppointmentFacts, when, *, cancelled: bool) -> str:
+    lines = [
+        f"{'Cancelled' if cancelled else 'Appointment'}: {when:%A %d %B %Y at %H:%M}",
+        f"Where: {facts.location}" if facts.location else "",
+        f"The order: {order_url(facts.order_id)}",
+    ]
+    return "\n".join(line for line in lines if line) + "\n"
+
+
+def _record_failure(invite, mine, error: DeliveryError, exc) -> Outcome:
+    logger.warning("Calendar invite %s email failed: %s", invite.pk, error)
+    if not error.retryable or invite.attempts >= settings.LD_REMINDER_MAX_ATTEMPTS:
+        mine.update(state=EmailState.FAILED, last_error=str(error)[:255])
+        return Outcome(EmailState.FAILED)
+    delay = backoff_seconds(invite.attempts)
+    mine.update(
+        state=EmailState.PENDING,
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        last_error=str(error)[:255],
+    )
+    return Outcome(EmailState.PENDING, retry_in=delay)
+
+
+def release_stale_claims() -> int:
+    """Put back invites whose worker died while sending (claimed longer than the timeout).
+
+    SMTP keeps no record to ask: if the worker died after the server took the email, it goes
+    again (a calendar client takes the second copy as the same event: same uid, sequence)."""
+    now = timezone.now()
+    released = CalendarInvite.objects.filter(
+        state=EmailState.SENDING,
+        claimed_at__lt=now - timedelta(seconds=settings.LD_REMINDER_SENDING_TIMEOUT_SECONDS),
+    ).update(state=EmailState.PENDING, next_attempt_at=now)
+    if released:
+        logger.warning("Released %s calendar invite(s) left sending by a lost worker", released)
+    return released
+
+
+def queue_due(*, limit: int = SWEEP_BATCH) -> int:
+    """Queue a delivery task for each pending invite whose time has come."""
+    ids = list(
+        CalendarInvite.objects.filter(state=EmailState.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for invite_id in ids:
+        if not enqueue(DELIVER_TASK, invite_id=invite_id):
+            break  # broker down: the next sweep tries again
+    return len(ids)
+
+
+def sweep() -> int:
+    release_stale_claims()
+    return queue_due()
