@@ -79,6 +79,7 @@ def book(act, order, when, *, location="Probation office, Room 2", count=1, recu
         location=location,
         recurrence=recurrence,
         count=count,
+        accept_warnings=True,  # 24 and 25 October 2026 are a weekend
         by=order.responsible_officer,
     )
 
@@ -91,6 +92,7 @@ def reschedule(act, appointment, when):
         starts_at=when,
         reason="Officer on leave",
         expected_version=appointment.version,
+        accept_warnings=True,
         by=appointment.order.responsible_officer,
     )
 

@@ -38,9 +38,15 @@ def world(clock):
 
 @pytest.fixture
 def queued(monkeypatch):
-    """The tasks queued on commit, by name and arguments (the broker is the outside world)."""
+    """The person-message tasks queued on commit, by name and arguments (the broker is the
+    outside world; calendar invites to the officer are queued too, and tested elsewhere)."""
     calls = []
-    monkeypatch.setattr("core.queueing.enqueue", lambda name, **kw: calls.append((name, kw)))
+
+    def enqueue(name, **kwargs):
+        if name.startswith("notifications.person_message"):
+            calls.append((name, kwargs))
+
+    monkeypatch.setattr("core.queueing.enqueue", enqueue)
     return calls
 
 

@@ -347,6 +347,7 @@ def appointment_reschedule(request, pk, appointment_pk):
         ),
         rename={"starts_at": "date"},
         stale_status=STALE_STATUS,
+        choice=choice,
     )
     if outcome:
         messages.success(request, "Appointment rescheduled.")
