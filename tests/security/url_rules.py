@@ -14,6 +14,8 @@ from types import SimpleNamespace
 from accounts.enums import Role
 from accounts.policy import Action, Kind, may, permits
 
+from . import url_seed
+
 PUBLIC = "public"  # reachable signed out (sign-in page, health check)
 SIGNED_IN = "signed_in"  # any signed-in user; shows only their own account data
 POLICY_RULE = "policy"  # allowed exactly where accounts.policy allows
@@ -42,147 +44,12 @@ class Rule:
     owner: Callable[[SimpleNamespace], object] | None = None  # a record only its owner sees
 
 
-def _referral(seed):
-    return {"pk": seed.referral.pk}
-
-
-def _person(seed):
-    return {"pk": seed.person.pk}
-
-
-def _the_person(seed):
-    return seed.person
-
-
-def _risk_person(seed):
-    return {"person_pk": seed.person.pk}
-
-
-def _staff_pk(seed):
-    return {"pk": seed.users[Role.PRACTITIONER].pk}
-
-
-def _practitioner_session(seed):
-    """A session of the practitioner's elsewhere (another device), made when first asked for."""
-    from django.utils import timezone
-
-    from accounts.models import UserSession
-
-    now = timezone.now()
-    session, _ = UserSession.objects.get_or_create(
-        session_key="matrix-practitioner-elsewhere",
-        defaults={"user": seed.users[Role.PRACTITIONER], "created_at": now, "last_seen_at": now},
-    )
-    return session
-
-
-def _letter(seed):
-    """A letter to the person about the seeded appointment, waiting to be printed."""
-    from notifications.models import PersonMessage
-
-    letter, _ = PersonMessage.objects.get_or_create(
-        appointment=seed.appointment,
-        kind="confirmation",
-        defaults={
-            "person": seed.order.person,
-            "channel": "letter",
-            "language": "en",
-            "body": "Dear Alex, ...",
-            "state": "to_print",
-        },
-    )
-    return {"pk": letter.pk}
-
-
-def _team_pk(seed):
-    return {"pk": seed.users[Role.PRACTITIONER].team_id}
-
-
-def _site_pks(seed):
-    team = seed.users[Role.PRACTITIONER].team
-    site = team.sites.first() or team.sites.create(
-        name="Matrix custody suite", kind="custody_suite"
-    )
-    return {"pk": team.pk, "site_pk": site.pk}
-
-
-def _access_request_pk(seed):
-    """A commissioner's clinical role waiting for approval, asked for by an administrator
-    other than the seed's (so the seed's administrator may decide it)."""
-    from accounts.models import AccessChangeRequest, User
-
-    commissioner = seed.users[Role.COMMISSIONER]
-    asker = User.objects.create(username="matrix-asker", role=Role.ADMINISTRATOR)
-    waiting, _ = AccessChangeRequest.objects.get_or_create(
-        user=commissioner,
-        status="pending",
-        defaults={
-            "from_role": commissioner.role,
-            "from_team": commissioner.team,
-            "role": Role.PRACTITIONER,
-            "team": seed.users[Role.PRACTITIONER].team,
-            "reason": "Matrix",
-            "requested_by": asker,
-        },
-    )
-    return {"pk": waiting.pk}
-
-
-def _access_entry(seed):
-    """The outsider (another team's: it changes nothing) excluded from the person."""
-    from referrals.models import RecordAccess
-
-    entry, _ = RecordAccess.objects.get_or_create(
-        person=seed.person,
-        user=seed.users["outsider"],
-        defaults={"kind": "excluded", "reason": "Matrix", "added_by": seed.users[Role.TEAM_LEAD]},
-    )
-    return {"pk": seed.person.pk, "entry_id": entry.pk}
-
-
 def rule(kind, action, **extra):
     return Rule(needs=((kind, action),), **extra)
 
 
 LD_TEAM = frozenset({Role.PRACTITIONER, Role.TEAM_LEAD})
 PROBATION_ONLY = frozenset({Role.PROBATION_OFFICER})
-
-
-def _calendar_feed_token(seed):
-    from notifications.calendar_feed import feed_create
-
-    return {"token": feed_create(user=seed.users[Role.PROBATION_OFFICER])}
-
-
-def _pk(attribute):
-    return lambda seed: {"pk": getattr(seed, attribute).pk}
-
-
-def _on_referral(get_referral):
-    """Work on a referral: the referral must be one the visitor may see."""
-    return {
-        "kwargs": lambda seed: {"referral_pk": get_referral(seed).pk},
-        "obj": get_referral,
-        "scope_check": (Kind.REFERRAL, Action.VIEW),
-    }
-
-
-def _on_recommendation():
-    return {"kwargs": _pk("recommendation"), "obj": lambda seed: seed.recommendation}
-
-
-def _on_order(**related):
-    """An order's page; `related` maps URL kwargs to seed attributes (appointment_pk=...)."""
-
-    def kwargs(seed):
-        return {"pk": seed.order.pk} | {
-            name: getattr(seed, attribute).pk for name, attribute in related.items()
-        }
-
-    return {"kwargs": kwargs, "obj": lambda seed: seed.order}
-
-
-_order_referral = {"kwargs": lambda seed: {"pk": seed.order.referral_id}, "obj": lambda s: s.order}
 
 
 URL_RULES: dict[str, Rule] = {
@@ -201,7 +68,7 @@ URL_RULES: dict[str, Rule] = {
     "accounts:session_end": Rule(
         access=SIGNED_IN,
         method="post",
-        kwargs=lambda s: {"pk": _practitioner_session(s).pk},
+        kwargs=lambda s: {"pk": url_seed.practitioner_session(s).pk},
         owner=lambda s: s.users[Role.PRACTITIONER],
     ),
     "accounts:sessions_end_others": Rule(access=SIGNED_IN, method="post"),
@@ -212,89 +79,117 @@ URL_RULES: dict[str, Rule] = {
     # accounts: the administration screens (staff accounts, teams and sites)
     "accounts:admin_user_list": rule(Kind.ACCOUNTS, Action.VIEW),
     "accounts:admin_user_create": rule(Kind.ACCOUNTS, Action.CREATE),
-    "accounts:admin_user_detail": rule(Kind.ACCOUNTS, Action.VIEW, kwargs=_staff_pk),
-    "accounts:admin_user_role_team": rule(Kind.ACCOUNTS, Action.CHANGE, kwargs=_staff_pk),
+    "accounts:admin_user_detail": rule(Kind.ACCOUNTS, Action.VIEW, kwargs=url_seed.staff_pk),
+    "accounts:admin_user_role_team": rule(Kind.ACCOUNTS, Action.CHANGE, kwargs=url_seed.staff_pk),
     "accounts:admin_user_active": rule(
-        Kind.ACCOUNTS, Action.CHANGE, kwargs=_staff_pk, method="post"
+        Kind.ACCOUNTS, Action.CHANGE, kwargs=url_seed.staff_pk, method="post"
     ),
-    "accounts:admin_user_two_factor_required": rule(Kind.ACCOUNTS, Action.CHANGE, kwargs=_staff_pk),
+    "accounts:admin_user_two_factor_required": rule(
+        Kind.ACCOUNTS, Action.CHANGE, kwargs=url_seed.staff_pk
+    ),
     "accounts:admin_user_two_factor_reset": rule(
-        Kind.ACCOUNTS, Action.CHANGE, kwargs=_staff_pk, method="post"
+        Kind.ACCOUNTS, Action.CHANGE, kwargs=url_seed.staff_pk, method="post"
     ),
     "accounts:admin_user_sessions_end": rule(
-        Kind.ACCOUNTS, Action.CHANGE, kwargs=_staff_pk, method="post"
+        Kind.ACCOUNTS, Action.CHANGE, kwargs=url_seed.staff_pk, method="post"
     ),
     "accounts:admin_access_request_list": rule(Kind.ACCOUNTS, Action.VIEW),
     "accounts:admin_access_request_decide": rule(
-        Kind.ACCOUNTS, Action.CHANGE, kwargs=_access_request_pk
+        Kind.ACCOUNTS, Action.CHANGE, kwargs=url_seed.access_request_pk
     ),
     "accounts:admin_team_list": rule(Kind.TEAMS, Action.VIEW),
     "accounts:admin_team_create": rule(Kind.TEAMS, Action.CREATE, method="post"),
-    "accounts:admin_team_detail": rule(Kind.TEAMS, Action.VIEW, kwargs=_team_pk),
-    "accounts:admin_team_rename": rule(Kind.TEAMS, Action.CHANGE, kwargs=_team_pk),
-    "accounts:admin_team_bank_holidays": rule(Kind.TEAMS, Action.CHANGE, kwargs=_team_pk),
-    "accounts:admin_team_active": rule(Kind.TEAMS, Action.CHANGE, kwargs=_team_pk, method="post"),
-    "accounts:admin_site_create": rule(Kind.TEAMS, Action.CREATE, kwargs=_team_pk),
-    "accounts:admin_site_rename": rule(Kind.TEAMS, Action.CHANGE, kwargs=_site_pks),
-    "accounts:admin_site_active": rule(Kind.TEAMS, Action.CHANGE, kwargs=_site_pks, method="post"),
+    "accounts:admin_team_detail": rule(Kind.TEAMS, Action.VIEW, kwargs=url_seed.team_pk),
+    "accounts:admin_team_rename": rule(Kind.TEAMS, Action.CHANGE, kwargs=url_seed.team_pk),
+    "accounts:admin_team_bank_holidays": rule(Kind.TEAMS, Action.CHANGE, kwargs=url_seed.team_pk),
+    "accounts:admin_team_active": rule(
+        Kind.TEAMS, Action.CHANGE, kwargs=url_seed.team_pk, method="post"
+    ),
+    "accounts:admin_site_create": rule(Kind.TEAMS, Action.CREATE, kwargs=url_seed.team_pk),
+    "accounts:admin_site_rename": rule(Kind.TEAMS, Action.CHANGE, kwargs=url_seed.site_pks),
+    "accounts:admin_site_active": rule(
+        Kind.TEAMS, Action.CHANGE, kwargs=url_seed.site_pks, method="post"
+    ),
     # referrals
     "referrals:my_work": rule(Kind.REFERRAL, Action.VIEW),
     "referrals:my_work_new_to_me": rule(Kind.REFERRAL, Action.VIEW),
     "referrals:referral_list": rule(Kind.REFERRAL, Action.VIEW),
     "referrals:intake": Rule(needs=((Kind.REFERRAL, Action.CREATE), (Kind.PERSON, Action.CREATE))),
     "referrals:referral_detail": rule(
-        Kind.REFERRAL, Action.VIEW, kwargs=_referral, obj=lambda s: s.referral
+        Kind.REFERRAL, Action.VIEW, kwargs=url_seed.referral, obj=lambda s: s.referral
     ),
     "referrals:referral_edit": rule(
-        Kind.REFERRAL, Action.CHANGE, kwargs=_referral, obj=lambda s: s.referral
+        Kind.REFERRAL, Action.CHANGE, kwargs=url_seed.referral, obj=lambda s: s.referral
     ),
     "referrals:referral_transition": rule(
-        Kind.REFERRAL, Action.CHANGE, kwargs=_referral, obj=lambda s: s.referral, method="post"
+        Kind.REFERRAL,
+        Action.CHANGE,
+        kwargs=url_seed.referral,
+        obj=lambda s: s.referral,
+        method="post",
     ),
     "referrals:referral_bulk_allocate": rule(Kind.REFERRAL, Action.ALLOCATE, method="post"),
     "referrals:referral_assign": rule(
-        Kind.REFERRAL, Action.CHANGE, kwargs=_referral, obj=lambda s: s.referral, method="post"
+        Kind.REFERRAL,
+        Action.CHANGE,
+        kwargs=url_seed.referral,
+        obj=lambda s: s.referral,
+        method="post",
     ),
     "referrals:referral_transfer": rule(
-        Kind.REFERRAL, Action.TRANSFER, kwargs=_referral, obj=lambda s: s.referral
+        Kind.REFERRAL, Action.TRANSFER, kwargs=url_seed.referral, obj=lambda s: s.referral
     ),
-    "referrals:person_detail": rule(Kind.PERSON, Action.VIEW, kwargs=_person, obj=_the_person),
-    "referrals:person_edit": rule(Kind.PERSON, Action.CHANGE, kwargs=_person, obj=_the_person),
+    "referrals:person_detail": rule(
+        Kind.PERSON, Action.VIEW, kwargs=url_seed.person, obj=url_seed.the_person
+    ),
+    "referrals:person_edit": rule(
+        Kind.PERSON, Action.CHANGE, kwargs=url_seed.person, obj=url_seed.the_person
+    ),
     # contact details and reminders (issue 18): the person's L&D teams and the probation
     # officers of their orders
     "referrals:person_contact": rule(
-        Kind.PERSON_CONTACT, Action.CHANGE, kwargs=_person, obj=_the_person
+        Kind.PERSON_CONTACT, Action.CHANGE, kwargs=url_seed.person, obj=url_seed.the_person
     ),
-    "referrals:record_access": rule(Kind.PERSON, Action.RESTRICT, kwargs=_person, obj=_the_person),
+    "referrals:record_access": rule(
+        Kind.PERSON, Action.RESTRICT, kwargs=url_seed.person, obj=url_seed.the_person
+    ),
     "referrals:record_access_remove": rule(
-        Kind.PERSON, Action.RESTRICT, kwargs=_access_entry, obj=_the_person, method="post"
+        Kind.PERSON,
+        Action.RESTRICT,
+        kwargs=url_seed.access_entry,
+        obj=url_seed.the_person,
+        method="post",
     ),
-    "referrals:subject_access": rule(Kind.PERSON, Action.EXPORT, kwargs=_person, obj=_the_person),
+    "referrals:subject_access": rule(
+        Kind.PERSON, Action.EXPORT, kwargs=url_seed.person, obj=url_seed.the_person
+    ),
     "referrals:subject_access_json": rule(
-        Kind.PERSON, Action.EXPORT, kwargs=_person, obj=_the_person
+        Kind.PERSON, Action.EXPORT, kwargs=url_seed.person, obj=url_seed.the_person
     ),
     # risks: the person's risk register (flags seen by every role that sees the person;
     # raised, reviewed and removed by the person's L&D teams)
-    "risks:register": rule(Kind.RISK, Action.VIEW, kwargs=_risk_person, obj=lambda s: s.risk_flag),
+    "risks:register": rule(
+        Kind.RISK, Action.VIEW, kwargs=url_seed.risk_person, obj=lambda s: s.risk_flag
+    ),
     "risks:flag_raise": rule(
-        Kind.RISK, Action.CREATE, kwargs=_risk_person, obj=lambda s: s.risk_flag
+        Kind.RISK, Action.CREATE, kwargs=url_seed.risk_person, obj=lambda s: s.risk_flag
     ),
     "risks:flag_review": rule(
-        Kind.RISK, Action.CHANGE, kwargs=_pk("risk_flag"), obj=lambda s: s.risk_flag
+        Kind.RISK, Action.CHANGE, kwargs=url_seed.pk("risk_flag"), obj=lambda s: s.risk_flag
     ),
     "risks:flag_remove": rule(
-        Kind.RISK, Action.CHANGE, kwargs=_pk("risk_flag"), obj=lambda s: s.risk_flag
+        Kind.RISK, Action.CHANGE, kwargs=url_seed.pk("risk_flag"), obj=lambda s: s.risk_flag
     ),
     # assessments: work on a referral is for the person's own L&D team only
     "assessments:screening": rule(
-        Kind.ASSESSMENT, Action.CREATE, roles=LD_TEAM, **_on_referral(lambda s: s.referral)
+        Kind.ASSESSMENT, Action.CREATE, roles=LD_TEAM, **url_seed.on_referral(lambda s: s.referral)
     ),
     "assessments:assessment_start": rule(
         Kind.ASSESSMENT,
         Action.CREATE,
         roles=LD_TEAM,
         method="post",
-        **_on_referral(lambda s: s.referral),
+        **url_seed.on_referral(lambda s: s.referral),
     ),
     "assessments:autosave": rule(
         Kind.ASSESSMENT,
@@ -306,10 +201,16 @@ URL_RULES: dict[str, Rule] = {
         scope_check=(Kind.REFERRAL, Action.VIEW),
     ),
     "assessments:consent_record": rule(
-        Kind.ASSESSMENT, Action.CHANGE, roles=LD_TEAM, **_on_referral(lambda s: s.signed.referral)
+        Kind.ASSESSMENT,
+        Action.CHANGE,
+        roles=LD_TEAM,
+        **url_seed.on_referral(lambda s: s.signed.referral),
     ),
     "assessments:onward_record": rule(
-        Kind.ASSESSMENT, Action.CHANGE, roles=LD_TEAM, **_on_referral(lambda s: s.signed.referral)
+        Kind.ASSESSMENT,
+        Action.CHANGE,
+        roles=LD_TEAM,
+        **url_seed.on_referral(lambda s: s.signed.referral),
     ),
     "assessments:consent_withdraw": rule(
         Kind.ASSESSMENT,
@@ -328,7 +229,7 @@ URL_RULES: dict[str, Rule] = {
         scope_check=(Kind.REFERRAL, Action.VIEW),
     ),
     "assessments:assessment_detail": rule(
-        Kind.ASSESSMENT, Action.VIEW, kwargs=_pk("signed"), obj=lambda s: s.signed
+        Kind.ASSESSMENT, Action.VIEW, kwargs=url_seed.pk("signed"), obj=lambda s: s.signed
     ),
     "assessments:section": rule(
         Kind.ASSESSMENT,
@@ -350,13 +251,13 @@ URL_RULES: dict[str, Rule] = {
         method="post",
     ),
     "assessments:sign": rule(
-        Kind.ASSESSMENT, Action.SIGN, kwargs=_pk("draft"), obj=lambda s: s.draft
+        Kind.ASSESSMENT, Action.SIGN, kwargs=url_seed.pk("draft"), obj=lambda s: s.draft
     ),
     "assessments:addendum": rule(
-        Kind.ASSESSMENT, Action.CHANGE, kwargs=_pk("signed"), obj=lambda s: s.signed
+        Kind.ASSESSMENT, Action.CHANGE, kwargs=url_seed.pk("signed"), obj=lambda s: s.signed
     ),
     "assessments:summary": rule(
-        Kind.ASSESSMENT, Action.VIEW, kwargs=_pk("signed"), obj=lambda s: s.signed
+        Kind.ASSESSMENT, Action.VIEW, kwargs=url_seed.pk("signed"), obj=lambda s: s.signed
     ),
     # treatment requirements
     "treatment_requirements:caseload": rule(Kind.ORDER, Action.VIEW),
@@ -380,7 +281,7 @@ URL_RULES: dict[str, Rule] = {
         scope_check=(Kind.ASSESSMENT, Action.VIEW),
     ),
     "treatment_requirements:recommendation_detail": rule(
-        Kind.RECOMMENDATION, Action.VIEW, **_on_recommendation()
+        Kind.RECOMMENDATION, Action.VIEW, **url_seed.on_recommendation()
     ),
     "treatment_requirements:requirement_checklist": rule(
         Kind.RECOMMENDATION,
@@ -390,109 +291,123 @@ URL_RULES: dict[str, Rule] = {
         obj=lambda s: s.recommendation,
     ),
     "treatment_requirements:recommendation_ready": rule(
-        Kind.RECOMMENDATION, Action.CHANGE, roles=LD_TEAM, method="post", **_on_recommendation()
+        Kind.RECOMMENDATION,
+        Action.CHANGE,
+        roles=LD_TEAM,
+        method="post",
+        **url_seed.on_recommendation(),
     ),
     "treatment_requirements:recommendation_print": rule(
-        Kind.RECOMMENDATION, Action.VIEW, **_on_recommendation()
+        Kind.RECOMMENDATION, Action.VIEW, **url_seed.on_recommendation()
     ),
     "treatment_requirements:court_outcome_new": rule(
         Kind.ORDER,
         Action.CREATE,
         roles=LD_TEAM,
         scope_check=(Kind.RECOMMENDATION, Action.VIEW),
-        **_on_recommendation(),
+        **url_seed.on_recommendation(),
     ),
-    "treatment_requirements:order_detail": rule(Kind.ORDER, Action.VIEW, **_on_order()),
-    "treatment_requirements:appointment_new": rule(Kind.ORDER, Action.CHANGE, **_on_order()),
+    "treatment_requirements:order_detail": rule(Kind.ORDER, Action.VIEW, **url_seed.on_order()),
+    "treatment_requirements:appointment_new": rule(
+        Kind.ORDER, Action.CHANGE, **url_seed.on_order()
+    ),
     "treatment_requirements:appointment_outcome": rule(
-        Kind.ORDER, Action.CHANGE, **_on_order(appointment_pk="appointment")
+        Kind.ORDER, Action.CHANGE, **url_seed.on_order(appointment_pk="appointment")
     ),
     "treatment_requirements:appointment_reschedule": rule(
-        Kind.ORDER, Action.CHANGE, **_on_order(appointment_pk="appointment")
+        Kind.ORDER, Action.CHANGE, **url_seed.on_order(appointment_pk="appointment")
     ),
     "treatment_requirements:failure_action": rule(
-        Kind.ORDER, Action.ENFORCE, **_on_order(failure_pk="failure")
+        Kind.ORDER, Action.ENFORCE, **url_seed.on_order(failure_pk="failure")
     ),
     "treatment_requirements:warning_letter": rule(
-        Kind.ORDER, Action.VIEW, **_on_order(warning_pk="warning")
+        Kind.ORDER, Action.VIEW, **url_seed.on_order(warning_pk="warning")
     ),
     "treatment_requirements:breach_outcome": rule(
-        Kind.ORDER, Action.ENFORCE, **_on_order(breach_pk="breach")
+        Kind.ORDER, Action.ENFORCE, **url_seed.on_order(breach_pk="breach")
     ),
-    "treatment_requirements:drug_test_new": rule(Kind.ORDER, Action.CHANGE, **_on_order()),
-    "treatment_requirements:review_new": rule(Kind.ORDER, Action.CHANGE, **_on_order()),
+    "treatment_requirements:drug_test_new": rule(Kind.ORDER, Action.CHANGE, **url_seed.on_order()),
+    "treatment_requirements:review_new": rule(Kind.ORDER, Action.CHANGE, **url_seed.on_order()),
     "treatment_requirements:review_report": rule(
-        Kind.ORDER, Action.CHANGE, **_on_order(review_pk="review")
+        Kind.ORDER, Action.CHANGE, **url_seed.on_order(review_pk="review")
     ),
     "treatment_requirements:review_held": rule(
-        Kind.ORDER, Action.CHANGE, **_on_order(review_pk="review")
+        Kind.ORDER, Action.CHANGE, **url_seed.on_order(review_pk="review")
     ),
-    "treatment_requirements:measure_new": rule(Kind.ORDER, Action.CHANGE, **_on_order()),
-    "treatment_requirements:order_reallocate": rule(Kind.ORDER, Action.ALLOCATE, **_on_order()),
+    "treatment_requirements:measure_new": rule(Kind.ORDER, Action.CHANGE, **url_seed.on_order()),
+    "treatment_requirements:order_reallocate": rule(
+        Kind.ORDER, Action.ALLOCATE, **url_seed.on_order()
+    ),
     "treatment_requirements:orders_bulk_reallocate": rule(
         Kind.ORDER, Action.ALLOCATE, method="post"
     ),
-    "treatment_requirements:order_terminate": rule(Kind.ORDER, Action.ENFORCE, **_on_order()),
+    "treatment_requirements:order_terminate": rule(
+        Kind.ORDER, Action.ENFORCE, **url_seed.on_order()
+    ),
     "treatment_requirements:order_terminate_confirm": rule(
-        Kind.ORDER, Action.ENFORCE, **_on_order()
+        Kind.ORDER, Action.ENFORCE, **url_seed.on_order()
     ),
     # Reoffending follow-up is the referral's, held through its order once one was made
     # (tried here: the order's referral); the L&D team holds it for a referral with no order
     # (tried in tests/treatment_requirements/test_reoffending.py).
-    "treatment_requirements:reoffending_new": rule(Kind.ORDER, Action.ENFORCE, **_order_referral),
-    "treatment_requirements:reoffending_check": rule(Kind.ORDER, Action.ENFORCE, **_order_referral),
+    "treatment_requirements:reoffending_new": rule(
+        Kind.ORDER, Action.ENFORCE, **url_seed.order_referral
+    ),
+    "treatment_requirements:reoffending_check": rule(
+        Kind.ORDER, Action.ENFORCE, **url_seed.order_referral
+    ),
     # contact log: the person's log and the add form need the person in scope; a contact
     # is its author team's (TEAM for L&D, CASELOAD for probation: contact_log/scopes.py)
     "contact_log:contact_log": rule(
         Kind.CONTACT,
         Action.VIEW,
-        kwargs=_person,
-        obj=_the_person,
+        kwargs=url_seed.person,
+        obj=url_seed.the_person,
         scope_check=(Kind.PERSON, Action.VIEW),
     ),
     "contact_log:contact_new": rule(
         Kind.CONTACT,
         Action.CREATE,
-        kwargs=_person,
-        obj=_the_person,
+        kwargs=url_seed.person,
+        obj=url_seed.the_person,
         scope_check=(Kind.PERSON, Action.VIEW),
     ),
     "contact_log:contact_detail": rule(
-        Kind.CONTACT, Action.VIEW, kwargs=_pk("contact"), obj=lambda s: s.contact
+        Kind.CONTACT, Action.VIEW, kwargs=url_seed.pk("contact"), obj=lambda s: s.contact
     ),
     "contact_log:contact_addendum": rule(
-        Kind.CONTACT, Action.CHANGE, kwargs=_pk("contact"), obj=lambda s: s.contact
+        Kind.CONTACT, Action.CHANGE, kwargs=url_seed.pk("contact"), obj=lambda s: s.contact
     ),
     "contact_log:contact_in_error": rule(
-        Kind.CONTACT, Action.CHANGE, kwargs=_pk("contact"), obj=lambda s: s.contact
+        Kind.CONTACT, Action.CHANGE, kwargs=url_seed.pk("contact"), obj=lambda s: s.contact
     ),
     "contact_log:contact_restrict": rule(
-        Kind.CONTACT, Action.CHANGE, kwargs=_pk("contact"), obj=lambda s: s.contact
+        Kind.CONTACT, Action.CHANGE, kwargs=url_seed.pk("contact"), obj=lambda s: s.contact
     ),
     "contact_log:contact_review": rule(
-        Kind.CONTACT, Action.CHANGE, kwargs=_pk("contact"), obj=lambda s: s.contact
+        Kind.CONTACT, Action.CHANGE, kwargs=url_seed.pk("contact"), obj=lambda s: s.contact
     ),
     # documents: the person's list and the upload form are about the person (whom the
     # visitor must be able to see); download and removal are about the document itself.
     "documents:person_documents": rule(
         Kind.DOCUMENT,
         Action.VIEW,
-        kwargs=_person,
-        obj=_the_person,
+        kwargs=url_seed.person,
+        obj=url_seed.the_person,
         scope_check=(Kind.PERSON, Action.VIEW),
     ),
     "documents:document_upload": rule(
         Kind.DOCUMENT,
         Action.CREATE,
-        kwargs=_person,
-        obj=_the_person,
+        kwargs=url_seed.person,
+        obj=url_seed.the_person,
         scope_check=(Kind.PERSON, Action.VIEW),
     ),
     "documents:document_download": rule(
-        Kind.DOCUMENT, Action.VIEW, kwargs=_pk("document"), obj=lambda s: s.document
+        Kind.DOCUMENT, Action.VIEW, kwargs=url_seed.pk("document"), obj=lambda s: s.document
     ),
     "documents:document_remove": rule(
-        Kind.DOCUMENT, Action.CHANGE, kwargs=_pk("document"), obj=lambda s: s.document
+        Kind.DOCUMENT, Action.CHANGE, kwargs=url_seed.pk("document"), obj=lambda s: s.document
     ),
     # reporting: aggregate figures only
     "reporting:dashboard": rule(Kind.DASHBOARD, Action.VIEW),
@@ -515,13 +430,15 @@ URL_RULES: dict[str, Rule] = {
     "person_messages:person_messages": rule(
         Kind.ORDER,
         Action.VIEW,
-        kwargs=_person,
-        obj=_the_person,
+        kwargs=url_seed.person,
+        obj=url_seed.the_person,
         scope_check=(Kind.PERSON, Action.VIEW),
     ),
-    "person_messages:letter": rule(Kind.ORDER, Action.VIEW, kwargs=_letter, obj=lambda s: s.order),
+    "person_messages:letter": rule(
+        Kind.ORDER, Action.VIEW, kwargs=url_seed.letter, obj=lambda s: s.order
+    ),
     "person_messages:letter_printed": rule(
-        Kind.ORDER, Action.CHANGE, kwargs=_letter, obj=lambda s: s.order, method="post"
+        Kind.ORDER, Action.CHANGE, kwargs=url_seed.letter, obj=lambda s: s.order, method="post"
     ),
     "notifications:preference": Rule(access=SIGNED_IN, method="post"),
     # calendar: the officer's own feed page (officers hold orders); the feed itself needs no
@@ -529,7 +446,7 @@ URL_RULES: dict[str, Rule] = {
     "calendar:feed_page": rule(Kind.ORDER, Action.VIEW, roles=PROBATION_ONLY),
     "calendar:feed_create": rule(Kind.ORDER, Action.VIEW, roles=PROBATION_ONLY, method="post"),
     "calendar:feed_revoke": rule(Kind.ORDER, Action.VIEW, roles=PROBATION_ONLY, method="post"),
-    "calendar:feed": Rule(access=PUBLIC, kwargs=_calendar_feed_token),
+    "calendar:feed": Rule(access=PUBLIC, kwargs=url_seed.calendar_feed_token),
 }
 
 
