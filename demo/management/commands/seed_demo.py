@@ -26,6 +26,7 @@ STEPS = [
     "demo.assessments.seed_demo_step",
     "demo.risks.seed_demo_step",
     "demo.treatment_requirements.seed_demo_step",
+    "demo.contacts.seed_demo_step",  # contact details of people with an order
     "demo.contact_log.seed_demo_step",
     "demo.documents.seed_demo_step",
     "demo.referrals.work_order_step",  # last: reads every app's screenings and risk flags
