@@ -158,9 +158,11 @@ def serve(env: dict, port: int, log: Path) -> subprocess.Popen:
         if process.poll() is not None:
             raise SystemExit(f"gunicorn stopped: see {log}")
         try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz/", timeout=2).ok:
+            # A worker's first answer (imports, first connections) can take seconds on a
+            # loaded machine: a slow answer is waited for again, like a refused connection.
+            if requests.get(f"http://127.0.0.1:{port}/healthz/", timeout=10).ok:
                 return process
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.5)
     process.terminate()
     raise SystemExit("gunicorn did not answer within 60 seconds")
