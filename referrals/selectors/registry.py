@@ -158,6 +158,12 @@ def current_urgency() -> Expression:
     return Coalesce(*(func() for func in _DECIDED_URGENCY), F("urgency"), output_field=CharField())
 
 
+def order_registrations() -> tuple:
+    """What "most urgent first" is computed from among the registrations (the markers, which
+    are urgent, the decided urgencies): work_order reuses its SQL while these stay the same."""
+    return (tuple(PERSON_MARKERS.items()), frozenset(URGENT_MARKERS), tuple(_DECIDED_URGENCY))
+
+
 def person_alerts(request, person: Person) -> list[dict]:
     return [alert for func in _PERSON_ALERTS if (alert := func(request, person))]
 
