@@ -2,10 +2,10 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from core.models import TimeStampedModel, VersionedModel
+from core.urls import url_for_id
 from referrals.enums import Urgency
 from referrals.models import Person, Referral, Vulnerability
 
@@ -115,7 +115,7 @@ class Assessment(VersionedModel):
         return f"Assessment for {self.referral}"
 
     def get_absolute_url(self):
-        return reverse("assessments:assessment_detail", args=[self.pk])
+        return url_for_id("assessments:assessment_detail", self.pk)
 
     @property
     def is_signed(self):

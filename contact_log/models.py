@@ -16,12 +16,12 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Team
 from assessments.models import Assessment
 from core.models import VersionedModel
+from core.urls import url_for_id
 from referrals.models import Person, Referral
 from treatment_requirements.models import Order
 
@@ -155,7 +155,7 @@ class Contact(VersionedModel):
         return f"Contact {self.pk} ({self.get_contact_type_display()})"
 
     def get_absolute_url(self):
-        return reverse("contact_log:contact_detail", args=[self.pk])
+        return url_for_id("contact_log:contact_detail", self.pk)
 
     def clean(self):
         if self.contact_at and (problem := contact_time_problem(self.contact_at)):

@@ -3,10 +3,10 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.text import slugify
 
 from accounts.models import Team
+from core.urls import url_for_id
 from referrals.models import Person, Referral
 from treatment_requirements.models import Order
 
@@ -98,7 +98,7 @@ class Document(models.Model):
         return f"{self.get_document_type_display()} {self.pk}"
 
     def get_absolute_url(self):
-        return reverse("documents:person_documents", args=[self.person_id])
+        return url_for_id("documents:person_documents", self.person_id)
 
     @property
     def reference(self) -> str:

@@ -3,11 +3,11 @@ import unicodedata
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Site, Team
 from core.models import VersionedModel
+from core.urls import url_for_id
 
 from .enums import (
     AWAITING_STATUSES,
@@ -133,7 +133,7 @@ class Person(VersionedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("referrals:person_detail", args=[self.pk])
+        return url_for_id("referrals:person_detail", self.pk)
 
     def refresh_search_names(self):
         self.search_given = name_key(self.given_name)
@@ -326,7 +326,7 @@ class Referral(VersionedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("referrals:referral_detail", args=[self.pk])
+        return url_for_id("referrals:referral_detail", self.pk)
 
     @property
     def reference(self):

@@ -19,7 +19,7 @@ from .models import (
     ReferralStatusChange,
 )
 from .pathway import move_refusal
-from .work_order import WORK_ORDER_FIELDS, refresh_work_order
+from .work_order import WORK_ORDER_FIELDS, refresh_work_order_of
 
 TRANSFER_REASON_MAX_LENGTH = 500
 # The new holder's inbox reminder (notifications.rules.referral_allocated) is written by
@@ -261,7 +261,7 @@ def _apply_move(locked: Referral, to_status: str, *, closure_reason: str, now) -
 def _refresh_work_order(referral: Referral) -> None:
     """Store the keys of "most urgent first" (work_order) after a write that can move them,
     and on the instance the caller goes on with."""
-    refresh_work_order(Referral.objects.filter(pk=referral.pk))
+    refresh_work_order_of(pk=referral.pk)
     keys = Referral.objects.filter(pk=referral.pk).values(*WORK_ORDER_FIELDS).get()
     for name, value in keys.items():
         setattr(referral, name, value)

@@ -7,10 +7,10 @@ intervals, overdue, MAPPA/ROSH details) are in `risks.rules`.
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from accounts.models import Team
 from core.models import VersionedModel
+from core.urls import url_for_id
 from referrals.models import Person
 
 from . import rules
@@ -98,7 +98,7 @@ class RiskFlag(VersionedModel):
         return f"Risk flag {self.pk}"
 
     def get_absolute_url(self):
-        return reverse("risks:register", args=[self.person_id])
+        return url_for_id("risks:register", self.person_id)
 
     @property
     def is_current(self) -> bool:

@@ -11,8 +11,7 @@ from django.db import transaction
 from accounts.audit import audit_record
 from accounts.enums import AuditAction
 from core.concurrency import StaleEditError, save_if_current
-from referrals.models import Referral
-from referrals.work_order import refresh_work_order
+from referrals.work_order import refresh_work_order_of
 
 from . import rules
 from .enums import RiskEventKind, RiskSource, RiskType
@@ -127,7 +126,7 @@ def _raise_checked(
 def _refresh_work_order(person_id: int) -> None:
     """A flag raised or removed can move each of the person's referrals in "most urgent
     first" (a self-harm flag puts them first): store their keys again."""
-    refresh_work_order(Referral.objects.filter(person_id=person_id))
+    refresh_work_order_of(person_id=person_id)
 
 
 def _lock(flag: RiskFlag, expected_version: int) -> RiskFlag:

@@ -13,6 +13,9 @@ What it does (a script that prints figures, never part of the test suite or CI):
    WhiteNoise), signs the demo users in with `requests` to get their session cookies, and
    drives each page with wrk (a Lua script rotates the paths and carries the cookie) at 1, 10
    and 50 concurrent connections for a bounded time: p50/p95 latency and requests/s.
+   Over each cell it also reads the CPU time (/proc/<pid>/stat) of gunicorn's workers and
+   of the PostgreSQL backends of the benchmark's database: CPU milliseconds per request,
+   which other work on a shared machine disturbs far less than latency.
 4. For each page, requests it once in-process with Django's test Client inside
    CaptureQueriesContext: the number of SQL queries, and "the floor": the same SELECT
    statements re-run directly with psycopg2 and timed. Page p50 (1 user) / floor = the ratio.
@@ -26,6 +29,7 @@ import shutil
 import signal
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,14 +41,17 @@ from benchmark import (  # noqa: E402 - after the path is set
     caseload_counts,
     check_paths,
     cookie_header,
+    cpu_ms_per_request,
     data_counts,
     database_url_for,
     demo_users,
     ensure_database,
+    fmt_cpu,
     fmt_ms,
     free_port,
     log,
     machine,
+    meter_for,
     pick_pages,
     replace_section,
     report,
@@ -107,8 +114,9 @@ def sign_in_pages(base: str, pages: list[Page], password: str, terms: dict) -> d
     return sessions
 
 
-def measure(page: Page, *, base: str, sessions: dict, users, password: str, database_url, args):
-    """The page's SQL and floor, then wrk at each number of users."""
+def measure(page: Page, *, base: str, server, sessions: dict, users, password, database_url, args):
+    """The page's SQL and floor, then wrk at each number of users, with the CPU time the
+    web workers and PostgreSQL spent over each cell."""
     log(f"\n{page.name}: {len(page.paths)} path(s)")
     captured = capture_queries_for(page, users, password)
     page.queries = [len(statements) for statements in captured]
@@ -120,11 +128,14 @@ def measure(page: Page, *, base: str, sessions: dict, users, password: str, data
         cookie = cookie_header(sessions[page.user])
     for connections in args.users:
         wait_until_idle(base)
+        meter = meter_for(server.pid, urlsplit(database_url).path.lstrip("/")).start()
         result = run_wrk(base, page, cookie, connections, args.duration)
+        result["cpu_ms"] = cpu_ms_per_request(meter.stop(), result["requests"])
         page.load[connections] = result
         log(
             f"  {connections:>3} users: p50 {fmt_ms(result['p50_us'])} ms, "
-            f"p95 {fmt_ms(result['p95_us'])} ms, {result['rps']:.0f} req/s"
+            f"p95 {fmt_ms(result['p95_us'])} ms, {result['rps']:.0f} req/s, "
+            f"CPU per request {fmt_cpu(result['cpu_ms'])} ms (web / PostgreSQL)"
             + (f", {result['errors']} errors" if result["errors"] else "")
         )
 
@@ -169,6 +180,7 @@ def main(argv=None):
             measure(
                 page,
                 base=base,
+                server=server,
                 sessions=sessions,
                 users=users,
                 password=password,

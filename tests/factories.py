@@ -12,7 +12,7 @@ from accounts.models import Site, Team, User
 from referrals.enums import ReferralSource, ReferrerRole
 from referrals.identifiers import nhs_check_digit
 from referrals.models import Person, Referral
-from referrals.work_order import WORK_ORDER_FIELDS, refresh_work_order
+from referrals.work_order import WORK_ORDER_FIELDS, refresh_work_order_of
 
 _nhs_serial = itertools.count(100_000_000)
 
@@ -93,5 +93,5 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     def work_order(obj, create, extracted, **kwargs):
         """As referrals.services.referral_create: the keys of "most urgent first" stored."""
         if create:
-            refresh_work_order(Referral.objects.filter(pk=obj.pk))
+            refresh_work_order_of(pk=obj.pk)
             obj.refresh_from_db(fields=WORK_ORDER_FIELDS)

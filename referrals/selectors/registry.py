@@ -158,15 +158,33 @@ def current_urgency() -> Expression:
     return Coalesce(*(func() for func in _DECIDED_URGENCY), F("urgency"), output_field=CharField())
 
 
+def order_registrations() -> tuple:
+    """What "most urgent first" is computed from among the registrations (the markers, which
+    are urgent, the decided urgencies): work_order reuses its SQL while these stay the same."""
+    return (tuple(PERSON_MARKERS.items()), frozenset(URGENT_MARKERS), tuple(_DECIDED_URGENCY))
+
+
 def person_alerts(request, person: Person) -> list[dict]:
     return [alert for func in _PERSON_ALERTS if (alert := func(request, person))]
+
+
+_MARKER_EXPRESSIONS: dict[tuple, Expression] = {}
+
+
+def _marker_expression(expression: Callable[[str], Expression], person_path: str) -> Expression:
+    """The marker's expression over `person_path`, built once: expressions are templates
+    that annotate() copies as it resolves them, and every list row query carries them."""
+    key = (expression, person_path)
+    if key not in _MARKER_EXPRESSIONS:
+        _MARKER_EXPRESSIONS[key] = expression(person_path)
+    return _MARKER_EXPRESSIONS[key]
 
 
 def annotate_person_markers(queryset: QuerySet, person_path: str = "person") -> QuerySet:
     """Each registered marker as an annotation on the rows (same query, no extra ones)."""
     return queryset.annotate(
         **{
-            attribute: expression(person_path)
+            attribute: _marker_expression(expression, person_path)
             for attribute, (_, expression) in PERSON_MARKERS.items()
         }
     )

@@ -1,14 +1,9 @@
-from functools import cache
-
 from django import template
-from django.urls import get_script_prefix, reverse
 
+from core.urls import url_for_id as core_url_for_id
 from referrals.identifiers import format_nhs_number
 
 register = template.Library()
-
-# Any id the URL patterns accept, unlikely to appear elsewhere in a path.
-_ID_MARKER = 987_654_321_012
 
 STATUS_TAG_CLASSES = {
     "received": "govuk-tag--blue",
@@ -23,20 +18,14 @@ def nhs_number(value) -> str:
     return format_nhs_number(value or "")
 
 
-@cache
-def _url_around_id(url_name: str, script_prefix: str) -> tuple[str, str]:
-    head, tail = reverse(url_name, args=[_ID_MARKER]).split(str(_ID_MARKER))
-    return head, tail
-
-
 @register.filter
 def url_for_id(pk, url_name: str) -> str:
     """The URL of `url_name` for one id, e.g. {{ referral.pk|url_for_id:"referrals:referral_detail" }}.
 
-    Same result as {% url url_name pk %}, reversed once per URL name instead of once per row.
+    Same result as {% url url_name pk %}, reversed once per URL name instead of once per row
+    (core.urls.url_for_id).
     """
-    head, tail = _url_around_id(url_name, get_script_prefix())
-    return f"{head}{int(pk)}{tail}"
+    return core_url_for_id(url_name, pk)
 
 
 @register.filter

@@ -1,8 +1,10 @@
 """The benchmark that scripts/bench.py runs, by concern: `helpers` (pure, tested in
 tests/bench/), `data` (database, seeding, the pages and what the data holds), `server`
-(gunicorn, sign-in, wrk), `queries` (each page's SQL and its floor), `report` (the Markdown).
+(gunicorn, sign-in, wrk), `cpu` (the CPU time of the web workers and PostgreSQL over a
+cell), `queries` (each page's SQL and its floor), `report` (the Markdown).
 """
 
+from .cpu import CpuMeter, cpu_ms_per_request, meter_for, parse_stat
 from .data import (
     caseload_counts,
     data_counts,
@@ -27,7 +29,7 @@ from .helpers import (
     replayable,
 )
 from .queries import capture_queries, capture_queries_for, capture_search, time_floor
-from .report import TARGET_P95_MS, TARGET_RATIO, fmt_ms, machine, page_table, report
+from .report import TARGET_P95_MS, TARGET_RATIO, fmt_cpu, fmt_ms, machine, page_table, report
 from .server import (
     check_paths,
     cookie_header,
@@ -43,6 +45,7 @@ from .server import (
 __all__ = [
     "TARGET_P95_MS",
     "TARGET_RATIO",
+    "CpuMeter",
     "Page",
     "capture_queries",
     "capture_queries_for",
@@ -50,10 +53,12 @@ __all__ = [
     "caseload_counts",
     "check_paths",
     "cookie_header",
+    "cpu_ms_per_request",
     "data_counts",
     "database_url_for",
     "demo_users",
     "ensure_database",
+    "fmt_cpu",
     "fmt_ms",
     "free_port",
     "log",
@@ -61,7 +66,9 @@ __all__ = [
     "machine",
     "manage",
     "markdown_table",
+    "meter_for",
     "page_table",
+    "parse_stat",
     "parse_wrk",
     "percentile",
     "pick_pages",

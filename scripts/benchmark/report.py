@@ -47,18 +47,27 @@ def fmt_ms(us) -> str:
     return f"{us / 1000:.0f}" if us >= 10_000 else f"{us / 1000:.1f}"
 
 
+def fmt_cpu(cpu_ms: dict | None) -> str:
+    """CPU ms per request, "web / PostgreSQL" ("-" for what was not measured)."""
+    cpu_ms = cpu_ms or {}
+    return " / ".join(
+        "-" if cpu_ms.get(name) is None else f"{cpu_ms[name]:.1f}" for name in ("web", "postgres")
+    )
+
+
 def _load_cells(page: Page, users: int, duration: int) -> list[str]:
-    """The p50 / p95 and req/s cells for one number of concurrent users."""
+    """The p50 / p95, req/s and CPU per request cells for one number of concurrent users."""
     result = page.load.get(users)
     if result is None:
-        return ["-", "-"]
+        return ["-", "-", "-"]
     if not result["requests"]:
-        return [f"no response within {duration} s ✗", "0"]
+        return [f"no response within {duration} s ✗", "0", "-"]
     flag = " ✗" if users == 10 and result["p95_us"] / 1000 > TARGET_P95_MS else ""
     errors = f" ({result['errors']} errors)" if result["errors"] else ""
     return [
         f"{fmt_ms(result['p50_us'])} / {fmt_ms(result['p95_us'])}{flag}{errors}",
         f"{result['rps']:.0f}",
+        fmt_cpu(result.get("cpu_ms")),
     ]
 
 
@@ -74,7 +83,7 @@ def _ratio_cell(page: Page, users: int) -> str:
 def page_table(pages: list[Page], args) -> str:
     header = ["Page", "SQL queries", "Floor p50 (ms)"]
     for c in args.users:
-        header += [f"{c} user{'s' if c > 1 else ''}: p50 / p95 ms", "req/s"]
+        header += [f"{c} user{'s' if c > 1 else ''}: p50 / p95 ms", "req/s", "CPU ms/req"]
     header += ["Page/floor"]
     rows = []
     for page in pages:
@@ -117,7 +126,9 @@ def report(pages, *, referrals, counts, overnight, seeded_seconds, info, args) -
         f"miss of the targets (p95 < {TARGET_P95_MS} ms at 10 users; page/floor < "
         f"{TARGET_RATIO}). SQL queries: per request, for up to three different rows of the "
         "same page (one number = constant). Page/floor: page p50 at 1 user over the p50 of "
-        "its SELECT statements re-run directly with psycopg2.",
+        "its SELECT statements re-run directly with psycopg2. CPU ms/req: CPU time of the "
+        "gunicorn workers / of the PostgreSQL backends of this database over the cell "
+        "(/proc/<pid>/stat), divided by the requests served.",
         "",
         page_table(pages, args),
     ]

@@ -16,8 +16,7 @@ from assessments.enums import (
 )
 from assessments.models import Assessment, Consent, InstrumentResponse, OnwardReferral, Screening
 from referrals.enums import Urgency
-from referrals.models import Referral
-from referrals.work_order import WORK_ORDER_FIELDS, refresh_work_order
+from referrals.work_order import WORK_ORDER_FIELDS, refresh_work_order_of
 from tests.factories import ReferralFactory
 
 
@@ -38,7 +37,7 @@ class ScreeningFactory(factory.django.DjangoModelFactory):
         """As screening_complete (through the referral's move to screened): the screening's
         urgency becomes the referral's rank in "most urgent first"."""
         if create:
-            refresh_work_order(Referral.objects.filter(pk=obj.referral_id))
+            refresh_work_order_of(pk=obj.referral_id)
             obj.referral.refresh_from_db(fields=WORK_ORDER_FIELDS)
 
 

@@ -78,7 +78,9 @@ def test_page_table_marks_misses_and_pages_not_measured():
 
     args = SimpleNamespace(users=[1, 10], duration=8)
     one = {"requests": 10, "p50_us": 8000, "p95_us": 9000, "errors": 0, "rps": 120.0}
+    one["cpu_ms"] = {"web": 6.25, "postgres": 0.5}
     ten = {"requests": 50, "p50_us": 100_000, "p95_us": 200_000, "errors": 2, "rps": 50.0}
+    ten["cpu_ms"] = {"web": 7.0, "postgres": None}
     measured = bench.Page("My work", "practitioner", ["/"], queries=[7, 7], floor_ms=2.0)
     measured.load = {1: one, 10: ten}
     skipped = bench.Page("Search", "practitioner", [], skipped="/x answered HTTP 302")
@@ -86,8 +88,9 @@ def test_page_table_marks_misses_and_pages_not_measured():
     rows = bench.page_table([measured, skipped], args).splitlines()[2:]
 
     assert rows == [
-        "| My work | 7 | 2.0 | 8.0 / 9.0 | 120 | 100 / 200 ✗ (2 errors) | 50 | 4.0 ✗ |",
-        "| Search | not measured: /x answered HTTP 302 |  |  |  |  |  |  |",
+        "| My work | 7 | 2.0 | 8.0 / 9.0 | 120 | 6.2 / 0.5 | 100 / 200 ✗ (2 errors) | 50 "
+        "| 7.0 / - | 4.0 ✗ |",
+        "| Search | not measured: /x answered HTTP 302 |  |  |  |  |  |  |  |  |",
     ]
 
 
@@ -136,3 +139,35 @@ def test_caseload_counts_reports_the_officers_and_the_teams_active_orders():
 
     assert text == f"the typical officer holds {own:,} active orders, their team {team:,}"
     assert 20 <= own <= 60 < team
+
+
+def test_parse_stat_reads_the_parent_and_cpu_time_past_a_command_with_parentheses():
+    ticks = bench.cpu.CLOCK_TICKS
+    line = (
+        f"4242 (gunicorn: worker (x)) S 4200 4200 4200 0 -1 4194560 900 0 0 0 "
+        f"{3 * ticks} {ticks} 0 0 20 0 1 0 123 456 789"
+    )
+
+    assert bench.parse_stat(line) == (4200, 4.0)
+
+
+def test_cpu_per_request_of_each_process_group_and_its_cell():
+    per_request = bench.cpu_ms_per_request({"web": 2.0, "postgres": 0.5}, 400)
+
+    assert per_request == {"web": 5.0, "postgres": 1.25}
+    assert bench.fmt_cpu(per_request) == "5.0 / 1.2"
+    # PostgreSQL on another machine: its backends cannot be read, the cell says so
+    assert bench.fmt_cpu(bench.cpu_ms_per_request({"web": 1.0}, 100)) == "10.0 / -"
+    assert bench.cpu_ms_per_request({"web": 1.0}, 0) == {"web": None, "postgres": None}
+
+
+def test_the_meter_counts_a_process_first_seen_during_the_cell_from_zero(monkeypatch):
+    times = {1: 10.0}
+    monkeypatch.setattr(bench.cpu, "_stat", lambda pid: (0, times[pid]) if pid in times else None)
+    meter = bench.CpuMeter({"web": lambda: sorted(times)}, interval=60)
+
+    meter.start()
+    times[1] = 10.5
+    times[2] = 0.25  # a worker started after the cell began
+
+    assert meter.stop() == {"web": 0.75}

@@ -179,3 +179,21 @@ def test_no_reminder_about_a_hidden_person(world):
         (world["staff"]["col"].pk, world["refs"]["kit2"].pk),
         (world["staff"]["col"].pk, world["refs"]["lou2"].pk),
     }
+
+
+def test_the_hidden_people_subquery_is_reused_per_user_and_unordered(world):
+    """Its SQL is compiled once (restrictions.hidden_people) and carries each user's own id;
+    no ORDER BY inside it, which would change the plan of every scoped list."""
+    from referrals.restrictions import hidden_people
+
+    pat, col = world["staff"]["pat"], world["staff"]["col"]
+    _name(world, "kit", "pat", RecordAccessKind.EXCLUDED)
+
+    pat_sql, col_sql = hidden_people(pat), hidden_people(col)
+
+    assert pat_sql.sql == col_sql.sql
+    assert "ORDER BY" not in pat_sql.sql.upper()
+    assert pat.pk in pat_sql.params and col.pk in col_sql.params
+    people = world["kit"].__class__.objects
+    assert list(people.filter(pk__in=pat_sql)) == [world["kit"]]
+    assert list(people.filter(pk__in=col_sql)) == []

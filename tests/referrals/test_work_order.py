@@ -256,6 +256,25 @@ def test_housekeeping_repairs_the_targets_after_the_setting_changes(
     assert repair_work_order() == 0
 
 
+def test_a_referral_written_after_the_targets_setting_changes_gets_the_new_target(
+    settings, team, site, practitioner, people
+):
+    """The services' UPDATE is compiled once and reused: a changed setting is not missed."""
+    now = timezone.now().replace(microsecond=0)
+    before = services.referral_create(
+        person=people[0], data=_data(site, received_at=now - H), by=practitioner
+    )
+    old_target = _target(CUSTODY)
+    settings.LD_TIMELINESS_TARGET_HOURS = {**settings.LD_TIMELINESS_TARGET_HOURS, CUSTODY: 2}
+    after = services.referral_create(
+        person=people[1], data=_data(site, received_at=now - H), by=practitioner
+    )
+
+    assert _keys(after)[2] == now + H
+    assert _keys(before)[2] == now - H + old_target  # written before: housekeeping's to repair
+    assert list(stale_work_order(Referral.objects.all())) == [before]
+
+
 def test_a_risk_raised_outside_the_services_is_found_stale_and_repaired(
     team, site, practitioner, people
 ):

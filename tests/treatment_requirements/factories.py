@@ -80,13 +80,15 @@ class ProposedRequirementFactory(factory.django.DjangoModelFactory):
 def propose(recommendation, kind, *, all_met=True, **kwargs):
     """A proposed requirement with every criterion row (met with evidence when all_met)."""
     proposed = ProposedRequirementFactory(recommendation=recommendation, kind=kind, **kwargs)
-    for criterion in criteria_for(kind):
-        CriterionConfirmation.objects.create(
+    CriterionConfirmation.objects.bulk_create(
+        CriterionConfirmation(
             requirement=proposed,
             code=criterion.code,
             met=True if all_met else None,
             evidence="Seen at assessment" if all_met else "",
         )
+        for criterion in criteria_for(kind)
+    )
     return proposed
 
 

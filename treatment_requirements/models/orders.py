@@ -4,12 +4,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Team
 from core.models import TimeStampedModel, VersionedModel
 from core.periods import day_after_period, period_last_day
+from core.urls import url_for_id
 from referrals.models import Person, Referral
 
 from ..enums import OrderStatus, OrderType, RequirementKind, TerminationReason
@@ -101,7 +101,7 @@ class Order(VersionedModel):
         return f"Order {self.reference}"
 
     def get_absolute_url(self):
-        return reverse("treatment_requirements:order_detail", args=[self.pk])
+        return url_for_id("treatment_requirements:order_detail", self.pk)
 
     @property
     def reference(self):

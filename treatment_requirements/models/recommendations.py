@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from accounts.models import Site, Team
 from core.models import TimeStampedModel, VersionedModel
+from core.urls import url_for_id
 from referrals.models import Person, Referral
 
 from ..enums import HearingOutcome, RecommendationStatus, RequirementKind
@@ -41,7 +41,7 @@ class Recommendation(VersionedModel):
         return f"Recommendation {self.reference}"
 
     def get_absolute_url(self):
-        return reverse("treatment_requirements:recommendation_detail", args=[self.pk])
+        return url_for_id("treatment_requirements:recommendation_detail", self.pk)
 
     @property
     def reference(self):
