@@ -21,13 +21,19 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import User
 from referrals.restrictions import hidden_pairs
 from treatment_requirements.models import Appointment, Order
-from treatment_requirements.signals import BOOKED, CANCELLED, RESCHEDULED
+from treatment_requirements.signals import (
+    BOOKED,
+    CANCELLED,
+    HANDED_OVER,
+    ORDER_ENDED,
+    RESCHEDULED,
+)
 
 from .calendar import (
     MAX_CHAIN,
@@ -54,8 +60,10 @@ def invites_on_appointments_changed(sender, *, change, appointments, replaced=No
         rows = _booked(appointments)
     elif change == RESCHEDULED:
         rows = [row for new in appointments for row in _moved(new)]
-    elif change == CANCELLED:
+    elif change in (CANCELLED, ORDER_ENDED):
         rows = [row for gone in appointments for row in _withdrawn(gone)]
+    elif change == HANDED_OVER:
+        rows = _handed_over(appointments)
     else:
         return
     if rows:
@@ -128,21 +136,46 @@ def _holders(uid: str) -> set[int]:
     return {recipient_id for recipient_id, method in latest.items() if method == REQUEST}
 
 
+def _next_sequence(uid: str) -> int:
+    """One above the highest SEQUENCE the event was sent with: a calendar applies an update
+    only when its sequence is higher than the one it holds (RFC 5546)."""
+    highest = CalendarInvite.objects.filter(uid=uid).aggregate(Max("sequence"))["sequence__max"]
+    return 0 if highest is None else highest + 1
+
+
 def _moved(new: Appointment) -> list[CalendarInvite]:
     """The event moves for the officer; whoever else held it gets a cancellation."""
-    first, moves = chain_start(new.pk)
-    uid = appointment_uid(first)
+    uid = appointment_uid(chain_start(new.pk)[0])
+    sequence = _next_sequence(uid)
     officer_id = _officer(new.order_id)
-    rows = [_row(new, officer_id, REQUEST, uid, moves)] if officer_id else []
-    rows += [_row(new, r, CANCEL, uid, moves) for r in _holders(uid) - {officer_id}]
+    rows = [_row(new, officer_id, REQUEST, uid, sequence)] if officer_id else []
+    rows += [_row(new, r, CANCEL, uid, sequence) for r in _holders(uid) - {officer_id}]
+    return rows
+
+
+def _handed_over(appointments) -> list[CalendarInvite]:
+    """The order's appointments to come move to its new officer's calendar (an invite, as
+    for a booking, to an officer who does not hold the event yet) and out of anyone
+    else's (a cancellation)."""
+    if not appointments:
+        return []
+    officer_id = _officer(appointments[0].order_id)
+    rows = []
+    for appointment in appointments:
+        uid = appointment_uid(chain_start(appointment.pk)[0])
+        holders, sequence = _holders(uid), _next_sequence(uid)
+        if officer_id is not None and officer_id not in holders:
+            rows.append(_row(appointment, officer_id, REQUEST, uid, sequence))
+        others = sorted(holders - {officer_id})
+        rows += [_row(appointment, r, CANCEL, uid, sequence) for r in others]
     return rows
 
 
 def _withdrawn(appointment: Appointment) -> list[CalendarInvite]:
     """A cancellation to everyone who holds the event, one sequence up."""
-    first, moves = chain_start(appointment.pk)
-    uid = appointment_uid(first)
-    return [_row(appointment, r, CANCEL, uid, moves + 1) for r in sorted(_holders(uid))]
+    uid = appointment_uid(chain_start(appointment.pk)[0])
+    sequence = _next_sequence(uid)
+    return [_row(appointment, r, CANCEL, uid, sequence) for r in sorted(_holders(uid))]
 
 
 def deliver_invite(*, invite_id: int) -> Outcome | None:

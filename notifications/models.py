@@ -117,8 +117,12 @@ class CalendarInvite(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            # One row per version of the event each recipient gets (a retried write makes
+            # none): an order handed over and back invites its first officer again, one
+            # sequence up.
             models.UniqueConstraint(
-                fields=["appointment", "method", "recipient"], name="calendar_invite_once"
+                fields=["appointment", "method", "recipient", "sequence"],
+                name="calendar_invite_once",
             )
         ]
         indexes = [

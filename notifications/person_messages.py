@@ -315,6 +315,29 @@ def withdraw_unsent(appointment) -> int:
     ).update(state=State.WITHDRAWN)
 
 
+def rename_officer(appointments) -> int:
+    """An order handed over: the day-before reminders not yet sent about its appointments
+    name the new officer (who to ask for), in the language and channel they were written
+    for. (A confirmation goes at booking; one still waiting, or a letter not yet printed,
+    keeps its words: the officer who booked it sees it on the order.)"""
+    waiting = PersonMessage.objects.filter(
+        appointment__in=appointments, kind=Kind.REMINDER, state=State.PENDING
+    ).select_related(
+        "appointment__order__person",
+        "appointment__order__responsible_officer",
+        "appointment__order__probation_team",
+    )
+    renamed = 0
+    for message in waiting:
+        appointment = message.appointment
+        facts = facts_for(appointment.order, [appointment.starts_at], appointment.location)
+        body = render(message.kind, message.language, message.channel, facts)
+        renamed += PersonMessage.objects.filter(pk=message.pk, state=State.PENDING).update(
+            body=body
+        )
+    return renamed
+
+
 def _write(appointment, kind, facts, route, *, send_after, by, send_to_person, now):
     state = route.state
     if state in (State.PENDING, State.TO_PRINT) and not send_to_person:
@@ -344,14 +367,25 @@ def on_appointments_changed(
 ):
     """Write the messages a booking, a move or a cancellation calls for (module docstring).
     Side effects: PersonMessage rows, unsent ones withdrawn, delivery queued on commit."""
-    from treatment_requirements.signals import BOOKED, CANCELLED, RESCHEDULED
+    from treatment_requirements.signals import (
+        BOOKED,
+        CANCELLED,
+        HANDED_OVER,
+        ORDER_ENDED,
+        RESCHEDULED,
+    )
 
     now = timezone.now()
     for old in [replaced] if replaced is not None else []:
         withdraw_unsent(old)
-    if change == CANCELLED:
+    if change in (CANCELLED, ORDER_ENDED):
         for appointment in appointments:
             withdraw_unsent(appointment)
+    if change == ORDER_ENDED:
+        return  # the officer tells the person the order has ended, never a text
+    if change == HANDED_OVER:
+        rename_officer(appointments)
+        return
     upcoming = [appointment for appointment in appointments if appointment.starts_at > now]
     if not upcoming:
         return

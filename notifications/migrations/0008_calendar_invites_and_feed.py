@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['-created_at', '-id'],
                 'indexes': [models.Index(fields=['state', 'next_attempt_at'], name='calendar_invite_delivery'), models.Index(fields=['uid', 'recipient'], name='calendar_invite_uid')],
-                'constraints': [models.UniqueConstraint(fields=('appointment', 'method', 'recipient'), name='calendar_invite_once')],
+                'constraints': [models.UniqueConstraint(fields=('appointment', 'method', 'recipient', 'sequence'), name='calendar_invite_once')],
             },
         ),
     ]

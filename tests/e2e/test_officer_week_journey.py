@@ -38,6 +38,7 @@ from treatment_requirements.working_days import is_bank_holiday
 from .axe import assert_no_serious_violations
 from .conftest import PASSWORD
 from .journey_helpers import journey_checkpoint  # noqa: F401 - a fixture
+from .navigation import follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -301,7 +302,9 @@ def _search_by_name_reference_and_nhs_number(page, live_server, orders, checkpoi
 
 def _this_week(page, live_server, week, checkpoint):
     page.goto(live_server.url + reverse("treatment_requirements:caseload"))
-    page.get_by_role("link", name="This week's appointments and what is due this week").click()
+    follow(
+        page, page.get_by_role("link", name="This week's appointments and what is due this week")
+    )
     this_week = {day.isoformat() for day in week["fortnight"][:7]}
     assert _day_rows(page) == {day: ids for day, ids in week["mine"].items() if day in this_week}
     expect(page.locator("[data-bank-holiday]")).to_have_count(
@@ -346,7 +349,8 @@ def _due_this_week(page, orders, week):
 
 def _next_week(page, week, checkpoint):
     """Next week: Olu's appointments only, each still booked."""
-    page.get_by_role("link", name="Next week", exact=True).click()
+    # Read the rows of the new page, not the old one: wait for the navigation.
+    follow(page, page.get_by_role("link", name="Next week", exact=True))
     next_week = {day.isoformat() for day in week["fortnight"][7:]}
     assert _day_rows(page) == {day: ids for day, ids in week["mine"].items() if day in next_week}
     expect(page.locator("[data-bank-holiday]")).to_have_count(

@@ -9,6 +9,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from icalendar import Calendar
@@ -20,8 +21,9 @@ from notifications.models import CalendarInvite, NotificationPreference
 from referrals.enums import RecordAccessKind
 from referrals.models import RecordAccess
 from tests.factories import TeamFactory, UserFactory
-from treatment_requirements.enums import AppointmentOutcome
+from treatment_requirements.enums import AppointmentOutcome, TerminationReason
 from treatment_requirements.models import Appointment
+from treatment_requirements.services import allocation, follow_up
 from treatment_requirements.services import appointments as booking
 
 from .order_records import make_order
@@ -351,3 +353,92 @@ def test_the_invite_choice_is_not_offered_to_staff_who_hold_no_orders(client):
 
     page = client.get(reverse("notifications:inbox")).content.decode()
     assert "Send calendar invites" not in page
+
+
+# The order handed over, or ended ----------------------------------------------------------
+
+
+def _invites_sent():
+    """The calendar emails sent (a hand-over also emails the new officer a reminder)."""
+    return [
+        m
+        for m in mail.outbox
+        if any(mimetype.startswith("text/calendar") for _c, mimetype in m.alternatives)
+    ]
+
+
+def _hand_over(act, order, officer):
+    order.refresh_from_db()
+    return act(
+        allocation.order_reallocate,
+        order=order,
+        officer=officer,
+        reason="Caseload balance",
+        expected_version=order.version,
+        by=order.responsible_officer,
+    )
+
+
+def test_handing_over_the_order_moves_its_events_to_come_at_once(act, order, team):
+    """Hand-over through the service: each appointment still to come leaves the old
+    officer's calendar (CANCEL) and enters the new one's (REQUEST, the same event); one
+    that has happened stays where it was."""
+    old_officer = order.responsible_officer
+    newcomer = UserFactory(role=Role.PROBATION_OFFICER, team=team)
+    with time_machine.travel(london(1, 9), tick=False):
+        booked = book(act, order, london(5), count=3, recurrence="weekly")
+    mail.outbox.clear()
+
+    with time_machine.travel(london(10, 9), tick=False):  # the 5th has happened
+        _hand_over(act, order, newcomer)
+
+    sent = sorted(
+        (m.to[0], str(the_event(m)[0]["METHOD"]), str(the_event(m)[1]["UID"]))
+        for m in _invites_sent()
+    )
+    moved = [f"appointment-{a.pk}@127.0.0.1" for a in booked[1:]]  # the 12th and the 19th
+    assert sent == sorted(
+        [(newcomer.email, "REQUEST", uid) for uid in moved]
+        + [(old_officer.email, "CANCEL", uid) for uid in moved]
+    )
+
+
+def test_a_second_hand_over_back_does_not_invite_an_officer_twice(act, order, team):
+    first_officer = order.responsible_officer
+    newcomer = UserFactory(role=Role.PROBATION_OFFICER, team=team)
+    with time_machine.travel(london(1, 9), tick=False):
+        book(act, order, london(5))
+        _hand_over(act, order, newcomer)
+        mail.outbox.clear()
+        _hand_over(act, order, first_officer)
+
+    sent = sorted(
+        (m.to[0], str(the_event(m)[0]["METHOD"]), int(the_event(m)[1]["SEQUENCE"]))
+        for m in _invites_sent()
+    )
+    # Booked (0), handed over (1), handed back (2): each version one sequence up.
+    assert sent == sorted([(first_officer.email, "REQUEST", 2), (newcomer.email, "CANCEL", 2)])
+
+
+def test_ending_the_order_cancels_the_events_after_its_end(act, order):
+    """Appointments after the order's end are withdrawn by the ending: their events go."""
+    with time_machine.travel(london(1, 9), tick=False):
+        booked = book(act, order, london(5), count=3, recurrence="weekly")
+    mail.outbox.clear()
+
+    with time_machine.travel(london(13, 9), tick=False):
+        order.refresh_from_db()
+        act(
+            follow_up.order_terminate,
+            order=order,
+            reason=TerminationReason.REVOKED_GOOD_PROGRESS,
+            terminated_on=datetime.date(2026, 10, 13),
+            expected_version=order.version,
+            by=order.responsible_officer,
+        )
+
+    # Only the appointment after the end (the 19th) is withdrawn; the 12th, before it,
+    # awaits its outcome.
+    [cancelled] = _invites_sent()
+    assert str(the_event(cancelled)[0]["METHOD"]) == "CANCEL"
+    assert str(the_event(cancelled)[1]["UID"]) == f"appointment-{booked[2].pk}@127.0.0.1"

@@ -10,6 +10,10 @@ import time_machine
 
 from notifications.models import PersonMessage
 from notifications.person_messages import subject_for
+from tests.treatment_requirements.factories import ProbationOfficerFactory
+from treatment_requirements.enums import TerminationReason
+from treatment_requirements.services.allocation import order_reallocate
+from treatment_requirements.services.follow_up import order_terminate
 
 from .person_message_world import (
     DELIVER,
@@ -325,3 +329,54 @@ def test_the_purpose_never_reaches_a_message(world, queued):
     for body in bodies:
         assert PURPOSE not in body
         assert "DRR" not in body and "treatment" not in body.lower()
+
+
+def test_hand_over_renames_the_officer_in_reminders_not_yet_sent(world, queued):
+    """The person is told to ask for whoever holds the order on the day; a confirmation
+    already sent keeps its words, as do messages about other people's orders."""
+    officer, orders = world
+    order, other = orders["sms"], orders["welsh"]
+    book(order, officer, at(21, 10), recurrence="weekly", count=2)
+    book(other, officer, at(21, 11))
+    newcomer = ProbationOfficerFactory(team=officer.team, first_name="Sam", last_name="Okoro")
+    order.refresh_from_db()
+
+    order_reallocate(
+        order=order,
+        officer=newcomer,
+        reason="Caseload balance",
+        expected_version=order.version,
+        by=officer,
+    )
+
+    rows = _rows(order)
+    reminders = [rows[(at(21, 10), "reminder")], rows[(at(28, 10), "reminder")]]
+    assert all("Sam Okoro" in r.body and "Priya" not in r.body for r in reminders)
+    assert all(r.state == "pending" for r in reminders)
+    assert "Priya Shah" in rows[(at(21, 10), "confirmation")].body
+    untouched = PersonMessage.objects.get(appointment__order=other, kind="reminder")
+    assert "Priya Shah" in untouched.body
+
+
+def test_ending_the_order_withdraws_what_was_not_sent_and_texts_nothing(world, queued):
+    officer, orders = world
+    order = orders["sms"]
+    book(order, officer, at(21, 10), recurrence="weekly", count=2)
+    queued.clear()
+    order.refresh_from_db()
+
+    order_terminate(
+        order=order,
+        reason=TerminationReason.REVOKED_GOOD_PROGRESS,
+        terminated_on=NOW.date(),
+        expected_version=order.version,
+        by=officer,
+    )
+
+    states = {(m.kind, m.appointment.starts_at): m.state for m in _rows(order).values()}
+    assert states == {
+        ("confirmation", at(21, 10)): "withdrawn",  # not sent yet: it will not go now
+        ("reminder", at(21, 10)): "withdrawn",
+        ("reminder", at(28, 10)): "withdrawn",
+    }
+    assert queued == []

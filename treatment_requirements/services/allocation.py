@@ -3,13 +3,15 @@ to an officer of another probation team (the policy's Action.TRANSFER decides wh
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.enums import Role, TeamKind
 from accounts.policy import Action, Kind, permits
 from core.queueing import enqueue_on_commit
 from referrals.services import ALLOCATION_REMINDERS_TASK
 
-from ..models import Order, OrderAllocation
+from ..models import Appointment, Order, OrderAllocation
+from ..signals import HANDED_OVER, appointments_changed
 from .order_change import order_change
 
 REASON_MAX_LENGTH = 500
@@ -25,7 +27,7 @@ def order_reallocate(
     probation team changes too). Refuses an ended order and a stale edit.
     Side effects: an OrderAllocation row (New to me, and the officer's inbox reminder from
     notifications.rules_tr.order_allocated, nudged on commit), a history row and an audit
-    entry.
+    entry; `appointments_changed` ("handed_over") with the appointments still to come.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -34,25 +36,44 @@ def order_reallocate(
         raise ValidationError(
             {"reason": f"The reason must be {REASON_MAX_LENGTH} characters or fewer"}
         )
-    with order_change(order, by=by, request=request, expected_version=expected_version) as change:
-        order = change.order
-        _check_new_officer(order, officer, by)
-        previous = order.responsible_officer
-        transfer = officer.team_id != order.probation_team_id
-        order.responsible_officer, order.probation_team_id = officer, officer.team_id
-        allocation = OrderAllocation.objects.create(
-            order=order, officer=officer, allocated_by=by, reason=reason
-        )
-        moved = f" and transferred to {officer.team.name}" if transfer else ""
-        # The reason is free text about the person's case: on the order's history, never
-        # in the audit trail (ids only there).
-        change.describe(
-            f"Responsible officer changed from {previous.display_name} to "
-            f"{officer.display_name}{moved}: {reason}",
-            audit_detail=f"{'transferred' if transfer else 'reallocated'} to user {officer.pk}",
-        )
-        enqueue_on_commit(ALLOCATION_REMINDERS_TASK, once=True)
+    with transaction.atomic():
+        with order_change(
+            order, by=by, request=request, expected_version=expected_version
+        ) as change:
+            order = change.order
+            _check_new_officer(order, officer, by)
+            previous = order.responsible_officer
+            transfer = officer.team_id != order.probation_team_id
+            order.responsible_officer, order.probation_team_id = officer, officer.team_id
+            allocation = OrderAllocation.objects.create(
+                order=order, officer=officer, allocated_by=by, reason=reason
+            )
+            moved = f" and transferred to {officer.team.name}" if transfer else ""
+            # The reason is free text about the person's case: on the order's history, never
+            # in the audit trail (ids only there).
+            change.describe(
+                f"Responsible officer changed from {previous.display_name} to "
+                f"{officer.display_name}{moved}: {reason}",
+                audit_detail=f"{'transferred' if transfer else 'reallocated'} to user {officer.pk}",
+            )
+            enqueue_on_commit(ALLOCATION_REMINDERS_TASK, once=True)
+        # After order_change saved the order with its new officer, in the same
+        # transaction: the calendar invites move with the order.
+        _appointments_handed_over(order, by=by)
     return allocation
+
+
+def _appointments_handed_over(order: Order, *, by) -> None:
+    """`appointments_changed` ("handed_over"): the order's appointments still to come."""
+    upcoming = order.appointments.filter(outcome="", starts_at__gt=timezone.now())
+    appointments_changed.send(
+        sender=Appointment,
+        change=HANDED_OVER,
+        appointments=list(upcoming.order_by("starts_at", "pk")),
+        replaced=None,
+        by=by,
+        send_to_person=True,
+    )
 
 
 def _check_new_officer(order: Order, officer, by):

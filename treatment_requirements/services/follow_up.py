@@ -32,6 +32,7 @@ from ..models import (
     ReoffendingEvent,
     ReviewHearing,
 )
+from ..signals import ORDER_ENDED, appointments_changed
 from .compliance import failure_open
 from .order_change import order_change
 
@@ -320,21 +321,30 @@ def order_terminate(
 ) -> Order:
     """End an order with a coded reason, as `order_terminate_check` allows. Open
     appointments after the end are withdrawn. Side effects (`order_change`, stale edits
-    refused): the order's version, history, audit entry."""
+    refused): the order's version, history, audit entry; `appointments_changed`
+    ("order_ended") with the withdrawn appointments."""
     with order_change(order, by=by, request=request, expected_version=expected_version) as change:
         order = change.order
         order_terminate_check(order=order, reason=reason, terminated_on=terminated_on, notes=notes)
         order.status, order.termination_reason = OrderStatus.TERMINATED, reason
         order.terminated_on, order.termination_notes = terminated_on, notes
-        withdrawn = (
-            Appointment.objects.filter(order=order, outcome="")
-            .filter(starts_at__date__gt=terminated_on)
-            .update(
-                outcome=AppointmentOutcome.WITHDRAWN,
-                outcome_notes="Order ended",
-                outcome_recorded_at=timezone.now(),
-                outcome_recorded_by=by,
-            )
+        open_after_end = Appointment.objects.filter(order=order, outcome="").filter(
+            starts_at__date__gt=terminated_on
+        )
+        ended = list(open_after_end.order_by("starts_at", "pk"))
+        withdrawn = open_after_end.update(
+            outcome=AppointmentOutcome.WITHDRAWN,
+            outcome_notes="Order ended",
+            outcome_recorded_at=timezone.now(),
+            outcome_recorded_by=by,
+        )
+        appointments_changed.send(
+            sender=Appointment,
+            change=ORDER_ENDED,
+            appointments=ended,
+            replaced=None,
+            by=by,
+            send_to_person=False,
         )
         change.describe(
             f"Order ended: {TerminationReason(reason).label} ({withdrawn} appointment(s) "
