@@ -122,8 +122,25 @@ def test_officer_books_previews_reschedules_and_sees_an_undelivered_text(
     signed_in_page, team, checkpoint, live_server, notify
 ):
     order, officer = _arrange(team)
-    first = _first_weekly_run(weeks=4)
     page = signed_in_page(officer)
+    booked, second_uid = _book_a_series_after_the_preview(
+        page, live_server, order, notify, checkpoint
+    )
+    moved = _reschedule_one(page, live_server, order, booked[1], second_uid, notify)
+    _notify_reports_a_permanent_failure(live_server, moved)
+
+    page.goto(live_server.url + order.get_absolute_url())
+    expect(page.locator("[data-person-undelivered]")).to_contain_text("could not be delivered")
+    expect(page.get_by_text("Not delivered: the number or address is wrong")).to_be_visible()
+    assert Reminder.objects.filter(recipient=officer, kind="message_undelivered").count() == 1
+    assert not re.search(r"Okafor|DRR", Reminder.objects.get(recipient=officer).title)
+    checkpoint("03-the-undelivered-text-on-the-order")
+
+
+def _book_a_series_after_the_preview(page, live_server, order, notify, checkpoint):
+    """Four weekly appointments: the text previewed (nothing booked), then booked: one
+    confirmation by text, an invite per appointment. Returns them and the second's UID."""
+    first = _first_weekly_run(weeks=4)
     page.goto(live_server.url + reverse("treatment_requirements:appointment_new", args=[order.pk]))
     page.fill("#id_date", f"{first:%d/%m/%Y}")
     page.fill("#id_time", "9.30am")
@@ -154,14 +171,18 @@ def test_officer_books_previews_reschedules_and_sees_an_undelivered_text(
     assert [(method, sequence) for method, _uid, sequence, _start in invites] == [
         ("REQUEST", 0)
     ] * 4
-    second_uid = next(uid for _m, uid, _s, start in invites if start == booked[1].starts_at)
     checkpoint("02-booked-and-the-messages-panel")
+    return booked, next(uid for _m, uid, _s, start in invites if start == booked[1].starts_at)
 
+
+def _reschedule_one(page, live_server, order, appointment, uid, notify):
+    """The day after, at 2pm: a new text, and the officer's invite moves (same UID, one
+    SEQUENCE up). Returns the new-time message."""
     page.goto(
         live_server.url
-        + reverse("treatment_requirements:appointment_reschedule", args=[order.pk, booked[1].pk])
+        + reverse("treatment_requirements:appointment_reschedule", args=[order.pk, appointment.pk])
     )
-    moved_to = booked[1].starts_at.astimezone(timezone.get_current_timezone()).date()
+    moved_to = appointment.starts_at.astimezone(timezone.get_current_timezone()).date()
     moved_to += datetime.timedelta(days=1)
     page.fill("#id_date", f"{moved_to:%d/%m/%Y}")
     page.fill("#id_time", "1400")
@@ -174,14 +195,18 @@ def test_officer_books_previews_reschedules_and_sees_an_undelivered_text(
     assert len(notify.requests) == 2
     assert notify.requests[1]["json"]["personalisation"]["body"] == moved.body
     assert "It is now on " in moved.body and "at 2pm" in moved.body
-    method, uid, sequence, start = _invites()[-1]
-    assert (method, uid, sequence) == ("REQUEST", second_uid, 1)
+    method, moved_uid, sequence, start = _invites()[-1]
+    assert (method, moved_uid, sequence) == ("REQUEST", uid, 1)
     assert start.date() == moved_to and (start.hour, start.minute) == (14, 0)
+    return moved
 
+
+def _notify_reports_a_permanent_failure(live_server, message):
+    """Notify's receipt through the callback: refused without the token, taken with it."""
     now = timezone.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     receipt = {
-        "id": moved.notify_id,
-        "reference": f"person-message-{moved.pk}",
+        "id": message.notify_id,
+        "reference": f"person-message-{message.pk}",
         "to": "07700900123",
         "status": "permanent-failure",
         "created_at": now,
@@ -189,21 +214,12 @@ def test_officer_books_previews_reschedules_and_sees_an_undelivered_text(
         "sent_at": now,
         "notification_type": "sms",
     }
-    refused = requests.post(
-        live_server.url + "/notifications/notify/callback/", json=receipt, timeout=10
-    )
-    assert refused.status_code == 401  # no token, no change
+    callback = live_server.url + "/notifications/notify/callback/"
+    assert requests.post(callback, json=receipt, timeout=10).status_code == 401
     answer = requests.post(
-        live_server.url + "/notifications/notify/callback/",
+        callback,
         json=receipt,
         headers={"Authorization": f"Bearer {CALLBACK_TOKEN}"},
         timeout=10,
     )
     assert answer.status_code in (200, 204)
-
-    page.goto(live_server.url + order.get_absolute_url())
-    expect(page.locator("[data-person-undelivered]")).to_contain_text("could not be delivered")
-    expect(page.get_by_text("Not delivered: the number or address is wrong")).to_be_visible()
-    assert Reminder.objects.filter(recipient=officer, kind="message_undelivered").count() == 1
-    assert not re.search(r"Okafor|DRR", Reminder.objects.get(recipient=officer).title)
-    checkpoint("03-the-undelivered-text-on-the-order")
