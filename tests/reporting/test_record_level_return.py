@@ -262,3 +262,16 @@ def test_every_column_reads_only_aggregate_safe_or_operational_fields_or_bands()
 
     assert set(SOURCE_FIELDS) == set(HEADER)
     assert outside == set(BANDED.items())
+
+
+def test_the_documented_dictionary_is_the_files():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from reporting.return_columns import COLUMNS
+
+    text = (Path(settings.BASE_DIR) / "docs" / "record-level-return.md").read_text()
+    for column in COLUMNS:
+        row = f"| `{column.name}` | {column.meaning} | {column.source} | {column.type} |"
+        assert row in text, column.name
