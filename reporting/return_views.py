@@ -103,11 +103,10 @@ def return_download(request, pk):
         detail=f"record-level return {ret.pk}: {ret.scope} {ret.period_start} to "
         f"{ret.period_end}, {ret.rows} rows",
     )
-    response = FileResponse(
+    # Never stored by a browser or proxy: accounts.middleware.NoStoreMiddleware.
+    return FileResponse(
         storages[STORAGE].open(ret.stored_name, "rb"),
         as_attachment=True,
         filename=ret.file_name,
         content_type=XLSX_CONTENT_TYPE,
     )
-    response["Cache-Control"] = "no-store"
-    return response

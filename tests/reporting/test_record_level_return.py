@@ -275,3 +275,28 @@ def test_the_documented_dictionary_is_the_files():
     for column in COLUMNS:
         row = f"| `{column.name}` | {column.meaning} | {column.source} | {column.type} |"
         assert row in text, column.name
+
+
+def test_building_costs_the_same_queries_for_9_rows_as_for_25(pathway_data, commissioner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting.return_build import _write_rows
+
+    def queries(period):
+        request = ReturnRequest.objects.create(
+            requester=commissioner,
+            scope=ReturnScope.AREA,
+            period_start=period[0],
+            period_end=period[1],
+        )
+        with CaptureQueriesContext(connection) as captured:
+            rows = _write_rows(request, [])  # a list takes rows as a sheet does
+        return rows, len(captured)
+
+    # Both periods hold the orders, appointments and measures (each prefetch runs once).
+    three_months = (datetime.date(2026, 8, 1), datetime.date(2026, 10, 31))
+    (few, few_queries), (more, more_queries) = queries(SEPTEMBER), queries(three_months)
+
+    assert (few, more) == (9, 25)
+    assert few_queries == more_queries

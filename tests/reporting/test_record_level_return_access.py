@@ -76,7 +76,7 @@ def test_a_commissioner_asks_for_the_area_and_downloads_it_audited(
     download = commissioner_client.get(reverse("reporting:return_download", args=[ret.pk]))
 
     assert download.status_code == 200
-    assert download["Cache-Control"] == "no-store"
+    assert download["Cache-Control"] == "no-store, private"
     assert download["Content-Disposition"] == (
         'attachment; filename="record-level-return_area_2026-09-01_to_2026-09-30.xlsx"'
     )
