@@ -119,7 +119,9 @@ def _write_rows(request: ReturnRequest, sheet) -> int:
     key, done = pseudonym_key(), 0
     ids = list(referrals.values_list("pk", flat=True))
     for offset in range(0, len(ids), CHUNK):
-        chunk = list(_with_pathway(return_referrals(request).filter(pk__in=ids[offset:][:CHUNK])))
+        chunk = list(
+            _with_pathway(return_referrals(request).filter(pk__in=ids[offset : offset + CHUNK]))
+        )
         rearrests = reoffending_by_person({r.person_id for r in chunk})
         for referral in chunk:
             sheet.append([neutralise(v) for v in referral_row(referral, key, rearrests)])

@@ -300,3 +300,19 @@ def test_building_costs_the_same_queries_for_9_rows_as_for_25(pathway_data, comm
 
     assert (few, more) == (9, 25)
     assert few_queries == more_queries
+
+
+def test_a_build_that_fails_is_marked_failed_and_a_retry_does_nothing(
+    pathway_data, commissioner, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reporting import return_build
+
+    def broken(request, handle):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(return_build, "_write_workbook", broken)
+    request = _build(commissioner, SEPTEMBER, django_capture_on_commit_callbacks)
+
+    assert (request.state, request.stored_name) == (ReturnState.FAILED, "")
+    assert return_build.return_build(request_id=request.pk) is None
+    assert not Reminder.objects.filter(kind=ReminderKind.RETURN_READY).exists()
