@@ -83,6 +83,7 @@ FIELDS.update(
         "state",
         "progress",
         "rows",
+        "withheld",
         "file_name",
         "stored_name",
         "created_at",

@@ -207,6 +207,8 @@ class ReturnRequest(models.Model):
     state = models.CharField(max_length=8, choices=ReturnState.choices, default=ReturnState.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     rows = models.PositiveIntegerField(default=0)
+    # Referrals of people hidden from the requester (restricted records), left out.
+    withheld = models.PositiveIntegerField(default=0)
     file_name = models.CharField(max_length=200, blank=True)
     stored_name = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import storages
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -28,6 +28,7 @@ from notifications.enums import ReminderKind
 from notifications.services import ReminderSpec, reminders_create
 from referrals.models import Referral
 from referrals.reoffending import LONDON
+from referrals.restrictions import hidden_people
 
 from .exports import neutralise
 from .models import ReturnRequest, ReturnScope, ReturnState
@@ -52,14 +53,18 @@ def _london_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=LONDON)
 
 
-def return_referrals(request: ReturnRequest):
-    """The referrals a return covers: received (London days) in its period, in its scope."""
+def return_referrals(request: ReturnRequest, *, withheld: bool = False):
+    """The referrals a return covers: received (London days) in its period, in its scope,
+    less those of people hidden from the requester (restricted records, docs/security.md;
+    `withheld=True`: only those)."""
     referrals = Referral.objects.filter(
         received_at__gte=_london_midnight(request.period_start),
         received_at__lt=_london_midnight(request.period_end + datetime.timedelta(days=1)),
     )
     if request.scope == ReturnScope.TEAM:
         referrals = referrals.filter(team_id=request.team_id)
+    hidden = Q(person_id__in=hidden_people(request.requester))
+    referrals = referrals.filter(hidden) if withheld else referrals.exclude(hidden)
     return referrals.order_by("received_at", "pk")
 
 
@@ -114,10 +119,11 @@ def _claim(request_id: int) -> ReturnRequest | None:
 
 
 def _write_rows(request: ReturnRequest, sheet) -> int:
-    referrals = return_referrals(request)
-    total = referrals.count()
+    withheld = return_referrals(request, withheld=True).count()
+    ReturnRequest.objects.filter(pk=request.pk).update(withheld=withheld)
     key, done = pseudonym_key(), 0
-    ids = list(referrals.values_list("pk", flat=True))
+    ids = list(return_referrals(request).values_list("pk", flat=True))
+    total = len(ids)
     for offset in range(0, len(ids), CHUNK):
         chunk = list(
             _with_pathway(return_referrals(request).filter(pk__in=ids[offset : offset + CHUNK]))
@@ -171,6 +177,7 @@ def return_build(*, request_id: int) -> ReturnRequest | None:
         )
         return None
     now = timezone.now()
+    request.refresh_from_db(fields=["withheld"])
     request.state, request.progress, request.rows = ReturnState.READY, 100, rows
     request.stored_name, request.file_name = stored, file_name_for(request)
     request.finished_at, request.expires_at = now, now + datetime.timedelta(days=RETURN_KEEP_DAYS)

@@ -161,3 +161,59 @@ def test_an_expired_return_cannot_be_downloaded(
     response = commissioner_client.get(reverse("reporting:return_download", args=[ret.pk]))
 
     assert response.status_code == 404
+
+
+def test_a_return_being_built_shows_its_progress_bar_to_poll(pathway_data, commissioner):
+    ret = ReturnRequest.objects.create(
+        requester=commissioner,
+        scope=ReturnScope.AREA,
+        period_start=datetime.date(2026, 9, 1),
+        period_end=datetime.date(2026, 9, 30),
+        state=ReturnState.RUNNING,
+        progress=40,
+        rows=200,
+    )
+    client = _client(commissioner)
+
+    page = client.get(reverse("reporting:return_detail", args=[ret.pk])).content.decode()
+    status = client.get(reverse("reporting:return_progress", args=[ret.pk])).json()
+
+    progress_url = reverse("reporting:return_progress", args=[ret.pk])
+    assert f'data-return-progress="{progress_url}" data-finished="false"' in page
+    assert '<progress class="app-return-progress" id="return-bar" max="100" value="40">' in page
+    assert "Being built" in page and "40</span>% (200 rows so far)" in page
+    assert "return-download" not in page
+    assert status == {
+        "state": "running",
+        "state_label": "Being built",
+        "progress": 40,
+        "rows": 200,
+        "finished": False,
+    }
+
+
+def test_people_restricted_from_the_requester_are_left_out_and_counted(
+    pathway_data, django_capture_on_commit_callbacks
+):
+    from referrals.enums import RecordAccessKind
+    from referrals.restrictions import access_entry_add
+
+    lead = UserFactory(role=Role.TEAM_LEAD, team=pathway_data.team_a)
+    other_lead = UserFactory(role=Role.TEAM_LEAD, team=pathway_data.team_a)
+    september = [r for r in pathway_data.referrals if r.received_at.month == 9]
+    access_entry_add(
+        person=september[0].person,
+        user=lead,
+        kind=RecordAccessKind.EXCLUDED,
+        reason="Knows the person",
+        by=other_lead,
+    )
+
+    _ask(_client(lead), django_capture_on_commit_callbacks)
+    _ask(_client(other_lead), django_capture_on_commit_callbacks)
+
+    mine, theirs = (ReturnRequest.objects.get(requester=u) for u in (lead, other_lead))
+    assert (mine.rows, mine.withheld) == (8, 1)
+    assert (theirs.rows, theirs.withheld) == (9, 0)
+    page = _client(lead).get(reverse("reporting:return_detail", args=[mine.pk])).content.decode()
+    assert "1 referral of people whose records are restricted from you is left out." in page
