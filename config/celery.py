@@ -73,4 +73,9 @@ app.conf.beat_schedule = {
         "task": "reporting.housekeeping",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Record-level returns: files past their 7 days deleted, lost build tasks queued again.
+    "reporting-returns-sweep": {
+        "task": "reporting.returns_sweep",
+        "schedule": crontab(minute=20),
+    },
 }

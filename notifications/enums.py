@@ -18,6 +18,7 @@ class ReminderKind(models.TextChoices):
     RISK_REVIEW_DUE = "risk_review_due", "Risk flag review due"
     DOCUMENT_BLOCKED = "document_blocked", "Document blocked by the virus scan"
     MESSAGE_UNDELIVERED = "message_undelivered", "Message to the person not delivered"
+    RETURN_READY = "return_ready", "Record-level return ready to download"
 
 
 class EmailState(models.TextChoices):

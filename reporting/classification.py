@@ -70,3 +70,24 @@ FIELDS = {
         "count",
     ),
 }
+FIELDS.update(
+    classify(
+        "reporting.ReturnRequest",
+        OPS,
+        "id",
+        "requester",
+        "scope",
+        "team",
+        "period_start",
+        "period_end",
+        "state",
+        "progress",
+        "rows",
+        "withheld",
+        "file_name",
+        "stored_name",
+        "created_at",
+        "finished_at",
+        "expires_at",
+    )
+)

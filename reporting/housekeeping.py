@@ -1,6 +1,7 @@
 """Housekeeping (03:30): expire stale form drafts, apply the retention rule, repair the
 stored keys of "most urgent first" that drifted (referrals.work_order.repair_work_order),
-and delete expired sessions with the searches they kept (accounts.user_sessions).
+and delete expired sessions with the searches they kept (accounts.user_sessions) and the
+files of record-level returns past their 7 days (reporting.return_build).
 
 Retention rule (settings.LD_RETENTION_YEARS): a person whose every referral has been closed
 for longer than the period, and who has no order still active or ended within it, is
@@ -38,6 +39,7 @@ from referrals.subject_access import person_linked_models, person_rows
 from referrals.work_order import repair_work_order
 
 from .models import AnonymisationLog
+from .return_build import returns_expire
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -170,4 +172,5 @@ def run_housekeeping() -> dict:
         "anonymised": apply_retention(),
         "work_order_repaired": repair_work_order(),
         "sessions_cleared": expired_sessions_clear(),
+        "returns_expired": returns_expire(),
     }

@@ -172,3 +172,65 @@ class CohortBreakdownFact(_CohortFact):
 
 
 FACT_TABLES = [CohortReferralFact, CohortBreakdownFact]
+
+
+class ReturnState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Being built"
+    READY = "ready", "Ready to download"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired (file deleted)"
+
+
+class ReturnScope(models.TextChoices):
+    TEAM = "team", "My team"
+    AREA = "area", "The whole area"
+
+
+class ReturnRequest(models.Model):
+    """One record-level return asked for by a commissioner or a team lead (reporting.return_build).
+
+    The file lives in private storage for RETURN_KEEP_DAYS after it is ready, then
+    housekeeping deletes it and marks the row expired. The row holds no personal data: the
+    file name is made of the scope and the dates.
+    """
+
+    requester = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="return_requests"
+    )
+    scope = models.CharField(max_length=8, choices=ReturnScope.choices)
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    state = models.CharField(max_length=8, choices=ReturnState.choices, default=ReturnState.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    # Referrals of people hidden from the requester (restricted records), left out.
+    withheld = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    stored_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "expires_at"], name="return_state_expiry")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="return_period_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="return_progress_percent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Return {self.period_start} to {self.period_end} ({self.get_state_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (ReturnState.READY, ReturnState.FAILED, ReturnState.EXPIRED)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import return_views, views
 
 
 class ExportFormatConverter:
@@ -22,4 +22,8 @@ urlpatterns = [
     path("board-summary/", views.board_summary, name="board_summary"),
     path("export/all.xlsx", views.export_workbook, name="export_workbook"),
     path("export/<slug:key>.<export_format:fmt>", views.export_table, name="export_table"),
+    path("returns/", return_views.return_list, name="return_list"),
+    path("returns/<int:pk>/", return_views.return_detail, name="return_detail"),
+    path("returns/<int:pk>/progress.json", return_views.return_progress, name="return_progress"),
+    path("returns/<int:pk>/download", return_views.return_download, name="return_download"),
 ]

@@ -98,6 +98,7 @@ def environment(work: Path, port: int) -> dict:
         "REDIS_URL": "",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
         "LD_AUDIT_HMAC_KEY": secrets.token_urlsafe(40),
+        "LD_RETURN_PSEUDONYM_KEY": secrets.token_urlsafe(40),
         "LD_AUDIT_CHECKPOINT_FILE": str(work / "audit-checkpoints.jsonl"),
         "LD_VIRUS_SCAN_WAIVER": "a throw-away scan instance: uploads are deleted with it",
         "LD_DOCUMENT_ROOT": str(work / "documents"),

@@ -358,6 +358,11 @@ LD_AUDIT_HMAC_KEY = _env("LD_AUDIT_HMAC_KEY", env.str, "")
 LD_AUDIT_CHECKPOINT_FILE = _env("LD_AUDIT_CHECKPOINT_FILE", env.str, "")
 LD_AUDIT_CHECKPOINT_EMAIL = _env("LD_AUDIT_CHECKPOINT_EMAIL", env.str, "")
 
+# The record-level return's pseudonymous keys are HMAC-SHA256 under this key
+# (reporting.return_columns). Production refuses to start without it; elsewhere it is derived
+# from SECRET_KEY.
+LD_RETURN_PSEUDONYM_KEY = _env("LD_RETURN_PSEUDONYM_KEY", env.str, "")
+
 # Error reports (emails to ADMINS, the DEBUG page) carry no personal data: core/error_reports.py.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "core.error_reports.PersonalDataSafeReporterFilter"
 DEFAULT_EXCEPTION_REPORTER = "core.error_reports.PersonalDataSafeExceptionReporter"

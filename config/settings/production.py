@@ -41,3 +41,14 @@ CSRF_COOKIE_SECURE = True
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 WHITENOISE_USE_FINDERS = False
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
+
+# The record-level return's pseudonyms must not be reversible by whoever holds the database
+# or the other keys (reporting.return_columns).
+if len(LD_RETURN_PSEUDONYM_KEY) < 32 or LD_RETURN_PSEUDONYM_KEY in (  # noqa: F405
+    SECRET_KEY,
+    LD_AUDIT_HMAC_KEY,  # noqa: F405
+):
+    raise ImproperlyConfigured(
+        "LD_RETURN_PSEUDONYM_KEY must be set in production: at least 32 characters, neither "
+        "the DJANGO_SECRET_KEY nor the LD_AUDIT_HMAC_KEY"
+    )

@@ -73,6 +73,7 @@ def test_compose_file_is_valid_for_docker_compose():
         env={
             "DJANGO_SECRET_KEY": "only-for-validation",
             "LD_AUDIT_HMAC_KEY": "only-for-validation",
+            "LD_RETURN_PSEUDONYM_KEY": "only-for-validation",
             "PATH": "/usr/bin:/bin",
         },
         check=False,

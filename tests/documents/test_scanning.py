@@ -235,6 +235,7 @@ def _production(**extra):
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "LD_AUDIT_HMAC_KEY": secrets.token_urlsafe(48),
+        "LD_RETURN_PSEUDONYM_KEY": secrets.token_urlsafe(48),
         "LD_AUDIT_CHECKPOINT_EMAIL": "audit-checkpoints@example.nhs.uk",
         **extra,
     }

@@ -73,6 +73,7 @@ def _production_python(code):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "LD_CLAMAV": "tcp://127.0.0.1:3310",  # production refuses to run without scanning
         "LD_AUDIT_HMAC_KEY": secrets.token_urlsafe(48),
+        "LD_RETURN_PSEUDONYM_KEY": secrets.token_urlsafe(48),
         "LD_AUDIT_CHECKPOINT_EMAIL": "audit-checkpoints@example.nhs.uk",
     }
     env.pop("DATABASE_URL", None)

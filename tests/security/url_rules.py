@@ -416,6 +416,17 @@ URL_RULES: dict[str, Rule] = {
     "reporting:export_table": rule(
         Kind.DASHBOARD, Action.EXPORT, kwargs=lambda s: {"key": "funnel", "fmt": "csv"}
     ),
+    # reporting: record-level returns (pseudonymous rows), each seen by its requester only
+    "reporting:return_list": rule(Kind.DASHBOARD, Action.EXPORT),
+    **{
+        f"reporting:{name}": rule(
+            Kind.DASHBOARD,
+            Action.EXPORT,
+            kwargs=url_seed.commissioner_return,
+            owner=lambda s: s.users[Role.COMMISSIONER],
+        )
+        for name in ("return_detail", "return_progress", "return_download")
+    },
     # notifications: each user's own inbox
     "notifications:inbox": Rule(access=SIGNED_IN),
     "notifications:reminder_read": Rule(

@@ -109,6 +109,32 @@ def calendar_feed_token(seed):
     return {"token": feed_create(user=seed.users[Role.PROBATION_OFFICER])}
 
 
+def commissioner_return(seed):
+    """A record-level return of the commissioner's, ready with a file, made when first asked for."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+    from django.utils import timezone
+
+    from reporting.models import ReturnRequest, ReturnScope, ReturnState
+
+    ret = ReturnRequest.objects.filter(requester=seed.users[Role.COMMISSIONER]).first()
+    if ret is None:
+        stored = storages["documents"].save("returns/matrix.xlsx", ContentFile(b"matrix"))
+        ret = ReturnRequest.objects.create(
+            requester=seed.users[Role.COMMISSIONER],
+            scope=ReturnScope.AREA,
+            period_start=datetime.date(2026, 1, 1),
+            period_end=datetime.date(2026, 1, 31),
+            state=ReturnState.READY,
+            stored_name=stored,
+            file_name="record-level-return_area_2026-01-01_to_2026-01-31.xlsx",
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        )
+    return {"pk": ret.pk}
+
+
 def pk(attribute):
     return lambda seed: {"pk": getattr(seed, attribute).pk}
 
