@@ -132,6 +132,31 @@ def _check(entry: _Compiled, build: Callable[..., QuerySet], values: dict, conne
         )
 
 
+def _entry(key: tuple, build: Callable[..., QuerySet], values: dict, connection) -> _Compiled:
+    cache_key = (key, tuple(values), connection.alias, connection.vendor)
+    entry = _CACHE.get(cache_key)
+    if entry is None:
+        entry = _CACHE[cache_key] = _prepare(build, values, connection)
+    if getattr(settings, "LD_CHECK_COMPILED_QUERIES", False):
+        _check(entry, build, values, connection)
+    return entry
+
+
+def compiled_count(key: tuple, build: Callable[..., QuerySet], **values) -> int:
+    """The number of rows `build(**values)` returns (slice it to cap the count), compiled
+    once as compiled_rows: the SQL the ORM's count() makes, SELECT COUNT(*) FROM (...)."""
+    if any(value is None for value in values.values()):
+        return build(**values).count()
+    connection = connections[DEFAULT_DB_ALIAS]
+    entry = _entry(("count", *key), build, values, connection)
+    if entry.compiler is None:
+        return 0
+    with connection.cursor() as cursor:
+        count_sql = f"SELECT COUNT(*) FROM ({entry.sql}) subquery"  # noqa: S608 - the ORM's SQL  # nosec B608
+        cursor.execute(count_sql, _params(entry, values))
+        return cursor.fetchone()[0]
+
+
 def compiled_rows(key: tuple, build: Callable[..., QuerySet], **values) -> list:
     """The rows `build(**values)` returns, its SQL built and compiled once per `key` and
     database (with placeholders for the values) and reused with the values swapped in.
@@ -141,12 +166,7 @@ def compiled_rows(key: tuple, build: Callable[..., QuerySet], **values) -> list:
     if any(value is None for value in values.values()):
         return list(build(**values))
     connection = connections[DEFAULT_DB_ALIAS]
-    cache_key = (key, tuple(values), connection.alias, connection.vendor)
-    entry = _CACHE.get(cache_key)
-    if entry is None:
-        entry = _CACHE[cache_key] = _prepare(build, values, connection)
-    if getattr(settings, "LD_CHECK_COMPILED_QUERIES", False):
-        _check(entry, build, values, connection)
+    entry = _entry(key, build, values, connection)
     if entry.compiler is None:  # nothing can match (e.g. an empty `__in`)
         return []
     return _run(entry, values, connection)
