@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
@@ -170,3 +171,18 @@ def compiled_rows(key: tuple, build: Callable[..., QuerySet], **values) -> list:
     if entry.compiler is None:  # nothing can match (e.g. an empty `__in`)
         return []
     return _run(entry, values, connection)
+
+
+def compiled_for_user(key: tuple, user, build: Callable[..., QuerySet], **values) -> list:
+    """compiled_rows for a query scoped to `user` (accounts.policy): `build(stand_in,
+    **values)` is given a user of the same role whose id and team are the placeholders,
+    so the scope's filters and the restricted records' subquery take the user's values."""
+
+    def built(user_id, team_id, **rest):
+        stand_in = get_user_model()(
+            pk=user_id, team_id=team_id, role=user.role, is_active=user.is_active
+        )
+        return build(stand_in, **rest)
+
+    key = (*key, user.role, user.is_active)
+    return compiled_rows(key, built, user_id=user.pk, team_id=user.team_id, **values)
