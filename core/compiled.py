@@ -173,10 +173,13 @@ def compiled_rows(key: tuple, build: Callable[..., QuerySet], **values) -> list:
     return _run(entry, values, connection)
 
 
-def compiled_for_user(key: tuple, user, build: Callable[..., QuerySet], **values) -> list:
-    """compiled_rows for a query scoped to `user` (accounts.policy): `build(stand_in,
-    **values)` is given a user of the same role whose id and team are the placeholders,
-    so the scope's filters and the restricted records' subquery take the user's values."""
+def compiled_for_user(
+    key: tuple, user, build: Callable[..., QuerySet], *, count: bool = False, **values
+) -> list | int:
+    """compiled_rows (compiled_count if `count`) for a query scoped to `user`
+    (accounts.policy): `build(stand_in, **values)` is given a user of the same role whose
+    id and team are the placeholders, so the scope's filters and the restricted records'
+    subquery take the user's values."""
 
     def built(user_id, team_id, **rest):
         stand_in = get_user_model()(
@@ -185,4 +188,5 @@ def compiled_for_user(key: tuple, user, build: Callable[..., QuerySet], **values
         return build(stand_in, **rest)
 
     key = (*key, user.role, user.is_active)
-    return compiled_rows(key, built, user_id=user.pk, team_id=user.team_id, **values)
+    run = compiled_count if count else compiled_rows
+    return run(key, built, user_id=user.pk, team_id=user.team_id, **values)

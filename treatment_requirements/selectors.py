@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.policy import Action, Kind, get_for_user_or_404, permits, scope_for, scoped
-from core.compiled import compiled_rows
-from core.paging import KeysetOrder, KeysetPage, keyset_page
-from core.queries import capped_count
+from core.compiled import compiled_for_user, compiled_rows
+from core.paging import KeysetOrder, KeysetPage, first_page, first_page_query, keyset_page
 from referrals.models import Referral
 from referrals.selectors import annotate_person_markers, search_q
 
@@ -328,11 +327,19 @@ def caseload(*, user, mine: bool = False, today: datetime.date | None = None) ->
         else CaseloadList([], more=False)
         for name, spec in CASELOAD_LISTS.items()
     }
-    orders = caseload_orders_of(user, mine=mine)
     return {
         **lists,
-        "orders": caseload_orders_page(user=user, mine=mine),
-        "orders_count": capped_count(orders, CASELOAD_COUNT_CAP),
+        "orders": _first_orders_page(user, mine=mine),
+        "orders_count": compiled_for_user(
+            ("caseload orders count", mine, CASELOAD_COUNT_CAP),
+            user,
+            lambda user: (
+                caseload_orders_of(user, mine=mine)
+                .order_by()
+                .values("pk")[: CASELOAD_COUNT_CAP + 1]
+            ),
+            count=True,
+        ),
         "orders_count_cap": CASELOAD_COUNT_CAP,
         "scope": orders_scope(user),
         "can_enforce": can_enforce,
@@ -385,7 +392,12 @@ def caseload_orders_page(
     `officer` (the responsible officer; "Whole team" only, so ignored when `mine`).
     The search looks within the same cases (the policy's CASELOAD or PROVIDER scope).
     """
-    filters = filters or {}
+    orders = _orders_list(user, mine=mine, filters=filters or {}, search=search)
+    order = ORDER_SORTS.get(sort, ORDER_SORTS[DEFAULT_ORDER_SORT])[1]
+    return _keyset(orders, order, after=after, before=before)
+
+
+def _orders_list(user, *, mine: bool, filters: dict, search: dict | None) -> QuerySet:
     orders = caseload_orders_of(user, mine=mine, active_only=False).filter(
         status=filters.get("status") or OrderStatus.ACTIVE
     )
@@ -397,11 +409,22 @@ def caseload_orders_page(
         orders = orders.filter(responsible_officer=filters["officer"])
     if search:
         orders = orders.filter(caseload_search_q(search))
-    orders = orders.select_related("person", "responsible_officer").prefetch_related(
+    return orders.select_related("person", "responsible_officer").prefetch_related(
         Prefetch("requirements", queryset=OrderRequirement.objects.select_related("provider"))
     )
-    order = ORDER_SORTS.get(sort, ORDER_SORTS[DEFAULT_ORDER_SORT])[1]
-    return _keyset(orders, order, after=after, before=before)
+
+
+def _first_orders_page(user, *, mine: bool) -> KeysetPage:
+    """The caseload's first page of orders (unfiltered, ending soonest), compiled once per
+    role (core.compiled), as caseload_orders_page reads it."""
+    order = ORDER_SORTS[DEFAULT_ORDER_SORT][1]
+
+    def build(user):
+        orders = with_person_markers(_orders_list(user, mine=mine, filters={}, search=None))
+        return first_page_query(orders, order, CASELOAD_PAGE_SIZE)
+
+    key = ("caseload orders first page", mine, CASELOAD_PAGE_SIZE)
+    return first_page(compiled_for_user(key, user, build), order, CASELOAD_PAGE_SIZE)
 
 
 def caseload_officers(user) -> QuerySet:
