@@ -9,7 +9,7 @@ from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.policy import Action, Kind, permits
-from core.compiled import compiled_count, compiled_rows
+from core.compiled import compiled_count, compiled_for_user, compiled_rows
 from core.paging import (
     CompositeKeysetOrder,
     KeysetOrder,
@@ -19,7 +19,6 @@ from core.paging import (
     parse_bool,
     parse_int,
 )
-from core.queries import capped_count
 
 from ..enums import AWAITING_STATUSES, OPEN_STATUSES, AllocationKind
 from ..models import MyWorkLook, Referral, ReferralAllocation, name_key
@@ -327,10 +326,27 @@ def new_to_me(*, user, since: datetime, limit: int | None = None) -> dict:
     its referral and person), "count", "count_label"}. The count stops at MY_WORK_COUNT_CAP;
     the rest are paged by new_to_me_page()."""
     limit = limit or NEW_TO_ME_LIMIT
-    allocations = _new_to_me(user, since).order_by(*NEW_TO_ME_ORDER.ordering())
-    count = capped_count(allocations, MY_WORK_COUNT_CAP)
+    key = ("new to me", limit, MY_WORK_COUNT_CAP)  # compiled once per role (core.compiled)
+
+    def allocations(user, since):
+        return _new_to_me(user, since).order_by(*NEW_TO_ME_ORDER.ordering())
+
+    count = compiled_for_user(
+        key,
+        user,
+        lambda user, since: (
+            allocations(user, since).order_by().values("pk")[: MY_WORK_COUNT_CAP + 1]
+        ),
+        count=True,
+        since=since,
+    )
     label = f"{MY_WORK_COUNT_CAP:,}+" if count > MY_WORK_COUNT_CAP else f"{count:,}"
-    rows = list(_new_to_me_rows(allocations)[:limit])
+    rows = compiled_for_user(
+        key,
+        user,
+        lambda user, since: _new_to_me_rows(allocations(user, since))[:limit],
+        since=since,
+    )
     return {"rows": rows, "count": count, "count_label": label}
 
 
