@@ -18,6 +18,7 @@ from accounts.policy import (
     scope_for,
     scoped,
 )
+from core.compiled import compiled_for_user
 from referrals.enums import ReferralStatus
 from referrals.models import Person, Referral
 from referrals.selectors import referral_get_for_user
@@ -294,17 +295,38 @@ def assessment_events(person: Person, user) -> list[dict]:
     onward referrals in the user's team. A fixed number of queries."""
     if not is_team_scope(user):
         return []
-    referrals = scoped(user, Action.VIEW, Kind.REFERRAL, Referral.objects.filter(person=person))
     return [
-        *_screening_events(referrals),
-        *_assessment_events(referrals),
-        *_instrument_events(person, referrals),
-        *_consent_events(referrals),
-        *_onward_referral_events(referrals),
+        *_screening_events(person, user),
+        *_assessment_events(person, user),
+        *_instrument_events(person, user),
+        *_consent_events(person, user),
+        *_onward_referral_events(person, user),
     ]
 
 
-def _screening_events(referrals) -> list[dict]:
+# The timeline's queries are compiled once per role (core.compiled) and run with the user's
+# and the person's ids: building them cost more CPU than running them.
+
+
+def _of_referrals(name: str, person: Person, user, model, **related) -> list:
+    """The `model` rows of the person's referrals visible to the user."""
+
+    def build(user, person_id):
+        referrals = scoped(
+            user, Action.VIEW, Kind.REFERRAL, Referral.objects.filter(person_id=person_id)
+        )
+        rows = model.objects.filter(referral__in=referrals)
+        if related.get("select"):
+            rows = rows.select_related(*related["select"])
+        if related.get("prefetch"):
+            rows = rows.prefetch_related(*related["prefetch"])
+        return rows
+
+    return compiled_for_user(("person timeline", name), user, build, person_id=person.pk)
+
+
+def _screening_events(person: Person, user) -> list[dict]:
+    screenings = _of_referrals("screenings", person, user, Screening, select=["referral"])
     return [
         _event(
             screening.created_at,
@@ -313,15 +335,14 @@ def _screening_events(referrals) -> list[dict]:
             f"{screening.get_urgency_display().lower()}",
             screening.referral.get_absolute_url(),
         )
-        for screening in Screening.objects.filter(referral__in=referrals).select_related("referral")
+        for screening in screenings
     ]
 
 
-def _assessment_events(referrals) -> list[dict]:
+def _assessment_events(person: Person, user) -> list[dict]:
     """Started, signed, then each addendum in the order it was added."""
-    assessments = Assessment.objects.filter(referral__in=referrals).prefetch_related(
-        Prefetch("addenda", queryset=Addendum.objects.order_by("added_at"))
-    )
+    addenda = Prefetch("addenda", queryset=Addendum.objects.order_by("added_at"))
+    assessments = _of_referrals("assessments", person, user, Assessment, prefetch=[addenda])
     events = []
     for assessment in assessments:
         url = assessment.get_absolute_url()
@@ -342,11 +363,19 @@ def _assessment_events(referrals) -> list[dict]:
     return events
 
 
-def _instrument_events(person: Person, referrals) -> list[dict]:
+def _instrument_events(person: Person, user) -> list[dict]:
     """Scored instruments only (a draft has no result to show); its flags are the detail."""
-    responses = InstrumentResponse.objects.filter(person=person, is_complete=True).filter(
-        assessment__referral__in=referrals
-    )
+
+    def build(user, person_id):
+        referrals = scoped(
+            user, Action.VIEW, Kind.REFERRAL, Referral.objects.filter(person_id=person_id)
+        )
+        return InstrumentResponse.objects.filter(person_id=person_id, is_complete=True).filter(
+            assessment__referral__in=referrals
+        )
+
+    key = ("person timeline", "instruments")
+    responses = compiled_for_user(key, user, build, person_id=person.pk)
     return [
         _event(
             response.completed_at,
@@ -358,10 +387,10 @@ def _instrument_events(person: Person, referrals) -> list[dict]:
     ]
 
 
-def _consent_events(referrals) -> list[dict]:
+def _consent_events(person: Person, user) -> list[dict]:
     """Each consent given or refused, and its withdrawal (with the reason) if there is one."""
     events = []
-    for consent in Consent.objects.filter(referral__in=referrals):
+    for consent in _of_referrals("consents", person, user, Consent):
         verb = "given" if consent.given else "refused"
         events.append(_event(consent.recorded_at, f"{consent.get_kind_display()} {verb}", "", ""))
         if consent.withdrawn_recorded_at:
@@ -376,7 +405,7 @@ def _consent_events(referrals) -> list[dict]:
     return events
 
 
-def _onward_referral_events(referrals) -> list[dict]:
+def _onward_referral_events(person: Person, user) -> list[dict]:
     return [
         _event(
             onward.created_at,
@@ -384,7 +413,7 @@ def _onward_referral_events(referrals) -> list[dict]:
             onward.get_outcome_display(),
             "",
         )
-        for onward in OnwardReferral.objects.filter(referral__in=referrals)
+        for onward in _of_referrals("onward referrals", person, user, OnwardReferral)
     ]
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.policy import Action, Kind, get_for_user_or_404, scoped
 from assessments.models import Assessment
+from core.compiled import compiled_for_user
 from core.paging import KeysetOrder, KeysetPage, keyset_page
 from referrals.models import Person, Referral
 from treatment_requirements.models import Order
@@ -134,11 +135,16 @@ def linkable(user, person: Person, kind: str, pk: int):
 
 def contact_events(person: Person, user) -> list[dict]:
     """Timeline events: one per contact the user may see (1 query). No note text."""
-    contacts = (
-        contacts_visible_to(user)
-        .filter(person=person)
-        .select_related("practitioner", "author_team")
-        .order_by("-contact_at", "-id")
+    contacts = compiled_for_user(  # compiled once per role (core.compiled)
+        ("person timeline", "contacts"),
+        user,
+        lambda user, person_id: (
+            contacts_visible_to(user)
+            .filter(person_id=person_id)
+            .select_related("practitioner", "author_team")
+            .order_by("-contact_at", "-id")
+        ),
+        person_id=person.pk,
     )
     events = []
     for contact in contacts:

@@ -232,6 +232,23 @@ class KeysetPage:
     is_first: bool  # no cursor was given: the start of the list
 
 
+def first_page_query(
+    queryset: QuerySet, order: "KeysetOrder | CompositeKeysetOrder", page_size: int
+) -> QuerySet:
+    """What keyset_page reads for the first page (no cursor): page_size + 1 rows in order
+    (a caller may compile it once: core.compiled)."""
+    return order.annotate(queryset).order_by(*order.ordering())[: page_size + 1]
+
+
+def first_page(
+    found: list, order: "KeysetOrder | CompositeKeysetOrder", page_size: int
+) -> KeysetPage:
+    """The first page of a list from the rows first_page_query read."""
+    rows = found[:page_size]
+    next_cursor = order.cursor(rows[-1]) if len(found) > page_size else None
+    return KeysetPage(rows=rows, next_cursor=next_cursor, previous_cursor=None, is_first=True)
+
+
 def keyset_page(
     queryset: QuerySet,
     order: KeysetOrder | CompositeKeysetOrder,
@@ -246,8 +263,10 @@ def keyset_page(
     last row is empty, and offers the page before it; a page before the first row is empty
     too, and offers the first page (is_first is False, so the template can link to it).
     """
-    queryset = order.annotate(queryset)
     after_key, before_key = order.decode(after), order.decode(before)
+    if not after_key and not before_key:
+        return first_page(list(first_page_query(queryset, order, page_size)), order, page_size)
+    queryset = order.annotate(queryset)
     if before_key and not after_key:
         found = list(
             queryset.filter(order.beyond(*before_key, reverse=True)).order_by(

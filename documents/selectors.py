@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.timezone import localdate
 
 from accounts.policy import Action, Kind, get_for_user_or_404, permits, scoped
+from core.compiled import compiled_for_user
 from core.paging import KeysetOrder, KeysetPage, keyset_page
 from referrals.models import Person, Referral
 from treatment_requirements.models import Order
@@ -61,7 +62,14 @@ def document_events(person: Person, user) -> list[dict]:
     if not permits(user, Action.VIEW, Kind.DOCUMENT):
         return []
     url = reverse("documents:person_documents", args=[person.pk])
-    rows = documents_visible_to(user).filter(person=person).order_by("-uploaded_at", "-id")
+    rows = compiled_for_user(  # compiled once per role (core.compiled)
+        ("person timeline", "documents"),
+        user,
+        lambda user, person_id: (
+            documents_visible_to(user).filter(person_id=person_id).order_by("-uploaded_at", "-id")
+        ),
+        person_id=person.pk,
+    )
     events = []
     for document in rows:
         title = f"{document.get_document_type_display()} attached"

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from accounts.policy import Action, Kind, Scope, get_for_user_or_404, permits, scope_for, scoped
+from core.compiled import compiled_for_user
 from referrals.models import Person
 from referrals.selectors import person_visible_to
 
@@ -75,9 +76,14 @@ def flag_get_for_user(request, pk: int, action: str = Action.CHANGE) -> RiskFlag
 def risk_events(person: Person, user) -> list[dict]:
     """Person-timeline events (referrals.selectors.register_timeline_provider): each flag
     raised, reviewed or removed that the user may see, by date, without any note. One query."""
-    events = RiskFlagEvent.objects.filter(
-        flag__in=flags_visible(user).filter(person=person)
-    ).select_related("flag")
+    events = compiled_for_user(  # compiled once per role (core.compiled)
+        ("person timeline", "risk flag events"),
+        user,
+        lambda user, person_id: RiskFlagEvent.objects.filter(
+            flag__in=flags_visible(user).filter(person_id=person_id)
+        ).select_related("flag"),
+        person_id=person.pk,
+    )
     url = reverse("risks:register", args=[person.pk])
     return [
         {
@@ -101,12 +107,17 @@ def person_risk_alert(request, person: Person) -> dict | None:
     user = request.user
     if not permits(user, Action.VIEW, Kind.RISK):
         return None
-    flags = list(
-        flags_visible(user)
-        .current()
-        .filter(person=person)
-        .select_related("team")
-        .order_by("raised_on", "id")
+    flags = compiled_for_user(  # compiled once per role (core.compiled)
+        ("person risk alert",),
+        user,
+        lambda user, person_id: (
+            flags_visible(user)
+            .current()
+            .filter(person_id=person_id)
+            .select_related("team")
+            .order_by("raised_on", "id")
+        ),
+        person_id=person.pk,
     )
     if not flags:
         return None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from core.compiled import compiled_for_user
 from core.paging import KeysetOrder, KeysetPage, keyset_page
 from core.queries import capped_count
 from referrals.selectors import new_to_me_since  # the first look's window is My work's
@@ -321,7 +322,14 @@ def _new_to_me(user, since: datetime.datetime):
 def new_to_me_first(*, user, since: datetime.datetime) -> CaseloadList:
     """The most recent CASELOAD_LIST_LIMIT allocations new to the user; `more` if others."""
     limit = CASELOAD_LIST_LIMIT
-    rows = list(_new_to_me(user, since).order_by(*NEW_TO_ME_ORDER.ordering())[: limit + 1])
+    rows = compiled_for_user(  # compiled once (core.compiled)
+        ("caseload new to me", limit),
+        user,
+        lambda user, since: _new_to_me(user, since).order_by(*NEW_TO_ME_ORDER.ordering())[
+            : limit + 1
+        ],
+        since=since,
+    )
     return CaseloadList(rows[:limit], more=len(rows) > limit)
 
 

@@ -15,11 +15,12 @@ Registered from TreatmentRequirementsConfig.ready through the referrals extensio
 import datetime
 from collections import defaultdict
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.policy import Action, Kind, Scope, permits, scope_for, scoped
+from core.compiled import compiled_for_user
 from referrals.models import Person, Referral
 
 from .enums import BreachOutcome, OrderStatus, RecommendationStatus, RequirementKind
@@ -135,13 +136,35 @@ def treatment_events(person: Person, user) -> list[dict]:
     return events
 
 
+# The timeline's queries are compiled once per role (core.compiled) and run with the user's
+# and the person's ids: building them cost more CPU than running them.
+
+
+def _rows(name: str, person: Person, user, build) -> list:
+    return compiled_for_user(("person timeline", name), user, build, person_id=person.pk)
+
+
+def _recommendations(user, person_id) -> QuerySet:
+    queryset = Recommendation.objects.filter(person_id=person_id)
+    return scoped(user, Action.VIEW, Kind.RECOMMENDATION, queryset)
+
+
+def _orders(user, person_id) -> QuerySet:
+    return scoped(user, Action.VIEW, Kind.ORDER, Order.objects.filter(person_id=person_id))
+
+
 def _recommendation_events(person: Person, user) -> list[dict]:
-    visible = scoped(
-        user, Action.VIEW, Kind.RECOMMENDATION, Recommendation.objects.filter(person=person)
+    recommendations = _rows("recommendations", person, user, _recommendations)
+    proposals = _rows(
+        "proposed requirements",
+        person,
+        user,
+        lambda user, person_id: ProposedRequirement.objects.filter(
+            recommendation__in=_recommendations(user, person_id)
+        ).order_by("id"),
     )
-    recommendations = list(visible)
     kinds: dict[int, list[str]] = defaultdict(list)
-    for proposed in ProposedRequirement.objects.filter(recommendation__in=visible).order_by("id"):
+    for proposed in proposals:
         kinds[proposed.recommendation_id].append(RequirementKind.short_labels()[proposed.kind])
     events = []
     for recommendation in recommendations:
@@ -164,7 +187,14 @@ def _recommendation_events(person: Person, user) -> list[dict]:
                     url,
                 )
             )
-    outcomes = CourtOutcome.objects.filter(recommendation__in=visible).select_related("court")
+    outcomes = _rows(
+        "court outcomes",
+        person,
+        user,
+        lambda user, person_id: CourtOutcome.objects.filter(
+            recommendation__in=_recommendations(user, person_id)
+        ).select_related("court"),
+    )
     for outcome in outcomes:
         events.append(
             _event(
@@ -181,10 +211,17 @@ def _recommendation_events(person: Person, user) -> list[dict]:
 
 
 def _order_events(person: Person, user) -> list[dict]:
-    visible = scoped(user, Action.VIEW, Kind.ORDER, Order.objects.filter(person=person))
-    orders = list(visible)
+    orders = _rows("orders", person, user, _orders)
+    requirements = _rows(
+        "order requirements",
+        person,
+        user,
+        lambda user, person_id: OrderRequirement.objects.filter(
+            order__in=_orders(user, person_id)
+        ).order_by("id"),
+    )
     kinds: dict[int, list[str]] = defaultdict(list)
-    for requirement in OrderRequirement.objects.filter(order__in=visible).order_by("id"):
+    for requirement in requirements:
         kinds[requirement.order_id].append(
             f"{RequirementKind.short_labels()[requirement.kind]} {requirement.length_months} months"
         )
@@ -212,18 +249,23 @@ def _order_events(person: Person, user) -> list[dict]:
                     day=order.terminated_on,
                 )
             )
-    events += _reallocation_events(visible, urls)
-    events += _enforcement_events(visible, urls)
+    events += _reallocation_events(person, user, urls)
+    events += _enforcement_events(person, user, urls)
     return events
 
 
-def _enforcement_events(visible_orders, urls: dict) -> list[dict]:
+def _enforcement_events(person: Person, user, urls: dict) -> list[dict]:
     """Warnings given, breach referrals and their outcomes, in the order of the failures."""
-    failures = (
-        Failure.objects.filter(order__in=visible_orders)
-        .exclude(action="")
-        .select_related("warning", "breach")
-        .order_by("failure_date", "id")
+    failures = _rows(
+        "failures",
+        person,
+        user,
+        lambda user, person_id: (
+            Failure.objects.filter(order__in=_orders(user, person_id))
+            .exclude(action="")
+            .select_related("warning", "breach")
+            .order_by("failure_date", "id")
+        ),
     )
     events = []
     for failure in failures:
@@ -258,14 +300,19 @@ def _enforcement_events(visible_orders, urls: dict) -> list[dict]:
     return events
 
 
-def _reallocation_events(visible_orders, urls: dict) -> list[dict]:
+def _reallocation_events(person: Person, user, urls: dict) -> list[dict]:
     """Each change of responsible officer (services.order_reallocate): the allocation made
     with the order has no reason and is the "made" event already."""
-    allocations = (
-        OrderAllocation.objects.filter(order__in=visible_orders)
-        .exclude(reason="")
-        .select_related("officer", "officer__team")
-        .order_by("allocated_at", "id")
+    allocations = _rows(
+        "order allocations",
+        person,
+        user,
+        lambda user, person_id: (
+            OrderAllocation.objects.filter(order__in=_orders(user, person_id))
+            .exclude(reason="")
+            .select_related("officer", "officer__team")
+            .order_by("allocated_at", "id")
+        ),
     )
     return [
         _event(

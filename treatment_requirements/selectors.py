@@ -3,36 +3,40 @@
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.policy import Action, Kind, get_for_user_or_404, permits, scope_for, scoped
-from core.paging import KeysetOrder, KeysetPage, keyset_page
-from core.queries import capped_count
+from core.compiled import compiled_for_user, compiled_rows
+from core.paging import KeysetOrder, KeysetPage, first_page, first_page_query, keyset_page
 from referrals.models import Referral
 from referrals.selectors import annotate_person_markers, search_q
 
+from .caseload_lists import (  # noqa: F401 - CASELOAD_LISTS and the sorts are read from here
+    CASELOAD_LISTS,
+    DEFAULT_ORDER_SORT,
+    ORDER_SORTS,
+    REVIEW_LOOKAHEAD_DAYS,
+    CaseloadListSpec,
+    due_querysets,
+    due_window,
+)
 from .criteria import criteria_for
 from .enums import (
-    BreachOutcome,
     MeasureStage,
     OrderStatus,
     RequirementKind,
 )
 from .models import (
-    Appointment,
-    BreachReferral,
-    Failure,
     Order,
     OrderRequirement,
     OutcomeMeasure,
     ProposedRequirement,
     Recommendation,
-    ReviewHearing,
 )
 
-REVIEW_LOOKAHEAD_DAYS = 14
 # Caseload lists show at most this many rows, most urgent first, and say when there are more:
 # a whole unit's caseload must not be fetched and rendered per view. An officer's own list
 # rarely reaches it; a large unit's team view does (see the "Whose cases" filter).
@@ -270,87 +274,31 @@ def may_choose_own_cases(user) -> bool:
     return may_enforce(user)
 
 
-@dataclass(frozen=True)
-class CaseloadListSpec:
-    """One of the caseload's lists: its heading, and the order it is read and paged in
-    (the order of its partial index, migrations 0003 and 0004)."""
-
-    title: str
-    order: KeysetOrder
-    enforcement_only: bool = False  # listed only for those who hold enforcement
-
-
-_DATETIME = datetime.datetime.fromisoformat
-CASELOAD_LISTS = {
-    "today": CaseloadListSpec("Today's appointments", KeysetOrder("starts_at", parse=_DATETIME)),
-    "outcomes_due": CaseloadListSpec(
-        "Outcomes not yet recorded", KeysetOrder("starts_at", parse=_DATETIME)
-    ),
-    "non_compliance": CaseloadListSpec(
-        "Open non-compliance: enforcement action due", KeysetOrder("deadline")
-    ),
-    "breaches": CaseloadListSpec("Breach referrals awaiting the court", KeysetOrder("referred_on")),
-    "reviews_due": CaseloadListSpec(
-        "DRR reviews due in the next two weeks", KeysetOrder("review_date")
-    ),
-    "reviews_unbooked": CaseloadListSpec(
-        "DRRs over 12 months with no review booked", KeysetOrder("end_date")
-    ),
-    "reoffending_due": CaseloadListSpec(
-        "Reoffending checks due",
-        KeysetOrder("referral__reoffending_check_due_on"),
-        enforcement_only=True,
-    ),
-}
-
-# The orders list's sorts, each read in order through an index on Order (migration 0009).
-ORDER_SORTS = {
-    "ending": ("Ending soonest", KeysetOrder("end_date")),
-    "recent": ("Most recent order first", KeysetOrder("made_on", descending=True)),
-}
-DEFAULT_ORDER_SORT = "ending"
-
-
 def _due_querysets(user, *, mine: bool, today: datetime.date) -> dict[str, QuerySet]:
     """The caseload's due lists (CASELOAD_LISTS), unordered: each is read in its spec's
     order, by caseload() for its first rows and by caseload_page() page by page."""
-    orders = caseload_orders_of(user, mine=mine)
-    now = timezone.now()
-    start_of_day = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
-    end_of_day = start_of_day + datetime.timedelta(days=1)
-    appointments = Appointment.objects.filter(order__in=orders).select_related(
-        "order", "order__person", "requirement"
+    return due_querysets(
+        caseload_orders_of(user, mine=mine),
+        caseload_orders_of(user, mine=mine, active_only=False),
+        **due_window(today),
     )
-    future_reviews = ReviewHearing.objects.filter(
-        requirement=OuterRef("pk"), review_date__gte=today
-    )
-    return {
-        "today": appointments.filter(starts_at__gte=start_of_day, starts_at__lt=end_of_day),
-        "outcomes_due": appointments.filter(starts_at__lt=min(now, end_of_day), outcome=""),
-        "non_compliance": Failure.objects.filter(order__in=orders, action="").select_related(
-            "order", "order__person"
-        ),
-        "breaches": BreachReferral.objects.filter(
-            order__in=orders, outcome=BreachOutcome.PENDING
-        ).select_related("order", "order__person"),
-        "reviews_due": ReviewHearing.objects.filter(
-            order__in=orders,
-            review_date__gte=today,
-            review_date__lte=today + datetime.timedelta(days=REVIEW_LOOKAHEAD_DAYS),
-        ).select_related("order", "order__person"),
-        "reviews_unbooked": OrderRequirement.objects.filter(
-            order__in=orders, kind=RequirementKind.DRR, length_months__gt=12
-        )
-        .filter(~Q(Exists(future_reviews)), end_date__gte=today)
-        .select_related("order", "order__person"),
-        # Ended orders too: the follow-up runs 12 months from the referral, often past the end.
-        "reoffending_due": caseload_orders_of(user, mine=mine, active_only=False)
-        .filter(
-            referral__reoffending_checked_on__isnull=True,
-            referral__reoffending_check_due_on__lte=today,
-        )
-        .select_related("person", "referral"),
-    }
+
+
+def _due_list(user, name: str, *, mine: bool, window: dict) -> "CaseloadList":
+    """The first rows of one due list, its SQL compiled once per role and list (core.compiled):
+    the seven lists' querysets, scoped and marked, cost more to build than to run."""
+
+    def build(user_id, team_id, **window):
+        stand_in = get_user_model()(pk=user_id, team_id=team_id, role=user.role, is_active=True)
+        orders = caseload_orders_of(stand_in, mine=mine)
+        all_orders = caseload_orders_of(stand_in, mine=mine, active_only=False)
+        queryset = due_querysets(orders, all_orders, **window)[name]
+        ordered = with_person_markers(queryset.order_by(*CASELOAD_LISTS[name].order.ordering()))
+        return ordered[: CASELOAD_LIST_LIMIT + 1]
+
+    key = ("caseload due list", name, user.role, mine, CASELOAD_LIST_LIMIT)
+    rows = compiled_rows(key, build, user_id=user.pk, team_id=user.team_id, **window)
+    return CaseloadList(rows[:CASELOAD_LIST_LIMIT], more=len(rows) > CASELOAD_LIST_LIMIT)
 
 
 def caseload(*, user, mine: bool = False, today: datetime.date | None = None) -> dict:
@@ -372,17 +320,26 @@ def caseload(*, user, mine: bool = False, today: datetime.date | None = None) ->
     """
     today = today or timezone.localdate()
     can_enforce = may_enforce(user)
+    window = due_window(today)
     lists = {
-        name: _bounded(queryset.order_by(*CASELOAD_LISTS[name].order.ordering()))
-        if can_enforce or not CASELOAD_LISTS[name].enforcement_only
+        name: _due_list(user, name, mine=mine, window=window)
+        if can_enforce or not spec.enforcement_only
         else CaseloadList([], more=False)
-        for name, queryset in _due_querysets(user, mine=mine, today=today).items()
+        for name, spec in CASELOAD_LISTS.items()
     }
-    orders = caseload_orders_of(user, mine=mine)
     return {
         **lists,
-        "orders": caseload_orders_page(user=user, mine=mine),
-        "orders_count": capped_count(orders, CASELOAD_COUNT_CAP),
+        "orders": _first_orders_page(user, mine=mine),
+        "orders_count": compiled_for_user(
+            ("caseload orders count", mine, CASELOAD_COUNT_CAP),
+            user,
+            lambda user: (
+                caseload_orders_of(user, mine=mine)
+                .order_by()
+                .values("pk")[: CASELOAD_COUNT_CAP + 1]
+            ),
+            count=True,
+        ),
         "orders_count_cap": CASELOAD_COUNT_CAP,
         "scope": orders_scope(user),
         "can_enforce": can_enforce,
@@ -435,7 +392,12 @@ def caseload_orders_page(
     `officer` (the responsible officer; "Whole team" only, so ignored when `mine`).
     The search looks within the same cases (the policy's CASELOAD or PROVIDER scope).
     """
-    filters = filters or {}
+    orders = _orders_list(user, mine=mine, filters=filters or {}, search=search)
+    order = ORDER_SORTS.get(sort, ORDER_SORTS[DEFAULT_ORDER_SORT])[1]
+    return _keyset(orders, order, after=after, before=before)
+
+
+def _orders_list(user, *, mine: bool, filters: dict, search: dict | None) -> QuerySet:
     orders = caseload_orders_of(user, mine=mine, active_only=False).filter(
         status=filters.get("status") or OrderStatus.ACTIVE
     )
@@ -447,11 +409,22 @@ def caseload_orders_page(
         orders = orders.filter(responsible_officer=filters["officer"])
     if search:
         orders = orders.filter(caseload_search_q(search))
-    orders = orders.select_related("person", "responsible_officer").prefetch_related(
+    return orders.select_related("person", "responsible_officer").prefetch_related(
         Prefetch("requirements", queryset=OrderRequirement.objects.select_related("provider"))
     )
-    order = ORDER_SORTS.get(sort, ORDER_SORTS[DEFAULT_ORDER_SORT])[1]
-    return _keyset(orders, order, after=after, before=before)
+
+
+def _first_orders_page(user, *, mine: bool) -> KeysetPage:
+    """The caseload's first page of orders (unfiltered, ending soonest), compiled once per
+    role (core.compiled), as caseload_orders_page reads it."""
+    order = ORDER_SORTS[DEFAULT_ORDER_SORT][1]
+
+    def build(user):
+        orders = with_person_markers(_orders_list(user, mine=mine, filters={}, search=None))
+        return first_page_query(orders, order, CASELOAD_PAGE_SIZE)
+
+    key = ("caseload orders first page", mine, CASELOAD_PAGE_SIZE)
+    return first_page(compiled_for_user(key, user, build), order, CASELOAD_PAGE_SIZE)
 
 
 def caseload_officers(user) -> QuerySet:
@@ -480,15 +453,6 @@ class CaseloadList(list):
     def __init__(self, rows, *, more: bool):
         super().__init__(rows)
         self.more = more
-
-
-def _bounded(queryset: QuerySet) -> CaseloadList:
-    """At most CASELOAD_LIST_LIMIT rows, fetching one more to know if there are others.
-
-    Rows carry the person markers (e.g. a self-harm risk) in the same query."""
-    limit = CASELOAD_LIST_LIMIT
-    rows = list(with_person_markers(queryset)[: limit + 1])
-    return CaseloadList(rows[:limit], more=len(rows) > limit)
 
 
 def orders_scope(user):

@@ -29,3 +29,6 @@ LD_CLAMAV = ""
 # would scan and stat every static file each time (a third of a request-per-test module's
 # time). Autorefresh looks a static file up when it is asked for instead.
 WHITENOISE_AUTOREFRESH = True
+
+# Queries compiled once (core.compiled) are checked against the ORM's own SQL on every run.
+LD_CHECK_COMPILED_QUERIES = True

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.audit import audit_request, audit_view
 from accounts.enums import AuditAction
-from accounts.policy import Action, Kind, may, permits
+from accounts.policy import Action, Kind, may, permits, scope_for
 from core.view_helpers import submit
 
 from .. import selectors, services
@@ -47,10 +47,14 @@ def _contact_card(user, person) -> dict | None:
     contact = (
         PersonContact.objects.select_related("consent_recorded_by").filter(person=person).first()
     ) or PersonContact(person=person)
+    # Changing them in the same scope as seeing them is the same check: not asked twice.
+    same_scope = scope_for(user, Action.CHANGE, Kind.PERSON_CONTACT) == scope_for(
+        user, Action.VIEW, Kind.PERSON_CONTACT
+    )
     return {
         "contact": contact,
         "safe_label": _SAFE_LABELS[contact.safe_to_leave_messages],
-        "may_change": may(user, Action.CHANGE, Kind.PERSON_CONTACT, person),
+        "may_change": same_scope or may(user, Action.CHANGE, Kind.PERSON_CONTACT, person),
     }
 
 
