@@ -3,11 +3,14 @@ call audited with the client's identity (ids only), errors as problem+json."""
 
 from django.contrib.auth.decorators import login_not_required
 from oauth2_provider.contrib.rest_framework import TokenHasScope
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
 from accounts.audit import audit_record
 from accounts.enums import AuditAction
+
+from .serializers import MAX_ID
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -30,6 +33,11 @@ class ClientView(APIView):
     def as_view(cls, **initkwargs):
         # No session: LoginRequiredMiddleware would send a machine to the sign-in page.
         return login_not_required(super().as_view(**initkwargs))
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if any(isinstance(v, int) and v > MAX_ID for v in kwargs.values()):
+            raise NotFound()  # beyond any record id: the database would refuse the number
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -19,6 +19,8 @@ urlpatterns = [
         login_not_required(SpectacularRedocView.as_view(url_name="api:schema")),
         name="docs",
     ),
+    # Last: any other address here answers in problem+json, as the API does everywhere.
+    path("<path:rest>", views.NoSuchEndpoint.as_view(), name="not_found"),
 ]
 
 # The administrators' screens for clients live under /administration/ (config/urls.py).

@@ -5,6 +5,8 @@ not take 403."""
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.audit import audit_view
@@ -14,19 +16,31 @@ from referrals import selectors
 from . import scopes
 from .base import ClientView
 from .intake import body_hash, known_key, referral_create_from_api
-from .problems import Problem
-from .serializers import ProblemSerializer, ReferralCreateSerializer, ReferralSerializer
+from .problems import TITLES, Problem
+from .serializers import MAX_ID, ProblemSerializer, ReferralCreateSerializer, ReferralSerializer
 
-PROBLEM = OpenApiResponse(ProblemSerializer, description="application/problem+json")
-ERRORS = dict.fromkeys((400, 401, 403, 404, 429), PROBLEM)
+PROBLEM_JSON = "application/problem+json"
+
+
+def problems(*codes) -> dict:
+    """Responses in problem+json (RFC 9457) for `codes`, besides those every call may get."""
+    return {
+        (code, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description=TITLES[code])
+        for code in sorted({400, 401, 403, 404, 429, *codes})
+    }
+
+
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    {"type": "string", "minLength": 1, "maxLength": 200},
     OpenApiParameter.HEADER,
     required=True,
     description="Unique per referral: the same key and body answer with the same referral.",
 )
 MAX_KEY_LENGTH = 200
+RECORD_ID = OpenApiParameter(
+    "id", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, OpenApiParameter.PATH
+)
 
 
 def _referral_body(request, pk: int) -> dict:
@@ -36,6 +50,14 @@ def _referral_body(request, pk: int) -> dict:
 
 
 class ReferralCreate(ClientView):
+    """Record a referral for the client's L&D team, and the person unless `person_id`.
+
+    The intake screen's checks apply (identifiers, dates, the team's sites and
+    practitioners). A possible duplicate answers 409 listing the matches; post again with
+    `person_id` or `create_new_person: true`. The same Idempotency-Key and body answer
+    200 with the referral first created; the same key with another body 422.
+    """
+
     required_scopes = [scopes.REFERRALS_WRITE]
 
     @extend_schema(
@@ -45,13 +67,11 @@ class ReferralCreate(ClientView):
         responses={
             201: ReferralSerializer,
             200: ReferralSerializer,
-            409: PROBLEM,
-            422: PROBLEM,
-            **ERRORS,
+            **problems(409, 422),
         },
     )
     def post(self, request):
-        key = request.headers.get("Idempotency-Key", "").strip()
+        key = request.headers.get("Idempotency-Key", "")
         if not key or len(key) > MAX_KEY_LENGTH:
             raise Problem(
                 400, f"An Idempotency-Key header of 1 to {MAX_KEY_LENGTH} characters is required."
@@ -80,8 +100,27 @@ class ReferralCreate(ClientView):
 
 
 class ReferralDetail(ClientView):
+    """A referral of the client's team: its status and the history of its status."""
+
     required_scopes = [scopes.REFERRALS_READ]
 
-    @extend_schema(operation_id="referral_read", responses={200: ReferralSerializer, **ERRORS})
+    @extend_schema(
+        operation_id="referral_read",
+        parameters=[RECORD_ID],
+        responses={200: ReferralSerializer, **problems()},
+    )
     def get(self, request, pk: int):
         return Response(_referral_body(request, pk))
+
+
+@extend_schema(exclude=True)
+class NoSuchEndpoint(ClientView):
+    """Any other address under /api/v1/: 404 in problem+json (not the service's HTML
+    page), after the token is checked as everywhere else."""
+
+    permission_classes = [IsAuthenticated]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise NotFound("There is no such endpoint.")
