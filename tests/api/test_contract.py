@@ -13,7 +13,6 @@ from tests.factories import PersonFactory, ReferralFactory
 
 from .conftest import bearer
 
-
 # Loaded from the running app (the schema view needs no database). Not through a fixture:
 # schemathesis' from_fixture reads a node attribute pytest 9 no longer has.
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
