@@ -13,6 +13,10 @@ class ClientTokenAuthentication(OAuth2Authentication):
     www_authenticate_realm = "api"
 
     def authenticate(self, request):
+        # Only the Authorization header carries a token (never the body or the address), and
+        # a call without one is refused (401) before its body is read.
+        if not request.headers.get("Authorization", "").startswith("Bearer "):
+            return None
         found = super().authenticate(request)
         if found is None:
             return None

@@ -22,10 +22,15 @@ POLICY_RULE = "policy"  # allowed exactly where accounts.policy allows
 # A provider's callback (GOV.UK Notify's receipts): a bearer token only, never a session, so
 # every visitor here, signed in or not, is refused (401, or 503 with no token configured).
 BEARER_TOKEN = "bearer_token"
+# The JSON API (api/, docs/api.md): an OAuth2 client's token only. A session opens nothing
+# there, so every visitor of the matrix, signed in or not, is refused (401; 403 for a token
+# lacking the scope, tested in tests/api).
+API_TOKEN = "api_token"
 
 ALLOWED, REFUSED, TO_SIGN_IN = "allowed", "refused", "to sign-in"
 REFUSED_WITHOUT_TOKEN, TOKEN_REFUSED_CODES = "refused without the token", {401, 503}
 REFUSED_CODES = {403, 404}
+REFUSED_WITHOUT_CLIENT_TOKEN, API_REFUSED_CODES = "refused without a client's token", {401, 403}
 
 
 @dataclass(frozen=True)
@@ -447,6 +452,22 @@ URL_RULES: dict[str, Rule] = {
     "calendar:feed_create": rule(Kind.ORDER, Action.VIEW, roles=PROBATION_ONLY, method="post"),
     "calendar:feed_revoke": rule(Kind.ORDER, Action.VIEW, roles=PROBATION_ONLY, method="post"),
     "calendar:feed": Rule(access=PUBLIC, kwargs=url_seed.calendar_feed_token),
+    # api: the JSON API (token only; what a token reaches is tested in tests/api); its
+    # token endpoint, public as the sign-in page is (a client's id and secret get a token;
+    # an empty POST is 400); its schema and documentation page (public: they describe the
+    # API and hold no record)
+    "api:token": Rule(access=PUBLIC, method="post"),
+    "api:referral_create": Rule(access=API_TOKEN, method="post"),
+    "api:referral_detail": Rule(access=API_TOKEN, kwargs=lambda s: {"pk": s.referral.pk}),
+    "api:not_found": Rule(access=API_TOKEN, kwargs=lambda s: {"rest": "no-such-thing/"}),
+    "api:schema": Rule(access=PUBLIC),
+    "api:docs": Rule(access=PUBLIC),
+    # api: the administrators' screens for API clients
+    "api_admin:client_list": rule(Kind.ACCOUNTS, Action.VIEW),
+    "api_admin:client_create": rule(Kind.ACCOUNTS, Action.CREATE),
+    "api_admin:client_detail": rule(Kind.ACCOUNTS, Action.VIEW, kwargs=url_seed.api_client_pk),
+    "api_admin:client_rotate": rule(Kind.ACCOUNTS, Action.CHANGE, kwargs=url_seed.api_client_pk),
+    "api_admin:client_revoke": rule(Kind.ACCOUNTS, Action.CHANGE, kwargs=url_seed.api_client_pk),
 }
 
 
@@ -455,6 +476,8 @@ def expected_outcome(url_rule, user, seed):
         return ALLOWED
     if url_rule.access == BEARER_TOKEN:
         return REFUSED_WITHOUT_TOKEN
+    if url_rule.access == API_TOKEN:
+        return REFUSED_WITHOUT_CLIENT_TOKEN
     if user is None:
         return TO_SIGN_IN
     if url_rule.owner is not None and user != url_rule.owner(seed):
