@@ -68,6 +68,8 @@ NO_INPUT = {
     "accounts:admin_team_detail": "a team's details, sites and history (changes are their pages)",
     "accounts:admin_access_request_list": "changes waiting for approval, with links to decide",
     "calendar:feed": "a calendar for calendar clients, opened by its secret token",
+    "api_admin:client_list": "the API clients, with links to each",
+    "api_admin:client_detail": "a client's details and history (changes are their pages)",
 }
 # Pages whose POST form is found one link further (a chooser); like those with an opening
 # step, they must end up showing one.
