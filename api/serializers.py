@@ -6,6 +6,7 @@ screen refuses."""
 from rest_framework import serializers
 
 from referrals.enums import Gender, ReferralSource, ReferralStatus, ReferrerRole, Urgency
+from treatment_requirements.enums import AppointmentOutcome
 
 MAX_ID = 2**63 - 1
 
@@ -96,3 +97,43 @@ class ProblemSerializer(serializers.Serializer):
     detail = serializers.CharField()
     errors = serializers.DictField(required=False)
     matches = MatchSerializer(many=True, required=False)
+
+
+class OrderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    person_id = serializers.IntegerField()
+    referral_id = serializers.IntegerField()
+    probation_team_id = serializers.IntegerField()
+    responsible_officer_id = serializers.IntegerField()
+    order_type = serializers.CharField()
+    status = serializers.CharField()
+    made_on = serializers.DateField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+
+
+class OrderPageSerializer(serializers.Serializer):
+    results = OrderSerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True)
+
+
+class AppointmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    order_id = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    purpose = serializers.CharField()
+    location = serializers.CharField()
+    outcome = serializers.CharField()
+    outcome_recorded_at = serializers.DateTimeField(allow_null=True)
+    etag = serializers.CharField(help_text="Send as If-Match to record the outcome")
+
+
+class OutcomeInSerializer(serializers.Serializer):
+    # The screen's choices (rescheduling is its own action there, not an outcome to pick).
+    outcome = serializers.ChoiceField(
+        choices=[c for c in AppointmentOutcome.choices if c[0] != AppointmentOutcome.RESCHEDULED]
+    )
+    excuse = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    evidence = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)

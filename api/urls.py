@@ -3,7 +3,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from oauth2_provider.views import TokenView
 
-from . import admin_views, views
+from . import admin_views, orders, views
 
 app_name = "api"
 
@@ -12,6 +12,18 @@ urlpatterns = [
     path("oauth/token/", login_not_required(TokenView.as_view()), name="token"),
     path("referrals/", views.ReferralCreate.as_view(), name="referral_create"),
     path("referrals/<int:pk>/", views.ReferralDetail.as_view(), name="referral_detail"),
+    path("orders/", orders.OrderList.as_view(), name="order_list"),
+    path("orders/<int:pk>/", orders.OrderDetail.as_view(), name="order_detail"),
+    path(
+        "orders/<int:pk>/appointments/",
+        orders.OrderAppointments.as_view(),
+        name="order_appointments",
+    ),
+    path(
+        "appointments/<int:pk>/outcome/",
+        orders.AppointmentOutcome.as_view(),
+        name="appointment_outcome",
+    ),
     # The contract, and a page to read it (assets from drf-spectacular-sidecar: no CDN).
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path(

@@ -10,8 +10,13 @@ from schemathesis.checks import positive_data_acceptance
 
 from config.wsgi import application
 from tests.factories import PersonFactory, ReferralFactory
+from tests.treatment_requirements.factories import (
+    AppointmentFactory,
+    OrderFactory,
+    ProbationOfficerFactory,
+)
 
-from .conftest import bearer
+from .conftest import bearer, token_for
 
 # Loaded from the running app (the schema view needs no database). Not through a fixture:
 # schemathesis' from_fixture reads a node attribute pytest 9 no longer has.
@@ -19,12 +24,19 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
 
 
 @pytest.fixture
-def caller(client, custody, team, referral_body):
-    """A custody client with every scope of its team, a referral of its team to read."""
+def callers(client, custody, register, team, probation_team, referral_body):
+    """A custody client and a probation client, each with every scope of its team, and
+    records of their teams to read: a referral, an order with an appointment."""
     referral_body()  # the reference data a valid body names
     ReferralFactory(team=team, person=PersonFactory(team=team))
-    _api_client, token = custody(client)
-    return bearer(token)["HTTP_AUTHORIZATION"]
+    officer = ProbationOfficerFactory(team=probation_team)
+    AppointmentFactory(order=OrderFactory(responsible_officer=officer))
+    _custody, custody_token = custody(client)
+    probation, secret = register(probation_team, ["orders:read", "appointments:write"])
+    return {
+        "referrals": bearer(custody_token)["HTTP_AUTHORIZATION"],
+        "probation": bearer(token_for(client, probation, secret))["HTTP_AUTHORIZATION"],
+    }
 
 
 @pytest.mark.django_db(transaction=False)
@@ -34,7 +46,8 @@ def caller(client, custody, team, referral_body):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_api_conforms_to_its_schema(case, caller):
+def test_api_conforms_to_its_schema(case, callers):
+    caller = callers["referrals" if case.path.startswith("/api/v1/referrals") else "probation"]
     # Every check but "schema-valid data is accepted": the API refuses (422) what the
     # intake screen refuses (a site of another team, an unknown id), which a schema cannot say.
     case.call_and_validate(

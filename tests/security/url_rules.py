@@ -459,6 +459,12 @@ URL_RULES: dict[str, Rule] = {
     "api:token": Rule(access=PUBLIC, method="post"),
     "api:referral_create": Rule(access=API_TOKEN, method="post"),
     "api:referral_detail": Rule(access=API_TOKEN, kwargs=lambda s: {"pk": s.referral.pk}),
+    "api:order_list": Rule(access=API_TOKEN),
+    "api:order_detail": Rule(access=API_TOKEN, kwargs=lambda s: {"pk": s.order.pk}),
+    "api:order_appointments": Rule(access=API_TOKEN, kwargs=lambda s: {"pk": s.order.pk}),
+    "api:appointment_outcome": Rule(
+        access=API_TOKEN, method="post", kwargs=lambda s: {"pk": s.appointment.pk}
+    ),
     "api:not_found": Rule(access=API_TOKEN, kwargs=lambda s: {"rest": "no-such-thing/"}),
     "api:schema": Rule(access=PUBLIC),
     "api:docs": Rule(access=PUBLIC),
