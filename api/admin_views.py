@@ -31,10 +31,13 @@ def _load(pk) -> ApiClient:
 
 
 def _secret_page(request, client, secret, title):
+    """The new secret, on this response only (never in a message or the session): 201, a
+    credential made, and the one answer to a POST here that is not a redirect."""
     return render(
         request,
         "api/client_secret.html",
         {"client": client, "secret": secret, "title": title},
+        status=201,
     )
 
 

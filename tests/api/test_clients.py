@@ -40,7 +40,7 @@ def test_client_registered_on_screen_creates_a_referral_that_reaches_my_work(
     first = create(client, token, referral_body(), key="custody-123")
     again = create(client, token, referral_body(), key="custody-123")
 
-    assert response.status_code == 200
+    assert response.status_code == 201
     assert token is not None
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["id"] == first.json()["id"]
