@@ -64,6 +64,7 @@ PROJECT_APPS = (
     "reporting",
     "notifications",
     "contact_log",
+    "api",
 )
 
 ID = DataClass.DIRECT_IDENTIFIER

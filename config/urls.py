@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.urls import admin_urlpatterns as api_admin_urls
 from core.views import accessibility_statement, healthz
 from notifications.callbacks import notify_callback
 
@@ -21,6 +22,9 @@ urlpatterns = [
     # GOV.UK Notify's delivery receipts: a bearer token, no session (docs/security.md).
     path("notifications/notify/callback/", notify_callback, name="notify_callback"),
     path("calendar/", include("notifications.calendar_urls")),
+    # The JSON API for custody and probation systems (docs/api.md): tokens, never sessions.
+    path("api/v1/", include("api.urls")),
+    path("", include((api_admin_urls, "api_admin"))),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
     path("accessibility/", accessibility_statement, name="accessibility"),

@@ -59,6 +59,11 @@ INSTALLED_APPS = [
     "documents",
     "reporting",
     "notifications",
+    "oauth2_provider",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
     "demo",
 ]
 
@@ -448,3 +453,41 @@ LD_RETENTION_YEARS = _env("LD_RETENTION_YEARS", env.int, 8)
 LD_SERVICE_NAME = "Liaison & Diversion and CSTR"
 # Named on the error pages and the accessibility statement as where to get help.
 LD_SERVICE_DESK_EMAIL = _env("LD_SERVICE_DESK_EMAIL", env.str, "servicedesk@example.nhs.uk")
+
+# The JSON API for custody and probation systems (api/, docs/api.md): OAuth2 client
+# credentials only (no session, no browsable API), problem+json errors, a rate per client.
+LD_API_RATE = _env("LD_API_RATE", env.str, "120/min")
+if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", LD_API_RATE):
+    raise ImproperlyConfigured("Environment variable LD_API_RATE must be like 120/min")
+LD_API_TOKEN_SECONDS = _env("LD_API_TOKEN_SECONDS", env.int, 3600)
+# The toolkit's own models (its migrations name this setting; the API keys its client row to it).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": LD_API_TOKEN_SECONDS,
+    "SCOPES_BACKEND_CLASS": "api.oauth_scopes.ClientScopes",
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ClientTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_client": LD_API_RATE},
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Liaison & Diversion and CSTR API",
+    "DESCRIPTION": "Referrals from custody systems; orders and appointments for probation "
+    "(docs/api.md).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ReferralStatusEnum": "referrals.enums.ReferralStatus"},
+}

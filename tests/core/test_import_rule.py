@@ -33,6 +33,7 @@ APP_ORDER = (
     "documents",
     "notifications",
     "reporting",
+    "api",
     "demo",
 )
 RANK = {app: position for position, app in enumerate(APP_ORDER)}

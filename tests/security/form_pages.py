@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from accounts.enums import Role
 
-from .url_rules import ALLOWED, PUBLIC, URL_RULES, expected_outcome
+from .access_rules import ALLOWED, PUBLIC, expected_outcome
+from .url_rules import URL_RULES
 
 # Forms that end the session or whose success has effects outside the data (sign-out).
 SKIP_ACTIONS = {reverse("accounts:logout")}

@@ -31,20 +31,22 @@ from accounts.enums import AuditAction, Role
 from accounts.models import AuditEvent
 from accounts.policy import POLICY, Action, Kind, Scope
 
-from .conftest import CONSENT_STATES, VISITORS, apply_consent_state
-from .url_names import iter_url_names, unmapped_urls
-from .url_rules import (
+from .access_rules import (
     ALLOWED,
+    API_REFUSED_CODES,
     POLICY_RULE,
     PUBLIC,
     REFUSED,
     REFUSED_CODES,
+    REFUSED_WITHOUT_CLIENT_TOKEN,
     REFUSED_WITHOUT_TOKEN,
     TO_SIGN_IN,
     TOKEN_REFUSED_CODES,
-    URL_RULES,
     expected_outcome,
 )
+from .conftest import CONSENT_STATES, VISITORS, apply_consent_state
+from .url_names import iter_url_names, unmapped_urls
+from .url_rules import URL_RULES
 
 
 def _is_record_view(url_rule):
@@ -76,6 +78,8 @@ def check_cell(client, seed, url_name, visitor):
         assert response.url.startswith(login_url), cell
     elif expected == REFUSED_WITHOUT_TOKEN:
         assert code in TOKEN_REFUSED_CODES, cell  # no session opens it, not even signed in
+    elif expected == REFUSED_WITHOUT_CLIENT_TOKEN:
+        assert code in API_REFUSED_CODES, cell  # the API: a client's token, never a session
     else:
         if code == 302 and not response.url.startswith(login_url):
             # Refused by way of another page (a role sent to the summary it may not see

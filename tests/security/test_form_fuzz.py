@@ -68,6 +68,8 @@ NO_INPUT = {
     "accounts:admin_team_detail": "a team's details, sites and history (changes are their pages)",
     "accounts:admin_access_request_list": "changes waiting for approval, with links to decide",
     "calendar:feed": "a calendar for calendar clients, opened by its secret token",
+    "api_admin:client_list": "the API clients, with links to each",
+    "api_admin:client_detail": "a client's details and history (changes are their pages)",
 }
 # Pages whose POST form is found one link further (a chooser); like those with an opening
 # step, they must end up showing one.
@@ -208,7 +210,8 @@ def _poster(client, form):
         response = client.post(form.action, payload)
         code = response.status_code
         assert code < 500, f"POST {form.action} answered {code}"
-        if code not in (301, 302, 303):
+        # 201: done, on a page shown once (an API client's new secret), not a redirect.
+        if code not in (201, 301, 302, 303):
             after = snapshot()
             assert after == before, f"{form.action} refused input but changed data"
             rows_now = after

@@ -20,9 +20,10 @@ from contact_log.models import Contact
 from contact_log.services import contact_restrict
 from treatment_requirements.enums import TerminationReason
 
+from .access_rules import ALLOWED, expected_outcome
 from .conftest import VISITORS
 from .url_names import iter_url_names
-from .url_rules import ALLOWED, URL_RULES, expected_outcome
+from .url_rules import URL_RULES
 
 # URL patterns that take an id: the ones that can show one person's record. (Lists, the
 # caseload's due lists by name included, are audited as the list opened: no one person.)

@@ -16,9 +16,10 @@ from accounts.models import AuditEvent
 from referrals.enums import RecordAccessKind
 from referrals.models import Person, RecordAccess
 
+from .access_rules import ALLOWED, REFUSED, expected_outcome
 from .test_access_matrix import check_cell
 from .url_names import iter_url_names
-from .url_rules import ALLOWED, REFUSED, URL_RULES, expected_outcome
+from .url_rules import URL_RULES
 
 RECORD_URLS = sorted(
     name for name, route in iter_url_names() if "<int:" in route and name in URL_RULES

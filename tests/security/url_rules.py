@@ -1,56 +1,27 @@
 """URL_RULES: for each URL pattern of the project, the policy cells its view enforces and
-how to build its URL from the security tests' seed (tests/security/conftest.py), and
-`expected_outcome`, what the policy says a visitor gets there.
+how to build its URL from the security tests' seed (tests/security/conftest.py), (the
+kinds of access and `expected_outcome`, what the policy says a visitor gets there, are in
+access_rules.py).
 
 `test_every_url_has_an_access_rule` (test_access_matrix.py) fails for a URL with no entry
 here: map each new URL with the policy cell its view enforces (that is the review of the
 view).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from types import SimpleNamespace
-
 from accounts.enums import Role
-from accounts.policy import Action, Kind, may, permits
+from accounts.policy import Action, Kind
 
 from . import url_seed
-
-PUBLIC = "public"  # reachable signed out (sign-in page, health check)
-SIGNED_IN = "signed_in"  # any signed-in user; shows only their own account data
-POLICY_RULE = "policy"  # allowed exactly where accounts.policy allows
-# A provider's callback (GOV.UK Notify's receipts): a bearer token only, never a session, so
-# every visitor here, signed in or not, is refused (401, or 503 with no token configured).
-BEARER_TOKEN = "bearer_token"
-
-ALLOWED, REFUSED, TO_SIGN_IN = "allowed", "refused", "to sign-in"
-REFUSED_WITHOUT_TOKEN, TOKEN_REFUSED_CODES = "refused without the token", {401, 503}
-REFUSED_CODES = {403, 404}
-
-
-@dataclass(frozen=True)
-class Rule:
-    access: str = POLICY_RULE
-    needs: tuple[tuple[str, str], ...] = ()  # (kind, action) pairs, all required
-    kwargs: Callable[[SimpleNamespace], dict] = field(default=lambda seed: {})
-    obj: Callable[[SimpleNamespace], object] | None = None  # record whose scope decides
-    method: str = "get"
-    ends_signed_out: bool = False  # signing out rightly lands on the sign-in page
-    # The policy cell that decides whether `obj` is in the visitor's scope (default: needs[0]).
-    scope_check: tuple[str, str] | None = None
-    # A narrower rule a view adds on top of the policy (e.g. assessments are written by the
-    # L&D team only, whatever else a role may do). Listed here so it is reviewed.
-    roles: frozenset[str] | None = None
-    owner: Callable[[SimpleNamespace], object] | None = None  # a record only its owner sees
-
-
-def rule(kind, action, **extra):
-    return Rule(needs=((kind, action),), **extra)
-
-
-LD_TEAM = frozenset({Role.PRACTITIONER, Role.TEAM_LEAD})
-PROBATION_ONLY = frozenset({Role.PROBATION_OFFICER})
-
+from .access_rules import (
+    API_TOKEN,
+    BEARER_TOKEN,
+    LD_TEAM,
+    PROBATION_ONLY,
+    PUBLIC,
+    SIGNED_IN,
+    Rule,
+    rule,
+)
 
 URL_RULES: dict[str, Rule] = {
     "healthz": Rule(access=PUBLIC),
@@ -458,26 +429,26 @@ URL_RULES: dict[str, Rule] = {
     "calendar:feed_create": rule(Kind.ORDER, Action.VIEW, roles=PROBATION_ONLY, method="post"),
     "calendar:feed_revoke": rule(Kind.ORDER, Action.VIEW, roles=PROBATION_ONLY, method="post"),
     "calendar:feed": Rule(access=PUBLIC, kwargs=url_seed.calendar_feed_token),
+    # api: the JSON API (token only; what a token reaches is tested in tests/api); its
+    # token endpoint, public as the sign-in page is (a client's id and secret get a token;
+    # an empty POST is 400); its schema and documentation page (public: they describe the
+    # API and hold no record)
+    "api:token": Rule(access=PUBLIC, method="post"),
+    "api:referral_create": Rule(access=API_TOKEN, method="post"),
+    "api:referral_detail": Rule(access=API_TOKEN, kwargs=lambda s: {"pk": s.referral.pk}),
+    "api:order_list": Rule(access=API_TOKEN),
+    "api:order_detail": Rule(access=API_TOKEN, kwargs=lambda s: {"pk": s.order.pk}),
+    "api:order_appointments": Rule(access=API_TOKEN, kwargs=lambda s: {"pk": s.order.pk}),
+    "api:appointment_outcome": Rule(
+        access=API_TOKEN, method="post", kwargs=lambda s: {"pk": s.appointment.pk}
+    ),
+    "api:not_found": Rule(access=API_TOKEN, kwargs=lambda s: {"rest": "no-such-thing/"}),
+    "api:schema": Rule(access=PUBLIC),
+    "api:docs": Rule(access=PUBLIC),
+    # api: the administrators' screens for API clients
+    "api_admin:client_list": rule(Kind.ACCOUNTS, Action.VIEW),
+    "api_admin:client_create": rule(Kind.ACCOUNTS, Action.CREATE),
+    "api_admin:client_detail": rule(Kind.ACCOUNTS, Action.VIEW, kwargs=url_seed.api_client_pk),
+    "api_admin:client_rotate": rule(Kind.ACCOUNTS, Action.CHANGE, kwargs=url_seed.api_client_pk),
+    "api_admin:client_revoke": rule(Kind.ACCOUNTS, Action.CHANGE, kwargs=url_seed.api_client_pk),
 }
-
-
-def expected_outcome(url_rule, user, seed):
-    if url_rule.access == PUBLIC:
-        return ALLOWED
-    if url_rule.access == BEARER_TOKEN:
-        return REFUSED_WITHOUT_TOKEN
-    if user is None:
-        return TO_SIGN_IN
-    if url_rule.owner is not None and user != url_rule.owner(seed):
-        return REFUSED
-    if url_rule.access == SIGNED_IN:
-        return ALLOWED
-    if not all(permits(user, action, kind) for kind, action in url_rule.needs):
-        return REFUSED
-    if url_rule.roles is not None and user.role not in url_rule.roles:
-        return REFUSED
-    if url_rule.obj is not None:
-        kind, action = url_rule.scope_check or url_rule.needs[0]
-        if not may(user, action, kind, url_rule.obj(seed)):
-            return REFUSED
-    return ALLOWED

@@ -164,3 +164,19 @@ def on_order(**related):
 
 
 order_referral = {"kwargs": lambda seed: {"pk": seed.order.referral_id}, "obj": lambda s: s.order}
+
+
+def api_client_pk(seed):
+    """An API client of team A's (registered when first asked for)."""
+    from api import services
+    from api.models import ApiClient
+
+    client = ApiClient.objects.filter(name="Matrix custody system").first()
+    if client is None:
+        client, _secret = services.client_register(
+            name="Matrix custody system",
+            team=seed.referral.team,
+            scopes=["referrals:read"],
+            by=seed.users[Role.ADMINISTRATOR],
+        )
+    return {"pk": client.pk}

@@ -1,0 +1,57 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from oauth2_provider.views import TokenView
+
+from . import admin_views, orders, views
+
+app_name = "api"
+
+urlpatterns = [
+    # OAuth2 client credentials: client id and secret in, a bearer token out.
+    path("oauth/token/", login_not_required(TokenView.as_view()), name="token"),
+    path("referrals/", views.ReferralCreate.as_view(), name="referral_create"),
+    path("referrals/<int:pk>/", views.ReferralDetail.as_view(), name="referral_detail"),
+    path("orders/", orders.OrderList.as_view(), name="order_list"),
+    path("orders/<int:pk>/", orders.OrderDetail.as_view(), name="order_detail"),
+    path(
+        "orders/<int:pk>/appointments/",
+        orders.OrderAppointments.as_view(),
+        name="order_appointments",
+    ),
+    path(
+        "appointments/<int:pk>/outcome/",
+        orders.AppointmentOutcome.as_view(),
+        name="appointment_outcome",
+    ),
+    # The contract, and a page to read it (assets from drf-spectacular-sidecar: no CDN).
+    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    path(
+        "docs/",
+        login_not_required(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api:schema", template_name="api/swagger_ui.html"
+            )
+        ),
+        name="docs",
+    ),
+    # Last: any other address here answers in problem+json, as the API does everywhere.
+    path("<path:rest>", views.NoSuchEndpoint.as_view(), name="not_found"),
+]
+
+# The administrators' screens for clients live under /administration/ (config/urls.py).
+admin_urlpatterns = [
+    path("administration/api-clients/", admin_views.client_list, name="client_list"),
+    path("administration/api-clients/new/", admin_views.client_create, name="client_create"),
+    path("administration/api-clients/<int:pk>/", admin_views.client_detail, name="client_detail"),
+    path(
+        "administration/api-clients/<int:pk>/rotate/",
+        admin_views.client_rotate,
+        name="client_rotate",
+    ),
+    path(
+        "administration/api-clients/<int:pk>/revoke/",
+        admin_views.client_revoke,
+        name="client_revoke",
+    ),
+]
