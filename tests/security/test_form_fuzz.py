@@ -68,6 +68,9 @@ NO_INPUT = {
     "accounts:admin_team_detail": "a team's details, sites and history (changes are their pages)",
     "accounts:admin_access_request_list": "changes waiting for approval, with links to decide",
     "calendar:feed": "a calendar for calendar clients, opened by its secret token",
+    "reporting:return_detail": "a requested return's state, progress bar and download link",
+    "reporting:return_progress": "a JSON answer to the progress bar's script",
+    "reporting:return_download": "a file download",
     "api_admin:client_list": "the API clients, with links to each",
     "api_admin:client_detail": "a client's details and history (changes are their pages)",
 }
