@@ -116,6 +116,33 @@ def client_rotate(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+def client_approve(request, pk):
+    require(request, Action.CHANGE, Kind.ACCOUNTS)
+    client = _load(pk)
+    form = VersionForm(posted(request), initial={"version": client.version})
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.client_approve(
+            client=client, expected_version=data["version"], by=request.user, request=request
+        ),
+    )
+    if outcome:
+        messages.success(request, f"{client.name} approved: its tokens now work")
+        return redirect("api_admin:client_detail", pk=client.pk)
+    return form_page(
+        request,
+        CHANGE_TEMPLATE,
+        form,
+        status=outcome.status,
+        caption=client.name,
+        title="Approve this API client",
+        submit="Approve: it may call the API for its team",
+        back=reverse("api_admin:client_detail", args=[client.pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def client_revoke(request, pk):
     require(request, Action.CHANGE, Kind.ACCOUNTS)
     client = _load(pk)

@@ -24,6 +24,10 @@ class ClientTokenAuthentication(OAuth2Authentication):
         client = getattr(token.application, "api_client", None)
         if client is None or not client.is_active or not client.service_user.is_active:
             raise exceptions.AuthenticationFailed("This client's access has been revoked.")
+        if not client.is_approved:
+            raise exceptions.AuthenticationFailed(
+                "This client waits for a second administrator's approval."
+            )
         request.api_client = client
         request._request.api_client = client
         return client.service_user, token

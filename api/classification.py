@@ -20,10 +20,11 @@ FIELDS = {
         "secret_rotated_at",
         "revoked_at",
         "version",
+        "approved_at",
     ),
     # The system's name: an organisation's, never a person's.
     **classify("api.ApiClient", OPS, "name"),
-    **classify("api.ApiClient", STAFF, "created_by"),
+    **classify("api.ApiClient", STAFF, "created_by", "approved_by"),
     **classify("api.ApiClientChange", OPS, "id", "client", "at", "what"),
     **classify("api.ApiClientChange", STAFF, "by"),
     **classify("api.ApiClientChange", TEXT, "reason"),

@@ -27,6 +27,12 @@ class ApiClient(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A client reaches people's records: like a new account with a clinical role, it works
+    # only once a second administrator (not the one who registered it) approves it.
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     secret_rotated_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -45,12 +51,17 @@ class ApiClient(models.Model):
     def is_active(self) -> bool:
         return self.revoked_at is None
 
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
 
 class ApiClientChange(models.Model):
     """The client's history: registered, secret rotated, revoked (who and when)."""
 
     class What(models.TextChoices):
         REGISTERED = "registered", "Registered"
+        APPROVED = "approved", "Approved"
         ROTATED = "rotated", "Secret rotated"
         REVOKED = "revoked", "Revoked"
 

@@ -24,7 +24,8 @@ def _new_secret() -> str:
 @transaction.atomic
 def client_register(*, name: str, team, scopes: list[str], by, request=None):
     """Register a client for `team` with `scopes`. Returns (client, secret): the secret is
-    shown once and kept only hashed. Side effects: the OAuth2 application, the service
+    shown once and kept only hashed. The client works only once another administrator
+    approves it (client_approve). Side effects: the OAuth2 application, the service
     account (a user of the team with the role matching its kind, no password), history,
     audit."""
     allowed = scopes_for_team_kind(team.kind)
@@ -86,6 +87,25 @@ def client_revoke(*, client: ApiClient, reason: str, expected_version: int, by, 
     AccessToken.objects.filter(application=client.application).delete()
     User.objects.filter(pk=client.service_user_id).update(is_active=False)
     _history(client, ApiClientChange.What.REVOKED, by, reason=reason, request=request)
+    return client
+
+
+SAME_ADMINISTRATOR_MESSAGE = "Another administrator must approve this client: you registered it"
+
+
+@transaction.atomic
+def client_approve(*, client: ApiClient, expected_version: int, by, request=None):
+    """A second administrator lets the client work (its token calls were refused until
+    now): never the one who registered it, as for a new account with a clinical role
+    (accounts.administration.access_requests)."""
+    _check_active(client)
+    if client.is_approved:
+        raise ValidationError("This client is already approved")
+    if by.pk == client.created_by_id:
+        raise ValidationError(SAME_ADMINISTRATOR_MESSAGE)
+    client.approved_at, client.approved_by = timezone.now(), by
+    save_if_current(client, expected_version=expected_version)
+    _history(client, ApiClientChange.What.APPROVED, by, request=request)
     return client
 
 

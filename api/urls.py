@@ -45,6 +45,11 @@ admin_urlpatterns = [
     path("administration/api-clients/new/", admin_views.client_create, name="client_create"),
     path("administration/api-clients/<int:pk>/", admin_views.client_detail, name="client_detail"),
     path(
+        "administration/api-clients/<int:pk>/approve/",
+        admin_views.client_approve,
+        name="client_approve",
+    ),
+    path(
         "administration/api-clients/<int:pk>/rotate/",
         admin_views.client_rotate,
         name="client_rotate",

@@ -24,13 +24,24 @@ def administrator(db):
 
 
 @pytest.fixture
-def register(administrator):
+def second_administrator(administrator):
+    """The administrator who approves what `administrator` registers."""
+    return UserFactory(role=Role.ADMINISTRATOR, team=administrator.team, username="admin2")
+
+
+@pytest.fixture
+def register(administrator, second_administrator):
     """register(team, scopes) -> (ApiClient, secret), as the admin screen's service does."""
 
-    def build(team, scopes, name=None):
-        return services.client_register(
+    def build(team, scopes, name=None, approve=True):
+        client, secret = services.client_register(
             name=name or f"System {next(_keys)}", team=team, scopes=scopes, by=administrator
         )
+        if approve:
+            services.client_approve(
+                client=client, expected_version=client.version, by=second_administrator
+            )
+        return client, secret
 
     return build
 

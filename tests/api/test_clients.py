@@ -27,8 +27,18 @@ def _register_on_screen(client, administrator, team, scopes):
 
 
 @pytest.mark.django_db
+def _approve_on_screen(client, administrator, api_client):
+    client.force_login(administrator)
+    response = client.post(
+        reverse("api_admin:client_approve", args=[api_client.pk]),
+        {"version": api_client.version},
+    )
+    client.logout()
+    return response
+
+
 def test_client_registered_on_screen_creates_a_referral_that_reaches_my_work(
-    client, administrator, team, practitioner, referral_body
+    client, administrator, second_administrator, team, practitioner, referral_body
 ):
     response = _register_on_screen(
         client, administrator, team, ["referrals:write", "referrals:read"]
@@ -36,12 +46,21 @@ def test_client_registered_on_screen_creates_a_referral_that_reaches_my_work(
     api_client = ApiClient.objects.get()
     secret = SECRET.search(response.content.decode()).group(1)
     token = token_for(client, api_client, secret)
+    waiting = create(client, token, referral_body(), key="custody-123")
+    by_registrant = _approve_on_screen(client, administrator, api_client)
+    approved = _approve_on_screen(client, second_administrator, api_client)
 
     first = create(client, token, referral_body(), key="custody-123")
     again = create(client, token, referral_body(), key="custody-123")
 
     assert response.status_code == 201
     assert token is not None
+    # Until a second administrator approves it, the client's calls are refused.
+    assert waiting.status_code == 401 and "approval" in waiting.json()["detail"]
+    assert by_registrant.status_code == 400
+    assert "Another administrator must approve" in by_registrant.content.decode()
+    assert approved.status_code == 302
+    assert ApiClientChange.objects.filter(what="approved", by=second_administrator).exists()
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["id"] == first.json()["id"]
     unassigned = my_work(user=practitioner)["unassigned"]["rows"]
@@ -142,6 +161,7 @@ def test_revoked_clients_token_stops_working(client, administrator, custody, ref
     assert response["Content-Type"] == "application/problem+json"
     assert list(ApiClientChange.objects.values_list("what", "reason")) == [
         ("revoked", "System decommissioned"),
+        ("approved", ""),
         ("registered", ""),
     ]
 

@@ -451,4 +451,5 @@ URL_RULES: dict[str, Rule] = {
     "api_admin:client_detail": rule(Kind.ACCOUNTS, Action.VIEW, kwargs=url_seed.api_client_pk),
     "api_admin:client_rotate": rule(Kind.ACCOUNTS, Action.CHANGE, kwargs=url_seed.api_client_pk),
     "api_admin:client_revoke": rule(Kind.ACCOUNTS, Action.CHANGE, kwargs=url_seed.api_client_pk),
+    "api_admin:client_approve": rule(Kind.ACCOUNTS, Action.CHANGE, kwargs=url_seed.api_client_pk),
 }

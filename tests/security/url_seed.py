@@ -179,4 +179,7 @@ def api_client_pk(seed):
             scopes=["referrals:read"],
             by=seed.users[Role.ADMINISTRATOR],
         )
+        services.client_approve(
+            client=client, expected_version=client.version, by=seed.users[Role.TEAM_LEAD]
+        )
     return {"pk": client.pk}
