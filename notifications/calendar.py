@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress
 
+from treatment_requirements.services.booking import appointment_length
+
 LONDON = ZoneInfo("Europe/London")
 PRODID = "-//NHS L&D and CSTR//Appointments//EN"
 # How far back a reschedule chain is followed for its first appointment (its uid).
@@ -58,10 +60,6 @@ def appointment_uid(first_appointment_id: int, *, kind: str = "appointment") -> 
     return f"{kind}-{first_appointment_id}@{host}"
 
 
-def appointment_minutes() -> datetime.timedelta:
-    return datetime.timedelta(minutes=settings.LD_CALENDAR_APPOINTMENT_MINUTES)
-
-
 def london_timezone() -> Timezone:
     """Europe/London's VTIMEZONE by its rule (last Sundays of March and October), compact
     and valid for every year since 1996."""
@@ -94,7 +92,7 @@ def appointment_event(facts: AppointmentFacts, *, cancelled: bool = False, link:
     event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
     event.add("sequence", facts.sequence)
     event.add("dtstart", starts)
-    event.add("dtend", (facts.starts_at + appointment_minutes()).astimezone(LONDON))
+    event.add("dtend", (facts.starts_at + appointment_length()).astimezone(LONDON))
     event.add("summary", event_title(facts.order_id))
     if facts.location:
         event.add("location", facts.location)

@@ -347,13 +347,6 @@ LD_NOTIFY_CALLBACK_TOKEN = _env("LD_NOTIFY_CALLBACK_TOKEN", env.str, "")
 # A reminder claimed ("sending") longer than this is taken to be lost with its worker.
 LD_REMINDER_SENDING_TIMEOUT_SECONDS = _env("LD_REMINDER_SENDING_TIMEOUT_SECONDS", env.int, 600)
 LD_REMINDER_MAX_ATTEMPTS = _env("LD_REMINDER_MAX_ATTEMPTS", env.int, 8)
-# Calendar invites to staff (notifications.calendar_invites): how long an appointment lasts
-# in the invite and the feed (appointments hold only a start time).
-LD_CALENDAR_APPOINTMENT_MINUTES = _env("LD_CALENDAR_APPOINTMENT_MINUTES", env.int, 60)
-if not 5 <= LD_CALENDAR_APPOINTMENT_MINUTES <= 600:
-    raise ImproperlyConfigured(
-        "Environment variable LD_CALENDAR_APPOINTMENT_MINUTES must be between 5 and 600"
-    )
 # Daily snapshots older than this are pruned, except each month's last day.
 LD_SNAPSHOT_KEEP_DAILY_DAYS = _env("LD_SNAPSHOT_KEEP_DAILY_DAYS", env.int, 62)
 
@@ -431,8 +424,8 @@ LD_TIMELINESS_TARGET_HOURS = {
     "other": 72,
 }
 LD_ENFORCEMENT_DEADLINE_WORKING_DAYS = _env("LD_ENFORCEMENT_DEADLINE_WORKING_DAYS", env.int, 10)
-# How long an appointment lasts when booking checks for clashes (booking_checks: starts less
-# than this apart overlap).
+# How long an appointment lasts (appointments hold only a start time): booking checks for
+# clashes (starts less than this apart overlap) and staff calendar invites end it after this.
 LD_APPOINTMENT_MINUTES = _env("LD_APPOINTMENT_MINUTES", env.int, 60)
 if not 5 <= LD_APPOINTMENT_MINUTES <= 600:
     raise ImproperlyConfigured("Environment variable LD_APPOINTMENT_MINUTES must be 5 to 600")

@@ -152,7 +152,7 @@ def test_invite_times_are_london_wall_clock_either_side_of_the_clocks_change(
 
 
 def test_invite_duration_follows_the_setting(act, order, settings):
-    settings.LD_CALENDAR_APPOINTMENT_MINUTES = 90
+    settings.LD_APPOINTMENT_MINUTES = 90
 
     book(act, order, london(26, 9, 30))
 
