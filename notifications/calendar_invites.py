@@ -9,7 +9,7 @@ off. A reschedule moves the event (same uid, higher sequence); whoever held the 
 no longer gets it (the order was handed over, or they turned invites off) gets a
 cancellation, as does everyone who held it when the appointment is withdrawn.
 
-Delivery is the reminders' state machine (notifications.delivery): a conditional claim, so
+Delivery is notifications.outbox's state machine, as for reminders: a conditional claim, so
 of two workers one sends; retries with backoff; a sweep releases claims of dead workers and
 queues what is due. By SMTP a worker that dies after the server took the email and before
 the row is marked sends it again (docs/security.md).
@@ -17,11 +17,10 @@ the row is marked sends it again (docs/security.md).
 
 import logging
 import smtplib
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
@@ -44,14 +43,20 @@ from .calendar import (
     order_url,
 )
 from .channels import DeliveryError
-from .delivery import SWEEP_BATCH, Outcome, backoff_seconds
 from .enums import EmailState
 from .models import CalendarInvite, NotificationPreference
-from .queueing import enqueue, enqueue_on_commit
+from .outbox import Outbox, Outcome
+from .queueing import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 REQUEST, CANCEL = CalendarInvite.Method.REQUEST, CalendarInvite.Method.CANCEL
-DELIVER_TASK = "notifications.deliver_calendar_invite"
+INVITES = Outbox(
+    model=CalendarInvite,
+    state_field="state",
+    task="notifications.deliver_calendar_invite",
+    task_arg="invite_id",
+    label="Calendar invite",
+)
 
 
 def invites_on_appointments_changed(sender, *, change, appointments, replaced=None, **kwargs):
@@ -68,7 +73,7 @@ def invites_on_appointments_changed(sender, *, change, appointments, replaced=No
         return
     if rows:
         for invite in CalendarInvite.objects.bulk_create(rows):
-            enqueue_on_commit(DELIVER_TASK, invite_id=invite.pk)
+            enqueue_on_commit(INVITES.task, invite_id=invite.pk)
 
 
 def chain_start(appointment_id: int) -> tuple[int, int]:
@@ -180,25 +185,20 @@ def _withdrawn(appointment: Appointment) -> list[CalendarInvite]:
 
 def deliver_invite(*, invite_id: int) -> Outcome | None:
     """Email one pending invite. None if it was not ours to send (idempotent)."""
-    now = timezone.now()
-    claimed = CalendarInvite.objects.filter(
-        pk=invite_id, state=EmailState.PENDING, next_attempt_at__lte=now
-    ).update(state=EmailState.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
+    if (mine := INVITES.claim(invite_id, timezone.now())) is None:
         return None
     invite = CalendarInvite.objects.select_related("recipient", "appointment").get(pk=invite_id)
-    mine = CalendarInvite.objects.filter(pk=invite_id, state=EmailState.SENDING, claimed_at=now)
     if not invite.recipient.email or not invite.recipient.is_active:
         mine.update(state=EmailState.NOT_SENT)
         return Outcome(EmailState.NOT_SENT)
     try:
         invite_email(invite).send()
-    except smtplib.SMTPRecipientsRefused as exc:
+    except smtplib.SMTPRecipientsRefused:
         error = DeliveryError("recipient refused by the mail server", retryable=False)
-        return _record_failure(invite, mine, error, exc)
+        return INVITES.record_failure(invite, mine, error)
     except (smtplib.SMTPException, OSError) as exc:
         error = DeliveryError(f"mail server error: {type(exc).__name__}", retryable=True)
-        return _record_failure(invite, mine, error, exc)
+        return INVITES.record_failure(invite, mine, error)
     mine.update(state=EmailState.SENT, sent_at=timezone.now(), last_error="")
     return Outcome(EmailState.SENT)
 
@@ -237,48 +237,18 @@ def _body(facts: AppointmentFacts, when, *, cancelled: bool) -> str:
     return "\n".join(line for line in lines if line) + "\n"
 
 
-def _record_failure(invite, mine, error: DeliveryError, exc) -> Outcome:
-    logger.warning("Calendar invite %s email failed: %s", invite.pk, error)
-    if not error.retryable or invite.attempts >= settings.LD_REMINDER_MAX_ATTEMPTS:
-        mine.update(state=EmailState.FAILED, last_error=str(error)[:255])
-        return Outcome(EmailState.FAILED)
-    delay = backoff_seconds(invite.attempts)
-    mine.update(
-        state=EmailState.PENDING,
-        next_attempt_at=timezone.now() + timedelta(seconds=delay),
-        last_error=str(error)[:255],
-    )
-    return Outcome(EmailState.PENDING, retry_in=delay)
-
-
 def release_stale_claims() -> int:
     """Put back invites whose worker died while sending (claimed longer than the timeout).
 
     SMTP keeps no record to ask: if the worker died after the server took the email, it goes
     again (a calendar client takes the second copy as the same event: same uid, sequence)."""
     now = timezone.now()
-    released = CalendarInvite.objects.filter(
-        state=EmailState.SENDING,
-        claimed_at__lt=now - timedelta(seconds=settings.LD_REMINDER_SENDING_TIMEOUT_SECONDS),
-    ).update(state=EmailState.PENDING, next_attempt_at=now)
+    released = INVITES.release(INVITES.stale(now), now)
     if released:
         logger.warning("Released %s calendar invite(s) left sending by a lost worker", released)
     return released
 
 
-def queue_due(*, limit: int = SWEEP_BATCH) -> int:
-    """Queue a delivery task for each pending invite whose time has come."""
-    ids = list(
-        CalendarInvite.objects.filter(state=EmailState.PENDING, next_attempt_at__lte=timezone.now())
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    for invite_id in ids:
-        if not enqueue(DELIVER_TASK, invite_id=invite_id):
-            break  # broker down: the next sweep tries again
-    return len(ids)
-
-
 def sweep() -> int:
     release_stale_claims()
-    return queue_due()
+    return INVITES.queue_due()

@@ -1,48 +1,30 @@
-"""Email delivery of reminders: a small state machine on the row, so nothing goes twice.
+"""Email delivery of reminders, once: the state machine of notifications.outbox.
 
-    pending --claim--> sending --sent--> sent
-       ^                 |  \\--retryable error--> pending (later, with backoff)
-       |                 |   \\--permanent error or too many attempts--> failed
-       +--stale sweep----+  (a worker that died holding the claim)
-
-A worker can die after the email went but before the row says so. By GOV.UK Notify the
-sweep first asks Notify for the reminder's reference and marks it sent if Notify has it;
-by SMTP it cannot ask, and the email may go twice (release_stale_claims, docs/security.md).
-
-A claim is one conditional UPDATE (state still pending), so of two workers handed the same
-id, one sends and the other finds nothing to do. Rows waiting for a daily digest
-(`digest`) are claimed per recipient the same way. Each function takes the time from
-`timezone.now()`, so tests move the clock with time-machine.
+By GOV.UK Notify a retry or a stale claim first asks Notify for the reminder's reference and
+marks it sent if Notify has it; by SMTP it cannot ask, and the email may go twice
+(release_stale_claims, docs/security.md). Rows waiting for a daily digest (`digest`) are
+claimed per recipient the same way.
 """
 
 import logging
-from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from .channels import NOTIFY_PERMANENT_FAILURE, DeliveryError, notify_earlier, send_email
+from .channels import NOTIFY_PERMANENT_FAILURE, DeliveryError, send_email
 from .enums import EmailState
 from .models import Reminder
-from .queueing import enqueue
+from .outbox import Outbox, Outcome
 
 logger = logging.getLogger(__name__)
-SWEEP_BATCH = 2000
-# Stale claims are rare (a worker died); a sweep asks Notify about this many at most.
-NOTIFY_LOOKUPS_PER_SWEEP = 100
-
-
-@dataclass(frozen=True)
-class Outcome:
-    state: str
-    retry_in: int | None = None
-
-
-def backoff_seconds(attempts: int) -> int:
-    """30 s, 60 s, 120 s ... capped at an hour."""
-    return min(30 * 2 ** max(attempts - 1, 0), 3600)
+REMINDERS = Outbox(
+    model=Reminder,
+    state_field="email_state",
+    task="notifications.deliver_reminder",
+    task_arg="reminder_id",
+    label="Reminder",
+)
 
 
 def reminder_reference(reminder_id: int) -> str:
@@ -52,18 +34,17 @@ def reminder_reference(reminder_id: int) -> str:
 
 def deliver_one(*, reminder_id: int) -> Outcome | None:
     """Send one pending reminder's email. None if it was not ours to send (idempotent)."""
-    now = timezone.now()
-    claimed = Reminder.objects.filter(
-        pk=reminder_id, email_state=EmailState.PENDING, next_attempt_at__lte=now
-    ).update(email_state=EmailState.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
+    if (mine := REMINDERS.claim(reminder_id, timezone.now())) is None:
         return None
     reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id)
     if not reminder.recipient.email or not reminder.recipient.is_active:
-        Reminder.objects.filter(pk=reminder.pk).update(email_state=EmailState.NOT_SENT)
+        mine.update(email_state=EmailState.NOT_SENT)
         return Outcome(EmailState.NOT_SENT)
-    if (earlier := _retry_held_by_notify(reminder, claimed_at=now)) is not None:
-        return earlier
+    if settings.LD_EMAIL_CHANNEL == "govuk_notify":
+        reference = reminder_reference(reminder.pk)
+        earlier = REMINDERS.held_by_notify(reminder, mine, reference=reference, settle=_settle)
+        if earlier is not None:
+            return earlier
     try:
         notify_id = send_email(
             to=reminder.recipient.email,
@@ -72,8 +53,8 @@ def deliver_one(*, reminder_id: int) -> Outcome | None:
             reference=reminder_reference(reminder.pk),
         )
     except DeliveryError as exc:
-        return _record_failure(reminder, claimed_at=now, error=exc)
-    Reminder.objects.filter(pk=reminder.pk, email_state=EmailState.SENDING, claimed_at=now).update(
+        return REMINDERS.record_failure(reminder, mine, exc)
+    mine.update(
         email_state=EmailState.SENT,
         sent_at=timezone.now(),
         last_error="",
@@ -82,28 +63,8 @@ def deliver_one(*, reminder_id: int) -> Outcome | None:
     return Outcome(EmailState.SENT)
 
 
-def _retry_held_by_notify(reminder, *, claimed_at) -> Outcome | None:
-    """On a retry by Notify, the outcome if Notify already holds the email, else None.
-
-    A timeout or 5xx may come after Notify accepted the email, so a retry asks first. If
-    Notify cannot be asked, this attempt fails (retryable) rather than risk a second email.
-    """
-    if settings.LD_EMAIL_CHANNEL != "govuk_notify" or not reminder.last_error:
-        return None
-    try:
-        earlier = notify_earlier(reference=reminder_reference(reminder.pk))
-    except DeliveryError as exc:
-        return _record_failure(reminder, claimed_at=claimed_at, error=exc)
-    if earlier is None:
-        return None
-    mine = Reminder.objects.filter(
-        pk=reminder.pk, email_state=EmailState.SENDING, claimed_at=claimed_at
-    )
-    return Outcome(_settle(mine, earlier, now=claimed_at))
-
-
-def _settle(mine, earlier, *, now) -> str:
-    """Mark claimed rows as Notify holds their email: failed if no such address, else sent."""
+def _settle(reminder_id, mine, earlier, now) -> str:
+    """Mark a claimed reminder as Notify holds its email: failed if no such address, else sent."""
     if earlier.status == NOTIFY_PERMANENT_FAILURE:
         mine.update(
             email_state=EmailState.FAILED,
@@ -114,25 +75,8 @@ def _settle(mine, earlier, *, now) -> str:
     mine.update(
         email_state=EmailState.SENT, sent_at=now, notify_id=earlier.notify_id, last_error=""
     )
-    logger.info("Reminder email found at GOV.UK Notify (%s): not sent again", earlier.notify_id)
+    logger.info("Reminder %s found at GOV.UK Notify: not sent again", reminder_id)
     return EmailState.SENT
-
-
-def _record_failure(reminder, *, claimed_at, error: DeliveryError) -> Outcome:
-    logger.warning("Reminder %s email failed: %s", reminder.pk, error)
-    mine = Reminder.objects.filter(
-        pk=reminder.pk, email_state=EmailState.SENDING, claimed_at=claimed_at
-    )
-    if not error.retryable or reminder.attempts >= settings.LD_REMINDER_MAX_ATTEMPTS:
-        mine.update(email_state=EmailState.FAILED, last_error=str(error)[:255])
-        return Outcome(EmailState.FAILED)
-    delay = backoff_seconds(reminder.attempts)
-    mine.update(
-        email_state=EmailState.PENDING,
-        next_attempt_at=timezone.now() + timedelta(seconds=delay),
-        last_error=str(error)[:255],
-    )
-    return Outcome(EmailState.PENDING, retry_in=delay)
 
 
 def _body(reminders) -> str:
@@ -149,59 +93,25 @@ def _body(reminders) -> str:
 def release_stale_claims() -> int:
     """Put back rows whose worker died while sending (claimed longer than the timeout)."""
     now = timezone.now()
-    stale = Reminder.objects.filter(
-        email_state=EmailState.SENDING,
-        claimed_at__lt=now - timedelta(seconds=settings.LD_REMINDER_SENDING_TIMEOUT_SECONDS),
-    )
+    stale = REMINDERS.stale(now)
     released = stale.filter(by_digest=True).update(email_state=EmailState.DIGEST)
     if settings.LD_EMAIL_CHANNEL == "govuk_notify":
-        released += _settle_with_notify(stale.filter(by_digest=False), now=now)
+        released += REMINDERS.settle_with_notify(
+            stale.filter(by_digest=False), now=now, reference=reminder_reference, settle=_settle
+        )
     else:
         # SMTP keeps no record to ask: if the worker died after the server accepted the
         # email and before the row was marked, the email goes again (docs/security.md,
         # "Reminders: exactly once where the channel allows it").
-        released += stale.filter(by_digest=False).update(
-            email_state=EmailState.PENDING, next_attempt_at=now
-        )
+        released += REMINDERS.release(stale.filter(by_digest=False), now)
     if released:
         logger.warning("Released %s reminder(s) left sending by a lost worker", released)
     return released
 
 
-def _settle_with_notify(stale, *, now) -> int:
-    """Ask Notify about each stale claim: mark what it holds sent (or failed), release the rest."""
-    released = 0
-    claims = stale.order_by("claimed_at", "id").values_list("pk", "claimed_at")
-    for reminder_id, claimed_at in claims[:NOTIFY_LOOKUPS_PER_SWEEP]:
-        try:
-            earlier = notify_earlier(reference=reminder_reference(reminder_id))
-        except DeliveryError as exc:
-            # Not knowing whether the first attempt reached Notify, sending now could be the
-            # duplicate this check is for. The claim stays (stale), so the next sweep asks
-            # again; the rest wait too, as Notify is unlikely to answer for them now.
-            logger.warning("Reminder %s left sending: %s", reminder_id, exc)
-            break
-        mine = Reminder.objects.filter(
-            pk=reminder_id, email_state=EmailState.SENDING, claimed_at=claimed_at
-        )
-        if earlier is None:
-            released += mine.update(email_state=EmailState.PENDING, next_attempt_at=now)
-        else:
-            _settle(mine, earlier, now=now)
-    return released
-
-
-def queue_due(*, limit: int = SWEEP_BATCH) -> int:
+def queue_due() -> int:
     """Queue a delivery task for each pending reminder whose time has come."""
-    ids = list(
-        Reminder.objects.filter(email_state=EmailState.PENDING, next_attempt_at__lte=timezone.now())
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    for reminder_id in ids:
-        if not enqueue("notifications.deliver_reminder", reminder_id=reminder_id):
-            break  # broker down: the next sweep tries again
-    return len(ids)
+    return REMINDERS.queue_due()
 
 
 def sweep() -> int:

@@ -15,41 +15,41 @@ The rows are written by notifications.person_messages (helper "messages"), which
 queues the rest once `send_after` has passed. Before sending, the message is checked again:
 the appointment still stands, the person still agrees to this channel and has its detail.
 
-As for staff reminders (notifications.delivery), a claim is one conditional UPDATE, and a
+The claim, retries and the sweep are notifications.outbox's, as for staff reminders: a
 retry or a stale claim asks Notify by the reference `person-message-<id>` before sending
 again. A permanent failure tells the officer (notifications.rules_messages). Nothing here
 logs or stores the number, the address or the text: ids and Notify's status code only.
 """
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 
 from referrals.enums import ContactChannel, ContactConsent, ContactLanguage
 from referrals.models import PersonContact
 from treatment_requirements.enums import AppointmentOutcome, OrderStatus
 
-from .channels import (
-    NOTIFY_PERMANENT_FAILURE,
-    DeliveryError,
-    notify_earlier,
-    send_person_notification,
-)
-from .delivery import NOTIFY_LOOKUPS_PER_SWEEP, SWEEP_BATCH, Outcome, backoff_seconds
+from .channels import NOTIFY_PERMANENT_FAILURE, DeliveryError, send_person_notification
 from .enums import PersonMessageKind
 from .enums import PersonMessageState as State
 from .models import PersonMessage
+from .outbox import Outbox, Outcome
 from .person_messages import subject_for
-from .queueing import enqueue
 
 logger = logging.getLogger(__name__)
 
-DELIVER_TASK = "notifications.person_message_deliver"
 REFERENCE_PREFIX = "person-message-"
+MESSAGES = Outbox(
+    model=PersonMessage,
+    state_field="state",
+    task="notifications.person_message_deliver",
+    task_arg="message_id",
+    label="Message to the person",
+    due=lambda now: Q(send_after__lte=now),
+)
 # The template setting for each channel and language (docs/security.md, "Messages to the
 # person"). Letters are printed by the officer, never sent from here.
 TEMPLATE_SETTINGS = {
@@ -84,15 +84,11 @@ def deliver_person_message(message_id: int) -> Outcome | None:
     address, an inbox reminder to the officer (notifications.rules_messages).
     """
     now = timezone.now()
-    claimed = PersonMessage.objects.filter(
-        pk=message_id, state=State.PENDING, send_after__lte=now, next_attempt_at__lte=now
-    ).update(state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
+    if (mine := MESSAGES.claim(message_id, now)) is None:
         return None
     message = PersonMessage.objects.select_related("appointment__order", "person").get(
         pk=message_id
     )
-    mine = PersonMessage.objects.filter(pk=message_id, state=State.SENDING, claimed_at=now)
     contact = _contact(message)
     why_not = not_to_send(message, contact=contact, now=now) or _not_by_notify(message)
     if why_not is not None:
@@ -100,7 +96,8 @@ def deliver_person_message(message_id: int) -> Outcome | None:
         if why_not == State.NOT_SENT_NO_CHANNEL:
             _show_developer(message)
         return Outcome(why_not)
-    if (earlier := _retry_held_by_notify(message, mine)) is not None:
+    reference = message_reference(message.pk)
+    if earlier := MESSAGES.held_by_notify(message, mine, reference=reference, settle=_settle):
         return earlier
     try:
         notify_id = send_person_notification(
@@ -108,7 +105,7 @@ def deliver_person_message(message_id: int) -> Outcome | None:
             to=getattr(contact, CONTACT_DETAIL[message.channel]),
             template_id=template_for(message),
             personalisation=personalisation(message),
-            reference=message_reference(message.pk),
+            reference=reference,
         )
     except DeliveryError as exc:
         return _record_failure(message, mine, exc)
@@ -186,26 +183,8 @@ def _show_developer(message) -> None:
     )
 
 
-def _retry_held_by_notify(message, mine) -> Outcome | None:
-    """On a retry, the outcome if Notify already holds the message, else None.
-
-    A timeout or 5xx may come after Notify accepted it, so a retry asks first; if Notify
-    cannot be asked, this attempt fails (retryable) rather than risk a second message.
-    """
-    if not message.last_error:
-        return None
-    try:
-        earlier = notify_earlier(reference=message_reference(message.pk))
-    except DeliveryError as exc:
-        return _record_failure(message, mine, exc)
-    if earlier is None:
-        return None
-    return Outcome(_settle(message, mine, earlier))
-
-
-def _settle(message, mine, earlier) -> str:
+def _settle(message_id, mine, earlier, now) -> str:
     """Mark a claimed message as Notify holds it: delivered, permanently failed, else sent."""
-    now = timezone.now()
     if earlier.status == NOTIFY_PERMANENT_FAILURE:
         if mine.update(
             state=State.PERMANENT_FAILURE,
@@ -213,7 +192,9 @@ def _settle(message, mine, earlier) -> str:
             status_at=now,
             last_error=f"GOV.UK Notify {earlier.status}",
         ):
-            _tell_officer(message)
+            _tell_officer(
+                PersonMessage.objects.select_related("appointment__order").get(pk=message_id)
+            )
         return State.PERMANENT_FAILURE
     state = State.DELIVERED if earlier.status == "delivered" else State.SENT
     mine.update(
@@ -223,30 +204,22 @@ def _settle(message, mine, earlier) -> str:
         notify_id=earlier.notify_id,
         last_error="",
     )
-    logger.info("Message %s found at GOV.UK Notify: not sent again", message.pk)
+    logger.info("Message %s found at GOV.UK Notify: not sent again", message_id)
     return state
 
 
 def _record_failure(message, mine, error: DeliveryError) -> Outcome:
+    """A number or address Notify refuses fails for good and tells the officer; any other
+    error is the outbox's (retried with backoff, or failed)."""
+    if not error.recipient_refused:
+        return MESSAGES.record_failure(message, mine, error)
     # The error's text is Notify's status code only: no number, address or text.
-    logger.warning("Message %s to the person not sent: %s", message.pk, error)
-    last_error = str(error)[:255]
-    if error.recipient_refused:
-        if mine.update(
-            state=State.PERMANENT_FAILURE, status_at=timezone.now(), last_error=last_error
-        ):
-            _tell_officer(message)
-        return Outcome(State.PERMANENT_FAILURE)
-    if not error.retryable or message.attempts >= settings.LD_REMINDER_MAX_ATTEMPTS:
-        mine.update(state=State.FAILED, last_error=last_error)
-        return Outcome(State.FAILED)
-    delay = backoff_seconds(message.attempts)
-    mine.update(
-        state=State.PENDING,
-        next_attempt_at=timezone.now() + timedelta(seconds=delay),
-        last_error=last_error,
-    )
-    return Outcome(State.PENDING, retry_in=delay)
+    logger.warning("Message %s to the person refused: %s", message.pk, error)
+    if mine.update(
+        state=State.PERMANENT_FAILURE, status_at=timezone.now(), last_error=str(error)[:255]
+    ):
+        _tell_officer(message)
+    return Outcome(State.PERMANENT_FAILURE)
 
 
 def _tell_officer(message) -> None:
@@ -266,54 +239,22 @@ def release_stale_claims() -> int:
     claims stay for the next sweep: sending now could be the duplicate this check is for.
     """
     now = timezone.now()
-    stale = PersonMessage.objects.filter(
-        state=State.SENDING,
-        claimed_at__lt=now - timedelta(seconds=settings.LD_REMINDER_SENDING_TIMEOUT_SECONDS),
-    )
+    stale = MESSAGES.stale(now)
     if settings.LD_EMAIL_CHANNEL != "govuk_notify":
         # Nothing can have gone to the person without Notify: the claim is simply redone.
-        released = stale.update(state=State.PENDING, next_attempt_at=now)
+        released = MESSAGES.release(stale, now)
     else:
-        released = _settle_with_notify(stale, now=now)
+        released = MESSAGES.settle_with_notify(
+            stale, now=now, reference=message_reference, settle=_settle
+        )
     if released:
         logger.warning("Released %s message(s) to people left sending by a lost worker", released)
     return released
 
 
-def _settle_with_notify(stale, *, now) -> int:
-    released = 0
-    claims = stale.order_by("claimed_at", "id").values_list("pk", "claimed_at")
-    for message_id, claimed_at in claims[:NOTIFY_LOOKUPS_PER_SWEEP]:
-        try:
-            earlier = notify_earlier(reference=message_reference(message_id))
-        except DeliveryError as exc:
-            logger.warning("Message %s left sending: %s", message_id, exc)
-            break
-        mine = PersonMessage.objects.filter(
-            pk=message_id, state=State.SENDING, claimed_at=claimed_at
-        )
-        if earlier is None:
-            released += mine.update(state=State.PENDING, next_attempt_at=now)
-        else:
-            message = PersonMessage.objects.select_related("appointment__order").get(pk=message_id)
-            _settle(message, mine, earlier)
-    return released
-
-
-def queue_due(*, limit: int = SWEEP_BATCH) -> int:
+def queue_due() -> int:
     """Queue a delivery task for each pending message whose time has come."""
-    now = timezone.now()
-    ids = list(
-        PersonMessage.objects.filter(
-            state=State.PENDING, send_after__lte=now, next_attempt_at__lte=now
-        )
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    for message_id in ids:
-        if not enqueue(DELIVER_TASK, message_id=message_id):
-            break  # broker down: the next sweep tries again
-    return len(ids)
+    return MESSAGES.queue_due()
 
 
 def person_messages_sweep() -> int:

@@ -6,7 +6,7 @@ run harmless), so acks_late + reject_on_worker_lost (config.celery) can redelive
 
 from celery import shared_task
 
-from . import delivery, person_delivery, rules
+from . import delivery, outbox, person_delivery, rules
 
 
 @shared_task(name="notifications.deliver_reminder", bind=True, time_limit=60, soft_time_limit=45)
@@ -68,5 +68,5 @@ def run_daily_rules():
 def send_digests(self):
     sent, failed = delivery.send_digests()
     if failed:
-        raise self.retry(countdown=delivery.backoff_seconds(self.request.retries + 1))
+        raise self.retry(countdown=outbox.backoff_seconds(self.request.retries + 1))
     return sent

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 import config.celery
-from notifications import delivery
+from notifications import delivery, outbox
 from notifications.channels import DeliveryError
 from notifications.enums import EmailState
 from notifications.models import Reminder
@@ -83,7 +83,7 @@ def test_worker_retry_after_one_failure_sends_exactly_once(worker, monkeypatch):
         return real_send(**kwargs)
 
     monkeypatch.setattr(delivery, "send_email", flaky)
-    monkeypatch.setattr(delivery, "backoff_seconds", lambda attempts: 1)
+    monkeypatch.setattr(outbox, "backoff_seconds", lambda attempts: 1)
     reminder = ReminderFactory()
 
     enqueue("notifications.deliver_reminder", reminder_id=reminder.pk)

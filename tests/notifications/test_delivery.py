@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from notifications import channels, delivery
+from notifications import channels, delivery, outbox
 from notifications.enums import EmailState
 from notifications.models import Reminder
 
@@ -107,7 +107,7 @@ def test_deliver_one_to_a_user_without_email_sends_nothing():
 
 
 def test_backoff_grows_and_is_capped():
-    assert [delivery.backoff_seconds(n) for n in (1, 2, 3, 10)] == [30, 60, 120, 3600]
+    assert [outbox.backoff_seconds(n) for n in (1, 2, 3, 10)] == [30, 60, 120, 3600]
 
 
 def test_sweep_releases_a_claim_left_by_a_dead_worker_and_sends_once(settings):

@@ -10,7 +10,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from notifications import person_delivery
+from notifications import outbox, person_delivery
 from notifications.enums import PersonMessageKind, ReminderKind
 from notifications.enums import PersonMessageState as State
 from notifications.models import Reminder
@@ -351,9 +351,7 @@ def test_other_permanent_errors_fail_without_blaming_the_number(person_notify, s
 
 def test_the_sweep_queues_only_pending_messages_whose_time_has_come(monkeypatch):
     queued = []
-    monkeypatch.setattr(
-        person_delivery, "enqueue", lambda name, **kw: queued.append((name, kw)) or True
-    )
+    monkeypatch.setattr(outbox, "enqueue", lambda name, **kw: queued.append((name, kw)) or True)
     now = timezone.now()
     order = person_order()
     due = message_for(order, send_after=now, next_attempt_at=now)

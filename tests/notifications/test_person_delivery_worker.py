@@ -18,7 +18,7 @@ from django.utils import timezone
 
 import config.celery
 from core.queueing import enqueue, enqueue_on_commit
-from notifications import person_delivery
+from notifications import outbox
 from notifications.enums import PersonMessageState as State
 from notifications.models import PersonMessage
 
@@ -82,7 +82,7 @@ def test_the_same_message_queued_many_times_and_swept_goes_once(worker):
 
 
 def test_a_retry_after_notify_accepted_but_answered_500_sends_nothing_twice(worker, monkeypatch):
-    monkeypatch.setattr(person_delivery, "backoff_seconds", lambda attempts: 1)
+    monkeypatch.setattr(outbox, "backoff_seconds", lambda attempts: 1)
     NotifyStub.accepted_status = 500  # Notify holds the text; its answer is an error
     message = message_for(person_order())
 
