@@ -26,10 +26,12 @@ commit; a reminder due later is picked up by the sweep (notifications.person_del
 """
 
 import datetime
+import re
 import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from core.queueing import enqueue_on_commit
@@ -172,7 +174,7 @@ def facts_for(order, times, location: str) -> Facts:
     given = order.person.given_name.split()
     return Facts(
         name=given[0] if given else "",
-        officer=order.responsible_officer.get_full_name() or order.responsible_officer.username,
+        officer=officer_name(order.responsible_officer),
         place=location or order.probation_team.name,
         starts_at=times[0],
         later=tuple(times[1:]),
@@ -315,27 +317,36 @@ def withdraw_unsent(appointment) -> int:
     ).update(state=State.WITHDRAWN)
 
 
-def rename_officer(appointments) -> int:
-    """An order handed over: the day-before reminders not yet sent about its appointments
-    name the new officer (who to ask for), in the language and channel they were written
-    for. (A confirmation goes at booking; one still waiting, or a letter not yet printed,
-    keeps its words: the officer who booked it sees it on the order.)"""
-    waiting = PersonMessage.objects.filter(
-        appointment__in=appointments, kind=Kind.REMINDER, state=State.PENDING
-    ).select_related(
-        "appointment__order__person",
-        "appointment__order__responsible_officer",
-        "appointment__order__probation_team",
+def officer_name(officer) -> str:
+    return officer.get_full_name() or officer.username
+
+
+def rename_officer(appointments, *, previous) -> int:
+    """An order handed over from `previous`: every message about its appointments that has
+    not gone yet names the new officer instead (who to ask for, who signs a letter):
+    reminders and confirmations waiting, letters not yet printed. Only the name changes (a
+    series' dates and the place stay as booked). A message once attempted keeps its words:
+    Notify may hold that text already, and the record shows what was sent."""
+    waiting = PersonMessage.objects.filter(appointment__in=appointments).filter(
+        Q(state=State.PENDING, attempts=0) | Q(state=State.TO_PRINT)
     )
     renamed = 0
-    for message in waiting:
-        appointment = message.appointment
-        facts = facts_for(appointment.order, [appointment.starts_at], appointment.location)
-        body = render(message.kind, message.language, message.channel, facts)
-        renamed += PersonMessage.objects.filter(pk=message.pk, state=State.PENDING).update(
-            body=body
-        )
+    for message in waiting.select_related("appointment__order__responsible_officer"):
+        new = officer_name(message.appointment.order.responsible_officer)
+        body = _replace_name(message.body, officer_name(previous), new, message.channel)
+        if body != message.body:
+            renamed += PersonMessage.objects.filter(
+                pk=message.pk, state=message.state, attempts=message.attempts
+            ).update(body=body)
     return renamed
+
+
+def _replace_name(body: str, old: str, new: str, channel: str) -> str:
+    """`body` with the officer's name `old` (as the channel wrote it: a text shortens it)
+    replaced by `new`, as a whole name only."""
+    if channel in (ContactChannel.SMS, ""):
+        old, new = _shorten(old, SMS_LIMITS["officer"]), _shorten(new, SMS_LIMITS["officer"])
+    return re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", lambda _match: new, body)
 
 
 def _write(appointment, kind, facts, route, *, send_after, by, send_to_person, now):
@@ -363,7 +374,15 @@ def _write(appointment, kind, facts, route, *, send_after, by, send_to_person, n
 
 
 def on_appointments_changed(
-    sender, *, change, appointments, replaced=None, by=None, send_to_person=True, **kwargs
+    sender,
+    *,
+    change,
+    appointments,
+    replaced=None,
+    by=None,
+    send_to_person=True,
+    previous_officer=None,
+    **kwargs,
 ):
     """Write the messages a booking, a move or a cancellation calls for (module docstring).
     Side effects: PersonMessage rows, unsent ones withdrawn, delivery queued on commit."""
@@ -384,7 +403,7 @@ def on_appointments_changed(
     if change == ORDER_ENDED:
         return  # the officer tells the person the order has ended, never a text
     if change == HANDED_OVER:
-        rename_officer(appointments)
+        rename_officer(appointments, previous=previous_officer)
         return
     upcoming = [appointment for appointment in appointments if appointment.starts_at > now]
     if not upcoming:

@@ -12,7 +12,8 @@ chose not to message the person). The changes and their `appointments`:
 - "rescheduled": the new appointment (`replaced` the old one);
 - "cancelled": the appointment withdrawn;
 - "handed_over": the order's appointments still to come, now held by the order's new
-  responsible officer (sent after the order is saved with them);
+  responsible officer (sent after the order is saved with them), with `previous_officer`
+  (the user who held them);
 - "order_ended": the appointments withdrawn because the order ended (nothing to tell the
   person by message: the officer tells them the order has ended).
 """

@@ -331,31 +331,57 @@ def test_the_purpose_never_reaches_a_message(world, queued):
         assert "DRR" not in body and "treatment" not in body.lower()
 
 
-def test_hand_over_renames_the_officer_in_reminders_not_yet_sent(world, queued):
-    """The person is told to ask for whoever holds the order on the day; a confirmation
-    already sent keeps its words, as do messages about other people's orders."""
-    officer, orders = world
-    order, other = orders["sms"], orders["welsh"]
-    book(order, officer, at(21, 10), recurrence="weekly", count=2)
-    book(other, officer, at(21, 11))
-    newcomer = ProbationOfficerFactory(team=officer.team, first_name="Sam", last_name="Okoro")
+def _hand_over(order, *, to, by):
     order.refresh_from_db()
-
     order_reallocate(
-        order=order,
-        officer=newcomer,
-        reason="Caseload balance",
-        expected_version=order.version,
-        by=officer,
+        order=order, officer=to, reason="Caseload balance", expected_version=order.version, by=by
     )
 
+
+def test_hand_over_renames_the_officer_in_everything_not_yet_sent(world, queued):
+    """The person is told to ask for whoever holds the order: reminders waiting, a series'
+    confirmation not yet sent (its dates kept) and a letter not yet printed (its signature
+    too) name the new officer; messages about other people's orders keep theirs."""
+    officer, orders = world
+    order, letter, other = orders["sms"], orders["letter"], orders["welsh"]
+    book(order, officer, at(21, 10), recurrence="weekly", count=2)
+    book(letter, officer, at(28, 11), recurrence="weekly", count=3)
+    book(other, officer, at(21, 11))
+    newcomer = ProbationOfficerFactory(team=officer.team, first_name="Sam", last_name="Okoro")
+
+    _hand_over(order, to=newcomer, by=officer)
+    _hand_over(letter, to=newcomer, by=officer)
+
     rows = _rows(order)
-    reminders = [rows[(at(21, 10), "reminder")], rows[(at(28, 10), "reminder")]]
-    assert all("Sam Okoro" in r.body and "Priya" not in r.body for r in reminders)
-    assert all(r.state == "pending" for r in reminders)
+    unsent = [rows[(at(21, 10), "reminder")], rows[(at(28, 10), "reminder")]]
+    unsent += [rows[(at(21, 10), "confirmation")], _rows(letter)[(at(28, 11), "confirmation")]]
+    assert all("Sam Okoro" in r.body and "Priya" not in r.body for r in unsent)
+    assert [r.state for r in unsent] == ["pending", "pending", "pending", "to_print"]
+    assert "every week at the same time until Wednesday 28 October" in unsent[2].body
+    assert "every week at the same time until Wednesday 11 November" in unsent[3].body
+    assert unsent[-1].body.endswith("Yours sincerely,\nSam Okoro")
+    untouched = PersonMessage.objects.filter(appointment__order=other)
+    assert untouched.count() == 2
+    assert all("Priya Shah" in m.body and "Sam" not in m.body for m in untouched)
+
+
+def test_hand_over_leaves_the_words_of_a_message_already_sent_or_tried(world, queued):
+    """What went (or may be held by Notify after a failed try) stays as the record of it."""
+    officer, orders = world
+    order = orders["sms"]
+    book(order, officer, at(21, 10), recurrence="weekly", count=2)
+    rows = _rows(order)
+    sent, tried = rows[(at(21, 10), "confirmation")], rows[(at(21, 10), "reminder")]
+    PersonMessage.objects.filter(pk=sent.pk).update(state="sent", attempts=1)
+    PersonMessage.objects.filter(pk=tried.pk).update(attempts=1, last_error="Notify 500")
+    newcomer = ProbationOfficerFactory(team=officer.team, first_name="Sam", last_name="Okoro")
+
+    _hand_over(order, to=newcomer, by=officer)
+
+    rows = _rows(order)
     assert "Priya Shah" in rows[(at(21, 10), "confirmation")].body
-    untouched = PersonMessage.objects.get(appointment__order=other, kind="reminder")
-    assert "Priya Shah" in untouched.body
+    assert "Priya Shah" in rows[(at(21, 10), "reminder")].body
+    assert "Sam Okoro" in rows[(at(28, 10), "reminder")].body
 
 
 def test_ending_the_order_withdraws_what_was_not_sent_and_texts_nothing(world, queued):

@@ -59,12 +59,13 @@ def order_reallocate(
             enqueue_on_commit(ALLOCATION_REMINDERS_TASK, once=True)
         # After order_change saved the order with its new officer, in the same
         # transaction: the calendar invites move with the order.
-        _appointments_handed_over(order, by=by)
+        _appointments_handed_over(order, previous=previous, by=by)
     return allocation
 
 
-def _appointments_handed_over(order: Order, *, by) -> None:
-    """`appointments_changed` ("handed_over"): the order's appointments still to come."""
+def _appointments_handed_over(order: Order, *, previous, by) -> None:
+    """`appointments_changed` ("handed_over"): the order's appointments still to come, and
+    the officer who held them."""
     upcoming = order.appointments.filter(outcome="", starts_at__gt=timezone.now())
     appointments_changed.send(
         sender=Appointment,
@@ -73,6 +74,7 @@ def _appointments_handed_over(order: Order, *, by) -> None:
         replaced=None,
         by=by,
         send_to_person=True,
+        previous_officer=previous,
     )
 
 
