@@ -17,6 +17,7 @@ the row is marked sends it again (docs/security.md).
 
 import logging
 import smtplib
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -50,6 +51,9 @@ from .queueing import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 REQUEST, CANCEL = CalendarInvite.Method.REQUEST, CalendarInvite.Method.CANCEL
+# Invites about appointments that started longer ago than this are deleted by the nightly
+# housekeeping (`prune`): nothing moves or cancels a past event, and the row is only plumbing.
+KEEP_DAYS = 90
 INVITES = Outbox(
     model=CalendarInvite,
     state_field="state",
@@ -252,3 +256,13 @@ def release_stale_claims() -> int:
 def sweep() -> int:
     release_stale_claims()
     return INVITES.queue_due()
+
+
+def prune() -> int:
+    """Delete the invites about appointments that started more than KEEP_DAYS ago (except
+    one a worker holds this moment): how many. A chain of reschedules keeps its sequence,
+    which its latest appointment's rows carry."""
+    cutoff = timezone.now() - timedelta(days=KEEP_DAYS)
+    old = CalendarInvite.objects.filter(appointment__starts_at__lt=cutoff)
+    deleted, _by_model = old.exclude(state=EmailState.SENDING).delete()
+    return deleted

@@ -1,7 +1,8 @@
 """Housekeeping (03:30): expire stale form drafts, apply the retention rule, repair the
 stored keys of "most urgent first" that drifted (referrals.work_order.repair_work_order),
-and delete expired sessions with the searches they kept (accounts.user_sessions) and the
-files of record-level returns past their 7 days (reporting.return_build).
+and delete expired sessions with the searches they kept (accounts.user_sessions), the
+files of record-level returns past their 7 days (reporting.return_build) and calendar
+invites about appointments long past (notifications.calendar_invites.prune).
 
 Retention rule (settings.LD_RETENTION_YEARS): a person whose every referral has been closed
 for longer than the period, and who has no order still active or ended within it, is
@@ -33,6 +34,7 @@ from accounts.classification import anonymise_values
 from accounts.enums import AuditAction
 from accounts.user_sessions import expired_sessions_clear
 from documents.services import documents_purge_for_people
+from notifications import calendar_invites
 from referrals.enums import ReferralStatus
 from referrals.models import Person, Referral
 from referrals.subject_access import person_linked_models, person_rows
@@ -173,4 +175,5 @@ def run_housekeeping() -> dict:
         "work_order_repaired": repair_work_order(),
         "sessions_cleared": expired_sessions_clear(),
         "returns_expired": returns_expire(),
+        "calendar_invites_pruned": calendar_invites.prune(),
     }

@@ -442,3 +442,28 @@ def test_ending_the_order_cancels_the_events_after_its_end(act, order):
     [cancelled] = _invites_sent()
     assert str(the_event(cancelled)[0]["METHOD"]) == "CANCEL"
     assert str(the_event(cancelled)[1]["UID"]) == f"appointment-{booked[2].pk}@127.0.0.1"
+
+
+def test_housekeeping_deletes_invites_about_appointments_long_past_only(act, order):
+    """90 days after the appointment's start the invite goes; a day short of it, it stays; an
+    invite a worker is sending this moment stays; a chain moved to the future keeps its
+    sequence (its latest appointment's rows carry it)."""
+    march = datetime.datetime(2027, 3, 1, 10, tzinfo=LONDON)
+    with time_machine.travel(london(1, 8), tick=False):
+        book(act, order, london(1, 9))
+        book(act, order, london(2, 9))
+        (moving,) = book(act, order, london(1, 11))
+        reschedule(act, moving, march)
+        (held,) = book(act, order, london(1, 14))
+    CalendarInvite.objects.filter(appointment=held).update(state=EmailState.SENDING)
+
+    with time_machine.travel(london(1, 11) + datetime.timedelta(days=90, minutes=1), tick=False):
+        pruned = calendar_invites.prune()
+        left = set(CalendarInvite.objects.values_list("appointment__starts_at", flat=True))
+        (moved,) = Appointment.objects.filter(starts_at=march)
+        reschedule(act, moved, march + datetime.timedelta(days=7))
+
+    assert pruned == 2  # the first appointment's, and the moved one's first time
+    assert left == {london(2, 9), london(1, 14), march}
+    latest = CalendarInvite.objects.filter(appointment__starts_at__year=2027).order_by("sequence")
+    assert [invite.sequence for invite in latest] == [1, 2]
