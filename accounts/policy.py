@@ -26,6 +26,9 @@ class Kind:
     RECOMMENDATION = "recommendation"
     ORDER = "order"
     DASHBOARD = "dashboard"
+    # The record-level return (reporting.return_*): one pseudonymous row per referral, a
+    # disclosure of its own beside the dashboards' aggregates, so it is granted on its own.
+    RECORD_RETURN = "record_return"
     AUDIT = "audit"
     # Staff user accounts (the administration screens, accounts.administration).
     ACCOUNTS = "accounts"
@@ -115,6 +118,7 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
             Action.TRANSFER: Scope.TEAM,
         },
         Kind.DASHBOARD: {Action.VIEW: Scope.TEAM, Action.EXPORT: Scope.TEAM},
+        Kind.RECORD_RETURN: {Action.EXPORT: Scope.TEAM},
         Kind.WORKLOAD: {Action.VIEW: Scope.TEAM},
     },
     Role.PROBATION_OFFICER: {
@@ -149,6 +153,7 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
     },
     Role.COMMISSIONER: {
         Kind.DASHBOARD: {Action.VIEW: Scope.AGGREGATE, Action.EXPORT: Scope.AGGREGATE},
+        Kind.RECORD_RETURN: {Action.EXPORT: Scope.AGGREGATE},
     },
     Role.ADMINISTRATOR: {
         Kind.ACCOUNTS: {Action.VIEW: Scope.ALL, Action.CREATE: Scope.ALL, Action.CHANGE: Scope.ALL},

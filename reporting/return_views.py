@@ -1,6 +1,6 @@
 """Record-level returns: ask for one, watch it being built, download it (audited).
 
-Access is the dashboards' export cell of the policy (Kind.DASHBOARD, Action.EXPORT):
+Access is the policy's record-level return cell (Kind.RECORD_RETURN, Action.EXPORT):
 commissioners for the whole area, team leads for their own team, everyone else 403. A
 return is seen and downloaded by the person who asked for it only (anyone else: 404). No
 page shows or links to a person's record, and no URL carries personal data.
@@ -27,7 +27,7 @@ RECENT = 20
 
 def _scope(request) -> tuple[str, object]:
     """(ReturnScope, team) the user may ask for, or 403."""
-    scope = require(request, Action.EXPORT, Kind.DASHBOARD)
+    scope = require(request, Action.EXPORT, Kind.RECORD_RETURN)
     if scope == Scope.TEAM:
         if request.user.team is None:
             raise PermissionDenied("You are not a member of a team, so there is nothing to return.")

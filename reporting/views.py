@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.audit import audit_request
 from accounts.enums import AuditAction
-from accounts.policy import Action, Kind, Scope, require
+from accounts.policy import Action, Kind, Scope, require, scope_for
 
 from .exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, export_filename, table_csv, tables_xlsx
 from .forms import DashboardFilterForm
@@ -79,6 +79,8 @@ def dashboard(request):
             "form": form,
             "selection": selection,
             "suppressed": disclosure_for(request.user).suppressed,
+            "may_ask_return": scope_for(request.user, Action.EXPORT, Kind.RECORD_RETURN)
+            is not None,
             "body": body,  # a SafeString from our own template (pickling keeps it so)
         },
     )

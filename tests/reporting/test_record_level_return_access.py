@@ -1,7 +1,8 @@
 """Who may ask for, watch and download a record-level return, and the audit of downloads.
 
-Commissioners for the whole area and team leads for their own team (the dashboards' export
-cells of the policy); a practitioner or a probation officer 403; someone else's return 404.
+Commissioners for the whole area and team leads for their own team (the policy's
+record-level return cells, granted apart from the dashboards); a practitioner or a probation
+officer 403; someone else's return 404.
 """
 
 import datetime
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 
 from accounts.enums import AuditAction, Role
 from accounts.models import AuditEvent
+from accounts.policy import POLICY, Kind
 from config.celery import app
 from reporting.models import ReturnRequest, ReturnScope, ReturnState
 from tests.factories import UserFactory
@@ -45,6 +47,27 @@ def test_roles_without_the_export_are_refused(pathway_data, role):
     assert client.get(reverse("reporting:return_list")).status_code == 403
     assert client.post(reverse("reporting:return_list"), {}).status_code == 403
     assert not ReturnRequest.objects.exists()
+
+
+def test_the_return_is_granted_apart_from_the_dashboards(pathway_data, commissioner, monkeypatch):
+    """An organisation may give a role the dashboards and their exports without the rows:
+    the return's own policy cell refuses it, and the dashboard no longer offers the link."""
+    lead = UserFactory(role=Role.TEAM_LEAD, team=pathway_data.team_a)
+    for user in (commissioner, lead):
+        page = _client(user).get(reverse("reporting:dashboard")).content.decode()
+        assert "Ask for a record-level return" in page
+    monkeypatch.delitem(POLICY[Role.TEAM_LEAD], Kind.RECORD_RETURN)
+    client = _client(lead)
+
+    assert client.get(reverse("reporting:return_list")).status_code == 403
+    assert client.get(reverse("reporting:export_workbook")).status_code == 200
+    page = client.get(reverse("reporting:dashboard"))
+    assert page.status_code == 200
+    assert "Ask for a record-level return" not in page.content.decode()
+    assert (
+        "record-level return"
+        in _client(commissioner).get(reverse("reporting:dashboard")).content.decode()
+    )
 
 
 def test_a_commissioner_asks_for_the_area_and_downloads_it_audited(

@@ -388,10 +388,10 @@ URL_RULES: dict[str, Rule] = {
         Kind.DASHBOARD, Action.EXPORT, kwargs=lambda s: {"key": "funnel", "fmt": "csv"}
     ),
     # reporting: record-level returns (pseudonymous rows), each seen by its requester only
-    "reporting:return_list": rule(Kind.DASHBOARD, Action.EXPORT),
+    "reporting:return_list": rule(Kind.RECORD_RETURN, Action.EXPORT),
     **{
         f"reporting:{name}": rule(
-            Kind.DASHBOARD,
+            Kind.RECORD_RETURN,
             Action.EXPORT,
             kwargs=url_seed.commissioner_return,
             owner=lambda s: s.users[Role.COMMISSIONER],
