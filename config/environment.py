@@ -7,7 +7,7 @@ the value: it may hold a password. Empty or unset means the embedded default: SQ
 Celery tasks run in-process.
 """
 
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -73,3 +73,13 @@ def redis_url(name: str, value: str | None) -> str:
             name, "it does not start with redis://, rediss:// or redis+socket://", REDIS_FORM
         )
     return url
+
+
+def redis_cache_location(url: str) -> str:
+    """A checked REDIS_URL as redis-py reads it for Django's cache: redis:// and rediss://
+    are the same; Celery's redis+socket:///path?virtual_host=N is unix:///path?db=N."""
+    parts = urlsplit(url)
+    if parts.scheme != "redis+socket":
+        return url
+    database = parse_qs(parts.query).get("virtual_host", [""])[0]
+    return f"unix://{parts.path}" + (f"?db={database}" if database.isdigit() else "")
