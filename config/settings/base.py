@@ -11,7 +11,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from config.environment import database_from_url, redis_cache_location, redis_url
+from config.environment import cache_settings, database_from_url, redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -310,31 +310,11 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 
-# The cache holds the rendered dashboard figures (aggregates, keyed by the snapshot run) and
-# the API's rate counters per client. With REDIS_URL it is Redis, shared by every web process
-# (docs/performance.md, "Scaling out"): figures computed by one process serve them all, and a
-# client's rate is counted across processes. A Redis that does not answer within the socket
-# timeouts is a miss and a skipped write, never an error (core.cache); redis-py's retries are
-# off so that costs one timeout per cache call. Without REDIS_URL (one process on a laptop):
-# a per-process memory cache.
+# The cache (dashboard figures, the API's rate counters): Redis shared by every web process
+# with REDIS_URL, an unreachable Redis a miss, never an error; per-process memory without it
+# (config.environment.cache_settings; docs/performance.md, "Scaling out").
 LD_CACHE_KEY_PREFIX = _env("LD_CACHE_KEY_PREFIX", env.str, "ld-cstr")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "core.cache.DegradingRedisCache",
-            "LOCATION": redis_cache_location(REDIS_URL),
-            "KEY_PREFIX": LD_CACHE_KEY_PREFIX,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": None},
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": LD_CACHE_KEY_PREFIX,
-            "OPTIONS": {"MAX_ENTRIES": 500},
-        }
-    }
+CACHES = cache_settings(REDIS_URL, LD_CACHE_KEY_PREFIX)
 
 # Reminder delivery (notifications): "django" sends through EMAIL_BACKEND, "govuk_notify"
 # through GOV.UK Notify with one template whose body is ((body)) and subject ((subject)).
