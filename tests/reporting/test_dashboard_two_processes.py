@@ -7,7 +7,7 @@ facts are deleted from the database, so a second process that computed again wou
 referrals; it shows the first process's figures, and Redis holds one dashboard entry. Asked
 for another filter, the same second process computes (there are no referrals now), which
 shows it reads the same database and could have computed. Needs PostgreSQL and Redis (a
-failure under REQUIRE_SERVICES=1). About 15 seconds: two gunicorn start-ups.
+failure under REQUIRE_SERVICES=1).
 """
 
 import datetime
