@@ -1,4 +1,5 @@
-"""The database and broker URLs, read from the environment and checked at start-up.
+"""The database and broker URLs, read from the environment and checked at start-up, and
+the cache settings that follow from the broker URL (`cache_settings`).
 
 A URL that cannot work stops start-up with ImproperlyConfigured naming its variable and the
 form expected, before a driver or broker meets it (django-environ and kombu would otherwise
@@ -7,7 +8,7 @@ the value: it may hold a password. Empty or unset means the embedded default: SQ
 Celery tasks run in-process.
 """
 
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -73,3 +74,40 @@ def redis_url(name: str, value: str | None) -> str:
             name, "it does not start with redis://, rediss:// or redis+socket://", REDIS_FORM
         )
     return url
+
+
+def redis_cache_location(url: str) -> str:
+    """A checked REDIS_URL as redis-py reads it for Django's cache: redis:// and rediss://
+    are the same; Celery's redis+socket:///path?virtual_host=N is unix:///path?db=N."""
+    parts = urlsplit(url)
+    if parts.scheme != "redis+socket":
+        return url
+    database = parse_qs(parts.query).get("virtual_host", [""])[0]
+    return f"unix://{parts.path}" + (f"?db={database}" if database.isdigit() else "")
+
+
+def cache_settings(redis: str, key_prefix: str) -> dict:
+    """CACHES for a checked REDIS_URL (`redis`), or for none.
+
+    With Redis, one cache every web process shares: figures one process computed serve them
+    all, and an API client's rate is counted across processes. A Redis that does not answer
+    within half a second (redis-py waits 5 s by default; no retries) is a miss and a skipped
+    write, never an error (core.cache.DegradingRedisCache). Without Redis (one process on a
+    laptop), a per-process memory cache.
+    """
+    if not redis:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": key_prefix,
+                "OPTIONS": {"MAX_ENTRIES": 500},
+            }
+        }
+    return {
+        "default": {
+            "BACKEND": "core.cache.DegradingRedisCache",
+            "LOCATION": redis_cache_location(redis),
+            "KEY_PREFIX": key_prefix,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": None},
+        }
+    }

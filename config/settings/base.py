@@ -11,7 +11,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from config.environment import database_from_url, redis_url
+from config.environment import cache_settings, database_from_url, redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -274,16 +274,6 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Per-process memory cache: it holds only rendered dashboard figures (aggregates, keyed by the
-# snapshot run), so a request never waits on another service for it.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "ld-cstr",
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    }
-}
-
 # Email
 EMAIL_BACKEND = _env("EMAIL_BACKEND", env.str, "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = _env("DEFAULT_FROM_EMAIL", env.str, "ld-cstr@localhost")
@@ -319,6 +309,12 @@ CELERY_BROKER_POOL_LIMIT = 10
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+
+# The cache (dashboard figures, the API's rate counters): Redis shared by every web process
+# with REDIS_URL, an unreachable Redis a miss, never an error; per-process memory without it
+# (config.environment.cache_settings; docs/performance.md, "Scaling out").
+LD_CACHE_KEY_PREFIX = _env("LD_CACHE_KEY_PREFIX", env.str, "ld-cstr")
+CACHES = cache_settings(REDIS_URL, LD_CACHE_KEY_PREFIX)
 
 # Reminder delivery (notifications): "django" sends through EMAIL_BACKEND, "govuk_notify"
 # through GOV.UK Notify with one template whose body is ((body)) and subject ((subject)).

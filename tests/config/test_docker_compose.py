@@ -19,13 +19,36 @@ def compose():
 
 
 def test_compose_runs_the_whole_stack(compose):
-    assert set(compose["services"]) == {"web", "worker", "beat", "db", "redis", "clamav"}
+    assert set(compose["services"]) == {
+        *["migrate", "proxy", "web", "worker", "beat", "db", "redis", "clamav"]
+    }
 
 
-def test_compose_web_serves_with_gunicorn_after_migrating(compose):
-    command = compose["services"]["web"]["command"]
-    assert "manage.py migrate" in command
-    assert "gunicorn config.wsgi:application" in command
+def test_compose_web_serves_with_gunicorn_and_leaves_migrating_to_the_one_shot(compose):
+    assert compose["services"]["web"]["command"].startswith("gunicorn config.wsgi:application")
+    assert "migrate" not in compose["services"]["web"]["command"]  # replicas would race
+    assert compose["services"]["migrate"]["command"] == "python manage.py migrate --noinput"
+    assert compose["services"]["migrate"]["restart"] == "no"  # done once, not restarted
+
+
+def test_compose_web_can_scale_behind_the_one_published_port(compose):
+    services = compose["services"]
+    assert "ports" not in services["web"]  # a fixed host port would stop a second replica
+    assert services["proxy"]["ports"] == ["8000:8000"]
+    assert services["proxy"]["depends_on"] == {"web": {"condition": "service_healthy"}}
+    assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in services["proxy"]["volumes"]
+    proxy_config = (COMPOSE.parent / "deploy" / "nginx.conf").read_text()
+    # Looked up at request time through Docker's DNS: every replica, including later ones.
+    assert "resolver 127.0.0.11 valid=10s" in proxy_config
+    assert "set $web http://web:8000;" in proxy_config and "proxy_pass $web;" in proxy_config
+    assert "proxy_set_header Host $http_host;" in proxy_config  # ALLOWED_HOSTS sees the host
+
+
+def test_compose_beat_runs_once_however_many_workers_run(compose):
+    services = compose["services"]
+    assert services["beat"]["deploy"]["replicas"] == 1
+    assert " -B" not in services["worker"]["command"]
+    assert "--beat" not in services["worker"]["command"]
 
 
 def test_compose_worker_and_beat_run_the_celery_app(compose):
@@ -42,11 +65,12 @@ def test_compose_app_services_point_at_the_compose_database_and_broker(compose):
         assert compose["services"][name]["depends_on"] == {
             "db": {"condition": "service_healthy"},
             "redis": {"condition": "service_healthy"},
+            "migrate": {"condition": "service_completed_successfully"},
         }
 
 
 def test_compose_services_have_health_checks_and_data_volumes(compose):
-    for name in ("web", "worker", "db", "redis"):
+    for name in ("proxy", "web", "worker", "db", "redis"):
         assert compose["services"][name]["healthcheck"]["test"], name
     assert compose["services"]["db"]["image"].startswith("postgres:")
     assert compose["services"]["redis"]["image"].startswith("redis:")

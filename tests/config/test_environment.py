@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from config.environment import database_from_url, redis_url
+from config.environment import database_from_url, redis_cache_location, redis_url
 
 SQLITE_DEFAULT = "sqlite:////srv/app/db.sqlite3"
 
@@ -149,3 +149,56 @@ def test_a_malformed_redis_url_says_what_is_wrong(value, problem):
 )
 def test_a_well_formed_or_empty_redis_url_is_kept(value, expected):
     assert redis_url("REDIS_URL", value) == expected
+
+
+def _cache_at_start(**environment) -> list[str]:
+    """The default cache's backend, location, key prefix and socket timeouts (connect, read)
+    the settings chose at start-up."""
+    code = (
+        "from config.settings import base; c = base.CACHES['default']; o = c['OPTIONS']; "
+        "print(c['BACKEND'], c['LOCATION'], c.get('KEY_PREFIX', '-'), "
+        "o.get('socket_connect_timeout', '-'), o.get('socket_timeout', '-'))"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code],
+        env={"PATH": "", **environment},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.split()
+
+
+def test_without_redis_the_cache_is_the_one_process_memory():
+    assert _cache_at_start() == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        *["ld-cstr", "-", "-", "-"],
+    ]
+    assert _cache_at_start(REDIS_URL="")[0] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_with_redis_every_process_shares_one_cache_under_a_key_prefix():
+    default = _cache_at_start(REDIS_URL="redis://cache.internal:6379/2")
+    own_prefix = _cache_at_start(
+        REDIS_URL="redis://cache.internal:6379/2", LD_CACHE_KEY_PREFIX="ld-cstr-north"
+    )
+
+    assert default == [
+        *["core.cache.DegradingRedisCache", "redis://cache.internal:6379/2", "ld-cstr"],
+        *["0.5", "0.5"],  # a Redis that does not answer costs half a second, not redis-py's 5
+    ]
+    assert own_prefix[2] == "ld-cstr-north"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("redis://cache:6379/2", "redis://cache:6379/2"),
+        ("rediss://:pw@cache.example:6380/1", "rediss://:pw@cache.example:6380/1"),
+        ("redis+socket:///run/redis/redis.sock", "unix:///run/redis/redis.sock"),
+        ("redis+socket:///run/redis.sock?virtual_host=3", "unix:///run/redis.sock?db=3"),
+    ],
+)
+def test_the_cache_reads_the_broker_url_in_redis_py_form(value, expected):
+    assert redis_cache_location(value) == expected

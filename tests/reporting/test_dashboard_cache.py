@@ -2,6 +2,7 @@
 overnight run shows at once, and cached figures never cross from one viewer to another."""
 
 import datetime
+import socket
 
 import pytest
 from django.core.cache import cache
@@ -9,6 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.enums import Role
+from core.cache import DegradingRedisCache
+from reporting import views
 from reporting.overnight import build_day
 from tests.factories import ReferralFactory, UserFactory
 
@@ -60,3 +63,18 @@ def test_commissioner_and_team_lead_never_share_cached_figures(known_data, commi
     assert ">3<" not in suppressed  # 3 referrals: below the disclosure threshold
     assert ">3<" in exact
     assert _by_team(commissioner_client, **norwich) == suppressed
+
+
+def test_a_redis_that_does_not_answer_costs_the_figures_a_computation_not_a_500(
+    monkeypatch, fenland_lead_client, known_data
+):
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        location = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        # As config.settings.base configures it when REDIS_URL is set.
+        options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": None}
+        monkeypatch.setattr(views, "cache", DegradingRedisCache(location, {"OPTIONS": options}))
+
+        assert ">22<" in _by_team(fenland_lead_client)  # timed out: computed
+    assert ">22<" in _by_team(fenland_lead_client)  # refused: computed again

@@ -11,7 +11,12 @@ from accounts.enums import AuditAction
 from accounts.models import AuditEvent
 from assessments.models import Assessment, Consent
 from referrals.models import Person
-from reporting.housekeeping import apply_retention, retention_dry_run
+from reporting.housekeeping import (
+    _anonymise_batch,
+    apply_retention,
+    people_due_for_anonymisation,
+    retention_dry_run,
+)
 from reporting.models import AnonymisationLog
 from tests.assessments.factories import AssessmentFactory, ConsentFactory
 from tests.factories import PersonFactory, ReferralFactory
@@ -89,3 +94,22 @@ def test_retention_blanks_linked_free_text_of_old_case_only(settings):
     )
     assert AuditEvent.objects.filter(person_id=old.pk, detail__contains="retention").exists()
     assert first_broken_entry() is None
+
+
+def test_a_second_run_over_the_same_people_anonymises_logs_and_audits_each_once(settings):
+    """Two housekeeping runs at once (a second beat by mistake) pick the same people; the
+    second to get their rows finds them done and leaves them alone."""
+    settings.LD_RETENTION_YEARS = 8
+    first, _a, _c = _case(9)
+    second, _a, _c = _case(10)
+    _case(2)
+    picked = list(people_due_for_anonymisation().values_list("pk", "last_closed_at"))
+
+    assert apply_retention() == 2
+    assert _anonymise_batch(picked) == 0  # the slower run, with what it picked before
+
+    logged = sorted(AnonymisationLog.objects.values_list("person_id", flat=True))
+    assert logged == sorted([first.pk, second.pk])
+    for person in (first, second):
+        entries = AuditEvent.objects.filter(person_id=person.pk, detail__contains="retention")
+        assert entries.count() == 1
