@@ -14,17 +14,13 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
+from core.client_ip import client_ip
+
 from .audit_chain import GENESIS_HASH
 from .enums import AuditAction
 from .models import AuditEvent
 
 _CHAIN_LOCK_KEY = 7_402_113  # any constant: serialises writers of the chain on PostgreSQL
-
-
-def _client_ip(request):
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(
@@ -59,7 +55,7 @@ def audit_record(
             object_id=str(object_id)[:64],
             person_id=person_id,
             detail=detail[:255],
-            ip_address=_client_ip(request),
+            ip_address=client_ip(request),
             previous_hash=previous or GENESIS_HASH,
         )
         event.entry_hash = event.compute_hash()

@@ -12,6 +12,8 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from core.client_ip import client_ip
+
 from .audit import audit_record
 from .enums import AuditAction
 from .models import UserSession
@@ -57,7 +59,7 @@ def session_record(request, user) -> None:
             "user": user,
             "created_at": now,
             "last_seen_at": now,
-            "ip_address": request.META.get("REMOTE_ADDR") or None,
+            "ip_address": client_ip(request),
             "device": device_summary(request.META.get("HTTP_USER_AGENT", ""))[:60],
         },
     )

@@ -181,6 +181,10 @@ AXES_COOLOFF_TIME = _env("AXES_COOLOFF_HOURS", env.float, 0.5)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+# How many reverse proxies of ours stand in front of the app (compose: nginx, 1): where the
+# client's address is read from X-Forwarded-For (core/client_ip.py; 0 ignores the header).
+LD_TRUSTED_PROXIES = _env("LD_TRUSTED_PROXIES", env.int, 0)
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 LANGUAGE_CODE = "en-gb"
