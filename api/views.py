@@ -62,11 +62,15 @@ class ReferralCreate(ClientView):
 
     @extend_schema(
         operation_id="referral_create",
+        summary="Create a referral",
         request=ReferralCreateSerializer,
         parameters=[IDEMPOTENCY_KEY],
         responses={
-            201: ReferralSerializer,
-            200: ReferralSerializer,
+            201: OpenApiResponse(ReferralSerializer, description="Created: Location names it"),
+            200: OpenApiResponse(
+                ReferralSerializer,
+                description="The same key and body as before: the referral first created",
+            ),
             **problems(409, 422),
         },
     )
@@ -106,6 +110,7 @@ class ReferralDetail(ClientView):
 
     @extend_schema(
         operation_id="referral_read",
+        summary="Read a referral's status and history",
         parameters=[RECORD_ID],
         responses={200: ReferralSerializer, **problems()},
     )
