@@ -1,15 +1,15 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
-from oauth2_provider.views import TokenView
 
 from . import admin_views, docs_views, orders, views
+from .token import AuditedTokenView
 
 app_name = "api"
 
 urlpatterns = [
-    # OAuth2 client credentials: client id and secret in, a bearer token out.
-    path("oauth/token/", login_not_required(TokenView.as_view()), name="token"),
+    # OAuth2 client credentials: client id and secret in, a bearer token out; audited.
+    path("oauth/token/", login_not_required(AuditedTokenView.as_view()), name="token"),
     path("referrals/", views.ReferralCreate.as_view(), name="referral_create"),
     path("referrals/<int:pk>/", views.ReferralDetail.as_view(), name="referral_detail"),
     path("orders/", orders.OrderList.as_view(), name="order_list"),
