@@ -106,6 +106,7 @@ FIELDS: dict[str, DataClass] = {
         "groups",
         "user_permissions",
         "two_factor_required",
+        "is_service_account",
         "version",
     ),
     **classify("accounts.User", STAFF, "username", "first_name", "last_name", "email", "job_title"),

@@ -1,6 +1,6 @@
 import json
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 from .audit_key import sign
@@ -36,6 +36,12 @@ class Team(models.Model):
     def __str__(self):
         return self.name
 
+    def active_people_and_clients(self) -> tuple[int, bool]:
+        """(how many active people belong to the team, whether an active API client does):
+        a team with either is not deactivated."""
+        members = self.members.filter(is_active=True)
+        return members.people().count(), members.filter(is_service_account=True).exists()
+
 
 class Site(models.Model):
     """A custody suite, court or office where a team takes referrals (reference data)."""
@@ -56,6 +62,18 @@ class Site(models.Model):
         return self.name
 
 
+class UserQuerySet(models.QuerySet):
+    def people(self):
+        """Accounts of people: never an API client's service account (a machine acting for
+        its team). Every list of a team's users (whom to assign, allocate, count in the
+        workload, remind, administer) starts here."""
+        return self.filter(is_service_account=False)
+
+
+class PeopleUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
 class User(AbstractUser):
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.PRACTITIONER)
     team = models.ForeignKey(
@@ -67,7 +85,13 @@ class User(AbstractUser):
         default=False,
         help_text="Set by an administrator for this user, whatever their role's policy says",
     )
+    # Set once, when an API client is registered (api.services.client_register): the
+    # account a machine acts as, which the access policy treats as a member of its team but
+    # which is never offered or counted as a person (User.objects.people()).
+    is_service_account = models.BooleanField(default=False, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = PeopleUserManager()
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -6,7 +6,7 @@ import base64
 import binascii
 
 from django.db.models import Q
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
 from accounts.audit import audit_view
@@ -71,6 +71,7 @@ class OrderList(ClientView):
 
     @extend_schema(
         operation_id="order_list",
+        summary="List the team's orders",
         parameters=[CURSOR],
         responses={200: OrderPageSerializer, **problems()},
     )
@@ -93,6 +94,7 @@ class OrderDetail(ClientView):
 
     @extend_schema(
         operation_id="order_read",
+        summary="Read an order",
         parameters=[RECORD_ID],
         responses={200: OrderSerializer, **problems()},
     )
@@ -109,6 +111,7 @@ class OrderAppointments(ClientView):
 
     @extend_schema(
         operation_id="order_appointments",
+        summary="List an order's appointments",
         parameters=[RECORD_ID],
         responses={200: AppointmentSerializer(many=True), **problems()},
     )
@@ -127,9 +130,13 @@ class AppointmentOutcome(ClientView):
 
     @extend_schema(
         operation_id="appointment_outcome",
+        summary="Record an appointment's outcome",
         parameters=[RECORD_ID, IF_MATCH],
         request=OutcomeInSerializer,
-        responses={200: AppointmentSerializer, **problems(409, 412, 422, 428)},
+        responses={
+            200: OpenApiResponse(AppointmentSerializer, description="Recorded: the new ETag"),
+            **problems(409, 412, 422, 428),
+        },
     )
     def post(self, request, pk: int):
         appointment = _appointment_for_change(request, pk)

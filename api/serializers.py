@@ -19,13 +19,29 @@ class PersonInSerializer(serializers.Serializer):
     given_name = serializers.CharField(max_length=100)
     family_name = serializers.CharField(max_length=100)
     other_names = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    date_of_birth = serializers.DateField()
+    date_of_birth = serializers.DateField(help_text="YYYY-MM-DD")
     gender = serializers.ChoiceField(choices=Gender.choices)
-    ethnicity_id = record_id(required=False, allow_null=True)
-    nhs_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    pnc_id = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    cro_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    postcode_district = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    ethnicity_id = record_id(
+        required=False, allow_null=True, help_text="An ethnicity of the service's list"
+    )
+    nhs_number = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="10 digits, checked"
+    )
+    pnc_id = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="Police National Computer ID, checked",
+    )
+    cro_number = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="Criminal Records Office number, checked",
+    )
+    postcode_district = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="The first half only, like CB1"
+    )
     local_authority = serializers.CharField(max_length=100, required=False, allow_blank=True)
     is_veteran = serializers.BooleanField(required=False, default=False)
     is_care_leaver = serializers.BooleanField(required=False, default=False)
@@ -36,17 +52,33 @@ class PersonInSerializer(serializers.Serializer):
 
 class ReferralInSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=ReferralSource.choices)
-    site_id = record_id()
-    received_at = serializers.DateTimeField()
+    site_id = record_id(help_text="A site of the client's team")
+    received_at = serializers.DateTimeField(
+        help_text="ISO 8601 with a time zone; not in the future"
+    )
     referrer_name = serializers.CharField(max_length=120)
     referrer_role = serializers.ChoiceField(choices=ReferrerRole.choices)
     referrer_organisation = serializers.CharField(max_length=120)
-    case_reference = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    offence_category_id = record_id(required=False, allow_null=True)
+    case_reference = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        help_text="Your custody record or court case number: once a site",
+    )
+    offence_category_id = record_id(
+        required=False, allow_null=True, help_text="An offence category of the service's list"
+    )
     reason = serializers.CharField(max_length=4000)
     urgency = serializers.ChoiceField(choices=Urgency.choices)
-    vulnerability_ids = serializers.ListField(child=record_id(), required=False, max_length=50)
-    assigned_to_id = record_id(required=False, allow_null=True)
+    vulnerability_ids = serializers.ListField(
+        child=record_id(),
+        required=False,
+        max_length=50,
+        help_text="Vulnerabilities of the service's list",
+    )
+    assigned_to_id = record_id(
+        required=False, allow_null=True, help_text="A practitioner of the team, or none"
+    )
 
 
 class ReferralCreateSerializer(serializers.Serializer):
@@ -54,9 +86,13 @@ class ReferralCreateSerializer(serializers.Serializer):
     team already holds (the answer to a 409's possible match)."""
 
     referral = ReferralInSerializer()
-    person = PersonInSerializer(required=False)
-    person_id = record_id(required=False)
-    create_new_person = serializers.BooleanField(required=False, default=False)
+    person = PersonInSerializer(required=False, help_text="Someone new: give this or person_id")
+    person_id = record_id(
+        required=False, help_text="Someone the team holds (a 409's match): this or person"
+    )
+    create_new_person = serializers.BooleanField(
+        required=False, default=False, help_text="With person: a new person despite a likely match"
+    )
 
     def validate(self, attrs):
         if ("person" in attrs) == ("person_id" in attrs):
@@ -80,23 +116,33 @@ class ReferralSerializer(serializers.Serializer):
     team_id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=ReferralStatus.choices)
     urgency = serializers.ChoiceField(choices=Urgency.choices)
-    received_at = serializers.DateTimeField()
-    history = StatusChangeSerializer(many=True, source="status_changes.all")
+    received_at = serializers.DateTimeField(
+        help_text="ISO 8601 with a time zone; not in the future"
+    )
+    history = StatusChangeSerializer(
+        many=True, source="status_changes.all", help_text="Status changes, oldest first"
+    )
 
 
 class MatchSerializer(serializers.Serializer):
-    person_id = serializers.IntegerField(required=False)
-    held_elsewhere = serializers.BooleanField()
-    teams = serializers.ListField(child=serializers.CharField(), required=False)
+    person_id = serializers.IntegerField(required=False, help_text="A person the team may see")
+    held_elsewhere = serializers.BooleanField(help_text="Held by another team only")
+    teams = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Whom to contact, when elsewhere"
+    )
 
 
 class ProblemSerializer(serializers.Serializer):
-    type = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    errors = serializers.DictField(required=False)
-    matches = MatchSerializer(many=True, required=False)
+    type = serializers.CharField(help_text="about:blank")
+    title = serializers.CharField(help_text="The status's name")
+    status = serializers.IntegerField(help_text="The HTTP status")
+    detail = serializers.CharField(help_text="What went wrong, for a person to read")
+    errors = serializers.DictField(
+        required=False, help_text="Each refused field (person.nhs_number) and its messages"
+    )
+    matches = MatchSerializer(
+        many=True, required=False, help_text="A 409's possible duplicates to resolve"
+    )
 
 
 class OrderSerializer(serializers.Serializer):
@@ -115,7 +161,9 @@ class OrderSerializer(serializers.Serializer):
 
 class OrderPageSerializer(serializers.Serializer):
     results = OrderSerializer(many=True)
-    next_cursor = serializers.CharField(allow_null=True)
+    next_cursor = serializers.CharField(
+        allow_null=True, help_text="Pass as ?cursor= for the next page; null on the last"
+    )
 
 
 class AppointmentSerializer(serializers.Serializer):
@@ -125,7 +173,9 @@ class AppointmentSerializer(serializers.Serializer):
     purpose = serializers.CharField()
     location = serializers.CharField()
     outcome = serializers.CharField()
-    outcome_recorded_at = serializers.DateTimeField(allow_null=True)
+    outcome_recorded_at = serializers.DateTimeField(
+        allow_null=True, help_text="Null until an outcome is recorded"
+    )
     etag = serializers.CharField(help_text="Send as If-Match to record the outcome")
 
 
@@ -136,4 +186,9 @@ class OutcomeInSerializer(serializers.Serializer):
     )
     excuse = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     evidence = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    notes = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="Needed for a failure to comply",
+    )

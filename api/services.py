@@ -40,6 +40,7 @@ def client_register(*, name: str, team, scopes: list[str], by, request=None):
         last_name=name[:150],
         role=SERVICE_ROLES[team.kind],
         team=team,
+        is_service_account=True,
     )
     user.set_unusable_password()
     user.save()

@@ -2,6 +2,7 @@
 service account, so a record outside the client's team is 404, an action its role may
 not take 403."""
 
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -49,24 +50,44 @@ def _referral_body(request, pk: int) -> dict:
     return ReferralSerializer(referral).data
 
 
+REPLAY_OUT_OF_REACH = (
+    "This Idempotency-Key was already used: the referral it created is no longer one this "
+    "client may see (it has moved to another team). Do not send the request again."
+)
+
+
+def _replayed_body(request, pk: int) -> dict:
+    """The first call's answer again; 409 (not 404: the key was used, nothing is missing)
+    once the referral is out of the client's reach, saying nothing of it or its team."""
+    try:
+        return _referral_body(request, pk)
+    except Http404 as exc:
+        raise Problem(409, REPLAY_OUT_OF_REACH) from exc
+
+
 class ReferralCreate(ClientView):
     """Record a referral for the client's L&D team, and the person unless `person_id`.
 
     The intake screen's checks apply (identifiers, dates, the team's sites and
     practitioners). A possible duplicate answers 409 listing the matches; post again with
     `person_id` or `create_new_person: true`. The same Idempotency-Key and body answer
-    200 with the referral first created; the same key with another body 422.
+    200 with the referral first created (409 once it has moved to another team); the same
+    key with another body 422.
     """
 
     required_scopes = [scopes.REFERRALS_WRITE]
 
     @extend_schema(
         operation_id="referral_create",
+        summary="Create a referral",
         request=ReferralCreateSerializer,
         parameters=[IDEMPOTENCY_KEY],
         responses={
-            201: ReferralSerializer,
-            200: ReferralSerializer,
+            201: OpenApiResponse(ReferralSerializer, description="Created: Location names it"),
+            200: OpenApiResponse(
+                ReferralSerializer,
+                description="The same key and body as before: the referral first created",
+            ),
             **problems(409, 422),
         },
     )
@@ -83,7 +104,7 @@ class ReferralCreate(ClientView):
         digest = body_hash(request.data)
         existing = known_key(request.api_client, key, digest)
         if existing is not None:
-            return Response(_referral_body(request, existing), status=status.HTTP_200_OK)
+            return Response(_replayed_body(request, existing), status=status.HTTP_200_OK)
         referral = referral_create_from_api(
             request,
             client=request.api_client,
@@ -106,6 +127,7 @@ class ReferralDetail(ClientView):
 
     @extend_schema(
         operation_id="referral_read",
+        summary="Read a referral's status and history",
         parameters=[RECORD_ID],
         responses={200: ReferralSerializer, **problems()},
     )

@@ -52,9 +52,11 @@ def link_to(url_name: str, pk: int) -> str:
 
 def team_leads_by_team(team_ids) -> dict[int, list[int]]:
     leads: dict[int, list[int]] = {}
-    for user_id, team_id in User.objects.filter(
-        team_id__in=set(team_ids), role=Role.TEAM_LEAD, is_active=True
-    ).values_list("pk", "team_id"):
+    for user_id, team_id in (
+        User.objects.people()
+        .filter(team_id__in=set(team_ids), role=Role.TEAM_LEAD, is_active=True)
+        .values_list("pk", "team_id")
+    ):
         leads.setdefault(team_id, []).append(user_id)
     return leads
 
@@ -169,11 +171,15 @@ register_rule(referral_allocated, on_allocation=True)
 
 def dashboard_updated_reminders(*, run) -> list[ReminderSpec]:
     """A link to the dashboards for each dashboard user who subscribed (no figures, no names)."""
-    subscribers = User.objects.filter(
-        is_active=True,
-        role__in=[Role.COMMISSIONER, Role.TEAM_LEAD],
-        notification_preference__dashboard_updates=True,
-    ).values_list("pk", flat=True)
+    subscribers = (
+        User.objects.people()
+        .filter(
+            is_active=True,
+            role__in=[Role.COMMISSIONER, Role.TEAM_LEAD],
+            notification_preference__dashboard_updates=True,
+        )
+        .values_list("pk", flat=True)
+    )
     try:
         link = reverse("reporting:dashboard")
     except NoReverseMatch:

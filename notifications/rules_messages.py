@@ -69,7 +69,9 @@ def _recipients(order) -> list[int]:
     leads = team_leads_by_team([team]).get(team, [])
     if leads:
         return leads
-    officers = User.objects.filter(team_id=team, role=Role.PROBATION_OFFICER, is_active=True)
+    officers = User.objects.people().filter(
+        team_id=team, role=Role.PROBATION_OFFICER, is_active=True
+    )
     return list(officers.order_by("pk").values_list("pk", flat=True))
 
 

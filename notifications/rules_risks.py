@@ -35,11 +35,13 @@ def risk_review_due() -> list[ReminderSpec]:
     )
     leads = team_leads_by_team(row[2] for row in rows)
     raisers = set(
-        User.objects.filter(
+        User.objects.people()
+        .filter(
             pk__in={row[3] for row in rows},
             is_active=True,
             role__in=[Role.PRACTITIONER, Role.TEAM_LEAD],
-        ).values_list("pk", "team_id")
+        )
+        .values_list("pk", "team_id")
     )
     specs = []
     for pk, person_id, team_id, raised_by_id, due_on in rows:

@@ -51,9 +51,11 @@ def _order_spec(kind, order_id, due_on, recipient_id, title, subject=("order", N
 
 def _clinicians_by_team(team_ids) -> dict[int, list[int]]:
     found: dict[int, list[int]] = {}
-    for user_id, team_id in User.objects.filter(
-        team_id__in=set(team_ids), role=Role.PROVIDER_CLINICIAN, is_active=True
-    ).values_list("pk", "team_id"):
+    for user_id, team_id in (
+        User.objects.people()
+        .filter(team_id__in=set(team_ids), role=Role.PROVIDER_CLINICIAN, is_active=True)
+        .values_list("pk", "team_id")
+    ):
         found.setdefault(team_id, []).append(user_id)
     return found
 

@@ -431,8 +431,10 @@ def caseload_officers(user) -> QuerySet:
     """Whom the "Whole team" orders list may be filtered by: the team's officers."""
     from accounts.models import User
 
-    return User.objects.filter(team_id=user.team_id, role=Role.PROBATION_OFFICER).order_by(
-        "first_name", "last_name", "id"
+    return (
+        User.objects.people()
+        .filter(team_id=user.team_id, role=Role.PROBATION_OFFICER)
+        .order_by("first_name", "last_name", "id")
     )
 
 

@@ -268,8 +268,10 @@ def team_members(team: Team) -> QuerySet:
         if team.kind == TeamKind.PROBATION
         else [Role.PRACTITIONER, Role.TEAM_LEAD]
     )
-    return User.objects.filter(team=team, is_active=True, role__in=roles).order_by(
-        "first_name", "last_name", "id"
+    return (
+        User.objects.people()
+        .filter(team=team, is_active=True, role__in=roles)
+        .order_by("first_name", "last_name", "id")
     )
 
 

@@ -9,7 +9,7 @@ from ..models import AccessChangeRequest, Site, Team, TeamChange, User, UserChan
 def user_search(*, text="", role="", team=None, active=None):
     """Users matching every word of `text` (in their names, username or email) and the
     filters, by surname; with their team, no query per row."""
-    users = User.objects.select_related("team").order_by("last_name", "first_name", "id")
+    users = User.objects.people().select_related("team").order_by("last_name", "first_name", "id")
     for word in text.split():
         users = users.filter(
             Q(first_name__icontains=word)
@@ -29,7 +29,8 @@ def user_search(*, text="", role="", team=None, active=None):
 def user_with_history(pk):
     history = UserChange.objects.select_related("by").order_by("-at", "-id")
     return (
-        User.objects.select_related("team")
+        User.objects.people()
+        .select_related("team")
         .prefetch_related(Prefetch("changes", queryset=history, to_attr="history"))
         .get(pk=pk)
     )
@@ -38,7 +39,9 @@ def user_with_history(pk):
 def team_list():
     """Every team by name, with its number of active users and sites."""
     return Team.objects.annotate(
-        active_members=Count("members", filter=Q(members__is_active=True), distinct=True),
+        active_members=Count(
+            "members", filter=Q(members__in=User.objects.people().filter(is_active=True))
+        ),
         site_count=Count("sites", distinct=True),
     ).order_by("name")
 

@@ -421,12 +421,13 @@ def team_set_active(*, team, by, active, reason, expected_version, request=None)
     if team.is_active == active:
         state = "active" if active else "deactivated"
         raise ValidationError(f"This team is already {state}", code="unchanged")
-    members = team.members.filter(is_active=True).count()
-    if not active and members:
+    people, clients = team.active_people_and_clients()
+    if not active and (people or clients):
         raise ValidationError(
-            f"Move or deactivate the team's {members} active "
-            f"user{'s' if members != 1 else ''} first",
-            code="has_members",
+            f"Move or deactivate the team's {people} active user{'s' if people != 1 else ''} first"
+            if people
+            else "Revoke the team's API clients first (Administration > API clients)",
+            code="has_members" if people else "has_api_clients",
         )
     team.is_active = active
     what = AccountChangeKind.REACTIVATED if active else AccountChangeKind.DEACTIVATED

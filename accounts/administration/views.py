@@ -52,6 +52,15 @@ def _load(model, pk):
         raise Http404("No such record") from exc
 
 
+def _load_account(pk):
+    """A person's account. An API client's service account is not one: it changes only on
+    its client's page (rotate, revoke), so here it is 404 as a missing account is."""
+    try:
+        return User.objects.people().get(pk=pk)
+    except User.DoesNotExist as exc:
+        raise Http404("No such user") from exc
+
+
 def _change_page(request, form, call, *, done, success, page):
     """Validate `form` on POST and call `call(cleaned_data)`; redirect to `done` with
     `success`, or show the page again with the refusal (409 for a stale edit)."""
@@ -161,7 +170,7 @@ def user_detail(request, pk):
 
 def _user_change(request, pk, *, form_class, call, success, title, submit, warning=False):
     require(request, Action.CHANGE, Kind.ACCOUNTS)
-    user = _load(User, pk)
+    user = _load_account(pk)
     if services.refuses_own_account(user, request.user):
         return _own_account_refused(request, user)
     initial = {"version": user.version, "role": user.role, "team": user.team_id}
@@ -210,7 +219,7 @@ def user_role_team(request, pk):
 def user_active(request, pk):
     """Deactivate an active user (their sessions end) or reactivate a deactivated one."""
     require(request, Action.CHANGE, Kind.ACCOUNTS)
-    active = not _load(User, pk).is_active
+    active = not _load_account(pk).is_active
     return _user_change(
         request,
         pk,
@@ -239,7 +248,7 @@ def user_active(request, pk):
 def user_two_factor_required(request, pk):
     """Require two-factor sign-in of one user (or stop requiring it)."""
     require(request, Action.CHANGE, Kind.ACCOUNTS)
-    required = not _load(User, pk).two_factor_required
+    required = not _load_account(pk).two_factor_required
     return _user_change(
         request,
         pk,
@@ -284,7 +293,7 @@ def user_two_factor_reset(request, pk):
 def user_sessions_end(request, pk):
     """End all of a user's sessions: they are signed out everywhere at their next click."""
     require(request, Action.CHANGE, Kind.ACCOUNTS)
-    user = _load(User, pk)
+    user = _load_account(pk)
     if services.refuses_own_account(user, request.user):
         return _own_account_refused(request, user)
     ended = services.user_sessions_end_all(user=user, by=request.user, request=request)

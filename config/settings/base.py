@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "api",
     "demo",
 ]
@@ -408,6 +407,9 @@ LOGGING = {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # At DEBUG they log issued access tokens and whatever was sent as a client id.
+        "oauthlib": {"level": "WARNING"},
+        "oauth2_provider": {"level": "WARNING"},
     },
 }
 
@@ -488,9 +490,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
+    "TAGS": [  # the documentation page's sections, in order (api/reference.py)
+        {"name": "referrals", "description": "For custody and court systems: referrals."},
+        {"name": "orders", "description": "For probation systems: a team's orders."},
+        {"name": "appointments", "description": "For probation systems: appointment outcomes."},
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"ReferralStatusEnum": "referrals.enums.ReferralStatus"},
 }

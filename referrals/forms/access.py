@@ -24,7 +24,8 @@ def _nameable_staff(person):
     roles = [role for role in Role.values if sees_clinical_records(role)]
     named = RecordAccess.objects.filter(person=person).values("user_id")
     return (
-        User.objects.filter(is_active=True, role__in=roles)
+        User.objects.people()
+        .filter(is_active=True, role__in=roles)
         .exclude(pk__in=named)
         .select_related("team")
         .order_by("team__name", "first_name", "last_name", "id")

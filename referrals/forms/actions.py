@@ -121,9 +121,8 @@ class ReferralTransferForm(gov.VersionForm):
         teams = transfer_teams(referral.team_id)
         self.fields["team"].queryset = teams
         self.fields["assignee"].queryset = (
-            User.objects.filter(
-                team__in=teams, is_active=True, role__in=[Role.PRACTITIONER, Role.TEAM_LEAD]
-            )
+            User.objects.people()
+            .filter(team__in=teams, is_active=True, role__in=[Role.PRACTITIONER, Role.TEAM_LEAD])
             .select_related("team")
             .order_by("team__name", "first_name", "last_name", "id")
         )

@@ -101,9 +101,11 @@ def user_sites(team_id, *, keep=None):
 
 
 def team_practitioners(team_id):
-    return User.objects.filter(
-        team_id=team_id, is_active=True, role__in=[Role.PRACTITIONER, Role.TEAM_LEAD]
-    ).order_by("first_name", "last_name")
+    return (
+        User.objects.people()
+        .filter(team_id=team_id, is_active=True, role__in=[Role.PRACTITIONER, Role.TEAM_LEAD])
+        .order_by("first_name", "last_name")
+    )
 
 
 def transfer_teams(current_team_id):

@@ -5,6 +5,7 @@ Bounded for CI (a few examples per operation, well under a minute)."""
 
 import pytest
 import schemathesis
+from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
@@ -63,3 +64,4 @@ def test_schema_is_valid_openapi_3(client):
 
     assert response.status_code == 200
     assert response.json()["openapi"].startswith("3.")
+    validate_schema(response.json())  # drf-spectacular's OpenAPI 3.0 JSON schema: raises

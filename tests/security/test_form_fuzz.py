@@ -73,6 +73,7 @@ NO_INPUT = {
     "reporting:return_download": "a file download",
     "api_admin:client_list": "the API clients, with links to each",
     "api_admin:client_detail": "a client's details and history (changes are their pages)",
+    "api:docs": "the API's documentation, a public page of text read from its schema",
 }
 # Pages whose POST form is found one link further (a chooser); like those with an opening
 # step, they must end up showing one.

@@ -11,12 +11,16 @@ from core.forms import GovForm, VersionForm, is_record_id
 def officers_to_receive(team_id, *, may_transfer: bool, holder_id=None):
     """Active probation officers who could take orders of the team: its own, and, for a
     user who may transfer orders, those of every other active probation team."""
-    officers = User.objects.filter(
-        is_active=True,
-        role=Role.PROBATION_OFFICER,
-        team__kind=TeamKind.PROBATION,
-        team__is_active=True,
-    ).exclude(pk=holder_id)
+    officers = (
+        User.objects.people()
+        .filter(
+            is_active=True,
+            role=Role.PROBATION_OFFICER,
+            team__kind=TeamKind.PROBATION,
+            team__is_active=True,
+        )
+        .exclude(pk=holder_id)
+    )
     if not may_transfer:
         officers = officers.filter(team_id=team_id)
     return officers.select_related("team").order_by("team__name", "first_name", "last_name", "id")

@@ -61,9 +61,11 @@ class CourtOutcomeForm(GovForm):
         self.fields["court"].queryset = Site.objects.filter(
             kind__in=[SiteKind.MAGISTRATES_COURT, SiteKind.CROWN_COURT], is_active=True
         ).order_by("name")
-        self.fields["responsible_officer"].queryset = User.objects.filter(
-            role=Role.PROBATION_OFFICER, is_active=True, team__isnull=False
-        ).select_related("team")
+        self.fields["responsible_officer"].queryset = (
+            User.objects.people()
+            .filter(role=Role.PROBATION_OFFICER, is_active=True, team__isnull=False)
+            .select_related("team")
+        )
         self.fields["responsible_officer"].label_from_instance = lambda u: (
             f"{u.display_name} ({u.team})"
         )
