@@ -24,6 +24,15 @@ REDIS_FORM = (
 )
 
 
+def setting(name: str, cast, default):
+    """The variable `name` read by django-environ's `cast` (env.int, env.str...), or
+    `default`; a value that cannot be read stops start-up naming the variable."""
+    try:
+        return cast(name, default=default)
+    except (ValueError, TypeError, ImproperlyConfigured) as exc:
+        raise ImproperlyConfigured(f"Environment variable {name} is malformed: {exc}") from exc
+
+
 def _malformed(name: str, problem: str, form: str) -> ImproperlyConfigured:
     return ImproperlyConfigured(
         f"Environment variable {name} is malformed: {problem}. Expected {form}."
