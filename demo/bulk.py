@@ -29,7 +29,7 @@ def is_postgresql() -> bool:
 
 
 @contextlib.contextmanager
-def indexes_built_after(*models):
+def indexes_built_after(*models, filled_too: bool = False):
     """Load empty tables without maintaining their indexes and constraints row by row.
 
     On PostgreSQL, for each of `models` whose table is empty: drop its foreign keys, unique
@@ -37,15 +37,17 @@ def indexes_built_after(*models):
     create them again. That is PostgreSQL's advice for populating a database: building an
     index once is several times faster than updating it for every row, and one validating
     join per foreign key replaces a lookup (and row lock) per row. A table that already
-    holds rows is left alone. Must run inside a transaction: if loading fails, the dropped
-    constraints and indexes come back with the rollback.
+    holds rows is left alone, unless `filled_too` (for an UPDATE of every row, as seeding's
+    last step makes: it would otherwise write a new entry in each index for each row). Must
+    run inside a transaction: if loading fails, the dropped constraints and indexes come
+    back with the rollback.
     """
     if not is_postgresql():
         yield
         return
     if not connection.in_atomic_block:
         raise RuntimeError("indexes_built_after() must run inside transaction.atomic()")
-    empty = [m._meta.db_table for m in models if _is_empty(m)]
+    empty = [m._meta.db_table for m in models if filled_too or _is_empty(m)]
     if not empty:
         yield
         return
