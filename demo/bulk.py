@@ -12,9 +12,11 @@ Model.save() would have given them.
 """
 
 import contextlib
+import functools
 import io
 import itertools
 import json
+import operator
 
 from django.db import connection
 from django.db.models import Max
@@ -157,6 +159,46 @@ def bulk_insert(model, objects: list, now=None) -> None:
                 setattr(obj, field.attname, now)
     attnames = [f.attname for f in fields]
     insert_rows(model, attnames, ([getattr(obj, a) for a in attnames] for obj in objects))
+
+
+class PlainRow:
+    """A row to write, as light as a model instance can be: its fields as attributes, each
+    with the default a model instance would have been given. Seeding builds hundreds of
+    thousands of people and referrals; a model instance costs several times as much to
+    make (Model.__init__ goes through every field and its descriptor). Model methods that
+    only read and set fields work on it too: `Person.refresh_search_names(row)`."""
+
+    defaults: dict = {}
+
+    def __init__(self, **values):
+        self.__dict__.update(self.defaults)
+        self.__dict__.update(values)
+
+    @property
+    def pk(self):
+        return self.id
+
+
+@functools.cache
+def plain_row_class(model) -> type[PlainRow]:
+    """A PlainRow class for `model`: id None, other fields their defaults (not the ones
+    stamped with the time of writing, which insert_plain_rows gives)."""
+    defaults = {"id": None}
+    for field in model._meta.concrete_fields:
+        if field.primary_key or _is_stamped(field):
+            continue
+        if field.has_default() and callable(field.default):  # not one value for every row
+            raise TypeError(f"{model.__name__}.{field.name} has a callable default")
+        defaults[field.attname] = field.get_default()
+    return type(f"Plain{model.__name__}", (PlainRow,), {"defaults": defaults})
+
+
+def insert_plain_rows(model, rows: list[PlainRow], now=None) -> None:
+    """Write PlainRows of `model`, giving each its id (reserve_ids) first."""
+    for row, pk in zip(rows, reserve_ids(model, len(rows)), strict=True):
+        row.id = pk
+    attnames = list(plain_row_class(model).defaults)
+    insert_rows(model, attnames, map(operator.attrgetter(*attnames), rows), now=now)
 
 
 def insert_rows(model, attnames: list[str], rows, *, now=None) -> int:
