@@ -479,7 +479,11 @@ def _link_responses(responses_of: dict[int, list[int]]) -> None:
 
 def seed_demo_step(*, referrals: int, seed: int, password: str | None) -> str:
     """seed_demo step: assessments for the referrals the referrals step created, and the
-    risk register entries their self-harm answers raise."""
-    counts = seed_assessments(seed=seed)
-    counts["self_harm_flags"] = self_harm_onto_register()
+    risk register entries their self-harm answers raise. One transaction, the tables'
+    indexes built once at the end: the self-harm answers are linked to their flags before
+    the answers' indexes exist (updating each of them row by row cost more than the COPY)."""
+    tables = [Screening, Assessment, InstrumentResponse, Consent, OnwardReferral]
+    with transaction.atomic(), indexes_built_after(*tables, RiskFlag, RiskFlagEvent):
+        counts = seed_assessments(seed=seed)
+        counts["self_harm_flags"] = self_harm_onto_register()
     return ", ".join(f"{name.replace('_', ' ')}: {count}" for name, count in counts.items())
