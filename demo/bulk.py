@@ -120,21 +120,34 @@ def _drop_indexes(cursor, table: str) -> dict[str, list[str]]:
 def reserve_ids(model, count: int) -> list[int]:
     """`count` new primary keys for `model`, to give rows before they are written.
 
-    PostgreSQL: taken from the table's sequence, so concurrent inserts never collide.
+    PostgreSQL: taken from the table's sequence, so concurrent inserts never collide; in
+    ascending order.
     Elsewhere: the next ones after the highest id (seeding is the only writer).
     """
     if count <= 0:
         return []
     meta = model._meta
     if is_postgresql():
+        params = [meta.db_table, meta.pk.column, count]
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, count],
-            )
+            # Taken in one statement, the ids are consecutive unless another session took
+            # some meanwhile: their bounds are enough, not a row per id. Otherwise take a
+            # new set and read each (the first set is left unused: a gap, no harm).
+            cursor.execute(_BOUNDS_OF_TAKEN_IDS, params)
+            low, high = cursor.fetchone()
+            if high - low + 1 == count:
+                return list(range(low, high + 1))
+            cursor.execute(_TAKE_IDS, params)
             return [pk for (pk,) in cursor.fetchall()]
     highest = model._base_manager.aggregate(m=Max("pk"))["m"] or 0
     return list(range(highest + 1, highest + 1 + count))
+
+
+_TAKE_IDS = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+_BOUNDS_OF_TAKEN_IDS = (
+    "SELECT min(id), max(id) FROM (SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+    "FROM generate_series(1, %s)) AS taken(id)"
+)
 
 
 def with_ids(model, rows) -> list[tuple]:
