@@ -6,6 +6,7 @@ vulnerabilities through rows. The same seed on the same day gives the same data.
 """
 
 import datetime
+import itertools
 import random
 from collections import defaultdict
 from dataclasses import dataclass
@@ -65,6 +66,10 @@ SOURCE = weighted_picker(SOURCE_WEIGHTS.items())
 URGENCY = weighted_picker(URGENCY_WEIGHTS.items())
 CLOSURE = weighted_picker(CLOSURE_WEIGHTS.items())
 PROGRESS = {band: weighted_picker(w.items()) for band, w in PROGRESS_WEIGHTS.items()}
+VULNERABILITY_COUNT = weighted_picker(zip([0, 1, 2, 3, 4], [10, 35, 30, 18, 7], strict=True))
+# The cumulative weights worked out once: the same draws as weights=... (weighted_picker).
+VULNERABILITY_CODES = list(VULNERABILITY_WEIGHTS)
+VULNERABILITY_CUMULATIVE = list(itertools.accumulate(VULNERABILITY_WEIGHTS.values()))
 # Rows, not model instances (demo.bulk.PlainRow): a model instance costs several times more.
 PERSON_ROW = plain_row_class(Person)
 REFERRAL_ROW = plain_row_class(Referral)
@@ -242,10 +247,8 @@ class _Generator:
         return steps
 
     def vulnerability_ids(self) -> set:
-        count = self.rng.choices([0, 1, 2, 3, 4], weights=[10, 35, 30, 18, 7])[0]
-        codes = self.rng.choices(
-            list(VULNERABILITY_WEIGHTS), weights=list(VULNERABILITY_WEIGHTS.values()), k=count
-        )
+        count = VULNERABILITY_COUNT(self.rng)
+        codes = self.rng.choices(VULNERABILITY_CODES, cum_weights=VULNERABILITY_CUMULATIVE, k=count)
         return {self.vulnerabilities[c] for c in codes if c in self.vulnerabilities}
 
 
