@@ -12,9 +12,11 @@ Model.save() would have given them.
 """
 
 import contextlib
+import functools
 import io
 import itertools
 import json
+import operator
 
 from django.db import connection
 from django.db.models import Max
@@ -29,7 +31,7 @@ def is_postgresql() -> bool:
 
 
 @contextlib.contextmanager
-def indexes_built_after(*models):
+def indexes_built_after(*models, filled_too: bool = False):
     """Load empty tables without maintaining their indexes and constraints row by row.
 
     On PostgreSQL, for each of `models` whose table is empty: drop its foreign keys, unique
@@ -37,15 +39,17 @@ def indexes_built_after(*models):
     create them again. That is PostgreSQL's advice for populating a database: building an
     index once is several times faster than updating it for every row, and one validating
     join per foreign key replaces a lookup (and row lock) per row. A table that already
-    holds rows is left alone. Must run inside a transaction: if loading fails, the dropped
-    constraints and indexes come back with the rollback.
+    holds rows is left alone, unless `filled_too` (for an UPDATE of every row, as seeding's
+    last step makes: it would otherwise write a new entry in each index for each row). Must
+    run inside a transaction: if loading fails, the dropped constraints and indexes come
+    back with the rollback.
     """
     if not is_postgresql():
         yield
         return
     if not connection.in_atomic_block:
         raise RuntimeError("indexes_built_after() must run inside transaction.atomic()")
-    empty = [m._meta.db_table for m in models if _is_empty(m)]
+    empty = [m._meta.db_table for m in models if filled_too or _is_empty(m)]
     if not empty:
         yield
         return
@@ -116,21 +120,34 @@ def _drop_indexes(cursor, table: str) -> dict[str, list[str]]:
 def reserve_ids(model, count: int) -> list[int]:
     """`count` new primary keys for `model`, to give rows before they are written.
 
-    PostgreSQL: taken from the table's sequence, so concurrent inserts never collide.
+    PostgreSQL: taken from the table's sequence, so concurrent inserts never collide; in
+    ascending order.
     Elsewhere: the next ones after the highest id (seeding is the only writer).
     """
     if count <= 0:
         return []
     meta = model._meta
     if is_postgresql():
+        params = [meta.db_table, meta.pk.column, count]
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, count],
-            )
+            # Taken in one statement, the ids are consecutive unless another session took
+            # some meanwhile: their bounds are enough, not a row per id. Otherwise take a
+            # new set and read each (the first set is left unused: a gap, no harm).
+            cursor.execute(_BOUNDS_OF_TAKEN_IDS, params)
+            low, high = cursor.fetchone()
+            if high - low + 1 == count:
+                return list(range(low, high + 1))
+            cursor.execute(_TAKE_IDS, params)
             return [pk for (pk,) in cursor.fetchall()]
     highest = model._base_manager.aggregate(m=Max("pk"))["m"] or 0
     return list(range(highest + 1, highest + 1 + count))
+
+
+_TAKE_IDS = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+_BOUNDS_OF_TAKEN_IDS = (
+    "SELECT min(id), max(id) FROM (SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+    "FROM generate_series(1, %s)) AS taken(id)"
+)
 
 
 def with_ids(model, rows) -> list[tuple]:
@@ -155,6 +172,46 @@ def bulk_insert(model, objects: list, now=None) -> None:
                 setattr(obj, field.attname, now)
     attnames = [f.attname for f in fields]
     insert_rows(model, attnames, ([getattr(obj, a) for a in attnames] for obj in objects))
+
+
+class PlainRow:
+    """A row to write, as light as a model instance can be: its fields as attributes, each
+    with the default a model instance would have been given. Seeding builds hundreds of
+    thousands of people and referrals; a model instance costs several times as much to
+    make (Model.__init__ goes through every field and its descriptor). Model methods that
+    only read and set fields work on it too: `Person.refresh_search_names(row)`."""
+
+    defaults: dict = {}
+
+    def __init__(self, **values):
+        self.__dict__.update(self.defaults)
+        self.__dict__.update(values)
+
+    @property
+    def pk(self):
+        return self.id
+
+
+@functools.cache
+def plain_row_class(model) -> type[PlainRow]:
+    """A PlainRow class for `model`: id None, other fields their defaults (not the ones
+    stamped with the time of writing, which insert_plain_rows gives)."""
+    defaults = {"id": None}
+    for field in model._meta.concrete_fields:
+        if field.primary_key or _is_stamped(field):
+            continue
+        if field.has_default() and callable(field.default):  # not one value for every row
+            raise TypeError(f"{model.__name__}.{field.name} has a callable default")
+        defaults[field.attname] = field.get_default()
+    return type(f"Plain{model.__name__}", (PlainRow,), {"defaults": defaults})
+
+
+def insert_plain_rows(model, rows: list[PlainRow], now=None) -> None:
+    """Write PlainRows of `model`, giving each its id (reserve_ids) first."""
+    for row, pk in zip(rows, reserve_ids(model, len(rows)), strict=True):
+        row.id = pk
+    attnames = list(plain_row_class(model).defaults)
+    insert_rows(model, attnames, map(operator.attrgetter(*attnames), rows), now=now)
 
 
 def insert_rows(model, attnames: list[str], rows, *, now=None) -> int:

@@ -75,7 +75,7 @@ def _first_referral_per_person():
 def _seed(rng, people, officers) -> dict:
     now = timezone.now()
     Contact.objects.bulk_create(_contacts(rng, people, officers, now), batch_size=1000)
-    saved = list(Contact.objects.filter(person_id__in=[p[0] for p in people]))
+    saved = list(Contact.objects.filter(person_id__in=[p[0] for p in people]).order_by("pk"))
     ContactEvent.objects.bulk_create(
         ContactEvent(
             contact=c, kind=ContactEventKind.CREATED, by_id=c.practitioner_id, at=c.created_at

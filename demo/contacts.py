@@ -9,6 +9,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from demo.bulk import PlainRow, insert_plain_rows, plain_row_class
 from referrals.enums import ContactChannel, ContactConsent, ContactLanguage
 from referrals.models import PersonContact
 from treatment_requirements.models import Order
@@ -23,6 +24,7 @@ ANSWERS = [
     (15, ContactConsent.NOT_ASKED, ""),
 ]
 WELSH_SHARE = 0.05
+CONTACT_ROW = plain_row_class(PersonContact)  # a row, not a model instance (demo.bulk)
 STREETS = ["Mill Road", "Station Street", "Chapel Lane", "Victoria Terrace", "Park View"]
 
 
@@ -41,16 +43,16 @@ def seed_demo_step(*, referrals: int, seed: int, password: str | None) -> str:
     contacts = [
         _contact(rng, person_id, officer_id, today) for person_id, officer_id in officer_of.items()
     ]
-    PersonContact.objects.bulk_create(contacts, batch_size=BATCH)
+    insert_plain_rows(PersonContact, contacts)
     agreed = sum(contact.reminders == ContactConsent.AGREED for contact in contacts)
     return f"Contact details: {len(contacts)} people with orders ({agreed} agreed to reminders)"
 
 
-def _contact(rng, person_id, officer_id, today) -> PersonContact:
+def _contact(rng, person_id, officer_id, today) -> PlainRow:
     _share, answer, channel = rng.choices(ANSWERS, weights=[a[0] for a in ANSWERS])[0]
     number = rng.randrange(1000)
     asked = answer != ContactConsent.NOT_ASKED
-    return PersonContact(
+    return CONTACT_ROW(
         person_id=person_id,
         mobile=""
         if channel in (ContactChannel.EMAIL, ContactChannel.LETTER)

@@ -154,6 +154,59 @@ def test_indexes_built_after_still_rejects_a_row_with_no_parent(postgres):
     assert _schema(table) == before
 
 
+def test_indexes_built_after_filled_too_rebuilds_a_table_holding_rows(postgres):
+    first, second = signed_assessment(), signed_assessment()
+    bulk.insert_rows(OnwardReferral, ONWARD_FIELDS, [_onward_row(first, first.referral_id)])
+    table = OnwardReferral._meta.db_table
+    before = _schema(table)
+
+    with transaction.atomic(), bulk.indexes_built_after(OnwardReferral, filled_too=True):
+        during = _schema(table)
+        OnwardReferral.objects.update(referral_id=second.referral_id)
+
+    assert during != before  # dropped although the table held a row
+    assert _schema(table) == before
+    assert OnwardReferral.objects.get().referral == second.referral
+
+
+def test_reserve_ids_are_new_distinct_and_ascending(postgres):
+    signed_assessment()
+
+    ids = bulk.reserve_ids(Consent, 5)
+    later = bulk.reserve_ids(Consent, 3)
+
+    assert ids == sorted(set(ids)) and len(ids) == 5
+    assert later == sorted(set(later)) and min(later) > max(ids)
+
+
+def test_reserve_ids_when_the_sequence_hands_out_ids_with_gaps(postgres):
+    # As when another session takes ids meanwhile: not a range from the lowest to the highest.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence('assessments_consent', 'id')")
+        (sequence,) = cursor.fetchone()
+        cursor.execute(f"ALTER SEQUENCE {sequence} INCREMENT BY 3")
+        try:
+            ids = bulk.reserve_ids(Consent, 4)
+        finally:
+            cursor.execute(f"ALTER SEQUENCE {sequence} INCREMENT BY 1")
+
+    assert len(ids) == 4
+    assert [b - a for a, b in zip(ids, ids[1:], strict=False)] == [3, 3, 3]
+
+
+def test_plain_rows_start_with_a_model_instances_defaults():
+    from referrals.models import Person, PersonContact, Referral
+
+    for model in (Person, Referral, PersonContact):
+        row = bulk.plain_row_class(model)(given_name="Ann")
+        instance = model(given_name="Ann") if model is Person else model()
+
+        assert {a: getattr(row, a) for a in row.defaults if a != "given_name"} == {
+            a: getattr(instance, a) for a in row.defaults if a != "given_name"
+        }
+    assert bulk.plain_row_class(Person)(given_name="Ann").given_name == "Ann"
+
+
 def test_seeded_assessment_and_order_pages_render(postgres, client):
     call_command("seed_demo", referrals=150, seed=7, verbosity=0)
     order = Order.objects.filter(appointments__isnull=False).first()

@@ -10,14 +10,13 @@ signature, its dotted path appended to STEPS:
 Steps run after the referrals exist, so they can read them (e.g. assess some referrals).
 """
 
-import time
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.module_loading import import_string
 
 from demo.accounts import DEMO_PASSWORD
+from demo.stopwatch import reading, vacuum_analyze
 from referrals.models import Referral
 
 STEPS = [
@@ -57,17 +56,26 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already present: nothing to do.")
             return
         password = DEMO_PASSWORD if (demo or settings.DEBUG) else None
+        first = reading()
         for path in STEPS:
-            started = time.perf_counter()
+            started = reading()
             summary = import_string(path)(referrals=referrals, seed=seed, password=password)
-            elapsed = time.perf_counter() - started
-            self.stdout.write(f"{summary} ({elapsed:.1f} s)")
+            self.stdout.write(f"{summary} ({reading() - started})")
+        vacuumed = 0.0
         if connection.vendor == "postgresql":
             # Bulk loads leave the planner without statistics, and the visibility map empty
             # (no index-only scans), until autovacuum runs (and it may be off): do its work
             # now. VACUUM cannot run inside a transaction (as in tests): ANALYZE only there.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+            if connection.in_atomic_block:
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            else:
+                started = reading()
+                vacuumed = vacuum_analyze()
+                self.stdout.write(
+                    f"VACUUM ANALYZE ({(reading() - started).plus_database(vacuumed)})"
+                )
+        self.stdout.write(f"Seeded in {(reading() - first).plus_database(vacuumed)}")
         if password is None:
             self.stdout.write(
                 "Demo users have no password: run with --demo, or set one with "
