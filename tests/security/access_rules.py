@@ -21,7 +21,10 @@ API_TOKEN = "api_token"
 
 ALLOWED, REFUSED, TO_SIGN_IN = "allowed", "refused", "to sign-in"
 REFUSED_WITHOUT_TOKEN, TOKEN_REFUSED_CODES = "refused without the token", {401, 503}
-REFUSED_CODES = {403, 404}
+# A refusal answers as accounts.policy does: 403 where the role may never do it (no grant for
+# the page's kind and action, or a narrower rule of the view), 404 where it may but the record
+# is outside its scope (another team, no consent to share, restricted, someone else's).
+ROLE_REFUSED, OUT_OF_SCOPE = 403, 404
 REFUSED_WITHOUT_CLIENT_TOKEN, API_REFUSED_CODES = "refused without a client's token", {401, 403}
 
 
@@ -71,3 +74,12 @@ def expected_outcome(url_rule, user, seed):
         if not may(user, action, kind, url_rule.obj(seed)):
             return REFUSED
     return ALLOWED
+
+
+def refused_code(url_rule, user):
+    """The code a refused visitor gets: ROLE_REFUSED when the role may never use the page,
+    OUT_OF_SCOPE when it may but not for this record."""
+    role_may = all(permits(user, action, kind) for kind, action in url_rule.needs)
+    if not role_may or (url_rule.roles is not None and user.role not in url_rule.roles):
+        return ROLE_REFUSED
+    return OUT_OF_SCOPE

@@ -1,8 +1,9 @@
 """Restricted records in the access matrix: walk every URL that takes a record's id as a
 practitioner of the person's own team who is excluded from them, and as staff left out of
 a restriction. Every page about the seeded person their role and team would otherwise open
-must be refused (403/404, audited, nothing shown), while a colleague, or the staff named on
-the restriction, keep exactly the access the policy gave them.
+must be refused (404, as for a record outside their scope; audited, nothing shown), while a
+colleague, or the staff named on the restriction, keep exactly the access the policy gave
+them.
 
 The expectations come from url_rules.expected_outcome, which asks accounts.policy.may: the
 test also asserts that every cell about the person flips from allowed to refused, so a
