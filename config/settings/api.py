@@ -45,8 +45,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Liaison & Diversion and CSTR API",
-    "DESCRIPTION": "Referrals from custody systems; orders and appointments for probation "
-    "(docs/api.md).",
+    "DESCRIPTION": "Referrals from custody and court systems; orders and appointments for "
+    "probation systems.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
