@@ -34,7 +34,7 @@ FINGERPRINTS: dict[str, tuple[int, str]] = {
     "accounts_rolepolicy": (3, "ff3236f2a2744dc6"),
     "accounts_site": (12, "56b507ec4630b1c2"),
     "accounts_team": (6, "a1962ed5a853c78f"),
-    "accounts_user": (15, "b85119a3c545b15e"),
+    "accounts_user": (15, "9814263ddb8c7ec5"),  # a column more: is_service_account (issue 19)
     "accounts_user_user_permissions": (28, "9bb39c46d2487dfb"),
     "assessments_assessment": (186, "e6a33255fbafde3d"),
     "assessments_consent": (322, "0c65257a1c58c154"),
