@@ -173,7 +173,8 @@ def main(argv=None):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log(f"Starting gunicorn ({args.workers} workers) on {base}")
-    server = start_gunicorn(port, args.workers, env)
+    access_log = bool(os.environ.get("BENCH_ACCESS_LOG"))
+    server = start_gunicorn(port, args.workers, env, access_log=access_log)
     try:
         sessions = sign_in_pages(base, pages, password, terms)
         for page in [p for p in pages if not p.skipped]:

@@ -29,6 +29,7 @@ from collections import Counter
 from pathlib import Path
 
 import requests
+from benchmark.server import start_gunicorn, stop  # scripts/ is on the path: run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT_DIR = ROOT / "test-artifacts" / "dast"
@@ -134,39 +135,6 @@ def prepare(env: dict, referrals: int) -> str:
     if not found:
         raise SystemExit(f"demo_logins did not list {PRACTITIONER}: {logins}")
     return found[1]
-
-
-def serve(env: dict, port: int, log: Path) -> subprocess.Popen:
-    """gunicorn as production runs it (Dockerfile), on loopback; waits until it answers."""
-    command = [
-        *[sys.executable, "-m", "gunicorn", "config.wsgi:application"],
-        *[
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--timeout",
-            "60",
-            "--access-logfile",
-            "-",
-        ],
-    ]
-    process = subprocess.Popen(  # noqa: S603 - fixed command, our own arguments  # nosec B603
-        command, env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn stopped: see {log}")
-        try:
-            # A worker's first answer (imports, first connections) can take seconds on a
-            # loaded machine: a slow answer is waited for again, like a refused connection.
-            if requests.get(f"http://127.0.0.1:{port}/healthz/", timeout=10).ok:
-                return process
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.5)
-    process.terminate()
-    raise SystemExit("gunicorn did not answer within 60 seconds")
 
 
 def sign_in(base: str, password: str) -> requests.Session:
@@ -280,7 +248,8 @@ def main(argv=None) -> int:
         env = environment(work, args.port)
         started = time.monotonic()
         password = prepare(env, args.referrals)
-        server = serve(env, args.port, REPORT_DIR / "server.log")
+        log = str(REPORT_DIR / "server.log")
+        server = start_gunicorn(args.port, 2, env, log_path=log, access_log=True)
         try:
             session = sign_in(base, password)
             write_cookie_file(session, work / "cookies.json")
@@ -288,8 +257,7 @@ def main(argv=None) -> int:
             run_wapiti(base, work / "cookies.json", work, REPORT_DIR / "wapiti.json", args)
             still_signed_in = signed_in(session, base)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            stop(server)
     report = json.loads((REPORT_DIR / "wapiti.json").read_text())
     summary = {
         **summarise(report),

@@ -7,6 +7,7 @@ import shutil
 import signal
 import socket
 import subprocess  # runs manage.py, gunicorn and wrk with fixed arguments  # nosec B404
+import sys
 import tempfile
 import time
 from urllib.parse import urlsplit
@@ -21,43 +22,42 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int, env) -> subprocess.Popen:
-    gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
-    command = [
-        str(gunicorn if gunicorn.exists() else shutil.which("gunicorn")),
-        "config.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--access-logfile",
-        "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
-        "--log-level",
-        "warning",
-        "--timeout",
-        "60",
-        "--backlog",
-        "2048",
-    ]
-    log_file = open(tempfile.gettempdir() + f"/ld-bench-gunicorn-{port}.log", "w")  # noqa: SIM115
+def start_gunicorn(
+    port: int, workers: int, env, *, log_path: str | None = None, access_log: bool = False
+) -> subprocess.Popen:
+    """gunicorn as production runs it (the Dockerfile's command) on loopback `port`, in a
+    session of its own (`stop` ends it with its workers), its output in `log_path` (a file
+    in the temporary folder by default); returns once /healthz/ answers. SystemExit naming
+    the log if it stops or does not answer within a minute. The one way the benchmark, the
+    DAST scan (scripts/dast.py) and the two-process test start the app."""
+    import requests
+
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60"]
+    command += ["--log-level", "warning", "--backlog", "2048"]
+    command += ["--access-logfile", "-" if access_log else "/dev/null"]
+    log_path = log_path or f"{tempfile.gettempdir()}/ld-gunicorn-{port}.log"
+    log_file = open(log_path, "w")  # noqa: SIM115 - the server writes it until it stops
     process = subprocess.Popen(  # noqa: S603 - fixed command, our own arguments  # nosec B603
         command, cwd=ROOT, env=env, start_new_session=True, stdout=log_file, stderr=log_file
     )
-    import requests
-
+    deadline = time.monotonic() + 60
     try:
-        for _ in range(150):
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise SystemExit(f"gunicorn on port {port} stopped at start-up: see {log_path}")
             try:
-                if requests.get(f"http://127.0.0.1:{port}/healthz/", timeout=5).status_code == 200:
+                # A worker's first answer (imports, first connections) can take seconds on a
+                # loaded machine: a slow answer is waited for again, like a refused one.
+                if requests.get(f"http://127.0.0.1:{port}/healthz/", timeout=10).ok:
                     return process
             except requests.RequestException:
-                pass
-            time.sleep(0.2)
+                time.sleep(0.3)
     except BaseException:
         stop(process)
         raise
     stop(process)
-    raise SystemExit(f"gunicorn did not start: see {log_file.name}")
+    raise SystemExit(f"gunicorn on port {port} did not answer within 60 seconds: see {log_path}")
 
 
 def stop(process: subprocess.Popen):

@@ -13,10 +13,8 @@ failure under REQUIRE_SERVICES=1).
 import datetime
 import os
 import re
-import socket
 import subprocess  # starts gunicorn with fixed arguments  # nosec B404
 import sys
-import time
 import uuid
 
 import pytest
@@ -33,15 +31,12 @@ from reporting.models import FACT_TABLES
 from reporting.overnight import build_day
 from tests.factories import PersonFactory, ReferralFactory, TeamFactory, UserFactory
 
+sys.path.insert(0, str(settings.BASE_DIR / "scripts"))
+from benchmark.server import free_port, start_gunicorn, stop  # noqa: E402 - scripts/ is not a package
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 URL = reverse("reporting:dashboard")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _test_database_url() -> str:
@@ -51,24 +46,12 @@ def _test_database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}{port}/{db['NAME']}"
 
 
-def _gunicorn(port: int, environment: dict, log) -> subprocess.Popen:
+def _gunicorn(port: int, environment: dict, log_path) -> subprocess.Popen:
     """One web instance as the Dockerfile runs it (one worker: one process per instance)."""
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "60"]
-    process = subprocess.Popen(  # noqa: S603 - fixed command, our own arguments  # nosec B603
-        command, env=environment, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn on port {port} stopped at start-up: see {log.name}")
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz/", timeout=10).ok:
-                return process
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.3)
-    process.terminate()
-    pytest.fail(f"gunicorn on port {port} did not answer within 60 seconds")
+    try:
+        return start_gunicorn(port, 1, environment, log_path=str(log_path))
+    except SystemExit as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture
@@ -97,16 +80,13 @@ def two_web_processes(postgres, redis_url, shared_cache, tmp_path):
     processes, bases = [], []
     try:
         for name in ("first", "second"):
-            port = _free_port()
-            log = (tmp_path / f"gunicorn-{name}.log").open("w")
-            processes.append(_gunicorn(port, environment, log))
+            port = free_port()
+            processes.append(_gunicorn(port, environment, tmp_path / f"gunicorn-{name}.log"))
             bases.append(f"http://127.0.0.1:{port}")
         yield bases
     finally:
         for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
+            stop(process)
 
 
 @pytest.fixture
