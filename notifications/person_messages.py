@@ -326,7 +326,10 @@ def rename_officer(appointments, *, previous) -> int:
     not gone yet names the new officer instead (who to ask for, who signs a letter):
     reminders and confirmations waiting, letters not yet printed. Only the name changes (a
     series' dates and the place stay as booked). A message once attempted keeps its words:
-    Notify may hold that text already, and the record shows what was sent."""
+    Notify may hold that text already, and the record shows what was sent. Without
+    `previous` (a sender that did not say who held them) nothing is renamed."""
+    if previous is None:
+        return 0
     waiting = PersonMessage.objects.filter(appointment__in=appointments).filter(
         Q(state=State.PENDING, attempts=0) | Q(state=State.TO_PRINT)
     )
