@@ -17,6 +17,7 @@ from django.db import connection
 from accounts.enums import Role
 
 from .factories import SiteFactory, TeamFactory, UserFactory
+from .ordering import long_tests_apart
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -152,6 +153,15 @@ class _KeepRecords(logging.Handler):
 
 _LOG_RECORDS = _KeepRecords()
 _PEOPLE_SAVED = []
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `minutes(n)` go first, each at the head of a different worker's queue.
+    Their minutes go to another process (the DAST scanner, Chromium crawling every page), so
+    started first they run beside the rest of the suite; started last, the whole suite
+    waited for them, and two on one worker waited for each other."""
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    items[:] = long_tests_apart(items, workers)
 
 
 def pytest_configure(config):

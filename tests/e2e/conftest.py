@@ -1,11 +1,12 @@
 """Browser tests: real headless Chromium (Debian's package) driven by Playwright.
 
 Tests are marked `e2e`, use pytest-django's live_server (transactional database) and save
-a screenshot of every screen to test-artifacts/screenshots/<test>-<step>.png. Without a
+a screenshot of every screen to test-artifacts/screenshots/<test>-<step>.png (unless
+E2E_SCREENSHOTS=failures: tests/e2e/screenshots.py). Without a
 chromium binary they skip on a laptop and fail under REQUIRE_SERVICES=1 (tests/conftest.py).
 """
 
-import re
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,10 @@ from django.urls import reverse
 
 from tests.referrals.helpers import ensure_reference_data
 
+from . import screenshots
 from .navigation import follow
+from .screenshots import SCREENSHOTS  # noqa: F401 - where the tests' own screenshots go
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's password
 CHROMIUM_ARGS = [
     "--headless",
@@ -66,16 +68,25 @@ def e2e_db(transactional_db):
 
 @pytest.fixture
 def screenshot(page, request):
-    """screenshot("step") saves the whole page as <test name>-<step>.png."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    test_name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    """screenshot("step") saves the whole page as <test name>-<step>.png (tests/e2e/screenshots.py)."""
 
     def take(step: str) -> Path:
-        path = SCREENSHOTS / f"{test_name}-{step}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
+        return screenshots.save(page, f"{request.node.name}-{step}")
 
     return take
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing browser test leaves the screen it failed on as <test name>-failed.png,
+    whatever E2E_SCREENSHOTS says."""
+    outcome = yield
+    report = outcome.get_result()
+    page = getattr(item, "funcargs", {}).get("page")
+    if report.when == "call" and report.failed and page is not None:
+        # A page already closed must not hide the test's own failure.
+        with contextlib.suppress(Exception):
+            screenshots.save(page, f"{item.name}-failed", always=True)
 
 
 @pytest.fixture

@@ -19,8 +19,9 @@ from tests.treatment_requirements.factories import (
     ProbationTeamFactory,
 )
 
+from . import screenshots
 from .axe import assert_no_serious_violations
-from .conftest import PASSWORD, SCREENSHOTS
+from .conftest import PASSWORD
 from .journey_helpers import journey_checkpoint  # noqa: F401 - a fixture
 from .navigation import follow
 
@@ -42,8 +43,7 @@ def _second_person_page(browser, live_server, user):
 
 def _save(other_page, request, step):
     """The second person's screen, named like the `screenshot` fixture's."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    other_page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}-{step}.png"), full_page=True)
+    screenshots.save(other_page, f"{request.node.name}-{step}")
 
 
 def test_team_lead_allocates_two_referrals_and_the_practitioner_finds_them(

@@ -21,7 +21,7 @@ from demo.accounts import DEMO_PASSWORD
 from .axe import BLOCKING_IMPACTS, axe_violations, format_violations
 from .navigation import follow
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.minutes(2)]
 
 PER_ROUTE = 2
 MAX_PAGES = 120

@@ -13,11 +13,10 @@ download refused, the court papers still there. A second person on the same case
 an order, a contact and court papers of their own, shows nothing of the first person's.
 
 Every page is checked with axe-core (at 1280 and 390 px, and for no sideways scrolling at
-390 px); screenshots at both widths go to /tmp/shots-record/.
+390 px); screenshots at both widths go to test-artifacts/screenshots/record-*.
 """
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -42,13 +41,13 @@ from tests.treatment_requirements.factories import (
     ready_recommendation,
 )
 
+from . import screenshots
 from .axe import assert_no_serious_violations
 from .journey_helpers import day
 from .navigation import follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots-record")  # noqa: S108 - where the issue asks for them
 LONG_NOTE = (
     "Phoned Morwenna at the agreed time about the hostel place and her GP appointment. She "
     "said the keyworker had moved her room and she felt safer near the office; we agreed to "
@@ -71,12 +70,11 @@ def _go(page, label):
 
 def _look(page, name):
     """axe-clean at 1280 and 390 px, no sideways scrolling at 390 px, screenshots of both."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_load_state()
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         assert_no_serious_violations(page, f"{name} at {width} px")
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        screenshots.save(page, f"record-{name}-{width}")
     scroll = page.evaluate("() => document.documentElement.scrollWidth")
     assert scroll <= 390, f"{name} scrolls sideways at 390 px ({scroll} px wide)"
     page.set_viewport_size({"width": 1280, "height": 900})

@@ -1,10 +1,9 @@
 """The contact log in a browser (issue 14): a practitioner logs a phone call with a long
 note (a call dated in the future is refused first), corrects it by addendum, and marks
 another contact as recorded in error, which stays on the log struck through. Every screen
-is checked with axe-core; screenshots at 1280 and 390 px also go to /tmp/shots-notes/."""
+is checked with axe-core; screenshots at 1280 and 390 px also go to test-artifacts/screenshots/notes-*."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -16,12 +15,12 @@ from contact_log.models import Contact
 from tests.contact_log.factories import ContactFactory
 from tests.factories import ReferralFactory, TeamFactory, UserFactory
 
+from . import screenshots
 from .axe import assert_no_serious_violations
 from .journey_helpers import journey_checkpoint  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots-notes")
 LONG_NOTE = (
     "Phoned Mrs Example's mobile at the agreed time. She said the hostel had asked her to "
     "leave after an argument and she is sleeping at a friend's flat. "
@@ -29,8 +28,7 @@ LONG_NOTE = (
 
 
 def _shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    screenshots.save(page, f"notes-{name}")
 
 
 def test_practitioner_logs_a_call_corrects_it_and_marks_another_in_error(

@@ -2,9 +2,7 @@
 person's order (a PNG named .pdf is refused first, naming the file), sees it listed and
 downloads it; the probation officer supervising the order sees the court papers but not
 the GP letter while the person has not consented to share with probation. Each screen is
-checked with axe-core and saved, at 1280 px and at 390 px (also to /tmp/shots-docs/)."""
-
-from pathlib import Path
+checked with axe-core and saved, at 1280 px and at 390 px (test-artifacts/screenshots/documents-*)."""
 
 import pytest
 from django.urls import reverse
@@ -23,19 +21,18 @@ from tests.treatment_requirements.factories import (
     ready_recommendation,
 )
 
+from . import screenshots
 from .axe import assert_no_serious_violations
 from .journey_helpers import day, journey_checkpoint  # noqa: F401 - a fixture
 from .navigation import follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("/tmp/shots-docs")  # noqa: S108 - where the issue asks for them
 
 
 def _shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        screenshots.save(page, f"documents-{name}-{width}")
     page.set_viewport_size({"width": 1280, "height": 900})
 
 

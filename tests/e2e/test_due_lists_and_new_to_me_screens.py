@@ -1,11 +1,10 @@
 """The week page's due lists (this week and next) and My work's New to me page in a browser:
 each count on the week page opens a list of that many rows with a heading naming its window;
 My work's "See all N new to you" opens every new referral page by page. axe-core at 1280 and
-390 px; screenshots in /tmp/shots-polish/ (look at them)."""
+390 px; screenshots in test-artifacts/screenshots/due-* (look at them)."""
 
 import datetime
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -27,19 +26,17 @@ from tests.treatment_requirements.factories import (
 from treatment_requirements.caseload_week import week_start
 from treatment_requirements.models import ReviewHearing
 
+from . import screenshots
 from .axe import assert_no_serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots-polish")
-
 
 def _shots(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for width, height in ((1280, 900), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         assert_no_serious_violations(page, f"{name} at {width} px")
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        screenshots.save(page, f"due-{name}-{width}")
     page.set_viewport_size({"width": 1280, "height": 900})
 
 

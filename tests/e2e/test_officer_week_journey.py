@@ -4,11 +4,10 @@ of them in a URL); the week view this week and next lists exactly the officer's 
 appointments day by day (a bank holiday marked when one falls in the fortnight); "due this
 week" counts what was seeded and clicks through to those rows; a colleague hands the officer
 an order, which is then New to me and in the inbox. axe-core on every page; screenshots at
-1280 and 390 px in /tmp/shots-week/ (and test-artifacts/screenshots/)."""
+1280 and 390 px in test-artifacts/screenshots/."""
 
 import datetime
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -35,6 +34,7 @@ from treatment_requirements.enums import AppointmentOutcome, RequirementKind
 from treatment_requirements.models import ReviewHearing
 from treatment_requirements.working_days import is_bank_holiday
 
+from . import screenshots
 from .axe import assert_no_serious_violations
 from .conftest import PASSWORD
 from .journey_helpers import journey_checkpoint  # noqa: F401 - a fixture
@@ -42,7 +42,6 @@ from .navigation import follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots-week")
 NHS = "9434765919"  # passes the modulus 11 check
 FILLER_ORDERS = 50  # with the ones below: three pages of CASELOAD_PAGE_SIZE (25)
 
@@ -73,11 +72,10 @@ def _appointment(order, when, **kwargs):
 
 def _shots(page, name):
     """`name` at 1280 px and at 390 px (whole page), axe-checked at both widths."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for width, height in ((1280, 900), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         assert_no_serious_violations(page, f"{name} at {width} px")
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        screenshots.save(page, f"{name}-{width}")
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -315,9 +313,9 @@ def _this_week(page, live_server, week, checkpoint):
     expect(outcome).to_have_text("Not recorded")
     checkpoint("06-this-week")
     _shots(page, "week-this")
-    page.locator("[data-due-this-week]").screenshot(path=str(SHOTS / "due-this-week-1280.png"))
+    screenshots.save(page.locator("[data-due-this-week]"), "week-due-this-week-1280")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.locator("[data-due-this-week]").screenshot(path=str(SHOTS / "due-this-week-390.png"))
+    screenshots.save(page.locator("[data-due-this-week]"), "week-due-this-week-390")
     page.set_viewport_size({"width": 1280, "height": 900})
 
 

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from demo.accounts import DEMO_PASSWORD
 from referrals.models import Referral
 
+from . import screenshots
 from .axe import assert_no_serious_violations
-from .conftest import SCREENSHOTS
 from .navigation import follow
 
 pytestmark = pytest.mark.e2e
@@ -44,8 +44,7 @@ def phone(browser, live_server, e2e_db):
 
 
 def _look(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"phone-{name}.png"), full_page=True)
+    screenshots.save(page, f"phone-{name}")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], (
         f"{name}: the page scrolls sideways, beyond the screen: {page.evaluate(_WIDE)}"
     )

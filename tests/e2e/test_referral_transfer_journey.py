@@ -11,8 +11,9 @@ from playwright.sync_api import expect
 from accounts.enums import Role
 from tests.factories import PersonFactory, ReferralFactory, TeamFactory, UserFactory
 
+from . import screenshots
 from .axe import assert_no_serious_violations
-from .conftest import PASSWORD, SCREENSHOTS
+from .conftest import PASSWORD
 from .journey_helpers import journey_checkpoint  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -107,19 +108,14 @@ def _kim_finds_it_new_to_them(browser, live_server, kim, moved, request):
         expect(new_rows).to_contain_text(REASON)
         expect(new_rows.get_by_role("link", name=moved.reference)).to_be_visible()
         assert_no_serious_violations(kims, "receiving practitioner's My work at 390 px")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        kims.screenshot(
-            path=str(SCREENSHOTS / f"{request.node.name}-03-new-to-me-390px.png"), full_page=True
-        )
+        screenshots.save(kims, f"{request.node.name}-03-new-to-me-390px")
         new_rows.get_by_role("link", name=moved.reference).click()
         history = kims.locator("[data-allocation-history] tbody tr")
         expect(history).to_have_count(1)
         expect(history).to_contain_text(REASON)
         expect(history).to_contain_text("Kim Lowe")
         assert_no_serious_violations(kims, "referral with its allocation history")
-        kims.screenshot(
-            path=str(SCREENSHOTS / f"{request.node.name}-04-history-390px.png"), full_page=True
-        )
+        screenshots.save(kims, f"{request.node.name}-04-history-390px")
         kims.get_by_role("button", name="Menu").click()  # a phone: the menu is folded
         kims.locator("#inbox-link").click()
         expect(

@@ -1,9 +1,7 @@
 """Browser journey (issue 14, risk register): a practitioner raises a risk-to-staff flag
 (first without the ROSH level a ROSH flag needs, then a risk to staff with a review date),
 sees it on the register; a probation officer sees the flag, without the note, when booking
-an appointment. axe-clean; screenshots at 1280 and 390 px in /tmp/shots-risks/."""
-
-from pathlib import Path
+an appointment. axe-clean; screenshots at 1280 and 390 px in test-artifacts/screenshots/risks-*."""
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -23,17 +21,16 @@ from tests.treatment_requirements.factories import (
 )
 
 from ..assessments.factories import signed_assessment
+from . import screenshots
 
 pytestmark = [pytest.mark.e2e]
-SHOTS = Path("/tmp/shots-risks")
 NOTE = "Threatened the custody nurse with a pen. See with a colleague, near the exit."
 
 
 def _shots(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        screenshots.save(page, f"risks-{name}-{width}")
     page.set_viewport_size({"width": 1280, "height": 900})
 
 

@@ -82,7 +82,9 @@ def running_notify_stub():
     """Serve the stub on a free loopback port; yields its base URL."""
     NotifyStub.reset()
     server = ThreadingHTTPServer(("127.0.0.1", 0), NotifyStub)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for serve_forever's next poll (0.5 s by default, which
+    # was half a second of every test that used the stub).
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

@@ -31,6 +31,7 @@ def free_port() -> int:
 
 
 @pytest.mark.services
+@pytest.mark.minutes(3)
 def test_a_scan_signed_in_as_a_practitioner_finds_nothing_high_and_no_server_error():
     """One test, not several sharing a fixture: pytest-xdist would run the three-minute scan
     once per worker that got one of them."""

@@ -6,16 +6,15 @@ starts it, and the ORM (the user created below) refuses to run inside one.
 
 import re
 import threading
-from pathlib import Path
 
 import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from tests.e2e import screenshots
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.e2e
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 # The script warns at half the limit when that is under two minutes: 6 s leaves 3 s to see
 # the warning, screenshot it and click "Stay signed in" (real time: the server-side session
 # must really expire too, or the sign-in page would redirect instead of saying why).
@@ -23,8 +22,7 @@ IDLE_SECONDS = 6
 
 
 def _shot(page, step):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"session-timeout-{step}.png"), full_page=True)
+    screenshots.save(page, f"session-timeout-{step}")
 
 
 def _in_browser(chromium_path, journey):
