@@ -31,7 +31,7 @@ def is_postgresql() -> bool:
 
 
 @contextlib.contextmanager
-def indexes_built_after(*models, filled_too: bool = False):
+def indexes_built_after(*models, filled_too: bool = False, foreign_keys: bool = True):
     """Load empty tables without maintaining their indexes and constraints row by row.
 
     On PostgreSQL, for each of `models` whose table is empty: drop its foreign keys, unique
@@ -40,8 +40,10 @@ def indexes_built_after(*models, filled_too: bool = False):
     index once is several times faster than updating it for every row, and one validating
     join per foreign key replaces a lookup (and row lock) per row. A table that already
     holds rows is left alone, unless `filled_too` (for an UPDATE of every row, as seeding's
-    last step makes: it would otherwise write a new entry in each index for each row). Must
-    run inside a transaction: if loading fails, the dropped constraints and indexes come
+    last step makes: it would otherwise write a new entry in each index for each row); with
+    `foreign_keys=False` the foreign keys stay (such an UPDATE, changing no key, checks none
+    of them, and validating each again costs a join over the table). Must run inside a
+    transaction: if loading fails, the dropped constraints and indexes come
     back with the rollback.
     """
     if not is_postgresql():
@@ -59,7 +61,7 @@ def indexes_built_after(*models, filled_too: bool = False):
         # checks now (Django makes every foreign key DEFERRABLE INITIALLY DEFERRED, so
         # deferring all of them again afterwards restores the transaction's behaviour).
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        dropped = [_drop_indexes(cursor, table) for table in empty]
+        dropped = [_drop_indexes(cursor, table, foreign_keys) for table in empty]
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     yield
     with connection.cursor() as cursor:
@@ -77,22 +79,23 @@ def _is_empty(model) -> bool:
     return not model._base_manager.exists()
 
 
-def _drop_indexes(cursor, table: str) -> dict[str, list[str]]:
-    """Drop a table's foreign keys, unique constraints and secondary indexes; return the
-    statements that create them again. Indexes a foreign key elsewhere relies on stay."""
+def _drop_indexes(cursor, table: str, foreign_keys: bool = True) -> dict[str, list[str]]:
+    """Drop a table's foreign keys (unless not `foreign_keys`), unique constraints and
+    secondary indexes; return the statements that create them again. Indexes a foreign key
+    elsewhere relies on stay."""
     quoted = connection.ops.quote_name(table)
     cursor.execute(
         """
         SELECT c.conname, c.contype, pg_get_constraintdef(c.oid)
         FROM pg_constraint c
         WHERE c.conrelid = %s::regclass AND (
-            c.contype = 'f' OR (c.contype = 'u' AND NOT EXISTS (
+            (c.contype = 'f' AND %s) OR (c.contype = 'u' AND NOT EXISTS (
                 SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid
             ))
         )
         ORDER BY c.conname
         """,
-        [table],
+        [table, foreign_keys],
     )
     constraints = cursor.fetchall()
     cursor.execute(
