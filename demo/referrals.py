@@ -310,11 +310,12 @@ def seed_people_and_referrals(n: int, *, seed: int = 2026, now=None) -> dict:
 def _people(gen, infos, n, now) -> tuple[list[PlainRow], list[_TeamInfo]]:
     """Write about PEOPLE_PER_REFERRAL * n people; return them and each one's team."""
     team_weights = [3, 2][: len(infos)] + [1] * max(0, len(infos) - 2)
+    team = weighted_picker(zip(infos, team_weights, strict=True))
     people, owners = [], []
     for index in range(max(1, int(n * PEOPLE_PER_REFERRAL))):
         # The first person is the first team's: today's arrivals (TODAY_ARRIVALS) are
         # its referrals, however few are seeded.
-        info = infos[0] if index == 0 else gen.rng.choices(infos, weights=team_weights)[0]
+        info = infos[0] if index == 0 else team(gen.rng)
         people.append(gen.person(info))
         owners.append(info)
     insert_plain_rows(Person, people, now)
