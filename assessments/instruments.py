@@ -10,6 +10,7 @@ PHQ-9 and GAD-7 end with a published question on how difficult the problems have
 life (`Instrument.difficulty`): recorded and shown, never scored.
 """
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -26,8 +27,9 @@ class Item:
         """Unpacks as (text, options), the shape other code may rely on."""
         return iter((self.text, self.options))
 
-    @property
+    @functools.cached_property
     def values(self) -> tuple[int, ...]:
+        """Worked out once: scoring checks every answer against its item's values."""
         return tuple(value for value, _label in self.options)
 
     def points(self, value: int) -> int:

@@ -18,7 +18,7 @@ import itertools
 import json
 import operator
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -73,6 +73,34 @@ def indexes_built_after(*models, filled_too: bool = False, foreign_keys: bool = 
             for statement in statements["foreign_keys"]:
                 cursor.execute(statement)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+@contextlib.contextmanager
+def indexes_built_once_after(model):
+    """Over several transactions (seeding's steps): if `model`'s table is empty, drop its
+    secondary indexes and unique constraints (not its foreign keys) first and build them
+    once the block is over, whether it succeeded or failed. Yields whether it dropped them.
+
+    For a table that a later step rewrites whole: seeding's last step updates every
+    referral, so the referral table's 17 indexes were built once when it was loaded and
+    again after the update. Meanwhile queries read the table without them (sequential
+    scans, fine for seeding's few reads) and nothing checks its unique constraints (seeding
+    writes unique values). Other tables' foreign keys to it stay: they rely on its primary key.
+    """
+    if not is_postgresql() or not _is_empty(model):
+        yield False
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks: see above
+        dropped = _drop_indexes(cursor, model._meta.db_table, foreign_keys=False)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    try:
+        yield True
+    finally:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for statement in dropped["indexes"] + dropped["unique"]:
+                cursor.execute(statement)
 
 
 def _is_empty(model) -> bool:
