@@ -458,7 +458,12 @@ def flags(code: str, answers: Sequence[int | None]) -> set[str]:
     item's options.
     """
     validate(code, answers, allow_missing=True)
-    instrument = get(code)
+    return _raised_flags(get(code), answers)
+
+
+def _raised_flags(instrument: Instrument, answers: Sequence[int | None]) -> set[str]:
+    """flags() of answers already validated."""
+    code = instrument.code
     raised = {
         flag
         for number, threshold, flag in instrument.flag_rules
@@ -477,4 +482,5 @@ def score(code: str, answers: Sequence[int]) -> Score:
     instrument = get(code)
     total = sum(item.points(value) for item, value in zip(instrument.items, answers, strict=True))
     band = instrument.band_for(total)
-    return Score(total=total, band=band.key, flags=flags(code, answers), band_label=band.label)
+    raised = _raised_flags(instrument, answers)  # validated above: not again by flags()
+    return Score(total=total, band=band.key, flags=raised, band_label=band.label)
