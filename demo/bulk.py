@@ -22,6 +22,8 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from demo import background
+
 BATCH_SIZE = 2000
 COPY_CHUNK = 50_000
 
@@ -61,18 +63,53 @@ def indexes_built_after(*models, filled_too: bool = False, foreign_keys: bool = 
         # checks now (Django makes every foreign key DEFERRABLE INITIALLY DEFERRED, so
         # deferring all of them again afterwards restores the transaction's behaviour).
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        dropped = [_drop_indexes(cursor, table, foreign_keys) for table in empty]
+        dropped = {table: _drop_indexes(cursor, table, foreign_keys) for table in empty}
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    yield
+    _LOADING.append(dropped)
+    try:
+        with background.writing_in_background():  # COPY, and built(), while the next rows are made
+            yield
+    finally:
+        _LOADING.remove(dropped)
     with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for statements in dropped:
-            for statement in statements["indexes"] + statements["unique"]:
+        for statement in _rebuilding(dropped.values()):
+            cursor.execute(statement)
+
+
+# The indexes and constraints each enclosing indexes_built_after() block has dropped, by
+# table: what is left to build at its end.
+_LOADING: list[dict[str, dict[str, list[str]]]] = []
+
+
+def built(*models) -> None:
+    """Build the indexes and constraints that the enclosing indexes_built_after() blocks
+    dropped from `models`' tables now rather than at the block's end: their loading is
+    over, and on PostgreSQL the builds run in the background (demo.background) while the
+    next tables' rows are generated."""
+    tables = {model._meta.db_table for model in models}
+    statements = []
+    for dropped in _LOADING:
+        statements += [dropped.pop(table) for table in tables & dropped.keys()]
+    writer = background.active()
+    for statement in _rebuilding(statements) if statements else ():
+        if writer is None:
+            with connection.cursor() as cursor:
                 cursor.execute(statement)
-        for statements in dropped:
-            for statement in statements["foreign_keys"]:
-                cursor.execute(statement)
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        else:
+            writer.execute(statement)
+
+
+def _rebuilding(dropped) -> list[str]:
+    """The statements that build again what _drop_indexes dropped (of several tables):
+    indexes and unique constraints first, then the foreign keys that may rely on them,
+    their checks run at once (deferred again after, as Django makes them)."""
+    dropped = list(dropped)
+    return [
+        "SET CONSTRAINTS ALL IMMEDIATE",
+        *(s for statements in dropped for s in statements["indexes"] + statements["unique"]),
+        *(s for statements in dropped for s in statements["foreign_keys"]),
+        "SET CONSTRAINTS ALL DEFERRED",
+    ]
 
 
 @contextlib.contextmanager
@@ -284,6 +321,10 @@ def copy(model, columns: list[str], buffer) -> None:
     """COPY a buffer of lines in PostgreSQL's text format into `model`'s table."""
     quote = connection.ops.quote_name
     sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    writer = background.active()
+    if writer is not None:  # sent while the caller goes on (demo.background)
+        writer.execute(sql, buffer)
+        return
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(sql, buffer)
 

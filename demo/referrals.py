@@ -19,6 +19,7 @@ from accounts.enums import Role
 from accounts.models import Team, User
 from demo.bulk import (
     PlainRow,
+    built,
     indexes_built_after,
     insert_plain_rows,
     insert_rows,
@@ -296,6 +297,7 @@ def seed_people_and_referrals(n: int, *, seed: int = 2026, now=None) -> dict:
     ]
     with indexes_built_after(*tables):
         people, owners = _people(gen, infos, n, now)
+        built(Person)  # while the referrals are generated
         referrals, histories, vulnerabilities = _referrals(gen, infos, people, owners, n)
         insert_plain_rows(Referral, referrals, now)
         changes = _status_changes(referrals, histories)
