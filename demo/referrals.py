@@ -300,6 +300,7 @@ def seed_people_and_referrals(n: int, *, seed: int = 2026, now=None) -> dict:
         built(Person)  # while the referrals are generated
         referrals, histories, vulnerabilities = _referrals(gen, infos, people, owners, n)
         insert_plain_rows(Referral, referrals, now)
+        built(Referral)  # its foreign keys checked while the history is generated
         changes = _status_changes(referrals, histories)
         _allocations(referrals, now)
         links = [
