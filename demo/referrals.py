@@ -436,4 +436,4 @@ def work_order_step(*, referrals: int, seed: int, password: str | None) -> str:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
         changed = refresh_work_order(Referral.objects.all())
-    return f"Most urgent first: keys stored ({changed} referrals' changed since loading)"
+    return f"Most urgent first: keys stored ({changed} referrals rewritten)"
