@@ -312,21 +312,21 @@ def insert_rows(model, attnames: list[str], rows, *, now=None) -> int:
             for field, values in zip(fields, zip(*chunk, strict=True), strict=True)
         ]
         lines = map("\t".join, zip(*encoded, strict=True))
-        copy(model, columns, io.StringIO((tail + "\n").join(lines) + tail + "\n"))
+        copy(model, columns, (tail + "\n").join(lines) + tail + "\n")
         written += len(chunk)
     return written
 
 
-def copy(model, columns: list[str], buffer) -> None:
-    """COPY a buffer of lines in PostgreSQL's text format into `model`'s table."""
+def copy(model, columns: list[str], text: str) -> None:
+    """COPY lines in PostgreSQL's text format into `model`'s table."""
     quote = connection.ops.quote_name
     sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
     writer = background.active()
     if writer is not None:  # sent while the caller goes on (demo.background)
-        writer.execute(sql, buffer)
+        writer.execute(sql, text)
         return
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(sql, buffer)
+        cursor.cursor.copy_expert(sql, io.StringIO(text))
 
 
 NULL = "\\N"

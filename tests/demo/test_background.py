@@ -1,8 +1,6 @@
 """demo.background: statements sent on the connection from a second thread while this one
 goes on, in the same transaction, never two at once."""
 
-import io
-
 import pytest
 from django.db import IntegrityError, transaction
 
@@ -16,8 +14,8 @@ pytestmark = pytest.mark.django_db
 ETHNICITY_COPY = 'COPY referrals_ethnicity (code, name, sort_order, is_active, "group") FROM STDIN'
 
 
-def _ethnicities(*codes) -> io.StringIO:
-    return io.StringIO("".join(f"{code}\tName {code}\t99\tt\tOther\n" for code in codes))
+def _ethnicities(*codes) -> str:
+    return "".join(f"{code}\tName {code}\t99\tt\tOther\n" for code in codes)
 
 
 def test_a_query_sees_what_the_writer_was_given_before_it(postgres):
