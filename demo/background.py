@@ -20,6 +20,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 _active: list["BackgroundWriter"] = []
 COPY_PIECE = 4 * 1024 * 1024  # bytes of COPY data psycopg2 hands to libpq at a time
+MAX_PENDING = 4  # statements queued at most (a COPY holds up to 50,000 rows: tens of MB)
 
 
 class BackgroundWriter:
@@ -41,6 +42,10 @@ class BackgroundWriter:
         # interval, 5 ms, for it): a few large pieces of bytes, ready to send.
         codec = psycopg2.extensions.encodings[self._wrapper.connection.encoding]
         data = None if text is None else io.BytesIO(text.encode(codec))
+        # Memory stays bounded when rows come faster than PostgreSQL takes them (a million
+        # referrals' history): wait for the oldest statements beyond a few.
+        while len(self._pending) >= MAX_PENDING:
+            self._pending.pop(0).result()
         self._pending.append(self._pool.submit(self._send, sql, data))
 
     def _send(self, sql: str, data) -> None:
