@@ -61,7 +61,8 @@ class Command(BaseCommand):
         password = DEMO_PASSWORD if (demo or settings.DEBUG) else None
         first = reading()
         arguments = {"referrals": referrals, "seed": seed, "password": password}
-        # The last step rewrites every referral: their indexes are built once, after it.
+        # The last step rewrites referrals (their work-order keys): the referral table's
+        # indexes are built once, after it.
         with indexes_built_once_after(Referral) as deferred:
             for path in STEPS:
                 self._step(path, **arguments)
