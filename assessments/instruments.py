@@ -10,6 +10,7 @@ PHQ-9 and GAD-7 end with a published question on how difficult the problems have
 life (`Instrument.difficulty`): recorded and shown, never scored.
 """
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -26,8 +27,9 @@ class Item:
         """Unpacks as (text, options), the shape other code may rely on."""
         return iter((self.text, self.options))
 
-    @property
+    @functools.cached_property
     def values(self) -> tuple[int, ...]:
+        """Worked out once: scoring checks every answer against its item's values."""
         return tuple(value for value, _label in self.options)
 
     def points(self, value: int) -> int:
@@ -456,7 +458,12 @@ def flags(code: str, answers: Sequence[int | None]) -> set[str]:
     item's options.
     """
     validate(code, answers, allow_missing=True)
-    instrument = get(code)
+    return _raised_flags(get(code), answers)
+
+
+def _raised_flags(instrument: Instrument, answers: Sequence[int | None]) -> set[str]:
+    """flags() of answers already validated."""
+    code = instrument.code
     raised = {
         flag
         for number, threshold, flag in instrument.flag_rules
@@ -475,4 +482,5 @@ def score(code: str, answers: Sequence[int]) -> Score:
     instrument = get(code)
     total = sum(item.points(value) for item, value in zip(instrument.items, answers, strict=True))
     band = instrument.band_for(total)
-    return Score(total=total, band=band.key, flags=flags(code, answers), band_label=band.label)
+    raised = _raised_flags(instrument, answers)  # validated above: not again by flags()
+    return Score(total=total, band=band.key, flags=raised, band_label=band.label)

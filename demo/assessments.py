@@ -29,7 +29,7 @@ from assessments.enums import (
 from assessments.models import Assessment, Consent, InstrumentResponse, OnwardReferral, Screening
 from assessments.services.assessment import PHQ9_FLAG_NOTE
 from demo import bulk
-from demo.bulk import indexes_built_after, insert_rows, reserve_ids, with_ids
+from demo.bulk import built, indexes_built_after, insert_rows, reserve_ids, with_ids
 from demo.generate import local_date, weighted_picker
 from referrals.enums import ClosureReason, ReferralStatus, Urgency
 from referrals.models import Referral
@@ -300,6 +300,7 @@ def seed_assessments(*, seed: int = 2026, referrals=None, draft_share: float = 0
             counts["screenings"] += len(chunk)
             assessed += _screen_and_assess(rng, chunk, draft_share)
         del rows
+        built(Screening, Assessment)  # while the instruments are generated
         counts["assessments"] = len(assessed)
         for start in range(0, len(assessed), CHUNK):
             chunk = assessed[start : start + CHUNK]
@@ -319,8 +320,10 @@ def _screen_and_assess(rng, referrals, draft_share) -> list[tuple]:
             assessments.append((referral, _assessment(rng, referral, by_id, signed=True)))
         elif referral[2] == ReferralStatus.SCREENED and rng.random() < draft_share:
             assessments.append((referral, _assessment(rng, referral, by_id, signed=False)))
-    insert_rows(Screening, SCREENING_FIELDS, screenings)
+    # The ids first: reserving them waits for the statements sent before (demo.background),
+    # and the screenings' COPY can run while the next chunk is generated.
     ids = reserve_ids(Assessment, len(assessments))
+    insert_rows(Screening, SCREENING_FIELDS, screenings)
     insert_rows(
         Assessment,
         ASSESSMENT_FIELDS,

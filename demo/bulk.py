@@ -18,9 +18,11 @@ import itertools
 import json
 import operator
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+
+from demo import background
 
 BATCH_SIZE = 2000
 COPY_CHUNK = 50_000
@@ -31,7 +33,7 @@ def is_postgresql() -> bool:
 
 
 @contextlib.contextmanager
-def indexes_built_after(*models, filled_too: bool = False):
+def indexes_built_after(*models, filled_too: bool = False, foreign_keys: bool = True):
     """Load empty tables without maintaining their indexes and constraints row by row.
 
     On PostgreSQL, for each of `models` whose table is empty: drop its foreign keys, unique
@@ -40,8 +42,10 @@ def indexes_built_after(*models, filled_too: bool = False):
     index once is several times faster than updating it for every row, and one validating
     join per foreign key replaces a lookup (and row lock) per row. A table that already
     holds rows is left alone, unless `filled_too` (for an UPDATE of every row, as seeding's
-    last step makes: it would otherwise write a new entry in each index for each row). Must
-    run inside a transaction: if loading fails, the dropped constraints and indexes come
+    last step makes: it would otherwise write a new entry in each index for each row); with
+    `foreign_keys=False` the foreign keys stay (such an UPDATE, changing no key, checks none
+    of them, and validating each again costs a join over the table). Must run inside a
+    transaction: if loading fails, the dropped constraints and indexes come
     back with the rollback.
     """
     if not is_postgresql():
@@ -59,40 +63,104 @@ def indexes_built_after(*models, filled_too: bool = False):
         # checks now (Django makes every foreign key DEFERRABLE INITIALLY DEFERRED, so
         # deferring all of them again afterwards restores the transaction's behaviour).
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        dropped = [_drop_indexes(cursor, table) for table in empty]
+        dropped = {table: _drop_indexes(cursor, table, foreign_keys) for table in empty}
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    yield
+    _LOADING.append(dropped)
+    try:
+        with background.writing_in_background():  # COPY, and built(), while the next rows are made
+            yield
+    finally:
+        _LOADING.remove(dropped)
     with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for statements in dropped:
-            for statement in statements["indexes"] + statements["unique"]:
+        for statement in _rebuilding(dropped.values()):
+            cursor.execute(statement)
+
+
+# The indexes and constraints each enclosing indexes_built_after() block has dropped, by
+# table: what is left to build at its end.
+_LOADING: list[dict[str, dict[str, list[str]]]] = []
+
+
+def built(*models) -> None:
+    """Build the indexes and constraints that the enclosing indexes_built_after() blocks
+    dropped from `models`' tables now rather than at the block's end: their loading is
+    over, and on PostgreSQL the builds run in the background (demo.background) while the
+    next tables' rows are generated."""
+    tables = {model._meta.db_table for model in models}
+    statements = []
+    for dropped in _LOADING:
+        statements += [dropped.pop(table) for table in tables & dropped.keys()]
+    writer = background.active()
+    for statement in _rebuilding(statements) if statements else ():
+        if writer is None:
+            with connection.cursor() as cursor:
                 cursor.execute(statement)
-        for statements in dropped:
-            for statement in statements["foreign_keys"]:
-                cursor.execute(statement)
+        else:
+            writer.execute(statement)
+
+
+def _rebuilding(dropped) -> list[str]:
+    """The statements that build again what _drop_indexes dropped (of several tables):
+    indexes and unique constraints first, then the foreign keys that may rely on them,
+    their checks run at once (deferred again after, as Django makes them)."""
+    dropped = list(dropped)
+    return [
+        "SET CONSTRAINTS ALL IMMEDIATE",
+        *(s for statements in dropped for s in statements["indexes"] + statements["unique"]),
+        *(s for statements in dropped for s in statements["foreign_keys"]),
+        "SET CONSTRAINTS ALL DEFERRED",
+    ]
+
+
+@contextlib.contextmanager
+def indexes_built_once_after(model):
+    """Over several transactions (seeding's steps): if `model`'s table is empty, drop its
+    secondary indexes and unique constraints (not its foreign keys) first and build them
+    once the block is over, whether it succeeded or failed. Yields whether it dropped them.
+
+    For a table that a later step rewrites whole: seeding's last step updates every
+    referral, so the referral table's 17 indexes were built once when it was loaded and
+    again after the update. Meanwhile queries read the table without them (sequential
+    scans, fine for seeding's few reads) and nothing checks its unique constraints (seeding
+    writes unique values). Other tables' foreign keys to it stay: they rely on its primary key.
+    """
+    if not is_postgresql() or not _is_empty(model):
+        yield False
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks: see above
+        dropped = _drop_indexes(cursor, model._meta.db_table, foreign_keys=False)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    try:
+        yield True
+    finally:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for statement in dropped["indexes"] + dropped["unique"]:
+                cursor.execute(statement)
 
 
 def _is_empty(model) -> bool:
     return not model._base_manager.exists()
 
 
-def _drop_indexes(cursor, table: str) -> dict[str, list[str]]:
-    """Drop a table's foreign keys, unique constraints and secondary indexes; return the
-    statements that create them again. Indexes a foreign key elsewhere relies on stay."""
+def _drop_indexes(cursor, table: str, foreign_keys: bool = True) -> dict[str, list[str]]:
+    """Drop a table's foreign keys (unless not `foreign_keys`), unique constraints and
+    secondary indexes; return the statements that create them again. Indexes a foreign key
+    elsewhere relies on stay."""
     quoted = connection.ops.quote_name(table)
     cursor.execute(
         """
         SELECT c.conname, c.contype, pg_get_constraintdef(c.oid)
         FROM pg_constraint c
         WHERE c.conrelid = %s::regclass AND (
-            c.contype = 'f' OR (c.contype = 'u' AND NOT EXISTS (
+            (c.contype = 'f' AND %s) OR (c.contype = 'u' AND NOT EXISTS (
                 SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid
             ))
         )
         ORDER BY c.conname
         """,
-        [table],
+        [table, foreign_keys],
     )
     constraints = cursor.fetchall()
     cursor.execute(
@@ -128,8 +196,11 @@ def reserve_ids(model, count: int) -> list[int]:
         return []
     meta = model._meta
     if is_postgresql():
-        params = [meta.db_table, meta.pk.column, count]
         with connection.cursor() as cursor:
+            # The sequence's name looked up once: nextval(pg_get_serial_sequence(...)) looked
+            # it up again for every id (five times the cost of taking the id itself).
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
+            params = [cursor.fetchone()[0], count]
             # Taken in one statement, the ids are consecutive unless another session took
             # some meanwhile: their bounds are enough, not a row per id. Otherwise take a
             # new set and read each (the first set is left unused: a gap, no harm).
@@ -143,9 +214,9 @@ def reserve_ids(model, count: int) -> list[int]:
     return list(range(highest + 1, highest + 1 + count))
 
 
-_TAKE_IDS = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+_TAKE_IDS = "SELECT nextval(%s::regclass) FROM generate_series(1, %s)"
 _BOUNDS_OF_TAKEN_IDS = (
-    "SELECT min(id), max(id) FROM (SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+    "SELECT min(id), max(id) FROM (SELECT nextval(%s::regclass) "
     "FROM generate_series(1, %s)) AS taken(id)"
 )
 
@@ -241,17 +312,21 @@ def insert_rows(model, attnames: list[str], rows, *, now=None) -> int:
             for field, values in zip(fields, zip(*chunk, strict=True), strict=True)
         ]
         lines = map("\t".join, zip(*encoded, strict=True))
-        copy(model, columns, io.StringIO((tail + "\n").join(lines) + tail + "\n"))
+        copy(model, columns, (tail + "\n").join(lines) + tail + "\n")
         written += len(chunk)
     return written
 
 
-def copy(model, columns: list[str], buffer) -> None:
-    """COPY a buffer of lines in PostgreSQL's text format into `model`'s table."""
+def copy(model, columns: list[str], text: str) -> None:
+    """COPY lines in PostgreSQL's text format into `model`'s table."""
     quote = connection.ops.quote_name
     sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    writer = background.active()
+    if writer is not None:  # sent while the caller goes on (demo.background)
+        writer.execute(sql, text)
+        return
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(sql, buffer)
+        cursor.cursor.copy_expert(sql, io.StringIO(text))
 
 
 NULL = "\\N"

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.bulk import PlainRow, insert_plain_rows, plain_row_class
+from demo.generate import weighted_picker
 from referrals.enums import ContactChannel, ContactConsent, ContactLanguage
 from referrals.models import PersonContact
 from treatment_requirements.models import Order
@@ -23,6 +24,7 @@ ANSWERS = [
     (15, ContactConsent.DECLINED, ""),
     (15, ContactConsent.NOT_ASKED, ""),
 ]
+ANSWER = weighted_picker(((answer, channel), share) for share, answer, channel in ANSWERS)
 WELSH_SHARE = 0.05
 CONTACT_ROW = plain_row_class(PersonContact)  # a row, not a model instance (demo.bulk)
 STREETS = ["Mill Road", "Station Street", "Chapel Lane", "Victoria Terrace", "Park View"]
@@ -49,7 +51,7 @@ def seed_demo_step(*, referrals: int, seed: int, password: str | None) -> str:
 
 
 def _contact(rng, person_id, officer_id, today) -> PlainRow:
-    _share, answer, channel = rng.choices(ANSWERS, weights=[a[0] for a in ANSWERS])[0]
+    answer, channel = ANSWER(rng)
     number = rng.randrange(1000)
     asked = answer != ContactConsent.NOT_ASKED
     return CONTACT_ROW(

@@ -19,6 +19,7 @@ from accounts.enums import Role
 from accounts.models import Team, User
 from demo.bulk import (
     PlainRow,
+    built,
     indexes_built_after,
     insert_plain_rows,
     insert_rows,
@@ -55,6 +56,7 @@ from referrals.models import (
     ReferralStatusChange,
     Vulnerability,
 )
+from referrals.pathway import URGENCY_ORDER, due_at
 from referrals.work_order import refresh_work_order
 
 PEOPLE_PER_REFERRAL = 0.75  # about one person in four is referred more than once
@@ -73,6 +75,7 @@ VULNERABILITY_CUMULATIVE = list(itertools.accumulate(VULNERABILITY_WEIGHTS.value
 # Rows, not model instances (demo.bulk.PlainRow): a model instance costs several times more.
 PERSON_ROW = plain_row_class(Person)
 REFERRAL_ROW = plain_row_class(Referral)
+URGENCY_RANK = {urgency: rank for rank, urgency in enumerate(URGENCY_ORDER)}
 
 
 @dataclass
@@ -294,8 +297,10 @@ def seed_people_and_referrals(n: int, *, seed: int = 2026, now=None) -> dict:
     ]
     with indexes_built_after(*tables):
         people, owners = _people(gen, infos, n, now)
+        built(Person)  # while the referrals are generated
         referrals, histories, vulnerabilities = _referrals(gen, infos, people, owners, n)
         insert_plain_rows(Referral, referrals, now)
+        built(Referral)  # its foreign keys checked while the history is generated
         changes = _status_changes(referrals, histories)
         _allocations(referrals, now)
         links = [
@@ -310,11 +315,12 @@ def seed_people_and_referrals(n: int, *, seed: int = 2026, now=None) -> dict:
 def _people(gen, infos, n, now) -> tuple[list[PlainRow], list[_TeamInfo]]:
     """Write about PEOPLE_PER_REFERRAL * n people; return them and each one's team."""
     team_weights = [3, 2][: len(infos)] + [1] * max(0, len(infos) - 2)
+    team = weighted_picker(zip(infos, team_weights, strict=True))
     people, owners = [], []
     for index in range(max(1, int(n * PEOPLE_PER_REFERRAL))):
         # The first person is the first team's: today's arrivals (TODAY_ARRIVALS) are
         # its referrals, however few are seeded.
-        info = infos[0] if index == 0 else gen.rng.choices(infos, weights=team_weights)[0]
+        info = infos[0] if index == 0 else team(gen.rng)
         people.append(gen.person(info))
         owners.append(info)
     insert_plain_rows(Person, people, now)
@@ -335,10 +341,23 @@ def _referrals(gen, infos, people, owners, n) -> tuple[list[PlainRow], list, lis
         else:
             slot = index if index < len(people) else gen.rng.randrange(len(people))
             referral, history = gen.referral(people[slot], owners[slot])
+        _work_order_head_start(referral)
         referrals.append(referral)
         histories.append(history)
         vulnerabilities.append(gen.vulnerability_ids())
     return referrals, histories, vulnerabilities
+
+
+def _work_order_head_start(referral: PlainRow) -> None:
+    """The keys of "most urgent first" as they are before any screening or risk flag: the
+    referral's own urgency's rank, pathway.due_at. A head start only: the last step's
+    UPDATE (referrals.work_order, the rule) stores them all, but it rewrites only the
+    referrals whose keys it changes (those of people the risk register marks at risk),
+    not every one (each rewrite a new row version, which VACUUM then clears)."""
+    referral.urgency_rank = URGENCY_RANK.get(referral.urgency, len(URGENCY_ORDER))
+    referral.due_at = due_at(
+        source=referral.source, status=referral.status, received_at=referral.received_at
+    )
 
 
 def _status_changes(referrals, histories) -> int:
@@ -406,12 +425,15 @@ def work_order_step(*, referrals: int, seed: int, password: str | None) -> str:
     """Last seed_demo step: every referral's keys of "most urgent first" (work_order), once
     every app's screenings and risk flags are in (bulk inserts pass no service).
 
-    The UPDATE rewrites every referral: with the table's indexes dropped first and built
-    again after, it costs a fifth of what updating each index row by row did (100,000
-    referrals: 13 s of PostgreSQL CPU before). Its plan is short and runs once: no JIT."""
-    with transaction.atomic(), indexes_built_after(Referral, filled_too=True):
+    The UPDATE rewrites the referrals whose keys differ from their head start (about two in
+    five: the people at risk), with the table's indexes dropped first and built again after
+    (updating each index row by row cost five times as much). seed_demo runs it before the
+    referral table's indexes are first built (indexes_built_once_after): then there are none
+    to drop here. The foreign keys stay: it changes none of them, and validating each again
+    was a join over the table. Its plan is short and runs once: no JIT."""
+    with transaction.atomic(), indexes_built_after(Referral, filled_too=True, foreign_keys=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
-        stored = refresh_work_order(Referral.objects.all())
-    return f"Most urgent first: keys stored for {stored} referrals"
+        changed = refresh_work_order(Referral.objects.all())
+    return f"Most urgent first: keys stored ({changed} referrals rewritten)"

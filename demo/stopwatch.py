@@ -66,6 +66,41 @@ def vacuum_analyze(workers: int = 2) -> float | None:
     planner, the visibility map for index-only scans. PostgreSQL vacuums one table per
     backend, and seeding leaves the other core idle meanwhile.
     """
+    vacuum = BackgroundVacuum(held_back=(), workers=workers)
+    return vacuum.finish()
+
+
+class BackgroundVacuum:
+    """VACUUM ANALYZE every table but the `held_back` ones, largest first, on `workers`
+    connections of their own while this one goes on working (seeding's last step); then,
+    at finish(), the held-back tables too, on one more connection.
+
+    Only tables that nothing writes meanwhile may be vacuumed early: rows added after the
+    VACUUM would not be marked all-visible, nor counted by ANALYZE. VACUUM takes a lock
+    that lets other sessions read and write the table but not alter it."""
+
+    def __init__(self, *, held_back, workers: int = 1):
+        held_back = set(held_back)
+        tables = _tables_largest_first()
+        self._held_back = [table for table in tables if table in held_back]
+        self._queue = collections.deque(table for table in tables if table not in held_back)
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers + 1)
+        self._running = [self._pool.submit(_vacuum_each, self._queue) for _ in range(workers)]
+
+    def finish(self) -> float | None:
+        """Vacuum the held-back tables as well; wait for all; their backends' CPU seconds
+        (None when unreadable)."""
+        self._queue.extendleft(reversed(self._held_back))  # the largest first
+        if self._held_back:
+            self._running.append(self._pool.submit(_vacuum_each, self._queue))
+        try:
+            spent = [future.result() for future in self._running]
+        finally:
+            self._pool.shutdown()
+        return None if None in spent else sum(spent)
+
+
+def _tables_largest_first() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.oid::regclass::text FROM pg_class c "
@@ -73,10 +108,7 @@ def vacuum_analyze(workers: int = 2) -> float | None:
             "WHERE c.relkind IN ('r', 'm') AND n.nspname = current_schema() "
             "ORDER BY pg_relation_size(c.oid) DESC, 1"
         )
-        tables = collections.deque(table for (table,) in cursor.fetchall())
-    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        spent = [f.result() for f in [pool.submit(_vacuum_each, tables) for _ in range(workers)]]
-    return None if None in spent else sum(spent)
+        return [table for (table,) in cursor.fetchall()]
 
 
 def _vacuum_each(tables: collections.deque) -> float | None:

@@ -22,7 +22,7 @@ from assessments.enums import AssessmentStatus
 from assessments.models import Assessment
 from demo.accounts import seed_probation_officers
 from demo.appointments import follow_up
-from demo.bulk import indexes_built_after, insert_rows, with_ids
+from demo.bulk import built, indexes_built_after, insert_rows, with_ids
 from demo.generate import local_date, weighted_picker
 from treatment_requirements.criteria import criteria_for
 from treatment_requirements.enums import (
@@ -227,6 +227,7 @@ def _seed(rng, assessments, providers, courts, password) -> dict:
         r[0]: (a[4], a[7]) for r, a in zip(recommendations, assessments, strict=True)
     }
     orders, requirements = _orders(rng, hearings, by_recommendation, referral_of, password)
+    built(*TABLES[: TABLES.index(OrderAllocation) + 1])  # while appointments are generated
     first_requirement = {}
     for requirement in requirements:
         first_requirement.setdefault(requirement[1], requirement)

@@ -169,6 +169,46 @@ def test_indexes_built_after_filled_too_rebuilds_a_table_holding_rows(postgres):
     assert OnwardReferral.objects.get().referral == second.referral
 
 
+def test_indexes_built_once_after_keeps_the_foreign_keys_and_builds_the_rest_at_the_end(postgres):
+    table = OnwardReferral._meta.db_table
+    indexes_before, constraints_before = _schema(table)
+
+    with bulk.indexes_built_once_after(OnwardReferral) as deferred:
+        indexes_during, constraints_during = _schema(table)
+
+    assert deferred is True
+    assert _schema(table) == (indexes_before, constraints_before)
+    assert len(indexes_before) > 1
+    assert indexes_during == [i for i in indexes_before if "_pkey ON" in i[0]]
+    assert [c for c in constraints_during if "FOREIGN KEY" in c[1]] == [
+        c for c in constraints_before if "FOREIGN KEY" in c[1]
+    ]
+
+
+def test_indexes_built_once_after_builds_them_again_when_the_block_fails(postgres):
+    table = OnwardReferral._meta.db_table
+    before = _schema(table)
+
+    with pytest.raises(ZeroDivisionError), bulk.indexes_built_once_after(OnwardReferral):
+        1 / 0  # noqa: B018 - the failure to recover from
+
+    assert _schema(table) == before
+
+
+def test_indexes_built_once_after_leaves_a_table_holding_rows_alone(postgres):
+    assessment = signed_assessment()
+    bulk.insert_rows(
+        OnwardReferral, ONWARD_FIELDS, [_onward_row(assessment, assessment.referral_id)]
+    )
+    before = _schema(OnwardReferral._meta.db_table)
+
+    with bulk.indexes_built_once_after(OnwardReferral) as deferred:
+        during = _schema(OnwardReferral._meta.db_table)
+
+    assert deferred is False
+    assert during == before
+
+
 def test_reserve_ids_are_new_distinct_and_ascending(postgres):
     signed_assessment()
 

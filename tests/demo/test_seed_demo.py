@@ -218,3 +218,33 @@ def test_demo_install_signs_every_role_in_with_the_printed_password(username):
     assert kept == {Role.ADMINISTRATOR, Role.COMMISSIONER, Role.TEAM_LEAD}  # not a demo
     assert home.status_code == 200
     assert reverse("accounts:two_factor_enrol") not in home.redirect_chain[-1][0]
+
+
+def test_cyclic_gc_paused_for_a_step_and_back_on_after_it_even_when_it_fails():
+    import gc
+
+    from demo.management.commands.seed_demo import cyclic_gc_paused
+
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError), cyclic_gc_paused():
+        during = gc.isenabled()
+        1 / 0  # noqa: B018 - a step failing
+
+    assert during is False
+    assert gc.isenabled()
+
+
+def test_cyclic_gc_paused_leaves_a_collector_switched_off_by_the_caller_off():
+    import gc
+
+    from demo.management.commands.seed_demo import cyclic_gc_paused
+
+    gc.disable()
+    try:
+        with cyclic_gc_paused():
+            pass
+        after = gc.isenabled()
+    finally:
+        gc.enable()
+
+    assert after is False

@@ -5,7 +5,8 @@ import time
 import pytest
 from django.db import connection
 
-from demo.stopwatch import Reading, vacuum_analyze
+from demo.stopwatch import BackgroundVacuum, Reading, vacuum_analyze
+from referrals.models import Referral
 
 
 @pytest.mark.django_db
@@ -18,6 +19,22 @@ def test_vacuum_analyze_visits_every_table_on_its_own_connections(postgres):
 
     spent = vacuum_analyze(workers=2)
 
+    assert _tables_not_vacuumed_since(started) == []
+    assert spent is None or spent >= 0
+
+
+@pytest.mark.django_db
+def test_background_vacuum_leaves_the_held_back_table_until_finish(postgres):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        (started,) = cursor.fetchone()
+    held_back = Referral._meta.db_table
+
+    vacuum = BackgroundVacuum(held_back=[held_back])
+    meanwhile = _tables_not_vacuumed_since(started)
+    spent = vacuum.finish()
+
+    assert meanwhile == [held_back]
     assert _tables_not_vacuumed_since(started) == []
     assert spent is None or spent >= 0
 
