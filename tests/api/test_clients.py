@@ -140,7 +140,8 @@ def test_token_cannot_ask_for_a_scope_the_client_was_not_given(client, register,
         },
     )
 
-    assert response.status_code in (400, 401)
+    assert response.status_code == 400  # RFC 6749 5.2: a scope not granted is invalid_scope
+    assert response.json()["error"] == "invalid_scope"
     assert "access_token" not in response.json()
 
 
