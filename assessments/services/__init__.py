@@ -25,6 +25,7 @@ from .common import (
 from .drafts import (
     draft_autosave,
     instrument_draft_autosave,
+    section_draft_autosave,
     typed_before_a_save,
 )
 from .sharing import (
@@ -56,5 +57,6 @@ __all__ = [
     "onward_referral_outcome",
     "draft_autosave",
     "instrument_draft_autosave",
+    "section_draft_autosave",
     "typed_before_a_save",
 ]

@@ -1,6 +1,7 @@
 """What practitioners have typed but not yet saved."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from referrals.models import Referral
@@ -37,6 +38,23 @@ def draft_autosave(*, user, referral: Referral, step: str, data: dict) -> FormDr
         user=user, referral=referral, step=step, defaults={"data": data, "saved_at": timezone.now()}
     )
     return draft
+
+
+def section_draft_autosave(
+    *, user, assessment: Assessment, step: str, data: dict
+) -> FormDraft | None:
+    """Keep the typing of an assessment section, unless it comes from a page opened before
+    the assessment was last saved (`typed_before_a_save`): then None, and nothing is kept.
+
+    The version is read again with the assessment's row locked, not taken from the request's
+    copy: a section saved between this request reading the assessment and writing the draft
+    (a field left, then "Save and continue" at once) would otherwise leave the older typing
+    as a draft newer than the save, and the page would put it back over the saved answers."""
+    with transaction.atomic():
+        current = Assessment.objects.select_for_update().only("version").get(pk=assessment.pk)
+        if typed_before_a_save(current, data):
+            return None
+        return draft_autosave(user=user, referral=assessment.referral, step=step, data=data)
 
 
 def instrument_draft_autosave(

@@ -338,17 +338,22 @@ def autosave(request, referral_pk, step):
     if step != "screening" and (assessment is None or assessment.is_signed):
         return JsonResponse({"error": "This assessment cannot be changed"}, status=409)
     data = {key: values for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"}
-    if step.startswith("section-") and services.typed_before_a_save(assessment, data):
-        return JsonResponse(
-            {
-                "error": "Not kept as a draft: this assessment was saved after this page was "
-                "opened. Save this page to keep what you typed."
-            },
-            status=409,
-        )
     try:
         if step.startswith("instrument-"):
             saved_at = _autosave_instrument(request, assessment, step, data)
+        elif step.startswith("section-"):
+            draft = services.section_draft_autosave(
+                user=request.user, assessment=assessment, step=step, data=data
+            )
+            if draft is None:
+                return JsonResponse(
+                    {
+                        "error": "Not kept as a draft: this assessment was saved after this "
+                        "page was opened. Save this page to keep what you typed."
+                    },
+                    status=409,
+                )
+            saved_at = draft.saved_at
         else:
             draft = services.draft_autosave(
                 user=request.user, referral=referral, step=step, data=data
