@@ -17,7 +17,6 @@ from tests.referrals.helpers import ensure_reference_data
 
 from . import screenshots
 from .navigation import follow
-from .screenshots import SCREENSHOTS  # noqa: F401 - where the tests' own screenshots go
 
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's password
 CHROMIUM_ARGS = [
