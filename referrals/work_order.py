@@ -134,10 +134,11 @@ def refresh_work_order(referrals: QuerySet) -> int:
         f"{column} = keys.{name}" for column, name in zip(columns, WORK_ORDER_FIELDS, strict=True)
     )
     stored = ", ".join(f"{table}.{column}" for column in columns)
+    pk = quote(Referral._meta.pk.column)
     with transaction.mark_for_rollback_on_error(using=referrals.db), connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {assignments} FROM ({select}) "  # noqa: S608 - names from the model  # nosec B608
-            f"AS keys(id, {', '.join(WORK_ORDER_FIELDS)}) WHERE {table}.id = keys.id "
+            f"AS keys(pk, {', '.join(WORK_ORDER_FIELDS)}) WHERE {table}.{pk} = keys.pk "
             f"AND ({stored}) IS DISTINCT FROM ({', '.join(f'keys.{n}' for n in WORK_ORDER_FIELDS)})",
             params,
         )

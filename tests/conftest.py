@@ -59,6 +59,25 @@ def _no_role_requires_two_factor():
     RolePolicy.objects.update(require_two_factor=False)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying every table (its fixtures' teardown), the coded
+    lists the migrations load (ethnicities, offence categories, vulnerabilities) too: load
+    them again, or a test after it on the same worker finds none (seeding the demo failed
+    that way, depending on which worker ran what)."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    if "transactional_db" in getattr(item, "fixturenames", ()) or (
+        marker is not None and marker.kwargs.get("transaction")
+    ):
+        from pytest_django.plugin import blocking_manager_key
+
+        from tests.referrals.helpers import ensure_reference_data
+
+        with item.config.stash[blocking_manager_key].unblock():
+            ensure_reference_data()
+
+
 @pytest.fixture
 def postgres(db):
     """The test runs on PostgreSQL (set DATABASE_URL)."""

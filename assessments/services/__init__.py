@@ -26,7 +26,6 @@ from .drafts import (
     draft_autosave,
     instrument_draft_autosave,
     section_draft_autosave,
-    typed_before_a_save,
 )
 from .sharing import (
     consent_record,
@@ -58,5 +57,4 @@ __all__ = [
     "draft_autosave",
     "instrument_draft_autosave",
     "section_draft_autosave",
-    "typed_before_a_save",
 ]

@@ -14,7 +14,7 @@ from .common import MAX_DRAFT_BYTES
 # Drafts typed but not yet saved ------------------------------------------------------
 
 
-def typed_before_a_save(assessment: Assessment | None, data: dict) -> bool:
+def _typed_before_a_save(assessment: Assessment | None, data: dict) -> bool:
     """The typing comes from a page opened before the assessment was last saved: its
     `version` is older. Such an autosave can arrive after the save it preceded (the browser
     sends it, the form is submitted, the server handles them in either order); kept, it would
@@ -44,7 +44,7 @@ def section_draft_autosave(
     *, user, assessment: Assessment, step: str, data: dict
 ) -> FormDraft | None:
     """Keep the typing of an assessment section, unless it comes from a page opened before
-    the assessment was last saved (`typed_before_a_save`): then None, and nothing is kept.
+    the assessment was last saved (`_typed_before_a_save`): then None, and nothing is kept.
 
     The version is read again with the assessment's row locked, not taken from the request's
     copy: a section saved between this request reading the assessment and writing the draft
@@ -52,7 +52,7 @@ def section_draft_autosave(
     as a draft newer than the save, and the page would put it back over the saved answers."""
     with transaction.atomic():
         current = Assessment.objects.select_for_update().only("version").get(pk=assessment.pk)
-        if typed_before_a_save(current, data):
+        if _typed_before_a_save(current, data):
             return None
         return draft_autosave(user=user, referral=assessment.referral, step=step, data=data)
 
