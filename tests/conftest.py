@@ -66,6 +66,8 @@ def pytest_runtest_teardown(item, nextitem):
     them again, or a test after it on the same worker finds none (seeding the demo failed
     that way, depending on which worker ran what)."""
     yield
+    if nextitem is None:  # the worker's last test: its test database is gone by now
+        return
     marker = item.get_closest_marker("django_db")
     if "transactional_db" in getattr(item, "fixturenames", ()) or (
         marker is not None and marker.kwargs.get("transaction")
