@@ -10,12 +10,14 @@ import logging
 import os
 import re
 import shutil
+import uuid
 
 import pytest
 from django.db import connection
 
 from accounts.enums import Role
 
+from . import databases
 from .factories import SiteFactory, TeamFactory, UserFactory
 from .ordering import long_tests_apart
 
@@ -32,19 +34,39 @@ AUDIT_TRUNCATE_TRIGGER = "accounts_auditevent_no_truncate"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
     """The test databases, with two changes to what the migrations built:
     - no trigger refusing TRUNCATE on the audit table (accounts 0004): the runner empties
       every table with TRUNCATE after each transactional (browser) test;
       tests/accounts/test_audit_chain.py puts it back to show it refuses;
-    - no role requiring two-factor sign-in (below)."""
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
+    - no role requiring two-factor sign-in (below).
+    A parallel run on PostgreSQL migrates once and copies the result to each worker
+    (tests/databases.py); otherwise pytest-django's own setup, as its fixture does it."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        if databases.clones_a_template():
+            original_name = databases.create_from_template(_prepare_test_database, verbosity)
+            yield
+            connection.creation.destroy_test_db(original_name, verbosity=verbosity)
+            return
+        config = setup_databases(verbosity=verbosity, interactive=False)
+        _prepare_test_database()
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=verbosity)
+
+
+def _prepare_test_database():
+    with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"DROP TRIGGER IF EXISTS {AUDIT_TRUNCATE_TRIGGER} ON accounts_auditevent"
             )
-    with django_db_blocker.unblock():
-        _no_role_requires_two_factor()
+    _no_role_requires_two_factor()
 
 
 def _no_role_requires_two_factor():
@@ -186,9 +208,23 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_configure(config):
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        # The controller names the run (xdist's --testrunuid), so that it can drop the
+        # workers' template database at the end (tests/databases.py).
+        config.option.testrunuid = config.option.testrunuid or uuid.uuid4().hex
     config.addinivalue_line(
         "markers", "allows_personal_data_in_logs: skip the suite-wide personal-data log check"
     )
+
+
+def pytest_sessionfinish(session):
+    if getattr(session.config.option, "numprocesses", None) and not hasattr(
+        session.config, "workerinput"
+    ):
+        from pytest_django.plugin import blocking_manager_key
+
+        with session.config.stash[blocking_manager_key].unblock():
+            databases.drop_template(session.config.option.testrunuid)
 
 
 def _note_person_saved(sender, instance, **kwargs):

@@ -32,3 +32,8 @@ WHITENOISE_AUTOREFRESH = True
 
 # Queries compiled once (core.compiled) are checked against the ORM's own SQL on every run.
 LD_CHECK_COMPILED_QUERIES = True
+
+# PostgreSQL emptied by DELETE rather than TRUNCATE after a transactional test: a tenth of
+# the time (tests/fast_flush_postgresql); the same server and SQL otherwise.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["ENGINE"] = "tests.fast_flush_postgresql"  # noqa: F405

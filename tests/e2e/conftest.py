@@ -27,6 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    *__import__("os").environ.get("CHROM_EXTRA", "").split(),
 ]
 
 

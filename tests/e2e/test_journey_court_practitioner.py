@@ -20,6 +20,7 @@ from tests.treatment_requirements.factories import (
 from treatment_requirements.models import Order
 
 from .journey_helpers import day, journey_checkpoint  # noqa: F401 - a fixture
+from .navigation import follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -127,7 +128,7 @@ def _recommend_atr(page, live_server, referral, checkpoint):
     checkpoint("06-propose")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text("Recommendation started")).to_be_visible()
-    page.get_by_role("link", name="Complete checklist for ATR").click()
+    follow(page, page.get_by_role("link", name="Complete checklist for ATR"))
     met = page.locator("input[type=radio][value=yes]")
     for i in range(met.count()):
         met.nth(i).check()

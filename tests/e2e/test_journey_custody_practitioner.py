@@ -162,7 +162,7 @@ def _recommend_mhtr_in_primary_care(page, live_server, referral, checkpoint, ass
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text("Recommendation started")).to_be_visible()
     checkpoint("15-recommendation")
-    page.get_by_role("link", name="Complete checklist for MHTR (primary)").click()
+    follow(page, page.get_by_role("link", name="Complete checklist for MHTR (primary)"))
     met = page.locator("input[type=radio][value=yes]")
     for i in range(met.count()):
         met.nth(i).check()

@@ -23,6 +23,7 @@ from treatment_requirements.enums import RequirementKind
 from treatment_requirements.models import BreachReferral, FormalWarning
 
 from .journey_helpers import day, journey_checkpoint  # noqa: F401 - a fixture
+from .navigation import follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -99,8 +100,7 @@ def _book_three_weekly_appointments_and_record_the_first(page, checkpoint):
     page.get_by_label("Every week").check()
     page.fill("#id_count", "3")
     checkpoint("03-book-appointments")
-    page.get_by_role("button", name="Book").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Book"))
     # Dates relative to today may fall at a weekend or on a bank holiday: the officer is
     # warned and books anyway (treatment_requirements.booking_checks).
     if page.get_by_label("Book anyway").count():

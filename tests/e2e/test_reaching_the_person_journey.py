@@ -35,6 +35,7 @@ from treatment_requirements.models import Appointment
 from treatment_requirements.working_days import is_working_day
 
 from .journey_helpers import journey_checkpoint  # noqa: F401 - a fixture
+from .navigation import follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 CALLBACK_TOKEN = "journey-callback-token-0123456789"  # noqa: S105 - a test's own token  # nosec B105
@@ -111,8 +112,7 @@ def _invites():
 
 def _submit(page, button: str, anyway: str):
     """Press the form's button, confirming "... anyway" if a warning comes back."""
-    page.get_by_role("button", name=button, exact=True).click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name=button, exact=True))
     if page.get_by_label(anyway).count():
         page.get_by_label(anyway).check()
         page.get_by_role("button", name=button, exact=True).click()
