@@ -27,7 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    *__import__("os").environ.get("CHROM_EXTRA", "").split(),
 ]
 
 
