@@ -234,6 +234,27 @@ def test_cyclic_gc_paused_for_a_step_and_back_on_after_it_even_when_it_fails():
     assert gc.isenabled()
 
 
+def test_cyclic_gc_paused_collects_the_cycles_a_step_left_behind():
+    import gc
+    import weakref
+
+    from demo.management.commands.seed_demo import cyclic_gc_paused
+
+    class Node:
+        pass
+
+    gc.collect()  # nothing of the suite's own waiting to be collected
+    with cyclic_gc_paused():
+        node = Node()
+        node.itself = node  # a reference cycle: only the collector frees it
+        left = weakref.ref(node)
+        del node
+        during = left() is not None
+
+    assert during
+    assert left() is None
+
+
 def test_cyclic_gc_paused_leaves_a_collector_switched_off_by_the_caller_off():
     import gc
 
