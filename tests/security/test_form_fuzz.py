@@ -28,20 +28,23 @@ The example budget is fixed (FUZZ_EXAMPLES, default 3 per form; raise it for a d
 and derandomised, so CI runs the same examples every time.
 """
 
+import contextlib
 import datetime
 import functools
 import os
+import types
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.classification import PROJECT_APPS
 from accounts.models import AuditEvent
+from tests.factories import TeamFactory
 
-from .form_pages import OPENING_STEPS, open_page
+from .form_pages import OPENING_STEPS, Form, open_page
 from .url_rules import URL_RULES
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
@@ -201,24 +204,45 @@ _budget = settings(
 )
 
 
+def _writes():
+    """What this transaction has written so far, per project table: rows inserted, updated
+    and deleted (PostgreSQL's pg_stat_xact_user_tables, counted even when rolled back).
+    None on SQLite."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables"
+            " WHERE relname = ANY(%s) ORDER BY relname",
+            [[m._meta.db_table for m in _snapshot_models()]],
+        )
+        return cursor.fetchall()
+
+
 def _poster(client, form):
     """post(payload) sends the form; it must not answer 500, nor change data when refused.
 
-    Nothing runs between one post and the next, so the rows read after a refused post are
-    the next post's rows before (read again after anything else: a redirect, a crash)."""
-    rows_now = None
+    The rows are compared only when something was written: a post that wrote nothing (the
+    transaction's write counters did not move) changed nothing. The last rows read stay
+    the rows before while nothing is written after them."""
+    known = None  # (the write counters, the rows read when they were those)
 
     def post(payload):
-        nonlocal rows_now
-        before, rows_now = rows_now or snapshot(), None
+        nonlocal known
+        writes = _writes()
+        # Taken and cleared: after a redirect or a crash the rows are read again.
+        (writes_then, before), known = known or (None, None), None
+        if before is None or writes_then != writes:
+            before = snapshot()
         response = client.post(form.action, payload)
         code = response.status_code
         assert code < 500, f"POST {form.action} answered {code}"
         # 201: done, on a page shown once (an API client's new secret), not a redirect.
         if code not in (201, 301, 302, 303):
-            after = snapshot()
+            writes_after = _writes()
+            after = before if writes_after is not None and writes_after == writes else snapshot()
             assert after == before, f"{form.action} refused input but changed data"
-            rows_now = after
+            known = (writes_after, after)
 
     return post
 
@@ -320,3 +344,37 @@ def test_forms_survive_hostile_input(client, seed, url_name, session_not_renewed
         fuzz_form(client, form)
     for query in queries:
         fuzz_query(client, query)
+
+
+class _RefusingClient:
+    """A client whose every POST is refused (200, the form again) after `write` ran."""
+
+    def __init__(self, write):
+        self.write = write
+
+    def post(self, action, payload):
+        self.write()
+        return types.SimpleNamespace(status_code=200)
+
+
+def _rolled_back_team():
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        TeamFactory()
+        raise RuntimeError("refused after writing")
+
+
+def test_the_fuzz_catches_a_refused_post_that_kept_a_row(db):
+    writes = [lambda: None, lambda: None, TeamFactory]
+    post = _poster(_RefusingClient(lambda: writes.pop(0)()), Form(action="/x/", method="post"))
+    post({})
+    post({})  # nothing written: the rows read before are still the rows
+
+    with pytest.raises(AssertionError, match="refused input but changed data"):
+        post({})
+
+
+def test_the_fuzz_lets_a_refused_post_write_and_roll_back(db):
+    post = _poster(_RefusingClient(_rolled_back_team), Form(action="/x/", method="post"))
+
+    post({})
+    post({})
