@@ -38,8 +38,9 @@ def django_db_setup(
     request, django_test_environment, django_db_blocker, django_db_modify_db_settings
 ):
     """The test databases, with two changes to what the migrations built:
-    - no trigger refusing TRUNCATE on the audit table (accounts 0004): the runner empties
-      every table with TRUNCATE after each transactional (browser) test;
+    - no trigger refusing TRUNCATE on the audit table (accounts 0004): after each
+      transactional (browser) test every table is emptied, with TRUNCATE where the database
+      user is not a superuser (tests/fast_flush_postgresql);
       tests/accounts/test_audit_chain.py puts it back to show it refuses;
     - no role requiring two-factor sign-in (below).
     A parallel run on PostgreSQL migrates once and copies the result to each worker
