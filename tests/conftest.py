@@ -35,7 +35,12 @@ AUDIT_TRUNCATE_TRIGGER = "accounts_auditevent_no_truncate"
 
 @pytest.fixture(scope="session")
 def django_db_setup(
-    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_modify_db_settings,
+    django_db_keepdb,
+    django_db_createdb,
 ):
     """The test databases, with two changes to what the migrations built:
     - no trigger refusing TRUNCATE on the audit table (accounts 0004): after each
@@ -44,7 +49,8 @@ def django_db_setup(
       tests/accounts/test_audit_chain.py puts it back to show it refuses;
     - no role requiring two-factor sign-in (below).
     A parallel run on PostgreSQL migrates once and copies the result to each worker
-    (tests/databases.py); otherwise pytest-django's own setup, as its fixture does it."""
+    (tests/databases.py: fresh copies every run, --reuse-db or not); otherwise
+    pytest-django's own setup, as its fixture does it (--reuse-db keeps the database)."""
     from django.test.utils import setup_databases, teardown_databases
 
     verbosity = request.config.option.verbose
@@ -54,11 +60,13 @@ def django_db_setup(
             yield
             connection.creation.destroy_test_db(original_name, verbosity=verbosity)
             return
-        config = setup_databases(verbosity=verbosity, interactive=False)
+        keepdb = django_db_keepdb and not django_db_createdb
+        config = setup_databases(verbosity=verbosity, interactive=False, keepdb=keepdb)
         _prepare_test_database()
     yield
-    with django_db_blocker.unblock():
-        teardown_databases(config, verbosity=verbosity)
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=verbosity)
 
 
 def _prepare_test_database():
