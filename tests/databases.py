@@ -4,7 +4,8 @@ Migrating an empty database takes about 13 s of CPU (Django re-renders the model
 57 migrations), and pytest-django does it once per xdist worker. Here the first worker to
 take the lock builds a template database (the migrations, then `prepare`), and every
 worker copies it with CREATE DATABASE ... TEMPLATE, a file copy of well under a second.
-The controller drops the template when the run ends (`drop_template`).
+The controller drops the template when the run ends (`drop_template`); one left by a run
+that was killed is dropped by a later run.
 
 Anything else (SQLite, one process) is set up as pytest-django would.
 """
@@ -13,6 +14,7 @@ import contextlib
 import fcntl
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -36,6 +38,28 @@ def template_name(test_name: str, run_id: str) -> str:
 
 def _lock_path(run_id: str) -> Path:
     return Path(tempfile.gettempdir()) / f"ldcstr-test-db-{run_id}.lock"
+
+
+# No run lasts this long: a template whose run's lock is older (or gone) was left by a run
+# that was killed before its controller could drop it.
+STALE_AFTER_SECONDS = 3 * 60 * 60
+
+
+def _drop_stale_templates(cursor, base: str) -> list[str]:
+    """Drop the templates killed runs left behind; returns their names."""
+    cursor.execute(
+        "SELECT datname FROM pg_database WHERE datname LIKE %s",
+        [base.replace("_", r"\_") + r"\_tpl\_%"],
+    )
+    dropped = []
+    for (name,) in cursor.fetchall():
+        run_prefix = name.rsplit("_tpl_", 1)[1]
+        locks = list(Path(tempfile.gettempdir()).glob(f"ldcstr-test-db-{run_prefix}*.lock"))
+        if any(time.time() - lock.stat().st_mtime < STALE_AFTER_SECONDS for lock in locks):
+            continue  # a run under way
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+        dropped.append(name)
+    return dropped
 
 
 def clones_a_template() -> bool:
@@ -71,6 +95,8 @@ def create_from_template(prepare, verbosity: int) -> str:
     quote = connection.ops.quote_name
     with _run_lock(run_id) as lock:
         if lock.read().strip() != template:  # the first worker here builds it
+            with creation._nodb_cursor() as cursor:
+                _drop_stale_templates(cursor, template.rsplit("_tpl_", 1)[0])
             connection.settings_dict.setdefault("TEST", {})["NAME"] = template
             creation.create_test_db(verbosity=verbosity, autoclobber=True, serialize=False)
             prepare()
