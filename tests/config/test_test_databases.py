@@ -33,7 +33,7 @@ def test_templates_of_killed_runs_are_dropped_and_a_running_ones_kept(postgres):
 
             dropped = _drop_stale_templates(cursor, BASE)
 
-            cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE 'ldtest%%'")
+            cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{BASE}%"])
             left = {name for (name,) in cursor.fetchall()}
         finally:
             for name in names:

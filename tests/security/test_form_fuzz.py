@@ -152,6 +152,11 @@ def _snapshot_models():
 
 
 @functools.cache
+def _snapshot_tables():
+    return [model._meta.db_table for model in _snapshot_models()]
+
+
+@functools.cache
 def _snapshot_sql():
     """One query: per table its row count and an md5 of all its rows in pk order (each row
     as PostgreSQL's text of the whole record, i.e. every column values_list() reads)."""
@@ -214,7 +219,7 @@ def _writes():
         cursor.execute(
             "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables"
             " WHERE relname = ANY(%s) ORDER BY relname",
-            [[m._meta.db_table for m in _snapshot_models()]],
+            [_snapshot_tables()],
         )
         return cursor.fetchall()
 
