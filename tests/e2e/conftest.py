@@ -16,18 +16,10 @@ from django.urls import reverse
 from tests.referrals.helpers import ensure_reference_data
 
 from . import screenshots
+from .chromium import CHROMIUM_ARGS
 from .navigation import follow
 
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's password
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture

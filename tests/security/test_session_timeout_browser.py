@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tests.e2e import screenshots
+from tests.e2e.chromium import CHROMIUM_ARGS
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -37,7 +38,7 @@ def _in_browser(chromium_path, journey):
                 browser = playwright.chromium.launch(
                     executable_path=chromium_path,
                     headless=True,
-                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+                    args=CHROMIUM_ARGS,
                 )
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.set_default_timeout(15_000)
