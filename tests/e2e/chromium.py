@@ -3,7 +3,8 @@
 Chromium honours only the last `--disable-features` on its command line, and Playwright
 puts its own list first: a flag of ours would silently undo Playwright's. So ours repeats
 Playwright's list (PLAYWRIGHT_DISABLED_FEATURES, as its launcher has it; a test fails when
-Playwright's list changes: tests/e2e/test_chromium_flags.py) and adds one feature:
+Playwright disables a feature this copy lacks: tests/e2e/test_chromium_flags.py) and adds
+one feature:
 
 - RenderDocument: with it, every navigation, even within the site, builds a new frame in
   the renderer. Without it a page load costs Chromium about a fifth less CPU, the largest

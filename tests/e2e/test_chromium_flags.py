@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 def test_the_last_disable_features_list_keeps_playwrights_and_adds_ours(browser):
     """Chromium keeps only the last --disable-features: read back off the running browser,
     that list must hold every feature an earlier one (Playwright's) disables, and ours. When
-    Playwright's list changes, copy it into PLAYWRIGHT_DISABLED_FEATURES."""
+    Playwright disables one more, add it to PLAYWRIGHT_DISABLED_FEATURES."""
     if not Path("/proc").is_dir():
         pytest.skip("reads the browser's command line from /proc (Linux)")
     processes = browser.new_browser_cdp_session().send("SystemInfo.getProcessInfo")
